@@ -1,0 +1,163 @@
+"""The ``vaultnet`` command line: a thin click layer over the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import Config, find_vault, load_config
+from .dates import parse_iso
+from .errors import VaultnetError
+from .insights import STATUSES
+from .network import Network, build_network
+
+log = logging.getLogger("vaultnet")
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_iso(str(value).strip())
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class Group(click.Group):
+    """Turns core errors into ``Error: ...`` and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VaultnetError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@dataclass
+class State:
+    vault: str | None
+    today: dt.date
+    quiet: bool
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(find_vault(self.vault))
+
+    @cached_property
+    def network(self) -> Network:
+        return build_network(self.config, self.today)
+
+    def report_problems(self) -> None:
+        """One line on stderr when notes have problems: the run goes on."""
+        problems = self.network.problems
+        if problems and not self.quiet:
+            noun = "problem" if len(problems) == 1 else "problems"
+            click.echo(f"{len(problems)} {noun} in the vault; run 'vaultnet check' to list them.", err=True)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--vault", metavar="PATH", help="The vault (default: $VAULTNET_VAULT, else the nearest folder with vaultnet.toml or .obsidian/).")
+@click.option("--today", type=DateType(), envvar="VAULTNET_TODAY", help="Work as if today were DATE (YYYY-MM-DD).")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug output).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(__version__, prog_name="vaultnet")
+@click.pass_context
+def main(ctx: click.Context, vault: str | None, today: dt.date | None, verbose: int, quiet: bool) -> None:
+    """A personal relationship manager in plain text."""
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("vaultnet").setLevel(level)
+    ctx.obj = State(vault, today or dt.date.today(), quiet)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def init(state: State, path: Path | None) -> None:
+    """Set up a vault: vaultnet.toml, .vaultnet/ and People/ (nothing is overwritten)."""
+    from .scaffold import init_vault
+
+    root = path or Path(state.vault or ".")
+    for rel, created in init_vault(root):
+        click.echo(f"{'created' if created else 'kept   '} {rel}")
+
+
+@main.command()
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only contacts with this status (repeatable).")
+@click.option("--circle", "circles", multiple=True, help="Only contacts in this circle (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], as_json: bool) -> None:
+    """Every contact and where the relationship stands."""
+    from .report import status_json
+
+    known = set(state.config.circles)
+    for circle in circles:
+        if circle not in known:
+            raise click.BadParameter(f"unknown circle {circle!r} (known: {', '.join(state.config.circles)})", param_hint="--circle")
+    network = state.network
+    chosen = [
+        s for s in network.standings
+        if (not statuses or s.status in statuses) and (not circles or s.contact.circle in circles)
+    ]
+    if as_json:
+        emit_json(status_json(network, chosen))
+    else:
+        from .views import print_status
+
+        print_status(chosen, sys.stdout, terminal=sys.stdout.isatty())
+    state.report_problems()
+
+
+@main.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def show(state: State, name: str, as_json: bool) -> None:
+    """One contact: fields, status, reciprocity, tie, interactions and tasks."""
+    from .resolve import resolve_name
+
+    network = state.network
+    contact = resolve_name(name, [s.contact for s in network.standings])
+    standing = network.by_path(contact.path)
+    if as_json:
+        from .report import show_json
+
+        emit_json(show_json(standing, network))
+    else:
+        from .views import show_lines
+
+        click.echo("\n".join(show_lines(standing, network)))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def check(state: State, as_json: bool) -> None:
+    """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
+    problems = state.network.problems
+    if as_json:
+        emit_json({"problems": [problem.to_json() for problem in problems]})
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        if not problems and not state.quiet:
+            click.echo("No problems found.", err=True)
+    if problems:
+        sys.exit(1)

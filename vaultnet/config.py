@@ -1,0 +1,239 @@
+"""Finding the vault and reading ``vaultnet.toml`` (spec section 2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .dates import Cadence, DailyFormat, parse_cadence
+from .errors import ConfigError
+
+CONFIG_NAME = "vaultnet.toml"
+STATE_DIR = ".vaultnet"
+
+# Front-matter keys vaultnet reads; `[fields]` may rename any of them.
+FIELD_KEYS = (
+    "circle", "cadence", "last_contact", "snooze_until", "paused", "birthday",
+    "company", "role", "industry", "location", "email", "phone", "linkedin", "met",
+    "introduced_by", "offers", "needs", "interests", "goals", "aliases", "tags",
+    "type", "date",
+)
+
+DEFAULT_CIRCLES = {
+    "inner": "2 weeks",
+    "close": "1 month",
+    "network": "3 months",
+    "acquaintance": "1 year",
+}
+DEFAULT_KINDS = ["call", "coffee", "meeting", "email", "message", "event", "intro"]
+DEFAULT_MINUTES = {"call": 30, "coffee": 60, "meeting": 60, "message": 10, "email": 15}
+
+
+@dataclass(frozen=True)
+class TieConfig:
+    half_life_days: float = 180
+    strong: float = 4
+    moderate: float = 1
+    weak: float = 0.1
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    budget_minutes: int = 120
+    minutes: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MINUTES))
+    default_minutes: int = 15
+    reconnect: int = 2
+    introductions: int = 1
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one vault; every value has the spec's default."""
+
+    root: Path
+    people: tuple[str, ...] = ("People",)
+    person_tags: tuple[str, ...] = ("person",)
+    person_type: str = "person"
+    dated_folders: tuple[str, ...] = ()
+    daily_format: str = "YYYY-MM-DD"
+    daily_folder: str = ""
+    daily_template: str = ""
+    templates_folder: str = ""
+    output: str = "vaultnet"
+    index_name: str = "Network"
+    plan_name: str = "Plans/{week}"
+    log_heading: str = "Log"
+    log_target: str = "contact"
+    ignore: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = tuple(DEFAULT_KINDS)
+    tie: TieConfig = field(default_factory=TieConfig)
+    circles: dict[str, Cadence] = field(
+        default_factory=lambda: {name: parse_cadence(text) for name, text in DEFAULT_CIRCLES.items()}
+    )
+    plan: PlanConfig = field(default_factory=PlanConfig)
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def key(self, name: str) -> str:
+        """The front-matter key the user chose for ``name``."""
+        return self.fields.get(name, name)
+
+    @property
+    def daily(self) -> DailyFormat:
+        return DailyFormat(self.daily_format)
+
+    def circle_weight(self, circle: str | None) -> float:
+        """2.0 for the first circle down to 1.0 for the last; 1.0 without one."""
+        names = list(self.circles)
+        if circle not in names:
+            return 1.0
+        if len(names) == 1:
+            return 2.0
+        return 2.0 - names.index(circle) / (len(names) - 1)
+
+
+def find_vault(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """``--vault``, else ``VAULTNET_VAULT``, else the nearest marked ancestor, else cwd."""
+    chosen = explicit or os.environ.get("VAULTNET_VAULT")
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise ConfigError(f"vault not found: {path}")
+        return path.resolve()
+    start = (cwd or Path.cwd()).resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_NAME).is_file() or (candidate / ".obsidian").is_dir():
+            return candidate
+    return start
+
+
+def _check_type(where: str, key: str, value: Any, kind: type | tuple[type, ...]) -> None:
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        expected = {"str": "text", "int": "a whole number", "list": "a list", "dict": "a table"}.get(names, names)
+        raise ConfigError(f"{where}: {key} must be {expected}, not {value!r}")
+
+
+def _text_list(where: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    _check_type(where, key, value, list)
+    for item in value:
+        _check_type(where, key, item, str)
+    return tuple(item.strip("/") for item in value)
+
+
+def _read_obsidian(root: Path) -> dict[str, str]:
+    """Daily-note and templates settings from ``.obsidian/``; unreadable files are ignored."""
+    found: dict[str, str] = {}
+    sources = {
+        "daily-notes.json": {"format": "daily_format", "folder": "daily_folder", "template": "daily_template"},
+        "templates.json": {"folder": "templates_folder"},
+    }
+    for name, keys in sources.items():
+        try:
+            data = json.loads((root / ".obsidian" / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        for source_key, target in keys.items():
+            value = data.get(source_key)
+            if isinstance(value, str) and value.strip():
+                found[target] = value.strip().strip("/")
+    return found
+
+
+def load_config(root: Path) -> Config:
+    """Read the vault's settings; raises ``ConfigError`` naming the key and file."""
+    path = root / CONFIG_NAME
+    settings: dict[str, Any] = _read_obsidian(root)
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{CONFIG_NAME}: {err}") from None
+        except OSError as err:
+            raise ConfigError(f"{CONFIG_NAME}: cannot read: {err.strerror}") from None
+    where = CONFIG_NAME
+
+    for key, value in data.items():
+        if key in ("people", "person_tags", "dated_folders", "ignore", "kinds"):
+            items = _text_list(where, key, value)
+            settings[key] = tuple(item.lower() for item in items) if key == "kinds" else items
+            if key in ("person_tags", "kinds"):
+                settings[key] = tuple(item.lstrip("#") for item in settings[key])
+        elif key in ("person_type", "daily_format", "output", "index_name", "plan_name", "log_heading", "log_target"):
+            _check_type(where, key, value, str)
+            if not value.strip():
+                raise ConfigError(f"{where}: {key} must not be empty")
+            settings[key] = value.strip().strip("/") if key == "output" else value.strip()
+        elif key == "tie":
+            settings["tie"] = _tie(where, value)
+        elif key == "circles":
+            settings["circles"] = _circles(where, value)
+        elif key == "plan":
+            settings["plan"] = _plan(where, value)
+        elif key == "fields":
+            _check_type(where, key, value, dict)
+            for name, renamed in value.items():
+                if name not in FIELD_KEYS:
+                    raise ConfigError(f"{where}: unknown key fields.{name} (known: {', '.join(FIELD_KEYS)})")
+                _check_type(where, f"fields.{name}", renamed, str)
+            settings["fields"] = dict(value)
+        else:
+            raise ConfigError(f"{where}: unknown key {key!r}")
+    if settings.get("log_target", "contact") not in ("contact", "daily"):
+        raise ConfigError(f"{where}: log_target must be \"contact\" or \"daily\", not {settings['log_target']!r}")
+    if "{week}" not in settings.get("plan_name", "{week}"):
+        raise ConfigError(f"{where}: plan_name must contain {{week}}")
+    return Config(root=root, **settings)
+
+
+def _tie(where: str, value: Any) -> TieConfig:
+    _check_type(where, "tie", value, dict)
+    numbers: dict[str, float] = {}
+    for key, number in value.items():
+        if key not in TieConfig.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key tie.{key}")
+        _check_type(where, f"tie.{key}", number, (int, float))
+        if number <= 0 and key == "half_life_days":
+            raise ConfigError(f"{where}: tie.half_life_days must be positive")
+        numbers[key] = float(number)
+    return TieConfig(**numbers)
+
+
+def _circles(where: str, value: Any) -> dict[str, Cadence]:
+    _check_type(where, "circles", value, dict)
+    circles: dict[str, Cadence] = {}
+    for name, cadence in value.items():
+        try:
+            circles[name] = parse_cadence(cadence)
+        except ValueError as err:
+            raise ConfigError(f"{where}: circles.{name}: {err}") from None
+    return circles
+
+
+def _plan(where: str, value: Any) -> PlanConfig:
+    _check_type(where, "plan", value, dict)
+    options: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "minutes":
+            _check_type(where, "plan.minutes", item, dict)
+            for kind, minutes in item.items():
+                _check_type(where, f"plan.minutes.{kind}", minutes, int)
+            options[key] = {**DEFAULT_MINUTES, **item}
+        elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions"):
+            _check_type(where, f"plan.{key}", item, int)
+            if item < 0:
+                raise ConfigError(f"{where}: plan.{key} must not be negative")
+            options[key] = item
+        else:
+            raise ConfigError(f"{where}: unknown key plan.{key}")
+    return PlanConfig(**options)

@@ -1,0 +1,169 @@
+"""Interactions, follow-ups and open loops found in note bodies (spec section 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Config
+from .contacts import Contact, Directory
+from .dates import Date, parse_date, parse_iso
+from .markdown import Line, scan
+from .notes import Note
+
+EXCHANGES = ("gave", "got", "asked", "thanked")
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One line of evidence that you were in touch, on a date."""
+
+    date: Date
+    kind: str
+    text: str
+    path: str
+    line: int | None
+    people: tuple[str, ...]  # contact paths that took part
+    exchanges: tuple[str, ...] = ()  # gave/got/asked/thanked, each once
+    exchanges_for: tuple[str, ...] = ()  # contact paths the exchanges count for
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    """An open task linked to contacts: a follow-up when it has a due date, else an open loop."""
+
+    text: str
+    due: Date | None
+    path: str
+    line: int
+    people: tuple[str, ...]
+
+
+@dataclass
+class Evidence:
+    """Everything the bodies of all notes say about contacts."""
+
+    interactions: list[Interaction] = field(default_factory=list)
+    follow_ups: list[Task] = field(default_factory=list)
+    open_loops: list[Task] = field(default_factory=list)
+    links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
+
+
+def note_date(note: Note, config: Config, is_contact: bool) -> Date | None:
+    """The date of a daily note (by file name) or a meeting note (``date`` property).
+
+    Contact notes are never dated: many templates give them a creation ``date``,
+    and their own log lines already carry dates.
+    """
+    if is_contact:
+        return None
+    stem = note.rel[:-3]
+    if not config.dated_folders or any(stem.startswith(folder + "/") for folder in config.dated_folders):
+        date = config.daily.match(stem)
+        if date:
+            return date
+    raw = note.meta.get(config.key("date"))
+    if raw in (None, ""):
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as err:
+        note.problem(f"{config.key('date')}: {err}", note.key_line(config.key("date")))
+        return None
+
+
+class Extractor:
+    """Walks note bodies once, collecting :class:`Evidence`."""
+
+    def __init__(self, config: Config, directory: Directory) -> None:
+        self.config = config
+        self.directory = directory
+        self.kinds = config.kinds
+        self.output = config.output.rstrip("/") + "/"
+        self.evidence = Evidence()
+
+    def add_note(self, note: Note, owner: Contact | None) -> None:
+        generated = note.rel.startswith(self.output)
+        date = None if generated else note_date(note, self.config, owner is not None)
+        links = self.evidence.links.setdefault(owner.path, set()) if owner else None
+        if owner and owner.introduced_by:
+            introducer = self.directory.resolve(owner.introduced_by)
+            if introducer and introducer.path != owner.path:
+                links.add(introducer.path)  # type: ignore[union-attr]
+        if not generated and owner is None and date is None and not any("[[" in line for line in note.lines):
+            return  # nothing here can link a contact
+        for line in scan(note.lines, note.body_start):
+            people = self._people(line, owner)
+            if links is not None:
+                links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
+            if not people:
+                continue
+            if generated:
+                if line.done:
+                    self._done_task(note, line, people, None, owner)
+            elif line.task == " ":
+                self._open_task(note, line, people)
+            elif line.done:
+                self._done_task(note, line, people, date, owner)
+            elif line.task is not None:
+                continue  # [-], [/], ...: neither open nor done
+            elif owner is not None:
+                if line.is_list and line.leading_date:
+                    day = self._date(note, line, line.leading_date)
+                    if day:
+                        self._interaction(note, line, day, people, (owner.path,))
+            elif date is not None:
+                self._interaction(note, line, date, people, people)
+
+    def _people(self, line: Line, owner: Contact | None) -> tuple[str, ...]:
+        found: list[str] = [owner.path] if owner else []
+        for link in line.links:
+            contact = self.directory.resolve(link.target)
+            if contact and contact.path not in found:
+                found.append(contact.path)
+        return tuple(found)
+
+    def _date(self, note: Note, line: Line, text: str) -> Date | None:
+        try:
+            return parse_iso(text)
+        except ValueError as err:
+            note.problem(str(err), line.number)
+            return None
+
+    def _interaction(
+        self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...]
+    ) -> None:
+        kind = next((tag for tag in line.tags if tag in self.kinds), "note")
+        exchanges = tuple(tag for tag in EXCHANGES if tag in line.tags)
+        self.evidence.interactions.append(
+            Interaction(date, kind, line.display(), note.rel, line.number, people,
+                        exchanges, exchanges_for if exchanges else (), line.tags)
+        )
+
+    def _done_task(
+        self, note: Note, line: Line, people: tuple[str, ...], date: Date | None, owner: Contact | None
+    ) -> None:
+        written = line.done_date or line.leading_date
+        day = self._date(note, line, written) if written else date
+        if day is None:
+            return
+        # In a contact's own note, exchanges are the owner's; elsewhere everyone's.
+        self._interaction(note, line, day, people, (owner.path,) if owner else people)
+
+    def _open_task(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
+        due_text = line.due_date
+        due = self._date(note, line, due_text) if due_text else None
+        task = Task(line.display(), due, note.rel, line.number, people)
+        if due is not None:
+            self.evidence.follow_ups.append(task)
+        elif due_text is None:
+            self.evidence.open_loops.append(task)
+
+
+def manual_contact(contact: Contact) -> Interaction | None:
+    """A front-matter ``last_contact`` counts as one interaction of kind ``note``."""
+    if contact.last_contact is None:
+        return None
+    return Interaction(contact.last_contact, "note", "last_contact", contact.path,
+                       contact.last_contact_line, (contact.path,))
+

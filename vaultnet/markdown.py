@@ -1,0 +1,147 @@
+"""Reading markdown body lines the way Obsidian shows them.
+
+:func:`scan` yields only the lines that can carry an interaction, a task or a
+link, with code, comments, embeds, quotes, headings and tables already taken
+out (spec section 4.2).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_TASK = re.compile(r"^\[(.)\]\s?(.*)$")
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_EMBED = re.compile(r"!\[\[[^\]]*\]\]")
+_LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)")
+_LEADING_DATE = re.compile(r"^(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d])[\s:,.\-–—]*")
+_DONE_DATE = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
+_DUE_DATE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})|\[due::\s*(\d{4}-\d{2}-\d{2})\s*\]")
+# Tasks-plugin fields and block ids: kept out of display text.
+_TASK_FIELDS = re.compile(
+    r"[📅✅⏳🛫➕❌🔁🆔⛔🔺⏫🔼🔽⏬]\uFE0F?\s*(?:\d{4}-\d{2}-\d{2})?|\[[\w ]+::[^\]]*\]|\s\^[\w-]+\s*$"
+)
+_HTML_OPEN, _HTML_CLOSE = "<!--", "-->"
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str  # as written, e.g. "People/Ana Souza"
+    label: str | None  # the text after |, if any
+
+
+@dataclass(frozen=True)
+class Line:
+    """One countable body line with comments, code and embeds removed."""
+
+    number: int  # line number in the file, 1-based
+    text: str  # the cleaned line, list marker and task box removed
+    is_list: bool
+    task: str | None  # the task box's character (" ", "x", "-", ...) or None
+    links: tuple[Link, ...]
+    tags: tuple[str, ...]  # lower case, without '#'
+
+    @property
+    def done(self) -> bool:
+        return self.task is not None and self.task in "xX"
+
+    @property
+    def open(self) -> bool:
+        return self.task == " "
+
+    @property
+    def leading_date(self) -> str | None:
+        match = _LEADING_DATE.match(self.text)
+        return (match.group(1) or match.group(2)) if match else None
+
+    @property
+    def done_date(self) -> str | None:
+        match = _DONE_DATE.search(self.text)
+        return match.group(1) if match else None
+
+    @property
+    def due_date(self) -> str | None:
+        match = _DUE_DATE.search(self.text)
+        return (match.group(1) or match.group(2)) if match else None
+
+    def display(self) -> str:
+        """Readable text: no leading date, tags, task fields or block id; links as names."""
+        text = _LEADING_DATE.sub("", self.text, count=1)
+        text = _TASK_FIELDS.sub(" ", text)
+        text = _LINK.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
+        text = _TAG.sub("", text)
+        return " ".join(text.split())
+
+
+def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
+    """Yield the countable lines of a note body."""
+    fence: str | None = None
+    in_percent = False  # inside a %% ... %% block
+    in_html = False  # inside <!-- ... -->
+    for offset, raw in enumerate(lines):
+        if fence is not None:
+            stripped = raw.strip()
+            if stripped.startswith(fence) and not stripped[len(fence):].strip(fence[0]).strip():
+                fence = None
+            continue
+        text, in_percent, in_html = _strip_comments(raw, in_percent, in_html)
+        if not text.strip():
+            continue
+        fence_match = _FENCE.match(text)
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        stripped = text.lstrip()
+        if stripped.startswith((">", "|")) or re.match(r"#{1,6}(\s|$)", stripped):
+            continue  # block quotes and callouts, tables, headings
+        text = _EMBED.sub(" ", _INLINE_CODE.sub(" ", text))
+        list_match = _LIST.match(text)
+        task = None
+        if list_match:
+            text = list_match.group(1)
+            task_match = _TASK.match(text)
+            if task_match:
+                task, text = task_match.group(1), task_match.group(2)
+        text = text.strip()
+        if not text:
+            continue
+        links = tuple(Link(m.group(1).strip(), m.group(2)) for m in _LINK.finditer(text))
+        bare = _URL.sub(" ", _LINK.sub(" ", text))
+        tags = tuple(tag.lower() for tag in _TAG.findall(bare) if not tag.isdigit())
+        yield Line(first_number + offset, text, list_match is not None, task, links, tags)
+
+
+def _strip_comments(raw: str, in_percent: bool, in_html: bool) -> tuple[str, bool, bool]:
+    """Remove ``%% ... %%`` and ``<!-- ... -->`` from one line, tracking multi-line ones."""
+    out: list[str] = []
+    position = 0
+    while position < len(raw):
+        if in_percent:
+            end = raw.find("%%", position)
+            if end < 0:
+                return "".join(out), True, False
+            position, in_percent = end + 2, False
+        elif in_html:
+            end = raw.find(_HTML_CLOSE, position)
+            if end < 0:
+                return "".join(out), False, True
+            position, in_html = end + len(_HTML_CLOSE), False
+        else:
+            percent = raw.find("%%", position)
+            html = raw.find(_HTML_OPEN, position)
+            starts = [index for index in (percent, html) if index >= 0]
+            if not starts:
+                out.append(raw[position:])
+                break
+            start = min(starts)
+            out.append(raw[position:start])
+            if start == percent:
+                position, in_percent = start + 2, True
+            else:
+                position, in_html = start + len(_HTML_OPEN), True
+    return "".join(out), in_percent, in_html

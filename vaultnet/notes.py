@@ -1,0 +1,125 @@
+"""Reading one note: bytes → text → front matter and body lines.
+
+Bad input never raises: every failure becomes a :class:`Problem` and as much of
+the note as can be read is still returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .errors import Problem
+
+MAX_NOTE_BYTES = 8 * 1024 * 1024
+
+_BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_HANDLER = YAMLHandler(fm_boundary=_BOUNDARY)
+_TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that leaves dates as text.
+
+    PyYAML raises a bare ``ValueError`` for ``1985-02-30`` and turns the whole
+    front matter into an error; keeping dates as strings lets vaultnet report
+    the one bad key, on its line, and read everything else.
+    """
+
+
+NoteLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Note:
+    """A readable note: its front matter, its body lines and where they start."""
+
+    rel: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)  # body lines, without line endings
+    body_start: int = 1  # file line number of lines[0]
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → file line
+    problems: list[Problem] = field(default_factory=list)
+
+    def key_line(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+    def problem(self, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.rel, line, message))
+
+
+def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 text without BOM, or a problem for binary and non-UTF-8 files."""
+    if len(data) > MAX_NOTE_BYTES:
+        return None, Problem(rel, None, f"file too large ({len(data) // 1_000_000} MB), skipped")
+    if b"\x00" in data:
+        return None, Problem(rel, None, "binary file named .md, skipped")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return None, Problem(rel, line, f"not valid UTF-8 (byte {err.start}), skipped; save it as UTF-8")
+    return text.removeprefix("\ufeff"), None
+
+
+def parse_note(rel: str, data: bytes) -> tuple[Note | None, list[Problem]]:
+    """Parse a note's bytes. ``None`` when the file cannot be read as text at all."""
+    text, problem = decode(rel, data)
+    if text is None:
+        return None, [problem] if problem else []
+    note = Note(rel)
+    body = text
+    body_start = 1
+    if _HANDLER.detect(text):
+        try:
+            _, front, content = _BOUNDARY.split(text, 2)
+        except ValueError:
+            note.problem("unterminated front matter: no closing '---' line", 1)
+            front = None
+            content = text
+        if front is not None:
+            body_start = text[: len(text) - len(content)].count("\n") + 2
+            body = content.split("\n", 1)[1] if "\n" in content else ""
+            note.key_lines = _key_lines(front)
+            note.meta = _load_front_matter(note, front)
+    note.lines = [line.removesuffix("\r") for line in body.split("\n")]
+    note.body_start = body_start
+    return note, note.problems
+
+
+def _key_lines(front: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, line in enumerate(front.split("\n")):
+        match = _TOP_KEY.match(line)
+        if match:
+            found.setdefault(match.group(1).strip("'\""), index + 1)  # +1: the opening ---
+    return found
+
+
+def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
+    try:
+        data = _HANDLER.load(front, Loader=NoteLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1  # front starts on the opening --- line
+        reason = err.problem or err.context or "invalid YAML"
+        note.problem(f"invalid YAML in front matter: {reason}", line)
+        return {}
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError, MemoryError) as err:
+        note.problem(f"invalid front matter: {err}", 1)
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        note.problem(f"front matter is a {type(data).__name__}, not a list of key: value properties", 2)
+        return {}
+    return {str(key): value for key, value in data.items()}
