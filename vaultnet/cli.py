@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .config import Config, find_vault, load_config
-from .dates import parse_iso
+from .dates import parse_iso, parse_week
 from .errors import VaultnetError
 from .insights import STATUSES
 from .network import Network, build_network
@@ -59,9 +59,9 @@ class State:
     def network(self) -> Network:
         return build_network(self.config, self.today)
 
-    def report_problems(self) -> None:
+    def report_problems(self, network: Network | None = None) -> None:
         """One line on stderr when notes have problems: the run goes on."""
-        problems = self.network.problems
+        problems = (network or self.network).problems
         if problems and not self.quiet:
             noun = "problem" if len(problems) == 1 else "problems"
             click.echo(f"{len(problems)} {noun} in the vault; run 'vaultnet check' to list them.", err=True)
@@ -160,4 +160,70 @@ def check(state: State, as_json: bool) -> None:
         if not problems and not state.quiet:
             click.echo("No problems found.", err=True)
     if problems:
+        sys.exit(1)
+
+
+def _report_write(state: State, rel: str, changed: bool) -> None:
+    if not state.quiet:
+        click.echo(f"{'wrote    ' if changed else 'unchanged'} {rel}", err=not changed)
+
+
+@main.command()
+@click.option("--stdout", is_flag=True, help="Print the note instead of writing it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan's items as JSON.")
+@click.option("--week", metavar="YYYY-Www", help="Plan another ISO week, e.g. 2026-W48.")
+@click.pass_obj
+def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
+    """Write this week's plan note: follow-ups, birthdays, check-ins, thank-yous."""
+    from .build import Builder
+    from .plan import week_reference
+
+    try:
+        monday = parse_week(week) if week else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--week") from None
+    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json))
+    network, weekly, rel = builder.prepare_plan()
+    if as_json:
+        from .report import plan_json
+
+        emit_json(plan_json(weekly))
+    else:
+        text, changed = builder.plan_note(weekly, rel)
+        if stdout:
+            click.echo(text, nl=False)
+        else:
+            _report_write(state, rel, changed)
+    state.report_problems(network)
+
+
+@main.command()
+@click.option("--stdout", is_flag=True, help="Print the note instead of writing it.")
+@click.pass_obj
+def index(state: State, stdout: bool) -> None:
+    """Write the index note: counts, a chart, a table per status, problems."""
+    from .build import Builder, index_rel
+
+    text, changed = Builder(state.config, state.today, write=not stdout).index_note(state.network)
+    if stdout:
+        click.echo(text, nl=False)
+    else:
+        _report_write(state, index_rel(state.config), changed)
+    state.report_problems()
+
+
+@main.command()
+@click.pass_obj
+def build(state: State) -> None:
+    """Write every generated note (the index and this week's plan)."""
+    from .build import Builder
+
+    failed = False
+    for written in Builder(state.config, state.today).build():
+        if written.error:
+            failed = True
+            click.echo(f"Error: {written.error}", err=True)
+        else:
+            _report_write(state, written.rel, written.changed)
+    if failed:
         sys.exit(1)

@@ -193,12 +193,14 @@ class Directory:
         if target.lower().endswith(".md"):
             target = target[:-3]
         if "/" in target:
-            suffix = fold(target).lstrip("/")
+            # A link with a folder opens only a note under a matching path (as in
+            # Obsidian), never a same-named contact elsewhere; ./ and ../ are dropped.
+            suffix = fold("/".join(part for part in target.split("/") if part not in ("", ".", "..")))
             for contact in self.contacts:
                 path = fold(contact.path[:-3])
                 if path == suffix or path.endswith("/" + suffix):
                     return contact
-            target = target.rsplit("/", 1)[-1]
+            return None
         key = fold(target)
         found = self._names.get(key) or self._aliases.get(key)
         return found[0] if found else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -43,8 +43,14 @@ class Network:
         return [self._by_path[path].name for path in paths if path in self._by_path]
 
 
-def read_notes(config: Config) -> tuple[list[Note], list[str], list[Problem]]:
-    """Parse every note; conflict copies are returned by path, not parsed."""
+def read_notes(
+    config: Config, overrides: Mapping[str, bytes] | None = None
+) -> tuple[list[Note], list[str], list[Problem]]:
+    """Parse every note; conflict copies are returned by path, not parsed.
+
+    ``overrides`` stands in for files' contents (a plan stamped in memory).
+    """
+    overrides = overrides or {}
     notes: list[Note] = []
     conflicts: list[str] = []
     problems: list[Problem] = []
@@ -53,7 +59,7 @@ def read_notes(config: Config) -> tuple[list[Note], list[str], list[Problem]]:
             conflicts.append(file.rel)
             continue
         try:
-            data = (config.root / file.rel).read_bytes()
+            data = overrides[file.rel] if file.rel in overrides else (config.root / file.rel).read_bytes()
         except OSError as err:
             problems.append(Problem(file.rel, None, f"cannot read: {err.strerror}"))
             continue
@@ -65,9 +71,9 @@ def read_notes(config: Config) -> tuple[list[Note], list[str], list[Problem]]:
     return notes, conflicts, problems
 
 
-def build_network(config: Config, today: Date) -> Network:
+def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | None = None) -> Network:
     """Read the vault and work out every contact's standing as of ``today``."""
-    notes, conflicts, problems = read_notes(config)
+    notes, conflicts, problems = read_notes(config, overrides)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     for note in notes:
@@ -141,6 +147,8 @@ def _conflict_problems(conflicts: list[str], directory: Directory, config: Confi
         name = rel.rsplit("/", 1)[-1]
         original = conflict_original(name) or name
         in_people = any(rel.startswith(folder + "/") for folder in config.people)
-        if in_people or directory.resolve(original):
+        # The copied note sits next to its copy: same folder, original name.
+        original_rel = rel[: len(rel) - len(name)] + original + ".md"
+        if in_people or any(contact.path == original_rel for contact in directory.contacts):
             problems.append(Problem(rel, None, f"sync conflict copy of contact {original!r}: merge it into the note and delete the copy"))
     return problems

@@ -9,6 +9,7 @@ from .dates import Date
 from .insights import Standing
 from .interactions import Interaction, Task
 from .network import Network
+from .plan import Plan
 
 
 def iso(date: Date | None) -> str | None:
@@ -83,3 +84,13 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
         "connections": sorted(network.names(tuple(standing.neighbours)), key=str.casefold),
     })
     return data
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "week": plan.week,
+        "items": [
+            {"section": item.section, "people": list(item.people), "text": item.text, "key": item.key, "due": iso(item.due)}
+            for item in plan.items
+        ],
+    }

@@ -1,0 +1,314 @@
+"""Every command through CliRunner, including the JSON interface of spec section 7."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write
+from vaultnet import __version__
+from vaultnet.cli import main
+
+CONTACT_KEYS = {
+    "name", "path", "aliases", "circle", "cadence_days", "last_contact", "last_kind", "due",
+    "status", "days_overdue", "snooze_until", "next_birthday", "reciprocity", "tie", "follow_ups",
+}
+
+
+@pytest.fixture
+def people(vault: Path) -> Path:
+    write(vault, "People/Ana Souza.md", """
+        ---
+        circle: inner
+        aliases: [Ana]
+        birthday: 1990-11-20
+        ---
+        ## Log
+        - 2026-11-02 #coffee #got advice on the launch
+        - [ ] send the deck 📅 2026-11-18
+        - [ ] read her paper
+    """)
+    write(vault, "People/Zoë Martin.md", "---\ncircle: close\n---\n")
+    write(vault, "People/bob.md", "---\ncadence: 10d\nsnooze_until: 2026-12-01\n---\n")
+    write(vault, "People/Broken.md", "---\ncircle: [oops\n---\n")
+    write(vault, "Daily/2026-11-20.md", "- lunch with [[Bob]] #meeting\n")
+    return vault
+
+
+def run(vault: Path, *args: str, today: str = "2026-11-21", **kwargs):
+    return CliRunner().invoke(main, ["--vault", str(vault), "--today", today, *args], **kwargs)
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_status_plain_text_when_piped(people):
+    result = run(people, "status")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t")[:3] == ["name", "circle", "status"]
+    rows = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
+    assert rows["Ana Souza"][2] == "overdue"
+    assert rows["Ana Souza"][5] == "5"  # due Nov 16, today Nov 21
+    assert rows["Zoë Martin"][2] == "never"
+    assert rows["bob"][2] == "snoozed"
+    assert "\x1b[" not in result.stdout  # no colour codes in a pipe
+
+
+def test_status_reports_problems_but_exits_zero(people):
+    result = run(people, "status")
+    assert result.exit_code == 0
+    assert "1 problem in the vault" in result.stderr
+    assert "problem" not in run(people, "-q", "status").stderr
+
+
+def test_status_filters(people):
+    result = run(people, "status", "--status", "overdue", "--status", "never")
+    names = [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]
+    assert names == ["Ana Souza", "Zoë Martin"]
+    result = run(people, "status", "--circle", "close")
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()[1:]] == ["Zoë Martin"]
+
+
+def test_status_unknown_circle_is_a_usage_error(people):
+    result = run(people, "status", "--circle", "besties")
+    assert result.exit_code == 2
+    assert "unknown circle 'besties'" in result.output
+
+
+def test_status_json_shape(people):
+    result = run(people, "status", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"today", "contacts", "problems"}
+    assert data["today"] == "2026-11-21"
+    assert [c["name"] for c in data["contacts"]] == ["Ana Souza", "bob", "Broken", "Zoë Martin"]
+    for contact in data["contacts"]:
+        assert set(contact) == CONTACT_KEYS
+        assert set(contact["reciprocity"]) == {"gave", "got", "asked", "thanked", "label", "thank_you_due"}
+        assert set(contact["tie"]) == {"intensity", "embeddedness", "band"}
+    ana = data["contacts"][0]
+    assert ana == {
+        "name": "Ana Souza", "path": "People/Ana Souza.md", "aliases": ["Ana"], "circle": "inner",
+        "cadence_days": 14, "last_contact": "2026-11-02", "last_kind": "coffee", "due": "2026-11-16",
+        "status": "overdue", "days_overdue": 5, "snooze_until": None, "next_birthday": "2027-11-20",
+        "reciprocity": {"gave": 0, "got": 1, "asked": 0, "thanked": 0, "label": "balanced", "thank_you_due": True},
+        "tie": {"intensity": round(0.5 ** (19 / 180), 3), "embeddedness": 0, "band": "weak"},
+        "follow_ups": [{"text": "send the deck", "due": "2026-11-18", "path": "People/Ana Souza.md", "line": 8}],
+    }
+    bob = data["contacts"][1]
+    assert bob["snooze_until"] == "2026-12-01"
+    assert bob["last_kind"] == "meeting"
+    assert data["problems"] == [
+        {"path": "People/Broken.md", "line": 3, "message": data["problems"][0]["message"]}
+    ]
+    assert "invalid YAML" in data["problems"][0]["message"]
+
+
+def test_today_from_environment(people):
+    result = CliRunner().invoke(main, ["--vault", str(people), "status", "--json"], env={"VAULTNET_TODAY": "2026-11-03"})
+    data = json.loads(result.stdout)
+    assert data["today"] == "2026-11-03"
+    assert data["contacts"][0]["status"] == "ok"
+
+
+def test_bad_today_is_a_usage_error(people):
+    result = run(people, "status", today="2026-02-30")
+    assert result.exit_code == 2
+    assert "impossible date" in result.output
+
+
+def test_vault_from_environment(people):
+    result = CliRunner().invoke(main, ["--today", "2026-11-21", "status"], env={"VAULTNET_VAULT": str(people)})
+    assert "Ana Souza" in result.stdout
+
+
+def test_missing_vault_is_an_error(tmp_path):
+    result = CliRunner().invoke(main, ["--vault", str(tmp_path / "nope"), "status"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: vault not found")
+
+
+def test_bad_config_is_an_error_without_traceback(people):
+    write(people, "vaultnet.toml", "[circles]\ninner = \"2m\"\n")
+    result = run(people, "status")
+    assert result.exit_code == 1
+    assert "Error: vaultnet.toml: circles.inner: ambiguous cadence" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_show_text(people):
+    result = run(people, "show", "ana souza")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Ana Souza  (People/Ana Souza.md)")
+    assert "status: overdue (5 days)" in out
+    assert "2026-11-02  coffee   advice on the launch" in out
+    assert "send the deck" in out and "read her paper" in out
+    assert "thank you due" in out
+
+
+def test_show_by_alias_and_without_accents(people):
+    assert run(people, "show", "ANA").stdout.startswith("Ana Souza")
+    assert run(people, "show", "zoe martin").stdout.startswith("Zoë Martin")
+
+
+def test_show_unknown_name_suggests(people):
+    result = run(people, "show", "Ana Sousa")
+    assert result.exit_code == 1
+    assert "no contact named 'Ana Sousa'; did you mean Ana Souza?" in result.output
+
+
+def test_show_ambiguous_name_lists_candidates(people):
+    write(people, "People/Other.md", "---\naliases: [Ana]\n---\n")
+    write(people, "People/Third.md", "---\naliases: Ana\n---\n")
+    result = run(people, "show", "ana")
+    # the file name "Ana Souza" is not "ana"; two aliases are: ambiguous
+    assert result.exit_code == 1
+    assert "'ana' is ambiguous" in result.output
+    assert "Other (People/Other.md)" in result.output and "Third (People/Third.md)" in result.output
+
+
+def test_show_json(people):
+    result = run(people, "show", "Ana", "--json")
+    data = json.loads(result.stdout)
+    assert CONTACT_KEYS <= set(data)
+    assert data["interactions"][0]["kind"] == "coffee"
+    assert data["interactions"][0]["text"] == "advice on the launch"
+    assert data["open_loops"] == [{"text": "read her paper", "due": None, "path": "People/Ana Souza.md", "line": 9}]
+
+
+def test_check_lists_problems_and_exits_one(people):
+    write(people, "People/Bad Date.md", "---\ncircle: inner\nbirthday: 1985-02-30\n---\n")
+    result = run(people, "check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("People/Bad Date.md:3: birthday: impossible date '1985-02-30'")
+    assert lines[1].startswith("People/Broken.md:3: invalid YAML")
+
+
+def test_check_clean_vault_exits_zero(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    result = run(vault, "check")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "No problems found." in result.stderr
+
+
+def test_check_json(people):
+    result = run(people, "check", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["problems"][0]["path"] == "People/Broken.md"
+
+
+def test_read_only_commands_change_nothing(people):
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in people.rglob("*") if p.is_file()}
+    for args in (["status"], ["status", "--json"], ["show", "Ana"], ["check"]):
+        run(people, *args)
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in people.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_init_creates_and_never_overwrites(tmp_path):
+    target = tmp_path / "new"
+    result = CliRunner().invoke(main, ["init", str(target)])
+    assert result.exit_code == 0
+    assert "created vaultnet.toml" in result.output
+    assert (target / "People").is_dir()
+    assert (target / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
+    (target / "vaultnet.toml").write_text("people = [\"Friends\"]\n")
+    result = CliRunner().invoke(main, ["init", str(target)])
+    assert "kept    vaultnet.toml" in result.output
+    assert (target / "vaultnet.toml").read_text() == "people = [\"Friends\"]\n"
+
+
+def test_init_config_is_valid_and_default(tmp_path):
+    CliRunner().invoke(main, ["init", str(tmp_path)])
+    from vaultnet.config import Config, load_config
+
+    assert load_config(tmp_path) == Config(root=tmp_path)
+
+
+def test_python_dash_m(people):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "vaultnet", "--vault", str(people), "--today", "2026-11-21", "status", "--json"],
+        capture_output=True, text=True, check=True,
+    )
+    assert json.loads(result.stdout)["today"] == "2026-11-21"
+
+
+def test_build_writes_both_notes_then_nothing(people):
+    result = run(people, "build")
+    assert result.exit_code == 0
+    assert "wrote     vaultnet/Plans/2026-W47.md" in result.stdout
+    assert "wrote     vaultnet/Network.md" in result.stdout
+    result = run(people, "build")
+    assert "unchanged vaultnet/Network.md" in result.stderr and "wrote" not in result.output
+
+
+def test_plan_stdout_writes_nothing(people):
+    result = run(people, "plan", "--stdout")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("%% generated by vaultnet")
+    assert "## Follow-ups\n\n- [ ] [[Ana Souza]] — send the deck (due Wed 2026-11-18, 3 days overdue) ^vn-" in result.stdout
+    assert not (people / "vaultnet").exists()
+
+
+def test_plan_json_shape(people):
+    result = run(people, "plan", "--json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"week", "items"}
+    assert data["week"] == "2026-W47"
+    sections = {"follow-ups", "birthdays", "check-in", "thank-you", "reconnect", "introduce", "reciprocity"}
+    for item in data["items"]:
+        assert set(item) == {"section", "people", "text", "key", "due"}
+        assert item["section"] in sections and item["key"].startswith("vn-")
+    assert data["items"][0] == {
+        "section": "follow-ups", "people": ["Ana Souza"], "text": "send the deck (due Wed 2026-11-18, 3 days overdue)",
+        "key": data["items"][0]["key"], "due": "2026-11-18",
+    }
+    assert not (people / "vaultnet").exists()
+
+
+def test_plan_week_option(people):
+    result = run(people, "plan", "--week", "2026-W48")
+    assert result.exit_code == 0
+    assert (people / "vaultnet/Plans/2026-W48.md").is_file()
+    assert run(people, "plan", "--week", "2026-48x").exit_code == 2
+
+
+def test_index_stdout_and_write(people):
+    result = run(people, "index", "--stdout")
+    assert "## Problems\n\n- People/Broken.md:3: invalid YAML" in result.stdout
+    assert not (people / "vaultnet").exists()
+    assert run(people, "index").exit_code == 0
+    assert (people / "vaultnet/Network.md").read_text() == result.stdout
+
+
+def test_build_with_broken_markers_exits_one_and_writes_the_rest(people):
+    run(people, "build")
+    plan = people / "vaultnet/Plans/2026-W47.md"
+    plan.write_text("my notes only\n")
+    write(people, "People/New.md", "---\ncircle: inner\n---\n")
+    result = run(people, "build")
+    assert result.exit_code == 1
+    assert "Error: vaultnet/Plans/2026-W47.md: expected one" in result.stderr
+    assert plan.read_text() == "my notes only\n"
+    assert "[[New]]" in (people / "vaultnet/Network.md").read_text()
+
+
+def test_malicious_template_is_a_clean_error(people):
+    write(people, ".vaultnet/templates/plan.md", "{{ ''.__class__.__mro__ }}")
+    result = run(people, "plan")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: template .vaultnet/templates/plan.md")
+    assert "Traceback" not in result.output

@@ -1,0 +1,129 @@
+import datetime as dt
+
+from conftest import TODAY, write
+from vaultnet.plan import build_plan, item_key, ticked_minutes, week_reference
+
+
+def sections(plan):
+    return [(item.section, item.people) for item in plan.items]
+
+
+def test_sections_come_in_spec_order_and_skip_paused_and_snoozed(vault, load):
+    write(vault, "People/Ana.md", """
+        ---
+        cadence: weekly
+        birthday: 1990-11-17
+        ---
+        - 2026-11-12 #got a lead on a flat
+        - 2026-10-01 #got help #asked more
+        - [ ] send the deck 📅 2026-11-19
+    """)
+    write(vault, "People/Paused.md", "---\ncircle: inner\npaused: true\nbirthday: 11-18\n---\n- [ ] x 📅 2026-11-19\n")
+    write(vault, "People/Snoozed.md", "---\ncircle: inner\nsnooze_until: 2026-12-01\n---\n- 2026-11-12 #got thing\n")
+    plan = build_plan(load(), TODAY)
+    assert plan.week == "2026-W47"
+    assert sections(plan) == [
+        ("follow-ups", ("Ana",)),
+        ("birthdays", ("Ana",)),
+        ("check-in", ("Ana",)),
+        ("thank-you", ("Ana",)),
+        ("reciprocity", ("Ana",)),
+    ]
+    thank_you = plan.section("thank-you")[0]
+    assert thank_you.tags == ("thanked",)
+    assert thank_you.text == "say thank you for: a lead on a flat (Thu 2026-11-12)"
+    assert plan.section("reciprocity")[0].task is False
+    assert plan.section("reciprocity")[0].text.startswith("taking (gave 0, got 2, asked 1): give before you ask again")
+
+
+def test_follow_ups_due_by_sunday_overdue_first(vault, load):
+    write(vault, "People/Ana.md", """
+        ---
+        ---
+        - [ ] later 📅 2026-11-23
+        - [ ] sunday 📅 2026-11-22
+        - [ ] long ago [due:: 2026-10-01]
+        - [ ] no date
+    """)
+    plan = build_plan(load(), TODAY)
+    assert [item.text for item in plan.section("follow-ups")] == [
+        "long ago (due Thu 2026-10-01, 51 days overdue)",
+        "sunday (due Sun 2026-11-22)",
+    ]
+    assert plan.section("follow-ups")[0].due == dt.date(2026, 10, 1)
+
+
+def test_birthdays_this_week_including_past_days_and_year_end(vault, load):
+    write(vault, "People/Ana.md", "---\nbirthday: 1990-11-16\n---\n")
+    write(vault, "People/Bob.md", "---\nbirthday: 11-23\n---\n")
+    write(vault, "People/Cy.md", "---\nbirthday: 2000-01-02\n---\n")
+    write(vault, "People/Leap.md", "---\nbirthday: 1992-02-29\n---\n")
+    assert [i.people for i in build_plan(load(), TODAY).section("birthdays")] == [("Ana",)]
+    assert build_plan(load(), TODAY).section("birthdays")[0].text == "birthday Mon 2026-11-16 (turns 36)"
+    new_year = build_plan(load(dt.date(2026, 12, 30)), dt.date(2026, 12, 30))  # week of Dec 28 - Jan 3
+    assert [(i.people, i.due) for i in new_year.section("birthdays")] == [(("Cy",), dt.date(2027, 1, 2))]
+    leap = build_plan(load(dt.date(2027, 3, 1)), dt.date(2027, 3, 1))  # week of Mar 1, 2027
+    assert leap.section("birthdays") == []
+    feb = build_plan(load(dt.date(2027, 2, 28)), dt.date(2027, 2, 28))
+    assert [i.due for i in feb.section("birthdays")] == [dt.date(2027, 2, 28)]
+
+
+def test_check_ins_by_priority_within_the_budget(vault, load):
+    write(vault, "vaultnet.toml", "[plan]\nbudget_minutes = 70\n")
+    write(vault, "People/Coffee.md", "---\ncircle: inner\n---\n- 2026-10-01 #coffee long chat\n")  # 60 min, top
+    write(vault, "People/Call.md", "---\ncircle: close\n---\n- 2026-09-01 #call catch-up\n")  # 30 min
+    write(vault, "People/Message.md", "---\ncircle: network\n---\n- 2026-07-01 #message hi\n")  # 10 min
+    write(vault, "People/Never.md", "---\ncircle: acquaintance\ngoals: [run a marathon]\n---\n")  # 15 min
+    plan = build_plan(load(), TODAY)
+    # Coffee (60) fits, Call (30) does not, Message (10) fills to 70, Never (15) does not.
+    assert [i.people for i in plan.section("check-in")] == [("Coffee",), ("Message",)]
+    assert plan.used_minutes == 70
+    assert plan.section("check-in")[0].text == (
+        "overdue by 37 days · coffee, 60 min · last time (2026-10-01): long chat"
+    )
+
+
+def test_ticked_check_ins_count_against_the_budget(vault, load):
+    write(vault, "vaultnet.toml", "[plan]\nbudget_minutes = 60\n")
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call x\n")
+    ticked = ["- [x] [[Bob]] — overdue by 3 days · coffee, 45 min ✅ 2026-11-20 ^vn-1\n"]
+    assert ticked_minutes(ticked) == 45
+    assert build_plan(load(), TODAY, ticked).section("check-in") == []
+    assert len(build_plan(load(), TODAY, []).section("check-in")) == 1
+
+
+def test_never_contact_hint_is_a_goal(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\ngoals: [move to Lisbon]\n---\n")
+    (item,) = build_plan(load(), TODAY).section("check-in")
+    assert item.text == "no contact yet · 15 min · ask about: move to Lisbon"
+    assert item.due is None
+
+
+def test_hints_never_copy_tags_or_links(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #coffee #gave met [[Bob]] about #hiring\n")
+    write(vault, "People/Bob.md", "---\n---\n")
+    (item,) = build_plan(load(), TODAY).section("check-in")
+    assert "#" not in item.text and "[[" not in item.text
+    assert item.text.endswith("met Bob about")
+
+
+def test_keys_are_stable_and_distinct(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\nbirthday: 11-20\n---\n- [ ] a 📅 2026-11-20\n- [ ] b 📅 2026-11-20\n")
+    first = [item.key for item in build_plan(load(), TODAY).items]
+    write(vault, "People/Ana.md", "---\ncircle: inner\nbirthday: 11-20\n---\nnew intro line\n\n- [ ] a 📅 2026-11-20\n- [ ] b 📅 2026-11-20\n")
+    assert [item.key for item in build_plan(load(), TODAY).items] == first  # lines moved, keys kept
+    assert len(set(first)) == len(first)
+    assert all(key.startswith("vn-") for key in first)
+    assert item_key("check-in", "People/Ana.md", "2026-W47") != item_key("check-in", "People/Ana.md", "2026-W48")
+
+
+def test_reciprocity_only_for_recent_contact(vault, load):
+    write(vault, "People/Old.md", "---\n---\n- 2026-08-01 #got a #asked b\n")  # 112 days ago
+    write(vault, "People/New.md", "---\n---\n- 2026-08-23 #got a #asked b\n")  # 90 days ago: in
+    assert [i.people for i in build_plan(load(), TODAY).section("reciprocity")] == [("New",)]
+
+
+def test_week_reference():
+    assert week_reference(TODAY, None) == TODAY
+    assert week_reference(TODAY, dt.date(2026, 11, 16)) == TODAY
+    assert week_reference(TODAY, dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)

@@ -1,0 +1,74 @@
+import pytest
+
+from conftest import write
+from vaultnet.config import load_config
+from vaultnet.render import RenderError, cell, index_context, inline, render
+
+
+def test_cell_escapes_pipes_and_newlines():
+    assert cell("a | b") == "a \\| b"
+    assert cell("already \\| escaped") == "already \\| escaped"
+    assert cell("two\nlines\r\nhere") == "two<br>lines<br>here"
+    assert cell(None) == ""
+
+
+def test_inline_collapses_whitespace():
+    assert inline("  a \n b\t c ") == "a b c"
+
+
+def test_index_tables_escape_text_from_notes(vault, load):
+    write(vault, "vaultnet.toml", '[circles]\n"in|ner" = "2 weeks"\n')
+    write(vault, "People/Ana.md", '---\ncircle: "in|ner"\n---\n')
+    text = render(load_config(vault), "index.md", index_context(load()))
+    assert "| [[Ana]] | in\\|ner |" in text
+
+
+def test_index_lists_problems_and_counts(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call x\n")
+    write(vault, "People/Bad.md", "---\ncadence: 2m\n---\n")
+    text = render(load_config(vault), "index.md", index_context(load()))
+    assert "| overdue | 1 |" in text and "| untracked | 1 |" in text
+    assert '"overdue" : 1' in text
+    assert "## Overdue" in text and "## Untracked" in text and "## Due" not in text
+    assert text.index("## Overdue") < text.index("## Untracked")
+    assert "- People/Bad.md:2: cadence: ambiguous cadence '2m'" in text
+
+
+def test_vault_template_overrides_the_default(vault, load):
+    write(vault, ".vaultnet/templates/index.md", "%% vaultnet:begin %%\n{{ total }} people\n%% vaultnet:end %%\n")
+    write(vault, "People/Ana.md", "---\n---\n")
+    assert render(load_config(vault), "index.md", index_context(load())) == "%% vaultnet:begin %%\n1 people\n%% vaultnet:end %%\n"
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "not allowed"),
+        ("{{ cycler.__init__.__globals__.os.system('touch pwned') }}", "template .vaultnet/templates/index.md"),
+        ("{{ problems.append(1) }}", "not allowed"),
+        ("{{ total.__add__ }}", "template .vaultnet/templates/index.md"),
+    ],
+)
+def test_malicious_vault_template_is_refused(vault, load, source, message):
+    write(vault, ".vaultnet/templates/index.md", source)
+    with pytest.raises(RenderError, match=message):
+        render(load_config(vault), "index.md", index_context(load()))
+    assert not (vault / "pwned").exists()
+
+
+def test_template_syntax_error_names_template_and_line(vault, load):
+    write(vault, ".vaultnet/templates/index.md", "ok\n{% if %}\n")
+    with pytest.raises(RenderError, match=r"template \.vaultnet/templates/index\.md, line 2: "):
+        render(load_config(vault), "index.md", index_context(load()))
+
+
+def test_undefined_variable_is_an_error(vault, load):
+    write(vault, ".vaultnet/templates/index.md", "{{ nothing_here }}")
+    with pytest.raises(RenderError, match="'nothing_here' is undefined"):
+        render(load_config(vault), "index.md", index_context(load()))
+
+
+def test_runtime_error_in_template(vault, load):
+    write(vault, ".vaultnet/templates/index.md", "{{ 1 // 0 }}")
+    with pytest.raises(RenderError, match="ZeroDivisionError"):
+        render(load_config(vault), "index.md", index_context(load()))

@@ -1,0 +1,37 @@
+import io
+
+from conftest import write
+from vaultnet.views import print_status, show_lines
+
+
+def test_terminal_gets_a_rich_table(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-02 #call hi\n")
+    out = io.StringIO()
+    print_status(load().standings, out, terminal=True)
+    text = out.getvalue()
+    assert "\t" not in text
+    header, row = text.splitlines()[:2]
+    assert header.split()[:3] == ["name", "circle", "status"]
+    assert row.split()[:3] == ["Ana", "inner", "overdue"]
+
+
+def test_pipe_gets_tab_separated_rows(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    out = io.StringIO()
+    print_status(load().standings, out, terminal=False)
+    assert out.getvalue().splitlines()[1].split("\t")[:3] == ["Ana", "inner", "never"]
+
+
+def test_show_lists_connections_and_advice(vault, load):
+    write(vault, "People/Ana.md", """
+        ---
+        circle: inner
+        ---
+        - 2026-11-01 #got a job lead from her, met [[Bob]]
+        - 2026-11-02 #asked for a reference
+    """)
+    write(vault, "People/Bob.md", "---\n---\n")
+    network = load()
+    lines = show_lines(network.standings[0], network)
+    assert "  advice: give before you ask again" in lines
+    assert lines[-2:] == ["Connections:", "  Bob"]

@@ -1,0 +1,149 @@
+"""Writing the generated notes: stamp ticks, work out, render, merge, write safely."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .config import Config
+from .dates import Date, iso_week
+from .errors import VaultnetError
+from .network import Network, build_network
+from .plan import Plan, build_plan
+from .regions import merge, split, stamp, user_items
+from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
+from .writes import WriteConflict, decode_text, encode_like, read_bytes, safe_write
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Written:
+    rel: str
+    changed: bool
+    error: str | None = None  # why this note was left alone
+
+
+def index_rel(config: Config) -> str:
+    return f"{config.output}/{config.index_name}.md"
+
+
+def plan_rel(config: Config, week: str) -> str:
+    return f"{config.output}/{config.plan_name.format(week=week)}.md"
+
+
+def _existing_text(config: Config, rel: str) -> tuple[bytes | None, str | None]:
+    data = read_bytes(config.root / rel)
+    if data is None:
+        return None, None
+    try:
+        return data, decode_text(data)
+    except UnicodeDecodeError:
+        raise VaultnetError(f"{rel}: not valid UTF-8; vaultnet will not overwrite it") from None
+
+
+def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, bytes]:
+    """Add ``✅ today`` to ticked plan items without a date.
+
+    Writing commands write the stamp at once; read-only ones get it back as an
+    in-memory override, so the ticks count either way and nothing is written.
+    """
+    for _ in range(ATTEMPTS):
+        data, text = _existing_text(config, rel)
+        if text is None or data is None:
+            return {}
+        before, region, after = split(text, rel)
+        stamped = stamp(region, today)
+        if stamped == region:
+            return {}
+        new = encode_like(before + stamped + after, data)
+        if not write:
+            return {rel: new}
+        try:
+            safe_write(config.root, rel, new, data)
+            log.info("stamped ticked items in %s", rel)
+            return {}
+        except WriteConflict:
+            continue
+    raise WriteConflict(f"{rel} keeps changing; run the command again")
+
+
+def ticked_check_ins(config: Config, rel: str, overrides: dict[str, bytes]) -> list[str]:
+    data = overrides[rel] if rel in overrides else read_bytes(config.root / rel)
+    if data is None:
+        return []
+    _, region, _ = split(decode_text(data), rel)
+    return [line for line, heading in user_items(region).values() if heading == "## Check in"]
+
+
+def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_ticks: bool, write: bool = True) -> tuple[str, bool]:
+    """Render and write one generated note, keeping what lies outside its markers.
+
+    Returns the note's full text and whether it was written. An edit made while
+    rendering is never overwritten: the note is re-read and merged again.
+    """
+    for _ in range(ATTEMPTS):
+        data, text = _existing_text(config, rel)
+        rendered = produce()
+        _, region, _ = split(rendered, f"template for {rel}")
+        if text is None:
+            full = rendered
+        else:
+            before, old_region, after = split(text, rel)
+            if keep_ticks:
+                region = merge(region, old_region)
+            full = before + region + after
+        if not write:
+            return full, False
+        try:
+            return full, safe_write(config.root, rel, encode_like(full, data), data)
+        except WriteConflict:
+            log.info("%s changed while rendering; merging again", rel)
+    raise WriteConflict(f"{rel} keeps changing; run the command again")
+
+
+class Builder:
+    """One run of ``index``, ``plan`` or ``build`` as of ``today``; ``write=False`` only renders."""
+
+    def __init__(self, config: Config, today: Date, write: bool = True) -> None:
+        self.config = config
+        self.today = today
+        self.write = write
+
+    def prepare_plan(self) -> tuple[Network, Plan, str]:
+        """Stamp this week's ticks, then work out the network and the plan."""
+        rel = plan_rel(self.config, iso_week(self.today))
+        overrides = stamp_plan(self.config, self.today, rel, self.write)
+        network = build_network(self.config, self.today, overrides=overrides)
+        plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides))
+        return network, plan, rel
+
+    def plan_note(self, plan: Plan, rel: str) -> tuple[str, bool]:
+        produce = lambda: render(self.config, PLAN_TEMPLATE, plan_context(plan))  # noqa: E731
+        return write_generated(self.config, rel, produce, keep_ticks=True, write=self.write)
+
+    def index_note(self, network: Network) -> tuple[str, bool]:
+        produce = lambda: render(self.config, INDEX_TEMPLATE, index_context(network))  # noqa: E731
+        return write_generated(self.config, index_rel(self.config), produce, keep_ticks=False, write=self.write)
+
+    def build(self) -> list[Written]:
+        """Every generated note; the plan first so that its ticks count in the index too.
+
+        A note that cannot be written (markers broken, a template error) is
+        reported and the other notes are still written.
+        """
+        results = []
+        rel = plan_rel(self.config, iso_week(self.today))
+        try:
+            network, plan, rel = self.prepare_plan()
+            results.append(Written(rel, self.plan_note(plan, rel)[1]))
+        except VaultnetError as err:
+            results.append(Written(rel, False, str(err)))
+            network = build_network(self.config, self.today)
+        try:
+            results.append(Written(index_rel(self.config), self.index_note(network)[1]))
+        except VaultnetError as err:
+            results.append(Written(index_rel(self.config), False, str(err)))
+        return results

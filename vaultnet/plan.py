@@ -1,0 +1,170 @@
+"""The weekly plan: which actions go into this week's note (spec section 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .dates import Date, birthday_in, iso_week, week_bounds
+from .insights import Standing
+from .network import Network
+
+# (id used in JSON, heading in the note)
+SECTIONS = (
+    ("follow-ups", "Follow-ups"),
+    ("birthdays", "Birthdays"),
+    ("check-in", "Check in"),
+    ("thank-you", "Say thank you"),
+    ("reconnect", "Reconnect"),
+    ("introduce", "Introduce"),
+    ("reciprocity", "Reciprocity"),
+)
+CHECK_IN_STATUSES = ("overdue", "due", "never")
+_MINUTES = re.compile(r"(\d+) min\b")
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    section: str
+    people: tuple[str, ...]  # contact names
+    text: str  # the reason, plain text (no links, no tags)
+    key: str  # block id without ^, starts with vn-
+    due: Date | None = None
+    tags: tuple[str, ...] = ()  # what ticking the item must record, e.g. ("thanked",)
+    task: bool = True  # reciprocity advice is a plain list item
+
+
+@dataclass
+class Plan:
+    week: str
+    monday: Date
+    sunday: Date
+    today: Date
+    budget_minutes: int
+    used_minutes: int = 0  # by ticked and planned check-ins
+    items: list[PlanItem] = field(default_factory=list)
+
+    def section(self, name: str) -> list[PlanItem]:
+        return [item for item in self.items if item.section == name]
+
+
+def item_key(section: str, *parts: object) -> str:
+    """A block id that stays the same for the same action, whatever else changes."""
+    digest = hashlib.sha1("\x1f".join([section, *map(str, parts)]).encode("utf-8")).hexdigest()
+    return f"vn-{digest[:8]}"
+
+
+def ticked_minutes(ticked_check_ins: list[str]) -> int:
+    """Minutes of check-in lines already ticked this week, read from their text."""
+    return sum(int(match.group(1)) for line in ticked_check_ins if (match := _MINUTES.search(line)))
+
+
+def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None = None) -> Plan:
+    """Work out this week's actions for the ISO week holding ``today``."""
+    monday, sunday = week_bounds(today)
+    config = network.config
+    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes)
+    plan.used_minutes = ticked_minutes(ticked_check_ins or [])
+    active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+    active_paths = {s.contact.path for s in active}
+
+    # 1. Follow-ups due by the end of the week, overdue first.
+    seen: set[tuple[str, int]] = set()
+    follow_ups = []
+    for task in network.evidence.follow_ups:
+        people = tuple(p for p in task.people if p in active_paths)
+        if task.due and task.due <= sunday and people and (task.path, task.line) not in seen:
+            seen.add((task.path, task.line))
+            follow_ups.append((task, people))
+    follow_ups.sort(key=lambda pair: (pair[0].due, pair[0].path, pair[0].line))
+    for task, people in follow_ups:
+        late = f", {(today - task.due).days} days overdue" if task.due < today else ""
+        plan.items.append(PlanItem(
+            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(task.due)}{late})",
+            item_key("follow-ups", task.path, task.text, task.due), task.due,
+        ))
+
+    # 2. Birthdays this week, past days included.
+    birthdays = []
+    for standing in active:
+        birthday = standing.contact.birthday
+        if birthday is None:
+            continue
+        for year in sorted({monday.year, sunday.year}):
+            day = birthday_in(birthday, year)
+            if monday <= day <= sunday:
+                birthdays.append((day, standing))
+    for day, standing in sorted(birthdays, key=lambda pair: (pair[0], pair[1].name.casefold())):
+        year = standing.contact.birthday.year if standing.contact.birthday else None
+        age = f" (turns {day.year - year})" if year else ""
+        plan.items.append(PlanItem(
+            "birthdays", (standing.name,), f"birthday {_day(day)}{age}",
+            item_key("birthdays", standing.contact.path, day), day,
+        ))
+
+    # 3. Check-ins by priority within the week's time budget.
+    candidates = [s for s in active if s.status in CHECK_IN_STATUSES]
+    candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
+    for standing in candidates:
+        kind = standing.last_kind
+        minutes = config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
+        if plan.used_minutes + minutes > plan.budget_minutes:
+            continue
+        plan.used_minutes += minutes
+        plan.items.append(PlanItem(
+            "check-in", (standing.name,), _check_in_text(standing, minutes),
+            item_key("check-in", standing.contact.path, plan.week), standing.due,
+        ))
+
+    # 4. Thank-yous: ticking one records #thanked.
+    for standing in active:
+        if standing.reciprocity.thank_you_due:
+            got = next(i for i in standing.interactions if "got" in i.exchanges and standing.contact.path in i.exchanges_for)
+            plan.items.append(PlanItem(
+                "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({_day(got.date)})",
+                item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
+            ))
+
+    # 7. Reciprocity advice for people you are in touch with.
+    for standing in active:
+        rec = standing.reciprocity
+        recent = standing.last_contact is not None and (today - standing.last_contact).days <= 90
+        if rec.advice and recent:
+            plan.items.append(PlanItem(
+                "reciprocity", (standing.name,),
+                f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
+                item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
+            ))
+    order = {name: index for index, (name, _) in enumerate(SECTIONS)}
+    plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
+    return plan
+
+
+def _day(date: Date) -> str:
+    return f"{date:%a} {date.isoformat()}"
+
+
+def _check_in_text(standing: Standing, minutes: int) -> str:
+    if standing.status == "overdue":
+        when = f"overdue by {standing.days_overdue} days"
+    elif standing.status == "due":
+        when = f"due {_day(standing.due)}" if standing.due else "due"
+    else:
+        when = "no contact yet"
+    way = f"{standing.last_kind}, " if standing.last_kind and standing.last_kind != "note" else ""
+    text = f"{when} · {way}{minutes} min"
+    last = next((i for i in standing.interactions if i.text and i.text != "last_contact"), None)
+    if last is not None:
+        return f"{text} · last time ({last.date.isoformat()}): {last.text}"
+    if standing.contact.goals:
+        return f"{text} · ask about: {standing.contact.goals[0]}"
+    return text
+
+
+def week_reference(today: Date, week_monday: Date | None) -> Date:
+    """The day a plan for ``week_monday`` is worked out on: today in this week, else that Monday."""
+    if week_monday is None or week_bounds(today)[0] == week_monday:
+        return today
+    return week_monday
+

@@ -1,0 +1,146 @@
+"""Rendering generated notes with jinja2 templates (spec section 6).
+
+Templates come from the vault's ``.vaultnet/templates/`` first, then from the
+defaults shipped with vaultnet. A vault can be cloned from anyone, so its
+templates are untrusted: everything renders in a sandbox, and any failure
+becomes a :class:`RenderError` naming the template.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .config import STATE_DIR, Config
+from .errors import VaultnetError
+from .insights import BANDS, STATUSES
+from .network import Network
+from .plan import SECTIONS, Plan
+from .templates import default_templates
+
+INDEX_TEMPLATE = "index.md"
+PLAN_TEMPLATE = "plan.md"
+# The order tables appear in the index: what needs action first.
+STATUS_ORDER = ("overdue", "due", "never", "ok", "untracked", "snoozed", "paused")
+assert set(STATUS_ORDER) == set(STATUSES)
+
+
+class RenderError(VaultnetError):
+    """A template could not be loaded or rendered."""
+
+
+def cell(value: object) -> str:
+    """Text safe inside a markdown table cell: ``|`` and line breaks escaped."""
+    text = "" if value is None else str(value)
+    text = text.replace("\\|", "|").replace("|", "\\|")
+    return "<br>".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+def inline(value: object) -> str:
+    """Text safe on one list line."""
+    return " ".join(("" if value is None else str(value)).split())
+
+
+def link(name: object) -> str:
+    return f"[[{name}]]"
+
+
+def environment(config: Config) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    overrides = config.root / STATE_DIR / "templates"
+    if overrides.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(cell=cell, inline=inline, link=link)
+    return env
+
+
+def render(config: Config, name: str, context: dict[str, Any]) -> str:
+    env = environment(config)
+    where = name
+    try:
+        template = env.get_template(name)
+        where = _describe(config, template.filename, name)
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as err:
+        where = _describe(config, err.filename, name)
+        raise RenderError(f"template {where}, line {err.lineno}: {err.message}") from None
+    except SecurityError as err:
+        raise RenderError(f"template {where}: not allowed in a vault template: {err}") from None
+    except jinja2.TemplateNotFound:
+        raise RenderError(f"template {name} not found") from None
+    except Exception as err:  # untrusted templates can fail in any way; never a traceback
+        raise RenderError(f"template {where}: {type(err).__name__}: {err}") from None
+
+
+def _describe(config: Config, filename: str | None, name: str) -> str:
+    if not filename:
+        return name
+    path = Path(filename)
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return name
+
+
+def index_context(network: Network) -> dict[str, Any]:
+    standings = network.standings
+    statuses = Counter(s.status for s in standings)
+    circles = Counter(s.contact.circle for s in standings)
+    bands = Counter(s.tie.band for s in standings)
+    rows = {status: [] for status in STATUS_ORDER}  # type: dict[str, list[dict[str, Any]]]
+    for standing in sorted(standings, key=lambda s: (-s.days_overdue, s.due or network.today, s.name.casefold())):
+        rec = standing.reciprocity
+        rows[standing.status].append({
+            "name": standing.name,
+            "circle": standing.contact.circle or "",
+            "last_contact": standing.last_contact.isoformat() if standing.last_contact else "",
+            "due": standing.due.isoformat() if standing.due else "",
+            "days_overdue": standing.days_overdue,
+            "band": standing.tie.band,
+            "reciprocity": rec.label + (", thank you due" if rec.thank_you_due else ""),
+        })
+    return {
+        "today": network.today.isoformat(),
+        "total": len(standings),
+        "by_status": [(status, statuses[status]) for status in STATUS_ORDER],
+        "by_circle": [(circle, circles[circle]) for circle in network.config.circles]
+        + [("(none)", circles[None])],
+        "by_band": [(band, bands[band]) for band in BANDS],
+        "tables": [(status, rows[status]) for status in STATUS_ORDER if rows[status]],
+        "problems": [str(problem) for problem in network.problems],
+    }
+
+
+def plan_context(plan: Plan) -> dict[str, Any]:
+    sections = []
+    for section_id, title in SECTIONS:
+        items = [
+            {
+                "people": list(item.people), "text": item.text, "key": item.key, "tags": list(item.tags),
+                "task": item.task, "due": item.due.isoformat() if item.due else None,
+            }
+            for item in plan.section(section_id)
+        ]
+        sections.append({"id": section_id, "title": title, "items": items})
+    return {
+        "week": plan.week,
+        "today": plan.today.isoformat(),
+        "monday": plan.monday.isoformat(),
+        "sunday": plan.sunday.isoformat(),
+        "budget_minutes": plan.budget_minutes,
+        "used_minutes": plan.used_minutes,
+        "sections": sections,
+    }

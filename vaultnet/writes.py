@@ -1,0 +1,96 @@
+"""Safe writes into the vault (spec sections 6 and 10).
+
+Every write is atomic (a temporary file in the same folder, then ``os.replace``),
+keeps the file's line endings, BOM and mode, is skipped when the bytes would not
+change, never goes through a symlink that leads outside the vault, and never
+replaces a file that changed since it was read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from .errors import VaultnetError
+
+BOM = b"\xef\xbb\xbf"
+
+
+class WriteConflict(VaultnetError):
+    """The file changed between reading it and writing it."""
+
+
+class UnsafePath(VaultnetError):
+    """The target lies outside the vault, or is reached through a symlink that leads outside."""
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def decode_text(data: bytes) -> str:
+    """Text with LF line endings and no BOM, as the rest of vaultnet sees it."""
+    return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def encode_like(text: str, original: bytes | None) -> bytes:
+    """Encode LF text with the original file's line endings and BOM."""
+    if original is not None and b"\r\n" in original:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    data = text.encode("utf-8")
+    if original is not None and original.startswith(BOM):
+        data = BOM + data
+    return data
+
+
+def target_in_vault(root: Path, rel: str) -> Path:
+    """The real file to write for ``rel``, refusing any path that ends outside the vault."""
+    real_root = root.resolve()
+    candidate = root / rel
+    real = candidate.resolve()
+    if real != real_root and real_root not in real.parents:
+        raise UnsafePath(f"{rel}: leads outside the vault (to {real}); not writing through it")
+    return real
+
+
+def safe_write(root: Path, rel: str, data: bytes, expected: bytes | None) -> bool:
+    """Replace ``rel`` with ``data`` if it still holds ``expected`` (``None``: must not exist).
+
+    Returns ``False`` when the file already holds ``data``: nothing is written,
+    so mtimes, git and sync tools see no change.
+    """
+    path = target_in_vault(root, rel)
+    current = read_bytes(path)
+    if current == data:
+        return False
+    if current != expected:
+        raise WriteConflict(f"{rel} changed while vaultnet was working; run the command again")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if current is not None else None
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vaultnet-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        # The last moment to notice an edit made while we were rendering.
+        if read_bytes(path) != expected:
+            raise WriteConflict(f"{rel} changed while vaultnet was working; run the command again")
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return True
