@@ -312,3 +312,33 @@ def test_malicious_template_is_a_clean_error(people):
     assert result.exit_code == 1
     assert result.output.startswith("Error: template .vaultnet/templates/plan.md")
     assert "Traceback" not in result.output
+
+
+def test_intros_text_and_json(vault):
+    write(vault, "People/Kwame.md", "---\nneeds: [a product designer]\n---\n")
+    write(vault, "People/Mei.md", "---\noffers: [product designers]\ninterests: [chess]\n---\n")
+    result = run(vault, "intros")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "Kwame + Mei  (score 1; a weak tie on one side: introduce with care)",
+        "  - Kwame needs a product designer; Mei offers product designers",
+    ]
+    data = json.loads(run(vault, "intros", "--json").stdout)
+    assert data == {"introductions": [{
+        "people": ["Kwame", "Mei"], "kind": "needs-offers", "vouch": False, "score": 1.0,
+        "reasons": ["Kwame needs a product designer; Mei offers product designers"],
+    }]}
+
+
+def test_intros_none(vault):
+    write(vault, "People/Kwame.md", "---\n---\n")
+    result = run(vault, "intros")
+    assert result.stdout == "" and "No introductions" in result.stderr
+
+
+def test_show_includes_the_brief_and_its_introductions(vault):
+    write(vault, "People/Kwame.md", "---\nneeds: [a product designer]\n---\n")
+    write(vault, "People/Mei.md", "---\noffers: [product designers]\n---\n")
+    assert "People they could meet:\n  Mei: Kwame needs" in run(vault, "show", "kwame").stdout
+    data = json.loads(run(vault, "show", "kwame", "--json").stdout)
+    assert data["introductions"][0]["people"] == ["Kwame", "Mei"]

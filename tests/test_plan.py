@@ -127,3 +127,28 @@ def test_week_reference():
     assert week_reference(TODAY, None) == TODAY
     assert week_reference(TODAY, dt.date(2026, 11, 16)) == TODAY
     assert week_reference(TODAY, dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
+
+
+def test_reconnect_and_introduce_sections(vault, load):
+    write(vault, "vaultnet.toml", "[plan]\nreconnect = 1\nintroductions = 1\n")
+    write(vault, "People/Hub.md", "---\nindustry: software\n---\n- 2026-11-01 #call\n")
+    write(vault, "People/Lawyer.md", "---\nindustry: law\n---\n- 2025-12-01 with [[Hub]]\n")
+    write(vault, "People/Artist.md", "---\nindustry: art\n---\n- 2025-12-01 with [[Hub]]\n")
+    write(vault, "People/Needy.md", "---\nneeds: [legal advice]\n---\n")
+    write(vault, "People/Giver.md", "---\noffers: [Legal Advice for startups]\n---\n")
+    write(vault, "People/Other.md", "---\nneeds: [startups]\n---\n")
+    plan = build_plan(load(), TODAY)
+    (reconnect,) = plan.section("reconnect")
+    assert reconnect.people == ("Artist",)
+    assert reconnect.text.startswith("last spoke on 2025-12-01 (with Hub); you both know Hub; art is new for you")
+    (intro,) = plan.section("introduce")
+    assert intro.people == ("Giver", "Needy") and intro.tags == ("intro",)
+    assert intro.text == "Needy needs legal advice; Giver offers Legal Advice for startups"
+
+
+def test_reconnect_skips_people_already_in_the_plan(vault, load):
+    write(vault, "People/Hub.md", "---\n---\n- 2026-11-01 #call\n")
+    write(vault, "People/Old.md", "---\nbirthday: 11-20\n---\n- 2025-12-01 with [[Hub]]\n")
+    plan = build_plan(load(), TODAY)
+    assert plan.section("birthdays")[0].people == ("Old",)
+    assert plan.section("reconnect") == []

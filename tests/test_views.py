@@ -33,5 +33,22 @@ def test_show_lists_connections_and_advice(vault, load):
     write(vault, "People/Bob.md", "---\n---\n")
     network = load()
     lines = show_lines(network.standings[0], network)
-    assert "  advice: give before you ask again" in lines
-    assert lines[-2:] == ["Connections:", "  Bob"]
+    assert "Before you reach out" in lines
+    assert lines[lines.index("Shared connections:") + 1] == "  Bob"
+    assert lines[-3:] == [
+        "What you owe each other:",
+        "  you owe them a thank you for a job lead from her, met Bob (2026-11-01)",
+        "  you got 1 and asked 1 times, gave 0: give before you ask again",
+    ]
+
+
+def test_brief_lists_people_they_could_meet(vault, load):
+    write(vault, "People/Ana.md", "---\nneeds: [a designer]\ngoals: [ship the app]\n---\n")
+    write(vault, "People/Mei.md", "---\noffers: [designers]\n---\n")
+    from vaultnet.intros import suggest
+
+    network = load()
+    lines = show_lines(network.standings[0], network, suggest(network))
+    assert "  goals: ship the app" in lines and "  needs: a designer" in lines
+    assert lines[-2:] == ["People they could meet:", "  Mei: Ana needs a designer; Mei offers designers"]
+    assert lines[lines.index("What you owe each other:") + 1] == "  no exchanges in the last 365 days"

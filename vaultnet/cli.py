@@ -133,17 +133,20 @@ def show(state: State, name: str, as_json: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
     from .resolve import resolve_name
 
+    from .intros import suggest
+
     network = state.network
     contact = resolve_name(name, [s.contact for s in network.standings])
     standing = network.by_path(contact.path)
+    involving = [intro for intro in suggest(network) if standing in (intro.first, intro.second)]
     if as_json:
-        from .report import show_json
+        from .report import intro_json, show_json
 
-        emit_json(show_json(standing, network))
+        emit_json({**show_json(standing, network), "introductions": [intro_json(i) for i in involving]})
     else:
         from .views import show_lines
 
-        click.echo("\n".join(show_lines(standing, network)))
+        click.echo("\n".join(show_lines(standing, network, involving)))
 
 
 @main.command()
@@ -227,3 +230,25 @@ def build(state: State) -> None:
             _report_write(state, written.rel, written.changed)
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def intros(state: State, as_json: bool) -> None:
+    """Introductions worth making: whose needs meet whose offers, best first."""
+    from .intros import suggest
+    from .report import intro_json
+
+    suggestions = suggest(state.network)
+    if as_json:
+        emit_json({"introductions": [intro_json(intro) for intro in suggestions]})
+    else:
+        for intro in suggestions:
+            vouch = "you can vouch for both" if intro.vouch else "a weak tie on one side: introduce with care"
+            click.echo(f"{intro.first.name} + {intro.second.name}  (score {intro.score:g}; {vouch})")
+            for reason in intro.reasons:
+                click.echo(f"  - {reason}")
+        if not suggestions and not state.quiet:
+            click.echo("No introductions to suggest: add needs and offers to your contacts' notes.", err=True)
+    state.report_problems()

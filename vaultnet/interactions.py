@@ -47,6 +47,7 @@ class Evidence:
     follow_ups: list[Task] = field(default_factory=list)
     open_loops: list[Task] = field(default_factory=list)
     links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
+    intro_lines: list[tuple[str, ...]] = field(default_factory=list)  # people linked in one #intro line
 
 
 def note_date(note: Note, config: Config, is_contact: bool) -> Date | None:
@@ -90,6 +91,7 @@ class Extractor:
             introducer = self.directory.resolve(owner.introduced_by)
             if introducer and introducer.path != owner.path:
                 links.add(introducer.path)  # type: ignore[union-attr]
+                self.evidence.intro_lines.append((owner.path, introducer.path))  # they know each other
         if not generated and owner is None and date is None and not any("[[" in line for line in note.lines):
             return  # nothing here can link a contact
         for line in scan(note.lines, note.body_start):
@@ -98,6 +100,8 @@ class Extractor:
                 links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
             if not people:
                 continue
+            if "intro" in line.tags and len(people) > 1 and (line.done or not generated):
+                self.evidence.intro_lines.append(people)
             if generated:
                 if line.done:
                     self._done_task(note, line, people, None, owner)

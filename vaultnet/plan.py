@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from . import intros, reconnect
 from .dates import Date, birthday_in, iso_week, week_bounds
 from .insights import Standing
 from .network import Network
@@ -125,6 +126,22 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
                 "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({_day(got.date)})",
                 item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
             ))
+
+    # 5. Moderately weak ties to revive, unless already in this week's plan.
+    planned = {name for item in plan.items for name in item.people}
+    for candidate in reconnect.candidates(network, today, planned)[: config.plan.reconnect]:
+        standing = candidate.standing
+        plan.items.append(PlanItem(
+            "reconnect", (standing.name,), candidate.reason(),
+            item_key("reconnect", standing.contact.path, plan.week), standing.last_contact,
+        ))
+
+    # 6. Introductions: ticking one records the #intro with both people.
+    for intro in intros.suggest(network)[: config.plan.introductions]:
+        plan.items.append(PlanItem(
+            "introduce", intro.names, "; ".join(intro.reasons),
+            item_key("introduce", intro.first.contact.path, intro.second.contact.path), None, ("intro",),
+        ))
 
     # 7. Reciprocity advice for people you are in touch with.
     for standing in active:

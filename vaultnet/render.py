@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
-from .insights import BANDS, STATUSES
+from .insights import BANDS, STATUSES, within
 from .network import Network
 from .plan import SECTIONS, Plan
 from .templates import default_templates
@@ -25,6 +25,7 @@ from .templates import default_templates
 INDEX_TEMPLATE = "index.md"
 PLAN_TEMPLATE = "plan.md"
 # The order tables appear in the index: what needs action first.
+ACTIVE_DAYS = 90  # "the people you were in touch with lately"
 STATUS_ORDER = ("overdue", "due", "never", "ok", "untracked", "snoozed", "paused")
 assert set(STATUS_ORDER) == set(STATUSES)
 
@@ -112,9 +113,16 @@ def index_context(network: Network) -> dict[str, Any]:
             "band": standing.tie.band,
             "reciprocity": rec.label + (", thank you due" if rec.thank_you_due else ""),
         })
+    active = [s for s in standings if s.last_contact and within(s.last_contact, network.today, ACTIVE_DAYS)]
+    active_industries = Counter(s.contact.fields.get("industry", "(none)").casefold() for s in active)
+    active_bands = Counter(s.tie.band for s in active)
     return {
         "today": network.today.isoformat(),
         "total": len(standings),
+        "active_days": ACTIVE_DAYS,
+        "active": len(active),
+        "active_by_band": [(band, active_bands[band]) for band in BANDS if active_bands[band]],
+        "active_by_industry": sorted(active_industries.items(), key=lambda pair: (-pair[1], pair[0])),
         "by_status": [(status, statuses[status]) for status in STATUS_ORDER],
         "by_circle": [(circle, circles[circle]) for circle in network.config.circles]
         + [("(none)", circles[None])],

@@ -9,6 +9,7 @@ from .dates import Date
 from .insights import Standing
 from .interactions import Interaction, Task
 from .network import Network
+from .intros import Introduction
 from .plan import Plan
 
 
@@ -93,4 +94,14 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             {"section": item.section, "people": list(item.people), "text": item.text, "key": item.key, "due": iso(item.due)}
             for item in plan.items
         ],
+    }
+
+
+def intro_json(intro: Introduction) -> dict[str, Any]:
+    return {
+        "people": list(intro.names),
+        "kind": intro.kind,
+        "vouch": intro.vouch,
+        "score": intro.score,
+        "reasons": list(intro.reasons),
     }

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from .insights import Standing
+from .intros import Introduction
 from .network import Network
 from .report import iso
 
@@ -55,8 +56,10 @@ def print_status(standings: Sequence[Standing], out: IO[str], terminal: bool) ->
     Console(file=out, highlight=False).print(table)
 
 
-def show_lines(standing: Standing, network: Network, limit: int = 10) -> list[str]:
-    """The ``show`` page as plain lines."""
+def show_lines(
+    standing: Standing, network: Network, introductions: Sequence[Introduction] = (), limit: int = 5
+) -> list[str]:
+    """The ``show`` page as plain lines, ending with a brief to read before reaching out."""
     contact = standing.contact
     rec, tie = standing.reciprocity, standing.tie
     lines = [f"{contact.name}  ({contact.path})"]
@@ -81,27 +84,52 @@ def show_lines(standing: Standing, network: Network, limit: int = 10) -> list[st
         lines.append(f"next birthday: {iso(standing.next_birthday)}{age}")
     lines.append(f"reciprocity (365 days): gave {rec.gave} · got {rec.got} · asked {rec.asked} · "
                  f"thanked {rec.thanked} — {rec.label}" + (" · thank you due" if rec.thank_you_due else ""))
-    if rec.advice:
-        lines.append(f"  advice: {rec.advice}")
     lines.append(f"tie: {tie.band} (intensity {tie.intensity:.2f}, embeddedness {tie.embeddedness})")
 
-    for title, values in (("offers", contact.offers), ("needs", contact.needs),
-                          ("interests", contact.interests), ("goals", contact.goals)):
-        if values:
-            lines.append(f"{title}: {'; '.join(values)}")
+    lines.extend(["", "Before you reach out", "===================="])
 
     def section(title: str, entries: list[str]) -> None:
         if entries:
             lines.extend(["", f"{title}:", *(f"  {entry}" for entry in entries)])
 
-    section("Recent interactions", [
+    section("Last interactions", [
         f"{iso(item.date)}  {item.kind:<8} {item.text}  ({item.path}:{item.line or ''})".rstrip()
         for item in standing.interactions[:limit]
     ])
     section("Planned", [f"{iso(item.date)}  {item.kind:<8} {item.text}" for item in standing.planned])
     section("Follow-ups", [f"{iso(task.due)}  {task.text}  ({task.path}:{task.line})" for task in standing.follow_ups])
     section("Open loops", [f"{task.text}  ({task.path}:{task.line})" for task in standing.open_loops])
+    section("Goals, needs and offers", [
+        f"{title}: {'; '.join(values)}"
+        for title, values in (("goals", contact.goals), ("needs", contact.needs),
+                              ("offers", contact.offers), ("interests", contact.interests))
+        if values
+    ])
     connections = sorted(network.names(standing.neighbours), key=str.casefold)
-    if connections:
-        section("Connections", [", ".join(connections)])
+    section("Shared connections", [", ".join(connections)] if connections else [])
+    section("What you owe each other", owed(standing))
+    section("People they could meet", [
+        f"{other}: {'; '.join(intro.reasons)}"
+        for intro in introductions
+        for other in [intro.second.name if intro.first is standing else intro.first.name]
+    ])
     return lines
+
+
+def owed(standing: Standing) -> list[str]:
+    """Reciprocity in words: what each side owes the other."""
+    rec = standing.reciprocity
+    entries = []
+    if rec.thank_you_due:
+        got = next((i for i in standing.interactions if "got" in i.exchanges), None)
+        what = f" for {got.text} ({iso(got.date)})" if got and got.text else ""
+        entries.append(f"you owe them a thank you{what}")
+    if rec.label == "taking":
+        entries.append(f"you got {rec.got} and asked {rec.asked} times, gave {rec.gave}: give before you ask again")
+    elif rec.label == "one-way":
+        entries.append(f"you gave {rec.gave} times and never asked: ask for something small")
+    elif rec.label == "balanced":
+        entries.append(f"balanced: you gave {rec.gave}, got {rec.got}, asked {rec.asked}, thanked {rec.thanked}")
+    else:
+        entries.append("no exchanges in the last 365 days")
+    return entries
