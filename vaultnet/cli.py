@@ -252,3 +252,67 @@ def intros(state: State, as_json: bool) -> None:
         if not suggestions and not state.quiet:
             click.echo("No introductions to suggest: add needs and offers to your contacts' notes.", err=True)
     state.report_problems()
+
+
+@main.command("log")
+@click.argument("name")
+@click.argument("text")
+@click.option("--date", "day", type=DateType(), help="When it happened (default: today).")
+@click.option("--kind", help="call, coffee, meeting, email, message, event, intro (see `kinds`).")
+@click.option("--gave", is_flag=True, help="You gave value: an intro, advice, help.")
+@click.option("--got", is_flag=True, help="You received value.")
+@click.option("--asked", is_flag=True, help="You asked for something.")
+@click.option("--thanked", is_flag=True, help="You said thank you.")
+@click.pass_obj
+def log_command(state: State, name: str, text: str, day: dt.date | None, kind: str | None,
+                gave: bool, got: bool, asked: bool, thanked: bool) -> None:
+    """Record an interaction with NAME: one line in their log (or today's daily note)."""
+    from .logbook import entry, write_log
+    from .resolve import resolve_name
+
+    config = state.config
+    if kind is not None and kind.lower().lstrip("#") not in config.kinds:
+        raise click.BadParameter(f"{kind!r} is not one of {', '.join(config.kinds)}", param_hint="--kind")
+    if not text.strip():
+        raise click.BadParameter("nothing to log", param_hint="TEXT")
+    contact = resolve_name(name, [s.contact for s in state.network.standings])
+    exchanges = [flag for flag, on in (("gave", gave), ("got", got), ("asked", asked), ("thanked", thanked)) if on]
+    line = entry(text, kind.lower().lstrip("#") if kind else None, exchanges)
+    rel = write_log(config, contact.path, contact.name, day or state.today, line)
+    if not state.quiet:
+        click.echo(f"logged in {rel}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--circle", help="One of the configured circles.")
+@click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle).")
+@click.option("--company")
+@click.option("--role")
+@click.option("--industry")
+@click.option("--location")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--linkedin", metavar="URL")
+@click.option("--met", help="Where and how you met.")
+@click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
+@click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
+@click.pass_obj
+def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None) -> None:
+    """Create a contact note for NAME from the person template."""
+    from .create import create_contact
+    from .dates import parse_birthday, parse_cadence
+
+    config = state.config
+    if values["circle"] and values["circle"] not in config.circles:
+        raise click.BadParameter(f"unknown circle {values['circle']!r} (known: {', '.join(config.circles)})", param_hint="--circle")
+    for option, parse in (("cadence", parse_cadence), ("birthday", parse_birthday)):
+        if values[option]:
+            try:
+                parse(values[option])
+            except ValueError as err:
+                raise click.BadParameter(str(err), param_hint=f"--{option}") from None
+    ordered = {"aliases": list(aliases), **values}
+    rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings])
+    if not state.quiet:
+        click.echo(f"created {rel}")

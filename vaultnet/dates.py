@@ -140,6 +140,14 @@ _UNITS = {
     "y": ("months", 12), "yr": ("months", 12), "year": ("months", 12), "years": ("months", 12),
 }
 _CADENCE = re.compile(r"^(\d+)\s*([a-z]*)$")
+# Longer cadences are typos (and would overflow date arithmetic when due is worked out).
+_MAX_CADENCE = {"days": 100 * 366, "months": 100 * 12}
+
+
+def _bounded(cadence: Cadence, value: object) -> Cadence:
+    if cadence.count > _MAX_CADENCE[cadence.unit]:
+        raise ValueError(f"cadence too long: {value!r} (at most 100 years)")
+    return cadence
 
 
 def parse_cadence(value: object) -> Cadence:
@@ -152,7 +160,7 @@ def parse_cadence(value: object) -> Cadence:
     if isinstance(value, int):
         if value <= 0:
             raise ValueError(f"cadence must be positive: {value!r}")
-        return Cadence(value, "days")
+        return _bounded(Cadence(value, "days"), value)
     if isinstance(value, str):
         text = value.strip().lower()
         if text in _NAMED_CADENCES:
@@ -169,7 +177,7 @@ def parse_cadence(value: object) -> Cadence:
                 if count <= 0:
                     raise ValueError(f"cadence must be positive: {value!r}")
                 base, factor = _UNITS[unit]
-                return Cadence(count * factor, base)
+                return _bounded(Cadence(count * factor, base), value)
     raise ValueError(
         f"not a cadence: {value!r} (try '14 days', '2 weeks', '3mo', '1y' or 'monthly')"
     )
