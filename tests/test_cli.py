@@ -342,3 +342,85 @@ def test_show_includes_the_brief_and_its_introductions(vault):
     assert "People they could meet:\n  Mei: Kwame needs" in run(vault, "show", "kwame").stdout
     data = json.loads(run(vault, "show", "kwame", "--json").stdout)
     assert data["introductions"][0]["people"] == ["Kwame", "Mei"]
+
+
+ODD_NOTE = (
+    "\ufeff---\r\n"
+    "# my own comment\r\n"
+    "circle:   inner   # keep me\r\n"
+    "aliases: [ 'Ana' ,\"Annie\" ]\r\n"
+    "company: \"Tide|water\"\r\n"
+    "---\r\n"
+    "Some text.\r\n"
+    "\r\n"
+    "## Log\r\n"
+    "- 2026-11-10 #call earlier\r\n"
+    "- [[2026-10-01]] older\r\n"
+    "\r\n"
+    "## After\r\n"
+    "tail without newline"
+)
+
+
+def test_log_inserts_one_line_and_keeps_every_other_byte(vault):
+    path = vault / "People" / "Ana Souza.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(ODD_NOTE.encode("utf-8"))
+    result = run(vault, "log", "annie", "lunch at [[Bob]]'s", "--kind", "coffee", "--gave", "--date", "2026-11-12")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "logged in People/Ana Souza.md\n"
+    expected = ODD_NOTE.replace("## Log\r\n", "## Log\r\n- 2026-11-12 #coffee #gave lunch at [[Bob]]'s\r\n")
+    assert path.read_bytes() == expected.encode("utf-8")
+    ana = json.loads(run(vault, "show", "ana", "--json").stdout)
+    assert ana["last_contact"] == "2026-11-12" and ana["reciprocity"]["gave"] == 1
+
+
+def test_log_defaults_to_today_and_orders_newest_first(vault):
+    write(vault, "People/Ana.md", "## Log\n- 2026-11-25 planned\n- 2026-11-02 a\n")
+    run(vault, "log", "Ana", "today's call", "--thanked", "--got")
+    assert (vault / "People/Ana.md").read_text() == "## Log\n- 2026-11-25 planned\n- 2026-11-21 #got #thanked today's call\n- 2026-11-02 a\n"
+
+
+def test_log_refusals(vault):
+    write(vault, "People/Ana.md", "---\n---\n")
+    assert run(vault, "log", "Ana", "x", "--kind", "lunch").exit_code == 2
+    assert run(vault, "log", "Ana", "   ").exit_code == 2
+    result = run(vault, "log", "Anna", "x")
+    assert result.exit_code == 1 and "did you mean Ana?" in result.output
+    assert (vault / "People/Ana.md").read_text() == "---\n---\n"
+
+
+def test_log_to_the_daily_note(vault):
+    write(vault, "vaultnet.toml", 'log_target = "daily"\n')
+    write(vault, "People/Ana.md", "---\n---\n")
+    result = run(vault, "log", "ana", "met for lunch", "--kind", "meeting")
+    assert result.stdout == "logged in 2026-11-21.md\n"
+    assert (vault / "2026-11-21.md").read_text() == "- [[Ana]] #meeting met for lunch\n"
+    assert (vault / "People/Ana.md").read_text() == "---\n---\n"
+    assert json.loads(run(vault, "show", "ana", "--json").stdout)["last_kind"] == "meeting"
+
+
+def test_add_creates_a_contact(vault):
+    result = run(vault, "add", "José Ramírez", "--circle", "close", "--company", "Acme | Co", "--alias", "Pepe",
+                 "--birthday", "03-14", "--cadence", "6 weeks")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created People/José Ramírez.md\n"
+    text = (vault / "People/José Ramírez.md").read_text()
+    assert text.startswith("---\naliases:\n  - Pepe\ncircle: close\ncadence: 6 weeks\ncompany: Acme | Co\n")
+    contact = json.loads(run(vault, "show", "pepe", "--json").stdout)
+    assert contact["cadence_days"] == 42 and contact["status"] == "never"
+
+
+def test_add_refuses_duplicates_and_bad_values(vault):
+    write(vault, "People/Ana Souza.md", "---\naliases: [Ana]\n---\n")
+    result = run(vault, "add", "ana")
+    assert result.exit_code == 1 and "People/Ana Souza.md already has the alias 'ana'" in result.output
+    assert run(vault, "add", "Bob", "--cadence", "2m").exit_code == 2
+    assert run(vault, "add", "Bob", "--circle", "besties").exit_code == 2
+    assert run(vault, "add", "Bob", "--birthday", "1985-02-30").exit_code == 2
+    assert not (vault / "People/Bob.md").exists()
+
+
+def test_add_makes_unsafe_names_safe(vault):
+    result = run(vault, "add", "../Eve: the [[hacker]]")
+    assert result.stdout == "created People/Eve the hacker.md\n"

@@ -312,7 +312,8 @@ def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None)
                 parse(values[option])
             except ValueError as err:
                 raise click.BadParameter(str(err), param_hint=f"--{option}") from None
-    ordered = {"aliases": list(aliases), **values}
+    keys = ("circle", "cadence", "company", "role", "industry", "location", "email", "phone", "linkedin", "met", "birthday")
+    ordered = {"aliases": list(aliases), **{key: values[key] for key in keys}}
     rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings])
     if not state.quiet:
         click.echo(f"created {rel}")

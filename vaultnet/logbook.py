@@ -72,9 +72,7 @@ def insert_log_line(text: str, heading: str, date: Date, line: str) -> str:
             while position < end and lines[position][:1] in (" ", "\t") and lines[position].strip():
                 position += 1  # keep the last entry's nested lines with it
         else:
-            position = found + 1
-            if position < end and not lines[position].strip() and any(l.strip() for l in lines[position:end]):
-                position += 1  # "## Log", blank line, then the first entry
+            position = found + 1  # right under the heading, never glued to a paragraph
     if position > 0 and not lines[position - 1].endswith("\n"):
         lines[position - 1] += newline
     lines.insert(position, new)

@@ -1,0 +1,46 @@
+import pytest
+
+from conftest import write
+from vaultnet.config import load_config
+from vaultnet.contacts import Contact
+from vaultnet.create import ContactExists, contact_path, create_contact, person_note
+
+
+def test_person_note_from_template(vault):
+    text = person_note(load_config(vault), {"aliases": ["Al"], "circle": "inner", "company": "no", "empty": None})
+    assert text == "---\naliases:\n  - Al\ncircle: inner\ncompany: 'no'\n---\n\n## Log\n\n"
+
+
+def test_renamed_fields_and_vault_template(vault):
+    write(vault, "vaultnet.toml", '[fields]\ncadence = "prm-cadence"\n')
+    write(vault, ".vaultnet/templates/person.md", "---\n{% for l in properties %}{{ l }}\n{% endfor %}type: person\n---\n")
+    assert person_note(load_config(vault), {"cadence": "2w"}) == "---\nprm-cadence: 2w\ntype: person\n---\n"
+
+
+def test_refuses_existing_names_and_aliases(vault):
+    contacts = [Contact("Ana Souza", "People/Ana Souza.md", aliases=("Ana",))]
+    config = load_config(vault)
+    with pytest.raises(ContactExists, match="People/Ana Souza.md already named 'ana souza'"):
+        contact_path(config, "ana souza", contacts)
+    with pytest.raises(ContactExists, match="People/Ana Souza.md already has the alias 'ANA'"):
+        contact_path(config, "ANA", contacts)
+
+
+def test_refuses_a_case_insensitive_file_clash(vault):
+    write(vault, "People/bob lee.md", "not a contact yet\n")
+    with pytest.raises(ContactExists, match="People/bob lee.md already exists"):
+        contact_path(load_config(vault), "Bob Lee", [])
+
+
+def test_unsafe_names_become_safe_paths(vault):
+    config = load_config(vault)
+    assert create_contact(config, "../../evil/Name", {}, []) == "People/evil Name.md"
+    assert (vault / "People/evil Name.md").is_file()
+    assert not (vault.parent / "evil").exists()
+    with pytest.raises(Exception, match="cannot be a file name"):
+        create_contact(config, "///", {}, [])
+
+
+def test_dry_run_writes_nothing(vault):
+    assert create_contact(load_config(vault), "Ana", {}, [], dry_run=True) == "People/Ana.md"
+    assert not (vault / "People").exists()
