@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .config import Config
@@ -47,8 +47,8 @@ def _existing_text(config: Config, rel: str) -> tuple[bytes | None, str | None]:
 def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, bytes]:
     """Add ``✅ today`` to ticked plan items without a date.
 
-    Writing commands write the stamp at once; read-only ones get it back as an
-    in-memory override, so the ticks count either way and nothing is written.
+    Returns the stamped note as an override for reading the vault, so the ticks
+    count at once; writing commands also write it, read-only ones never do.
     """
     for _ in range(ATTEMPTS):
         data, text = _existing_text(config, rel)
@@ -64,7 +64,7 @@ def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, 
         try:
             safe_write(config.root, rel, new, data)
             log.info("stamped ticked items in %s", rel)
-            return {}
+            return {rel: new}
         except WriteConflict:
             continue
     raise WriteConflict(f"{rel} keeps changing; run the command again")
@@ -107,16 +107,21 @@ def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_t
 class Builder:
     """One run of ``index``, ``plan`` or ``build`` as of ``today``; ``write=False`` only renders."""
 
-    def __init__(self, config: Config, today: Date, write: bool = True) -> None:
+    def __init__(
+        self, config: Config, today: Date, write: bool = True,
+        load: Callable[[Mapping[str, bytes]], Network] | None = None,
+    ) -> None:
         self.config = config
         self.today = today
         self.write = write
+        # The watcher passes its own loader, which reuses the notes it already parsed.
+        self.load = load or (lambda overrides: build_network(config, today, overrides=overrides))
 
     def prepare_plan(self) -> tuple[Network, Plan, str]:
         """Stamp this week's ticks, then work out the network and the plan."""
         rel = plan_rel(self.config, iso_week(self.today))
         overrides = stamp_plan(self.config, self.today, rel, self.write)
-        network = build_network(self.config, self.today, overrides=overrides)
+        network = self.load(overrides)
         plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides))
         return network, plan, rel
 
@@ -141,7 +146,7 @@ class Builder:
             results.append(Written(rel, self.plan_note(plan, rel)[1]))
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
-            network = build_network(self.config, self.today)
+            network = self.load({})
         try:
             results.append(Written(index_rel(self.config), self.index_note(network)[1]))
         except VaultnetError as err:

@@ -50,6 +50,7 @@ class State:
     vault: str | None
     today: dt.date
     quiet: bool
+    today_given: dt.date | None = None  # --today or VAULTNET_TODAY, which pins the watcher's date
 
     @cached_property
     def config(self) -> Config:
@@ -83,7 +84,7 @@ def main(ctx: click.Context, vault: str | None, today: dt.date | None, verbose: 
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("vaultnet").setLevel(level)
-    ctx.obj = State(vault, today or dt.date.today(), quiet)
+    ctx.obj = State(vault, today or dt.date.today(), quiet, today)
 
 
 @main.command()
@@ -317,3 +318,29 @@ def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None)
     rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings])
     if not state.quiet:
         click.echo(f"created {rel}")
+
+
+@main.command()
+@click.option("--polling", is_flag=True, help="Poll the disk instead of OS events (network drives, containers).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between polls.")
+@click.option("--quiet-period", type=click.FloatRange(min=0.0), default=1.5, show_default=True,
+              help="Seconds without changes before rebuilding.")
+@click.option("--print-service", type=click.Choice(["systemd", "launchd"]), help="Print a service definition that runs the watcher, and exit.")
+@click.pass_obj
+def watch(state: State, polling: bool, interval: float, quiet_period: float, print_service: str | None) -> None:
+    """Keep the index and this week's plan current while you edit."""
+    if print_service:
+        from .service import service
+
+        click.echo(service(print_service, state.config.root), nl=False)
+        return
+    import signal
+
+    from .watch import Watcher
+
+    fixed = state.today_given
+    watcher = Watcher(state.config, (lambda: fixed) if fixed else dt.date.today,
+                      polling=polling, interval=interval, quiet=quiet_period)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: watcher.stopping.set())
+    sys.exit(watcher.run())

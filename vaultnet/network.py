@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .config import Config
@@ -14,8 +14,9 @@ from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
-from .notes import Note, parse_note
-from .vault import conflict_original, walk
+from .notes import Note
+from .noteset import NoteSet
+from .vault import conflict_original
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +44,24 @@ class Network:
         return [self._by_path[path].name for path in paths if path in self._by_path]
 
 
-def read_notes(
-    config: Config, overrides: Mapping[str, bytes] | None = None
-) -> tuple[list[Note], list[str], list[Problem]]:
-    """Parse every note; conflict copies are returned by path, not parsed.
+def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | None = None) -> Network:
+    """Read the vault and work out every contact's standing as of ``today``.
 
     ``overrides`` stands in for files' contents (a plan stamped in memory).
     """
-    overrides = overrides or {}
-    notes: list[Note] = []
-    conflicts: list[str] = []
-    problems: list[Problem] = []
-    for file in walk(config):
-        if file.conflict_of is not None:
-            conflicts.append(file.rel)
-            continue
-        try:
-            data = overrides[file.rel] if file.rel in overrides else (config.root / file.rel).read_bytes()
-        except OSError as err:
-            problems.append(Problem(file.rel, None, f"cannot read: {err.strerror}"))
-            continue
-        note, unreadable = parse_note(file.rel, data)
-        if note is not None:
-            notes.append(note)
-        else:
-            problems.extend(unreadable)
-    return notes, conflicts, problems
+    notes = NoteSet(config)
+    notes.scan()
+    return assemble(config, today, *notes.contents(overrides))
 
 
-def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | None = None) -> Network:
-    """Read the vault and work out every contact's standing as of ``today``."""
-    notes, conflicts, problems = read_notes(config, overrides)
+def assemble(
+    config: Config, today: Date, parsed: Iterable[Note], conflicts: Iterable[str], unreadable: Iterable[Problem]
+) -> Network:
+    """Work out every contact's standing from notes already parsed."""
+    # Working out adds problems to notes: do it on copies so parsed notes can be reused.
+    notes = [replace(note, problems=list(note.problems)) for note in parsed]
+    conflicts = list(conflicts)
+    problems = list(unreadable)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     for note in notes:

@@ -72,16 +72,16 @@ class Skipper:
         return False
 
 
-def walk(config: Config) -> Iterator[VaultFile]:
-    """Every markdown note in the vault, in a stable order, skipping what section 2 skips.
+def walk(config: Config, folder: str = "") -> Iterator[VaultFile]:
+    """Every markdown note in the vault (or one folder of it), in a stable order, skipping what section 2 skips.
 
     Symlinked folders are not followed, so a link loop or a link out of the
     vault cannot make a walk endless or read someone else's files.
     """
     skipper = Skipper(config)
     root = str(config.root)
-    for folder, dirs, files in os.walk(root):
-        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+    for current, dirs, files in os.walk(os.path.join(root, folder) if folder else root):
+        rel_folder = os.path.relpath(current, root).replace(os.sep, "/")
         prefix = "" if rel_folder == "." else rel_folder + "/"
         dirs[:] = sorted(d for d in dirs if not skipper.skip_dir(prefix + d))
         for name in sorted(files):

@@ -1,0 +1,237 @@
+"""The watcher with a real observer on vaults in tmp_path.
+
+Every test waits on a build (or on the watcher stopping) with a timeout; none
+relies on a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, write
+from vaultnet.build import Builder
+from vaultnet.config import load_config
+from vaultnet.watch import ChangeQueue, Watcher
+
+TIMEOUT = 20
+PLAN = "vaultnet/Plans/2026-W47.md"
+INDEX = "vaultnet/Network.md"
+
+
+def fresh_build(vault: Path, today: dt.date = TODAY) -> dict[str, str]:
+    """What a fresh `vaultnet build` would write, without writing it."""
+    builder = Builder(load_config(vault), today, write=False)
+    network, plan, rel = builder.prepare_plan()
+    return {rel: builder.plan_note(plan, rel)[0], INDEX: builder.index_note(network)[0]}
+
+
+def generated(vault: Path) -> dict[str, str]:
+    return {rel: (vault / rel).read_text(encoding="utf-8") for rel in (PLAN, INDEX)}
+
+
+@pytest.fixture
+def watching(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    day = [TODAY]
+    watcher = Watcher(load_config(vault), lambda: day[0], quiet=0.05, max_wait=2, tick=0.05)
+    watcher.day = day
+    watcher.start()
+    assert watcher.builds == 1
+    yield watcher
+    watcher.stop()
+
+
+def change_and_wait(watcher, action) -> None:
+    before = watcher.builds
+    action()
+    assert watcher.wait_for_build(before + 1, TIMEOUT), "no rebuild after the change"
+
+
+def test_first_build_equals_a_fresh_build(vault, watching):
+    assert generated(vault) == fresh_build(vault)
+
+
+def test_in_place_edit(vault, watching):
+    change_and_wait(watching, lambda: write(vault, "2026-11-20.md", "- lunch with [[Bob]] #coffee\n"))
+    assert "| [[Bob]] | close | 2026-11-20 |" in (vault / INDEX).read_text()
+    assert generated(vault) == fresh_build(vault)
+
+
+def test_atomic_rename_save(vault, watching):
+    def save_like_an_editor():
+        tmp = vault / "People" / ".Ana.md.swp"
+        tmp.write_text("---\ncircle: inner\n---\n- 2026-11-20 #call again\n")
+        os.replace(tmp, vault / "People" / "Ana.md")
+
+    change_and_wait(watching, save_like_an_editor)
+    assert "| [[Ana]] | inner | 2026-11-20 |" in (vault / INDEX).read_text()
+    assert generated(vault) == fresh_build(vault)
+
+
+def test_note_renamed_and_deleted(vault, watching):
+    change_and_wait(watching, lambda: os.rename(vault / "People/Bob.md", vault / "People/Robert.md"))
+    text = (vault / INDEX).read_text()
+    assert "[[Robert]]" in text and "[[Bob]]" not in text
+    assert generated(vault) == fresh_build(vault)
+    change_and_wait(watching, lambda: (vault / "People/Robert.md").unlink())
+    assert "[[Robert]]" not in (vault / INDEX).read_text()
+    assert generated(vault) == fresh_build(vault)
+
+
+def test_folder_moved_in_and_out(vault, watching, tmp_path):
+    outside = tmp_path / "outside" / "Friends"
+    write(outside.parent, "Friends/Cy.md", "---\ncircle: inner\n---\n")
+    write(outside.parent, "Friends/Di.md", "---\ncircle: inner\n---\n")
+    change_and_wait(watching, lambda: shutil.move(str(outside), str(vault / "People" / "Friends")))
+    assert "[[Cy]]" in (vault / INDEX).read_text() and "[[Di]]" in (vault / INDEX).read_text()
+    assert generated(vault) == fresh_build(vault)
+    change_and_wait(watching, lambda: shutil.move(str(vault / "People" / "Friends"), str(outside)))
+    assert "[[Cy]]" not in (vault / INDEX).read_text()
+    assert generated(vault) == fresh_build(vault)
+
+
+def test_burst_of_500_edits_over_100_notes(vault, watching):
+    def burst():
+        for round_ in range(5):
+            for i in range(100):
+                write(vault, f"People/P{i:03d}.md", f"---\ncircle: close\n---\n- 2026-11-{round_ + 10} #call r{round_}\n")
+
+    before = watching.builds
+    burst()
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline and generated(vault) != fresh_build(vault):
+        watching.wait_for_build(watching.builds + 1, 1)
+    assert generated(vault) == fresh_build(vault)
+    assert "| [[P099]] | close | 2026-11-14 |" in (vault / INDEX).read_text()
+    assert watching.builds - before < 50  # debounced, not one build per event
+
+
+def test_own_writes_cause_no_further_build(vault, watching):
+    change_and_wait(watching, lambda: write(vault, "2026-11-20.md", "- [[Bob]]\n"))
+    settled = watching.builds
+    # The build above wrote both generated notes. Had the watcher reacted to its own
+    # writes, a build would follow; the next user change must be exactly one build later.
+    change_and_wait(watching, lambda: write(vault, "2026-11-19.md", "- [[Ana]]\n"))
+    assert watching.wait_for_build(settled + 1, TIMEOUT)
+    assert watching.builds == settled + 1
+
+
+def test_ticking_the_plan_rebuilds_once_and_stamps(vault, watching):
+    plan = vault / PLAN
+    change_and_wait(watching, lambda: plan.write_text(plan.read_text().replace("- [ ] [[Bob]]", "- [x] [[Bob]]")))
+    text = plan.read_text()
+    assert "- [x] [[Bob]] — no contact yet · 15 min ✅ 2026-11-21 ^vn-" in text
+    assert "| [[Bob]] | close | 2026-11-21 |" in (vault / INDEX).read_text()
+    assert generated(vault) == fresh_build(vault)
+
+
+def test_a_broken_note_does_not_stop_it(vault, watching):
+    change_and_wait(watching, lambda: write(vault, "People/Bad.md", "---\ncircle: [oops\n---\n"))
+    assert "People/Bad.md:3: invalid YAML" in (vault / INDEX).read_text()
+    change_and_wait(watching, lambda: write(vault, "People/Good.md", "---\ncircle: inner\n---\n"))
+    assert "[[Good]]" in (vault / INDEX).read_text()
+    assert not watching.stopping.is_set()
+
+
+def test_ignored_paths_cause_no_build(vault, watching):
+    before = watching.builds
+    write(vault, ".obsidian/workspace.json", "{}")
+    write(vault, "People/.Ana.md.swp", "junk")
+    write(vault, "People/notes.txt", "not a note")
+    change_and_wait(watching, lambda: write(vault, "2026-11-20.md", "- [[Bob]]\n"))
+    assert watching.builds == before + 1
+
+
+def test_date_change_rebuilds_without_events(vault, watching):
+    before = watching.builds
+    watching.day[0] = dt.date(2026, 11, 23)  # Monday: a new week
+    assert watching.wait_for_build(before + 1, TIMEOUT)
+    assert (vault / "vaultnet/Plans/2026-W48.md").is_file()
+
+
+def test_vault_disappearing_stops_with_an_error(vault, watching):
+    shutil.rmtree(vault)
+    assert watching.stopping.wait(TIMEOUT)
+    assert watching.exit_code == 1
+
+
+def test_change_queue_settles_after_quiet_or_max_wait():
+    now = [0.0]
+    queue = ChangeQueue(clock=lambda: now[0])
+    assert queue.remaining(1.5, 10) is None
+    queue.put("/a", "")
+    assert queue.remaining(1.5, 10) == 1.5
+    for step in range(1, 12):  # an event every second: never quiet
+        now[0] = float(step)
+        queue.put("/b")
+    assert queue.remaining(1.5, 10) == 0  # 10 s after the first event
+    assert queue.take() == {"/a", "/b"}
+    assert queue.remaining(1.5, 10) is None
+
+
+def test_sigterm_stops_cleanly(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultnet", "--vault", str(vault), "--today", "2026-11-21", "watch"],
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not (vault / INDEX).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (vault / INDEX).exists()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(TIMEOUT) == 0
+    finally:
+        process.kill()
+
+
+def test_print_service(vault):
+    from click.testing import CliRunner
+
+    from vaultnet.cli import main
+
+    unit = CliRunner().invoke(main, ["--vault", str(vault), "watch", "--print-service", "systemd"]).output
+    assert "[Service]" in unit and f"--vault {vault} watch" in unit and "WantedBy=default.target" in unit
+    plist = CliRunner().invoke(main, ["--vault", str(vault), "watch", "--print-service", "launchd"]).output
+    import plistlib
+
+    data = plistlib.loads(plist.encode())
+    assert data["ProgramArguments"][-3:] == ["--vault", str(vault), "watch"]
+    assert data["RunAtLoad"] is True
+
+
+def test_polling_observer(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    watcher = Watcher(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.05, tick=0.05)
+    watcher.start()
+    try:
+        change_and_wait(watcher, lambda: write(vault, "People/Bob.md", "---\ncircle: inner\n---\n"))
+        assert "[[Bob]]" in (vault / INDEX).read_text()
+    finally:
+        watcher.stop()
+
+
+def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
+    import errno
+
+    import vaultnet.watch as watch_module
+    from vaultnet.errors import VaultnetError
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watch_module.Observer, "start", full)
+    watcher = Watcher(load_config(vault), lambda: TODAY)
+    with pytest.raises(VaultnetError, match="inotify watch limit is reached; run 'vaultnet watch --polling'"):
+        watcher.start()

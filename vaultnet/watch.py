@@ -1,0 +1,249 @@
+"""``vaultnet watch``: keep the generated notes current (spec section 8).
+
+The watchdog handler only records which paths changed and wakes the worker.
+The worker waits for a quiet period (editors save in several steps, Obsidian
+rewrites links in many notes at once, sync tools drop files in bursts), looks
+at each path on disk, re-reads, adds or drops what it holds, and rebuilds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from .build import Builder, index_rel, plan_rel
+from .config import Config
+from .dates import Date, iso_week
+from .errors import VaultnetError
+from .network import Network, assemble
+from .noteset import NoteSet
+from .writes import read_bytes
+
+log = logging.getLogger(__name__)
+
+QUIET_SECONDS = 1.5
+MAX_WAIT_SECONDS = 10.0
+RESCAN_SECONDS = 600.0
+
+
+class ChangeQueue:
+    """Changed paths, filled by the observer's thread and drained by the worker."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.wakeup = threading.Event()
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._first: float | None = None
+        self._last: float | None = None
+
+    def put(self, *paths: str) -> None:
+        now = self.clock()
+        with self._lock:
+            self._paths.update(path for path in paths if path)
+            self._first = self._first if self._first is not None else now
+            self._last = now
+        self.wakeup.set()
+
+    def remaining(self, quiet: float, max_wait: float) -> float | None:
+        """Seconds until the changes settle: ``quiet`` seconds without a new one, or
+        ``max_wait`` after the first. 0 when settled, None when nothing is waiting."""
+        with self._lock:
+            if self._last is None or self._first is None:
+                return None
+            now = self.clock()
+            return max(0.0, min(self._last + quiet, self._first + max_wait) - now)
+
+    def take(self) -> set[str]:
+        with self._lock:
+            paths, self._paths = self._paths, set()
+            self._first = self._last = None
+            self.wakeup.clear()
+        return paths
+
+
+class Handler(FileSystemEventHandler):
+    """Only signals: every event's source and destination go to the queue."""
+
+    def __init__(self, queue: ChangeQueue) -> None:
+        self.queue = queue
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # reads change nothing
+        self.queue.put(os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or ""))
+
+
+def _digest(data: bytes | None) -> str | None:
+    return hashlib.sha256(data).hexdigest() if data is not None else None
+
+
+class Watcher:
+    """The build loop; start() and stop() it, or run() it until a signal."""
+
+    def __init__(
+        self,
+        config: Config,
+        today: Callable[[], Date] = dt.date.today,
+        *,
+        polling: bool = False,
+        interval: float = 1.0,
+        quiet: float = QUIET_SECONDS,
+        max_wait: float = MAX_WAIT_SECONDS,
+        rescan: float = RESCAN_SECONDS,
+        tick: float = 1.0,
+    ) -> None:
+        self.config = config
+        self.today = today
+        self.polling = polling
+        self.interval = interval
+        self.quiet = min(quiet, max_wait)
+        self.max_wait = max_wait
+        self.rescan = rescan
+        self.tick = tick
+        self.queue = ChangeQueue()
+        self.notes = NoteSet(config)
+        self.stopping = threading.Event()
+        self.exit_code = 0
+        self.builds = 0
+        self.built = threading.Condition()
+        self._own: dict[str, str | None] = {}  # generated note → hash of what we last wrote
+        self._day: Date | None = None
+        self._last_scan = 0.0
+        self._observer: BaseObserver | None = None
+        self._worker: threading.Thread | None = None
+
+    # -- building ---------------------------------------------------------
+
+    def _load(self, day: Date) -> Callable[[Mapping[str, bytes]], Network]:
+        return lambda overrides: assemble(self.config, day, *self.notes.contents(overrides))
+
+    def build(self) -> None:
+        """Rebuild every generated note from the notes already parsed."""
+        day = self.today()
+        started = time.perf_counter()
+        results = Builder(self.config, day, load=self._load(day)).build()
+        for result in results:
+            if result.error:
+                log.error("%s", result.error)
+            elif result.changed:
+                log.info("wrote %s", result.rel)
+        # Our own output is a note too (its ticks count): take it in without reacting to it.
+        for rel in {index_rel(self.config), plan_rel(self.config, iso_week(day))}:
+            self._own[rel] = _digest(read_bytes(self.config.root / rel))
+            self.notes.update(rel)
+        self._day = day
+        log.debug("built in %.3f s", time.perf_counter() - started)
+        with self.built:
+            self.builds += 1
+            self.built.notify_all()
+
+    def wait_for_build(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` builds have happened (for tests and tools)."""
+        with self.built:
+            return self.built.wait_for(lambda: self.builds >= count, timeout)
+
+    def _relative(self, path: str) -> str | None:
+        """The vault-relative path of an event, or None for paths vaultnet ignores."""
+        rel = os.path.relpath(path, self.config.root).replace(os.sep, "/")
+        if rel == "." or rel == ".." or rel.startswith("../"):
+            return None  # the root itself changes with every file added or removed
+        if any(part.startswith(".") for part in rel.split("/")):
+            return None  # hidden folders, temporary files, our own .vaultnet/
+        if rel in self._own and _digest(read_bytes(self.config.root / rel)) == self._own[rel]:
+            return None  # what we wrote ourselves
+        return rel
+
+    def process(self, paths: set[str]) -> bool:
+        """Re-read what the paths hold; rebuild when any note changed."""
+        changed = False
+        for rel in sorted({self._relative(path) for path in paths} - {None}):  # type: ignore[type-var]
+            changed = self.notes.update(rel) or changed
+        if changed:
+            log.info("change in %d path(s); rebuilding", len(paths))
+            self.build()
+        return changed
+
+    # -- the loop ---------------------------------------------------------
+
+    def _step(self) -> None:
+        if not os.path.isdir(self.config.root):
+            log.error("the vault %s is gone; stopping", self.config.root)
+            self.exit_code = 1
+            self.stopping.set()
+            return
+        if self.queue.remaining(self.quiet, self.max_wait) == 0:
+            self.process(self.queue.take())
+        if self.today() != self._day:
+            log.info("a new day: rebuilding")
+            self.build()
+        if time.monotonic() - self._last_scan >= self.rescan:
+            self._last_scan = time.monotonic()
+            if self.notes.scan():
+                log.info("a full rescan found changes; rebuilding")
+                self.build()
+
+    def _loop(self) -> None:
+        while not self.stopping.is_set():
+            remaining = self.queue.remaining(self.quiet, self.max_wait)
+            if remaining is None:
+                self.queue.wakeup.wait(self.tick)  # idle: wake now and then for the date and rescans
+            elif remaining > 0:
+                self.stopping.wait(min(remaining, self.tick))
+            if self.stopping.is_set():
+                break
+            try:
+                self._step()
+            except Exception as err:  # a failing rebuild must not stop the watcher
+                log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+
+    def start(self) -> None:
+        """Scan, build once, then watch in the background."""
+        self.notes.scan()
+        self._last_scan = time.monotonic()
+        self.build()
+        observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
+        observer.schedule(Handler(self.queue), str(self.config.root), recursive=True)
+        try:
+            observer.start()
+        except OSError as err:
+            if err.errno in (errno.ENOSPC, errno.EMFILE):
+                raise VaultnetError(
+                    "the inotify watch limit is reached; run 'vaultnet watch --polling', or raise the limit "
+                    "(sudo sysctl fs.inotify.max_user_watches=524288)"
+                ) from None
+            raise VaultnetError(f"cannot watch {self.config.root}: {err.strerror}") from None
+        self._observer = observer
+        self._worker = threading.Thread(target=self._loop, name="vaultnet-worker", daemon=True)
+        self._worker.start()
+        log.info("watching %s", self.config.root)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.queue.wakeup.set()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        if self._worker is not None and self._worker is not threading.current_thread():
+            self._worker.join(timeout=30)
+
+    def run(self) -> int:
+        """Watch until stop() (a signal handler calls it) or until the vault disappears."""
+        self.start()
+        try:
+            while not self.stopping.wait(0.5):
+                pass
+        finally:
+            self.stop()
+        return self.exit_code
