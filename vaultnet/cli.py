@@ -344,3 +344,103 @@ def watch(state: State, polling: bool, interval: float, quiet_period: float, pri
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stopping.set())
     sys.exit(watcher.run())
+
+
+# ---------------------------------------------------------------- import and export
+
+
+def _progress_bar(state: State) -> Any:
+    """A rich progress bar on stderr for long loops, only on a terminal; ``None`` otherwise."""
+    if state.quiet or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import track
+
+    console = Console(stderr=True)
+
+    def wrap(items: Any, total: int, description: str) -> Any:
+        if total < 100:  # small files finish before a bar would be readable
+            return items
+        return track(items, description=description, total=total, console=console, transient=True)
+
+    return wrap
+
+
+def _run_import(state: State, kind: str, file: Path, dry_run: bool) -> None:
+    from .importers import import_file, no_progress
+
+    contacts = [standing.contact for standing in state.network.standings]
+    plan, outcome, problems = import_file(
+        state.config, kind, file, contacts, dry_run=dry_run, progress=_progress_bar(state) or no_progress)
+    if dry_run:
+        for change in plan.changes:
+            if change.action == "create":
+                click.echo(f"create {change.rel}")
+            elif change.action == "update":
+                click.echo(f"add {', '.join(change.keys)} to {change.rel}")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if state.quiet:
+        return
+    if outcome is None:
+        click.echo(f"would create {plan.count('create')}, update {plan.count('update')}, "
+                   f"unchanged {plan.count('unchanged')} (dry run: nothing written)")
+    else:
+        click.echo(f"created {outcome.created}, updated {outcome.updated}, unchanged {outcome.unchanged}")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Create contact notes from LinkedIn, vCard or Google Contacts exports.
+
+    People already in the vault (same name, alias, email or LinkedIn profile) get only the
+    front-matter keys their note lacks, as new lines. Imported people are
+    untracked (no circle), so they never flood the plan.
+    """
+
+
+_dry_run = click.option("--dry-run", is_flag=True, help="Show what would be created or added; write nothing.")
+_import_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+@import_group.command("linkedin")
+@_import_file
+@_dry_run
+@click.pass_obj
+def import_linkedin(state: State, file: Path, dry_run: bool) -> None:
+    """LinkedIn's Connections.csv (from "Get a copy of your data")."""
+    _run_import(state, "linkedin", file, dry_run)
+
+
+@import_group.command("vcard")
+@_import_file
+@_dry_run
+@click.pass_obj
+def import_vcard(state: State, file: Path, dry_run: bool) -> None:
+    """A .vcf file (vCard 2.1, 3.0 or 4.0) from a phone, Apple Contacts or Google Contacts."""
+    _run_import(state, "vcard", file, dry_run)
+
+
+@import_group.command("google")
+@_import_file
+@_dry_run
+@click.pass_obj
+def import_google(state: State, file: Path, dry_run: bool) -> None:
+    """A Google Contacts CSV export (either header format)."""
+    _run_import(state, "google", file, dry_run)
+
+
+@main.command("export")
+@click.argument("fmt", metavar="json|csv|vcard|ics", type=click.Choice(["json", "csv", "vcard", "ics"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+@click.pass_obj
+def export_command(state: State, fmt: str, output: Path | None) -> None:
+    """Contacts as JSON, CSV or vCard; birthdays and follow-ups as an iCalendar feed (ics)."""
+    from .exports import export, write_output
+
+    data = export(state.network, fmt)
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        _report_write(state, str(output), write_output(state.config, output, data))
+    state.report_problems()

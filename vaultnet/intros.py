@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from .insights import Standing
@@ -34,6 +35,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def words(phrase: str) -> frozenset[str]:
     found = [singular(word) for word in _WORD.findall(phrase.casefold())]
     meaningful = frozenset(word for word in found if word not in STOPWORDS)
@@ -90,18 +92,43 @@ def _met_pairs(network: Network) -> set[frozenset[str]]:
     return met
 
 
-def _needs_reasons(needy: Standing, offering: Standing) -> list[str]:
-    reasons = []
-    for need in needy.contact.needs:
-        for offer in offering.contact.offers:
-            if phrases_match(need, offer):
-                reasons.append(f"{needy.name} needs {need}; {offering.name} offers {offer}")
-    return reasons
-
-
 def _different_companies(a: Standing, b: Standing) -> bool:
     first, second = a.contact.fields.get("company"), b.contact.fields.get("company")
     return not (first and second and first.casefold() == second.casefold())
+
+
+def _candidate_pairs(people: list[Standing]) -> dict[tuple[int, int], tuple[list[str], list[str]]]:
+    """Pairs (by index in ``people``) with their needs/offers reasons and shared interests.
+
+    Offers and interests are indexed by word, so a large vault is not compared pair by pair.
+    """
+    offers_by_word: dict[str, set[tuple[int, int]]] = {}  # word → (person, offer position)
+    interests: dict[frozenset[str], list[tuple[int, str]]] = {}
+    for index, standing in enumerate(people):
+        for position, offer in enumerate(standing.contact.offers):
+            for word in words(offer):
+                offers_by_word.setdefault(word, set()).add((index, position))
+        for interest in standing.contact.interests:
+            interests.setdefault(words(interest), []).append((index, interest))
+
+    pairs: dict[tuple[int, int], tuple[list[str], list[str]]] = {}
+    for index, standing in enumerate(people):
+        for need in standing.contact.needs:
+            candidates = set().union(*(offers_by_word.get(word, ()) for word in words(need)))
+            for other, position in sorted(candidates):  # sorted: the same order on every run
+                offer = people[other].contact.offers[position]
+                if other != index and phrases_match(need, offer):
+                    key = (min(index, other), max(index, other))
+                    reason = f"{standing.name} needs {need}; {people[other].name} offers {offer}"
+                    pairs.setdefault(key, ([], []))[0].append(reason)
+    for group in interests.values():
+        for (a, interest), (b, _) in combinations(group, 2):
+            if a != b and _different_companies(people[a], people[b]):
+                key = (min(a, b), max(a, b))
+                shared = pairs.setdefault(key, ([], []))[1]
+                if interest not in shared:
+                    shared.append(interest)
+    return pairs
 
 
 def suggest(network: Network) -> list[Introduction]:
@@ -109,17 +136,11 @@ def suggest(network: Network) -> list[Introduction]:
     people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     met = _met_pairs(network)
     found = []
-    for a, b in combinations(people, 2):
-        if frozenset((a.contact.path, b.contact.path)) in met:
+    for (a, b), (reasons, shared) in _candidate_pairs(people).items():
+        first, second = people[a], people[b]
+        if frozenset((first.contact.path, second.contact.path)) in met:
             continue
-        reasons = _needs_reasons(a, b) + _needs_reasons(b, a)
-        shared: list[str] = []
-        if _different_companies(a, b):
-            theirs = {words(interest): interest for interest in b.contact.interests}
-            shared = [interest for interest in a.contact.interests if words(interest) in theirs]
-        if not reasons and not shared:
-            continue
-        intro = Introduction(a, b, reasons, len(reasons), shared)
+        intro = Introduction(first, second, reasons, len(reasons), shared)
         if shared:
             intro.reasons.append(f"both are into {', '.join(shared)} (at different companies)")
         found.append(intro)

@@ -17,6 +17,7 @@ from .notes import NoteLoader
 
 _BOUNDARY = re.compile(rb"^---[ \t]*\r?$", re.MULTILINE)
 BOM = b"\xef\xbb\xbf"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def yaml_lines(key: str, value: Any) -> list[str]:
@@ -31,6 +32,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool) or isinstance(value, (int, float)):
         return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
     text = str(value)
+    if _ISO_DATE.match(text):
+        return text  # unquoted, so Obsidian shows a date property; vaultnet reads it as text
     plain = yaml.safe_dump(text, default_flow_style=True, allow_unicode=True, width=10**6).removesuffix("\n...\n").strip()
     # safe_dump quotes what YAML 1.1 would misread; also quote what would read back as another type.
     if plain == text and yaml.load(text, Loader=NoteLoader) != text:

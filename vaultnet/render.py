@@ -9,6 +9,7 @@ becomes a :class:`RenderError` naming the template.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,11 @@ def link(name: object) -> str:
     return f"[[{name}]]"
 
 
-def environment(config: Config) -> jinja2.Environment:
+@lru_cache(maxsize=16)
+def _environment(root: Path) -> jinja2.Environment:
+    """One sandbox per vault; its loaders notice edited templates by themselves."""
     loaders: list[jinja2.BaseLoader] = []
-    overrides = config.root / STATE_DIR / "templates"
-    if overrides.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(jinja2.FileSystemLoader(str(root / STATE_DIR / "templates")))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -66,6 +67,10 @@ def environment(config: Config) -> jinja2.Environment:
     )
     env.filters.update(cell=cell, inline=inline, link=link)
     return env
+
+
+def environment(config: Config) -> jinja2.Environment:
+    return _environment(config.root)
 
 
 def render(config: Config, name: str, context: dict[str, Any]) -> str:

@@ -1,0 +1,575 @@
+"""Imports from LinkedIn, vCard and Google Contacts: readers, matching, merging, the CLI.
+
+The sample files under tests/data/ imitate real exports: LinkedIn's 2024+
+Connections.csv with its Notes preamble and a 2019 one (BOM, CRLF, no URL
+column); an iPhone vCard 3.0 (folded lines, quoted-printable, a PHOTO block,
+a company card), a Google Contacts vCard 3.0, a vCard 4.0 file, a damaged one;
+Google Contacts CSVs in the current and the legacy header format.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TODAY, write
+from vaultnet.cli import main
+from vaultnet.config import load_config
+from vaultnet.errors import VaultnetError
+from vaultnet.importers import Person, dedupe, import_file, parse_birthday, plan_import, read_file
+from vaultnet.importers.linkedin import parse_connected
+from vaultnet.importers.vcard import prepare
+from vaultnet.network import build_network
+
+DATA = Path(__file__).parent / "data"
+LINKEDIN = DATA / "linkedin-connections.csv"
+LINKEDIN_2019 = DATA / "linkedin-connections-2019.csv"
+IPHONE = DATA / "iphone.vcf"
+GOOGLE_VCF = DATA / "google-contacts.vcf"
+VCARD4 = DATA / "contacts-v4.vcf"
+DAMAGED = DATA / "damaged.vcf"
+GOOGLE_CSV = DATA / "google-contacts.csv"
+GOOGLE_LEGACY = DATA / "google-contacts-legacy.csv"
+
+
+def people_by_name(kind: str, path: Path) -> tuple[dict[str, Person], list[str]]:
+    parsed = read_file(kind, path)
+    people: dict[str, Person] = {}
+    for person in parsed.people:
+        people.setdefault(person.name, person)
+    return people, [str(problem) for problem in parsed.problems]
+
+
+def run(vault: Path, *args: str):
+    return CliRunner().invoke(main, ["--vault", str(vault), "--today", TODAY.isoformat(), *args])
+
+
+def import_into(vault: Path, kind: str, path: Path, dry_run: bool = False):
+    config = load_config(vault)
+    contacts = [standing.contact for standing in build_network(config, TODAY).standings]
+    return import_file(config, kind, path, contacts, dry_run=dry_run)
+
+
+def snapshot(vault: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(path.relative_to(vault)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(vault.rglob("*.md"))
+    }
+
+
+# ---------------------------------------------------------------- LinkedIn
+
+
+def test_linkedin_finds_the_header_after_the_notes_preamble():
+    people, problems = people_by_name("linkedin", LINKEDIN)
+    ana = people["Ana Souza"]
+    assert ana.line == 5
+    assert ana.emails == ["ana.souza@example.com"]
+    assert (ana.company, ana.role) == ("Acme Ltda", "Head of Platform Engineering")
+    assert ana.linkedin == "https://www.linkedin.com/in/ana-souza-4b21a7"
+    assert ana.met == "LinkedIn, connected 2025-12-07"
+    assert people["Priya Raman"].company == "Globex, Inc."  # a quoted comma
+    assert people["Zoë Martin"].role == "Researcher, Computational Biology"
+    assert "Notes:" not in " ".join(people)
+
+
+def test_linkedin_bad_rows_are_one_line_problems_and_the_rest_goes_on():
+    people, problems = people_by_name("linkedin", LINKEDIN)
+    assert problems == [
+        f"{LINKEDIN}:10: no name (LinkedIn hides some members' names); skipped",
+        f"{LINKEDIN}:11: Connected On '31 Sept 2020' is not a date; left out",
+    ]
+    assert people["Tom O'Brien"].met == "LinkedIn"  # kept, without the impossible date
+
+
+def test_linkedin_older_export_without_preamble_or_url_column():
+    people, problems = people_by_name("linkedin", LINKEDIN_2019)
+    assert LINKEDIN_2019.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert problems == []
+    assert list(people) == ["Lucas Bernard", "Grace Hopper-Smith", "Sam Lee"]
+    lucas = people["Lucas Bernard"]
+    assert (lucas.company, lucas.linkedin, lucas.met) == ("Dassault Systèmes", None, "LinkedIn, connected 2019-06-14")
+    assert people["Grace Hopper-Smith"].company == "Navy Yard, LLC"
+
+
+def test_linkedin_columns_are_taken_by_name_not_position(tmp_path):
+    moved = tmp_path / "Connections.csv"
+    moved.write_text("Connected On,Company,Last Name,First Name\n01 Jan 2026,Initech,Lee,Sam\n", encoding="utf-8")
+    people, _ = people_by_name("linkedin", moved)
+    assert people["Sam Lee"].company == "Initech"
+    assert people["Sam Lee"].met == "LinkedIn, connected 2026-01-01"
+
+
+def test_not_a_linkedin_file_is_a_clear_error():
+    with pytest.raises(VaultnetError, match="no header row with 'First Name', 'Last Name' and 'Connected On'"):
+        read_file("linkedin", GOOGLE_LEGACY)
+    with pytest.raises(VaultnetError, match="is this LinkedIn's Connections.csv"):
+        read_file("linkedin", GOOGLE_CSV)  # it has First Name and Last Name too
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("07 Dec 2025", "2025-12-07"), ("7 Dec 2025", "2025-12-07"), ("07 December 2025", "2025-12-07"),
+    ("2025-12-07", "2025-12-07"), ("12/7/25", "2025-12-07"), ("07-Dec-25", "2025-12-07"),
+])
+def test_connected_on_forms(text, expected):
+    assert parse_connected(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["31 Sept 2020", "07 Dez 2025", "yesterday", "30 Feb 2024"])
+def test_connected_on_rejects(text):
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_connected(text)
+
+
+# ---------------------------------------------------------------- vCard
+
+
+def test_iphone_vcard_folded_lines_photo_and_apple_birthday():
+    people, problems = people_by_name("vcard", IPHONE)
+    ana = people["Ana Maria Souza"]
+    assert ana.role == "Head of Platform Engineering and Developer Experience for Latin America"  # unfolded
+    assert ana.emails == ["ana.souza@example.com", "ana@acme.example"]  # pref first
+    assert ana.phone == "+351 912 345 678"
+    assert ana.company == "Acme Ltda"
+    assert ana.location == "Lisboa, Portugal"
+    assert ana.linkedin == "http://www.linkedin.com/in/ana-souza-4b21a7"
+    assert ana.birthday == "03-14"  # X-APPLE-OMIT-YEAR=1604: the year is unknown
+    assert ana.aliases == ["Aninha"]
+    # The card after the PHOTO block is read, and nothing of the photo leaked into a value.
+    assert "Dr. Wei Chen" in people
+    assert not any("/9j/" in str(value) or "pU3KGC" in str(value) for p in people.values() for value in vars(p).values())
+
+
+def test_iphone_vcard_quoted_printable_is_decoded():
+    people, _ = people_by_name("vcard", IPHONE)
+    joao = people["João Conceição"]
+    assert joao.company == "Padaria São João"
+    assert joao.birthday == "1988-02-29"
+    assert joao.card == 2
+
+
+def test_iphone_vcard_company_card_and_impossible_birthday_are_problems():
+    people, problems = people_by_name("vcard", IPHONE)
+    assert "Blue Bottle Coffee" not in people
+    assert f"{IPHONE}:49: card 3: 'Blue Bottle Coffee' is a company card, not a person; skipped" in problems
+    assert f"{IPHONE}:58: card 4: impossible birthday '1979-11-31'; birthday left out" in problems
+    assert people["Dr. Wei Chen"].birthday is None
+    assert people["Dr. Wei Chen"].phone == "+1 (650) 555-0142"
+    assert people["Dr. Wei Chen"].linkedin is None  # a homepage, not a LinkedIn profile
+
+
+def test_google_vcard_escaped_url_and_address():
+    people, problems = people_by_name("vcard", GOOGLE_VCF)
+    assert problems == []
+    priya = people["Priya Raman"]
+    assert priya.linkedin == "https://www.linkedin.com/in/priya-raman-pm"  # Google writes https\://
+    assert priya.company == "Globex, Inc."
+    assert priya.location == "London, United Kingdom"
+    assert priya.birthday == "1990-07-02"
+    assert people["Kenji Watanabe"].birthday == "04-12"  # --04-12
+
+
+def test_vcard_4():
+    people, problems = people_by_name("vcard", VCARD4)
+    assert problems == []
+    lena = people["Lena Fischer"]
+    assert lena.phone == "+49-151-2345-6789"  # tel: URI
+    assert lena.emails[0] == "lena.fischer@example.de"  # PREF=1
+    assert (lena.company, lena.role, lena.location) == ("Fischer & Partner", "Managing Partner", "Berlin, Germany")
+    assert lena.birthday == "04-12"  # --0412
+    assert lena.linkedin == "https://www.linkedin.com/in/lenafischer"
+    assert lena.aliases == ["Leni"]
+    assert people["Omar Haddad"].birthday == "1985-09-17"  # 19850917
+
+
+def test_damaged_vcards_each_become_one_problem_and_the_others_are_read():
+    people, problems = people_by_name("vcard", DAMAGED)
+    assert sorted(people) == ["Bad Birthday", "Good After", "Good Before"]
+    assert people["Bad Birthday"].emails == ["bad.birthday@example.com"]
+    joined = "\n".join(problems)
+    assert f"{DAMAGED}:6: card 2: unreadable (Failed to parse line: this line has no colon at all); skipped" in joined
+    assert f"{DAMAGED}:11: card 3: no name; skipped" in joined
+    assert f"{DAMAGED}:16: card 4: impossible birthday '1990-13-45'; birthday left out" in joined
+    assert f"{DAMAGED}:27: card 6: the file ends inside this card; skipped" in joined
+    assert "Traceback" not in joined
+
+
+def test_prepare_joins_soft_breaks_and_drops_binary_properties():
+    text = prepare([
+        "FN:X", "NOTE;ENCODING=QUOTED-PRINTABLE:one=", "two=", "three", "PHOTO;ENCODING=BASE64;JPEG:AAAA",
+        "  BBBB", "", "LOGO;VALUE=uri:https://x.example/logo.png", "TITLE:Boss",
+    ])
+    assert "NOTE;ENCODING=QUOTED-PRINTABLE:onetwothree\r\n" in text
+    assert "PHOTO" not in text and "BBBB" not in text and "LOGO" not in text
+    assert "TITLE:Boss\r\n" in text
+
+
+# ---------------------------------------------------------------- Google CSV
+
+
+def test_google_csv_current_format():
+    people, problems = people_by_name("google", GOOGLE_CSV)
+    priya = people["Priya Raman"]
+    assert priya.emails == ["priya.raman@gmail.example", "priya@globex.example", "priya.work@globex.example"]
+    assert (priya.company, priya.role) == ("Globex, Inc.", "Senior Product Manager")
+    assert priya.location == "London, United Kingdom"
+    assert priya.linkedin == "https://www.linkedin.com/in/priya-raman-pm"
+    assert priya.line == 2
+    assert people["Kenji Watanabe"].birthday == "04-12"
+    bob = people["Robert James Miller Jr."]
+    assert bob.aliases == ["Bob"] and bob.phone == "+1 212-555-0199" and bob.location == "New York, USA"
+    assert bob.line == 7  # Priya's row spans lines 2-5 (quoted line breaks)
+    assert problems == [
+        f"{GOOGLE_CSV}:8: no name (only Joe's Pizza); skipped",
+        f"{GOOGLE_CSV}:9: impossible birthday '1985-02-30'; birthday left out",
+    ]
+    assert people["Nadia Petrova"].birthday is None
+
+
+def test_google_csv_legacy_format():
+    people, problems = people_by_name("google", GOOGLE_LEGACY)
+    lucas = people["Lucas Bernard"]
+    assert (lucas.company, lucas.role, lucas.location) == ("Dassault Systèmes", "Solutions Architect", "Paris, France")
+    assert lucas.linkedin == "http://www.linkedin.com/in/lucasbernard"
+    assert lucas.birthday == "1982-05-09"
+    emma = people["Emma Johansson"]
+    assert emma.emails == ["emma.j@example.se", "emma@work.example.se"]
+    assert emma.location == "Stockholm" and emma.aliases == ["Em"] and emma.birthday == "11-03"
+    assert problems == [f"{GOOGLE_LEGACY}:4: no name (only unknown.sender@example.com); skipped"]
+
+
+def test_google_csv_in_utf16_and_cp1252(tmp_path):
+    text = GOOGLE_LEGACY.read_text(encoding="utf-8")
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(text.encode("utf-16"))
+    legacy = tmp_path / "cp1252.csv"
+    legacy.write_bytes(text.encode("cp1252"))
+    for path in (utf16, legacy):
+        people, _ = people_by_name("google", path)
+        assert people["Lucas Bernard"].company == "Dassault Systèmes"
+
+
+def test_not_a_google_csv_is_a_clear_error(tmp_path):
+    other = tmp_path / "x.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(VaultnetError, match="is this a Google Contacts CSV"):
+        read_file("google", other)
+
+
+@pytest.mark.parametrize("text, omit, expected", [
+    ("1985-03-14", None, "1985-03-14"), ("19850314", None, "1985-03-14"), ("--0314", None, "03-14"),
+    ("--03-14", None, "03-14"), ("1604-03-14", 1604, "03-14"), ("1985-03-14T00:00:00Z", None, "1985-03-14"),
+    ("0000-03-14", None, "03-14"), ("--02-29", None, "02-29"),
+])
+def test_birthday_forms(text, omit, expected):
+    assert parse_birthday(text, omit) == expected
+
+
+@pytest.mark.parametrize("text", ["1985-02-29", "--02-30", "1990-13-01", "circa 1800"])
+def test_birthday_rejects(text):
+    with pytest.raises(ValueError):
+        parse_birthday(text)
+
+
+# ---------------------------------------------------------------- matching, merging, writing
+
+
+def test_import_creates_untracked_notes_with_only_known_keys(vault):
+    plan, outcome, problems = import_into(vault, "linkedin", LINKEDIN)
+    assert outcome is not None
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (6, 0, 0)
+    text = (vault / "People/Ana Souza.md").read_text(encoding="utf-8")
+    assert text.startswith(
+        "---\ncompany: Acme Ltda\nrole: Head of Platform Engineering\nemail: ana.souza@example.com\n"
+        "linkedin: https://www.linkedin.com/in/ana-souza-4b21a7\nmet: LinkedIn, connected 2025-12-07\n---\n")
+    network = build_network(load_config(vault), TODAY)
+    assert {s.name: s.status for s in network.standings} == dict.fromkeys(
+        ["Ana Souza", "Kenji Watanabe", "María López Keynote Speaker", "Priya Raman", "Tom O'Brien", "Zoë Martin"],
+        "untracked")
+    assert network.problems == []
+
+
+def test_duplicates_inside_one_file_are_merged():
+    first = Person("Ana Souza", "f", 1, emails=["ana@x.example"])
+    second = Person("ana souza", "f", 2, phone="+1 555", company="Acme")
+    by_email = Person("Ana S.", "f", 3, emails=["ANA@x.example"], role="CTO")
+    merged, problems = dedupe([first, second, by_email])
+    assert problems == []
+    assert len(merged) == 1
+    assert (merged[0].phone, merged[0].company, merged[0].role) == ("+1 555", "Acme", "CTO")
+    assert merged[0].aliases == ["Ana S."]
+
+
+def test_namesakes_with_different_profiles_are_not_merged():
+    one = Person("John Smith", "f", 1, linkedin="https://www.linkedin.com/in/jsmith1")
+    two = Person("John Smith", "f", 9, linkedin="https://www.linkedin.com/in/jsmith2")
+    merged, problems = dedupe([one, two])
+    assert merged == [one]
+    assert str(problems[0]).startswith("f:9: another 'John Smith' (line 1) has a different LinkedIn profile")
+
+
+def test_reimport_creates_nothing_and_changes_no_byte(vault):
+    for kind, path in (("linkedin", LINKEDIN), ("vcard", IPHONE), ("google", GOOGLE_CSV)):
+        import_into(vault, kind, path)
+    before = snapshot(vault)
+    for kind, path in (("linkedin", LINKEDIN), ("vcard", IPHONE), ("google", GOOGLE_CSV)):
+        _, outcome, _ = import_into(vault, kind, path)
+        assert outcome is not None and (outcome.created, outcome.updated) == (0, 0), kind
+    assert snapshot(vault) == before
+
+
+def test_merge_adds_only_missing_keys_and_keeps_every_other_byte(vault):
+    original = (
+        b"\xef\xbb\xbf---\r\n"
+        b"circle: close    # we go back\r\n"
+        b"aliases: [Ana]\r\n"
+        b"company: \"Acme\"\r\n"
+        b"email:\r\n"
+        b"---\r\n"
+        b"## Log\r\n"
+        b"- 2026-10-01 #coffee catch-up\r\n"
+    )
+    write(vault, "People/Ana Souza.md", original)
+    _, outcome, _ = import_into(vault, "linkedin", LINKEDIN)
+    assert outcome is not None and outcome.updated == 1
+    data = (vault / "People/Ana Souza.md").read_bytes()
+    head, tail = original.split(b"---\r\n## Log")
+    assert data == head + (
+        b"role: Head of Platform Engineering\r\n"
+        b"linkedin: https://www.linkedin.com/in/ana-souza-4b21a7\r\n"
+        b"met: LinkedIn, connected 2025-12-07\r\n"
+    ) + b"---\r\n## Log" + tail  # the empty email: is the user's choice: not filled
+    network = build_network(load_config(vault), TODAY)
+    assert network.by_path("People/Ana Souza.md").contact.circle == "close"
+
+
+def test_matching_by_alias_and_by_email(vault):
+    write(vault, "People/Kenji.md", "---\naliases: [Kenji Watanabe]\n---\n")
+    write(vault, "People/Priya R.md", "---\ncircle: network\nemail: PRIYA.RAMAN@gmail.example\n---\nNotes.\n")
+    plan, outcome, _ = import_into(vault, "vcard", GOOGLE_VCF)
+    assert outcome is not None
+    assert {c.rel: c.action for c in plan.changes} == {
+        "People/Kenji.md": "update", "People/Priya R.md": "update", "People/Ana Souza.md": "create"}
+    assert not (vault / "People/Kenji Watanabe.md").exists()
+    priya = (vault / "People/Priya R.md").read_text(encoding="utf-8")
+    # Found by email: the imported name becomes an alias, so [[Priya Raman]] and the next import find her.
+    assert priya.startswith("---\ncircle: network\nemail: PRIYA.RAMAN@gmail.example\naliases:\n  - Priya Raman\n")
+    assert priya.endswith("---\nNotes.\n")
+    kenji = (vault / "People/Kenji.md").read_text(encoding="utf-8")
+    assert kenji.startswith("---\naliases: [Kenji Watanabe]\ncompany: Sakura Systems\nemail: kenji@sakura.example.jp\n")
+    assert kenji.count("aliases") == 1
+
+
+def test_matching_by_linkedin_profile(vault):
+    write(vault, "People/Ana.md", "---\nlinkedin: https://linkedin.com/in/Ana-Souza-4b21a7/\n---\n")
+    plan, _, _ = import_into(vault, "vcard", IPHONE)
+    assert [c.action for c in plan.changes if c.rel == "People/Ana.md"] == ["update"]
+    assert not (vault / "People/Ana Maria Souza.md").exists()
+    assert "aliases:\n  - Ana Maria Souza\n  - Aninha\n" in (vault / "People/Ana.md").read_text(encoding="utf-8")
+
+
+def test_accent_insensitive_match_and_ambiguous_match(vault):
+    write(vault, "People/Zoe Martin.md", "---\ncircle: inner\n---\n")
+    write(vault, "Work/Tom O'Brien.md", "---\ntype: person\n---\n")
+    write(vault, "Friends/Tom O'Brien.md", "---\ntype: person\n---\n")
+    plan, outcome, problems = import_into(vault, "linkedin", LINKEDIN)
+    assert any(c.rel == "People/Zoe Martin.md" and c.action == "update" for c in plan.changes)
+    assert not (vault / "People/Zoë Martin.md").exists()
+    assert any("matches several contacts by name (Friends/Tom O'Brien.md, Work/Tom O'Brien.md); skipped" in str(p)
+               for p in problems)
+    assert not (vault / "People/Tom O'Brien.md").exists()
+
+
+def test_unsafe_names_get_safe_file_names_and_keep_their_name_as_alias(vault, tmp_path):
+    source = tmp_path / "Connections.csv"
+    source.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "AC/DC,Fan #1,,,,,01 Jan 2026\n"
+        "..,Hidden,,,,,01 Jan 2026\n"
+        "CON,,,,,,01 Jan 2026\n"
+        "##,,,,,,01 Jan 2026\n",
+        encoding="utf-8")
+    _, outcome, problems = import_into(vault, "linkedin", source)
+    assert outcome is not None and outcome.created == 3
+    assert sorted(p.name for p in (vault / "People").iterdir()) == ["AC DC Fan 1.md", "CON (contact).md", "Hidden.md"]
+    assert "  - 'AC/DC Fan #1'\n" in (vault / "People/AC DC Fan 1.md").read_text(encoding="utf-8")
+    assert [str(p) for p in problems] == [f"{source}:5: '##' cannot be a file name; skipped"]
+    _, again, _ = import_into(vault, "linkedin", source)
+    assert again is not None and (again.created, again.unchanged) == (0, 3)
+
+
+def test_two_new_people_on_one_file_name(vault, tmp_path):
+    source = tmp_path / "Connections.csv"
+    source.write_text("First Name,Last Name,Connected On\nAna,B/C,\nAna,B C,\n", encoding="utf-8")
+    _, outcome, problems = import_into(vault, "linkedin", source)
+    assert outcome is not None and outcome.created == 1
+    assert [str(p) for p in problems] == [f"{source}:3: 'Ana B C' would be People/Ana B C.md, like 'Ana B/C'; skipped"]
+
+
+def test_a_file_that_is_not_a_contact_blocks_a_case_insensitive_clash(vault, tmp_path):
+    write(vault, "vaultnet.toml", 'ignore = ["People/archive*"]\n')
+    write(vault, "People/archive of sam lee.md", "an ignored note, so not a contact\n")
+    source = tmp_path / "c.csv"
+    source.write_text("First Name,Last Name,Connected On\nARCHIVE OF SAM,LEE,\n", encoding="utf-8")
+    _, outcome, problems = import_into(vault, "linkedin", source)
+    assert outcome is not None and outcome.created == 0
+    assert [str(p) for p in problems] == [f"{source}:2: People/archive of sam lee.md already exists; skipped"]
+
+
+def test_dry_run_writes_nothing(vault):
+    write(vault, "People/Ana Souza.md", "---\ncompany: Acme\n---\n")
+    before = snapshot(vault)
+    plan, outcome, _ = import_into(vault, "linkedin", LINKEDIN, dry_run=True)
+    assert outcome is None
+    assert plan.count("create") == 5 and plan.count("update") == 1
+    assert snapshot(vault) == before
+
+
+def test_renamed_front_matter_keys_are_respected(vault, tmp_path):
+    write(vault, "vaultnet.toml", '[fields]\nemail = "e-mail"\ncompany = "org"\n')
+    write(vault, "People/Sam Lee.md", "---\norg: Initech\n---\n")
+    source = tmp_path / "c.csv"
+    source.write_text("First Name,Last Name,Email Address,Company,Connected On\nSam,Lee,sam@x.example,Other Co,\n",
+                      encoding="utf-8")
+    plan, _, _ = import_into(vault, "linkedin", source)
+    assert plan.changes[0].keys == ["e-mail", "met"]
+    assert (vault / "People/Sam Lee.md").read_text(encoding="utf-8") == (
+        "---\norg: Initech\ne-mail: sam@x.example\nmet: LinkedIn\n---\n")
+
+
+def test_unreadable_front_matter_is_left_alone(vault):
+    write(vault, "People/Ana Souza.md", "---\ncompany: [oops\n---\n")
+    before = snapshot(vault)
+    _, outcome, problems = import_into(vault, "linkedin", LINKEDIN)
+    assert any("People/Ana Souza.md: front matter cannot be read; nothing added" in str(p) for p in problems)
+    assert snapshot(vault)["People/Ana Souza.md"] == before["People/Ana Souza.md"]
+
+
+def test_a_note_edited_during_the_import_is_not_overwritten(vault, monkeypatch):
+    import vaultnet.importers as importers
+
+    write(vault, "People/Ana Souza.md", "---\ncompany: Acme\n---\n")
+    config = load_config(vault)
+    contacts = [s.contact for s in build_network(config, TODAY).standings]
+    plan = plan_import(config, read_file("linkedin", LINKEDIN).people, contacts)
+    real_write = importers.safe_write
+    calls = []
+
+    def edit_first(root, rel, data, expected):
+        if rel == "People/Ana Souza.md" and not calls:
+            calls.append(rel)
+            (vault / rel).write_text("---\ncompany: Acme\nrole: Boss\n---\nedited\n", encoding="utf-8")
+        return real_write(root, rel, data, expected)
+
+    monkeypatch.setattr(importers, "safe_write", edit_first)
+    outcome = importers.apply_import(config, plan)
+    text = (vault / "People/Ana Souza.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ncompany: Acme\nrole: Boss\nemail: ana.souza@example.com\n")
+    assert text.endswith("---\nedited\n")  # the edit survived; the retry added what was still missing
+    assert outcome.updated == 1
+
+
+def test_sources_merge_into_one_note(vault):
+    import_into(vault, "linkedin", LINKEDIN)
+    _, outcome, _ = import_into(vault, "vcard", GOOGLE_VCF)
+    assert outcome is not None and (outcome.created, outcome.updated) == (0, 3)
+    text = (vault / "People/Priya Raman.md").read_text(encoding="utf-8")
+    assert "company: Globex, Inc.\n" in text and "location: London, United Kingdom\n" in text
+    assert "birthday: 1990-07-02\n" in text and "phone: +44 7700 900123\n" in text
+    assert text.count("company:") == 1
+    network = build_network(load_config(vault), TODAY)
+    priya = network.by_path("People/Priya Raman.md")
+    assert priya.contact.birthday is not None and priya.next_birthday.isoformat() == "2027-07-02"
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_cli_dry_run_lists_what_would_change(vault):
+    write(vault, "People/Ana Souza.md", "---\ncompany: Acme\n---\n")
+    before = snapshot(vault)
+    result = run(vault, "import", "linkedin", str(LINKEDIN), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "add role, email, linkedin, met to People/Ana Souza.md",
+        "create People/Kenji Watanabe.md",
+        "create People/Priya Raman.md",
+        "create People/Zoë Martin.md",
+        "create People/María López Keynote Speaker.md",
+        "create People/Tom O'Brien.md",
+        "would create 5, update 1, unchanged 0 (dry run: nothing written)",
+    ]
+    assert result.stderr.splitlines() == [
+        f"{LINKEDIN}:10: no name (LinkedIn hides some members' names); skipped",
+        f"{LINKEDIN}:11: Connected On '31 Sept 2020' is not a date; left out",
+    ]
+    assert snapshot(vault) == before
+
+
+def test_cli_import_then_reimport(vault):
+    result = run(vault, "import", "vcard", str(IPHONE))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created 3, updated 0, unchanged 0\n"
+    assert len(result.stderr.splitlines()) == 2
+    again = run(vault, "import", "vcard", str(IPHONE))
+    assert again.stdout == "created 0, updated 0, unchanged 3\n"
+    google = run(vault, "import", "google", str(GOOGLE_CSV))
+    assert google.exit_code == 0
+    assert google.stdout == "created 4, updated 0, unchanged 0\n"
+
+
+def test_cli_quiet_prints_only_problems(vault):
+    result = run(vault, "-q", "import", "google", str(GOOGLE_LEGACY))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == f"{GOOGLE_LEGACY}:4: no name (only unknown.sender@example.com); skipped\n"
+
+
+def test_cli_errors_are_messages_not_tracebacks(vault, tmp_path):
+    wrong = run(vault, "import", "linkedin", str(GOOGLE_CSV))
+    assert wrong.exit_code == 1
+    assert "Error:" in wrong.output and "Traceback" not in wrong.output
+    missing = run(vault, "import", "vcard", str(tmp_path / "nope.vcf"))
+    assert missing.exit_code == 2
+    binary = tmp_path / "photo.vcf"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = run(vault, "import", "vcard", str(binary))
+    assert result.exit_code == 1 and "binary file" in result.output
+
+
+def test_cli_import_works_with_a_copied_file_name_with_spaces(vault, tmp_path):
+    copy = tmp_path / "My Contacts (export).vcf"
+    shutil.copy(VCARD4, copy)
+    result = run(vault, "import", "vcard", str(copy))
+    assert result.exit_code == 0
+    assert sorted(os.listdir(vault / "People")) == ["Lena Fischer.md", "Omar Haddad.md"]
+    assert "aliases:\n  - Leni\n" in (vault / "People/Lena Fischer.md").read_text(encoding="utf-8")
+
+
+def test_a_broken_vault_template_stops_the_import_with_one_error(vault):
+    write(vault, ".vaultnet/templates/person.md", "---\n{% for x in %}\n---\n")
+    result = run(vault, "import", "linkedin", str(LINKEDIN))
+    assert result.exit_code == 1
+    assert result.output.count("Error:") == 1 and "person.md" in result.output
+    assert not (vault / "People").exists()
+
+
+def test_an_unwritable_note_is_a_problem_and_the_rest_goes_on(vault, monkeypatch):
+    import vaultnet.importers as importers
+
+    real_write = importers.safe_write
+
+    def refuse_kenji(root, rel, data, expected):
+        if rel == "People/Kenji Watanabe.md":
+            raise PermissionError(13, "Permission denied")
+        return real_write(root, rel, data, expected)
+
+    monkeypatch.setattr(importers, "safe_write", refuse_kenji)
+    result = run(vault, "import", "linkedin", str(LINKEDIN))
+    assert result.exit_code == 0
+    assert f"{LINKEDIN}:6: cannot write People/Kenji Watanabe.md: Permission denied; skipped" in result.stderr
+    assert result.stdout == "created 5, updated 0, unchanged 0\n"

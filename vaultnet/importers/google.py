@@ -1,0 +1,113 @@
+"""Google Contacts CSV exports, in both header formats.
+
+The current format (2023+) has ``First Name, Middle Name, Last Name, ...,
+Organization Name, Organization Title, Labels``; the older "Google CSV" has
+``Name, Given Name, Additional Name, Family Name, ..., Group Membership`` and
+``Organization 1 - Name``. Columns are taken by name; a cell may hold several
+values joined by ``:::``, of which the first is used (every email is matched).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from ..errors import VaultnetError
+from . import Parsed, Person, Progress, clean, join_name, no_progress, parse_birthday, problem_at, read_text, split_emails
+
+_NAME_COLUMNS = ("first name", "name", "given name", "last name", "family name")
+_NUMBERED = re.compile(r"(e-mail|phone|website|address|organization) (\d+) - (.+)")
+
+
+def read(path: Path, progress: Progress = no_progress) -> Parsed:
+    """People from a Google Contacts CSV; a bad row is a problem and the rest goes on."""
+    label = str(path)
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as err:
+        raise VaultnetError(f"{label}:{line}: not a readable CSV file: {err}") from None
+    if not rows or not any(cell.strip().casefold() in _NAME_COLUMNS for cell in rows[0][1]):
+        raise VaultnetError(f"{label}: no 'First Name' or 'Name' column in the first row; is this a Google Contacts CSV?")
+    header = [cell.strip().casefold() for cell in rows[0][1]]
+
+    parsed = Parsed()
+    body = rows[1:]
+    for number, row in progress(body, len(body), f"Reading {path.name}"):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            parsed.problems.append(problem_at(label, number, f"{len(row)} columns where the header has {len(header)}; skipped"))
+            continue
+        cells: dict[str, str] = {}
+        for column, value in zip(header, row):
+            if value.strip() and column not in cells:
+                cells[column] = value
+        person = _person(cells, label, number, parsed)
+        if person is not None:
+            parsed.people.append(person)
+    return parsed
+
+
+def _first(value: str | None) -> str | None:
+    """The first of several values Google joined with ``:::``."""
+    return clean(value.split(":::", 1)[0]) if value else None
+
+
+def _person(cells: dict[str, str], label: str, number: int, parsed: Parsed) -> Person | None:
+    def get(*columns: str) -> str | None:
+        return next((_first(cells[c]) for c in columns if _first(cells.get(c))), None)
+
+    name = get("name") or join_name(get("first name", "given name"), get("middle name", "additional name"),
+                                    get("last name", "family name"), get("name suffix"))
+    if not name:
+        name = get("file as") or ""
+    if not name:
+        what = get("organization name", "organization 1 - name") or _first(_numbered(cells, "e-mail", "value"))
+        detail = f" (only {what})" if what else ""
+        parsed.problems.append(problem_at(label, number, f"no name{detail}; skipped"))
+        return None
+    person = Person(name, label, number)
+    nickname = get("nickname")
+    if nickname and nickname.casefold() != name.casefold():
+        person.aliases.append(nickname)
+    for value in _all(cells, "e-mail", "value"):
+        for email in split_emails(value):
+            if email.casefold() not in {e.casefold() for e in person.emails}:
+                person.emails.append(email)
+    person.phone = next((_first(v) for v in _all(cells, "phone", "value") if _first(v)), None)
+    person.company = get("organization name", "organization 1 - name")
+    person.role = get("organization title", "organization 1 - title")
+    city = _first(_numbered(cells, "address", "city")) or _first(_numbered(cells, "address", "region"))
+    place = ", ".join(part for part in (city, _first(_numbered(cells, "address", "country"))) if part)
+    person.location = place or get("location")
+    sites = (clean(part) for value in _all(cells, "website", "value") for part in value.split(":::"))
+    person.linkedin = next((site for site in sites if site and "linkedin.com/" in site.lower()), None)
+    birthday = get("birthday")
+    if birthday:
+        try:
+            person.birthday = parse_birthday(birthday)
+        except ValueError as err:
+            parsed.problems.append(person.problem(f"{err}; birthday left out"))
+    return person
+
+
+def _all(cells: dict[str, str], kind: str, part: str) -> list[str]:
+    """Every ``<kind> N - <part>`` cell, in column number order."""
+    found: list[tuple[int, str]] = []
+    for column, value in cells.items():
+        match = _NUMBERED.fullmatch(column)
+        if match and match.group(1) == kind and match.group(3) == part:
+            found.append((int(match.group(2)), value))
+    return [value for _, value in sorted(found)]
+
+
+def _numbered(cells: dict[str, str], kind: str, part: str) -> str | None:
+    values = _all(cells, kind, part)
+    return values[0] if values else None
