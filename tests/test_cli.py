@@ -106,7 +106,7 @@ def test_status_json_shape(people):
     assert bob["snooze_until"] == "2026-12-01"
     assert bob["last_kind"] == "meeting"
     assert data["problems"] == [
-        {"path": "People/Broken.md", "line": 3, "message": data["problems"][0]["message"]}
+        {"path": "People/Broken.md", "line": 2, "message": data["problems"][0]["message"]}
     ]
     assert "invalid YAML" in data["problems"][0]["message"]
 
@@ -190,7 +190,7 @@ def test_check_lists_problems_and_exits_one(people):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("People/Bad Date.md:3: birthday: impossible date '1985-02-30'")
-    assert lines[1].startswith("People/Broken.md:3: invalid YAML")
+    assert lines[1].startswith("People/Broken.md:2: invalid YAML")
 
 
 def test_check_clean_vault_exits_zero(vault):
@@ -288,7 +288,7 @@ def test_plan_week_option(people):
 
 def test_index_stdout_and_write(people):
     result = run(people, "index", "--stdout")
-    assert "## Problems\n\n- People/Broken.md:3: invalid YAML" in result.stdout
+    assert "## Problems\n\n- People/Broken.md:2: invalid YAML" in result.stdout
     assert not (people / "vaultnet").exists()
     assert run(people, "index").exit_code == 0
     assert (people / "vaultnet/Network.md").read_text() == result.stdout

@@ -563,7 +563,6 @@ def test_links_to_contacts_resolve_in_notes(vault, load):
     assert [i.date.day for i in ana.interactions] == [5, 4, 3, 2]
 
 
-@pytest.mark.xfail(strict=True, reason="notes.py: NoteLoader keeps YAML 1.1 int/bool resolvers (0612345670 is octal)")
 def test_yaml_1_1_surprises_do_not_change_text_fields(vault, load):
     write(vault, "People/Ana.md", "---\nphone: 0612345670\ncompany: no\n---\n")
     assert standing(load(), "Ana").contact.fields == {"phone": "0612345670", "company": "no"}

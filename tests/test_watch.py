@@ -137,7 +137,7 @@ def test_ticking_the_plan_rebuilds_once_and_stamps(vault, watching):
 
 def test_a_broken_note_does_not_stop_it(vault, watching):
     change_and_wait(watching, lambda: write(vault, "People/Bad.md", "---\ncircle: [oops\n---\n"))
-    assert "People/Bad.md:3: invalid YAML" in (vault / INDEX).read_text()
+    assert "People/Bad.md:2: invalid YAML" in (vault / INDEX).read_text()
     change_and_wait(watching, lambda: write(vault, "People/Good.md", "---\ncircle: inner\n---\n"))
     assert "[[Good]]" in (vault / INDEX).read_text()
     assert not watching.stopping.is_set()

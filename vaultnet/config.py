@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -203,6 +204,8 @@ def _tie(where: str, value: Any) -> TieConfig:
         if key not in TieConfig.__dataclass_fields__:
             raise ConfigError(f"{where}: unknown key tie.{key}")
         _check_type(where, f"tie.{key}", number, (int, float))
+        if not math.isfinite(number):  # TOML allows nan and inf; they would reach --json as NaN
+            raise ConfigError(f"{where}: tie.{key} must be a finite number, not {number!r}")
         if number <= 0 and key == "half_life_days":
             raise ConfigError(f"{where}: tie.half_life_days must be positive")
         numbers[key] = float(number)
@@ -228,7 +231,10 @@ def _plan(where: str, value: Any) -> PlanConfig:
             _check_type(where, "plan.minutes", item, dict)
             for kind, minutes in item.items():
                 _check_type(where, f"plan.minutes.{kind}", minutes, int)
-            options[key] = {**DEFAULT_MINUTES, **item}
+                if minutes < 0:
+                    raise ConfigError(f"{where}: plan.minutes.{kind} must not be negative")
+            # kinds are matched lower case and without '#', as `kinds` and tags are
+            options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
         elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions"):
             _check_type(where, f"plan.{key}", item, int)
             if item < 0:

@@ -11,22 +11,34 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+# A backtick fence's info string holds no backtick: ```x``` is inline code, not a fence.
+_FENCE = re.compile(r"^\s*(`{3,}(?!.*`)|~{3,})")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TASK = re.compile(r"^\[(.)\]\s?(.*)$")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_EMBED = re.compile(r"!\[\[[^\]]*\]\]")
+# A code span opens and closes with backtick runs of the same length (never part of a longer run).
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+# The scheme's length is bounded so that long dotted words cannot make this quadratic.
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)")
 _LEADING_DATE = re.compile(r"^(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d])[\s:,.\-–—]*")
-_DONE_DATE = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
-_DUE_DATE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})|\[due::\s*(\d{4}-\d{2}-\d{2})\s*\]")
+_DONE_DATE = re.compile(r"✅\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
+_DUE_DATE = re.compile(r"📅\uFE0F?\s*(\d{4}-\d{2}-\d{2})|\[due::\s*(\d{4}-\d{2}-\d{2})\s*\]")
 # Tasks-plugin fields and block ids: kept out of display text.
 _TASK_FIELDS = re.compile(
-    r"[📅✅⏳🛫➕❌🔁🆔⛔🔺⏫🔼🔽⏬]\uFE0F?\s*(?:\d{4}-\d{2}-\d{2})?|\[[\w ]+::[^\]]*\]|\s\^[\w-]+\s*$"
+    r"[📅✅⏳🛫➕❌🔁🆔⛔🔺⏫🔼🔽⏬]\uFE0F?\s*(?:\d{4}-\d{2}-\d{2})?|\[[\w ]+::(?:[^\[\]]|\[\[[^\[\]]*\]\])*\]|\s\^[\w-]+\s*$"
 )
 _HTML_OPEN, _HTML_CLOSE = "<!--", "-->"
+# The next comment opener outside inline code (`%%` in backticks is code, not a comment).
+_OPENER = re.compile(_INLINE_CODE.pattern + "|%%|" + re.escape(_HTML_OPEN))
+_TABLE_CELL = re.compile(r"\s*:?-+:?\s*")
+
+
+def _is_table_delimiter(text: str) -> bool:
+    """``--- | :---:`` or ``|---|---|``: the row that makes the line above a table header."""
+    row = text.strip()
+    return "|" in row and all(_TABLE_CELL.fullmatch(cell) for cell in row.strip("|").split("|"))
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
     fence: str | None = None
     in_percent = False  # inside a %% ... %% block
     in_html = False  # inside <!-- ... -->
+    in_table = False  # inside a table written without leading pipes
     for offset, raw in enumerate(lines):
         if fence is not None:
             stripped = raw.strip()
@@ -91,7 +104,13 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
             continue
         text, in_percent, in_html = _strip_comments(raw, in_percent, in_html)
         if not text.strip():
+            in_table = False
             continue
+        if "|" in text and ((in_table and not _LIST.match(text)) or _is_table_delimiter(text) or (
+                offset + 1 < len(lines) and _is_table_delimiter(lines[offset + 1]))):
+            in_table = True
+            continue  # a table row, header or delimiter written without a leading pipe
+        in_table = False
         fence_match = _FENCE.match(text)
         if fence_match:
             fence = fence_match.group(1)
@@ -118,6 +137,8 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
 
 def _strip_comments(raw: str, in_percent: bool, in_html: bool) -> tuple[str, bool, bool]:
     """Remove ``%% ... %%`` and ``<!-- ... -->`` from one line, tracking multi-line ones."""
+    if not (in_percent or in_html) and "%%" not in raw and _HTML_OPEN not in raw:
+        return raw, False, False  # the common case, kept fast
     out: list[str] = []
     position = 0
     while position < len(raw):
@@ -132,16 +153,14 @@ def _strip_comments(raw: str, in_percent: bool, in_html: bool) -> tuple[str, boo
                 return "".join(out), False, True
             position, in_html = end + len(_HTML_CLOSE), False
         else:
-            percent = raw.find("%%", position)
-            html = raw.find(_HTML_OPEN, position)
-            starts = [index for index in (percent, html) if index >= 0]
-            if not starts:
+            opener = next((m for m in _OPENER.finditer(raw, position) if not m.group(0).startswith("`")), None)
+            if opener is None:
                 out.append(raw[position:])
                 break
-            start = min(starts)
-            out.append(raw[position:start])
-            if start == percent:
-                position, in_percent = start + 2, True
+            out.append(raw[position:opener.start()])
+            position = opener.end()
+            if opener.group(0) == "%%":
+                in_percent = True
             else:
-                position, in_html = start + len(_HTML_OPEN), True
+                in_html = True
     return "".join(out), in_percent, in_html

@@ -33,10 +33,24 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
 
+# YAML 1.1 surprises are read as Obsidian (YAML 1.2) reads them: `no`, `on`, `0123`,
+# `12:30` and `1_000` stay text instead of becoming False, True, 83, 750 and 1000.
+_YAML_1_1 = {f"tag:yaml.org,2002:{name}" for name in ("timestamp", "bool", "int", "float")}
 NoteLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _YAML_1_1]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+NoteLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+NoteLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+NoteLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"),
+)
 
 
 @dataclass
@@ -101,7 +115,8 @@ def _key_lines(front: str) -> dict[str, int]:
     for index, line in enumerate(front.split("\n")):
         match = _TOP_KEY.match(line)
         if match:
-            found.setdefault(match.group(1).strip("'\""), index + 1)  # +1: the opening ---
+            # +1: the opening ---; a repeated key's value is its last one, so is its line.
+            found[match.group(1).strip("'\"")] = index + 1
     return found
 
 
@@ -110,12 +125,24 @@ def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
         data = _HANDLER.load(front, Loader=NoteLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and err.context and ("quoted" in err.context or "flow" in err.context):
+            # An unclosed quote or bracket: the bad line is where it opened, not where YAML gave up.
+            mark = err.context_mark
         line = mark.line + 1 if mark else 1  # front starts on the opening --- line
         reason = err.problem or err.context or "invalid YAML"
+        if mark is err.context_mark and err.context and err.problem:
+            reason = f"{err.problem} ({err.context})"
         note.problem(f"invalid YAML in front matter: {reason}", line)
         return {}
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError, MemoryError) as err:
-        note.problem(f"invalid front matter: {err}", 1)
+    except yaml.reader.ReaderError as err:  # a control character: name its line, in one line of text
+        code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "\0")
+        index = front.find(chr(code))
+        line = front[:index].count("\n") + 1 if index >= 0 else 1
+        note.problem(f"invalid front matter: control character U+{code:04X} is not allowed in YAML", line)
+        return {}
+    except Exception as err:  # noqa: BLE001 - safe constructors also raise AttributeError (`!!timestamp ''`)...
+        detail = str(err) if isinstance(err, (yaml.YAMLError, ValueError)) else f"unreadable value ({type(err).__name__})"
+        note.problem(f"invalid front matter: {' '.join(detail.split())}", 1)
         return {}
     if data is None:
         return {}
