@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
-from .network import Network, build_network
+from .cache import NoteCache, fingerprint
+from .network import Network, assemble, build_network
+from .noteset import UNKNOWN, NoteSet
 from .plan import Plan, build_plan
 from .regions import merge, split, stamp, user_items
 from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
@@ -152,3 +154,28 @@ class Builder:
         except VaultnetError as err:
             results.append(Written(index_rel(self.config), False, str(err)))
         return results
+
+
+def build_vault(config: Config, today: Date) -> list[Written]:
+    """``vaultnet build`` with the persistent cache.
+
+    When nothing a build reads has changed since the last one, the generated
+    notes are current already: one walk of the vault, and nothing else.
+    """
+    cache = NoteCache(config)
+    notes = NoteSet(config)
+    stats = notes.stat_all()
+    signatures = {rel: signature for rel, (_, signature) in stats.items()}
+    outputs = [plan_rel(config, iso_week(today)), index_rel(config)]
+    if UNKNOWN not in signatures.values() and cache.fresh(fingerprint(config, today, signatures)):
+        log.info("nothing changed since the last build")
+        return [Written(rel, False) for rel in outputs]
+    notes.entries = cache.load_entries()
+    notes.scan(stats)
+    results = Builder(config, today, load=lambda overrides: assemble(config, today, *notes.contents(overrides))).build()
+    for rel in outputs:
+        notes.update(rel)  # what the build wrote is a note too
+    cache.save_entries(notes.entries)
+    if not any(result.error for result in results):
+        cache.save_fingerprint(fingerprint(config, today, notes.signatures()))
+    return results

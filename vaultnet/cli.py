@@ -220,10 +220,10 @@ def index(state: State, stdout: bool) -> None:
 @click.pass_obj
 def build(state: State) -> None:
     """Write every generated note (the index and this week's plan)."""
-    from .build import Builder
+    from .build import build_vault
 
     failed = False
-    for written in Builder(state.config, state.today).build():
+    for written in build_vault(state.config, state.today):
         if written.error:
             failed = True
             click.echo(f"Error: {written.error}", err=True)

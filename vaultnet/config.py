@@ -7,6 +7,7 @@ import math
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class Config:
         """The front-matter key the user chose for ``name``."""
         return self.fields.get(name, name)
 
-    @property
+    @cached_property
     def daily(self) -> DailyFormat:
         return DailyFormat(self.daily_format)
 

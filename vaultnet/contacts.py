@@ -147,7 +147,7 @@ def read_contact(note: Note, config: Config) -> Contact:
 
     paused = value("paused")
     if isinstance(paused, str):
-        paused = {"true": True, "yes": True, "false": False, "no": False, "": False}.get(paused.strip().lower(), paused)
+        paused = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False, "": False}.get(paused.strip().lower(), paused)
     if paused is not None and not isinstance(paused, bool):
         bad("paused", f"expected true or false, not {paused!r}")
     contact.paused = paused is True

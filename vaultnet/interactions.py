@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import Config
 from .contacts import Contact, Directory
 from .dates import Date, parse_date, parse_iso
-from .markdown import Line, scan
+from .markdown import Line, display
 from .notes import Note
 
 EXCHANGES = ("gave", "got", "asked", "thanked")
+_TASK = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,18 @@ class Interaction:
 
     date: Date
     kind: str
-    text: str
+    raw: str  # the cleaned line; `text` is what people read
     path: str
     line: int | None
     people: tuple[str, ...]  # contact paths that took part
     exchanges: tuple[str, ...] = ()  # gave/got/asked/thanked, each once
     exchanges_for: tuple[str, ...] = ()  # contact paths the exchanges count for
     tags: tuple[str, ...] = ()
+
+    @cached_property
+    def text(self) -> str:
+        """Readable text, worked out only for the interactions someone reads."""
+        return display(self.raw)
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,10 @@ class Extractor:
             if introducer and introducer.path != owner.path:
                 links.add(introducer.path)  # type: ignore[union-attr]
                 self.evidence.intro_lines.append((owner.path, introducer.path))  # they know each other
-        if not generated and owner is None and date is None and not any("[[" in line for line in note.lines):
-            return  # nothing here can link a contact
-        for line in scan(note.lines, note.body_start):
+        if note.countable_lines is None and owner is None and (
+                "[[" not in note.body or (date is None and not _TASK.search(note.body))):
+            return  # nothing here can link a contact; an undated note counts only for its tasks
+        for line in note.countable():
             people = self._people(line, owner)
             if links is not None:
                 links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
@@ -140,7 +149,7 @@ class Extractor:
         kind = next((tag for tag in line.tags if tag in self.kinds), "note")
         exchanges = tuple(tag for tag in EXCHANGES if tag in line.tags)
         self.evidence.interactions.append(
-            Interaction(date, kind, line.display(), note.rel, line.number, people,
+            Interaction(date, kind, line.text, note.rel, line.number, people,
                         exchanges, exchanges_for if exchanges else (), line.tags)
         )
 

@@ -33,6 +33,7 @@ _HTML_OPEN, _HTML_CLOSE = "<!--", "-->"
 # The next comment opener outside inline code (`%%` in backticks is code, not a comment).
 _OPENER = re.compile(_INLINE_CODE.pattern + "|%%|" + re.escape(_HTML_OPEN))
 _TABLE_CELL = re.compile(r"\s*:?-+:?\s*")
+_HEADING = re.compile(r"#{1,6}(\s|$)")
 
 
 def _is_table_delimiter(text: str) -> bool:
@@ -82,12 +83,20 @@ class Line:
         return (match.group(1) or match.group(2)) if match else None
 
     def display(self) -> str:
-        """Readable text: no leading date, tags, task fields or block id; links as names."""
-        text = _LEADING_DATE.sub("", self.text, count=1)
+        return display(self.text)
+
+
+def display(text: str) -> str:
+    """Readable text of a cleaned line: no leading date, tags, task fields or block id; links as names."""
+    if text[:1].isdigit() or text.startswith("[["):
+        text = _LEADING_DATE.sub("", text, count=1)
+    if not text.isascii() or "::" in text or "^" in text:
         text = _TASK_FIELDS.sub(" ", text)
+    if "[[" in text:
         text = _LINK.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
+    if "#" in text:
         text = _TAG.sub("", text)
-        return " ".join(text.split())
+    return " ".join(text.split())
 
 
 def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
@@ -116,9 +125,12 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
             fence = fence_match.group(1)
             continue
         stripped = text.lstrip()
-        if stripped.startswith((">", "|")) or re.match(r"#{1,6}(\s|$)", stripped):
+        if stripped.startswith((">", "|")) or (stripped.startswith("#") and _HEADING.match(stripped)):
             continue  # block quotes and callouts, tables, headings
-        text = _EMBED.sub(" ", _INLINE_CODE.sub(" ", text))
+        if "`" in text:
+            text = _INLINE_CODE.sub(" ", text)
+        if "![[" in text:
+            text = _EMBED.sub(" ", text)
         list_match = _LIST.match(text)
         task = None
         if list_match:
@@ -129,9 +141,16 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
         text = text.strip()
         if not text:
             continue
-        links = tuple(Link(m.group(1).strip(), m.group(2)) for m in _LINK.finditer(text))
-        bare = _URL.sub(" ", _LINK.sub(" ", text))
-        tags = tuple(tag.lower() for tag in _TAG.findall(bare) if not tag.isdigit())
+        links: tuple[Link, ...] = ()
+        bare = text
+        if "[[" in text:
+            links = tuple(Link(m.group(1).strip(), m.group(2)) for m in _LINK.finditer(text))
+            bare = _LINK.sub(" ", text)
+        tags: tuple[str, ...] = ()
+        if "#" in bare:
+            if "://" in bare:
+                bare = _URL.sub(" ", bare)
+            tags = tuple(tag.lower() for tag in _TAG.findall(bare) if not tag.isdigit())
         yield Line(first_number + offset, text, list_match is not None, task, links, tags)
 
 

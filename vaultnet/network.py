@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .config import Config
@@ -15,6 +15,7 @@ from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
+from .cache import NoteCache
 from .noteset import NoteSet
 from .vault import conflict_original
 
@@ -50,6 +51,7 @@ def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | 
     ``overrides`` stands in for files' contents (a plan stamped in memory).
     """
     notes = NoteSet(config)
+    notes.entries = NoteCache(config).load_entries()  # read, never written, by read-only commands
     notes.scan()
     return assemble(config, today, *notes.contents(overrides))
 
@@ -58,8 +60,10 @@ def assemble(
     config: Config, today: Date, parsed: Iterable[Note], conflicts: Iterable[str], unreadable: Iterable[Problem]
 ) -> Network:
     """Work out every contact's standing from notes already parsed."""
-    # Working out adds problems to notes: do it on copies so parsed notes can be reused.
-    notes = [replace(note, problems=list(note.problems)) for note in parsed]
+    notes = list(parsed)
+    # Working out adds problems to notes; they are taken back out at the end so that
+    # parsed notes can be reused (by the watcher and the cache) without piling up.
+    parse_problems = [len(note.problems) for note in notes]
     conflicts = list(conflicts)
     problems = list(unreadable)
     contacts: list[Contact] = []
@@ -76,8 +80,10 @@ def assemble(
     extractor = Extractor(config, directory)
     for note in notes:
         extractor.add_note(note, owners.get(note.rel))
-        problems.extend(note.problems)
     evidence = extractor.evidence
+    for note, keep in zip(notes, parse_problems):
+        problems.extend(note.problems)
+        del note.problems[keep:]
     for contact in contacts:
         manual = manual_contact(contact)
         if manual:

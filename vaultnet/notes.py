@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import Problem
+from .markdown import Line, scan
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
+# A task box or a list item starting with a date: the only lines without a link that count.
+_MAYBE_COUNTABLE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _HANDLER = YAMLHandler(fm_boundary=_BOUNDARY)
@@ -59,10 +63,35 @@ class Note:
 
     rel: str
     meta: dict[str, Any] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)  # body lines, without line endings
+    body: str = ""  # the text after the front matter
     body_start: int = 1  # file line number of lines[0]
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → file line
     problems: list[Problem] = field(default_factory=list)
+    # The lines that can carry a link, a task or a log entry; worked out once, then cached.
+    countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Body lines without line endings; split only for the notes that need it."""
+        return [line.removesuffix("\r") for line in self.body.split("\n")]
+
+    def compact(self) -> None:
+        """Keep only what counting needs: the countable lines, not the whole body."""
+        self.countable()
+        self.body = ""
+        self.__dict__.pop("lines", None)
+
+    def countable(self) -> list[Line]:
+        if self.countable_lines is None:
+            body = self.body
+            if "[[" in body or _MAYBE_COUNTABLE.search(body):
+                self.countable_lines = [
+                    line for line in scan(self.lines, self.body_start)
+                    if line.links or line.task is not None or (line.is_list and line.leading_date)
+                ]
+            else:
+                self.countable_lines = []  # no link, no task, no dated list item: nothing to scan
+        return self.countable_lines
 
     def key_line(self, key: str) -> int | None:
         return self.key_lines.get(key)
@@ -105,7 +134,7 @@ def parse_note(rel: str, data: bytes) -> tuple[Note | None, list[Problem]]:
             body = content.split("\n", 1)[1] if "\n" in content else ""
             note.key_lines = _key_lines(front)
             note.meta = _load_front_matter(note, front)
-    note.lines = [line.removesuffix("\r") for line in body.split("\n")]
+    note.body = body
     note.body_start = body_start
     return note, note.problems
 

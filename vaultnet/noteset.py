@@ -14,19 +14,25 @@ from dataclasses import dataclass
 from .config import Config
 from .errors import Problem
 from .notes import Note, parse_note
-from .vault import Skipper, VaultFile, conflict_original, walk
+from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
+
+
+# (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
+# restores the mtime (and keeps the size) still changes the signature.
+Signature = tuple[int, int, int, int]
+UNKNOWN: Signature = (-1, -1, -1, -1)
 
 
 @dataclass(frozen=True)
 class Entry:
-    signature: tuple[int, int]  # (size, mtime_ns) when read
+    signature: Signature  # when read; UNKNOWN means "read it again next time"
     note: Note | None  # None: unreadable, see problems
     problems: tuple[Problem, ...] = ()
     conflict: bool = False
 
 
-def _signature(stat: os.stat_result) -> tuple[int, int]:
-    return (stat.st_size, stat.st_mtime_ns)
+def _signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 class NoteSet:
@@ -35,43 +41,50 @@ class NoteSet:
         self.skipper = Skipper(config)
         self.entries: dict[str, Entry] = {}
 
-    def _read(self, file: VaultFile, stat: os.stat_result | None = None) -> Entry | None:
+    def _read(self, file: VaultFile) -> Entry | None:
         path = self.config.root / file.rel
         try:
-            stat = stat or path.stat()
+            before = _signature(path.stat())
             if file.conflict_of is not None:
-                return Entry(_signature(stat), None, (), conflict=True)
+                return Entry(before, None, (), conflict=True)
             data = path.read_bytes()
+            after = _signature(path.stat())
         except FileNotFoundError:
             return None
         except OSError as err:
-            return Entry((-1, -1), None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
+            return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
         note, problems = parse_note(file.rel, data)
-        return Entry(_signature(stat), note, tuple(problems) if note is None else ())
+        if note is not None:
+            note.compact()  # thousands of notes: keep what counts, not their whole text
+        # Changed while being read: keep what was read, but never trust it later.
+        return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
-    def scan(self) -> bool:
-        """Walk the whole vault; re-read what changed. True when anything did."""
-        seen: set[str] = set()
+    def stat_all(self) -> dict[str, tuple[VaultFile, Signature]]:
+        """Every note's signature, without reading any (UNKNOWN when it cannot be stat'ed)."""
+        # A dangling symlink or a permission problem gives UNKNOWN; _read reports it.
+        return {file.rel: (file, _signature(stat) if stat else UNKNOWN) for file, stat in walk_stat(self.config)}
+
+    def scan(self, stats: dict[str, tuple[VaultFile, Signature]] | None = None) -> bool:
+        """Re-read every note whose signature changed and drop the ones gone. True when anything did."""
+        stats = self.stat_all() if stats is None else stats
         changed = False
-        for file in walk(self.config):
-            seen.add(file.rel)
-            old = self.entries.get(file.rel)
-            try:
-                stat = (self.config.root / file.rel).stat()
-            except OSError as err:  # a dangling symlink, a permission problem
-                self.entries[file.rel] = Entry((-1, -1), None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
-                changed = True
+        for rel, (file, signature) in stats.items():
+            old = self.entries.get(rel)
+            if old is not None and signature != UNKNOWN and old.signature == signature:
                 continue
-            if old is not None and old.signature == _signature(stat):
-                continue
-            entry = self._read(file, stat)
-            if entry is not None:
-                self.entries[file.rel] = entry
+            entry = self._read(file)
+            if entry is None and signature == UNKNOWN:
+                entry = Entry(UNKNOWN, None, (Problem(rel, None, "cannot read: no such file (a broken link?)"),))
+            if entry is not None and entry != old:
+                self.entries[rel] = entry
                 changed = True
-        for rel in set(self.entries) - seen:
+        for rel in set(self.entries) - set(stats):
             del self.entries[rel]
             changed = True
         return changed
+
+    def signatures(self) -> dict[str, Signature]:
+        return {rel: entry.signature for rel, entry in self.entries.items()}
 
     def update(self, rel: str) -> bool:
         """Look at ``rel`` on disk and re-read, add or drop what it holds. True when anything changed."""

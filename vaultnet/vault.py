@@ -16,7 +16,10 @@ _CONFLICT = re.compile(
     re.IGNORECASE,
 )
 # Editor and sync-tool temporary files that may end in .md.
-_TEMPORARY = re.compile(r"^~|^#.*#$|~$|\.(?:tmp|swp|swo|bak|part|crdownload)$|^~syncthing~", re.IGNORECASE)
+# Editor and sync-tool temporary files that may end in .md (tested with and without the .md).
+_TEMPORARY = re.compile(
+    r"^~|^#.*#(?:\.md)?$|~(?:\.md)?$|\.(?:tmp|swp|swo|bak|part|crdownload)(?:\.md)?$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class VaultFile:
 def conflict_original(name: str) -> str | None:
     """For ``Ana.sync-conflict-2026...md`` or ``Ana (conflicted copy ...).md``: ``Ana``."""
     stem = name[:-3] if name.lower().endswith(".md") else name
-    if not _CONFLICT.search(stem):
+    if "conflict" not in stem.lower() or not _CONFLICT.search(stem):
         return None
     original = _CONFLICT.sub("", stem).strip()
     return original or stem
@@ -50,9 +53,9 @@ class Skipper:
         name = rel.rsplit("/", 1)[-1]
         if name.startswith(".") or not name.lower().endswith(".md"):
             return True
-        if _TEMPORARY.search(name[:-3]) or _TEMPORARY.search(name):
+        if _TEMPORARY.search(name):
             return True
-        return self._ignored(rel, directory=False)
+        return bool(self.ignore) and self._ignored(rel, directory=False)
 
     def skip_path(self, rel: str) -> bool:
         """True when the file or any folder above it is skipped."""
@@ -72,20 +75,43 @@ class Skipper:
         return False
 
 
-def walk(config: Config, folder: str = "") -> Iterator[VaultFile]:
-    """Every markdown note in the vault (or one folder of it), in a stable order, skipping what section 2 skips.
+def walk_stat(config: Config, folder: str = "") -> Iterator[tuple[VaultFile, os.stat_result | None]]:
+    """Every markdown note in the vault (or one folder of it) with its ``stat``, in a stable
+    order, skipping what section 2 skips. ``None`` when the file cannot be stat'ed.
 
     Symlinked folders are not followed, so a link loop or a link out of the
     vault cannot make a walk endless or read someone else's files.
     """
     skipper = Skipper(config)
-    root = str(config.root)
-    for current, dirs, files in os.walk(os.path.join(root, folder) if folder else root):
-        rel_folder = os.path.relpath(current, root).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        dirs[:] = sorted(d for d in dirs if not skipper.skip_dir(prefix + d))
-        for name in sorted(files):
-            rel = prefix + name
-            if skipper.skip_file(rel):
-                continue
-            yield VaultFile(rel, conflict_original(name))
+    pending = [folder.strip("/")]
+    while pending:
+        current = pending.pop()
+        prefix = current + "/" if current else ""
+        try:
+            with os.scandir(config.root / current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not skipper.skip_dir(rel):
+                    folders.append(rel)
+            elif not skipper.skip_file(rel):
+                try:
+                    stat: os.stat_result | None = entry.stat()
+                except OSError:
+                    stat = None
+                yield VaultFile(rel, conflict_original(entry.name)), stat
+        pending.extend(reversed(folders))  # depth first, in name order
+
+
+def walk(config: Config, folder: str = "") -> Iterator[VaultFile]:
+    """Every markdown note in the vault (or one folder of it); see :func:`walk_stat`."""
+    for file, _ in walk_stat(config, folder):
+        yield file
