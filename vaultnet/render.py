@@ -8,6 +8,7 @@ becomes a :class:`RenderError` naming the template.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -52,8 +53,8 @@ def link(name: object) -> str:
 
 
 @lru_cache(maxsize=16)
-def _environment(root: Path) -> jinja2.Environment:
-    """One sandbox per vault; its loaders notice edited templates by themselves."""
+def _environment(root: Path, overrides: tuple[str, ...]) -> jinja2.Environment:
+    """One sandbox per vault and set of override files (a new override must win over a cached default)."""
     loaders: list[jinja2.BaseLoader] = []
     loaders.append(jinja2.FileSystemLoader(str(root / STATE_DIR / "templates")))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
@@ -70,7 +71,12 @@ def _environment(root: Path) -> jinja2.Environment:
 
 
 def environment(config: Config) -> jinja2.Environment:
-    return _environment(config.root)
+    folder = config.root / STATE_DIR / "templates"
+    try:
+        overrides = tuple(sorted(os.listdir(folder)))
+    except OSError:
+        overrides = ()
+    return _environment(config.root, overrides)
 
 
 def render(config: Config, name: str, context: dict[str, Any]) -> str:

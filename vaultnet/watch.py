@@ -23,6 +23,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .build import Builder, index_rel, plan_rel
+from .cache import NoteCache
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
@@ -209,10 +210,13 @@ class Watcher:
                 log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
 
     def start(self) -> None:
-        """Scan, build once, then watch in the background."""
+        """Scan (from the persistent cache), build once, then watch in the background."""
+        cache = NoteCache(self.config)
+        self.notes.entries = cache.load_entries()
         self.notes.scan()
         self._last_scan = time.monotonic()
         self.build()
+        cache.save_entries(self.notes.entries)
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
         observer.schedule(Handler(self.queue), str(self.config.root), recursive=True)
         try:

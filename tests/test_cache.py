@@ -1,0 +1,155 @@
+"""The persistent cache never gives a wrong answer (spec section 9)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+import pytest
+
+from conftest import TODAY, write
+from vaultnet.build import build_vault
+from vaultnet.cache import BUILD, NOTES, NoteCache
+from vaultnet.config import load_config
+from vaultnet.network import build_network
+
+INDEX = "vaultnet/Network.md"
+
+
+@pytest.fixture
+def built(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    write(vault, "2026-11-10.md", "- lunch with [[Bob]] #coffee\n")
+    build_vault(load_config(vault), TODAY)
+    return vault
+
+
+def index(vault) -> str:
+    return (vault / INDEX).read_text()
+
+
+def last_contact(vault, name):
+    return build_network(load_config(vault), TODAY).by_path(f"People/{name}.md").last_contact
+
+
+def test_cache_files_and_gitignore(built):
+    cache = built / ".vaultnet" / "cache"
+    assert sorted(p.name for p in cache.iterdir()) == [BUILD, NOTES]
+    assert (built / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
+    data = json.loads((cache / NOTES).read_text())
+    assert "People/Ana.md" in data["entries"] and data["format"] == 1
+
+
+def test_warm_build_with_nothing_changed_writes_nothing(built):
+    before = {p: p.stat().st_mtime_ns for p in built.rglob("*") if p.is_file()}
+    assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False]
+    assert {p: p.stat().st_mtime_ns for p in built.rglob("*") if p.is_file()} == before
+
+
+def test_an_edit_is_seen(built):
+    write(built, "2026-11-12.md", "- call with [[Bob]] #call\n")
+    build_vault(load_config(built), TODAY)
+    assert "| [[Bob]] | close | 2026-11-12 |" in index(built)
+    write(built, "2026-11-12.md", "- call with [[Ana]] #call\n")  # edit an existing note
+    build_vault(load_config(built), TODAY)
+    assert "| [[Bob]] | close | 2026-11-10 |" in index(built)
+    assert "| [[Ana]] | inner | 2026-11-12 |" in index(built)
+
+
+def test_a_delete_and_a_rename_are_seen(built):
+    (built / "2026-11-10.md").unlink()
+    build_vault(load_config(built), TODAY)
+    assert "| [[Bob]] | close |  |" in index(built)
+    os.rename(built / "People/Bob.md", built / "People/Robert.md")
+    build_vault(load_config(built), TODAY)
+    assert "[[Robert]]" in index(built) and "[[Bob]]" not in index(built)
+
+
+def test_same_size_edit_with_restored_mtime_is_not_trusted(built):
+    path = built / "2026-11-10.md"
+    stat = path.stat()
+    path.write_text("- lunch with [[Ana]] #coffee\n")  # same size: Bob -> Ana
+    assert path.stat().st_size == stat.st_size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+    build_vault(load_config(built), TODAY)
+    assert "| [[Ana]] | inner | 2026-11-10 |" in index(built)
+    assert last_contact(built, "Ana").isoformat() == "2026-11-10"
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": 1, "vaultnet": "x"', b"[1, 2, 3]",
+                                    b'{"format": 99}', b"\x00\xff garbage"])
+def test_a_corrupt_or_foreign_cache_is_discarded_with_a_warning(built, damage, caplog):
+    cache = built / ".vaultnet" / "cache"
+    for name in (NOTES, BUILD):
+        (cache / name).write_bytes(damage)
+    write(built, "2026-11-12.md", "- call with [[Ana]] #call\n")
+    with caplog.at_level(logging.WARNING, logger="vaultnet"):
+        build_vault(load_config(built), TODAY)
+    assert "| [[Ana]] | inner | 2026-11-12 |" in index(built)
+    assert "discarding" in caplog.text
+    assert json.loads((cache / NOTES).read_text())["format"] == 1  # rebuilt
+
+
+def test_entries_with_wrong_shapes_are_discarded(built, caplog):
+    path = built / ".vaultnet" / "cache" / NOTES
+    data = json.loads(path.read_text())
+    data["entries"]["People/Ana.md"]["sig"] = "nonsense"
+    path.write_text(json.dumps(data))
+    with caplog.at_level(logging.WARNING, logger="vaultnet"):
+        assert NoteCache(load_config(built)).load_entries() == {}
+    assert "corrupt" in caplog.text
+
+
+def test_a_cache_from_another_version_is_ignored(built, caplog):
+    path = built / ".vaultnet" / "cache" / NOTES
+    data = json.loads(path.read_text())
+    data["vaultnet"] = "0.0.0-other"
+    path.write_text(json.dumps(data))
+    with caplog.at_level(logging.INFO, logger="vaultnet"):
+        assert NoteCache(load_config(built)).load_entries() == {}
+    assert "ignoring the cache of vaultnet 0.0.0-other" in caplog.text
+    assert "discarding" not in caplog.text
+
+
+def test_a_stale_entry_never_wins(built):
+    """A killed build can leave an old notes.json beside new notes: the signatures decide."""
+    cache = built / ".vaultnet" / "cache"
+    old = (cache / NOTES).read_bytes()
+    write(built, "2026-11-12.md", "- call with [[Ana]] #call\n")
+    build_vault(load_config(built), TODAY)
+    (cache / NOTES).write_bytes(old)  # as if the last save never happened
+    (cache / BUILD).unlink()
+    build_vault(load_config(built), TODAY)
+    assert "| [[Ana]] | inner | 2026-11-12 |" in index(built)
+
+
+def test_settings_and_templates_are_part_of_the_fingerprint(built):
+    write(built, "vaultnet.toml", "[circles]\ninner = \"1 week\"\nclose = \"1 month\"\n")
+    results = build_vault(load_config(built), TODAY)
+    assert results[1].changed  # the index is rebuilt with the new cadence
+    write(built, ".vaultnet/templates/index.md", "%% vaultnet:begin %%\ncustom\n%% vaultnet:end %%\n")
+    (built / INDEX).unlink()
+    build_vault(load_config(built), TODAY)
+    assert index(built).startswith("%% vaultnet:begin %%\ncustom")
+
+
+def test_read_only_commands_use_but_never_write_the_cache(built):
+    cache = built / ".vaultnet" / "cache"
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    write(built, "2026-11-12.md", "- call with [[Ana]] #call\n")
+    assert last_contact(built, "Ana").isoformat() == "2026-11-12"
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before
+
+
+def test_a_cache_symlinked_out_of_the_vault_is_not_written(vault, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (vault / ".vaultnet").mkdir()
+    (vault / ".vaultnet" / "cache").symlink_to(outside, target_is_directory=True)
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    build_vault(load_config(vault), TODAY)
+    assert list(outside.iterdir()) == []
+    assert "[[Ana]]" in index(vault)
