@@ -26,6 +26,13 @@ def write(root: Path, rel: str, text: str | bytes) -> Path:
     return path
 
 
+def standing(network: Network, name: str):
+    """The one standing named ``name``."""
+    found = [s for s in network.standings if s.name == name]
+    assert len(found) == 1, [s.name for s in network.standings]
+    return found[0]
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """An empty vault root (marked with .obsidian/ so discovery finds it)."""

@@ -6,18 +6,12 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from conftest import write
+from conftest import standing, write
 
 from vaultnet.contacts import Contact, Directory
 from vaultnet.dates import Birthday, Cadence
 
 D = dt.date
-
-
-def standing(network, name):
-    found = [s for s in network.standings if s.name == name]
-    assert len(found) == 1, [s.name for s in network.standings]
-    return found[0]
 
 
 def names(network):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TODAY, write
+from conftest import TODAY, standing, write
 
 from vaultnet.insights import reciprocity, tie, within
 
@@ -15,12 +15,6 @@ assert TODAY == D(2026, 11, 21) and TODAY.isoweekday() == 6  # Saturday, week Mo
 
 def days_ago(n: int, today: dt.date = TODAY) -> str:
     return (today - dt.timedelta(days=n)).isoformat()
-
-
-def standing(network, name):
-    found = [s for s in network.standings if s.name == name]
-    assert len(found) == 1, [s.name for s in network.standings]
-    return found[0]
 
 
 def person(vault, name, front="", body=""):

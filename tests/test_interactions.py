@@ -6,16 +6,10 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import write
+from conftest import standing, write
 
 D = dt.date
 SAM = "---\ncircle: inner\nlast_contact: 2026-10-01\n---\n"  # overdue since 2026-10-15
-
-
-def standing(network, name):
-    found = [s for s in network.standings if s.name == name]
-    assert len(found) == 1, [s.name for s in network.standings]
-    return found[0]
 
 
 def dates(item):

@@ -6,18 +6,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from conftest import TODAY, write
+from conftest import TODAY, standing, write
 
 from vaultnet.config import load_config
 from vaultnet.network import build_network
 
 D = dt.date
-
-
-def standing(network, name):
-    found = [s for s in network.standings if s.name == name]
-    assert len(found) == 1, [s.name for s in network.standings]
-    return found[0]
 
 
 def problem_paths(network):
