@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import __version__
@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 NOTES = "notes.json"
 BUILD = "build.json"
+
+
+def _dumps(value: Any) -> str:
+    # dumps, not dump: only the one-shot encoder is the fast C one.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _problem(data: list[Any]) -> Problem:
@@ -128,7 +133,7 @@ class NoteCache:
             return None
         return data
 
-    def _write(self, name: str, data: dict[str, Any]) -> None:
+    def _write(self, name: str, chunks: Iterable[str]) -> None:
         """Atomic and inside the vault only; a cache that cannot be written is not an error."""
         try:
             folder = target_in_vault(self.config.root, f"{STATE_DIR}/cache")
@@ -136,13 +141,12 @@ class NoteCache:
             ignore = folder.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("cache/\n", encoding="utf-8")
-            # dumps, not dump: only the one-shot encoder is the fast C one.
-            text = json.dumps({"format": FORMAT, "vaultnet": __version__, **data}, ensure_ascii=False,
-                              separators=(",", ":"))
             fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
+                    handle.write(f'{{"format":{FORMAT},"vaultnet":{_dumps(__version__)}')
+                    handle.writelines(chunks)
+                    handle.write("}")
                 os.replace(temporary, folder / name)
             except BaseException:
                 os.unlink(temporary)
@@ -152,8 +156,8 @@ class NoteCache:
 
     def load_entries(self) -> dict[str, Entry]:
         data = self._read(NOTES)
-        if data is None:
-            return {}
+        if data is None or data.get("settings") != settings_digest(self.config):
+            return {}  # notes are kept in the form the settings call for: other settings, other form
         try:
             return {rel: entry_from_json(rel, item) for rel, item in data["entries"].items()}
         except (KeyError, TypeError, ValueError, AttributeError) as err:
@@ -161,28 +165,41 @@ class NoteCache:
             return {}
 
     def save_entries(self, entries: Mapping[str, Entry]) -> None:
-        stored = {}
-        for rel, entry in entries.items():
-            if entry.signature[0] >= 0 and (data := entry_json(entry)) is not None:
-                stored[rel] = data
-        self._write(NOTES, {"entries": stored})
+        def chunks() -> Iterator[str]:
+            # One entry at a time: a large vault's cache is never all in memory as text.
+            yield f',"settings":{_dumps(settings_digest(self.config))},"entries":{{'
+            first = True
+            for rel, entry in entries.items():
+                if entry.signature[0] >= 0 and (data := entry_json(entry)) is not None:
+                    yield ("" if first else ",") + _dumps(rel) + ":" + _dumps(data)
+                    first = False
+            yield "}"
+
+        self._write(NOTES, chunks())
 
     def fresh(self, fingerprint: str) -> bool:
         data = self._read(BUILD)
         return data is not None and data.get("fingerprint") == fingerprint
 
     def save_fingerprint(self, fingerprint: str) -> None:
-        self._write(BUILD, {"fingerprint": fingerprint})
+        self._write(BUILD, [',"fingerprint":' + _dumps(fingerprint)])
 
 
-def fingerprint(config: Config, today: Date, signatures: Mapping[str, Signature]) -> str:
-    """Everything a build reads: notes, settings, templates, the date and vaultnet itself."""
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{today.isoformat()}\0".encode())
+def settings_digest(config: Config) -> str:
+    """The files vaultnet's settings come from."""
+    digest = hashlib.sha256()
     for name in (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json"):
         try:
             digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
         except OSError:
             digest.update(name.encode() + b"\0-\0")
+    return digest.hexdigest()
+
+
+def fingerprint(config: Config, today: Date, signatures: Mapping[str, Signature]) -> str:
+    """Everything a build reads: notes, settings, templates, the date and vaultnet itself."""
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{today.isoformat()}\0".encode())
+    digest.update(settings_digest(config).encode())
     templates = config.root / STATE_DIR / "templates"
     if templates.is_dir():
         for path in sorted(templates.rglob("*")):

@@ -17,7 +17,7 @@ class ResolveError(VaultnetError):
     """A NAME given on the command line matches no contact, or several."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with one note; reported as ``path:line: message``."""
 

@@ -36,7 +36,7 @@ class Interaction:
         return display(self.raw)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """An open task linked to contacts: a follow-up when it has a due date, else an open loop."""
 

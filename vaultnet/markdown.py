@@ -42,13 +42,13 @@ def _is_table_delimiter(text: str) -> bool:
     return "|" in row and all(_TABLE_CELL.fullmatch(cell) for cell in row.strip("|").split("|"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     target: str  # as written, e.g. "People/Ana Souza"
     label: str | None  # the text after |, if any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One countable body line with comments, code and embeds removed."""
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .config import Config
+from .contacts import is_contact
 from .errors import Problem
 from .notes import Note, parse_note
 from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
@@ -23,7 +24,7 @@ Signature = tuple[int, int, int, int]
 UNKNOWN: Signature = (-1, -1, -1, -1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     signature: Signature  # when read; UNKNOWN means "read it again next time"
     note: Note | None  # None: unreadable, see problems
@@ -56,6 +57,8 @@ class NoteSet:
         note, problems = parse_note(file.rel, data)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
+            if not note.countable_lines and not is_contact(note, self.config):
+                note.meta, note.key_lines = {}, {}  # a note that counts for nothing
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 

@@ -22,7 +22,7 @@ _TEMPORARY = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VaultFile:
     rel: str  # posix path relative to the vault root
     conflict_of: str | None = None  # for a conflict copy: the stem it copies
