@@ -424,3 +424,29 @@ def test_add_refuses_duplicates_and_bad_values(vault):
 def test_add_makes_unsafe_names_safe(vault):
     result = run(vault, "add", "../Eve: the [[hacker]]")
     assert result.stdout == "created People/Eve the hacker.md\n"
+
+
+def test_never_writes_through_a_symlink_out_of_the_vault(vault, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Ana.md").write_text("---\ncircle: inner\n---\n")
+    (vault / "People").mkdir()
+    (vault / "People" / "Ana.md").symlink_to(outside / "Ana.md")
+    result = run(vault, "log", "Ana", "coffee")
+    assert result.exit_code == 1 and "leads outside the vault" in result.output
+    assert (outside / "Ana.md").read_text() == "---\ncircle: inner\n---\n"
+    (vault / "Friends").symlink_to(outside, target_is_directory=True)
+    write(vault, "vaultnet.toml", 'people = ["Friends"]\n')
+    result = run(vault, "add", "Bob")
+    assert result.exit_code == 1 and "leads outside the vault" in result.output
+    assert sorted(p.name for p in outside.iterdir()) == ["Ana.md"]
+
+
+def test_reading_follows_no_symlinked_folder(vault, tmp_path):
+    outside = tmp_path / "outside"
+    write(outside, "Secret.md", "---\ncircle: inner\n---\n")
+    (vault / "People").mkdir()
+    (vault / "People" / "Linked").symlink_to(outside, target_is_directory=True)
+    (vault / "People" / "Loop").symlink_to(vault, target_is_directory=True)
+    data = json.loads(run(vault, "status", "--json").stdout)
+    assert data["contacts"] == []

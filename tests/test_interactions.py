@@ -654,3 +654,30 @@ def test_configured_output_folder_is_the_generated_one(vault, load):
 def test_person_tagged_note_in_the_output_folder_is_not_a_contact(vault, load):
     write(vault, "vaultnet/Network.md", "---\ntags: [person]\n---\n")
     assert load().standings == []
+
+
+def test_tasks_and_dataview_syntax(vault, load):
+    write(vault, "People/Ana.md", """
+        ---
+        circle: inner
+        ---
+        - [ ] send the deck ⏫ 🔁 every week 📅 2026-11-25 ⏳ 2026-11-24 🛫 2026-11-20 ➕ 2026-11-01
+        - [x] call back ✅ 2026-11-12 [priority:: high]
+        - [ ] review her draft [due:: 2026-11-30] (context:: laptop)
+        - [-] cancelled 📅 2026-11-20
+    """)
+    network = load()
+    ana = standing(network, "Ana")
+    assert [(t.text, t.due.isoformat()) for t in ana.follow_ups] == [
+        ("send the deck every week", "2026-11-25"), ("review her draft (context:: laptop)", "2026-11-30")]
+    assert ana.last_contact.isoformat() == "2026-11-12"
+    assert ana.interactions[0].text == "call back"
+
+
+def test_windows_line_endings_everywhere(vault, load):
+    write(vault, "People/Ana.md", "---\r\ncircle: inner\r\n---\r\n- 2026-11-10 #call hi\r\n- [ ] x 📅 2026-11-25\r\n".encode())
+    write(vault, "2026-11-12.md", "```\r\n[[Ana]] in code\r\n```\r\n- lunch with [[Ana]] #coffee\r\n".encode())
+    ana = standing(load(), "Ana")
+    assert ana.last_contact.isoformat() == "2026-11-12" and ana.last_kind == "coffee"
+    assert [t.due.isoformat() for t in ana.follow_ups] == ["2026-11-25"]
+    assert len(ana.interactions) == 2

@@ -202,3 +202,51 @@ def test_build_network_modifies_no_file(vault):
     # the run did work: it is not vacuous
     assert standing(network, "Ana").last_contact == D(2026, 11, 12)
     assert network.problems
+
+
+def test_macos_decomposed_file_names(vault, load):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Zoë Martin")
+    assert nfd != "Zoë Martin"
+    write(vault, f"People/{nfd}.md", "---\ncircle: inner\n---\n")
+    write(vault, "2026-11-12.md", "- lunch with [[Zoë Martin]] #coffee\n")  # typed in NFC
+    write(vault, "2026-11-13.md", f"- call with [[{nfd}]] #call\n")  # pasted in NFD
+    network = load()
+    (zoe,) = network.standings
+    assert zoe.name == "Zoë Martin"  # names are NFC
+    assert zoe.contact.path == f"People/{nfd}.md"  # the path stays what is on disk
+    assert zoe.last_contact == TODAY.replace(day=13) and len(zoe.interactions) == 2
+
+
+def test_notes_as_obsidian_writes_them(vault, load):
+    write(vault, "People/Ana Souza.md", """
+        ---
+        aliases:
+          - Ana
+        tags:
+          - person/friend
+        circle: "inner"
+        introduced_by: "[[Bob Lee]]"
+        last_contact: 2026-11-02T18:30
+        birthday: "1990-03-14"
+        offers:
+          - "[[Design reviews]]"
+        ---
+        - [[2026-11-12]] #call talked about her move
+    """)
+    write(vault, "Contacts/Bob Lee.md", "---\ntype: person\n---\n")
+    write(vault, "Meetings/Kickoff.md", """
+        ---
+        date: 2026-11-14T09:00
+        attendees:
+          - "[[Ana Souza]]"
+        ---
+        Notes with [[Bob Lee|Bob]].
+    """)
+    network = load()
+    ana, bob = standing(network, "Ana Souza"), standing(network, "Bob Lee")
+    assert ana.contact.introduced_by == "Bob Lee" and ana.contact.offers == ("Design reviews",)
+    assert ana.last_contact == TODAY.replace(day=12) and ana.last_kind == "call"
+    assert bob.last_contact == TODAY.replace(day=14)
+    assert network.problems == []

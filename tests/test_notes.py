@@ -440,3 +440,55 @@ def test_a_huge_line_is_fine():
     note = parse("---\na: " + "x" * 1_000_000 + "\n---\n" + "y" * 1_000_000)
     assert note.meta["a"] == "x" * 1_000_000
     assert note.lines == ["y" * 1_000_000]
+
+
+def _alias_bomb(levels: int = 9) -> bytes:
+    lines = ["---", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
+    return ("\n".join(lines + ["circle: inner", "---", "body"]) + "\n").encode()
+
+
+def test_billion_laughs_is_a_problem_in_bounded_time():
+    import time
+
+    started = time.perf_counter()
+    note, problems = parse_note("People/Bomb.md", _alias_bomb())
+    assert time.perf_counter() - started < 1.0
+    assert note is not None and note.meta == {}
+    assert [p.message for p in problems] == [
+        "front matter too large or too deeply nested (YAML aliases?); its properties are ignored"]
+    assert note.lines == ["body", ""]
+
+
+@pytest.mark.parametrize("front", ["a: &a [*a]", "a: &a {b: *a}", "a: " + "[" * 2000 + "]" * 2000])
+def test_self_reference_and_deep_nesting_are_problems(front):
+    note, problems = parse_note("x.md", f"---\n{front}\n---\n".encode())
+    assert note is not None and note.meta == {}
+    assert len(problems) == 1 and problems[0].line in (1, 2)
+
+
+def test_a_few_aliases_are_fine():
+    note, problems = parse_note("x.md", b"---\nbase: &b [one, two]\nneeds: *b\n---\n")
+    assert problems == [] and note.meta["needs"] == ["one", "two"]
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system ['touch pwned']", "!!python/name:os.system",
+                                 "!!python/object/new:type ['x', [], {}]"])
+def test_yaml_never_constructs_python_objects(tag, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    note, problems = parse_note("x.md", f"---\na: {tag}\ncircle: inner\n---\n".encode())
+    assert note is not None and note.meta == {}
+    assert "could not determine a constructor" in problems[0].message
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_the_whole_vault_survives_a_bomb(vault, load):
+    from conftest import write
+
+    write(vault, "People/Bomb.md", _alias_bomb())
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-10 #call\n")
+    network = load()
+    assert [s.name for s in network.standings] == ["Ana", "Bomb"]
+    assert network.standings[0].last_kind == "call"
+    assert any("too large" in p.message for p in network.problems)

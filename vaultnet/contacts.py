@@ -78,7 +78,9 @@ def _as_list(value: Any) -> tuple[str, ...]:
         value = [value]
     items = []
     for item in value:
-        text = link_target(item) if isinstance(item, list) else _as_text(item)
+        # Obsidian writes links in list properties as "[[Name]]": the text is the name.
+        linked = isinstance(item, list) or (isinstance(item, str) and item.strip().startswith("[["))
+        text = link_target(item) if linked else _as_text(item)
         if text:
             items.append(text)
     return tuple(items)

@@ -178,4 +178,31 @@ def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         note.problem(f"front matter is a {type(data).__name__}, not a list of key: value properties", 2)
         return {}
+    if not _small(data):
+        note.problem("front matter too large or too deeply nested (YAML aliases?); its properties are ignored", 2)
+        return {}
     return {str(key): value for key, value in data.items()}
+
+
+MAX_VALUES, MAX_DEPTH = 10_000, 32
+
+
+def _small(data: Any) -> bool:
+    """True when the properties, aliases expanded, hold few values and little nesting.
+
+    YAML aliases let a few lines stand for billions of values (or for a value
+    that contains itself); everything that later walks the properties would
+    take that long, so such front matter is refused here, in bounded time.
+    """
+    budget = MAX_VALUES
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        budget -= 1
+        if budget < 0 or depth > MAX_DEPTH:
+            return False
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, depth + 1) for item in value)
+    return True
