@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 Date = dt.date
 
@@ -19,6 +20,7 @@ _DATE_VALUE = re.compile(r"^\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]$|^(\d{4}-\d
 _MONTH_DAY = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
 
 
+@lru_cache(maxsize=8192)  # the same few thousand dates come back in every note
 def parse_iso(text: str) -> Date:
     """Parse ``YYYY-MM-DD`` exactly, raising ``ValueError`` with a readable message."""
     match = _ISO_DATE.fullmatch(text)

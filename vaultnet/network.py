@@ -81,7 +81,7 @@ def assemble(
     for note in notes:
         extractor.add_note(note, owners.get(note.rel))
     evidence = extractor.evidence
-    for note, keep in zip(notes, parse_problems):
+    for note, keep in zip(notes, parse_problems, strict=True):
         problems.extend(note.problems)
         del note.problems[keep:]
     for contact in contacts:
