@@ -250,3 +250,36 @@ def test_notes_as_obsidian_writes_them(vault, load):
     assert ana.last_contact == TODAY.replace(day=12) and ana.last_kind == "call"
     assert bob.last_contact == TODAY.replace(day=14)
     assert network.problems == []
+
+
+def test_memo_recomputes_only_what_changed_and_agrees_with_a_fresh_build(vault):
+    from vaultnet.config import load_config
+    from vaultnet.network import Memo, assemble
+    from vaultnet.noteset import NoteSet
+    from vaultnet.report import status_json
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    write(vault, "2026-11-10.md", "- lunch with [[Bob]]\n")
+    config = load_config(vault)
+    notes, memo = NoteSet(config), Memo()
+    notes.scan()
+    first = assemble(config, TODAY, *notes.contents(), memo=memo)
+    again = assemble(config, TODAY, *notes.contents(), memo=memo)
+    assert all(a is b for a, b in zip(first.standings, again.standings, strict=True))  # nothing recomputed
+
+    write(vault, "2026-11-12.md", "- call with [[Ana]] #call\n")
+    notes.update("2026-11-12.md")
+    changed = assemble(config, TODAY, *notes.contents(), memo=memo)
+    assert standing(changed, "Bob") is standing(again, "Bob")  # untouched
+    assert standing(changed, "Ana").last_contact == TODAY.replace(day=12)
+    fresh = assemble(config, TODAY, *notes.contents())
+    assert status_json(changed, changed.standings) == status_json(fresh, fresh.standings)
+
+    write(vault, "People/Bob.md", "---\ncircle: close\naliases: [Robert]\n---\n")  # names change: re-resolve all
+    write(vault, "2026-11-13.md", "- [[Robert]] again\n")
+    notes.scan()
+    renamed = assemble(config, TODAY, *notes.contents(), memo=memo)
+    fresh = assemble(config, TODAY, *notes.contents())
+    assert standing(renamed, "Bob").last_contact == TODAY.replace(day=13)
+    assert status_json(renamed, renamed.standings) == status_json(fresh, fresh.standings)

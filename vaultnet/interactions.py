@@ -57,6 +57,14 @@ class Evidence:
     links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
     intro_lines: list[tuple[str, ...]] = field(default_factory=list)  # people linked in one #intro line
 
+    def extend(self, other: Evidence) -> None:
+        self.interactions.extend(other.interactions)
+        self.follow_ups.extend(other.follow_ups)
+        self.open_loops.extend(other.open_loops)
+        for path, linked in other.links.items():
+            self.links.setdefault(path, set()).update(linked)
+        self.intro_lines.extend(other.intro_lines)
+
 
 def note_date(note: Note, config: Config, is_contact: bool) -> Date | None:
     """The date of a daily note (by file name) or a meeting note (``date`` property).
@@ -90,6 +98,12 @@ class Extractor:
         self.kinds = config.kinds
         self.output = config.output.rstrip("/") + "/"
         self.evidence = Evidence()
+
+    def extract(self, note: Note, owner: Contact | None) -> Evidence:
+        """The evidence of one note on its own."""
+        self.evidence = Evidence()
+        self.add_note(note, owner)
+        return self.evidence
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)

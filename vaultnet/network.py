@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from .config import Config
 from .contacts import Contact, Directory, is_contact, read_contact
@@ -14,12 +15,13 @@ from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
-from .notes import Note
 from .cache import NoteCache
+from .notes import Note
 from .noteset import NoteSet
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -56,36 +58,137 @@ def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | 
     return assemble(config, today, *notes.contents(overrides))
 
 
+class Memo:
+    """What one assembly worked out, for the next to reuse (the watcher keeps one).
+
+    Parsed notes that did not change are the same objects from one run to the
+    next, so results are reused by identity: a contact read from a note, the
+    evidence a note gives (while every contact's name and aliases stay the same),
+    and a contact's standing (while everything it is worked out from is the same).
+    """
+
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep  # a one-off build has nothing to reuse: keep nothing, spare the memory
+        self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
+        self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
+        self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
+        self.standings: dict[str, tuple[tuple[object, ...], Standing]] = {}
+        self._names: object = None
+        self._names_token = object()
+
+    def names_token(self, names: object) -> object:
+        """One object for as long as every contact's path, name and aliases stay the same."""
+        if names != self._names:
+            self._names, self._names_token = names, object()
+        return self._names_token
+
+    def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
+        kept = self.contacts.get(note.rel)
+        if kept is None or kept[0] is not note:
+            kept = (note, *_with_problems(note, lambda: read_contact(note, config)))
+            if self.keep:
+                self.contacts[note.rel] = kept
+        return kept[1], kept[2]
+
+    def note_evidence(
+        self, note: Note, owner: Contact | None, names: object, extractor: Extractor
+    ) -> tuple[Evidence, list[Problem]]:
+        kept = self.evidence.get(note.rel)
+        if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
+            evidence, added = _with_problems(note, lambda: extractor.extract(note, owner))
+            kept = (note, names, owner, evidence, added)
+            if self.keep:
+                self.evidence[note.rel] = kept
+        return kept[3], kept[4]
+
+    def manual_contact(self, contact: Contact) -> Interaction | None:
+        kept = self.manual.get(contact.path)
+        if kept is None or kept[0] is not contact:
+            kept = (contact, manual_contact(contact))
+            if self.keep:
+                self.manual[contact.path] = kept
+        return kept[1]
+
+    def standing(self, inputs: tuple[object, ...], work_out: Callable[[], Standing]) -> Standing:
+        path = inputs[0].path  # type: ignore[attr-defined]
+        kept = self.standings.get(path)
+        if kept is None or not _same(kept[0], inputs):
+            kept = (inputs, work_out())
+            if self.keep:
+                self.standings[path] = kept
+        return kept[1]
+
+    def forget_except(self, notes: set[str], contacts: set[str]) -> None:
+        """Drop what belongs to notes and contacts that are gone."""
+        for table, keep in ((self.contacts, notes), (self.evidence, notes),
+                            (self.manual, contacts), (self.standings, contacts)):
+            for key in set(table) - keep:
+                del table[key]  # type: ignore[attr-defined]
+
+
+def _with_problems(note: Note, work: Callable[[], T]) -> tuple[T, list[Problem]]:
+    """Run ``work`` and take back out the problems it added to the note, so parsed notes stay as parsed."""
+    keep = len(note.problems)
+    result = work()
+    added = note.problems[keep:]
+    del note.problems[keep:]
+    return result, added
+
+
+def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    """Inputs are the same objects (sequences: element by element)."""
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b) or any(x is not y for x, y in zip(a, b, strict=True)):
+                return False
+        elif a is not b and a != b:
+            return False
+    return True
+
+
 def assemble(
-    config: Config, today: Date, parsed: Iterable[Note], conflicts: Iterable[str], unreadable: Iterable[Problem]
+    config: Config,
+    today: Date,
+    parsed: Iterable[Note],
+    conflicts: Iterable[str],
+    unreadable: Iterable[Problem],
+    memo: Memo | None = None,
 ) -> Network:
-    """Work out every contact's standing from notes already parsed."""
+    """Work out every contact's standing from notes already parsed.
+
+    Pass the same ``memo`` again to recompute only what depends on notes that changed.
+    """
+    memo = memo or Memo(keep=False)
     notes = list(parsed)
-    # Working out adds problems to notes; they are taken back out at the end so that
-    # parsed notes can be reused (by the watcher and the cache) without piling up.
-    parse_problems = [len(note.problems) for note in notes]
     conflicts = list(conflicts)
     problems = list(unreadable)
+    for note in notes:
+        problems.extend(note.problems)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     for note in notes:
         if is_contact(note, config) and not note.rel.startswith(config.output + "/"):
-            contact = read_contact(note, config)
+            contact, added = memo.contact(note, config)
+            problems.extend(added)
             contacts.append(contact)
             owners[note.rel] = contact
     directory = Directory(contacts)
     problems.extend(_duplicate_problems(directory))
     problems.extend(_conflict_problems(conflicts, directory, config))
 
+    # Evidence from a note depends on the note and on how names resolve: on every
+    # contact's path, name and aliases.
+    names = memo.names_token(tuple((c.path, c.name, c.aliases) for c in directory.contacts))
     extractor = Extractor(config, directory)
+    evidence = Evidence()
     for note in notes:
-        extractor.add_note(note, owners.get(note.rel))
-    evidence = extractor.evidence
-    for note, keep in zip(notes, parse_problems, strict=True):
-        problems.extend(note.problems)
-        del note.problems[keep:]
+        found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
+        evidence.extend(found)
+        problems.extend(added)
     for contact in contacts:
-        manual = manual_contact(contact)
+        manual = memo.manual_contact(contact)
         if manual:
             evidence.interactions.append(manual)
 
@@ -103,11 +206,12 @@ def assemble(
     follow_ups = _by_person(evidence.follow_ups)
     open_loops = _by_person(evidence.open_loops)
 
-    standings = [
-        assess(contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
-               frozenset(neighbours[contact.path]), config, today)
-        for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path))
-    ]
+    standings = []
+    for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
+        inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
+                  frozenset(neighbours[contact.path]), today)
+        standings.append(memo.standing(inputs, lambda inputs=inputs: assess(*inputs[:5], config, today)))  # type: ignore[misc]
+    memo.forget_except({note.rel for note in notes}, {contact.path for contact in contacts})
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))

@@ -27,7 +27,7 @@ from .cache import NoteCache
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
-from .network import Network, assemble
+from .network import Memo, Network, assemble
 from .noteset import NoteSet
 from .writes import read_bytes
 
@@ -115,6 +115,7 @@ class Watcher:
         self.tick = tick
         self.queue = ChangeQueue()
         self.notes = NoteSet(config)
+        self.memo = Memo()  # what the last build worked out, so that one edit recomputes little
         self.stopping = threading.Event()
         self.exit_code = 0
         self.builds = 0
@@ -128,7 +129,7 @@ class Watcher:
     # -- building ---------------------------------------------------------
 
     def _load(self, day: Date) -> Callable[[Mapping[str, bytes]], Network]:
-        return lambda overrides: assemble(self.config, day, *self.notes.contents(overrides))
+        return lambda overrides: assemble(self.config, day, *self.notes.contents(overrides), memo=self.memo)
 
     def build(self) -> None:
         """Rebuild every generated note from the notes already parsed."""
