@@ -10,17 +10,22 @@ Google Contacts CSVs in the current and the legacy header format.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import TODAY, write
 from vaultnet.cli import main
 from vaultnet.config import load_config
-from vaultnet.errors import VaultnetError
-from vaultnet.importers import Person, dedupe, import_file, parse_birthday, plan_import, read_file
+from vaultnet.errors import Problem, VaultnetError
+from vaultnet.filenames import safe_filename
+from vaultnet.importers import Person, clean, dedupe, import_file, parse_birthday, plan_import, read_file
 from vaultnet.importers.linkedin import parse_connected
 from vaultnet.importers.vcard import prepare
 from vaultnet.network import build_network
@@ -62,7 +67,6 @@ def snapshot(vault: Path) -> dict[str, tuple[bytes, int]]:
 
 
 # ---------------------------------------------------------------- LinkedIn
-
 
 def test_linkedin_finds_the_header_after_the_notes_preamble():
     people, problems = people_by_name("linkedin", LINKEDIN)
@@ -126,7 +130,6 @@ def test_connected_on_rejects(text):
 
 
 # ---------------------------------------------------------------- vCard
-
 
 def test_iphone_vcard_folded_lines_photo_and_apple_birthday():
     people, problems = people_by_name("vcard", IPHONE)
@@ -210,7 +213,6 @@ def test_prepare_joins_soft_breaks_and_drops_binary_properties():
 
 # ---------------------------------------------------------------- Google CSV
 
-
 def test_google_csv_current_format():
     people, problems = people_by_name("google", GOOGLE_CSV)
     priya = people["Priya Raman"]
@@ -276,7 +278,6 @@ def test_birthday_rejects(text):
 
 
 # ---------------------------------------------------------------- matching, merging, writing
-
 
 def test_import_creates_untracked_notes_with_only_known_keys(vault):
     plan, outcome, problems = import_into(vault, "linkedin", LINKEDIN)
@@ -403,11 +404,69 @@ def test_unsafe_names_get_safe_file_names_and_keep_their_name_as_alias(vault, tm
 
 
 def test_two_new_people_on_one_file_name(vault, tmp_path):
+    # The next import would find 'Ana B C' in People/Ana B C.md by name: so this one puts them there already.
     source = tmp_path / "Connections.csv"
-    source.write_text("First Name,Last Name,Connected On\nAna,B/C,\nAna,B C,\n", encoding="utf-8")
+    source.write_text("First Name,Last Name,Company,Connected On\nAna,B/C,,\nAna,B C,Acme,\nAna,B:C,Initech,\n",
+                      encoding="utf-8")
     _, outcome, problems = import_into(vault, "linkedin", source)
     assert outcome is not None and outcome.created == 1
-    assert [str(p) for p in problems] == [f"{source}:3: 'Ana B C' would be People/Ana B C.md, like 'Ana B/C'; skipped"]
+    assert [str(p) for p in problems] == [f"{source}:4: 'Ana B:C' would be People/Ana B C.md, like 'Ana B/C'; skipped"]
+    text = (vault / "People/Ana B C.md").read_text(encoding="utf-8")
+    assert text.startswith("---\naliases:\n  - Ana B/C\n  - Ana B C\ncompany: Acme\nmet: LinkedIn\n---\n")
+    before = snapshot(vault)
+    _, again, problems = import_into(vault, "linkedin", source)
+    assert again is not None and (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert [str(p) for p in problems] == [f"{source}:4: People/Ana B C.md already exists; skipped"]
+    assert snapshot(vault) == before
+
+
+def test_a_new_note_the_next_import_would_take_for_someone_else_is_not_created(vault, tmp_path):
+    # Found by the property tests: 'Ana' is B C.md (by email); 'Ana :' would create Ana.md, and the next
+    # import would then take 'Ana' for Ana.md (a name beats an email) and write her email there.
+    write(vault, "People/B C.md", "---\nemail: ANA@x.example\n---\n")
+    source = tmp_path / "Connections.csv"
+    source.write_text("First Name,Last Name,Email Address,Connected On\nAna,,ana@x.example,\nAna,:,,\n",
+                      encoding="utf-8")
+    _, outcome, problems = import_into(vault, "linkedin", source)
+    assert outcome is not None and (outcome.created, outcome.updated) == (0, 1)
+    assert [str(p) for p in problems] == [(
+        f"{source}:3: 'Ana :' would be People/Ana.md, which the next import would take for 'Ana' (line 2); "
+        "skipped: add them by hand")]
+    before = snapshot(vault)
+    _, again, _ = import_into(vault, "linkedin", source)
+    assert again is not None and (again.created, again.updated) == (0, 0)
+    assert snapshot(vault) == before
+
+
+def test_aliases_that_would_draw_someone_else_into_a_note_are_not_added(vault, tmp_path):
+    # Ann Smith is Ann.md (by email); her nickname Bobby as an alias there would make the next import
+    # take Bobby (X.md, by email; X has aliases of its own, so Bobby is not added there) for Ann.md,
+    # since an alias beats an email.
+    write(vault, "People/Ann.md", "---\nemail: ann@x.example\n---\n")
+    write(vault, "People/X.md", "---\nemail: bobby@y.example\naliases: [Rob]\n---\n")
+    source = tmp_path / "contacts.csv"
+    source.write_text("First Name,Last Name,E-mail 1 - Value,Nickname,Organization Name\n"
+                      "Ann,Smith,ann@x.example,Bobby,Acme\nBobby,,bobby@y.example,,Initech\n", encoding="utf-8")
+    _, outcome, _ = import_into(vault, "google", source)
+    assert outcome is not None and outcome.updated == 2
+    assert (vault / "People/Ann.md").read_text(encoding="utf-8") == "---\nemail: ann@x.example\ncompany: Acme\n---\n"
+    before = snapshot(vault)
+    _, again, _ = import_into(vault, "google", source)
+    assert again is not None and (again.created, again.updated) == (0, 0)
+    assert snapshot(vault) == before
+
+
+def test_front_matter_that_cannot_take_new_lines_is_a_problem(vault, tmp_path):
+    write(vault, "People/Sam Lee.md", "---\n  circle: close\n---\n")
+    source = tmp_path / "c.csv"
+    source.write_text("First Name,Last Name,Company,Connected On\nSam,Lee,Initech,\n", encoding="utf-8")
+    before = snapshot(vault)
+    _, outcome, problems = import_into(vault, "linkedin", source)
+    assert outcome is not None and (outcome.updated, outcome.unchanged) == (0, 1)
+    assert [str(p) for p in problems] == [(
+        f"{source}:2: People/Sam Lee.md: its front matter cannot take new lines at its end (a flow-style or indented "
+        "mapping, or a '...' line); nothing added")]
+    assert snapshot(vault) == before
 
 
 def test_a_file_that_is_not_a_contact_blocks_a_case_insensitive_clash(vault, tmp_path):
@@ -487,7 +546,6 @@ def test_sources_merge_into_one_note(vault):
 
 
 # ---------------------------------------------------------------- the command line
-
 
 def test_cli_dry_run_lists_what_would_change(vault):
     write(vault, "People/Ana Souza.md", "---\ncompany: Acme\n---\n")
@@ -573,3 +631,286 @@ def test_an_unwritable_note_is_a_problem_and_the_rest_goes_on(vault, monkeypatch
     assert result.exit_code == 0
     assert f"{LINKEDIN}:6: cannot write People/Kenji Watanabe.md: Permission denied; skipped" in result.stderr
     assert result.stdout == "created 5, updated 0, unchanged 0\n"
+
+
+# ---------------------------------------------------------------- property-based: any file, any vault
+
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SAMPLES = {"linkedin": [LINKEDIN, LINKEDIN_2019], "vcard": [IPHONE, GOOGLE_VCF, VCARD4, DAMAGED],
+           "google": [GOOGLE_CSV, GOOGLE_LEGACY]}
+ALL_SAMPLES = [path.read_bytes() for paths in SAMPLES.values() for path in paths]
+# How a reader says "this is not such a file" (the only errors it may raise): anything else is a result or a problem.
+WRONG_KIND = re.compile(
+    r"a binary file, not a text export$|no header row with 'First Name', 'Last Name' and 'Connected On'; "
+    r"is this LinkedIn's Connections.csv\?$|no 'First Name' or 'Name' column in the first row; "
+    r"is this a Google Contacts CSV\?$")
+INTERNALS = re.compile(r"invalid literal|Exceeds the limit|has no attribute|NoneType|object is not|index out of range|"
+                       r"Traceback")
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+ODD = st.sampled_from(["\x00", "\xff", "\r", "\n", "\r\n", '"', ",", ";", ":", "=", "\\", ":::", "@", " ", "\t",
+                       "\u2028", "\x85", "\ufeff", "é", "🙂", "x" * 5000, "9" * 5000, "BEGIN:VCARD", "END:VCARD"])
+
+
+def read_bytes_as(kind: str, data: bytes, name: str = "export"):
+    """Read ``data`` as a file of ``kind``: a Parsed, checked; or None for a documented wrong-kind error."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            parsed = read_file(kind, path)
+        except VaultnetError as err:
+            assert WRONG_KIND.search(str(err)) and str(err).startswith(f"{path}:"), str(err)
+            return None
+        lines = len(re.split(rb"\r\n|\r|\n", data)) + 1  # (UTF-16 files have fewer: fine)
+        for person in parsed.people:
+            assert person.name and clean(person.name) == person.name, person.name
+            assert person.file == str(path) and (person.line is None or 1 <= person.line <= lines)
+            for value in (person.phone, person.company, person.role, person.location, person.linkedin, person.met,
+                          *person.aliases):
+                assert value is None or clean(value) == value, value
+            assert all("@" in email and email.split() == [email] for email in person.emails)
+            assert len({email.casefold() for email in person.emails}) == len(person.emails)
+            if person.birthday:
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{2}-\d{2}", person.birthday), person.birthday
+                parse_birthday(person.birthday)  # a real date
+        for problem in parsed.problems:
+            assert isinstance(problem, Problem) and problem.path == str(path)
+            assert not INTERNALS.search(problem.message), problem.message  # a clear message, not Python's
+            assert len(str(problem).splitlines()) == 1 and str(problem).isprintable(), str(problem)
+            assert problem.line is None or 1 <= problem.line <= lines
+        return parsed
+
+
+@st.composite
+def mutated(draw, samples=ALL_SAMPLES):
+    """A real export, cut short, with bytes flipped, dropped or inserted, lines doubled or a huge line added."""
+    data = bytearray(draw(st.sampled_from(samples)))
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(data)))
+        what = draw(st.sampled_from(["cut", "drop", "insert", "odd", "flip", "line"]))
+        if what == "cut":
+            del data[at:]
+        elif what == "drop":
+            del data[at:at + draw(st.integers(1, 40))]
+        elif what == "insert":
+            data[at:at] = draw(st.binary(max_size=8))
+        elif what == "odd":
+            data[at:at] = draw(ODD).encode("utf-8", "surrogatepass")
+        elif what == "flip" and at < len(data):
+            data[at] = draw(st.integers(0, 255))
+        elif what == "line":
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = len(data) if end < 0 else end + 1
+            data[start:start] = data[start:end] * draw(st.integers(1, 3))
+    data = bytes(data)
+    encoding = draw(st.sampled_from(["as is", "as is", "as is", "utf-16", "cp1252"]))
+    if encoding != "as is":
+        try:
+            data = data.decode("utf-8").encode(encoding)
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            pass
+        if encoding == "utf-16" and draw(st.booleans()):
+            data = data[: draw(st.integers(0, len(data)))]  # a UTF-16 file cut mid-character
+    return data
+
+
+def csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if re.search(r'[",\r\n]', text) or not text else text
+
+
+@st.composite
+def csv_files(draw):
+    """CSVs with random columns (real ones among them), cells with quotes, commas and line breaks, ragged rows."""
+    columns = draw(st.lists(st.one_of(st.sampled_from(
+        ["First Name", "Last Name", "Connected On", "Name", "Given Name", "Family Name", "Email Address", "URL",
+         "Company", "Position", "E-mail 1 - Value", "E-mail 2 - Value", "Phone 1 - Value", "Birthday", "Nickname",
+         "Organization Name", "Organization 1 - Name", "Address 1 - City", "Address 1 - Country", "File As",
+         "Website 1 - Value", "Middle Name", "Name Suffix", "e-mail 99999999999999999999999999 - value",
+         "E-mail " + "9" * 5000 + " - Value", "Location", " first name "]), TEXT), min_size=1, max_size=9))
+    cell = st.one_of(TEXT, ODD, st.sampled_from(
+        ["Ana", "Souza", "07 Dec 2025", "12/7/25", "31 Sept 2020", "1985-02-30", "--02-29", "0000-03-14",
+         "a@b.example ::: A@B.example", "https://www.linkedin.com/in/x", "٠٧ Dec ٢٠٢٥", "", "  "]))
+    rows = draw(st.lists(st.lists(cell, max_size=len(columns) + 2), max_size=6))
+    preamble = draw(st.sampled_from(["", "Notes:\n\"a note, with a comma\"\n\n", '"unclosed\n']))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    text = preamble + newline.join(",".join(map(csv_cell, row)) for row in [columns, *rows])
+    if draw(st.booleans()):
+        text = text.replace('""', '"', 1)  # a broken quote
+    return text.encode("utf-8", "surrogatepass")
+
+
+VCARD_LINE = st.one_of(
+    st.sampled_from([
+        "VERSION:3.0", "VERSION:2.1", "VERSION:4.0", "FN:Ana Souza", "FN:", "N:Souza;Ana;;;", "N:;;;;", "N:a",
+        "EMAIL;TYPE=INTERNET:ana@x.example", "EMAIL:mailto:A@X.example", "TEL;TYPE=CELL:+1 555", "TEL:tel:+1",
+        "ORG:Acme;Dept", "ORG:", "TITLE:CTO", "ADR;TYPE=HOME:;;street;City;;;Country", "ADR:;;;",
+        "BDAY:1985-03-14", "BDAY:--0314", "BDAY:1979-11-31", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-14",
+        "BDAY;X-APPLE-OMIT-YEAR=²:1604-03-14", "BDAY;X-APPLE-OMIT-YEAR=" + "9" * 5000 + ":1604-03-14",
+        "NICKNAME:Ani", "URL:https\\://www.linkedin.com/in/ana", "X-SOCIALPROFILE;TYPE=linkedin;X-USER=ana:x",
+        "X-ABShowAs:COMPANY", "PHOTO;ENCODING=b;TYPE=JPEG:AAAA", " BBBB", "", "NOTE;ENCODING=QUOTED-PRINTABLE:a=",
+        "b=", "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Jo=C3=A3o", "FN;CHARSET=bogus;ENCODING=QUOTED-PRINTABLE:x",
+        "FN;ENCODING=QUOTED-PRINTABLE:=FF=FE", "item1.EMAIL:b@y.example", "no colon", "BEGIN:VCARD", "END:VCARD",
+        "BEGIN:VEVENT", "END:VEVENT", "FN;ENCODING=b:" + "A" * 3, "KEY;ENCODING=b:%%%", "X-" + "x" * 5000 + ":y",
+        "FN:" + "z" * 5000, "FN:a\\nb", "FN:\\", "FN:a\\,b\\;c", ";:", ":", "FN;TYPE=\"a:b\":x",
+    ]),
+    st.builds("{}:{}".format, st.sampled_from(["FN", "N", "EMAIL", "TEL", "ORG", "BDAY", "ADR", "NICKNAME", "URL"]),
+              TEXT),
+    TEXT,
+)
+
+
+@st.composite
+def vcard_files(draw):
+    """Cards of random property lines; some without END (or BEGIN), nested, folded, with odd line breaks."""
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        parts.append("BEGIN:VCARD")
+        parts += draw(st.lists(VCARD_LINE, max_size=8))
+        if draw(st.integers(0, 4)):
+            parts.append(draw(st.sampled_from(["END:VCARD", "end:vcard", " END:VCARD "])))
+    newline = draw(st.sampled_from(["\r\n", "\n", "\r"]))
+    return newline.join(parts).encode("utf-8", "surrogatepass")
+
+
+@FAST
+@given(st.sampled_from(list(SAMPLES)), st.binary(max_size=400))
+def test_readers_never_raise_on_random_bytes(kind, data):
+    read_bytes_as(kind, data)
+
+
+@FAST
+@given(st.sampled_from(list(SAMPLES)), st.text(max_size=300))
+def test_readers_never_raise_on_random_text(kind, text):
+    read_bytes_as(kind, text.encode("utf-8", "surrogatepass"))
+
+
+@FAST
+@given(st.sampled_from(list(SAMPLES)), mutated())
+def test_readers_never_raise_on_damaged_real_exports(kind, data):
+    read_bytes_as(kind, data)
+
+
+@FAST
+@given(st.sampled_from(["linkedin", "google"]), csv_files())
+def test_csv_readers_never_raise_on_random_csv(kind, data):
+    read_bytes_as(kind, data)
+
+
+@FAST
+@given(vcard_files())
+def test_vcard_reader_never_raises_on_random_cards(data):
+    parsed = read_bytes_as("vcard", data)
+    if parsed is None:  # a text file is never "the wrong kind" for vCard: it has cards, or none
+        assert b"\x00" in data
+        return
+    cards = [line.strip().upper() for line in re.split(r"\r\n|\r|\n", data.decode("utf-8"))].count("BEGIN:VCARD")
+    assert len(parsed.people) + len(parsed.problems) >= cards  # every card is a person or a problem
+
+
+@pytest.mark.parametrize("kind, path", [(kind, path) for kind, paths in SAMPLES.items() for path in paths])
+def test_every_truncation_of_a_real_export_is_read(kind, path):
+    data = path.read_bytes()
+    for size in range(0, len(data), max(1, len(data) // 50)):
+        read_bytes_as(kind, data[:size])
+    utf16 = path.read_text(encoding="utf-8").encode("utf-16")
+    for size in range(1, len(utf16), max(1, len(utf16) // 15)):  # odd sizes too: cut mid-character
+        read_bytes_as(kind, utf16[:size])
+
+
+# ---------------------------------------------------------------- the whole import, on generated vaults
+
+MEETING = st.sampled_from(["", "Ana", "ANA", "B/C", "B C", "B:C", ":", "/", "Zoe", "Zoë", "Zoe\u0308"])  # names that meet
+NAME = st.one_of(
+    MEETING, MEETING, MEETING,
+    st.sampled_from(["Souza", "O'Brien", "AC/DC", "#1", "..", "CON", "[[x]]", "a:b", "José", "Lee", "null", "yes",
+                     "2026-01-01", "-", "?", "|", "x" * 150, "Dr.", "ß", "SS", "İ", "a\tb", "日本", "e\u0301", "é",
+                     "  ", "%%", "^vn-x", "Ana Souza", "AC DC", "x", "a b"]),
+    TEXT.map(lambda text: text.replace("\x00", "")),
+)
+EMAIL = st.sampled_from(["", "", "ana@x.example", "ANA@X.example", "bob@y.example", "not an email", "a@b.example, c@d.example"])
+EXISTING = st.sampled_from([
+    b"", b"---\nemail: ANA@x.example\n---\n", b"---\naliases: [Ana Souza]\ncircle: close\n---\nbody\n",
+    b"---\ncompany: [oops\n---\n", b"---\n  indented: 1\n---\n", b"no front matter\n", b"---\n{a: 1}\n---\n",
+    b"\xef\xbb\xbf---\r\nemail:\r\n---\r\n## Log\r\n", b"---\nlinkedin: https://www.linkedin.com/in/x\n---\n",
+    b"---\na: 1\n...\n---\n", b"---\nrole: !!int ''\n---\n", b"---\nemail: bob@y.example\naliases: Bob\n---\n",
+    b"---\naliases: [Ana, Zoe]\n---\n", b"---\nemail: ana@x.example\nlinkedin: https://www.linkedin.com/in/b-c\n---\n",
+])
+
+
+def vcard_value(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+
+
+def export(kind: str, people: list[tuple[str, str, str, str, str]]) -> bytes:
+    """An export file of ``kind`` listing ``people`` as (first name, last name, email, company, nickname)."""
+    if kind == "linkedin":
+        rows = [["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]]
+        rows += [[first, last, "", email, company, "", "01 Jan 2026"] for first, last, email, company, _ in people]
+    elif kind == "google":
+        rows = [["First Name", "Last Name", "E-mail 1 - Value", "Organization Name", "Nickname"]]
+        rows += [list(person) for person in people]
+    else:
+        cards = [f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{vcard_value(first + ' ' + last)}\r\nN:{vcard_value(last)};"
+                 f"{vcard_value(first)};;;\r\nEMAIL:{vcard_value(email)}\r\nORG:{vcard_value(company)}\r\n"
+                 f"NICKNAME:{vcard_value(nickname)}\r\nEND:VCARD\r\n"
+                 for first, last, email, company, nickname in people]
+        return "".join(cards).encode("utf-8")
+    return "".join(",".join(csv_cell(cell) for cell in row) + "\r\n" for row in rows).encode("utf-8")
+
+
+def files(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(root.rglob("*")) if path.is_file() and ".vaultnet" not in path.parts}
+
+
+def only_lines_added_to_front_matter(old: bytes, new: bytes) -> bool:
+    """``new`` is ``old`` with whole lines inserted before the closing ``---``, or a front matter put on top."""
+    bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
+    size = len(new) - len(old)
+    if size <= 0:
+        return False
+    for at in range(len(bom) + 4, len(old) + 1):
+        if old[at - 1:at] == b"\n" and old[at:].startswith(b"---") and new == old[:at] + new[at:at + size] + old[at:]:
+            return new[at:at + size].endswith(b"\n")
+    return bool(re.fullmatch(rb"---\r?\n(.*\n)+---\r?\n", new[len(bom):size + len(bom)], re.DOTALL)) and (
+        new == new[:size + len(bom)] + old[len(bom):] and new.startswith(bom))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(list(SAMPLES)),
+       st.lists(st.tuples(NAME, NAME, EMAIL, st.sampled_from(["", "Acme", "Initech", "yes", "a: b"]),
+                          st.one_of(st.just(""), NAME)), max_size=8),
+       st.lists(st.tuples(st.one_of(MEETING, NAME), EXISTING), max_size=4))
+def test_importing_never_raises_writes_only_people_and_only_adds_lines(kind, people, existing):
+    with tempfile.TemporaryDirectory() as folder:
+        vault = Path(folder) / "vault"
+        (vault / ".obsidian").mkdir(parents=True)
+        write(vault, "Work/Other.md", b"---\ntype: person\nemail: other@z.example\n---\n")
+        for name, data in existing:
+            try:
+                stem = safe_filename(name)
+            except ValueError:
+                continue
+            path = vault / "People" / f"{stem}.md"
+            if not any(p.name.casefold() == path.name.casefold() for p in path.parent.glob("*")):
+                write(vault, f"People/{stem}.md", data)
+        source = Path(folder) / "export"
+        source.write_bytes(export(kind, people))
+        before = files(vault)
+        plan, outcome, problems = import_into(vault, kind, source)
+        after = files(vault)
+        assert outcome is not None
+        assert all(len(str(problem).splitlines()) == 1 for problem in problems)
+        created = [rel for rel in after if rel not in before]
+        assert all(re.fullmatch(r"People/[^/]+\.md", rel) for rel in created), created
+        assert len(created) == outcome.created
+        changed = [rel for rel in before if after[rel][0] != before[rel][0]]
+        assert len(changed) == outcome.updated
+        for rel in changed:
+            assert only_lines_added_to_front_matter(before[rel][0], after[rel][0]), (before[rel][0], after[rel][0])
+        assert set(before) <= set(after)
+        # Importing the same file again finds everyone: it changes nothing.
+        _, again, _ = import_into(vault, kind, source)
+        assert again is not None and (again.created, again.updated) == (0, 0), (people, existing)
+        assert files(vault) == after

@@ -1,7 +1,11 @@
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from vaultnet.markdown import scan
 from vaultnet.regions import BEGIN, END, RegionError, merge, replace_region, split, stamp, user_items
 
 NOTE = f"mine above\n{BEGIN}\n# Week\n\n## Check in\n\n- [ ] [[Ana]] — call ^vn-aaaa\n{END}\n\n## Notes\nmine below\n"
@@ -44,6 +48,27 @@ def test_stamp_adds_done_date_before_the_key_only_when_missing():
     )
 
 
+def test_stamp_adds_the_date_and_changes_no_other_byte():
+    # Found by the property tests: the spaces before the block id were dropped, and a ✅️ date
+    # (with the emoji variation selector, which the Tasks plugin may write) got a second date.
+    region = "- [x] a  ^vn-a\n- [x] b ✅\ufe0f 2026-11-20 ^vn-b\n- [x] c\t^vn-c \n"
+    assert stamp(region, dt.date(2026, 11, 21)) == (
+        "- [x] a  ✅ 2026-11-21 ^vn-a\n- [x] b ✅\ufe0f 2026-11-20 ^vn-b\n- [x] c\t✅ 2026-11-21 ^vn-c \n"
+    )
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\x1e", "\x0c"])
+def test_a_tick_on_a_line_with_a_unicode_line_separator_is_kept(odd):
+    # str.splitlines() broke such a line in two, and the tick was lost.
+    old = f"## A\n- [x] y{odd}z ^vn-a\n"
+    assert merge("## A\n", old) == old
+    assert stamp(old, dt.date(2026, 11, 21)) == f"## A\n- [x] y{odd}z ✅ 2026-11-21 ^vn-a\n"
+
+
+def test_a_kept_item_is_never_glued_to_a_last_line_without_a_line_break():
+    assert merge("## A\n- [ ] x ^vn-b", "## A\n- [x] y ^vn-a\n") == "## A\n- [ ] x ^vn-b\n- [x] y ^vn-a\n"
+
+
 def test_user_items_remember_their_heading():
     region = "## Check in\n- [x] a ^vn-1\n- [ ] b ^vn-2\n## Say thank you\n- [-] c ^vn-3\n"
     assert user_items(region) == {"vn-1": ("- [x] a ^vn-1\n", "## Check in"), "vn-3": ("- [-] c ^vn-3\n", "## Say thank you")}
@@ -77,3 +102,136 @@ def test_merge_recreates_a_missing_heading():
 
 def test_unticked_old_items_are_not_kept():
     assert merge("## A\n\nnothing\n", "## A\n- [ ] open ^vn-aaaa\n") == "## A\n\nnothing\n"
+
+
+# ---------------------------------------------------------------- property-based: any text, any ticks
+
+FAST = settings(max_examples=200, deadline=None)
+TODAY = dt.date(2026, 11, 21)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+KEYS = st.sampled_from(["vn-a", "vn-b", "vn-c", "vn-d", "vn-e1", "vn-ü"])
+ITEM = st.builds(
+    "{indent}{bullet} [{state}] {text}{done}{gap}^{key}{trail}".format,
+    indent=st.sampled_from(["", "", "  "]), bullet=st.sampled_from(["-", "-", "*", "+"]),
+    state=st.sampled_from([" ", " ", "x", "X", "-", "/"]),
+    text=st.one_of(st.sampled_from(["[[Ana]] — call", "thanks #thanked", "", "✅ done", "`code`", "a^b"]), TEXT),
+    done=st.sampled_from(["", "", " ✅ 2026-11-20", " ✅\ufe0f 2026-11-20", " ✅2026-11-19", " 📅 2026-12-01"]),
+    gap=st.sampled_from([" ", " ", "  ", "\t", ""]), key=KEYS, trail=st.sampled_from(["", "", " ", "\t"]),
+)
+LINE = st.one_of(
+    ITEM, ITEM,
+    st.sampled_from(["## Check in", "## Say thank you", "# Week", "### Sub", "##", "", "", "Nobody is due.",
+                     "- [[Bob]] — advice", "    ## Check in", "%% comment %%", BEGIN, END, "text ^vn-a",
+                     "- [x] no key", "- [x]^vn-a", "a\x85b", "x\u2028- [x] y ^vn-b", "\r"]),
+    TEXT,
+)
+
+
+@st.composite
+def regions(draw, line=LINE):
+    lines = draw(st.lists(line, max_size=10))
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    return newline.join(lines) + (newline if lines and draw(st.booleans()) else "")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines without their line break, as vaultnet's note reader splits them (only LF ends a line)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+TICKED = re.compile(r"^\s*[-*+] \[[xX]\] .*\^vn-[\w-]+\s*$")
+ANY_ITEM = re.compile(r"^\s*[-*+] \[(.)\] .*?\^(vn-[\w-]+)\s*$")
+
+
+@FAST
+@given(st.lists(st.one_of(LINE, st.sampled_from([BEGIN, END, f" {BEGIN} ", f"{END}\r"])), max_size=10).map("\n".join))
+def test_split_gives_back_every_byte_or_a_region_error(text):
+    try:
+        before, region, after = split(text, "Plan.md")
+    except RegionError as err:
+        assert str(err).startswith("Plan.md: expected one") and "\n" not in str(err)
+        return
+    assert before + region + after == text
+    assert _lines(before)[-2].strip() == BEGIN if before.endswith("\n") else _lines(before)[-1].strip() == BEGIN
+    assert _lines(after)[0].strip() == END
+    assert replace_region(text, "new\n", "Plan.md") == before + "new\n" + after
+
+
+@FAST
+@given(regions())
+def test_stamp_only_adds_a_done_date_to_ticked_items_without_one(region):
+    stamped = stamp(region, TODAY)
+    assert stamp(stamped, TODAY) == stamped
+    old_lines, new_lines = region.split("\n"), stamped.split("\n")
+    assert len(old_lines) == len(new_lines)
+    for old, new in zip(old_lines, new_lines):
+        has_date = re.search(r"✅\ufe0f?\s*\d{4}-\d{2}-\d{2}", old)
+        if new != old:
+            assert TICKED.match(old) and not has_date, (old, new)
+            assert any(new == old[:k] + added + old[k:] for k in range(len(old) + 1)
+                       for added in (f"✅ {TODAY} ", f" ✅ {TODAY} ")), (old, new)
+            counted = list(scan([new.removesuffix("\r")]))
+            if counted and counted[0].done:
+                assert counted[0].done_date == TODAY.isoformat()
+        else:
+            assert not TICKED.match(old) or has_date, old
+
+
+@FAST
+@given(regions())
+def test_user_items_are_the_changed_items_with_their_lines(region):
+    found = user_items(region)
+    for key, (line, heading) in found.items():
+        assert line.endswith("\n") and line.removesuffix("\n").removesuffix("\r") in _lines(region)
+        match = ANY_ITEM.match(line.removesuffix("\n"))
+        assert match and match.group(1) != " " and match.group(2) == key
+        assert heading == "" or heading.startswith("#")
+
+
+@FAST
+@given(regions(), regions())
+def test_merge_keeps_every_tick_and_every_generated_line(new, old):
+    keys_in_new = [m.group(2) for line in _lines(new) if (m := ANY_ITEM.match(line))]
+    merged = merge(new, old)
+    ticked: dict[str, str] = {}  # key → the user's line, the first one of each key
+    for line in _lines(old):
+        match = ANY_ITEM.match(line)
+        if match and match.group(1) != " ":
+            ticked.setdefault(match.group(2), line)
+    merged_lines = _lines(merged)
+    for key, line in ticked.items():
+        assert line in merged_lines, (key, line, merged)
+        # Never a second line with that key, unless the new region itself has two.
+        count = sum(1 for other in merged_lines if (m := ANY_ITEM.match(other)) and m.group(2) == key)
+        assert count == max(1, keys_in_new.count(key)), (key, merged)
+    # Every line of the new region is still there, in order, apart from the items replaced by a tick
+    # and a section's one-sentence "nothing here" line that a kept item replaced.
+    new_lines = _lines(new)
+    position = 0
+    for index, line in enumerate(new_lines):
+        match = ANY_ITEM.match(line)
+        if match and match.group(2) in ticked:
+            continue
+        try:
+            position = merged_lines.index(line, position) + 1
+        except ValueError:
+            assert line.strip() and not line.lstrip().startswith(("-", "*", "+")), (line, new, merged)
+            start = max([i for i in range(index) if re.match(r"#{1,6}(\s|$)", new_lines[i])], default=-1)
+            end = next((i for i in range(index + 1, len(new_lines)) if re.match(r"#{1,6}(\s|$)", new_lines[i])),
+                       len(new_lines))
+            assert [i for i in range(start + 1, end) if new_lines[i].strip()] == [index], (line, new, merged)
+    # A kept item no longer generated goes under the heading it stood under.
+    headings = {}
+    heading = ""
+    for line in _lines(old):
+        if re.match(r"#{1,6}(\s|$)", line):
+            heading = line.strip()
+        match = ANY_ITEM.match(line)
+        if match and match.group(1) != " ":
+            headings.setdefault(match.group(2), heading)
+    for key, line in ticked.items():
+        if key not in keys_in_new and headings[key]:
+            above = [other.strip() for other in merged_lines[: merged_lines.index(line)] if other.strip() == headings[key]]
+            assert above, (key, merged)
+    if not ticked:
+        assert merged == new

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .config import Config
 from .dates import DailyFormat, Date
 from .errors import VaultnetError
+from .markdown import Line, scan
 from .writes import WriteConflict, read_bytes, safe_write
 
 ATTEMPTS = 5
@@ -34,25 +36,57 @@ def _lines(text: str) -> list[str]:
     return lines + [parts[-1]] if parts[-1] else lines
 
 
+def clean_entry(line: str) -> str:
+    """The entry on one line: line breaks (Unicode ones too) and runs of spaces collapsed, no NUL."""
+    return " ".join(line.replace("\x00", "").split())
+
+
+def _checked(line: str) -> str:
+    """The entry on one line, refused when it would hide the lines after it."""
+    text = clean_entry(line)
+    if [counted.number for counted in scan([f"- 2000-01-01 {text}", "x"])] != [1, 2]:
+        raise VaultnetError("the entry opens a %% or <!-- comment that it does not close, "
+                            "which would hide the lines after it; close it or leave it out")
+    return text
+
+
 def insert_log_line(text: str, heading: str, date: Date, line: str) -> str:
-    """Insert ``- DATE line`` under ``heading``, newest first; the heading is added at the end when missing."""
+    """Insert ``- DATE line`` under ``heading``, newest first; the heading is added at the end when missing.
+
+    Only a place where vaultnet will count the line is used: a ``## Log`` inside a
+    code block or a comment is not the log. :class:`VaultnetError` when there is
+    no such place, or when the entry would hide the lines after it.
+    """
     newline = "\r\n" if "\r\n" in text else "\n"
-    new = f"- {date.isoformat()} {line}{newline}"
+    new = f"- {date.isoformat()} {_checked(line)}{newline}"
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(bom):]
     lines = _lines(text)
     start = 0
-    if lines and _FRONT.match(lines[0].removeprefix("\ufeff")):
+    if lines and _FRONT.match(lines[0]):
         start = next((i + 1 for i in range(1, len(lines)) if _FRONT.match(lines[i])), 0)
+    counted = _counted(lines, start)
     wanted = " ".join(heading.split()).casefold()
-    found = None
-    for index in range(start, len(lines)):
-        match = _HEADING.match(lines[index])
+    for found in range(start, len(lines)):
+        match = _HEADING.match(lines[found])
         if match and " ".join(match.group(2).split()).casefold() == wanted:
-            found, level = index, len(match.group(1))
-            break
-    if found is None:
-        tail = "" if not lines or lines[-1].endswith("\n") else newline
-        gap = newline if lines and lines[-1].strip() else ""
-        return text + tail + gap + f"## {heading}{newline}" + new
+            attempt, position = _insert_in_section(lines, found, len(match.group(1)), date, new, newline)
+            if _only_added(counted, _counted(attempt, start), position, date):
+                return bom + "".join(attempt)
+    # No such section vaultnet can see: a new heading at the end.
+    tail = "" if not lines or lines[-1].endswith("\n") else newline
+    gap = newline if lines and lines[-1].strip() else ""
+    result = text + tail + gap + f"## {heading}{newline}" + new
+    after = _lines(result)
+    if not _only_added(counted, _counted(after, start), len(after) - 1, date):
+        raise VaultnetError(f"the end of the note is inside a code block or a comment, and so is any '{heading}' "
+                            "heading: close it, or add the line by hand")
+    return bom + result
+
+
+def _insert_in_section(lines: list[str], found: int, level: int, date: Date, new: str,
+                       newline: str) -> tuple[list[str], int]:
+    """The lines with ``new`` in the section under the heading at ``found``, and where it went."""
     end = next(
         (i for i in range(found + 1, len(lines)) if (m := _HEADING.match(lines[i])) and len(m.group(1)) <= level),
         len(lines),
@@ -73,10 +107,28 @@ def insert_log_line(text: str, heading: str, date: Date, line: str) -> str:
                 position += 1  # keep the last entry's nested lines with it
         else:
             position = found + 1  # right under the heading, never glued to a paragraph
-    if position > 0 and not lines[position - 1].endswith("\n"):
-        lines[position - 1] += newline
-    lines.insert(position, new)
-    return "".join(lines)
+    out = list(lines)
+    if position > 0 and not out[position - 1].endswith("\n"):
+        out[position - 1] += newline
+    out.insert(position, new)
+    return out, position
+
+
+def _counted(lines: list[str], start: int) -> list[Line]:
+    """What vaultnet counts in the body, ``lines[start:]``; numbers are indexes into ``lines``."""
+    return list(scan([line.removesuffix("\n").removesuffix("\r") for line in lines[start:]], start))
+
+
+def _only_added(before: list[Line], after: list[Line], position: int, date: Date) -> bool:
+    """Whether ``after`` is ``before`` plus a log line dated ``date`` at ``position``, every other line as it was."""
+    inserted = [line for line in after if line.number == position]
+    if len(inserted) != 1 or not inserted[0].is_list or inserted[0].task is not None:
+        return False
+    if inserted[0].leading_date != date.isoformat():
+        return False
+    rest = [replace(line, number=line.number - 1) if line.number > position else line
+            for line in after if line.number != position]
+    return rest == before
 
 
 def daily_note_rel(config: Config, date: Date) -> str:
@@ -112,13 +164,16 @@ def write_log(config: Config, contact_path: str, contact_name: str, date: Date, 
             rel = daily_note_rel(config, date)
             data = read_bytes(config.root / rel)
             text = _decode(rel, data) if data is not None else daily_template(config, date)
-            new = append_line(text, f"- [[{contact_name}]] {line}")
+            new = append_line(text, f"- [[{contact_name}]] {_checked(line)}")
         else:
             rel = contact_path
             data = read_bytes(config.root / rel)
             if data is None:
                 raise VaultnetError(f"{rel} no longer exists")
-            new = insert_log_line(_decode(rel, data), config.log_heading, date, line)
+            try:
+                new = insert_log_line(_decode(rel, data), config.log_heading, date, line)
+            except VaultnetError as err:
+                raise VaultnetError(f"{rel}: {err}") from None
         try:
             safe_write(config.root, rel, new.encode("utf-8"), data)
             return rel

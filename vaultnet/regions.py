@@ -17,7 +17,7 @@ BEGIN = "%% vaultnet:begin %%"
 END = "%% vaultnet:end %%"
 
 _ITEM = re.compile(r"^\s*[-*+] \[(?P<state>.)\] .*?\^(?P<key>vn-[\w-]+)\s*$")
-_DONE = re.compile(r"✅\s*\d{4}-\d{2}-\d{2}")
+_DONE = re.compile(r"✅\uFE0F?\s*\d{4}-\d{2}-\d{2}")  # as vaultnet.markdown reads it
 _HEADING = re.compile(r"^#{1,6}\s")
 
 
@@ -25,9 +25,19 @@ class RegionError(VaultnetError):
     """The markers of a generated note are missing or duplicated."""
 
 
+def _lines(text: str) -> list[str]:
+    """Lines with their endings; only LF (or CRLF) ends a line, as in vaultnet's note reader.
+
+    (``str.splitlines`` also breaks at U+2028, U+0085, form feeds ...: a tick on
+    such a line would be lost.)
+    """
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def split(text: str, rel: str) -> tuple[str, str, str]:
     """``(before, region, after)``: ``before`` ends with the begin marker line, ``after`` starts at the end marker."""
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
     ends = [i for i, line in enumerate(lines) if line.strip() == END]
     if len(begins) != 1 or len(ends) != 1 or begins[0] > ends[0]:
@@ -48,11 +58,12 @@ def replace_region(existing: str, region: str, rel: str) -> str:
 def stamp(region: str, today: Date) -> str:
     """Add ``✅ today`` before the block id of every ticked item that has no ✅ date."""
     out = []
-    for line in region.splitlines(keepends=True):
+    for line in _lines(region):
         match = _ITEM.match(line)
         if match and match.group("state") in "xX" and not _DONE.search(line):
-            key_at = line.rindex("^" + match.group("key"))
-            line = line[:key_at].rstrip() + f" ✅ {today.isoformat()} " + line[key_at:]
+            key_at = match.start("key") - 1
+            space = "" if line[key_at - 1 : key_at].isspace() else " "
+            line = line[:key_at] + f"{space}✅ {today.isoformat()} " + line[key_at:]
         out.append(line)
     return "".join(out)
 
@@ -61,7 +72,7 @@ def user_items(region: str) -> dict[str, tuple[str, str]]:
     """Items the user changed (any state but open): key → (line, heading it stood under)."""
     found: dict[str, tuple[str, str]] = {}
     heading = ""
-    for line in region.splitlines(keepends=True):
+    for line in _lines(region):
         if _HEADING.match(line):
             heading = line.strip()
             continue
@@ -80,14 +91,16 @@ def merge(region: str, old_region: str) -> str:
     kept = user_items(old_region)
     if not kept:
         return region
-    lines = region.splitlines(keepends=True)
+    lines = _lines(region)
     out: list[str] = []
     for line in lines:
         match = _ITEM.match(line)
         if match and match.group("key") in kept:
             line = kept.pop(match.group("key"))[0]
         out.append(line)
-    for key, (line, heading) in kept.items():
+    if kept and out and not out[-1].endswith("\n"):
+        out[-1] += "\n"  # a line inserted after it must not be glued to it
+    for line, heading in kept.values():
         _insert_under(out, heading, line)
     return "".join(out)
 

@@ -11,8 +11,11 @@ thousand connections land untracked and never flood the weekly plan.
 
 from __future__ import annotations
 
+import copy
+import csv
 import datetime as dt
 import importlib
+import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -136,7 +139,12 @@ class Outcome:
 
 
 def problem_at(file: str, line: int | None, message: str, card: int | None = None) -> Problem:
-    return Problem(file, line, f"card {card}: {message}" if card else message)
+    return Problem(file, line, printable(f"card {card}: {message}" if card else message))
+
+
+def printable(text: str) -> str:
+    """One line of text that is safe to print: control characters and line separators from the file are escaped."""
+    return text if text.isprintable() else "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def read_text(path: Path) -> str:
@@ -149,16 +157,19 @@ def read_text(path: Path) -> str:
     except OSError as err:
         raise VaultnetError(f"cannot read {path}: {err.strerror}") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise VaultnetError(f"{path}: not valid UTF-16 text") from None
+        return data.decode("utf-16", errors="replace")  # a file cut mid-character is still read
     if b"\x00" in data[:4096]:
         raise VaultnetError(f"{path}: a binary file, not a text export")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def csv_reader(text: str) -> Any:
+    """A CSV reader over ``text`` that takes a cell of any size (the csv module refuses more than 128 KiB)."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    return csv.reader(io.StringIO(text, newline=""))
 
 
 def clean(value: object) -> str | None:
@@ -281,16 +292,20 @@ class _Matcher:
         self.loose: dict[str, list[Contact]] = {}
         self.profiles: dict[str, list[Contact]] = {}
         for contact in contacts:
-            profile = profile_key(contact.fields.get("linkedin"))
-            if profile:
-                self.profiles.setdefault(profile, []).append(contact)
-            self.names.setdefault(fold(contact.name), []).append(contact)
-            for alias in contact.aliases:
-                self.aliases.setdefault(fold(alias), []).append(contact)
-            for email in split_emails(contact.fields.get("email")):
-                self.emails.setdefault(email.casefold(), []).append(contact)
-            for name in contact.names:
-                self.loose.setdefault(loose(name), []).append(contact)
+            self.add(contact)
+
+    def add(self, contact: Contact) -> None:
+        """Index a contact (again, when it gained names: lists may then hold it twice, which match() allows)."""
+        profile = profile_key(contact.fields.get("linkedin"))
+        if profile:
+            self.profiles.setdefault(profile, []).append(contact)
+        self.names.setdefault(fold(contact.name), []).append(contact)
+        for alias in contact.aliases:
+            self.aliases.setdefault(fold(alias), []).append(contact)
+        for email in split_emails(contact.fields.get("email")):
+            self.emails.setdefault(email.casefold(), []).append(contact)
+        for name in contact.names:
+            self.loose.setdefault(loose(name), []).append(contact)
 
     def match(self, person: Person) -> tuple[Contact | None, str | None]:
         """The contact, or ``None``; the second value explains an ambiguous match."""
@@ -312,58 +327,135 @@ class _Matcher:
 
 
 def plan_import(config: Config, people: Iterable[Person], contacts: Sequence[Contact]) -> Plan:
-    """Decide, without writing, what importing ``people`` does to the vault."""
+    """Decide, without writing, what importing ``people`` does to the vault.
+
+    The plan must leave nothing for the next import of the same file to do. So
+    each person is matched against the notes planned for the people before them
+    too, and the whole plan is then checked against the notes as they will be: a
+    new note the next import would take for someone else (``Ana`` found by email
+    in ``B C.md``, while ``Ana :`` would create ``Ana.md``) is not created, and
+    is reported instead; aliases that would draw someone else into an existing
+    note are not added.
+    """
+    unique, problems = dedupe(people)
+    refused: dict[int, str] = {}  # person → why their new note is not created
+    bare: set[str] = set()  # existing notes that get no aliases
+    while True:
+        plan, assigned, created, notes = _plan_once(config, copy.deepcopy(unique), contacts, refused, bare)
+        conflict = _conflict(unique, assigned, notes)
+        if conflict is None:
+            break
+        index, path = conflict
+        if path in created and created[path] not in refused:
+            person, creator = unique[index], unique[created[path]]
+            where = f" (line {person.line})" if person.line else ""
+            refused[created[path]] = (f"{creator.name!r} would be {path}, which the next import would take for "
+                                      f"{person.name!r}{where}; skipped: add them by hand")
+        elif path not in created and path not in bare:
+            bare.add(path)
+        else:
+            break  # nothing left to give up (never seen): keep the plan
+    plan.problems = problems + plan.problems
+    return plan
+
+
+def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact], refused: dict[int, str],
+               bare: set[str]) -> tuple[Plan, list[str | None], dict[str, int], list[Contact]]:
+    """One plan; also where each person went, who each new note is for, and every note as it will be."""
     plan = Plan()
     matcher = _Matcher(contacts)
     targets: dict[str, tuple[Contact, Person]] = {}
-    new: list[Person] = []
-    unique, plan.problems = dedupe(people)
-    for person in unique:
+    created: dict[str, int] = {}  # path → the person a new note is for
+    taken: dict[str, int] = {}  # the same, by folded path
+    assigned: list[str | None] = [None] * len(unique)
+    paths = _NewPaths(config)
+    for index, person in enumerate(unique):
         contact, ambiguous = matcher.match(person)
         if ambiguous:
             plan.problems.append(person.problem(ambiguous))
-        elif contact is None:
-            new.append(person)
-        elif contact.path in targets:
+            continue
+        if contact is not None and contact.path in created:
+            unique[created[contact.path]].absorb(person)
+            matcher.add(_planned(contact.path, unique[created[contact.path]]))  # the names and emails it gained
+        elif contact is not None and contact.path in targets:
             targets[contact.path][1].absorb(person)
-        else:
+        elif contact is not None:
             targets[contact.path] = (contact, person)
+        elif index in refused:
+            plan.problems.append(person.problem(refused[index]))
+            continue
+        else:
+            try:
+                rel = paths.path(person.name)
+            except VaultnetError as err:
+                plan.problems.append(person.problem(f"{err}; skipped"))
+                continue
+            if fold(rel) in taken:
+                other = unique[taken[fold(rel)]]
+                plan.problems.append(person.problem(f"{person.name!r} would be {rel}, like {other.name!r}; skipped"))
+                continue
+            stem = rel.rsplit("/", 1)[-1][:-3]
+            if fold(stem) != fold(person.name) and fold(person.name) not in {fold(a) for a in person.aliases}:
+                # The file name had to change: keep the name as it was, so the next import matches it.
+                person.aliases.insert(0, person.name)
+            created[rel] = taken[fold(rel)] = index
+            matcher.add(_planned(rel, person))
+            assigned[index] = rel
+            continue
+        assigned[index] = contact.path
 
+    notes: list[Contact] = [contact for contact in contacts if contact.path not in targets]
     for contact, person in targets.values():
         values = person.values()
-        if fold(person.name) not in {fold(name) for name in contact.names}:
+        if contact.path in bare:
+            values.pop("aliases", None)
+        elif fold(person.name) not in {fold(name) for name in contact.names}:
             # Matched by email, profile or spelling: the imported name becomes an alias, so links and the next import find it.
             values = {"aliases": [person.name, *person.aliases], **{k: v for k, v in values.items() if k != "aliases"}}
         data = _read_note(config, contact.path)
         keys = existing_keys(data) if data is not None else None
-        if keys is None:
+        missing = {key: value for key, value in values.items() if keys is not None and config.key(key) not in keys}
+        if data is None or keys is None:
             plan.problems.append(person.problem(f"{contact.path}: front matter cannot be read; nothing added"))
-            plan.changes.append(Change("unchanged", contact.path, person, {}, []))
-            continue
-        missing = {key: value for key, value in values.items() if config.key(key) not in keys}
+        elif missing and not add_missing(data, {config.key(key): value for key, value in missing.items()})[1]:
+            plan.problems.append(person.problem(
+                f"{contact.path}: its front matter cannot take new lines at its end (a flow-style or indented "
+                "mapping, or a '...' line); nothing added"))
+            missing = {}
         plan.changes.append(Change("update" if missing else "unchanged", contact.path, person, missing,
                                    [config.key(key) for key in missing]))
+        notes.append(_as_updated(contact, missing))
 
-    paths = _NewPaths(config)
-    taken: dict[str, Person] = {}
-    for person in new:
-        try:
-            rel = paths.path(person.name)
-        except VaultnetError as err:
-            plan.problems.append(person.problem(f"{err}; skipped"))
-            continue
-        if fold(rel) in taken:
-            other = taken[fold(rel)]
-            plan.problems.append(person.problem(f"{person.name!r} would be {rel}, like {other.name!r}; skipped"))
-            continue
-        taken[fold(rel)] = person
-        stem = rel.rsplit("/", 1)[-1][:-3]
-        if fold(stem) != fold(person.name) and fold(person.name) not in {fold(a) for a in person.aliases}:
-            # The file name had to change: keep the name as it was, so the next import matches it.
-            person.aliases.insert(0, person.name)
+    for rel, index in created.items():
+        person = unique[index]
         values = person.values()
         plan.changes.append(Change("create", rel, person, values, [config.key(key) for key in values]))
-    return plan
+        notes.append(_planned(rel, person))
+    return plan, assigned, created, notes
+
+
+def _planned(rel: str, person: Person) -> Contact:
+    """The contact a planned note will be, as the next import reads it."""
+    fields = {key: value for key, value in (("email", person.email), ("linkedin", person.linkedin)) if value}
+    return Contact(rel.rsplit("/", 1)[-1][:-3], rel, tuple(person.aliases), fields=fields)
+
+
+def _as_updated(contact: Contact, added: dict[str, Any]) -> Contact:
+    """An existing contact as the next import reads it, once ``added`` is in its front matter."""
+    fields = dict(contact.fields)
+    fields.update({key: added[key] for key in ("email", "linkedin") if key in added})
+    aliases = contact.aliases + tuple(added.get("aliases", ()))
+    return Contact(contact.name, contact.path, aliases, fields=fields)
+
+
+def _conflict(unique: list[Person], assigned: list[str | None], notes: list[Contact]) -> tuple[int, str] | None:
+    """The first person the next import would put in another note than this one did, and that note."""
+    matcher = _Matcher(notes)
+    for index, person in enumerate(unique):
+        contact, _ = matcher.match(person)
+        if contact is not None and contact.path != assigned[index]:
+            return index, contact.path
+    return None
 
 
 class _NewPaths:

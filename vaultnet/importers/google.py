@@ -10,21 +10,22 @@ values joined by ``:::``, of which the first is used (every email is matched).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 
 from ..errors import VaultnetError
-from . import Parsed, Person, Progress, clean, join_name, no_progress, parse_birthday, problem_at, read_text, split_emails
+from . import (Parsed, Person, Progress, clean, csv_reader, join_name, no_progress, parse_birthday, problem_at, read_text,
+               split_emails)
 
 _NAME_COLUMNS = ("first name", "name", "given name", "last name", "family name")
-_NUMBERED = re.compile(r"(e-mail|phone|website|address|organization) (\d+) - (.+)")
+# Numbered columns: ``E-mail 2 - Value``. ASCII digits, and not too many (int() refuses 4,300 digits and more).
+_NUMBERED = re.compile(r"(e-mail|phone|website|address|organization) ([0-9]{1,9}) - (.+)")
 
 
 def read(path: Path, progress: Progress = no_progress) -> Parsed:
     """People from a Google Contacts CSV; a bad row is a problem and the rest goes on."""
     label = str(path)
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    reader = csv_reader(read_text(path))
     rows: list[tuple[int, list[str]]] = []
     line = 1
     try:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
 from ..errors import VaultnetError
-from . import Parsed, Person, Progress, clean, join_name, no_progress, problem_at, read_text, split_emails
+from . import Parsed, Person, Progress, clean, csv_reader, join_name, no_progress, problem_at, read_text, split_emails
 
 COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
 _MONTHS = {name: number for number, name in enumerate(
@@ -47,7 +46,7 @@ def _year(text: str) -> int:
 def read(path: Path, progress: Progress = no_progress) -> Parsed:
     """People from a Connections.csv; a bad row is a problem and the rest goes on."""
     label = str(path)
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    reader = csv_reader(read_text(path))
     header: dict[str, int] | None = None
     width = 0
     rows: list[tuple[int, list[str]]] = []

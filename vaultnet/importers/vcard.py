@@ -18,7 +18,8 @@ from pathlib import Path
 import vobject  # type: ignore[import-untyped]
 
 from ..errors import Problem
-from . import Parsed, Person, Progress, clean, join_name, no_progress, parse_birthday, problem_at, read_text
+from . import (Parsed, Person, Progress, clean, join_name, no_progress, parse_birthday, problem_at, read_text,
+                split_emails)
 
 _DROPPED = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -200,9 +201,9 @@ def _person(component: object, card: Card, label: str, problems: list[Problem]) 
         if alias and alias.casefold() != name.casefold() and alias not in person.aliases:
             person.aliases.append(alias)
     for line in _ordered(_lines(component, "email"), "INTERNET"):
-        email = (_text(line) or "").removeprefix("mailto:")
-        if "@" in email and email.casefold() not in {e.casefold() for e in person.emails}:
-            person.emails.append(email)
+        for email in split_emails(re.sub(r"(?i)^mailto:", "", _text(line) or "")):  # never "a b@c" (from a\nb@c)
+            if email.casefold() not in {e.casefold() for e in person.emails}:
+                person.emails.append(email)
     for line in _ordered(_lines(component, "tel"), "CELL", "MOBILE", "IPHONE"):
         phone = _text(line)
         if phone:
@@ -223,7 +224,7 @@ def _person(component: object, card: Card, label: str, problems: list[Problem]) 
             continue
         omit = (getattr(line, "params", {}).get("X-APPLE-OMIT-YEAR") or [""])[0]
         try:
-            person.birthday = parse_birthday(text, int(omit) if omit.isdigit() else None)
+            person.birthday = parse_birthday(text, int(omit) if re.fullmatch("[0-9]{1,4}", omit) else None)
         except ValueError as err:
             problems.append(person.problem(f"{err}; birthday left out"))
         break
