@@ -77,7 +77,7 @@ def read(path: Path, progress: Progress = no_progress) -> Parsed:
             parsed.problems.append(problem_at(label, number, f"{len(row)} columns where the header has {width}; skipped"))
             continue
 
-        def cell(column: str) -> str | None:
+        def cell(column: str, row: list[str] = row) -> str | None:
             index = columns.get(column.casefold())
             return clean(row[index]) if index is not None and index < len(row) else None
 
