@@ -235,3 +235,27 @@ def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
     watcher = Watcher(load_config(vault), lambda: TODAY)
     with pytest.raises(VaultnetError, match="inotify watch limit is reached; run 'vaultnet watch --polling'"):
         watcher.start()
+
+
+def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
+    import vaultnet.watch as watch_module
+
+    plan = vault / PLAN
+    real = watch_module.Builder
+    ticked = []
+
+    class TickDuringBuild(real):
+        def build(self):
+            results = super().build()
+            if not ticked:  # the user ticks right after our write, before we look at it
+                plan.write_text(plan.read_text().replace("- [ ] [[Bob]]", "- [x] [[Bob]]"))
+                ticked.append(1)
+            return results
+
+    monkeypatch.setattr(watch_module, "Builder", TickDuringBuild)
+    change_and_wait(watching, lambda: write(vault, "2026-11-19.md", "- [[Ana]]\n"))
+    deadline = time.monotonic() + TIMEOUT
+    while "✅ 2026-11-21" not in plan.read_text() and time.monotonic() < deadline:
+        watching.wait_for_build(watching.builds + 1, 1)
+    assert "- [x] [[Bob]] — no contact yet · 15 min ✅ 2026-11-21 ^vn-" in plan.read_text()
+    assert "| [[Bob]] | close | 2026-11-21 |" in (vault / INDEX).read_text()

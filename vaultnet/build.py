@@ -26,6 +26,8 @@ class Written:
     rel: str
     changed: bool
     error: str | None = None  # why this note was left alone
+    text: str | None = None  # the note as this build left it (LF line endings, no BOM)
+    taken_in: bool = False  # every tick in ``text`` is one this build counted
 
 
 def index_rel(config: Config) -> str:
@@ -51,6 +53,9 @@ def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, 
 
     Returns the stamped note as an override for reading the vault, so the ticks
     count at once; writing commands also write it, read-only ones never do.
+    The note is returned even when nothing needed a stamp: the ticks counted are
+    then the ones it has now, not the ones an earlier scan of the vault saw
+    (another build may have stamped them since).
     """
     for _ in range(ATTEMPTS):
         data, text = _existing_text(config, rel)
@@ -59,7 +64,7 @@ def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, 
         before, region, after = split(text, rel)
         stamped = stamp(region, today)
         if stamped == region:
-            return {}
+            return {rel: data}
         new = encode_like(before + stamped + after, data)
         if not write:
             return {rel: new}
@@ -118,11 +123,13 @@ class Builder:
         self.write = write
         # The watcher passes its own loader, which reuses the notes it already parsed.
         self.load = load or (lambda overrides: build_network(config, today, overrides=overrides))
+        self.counted: str | None = None  # the plan whose ticks the network counted
 
     def prepare_plan(self) -> tuple[Network, Plan, str]:
         """Stamp this week's ticks, then work out the network and the plan."""
         rel = plan_rel(self.config, iso_week(self.today))
         overrides = stamp_plan(self.config, self.today, rel, self.write)
+        self.counted = decode_text(overrides[rel]) if rel in overrides else None
         network = self.load(overrides)
         plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides))
         return network, plan, rel
@@ -145,12 +152,14 @@ class Builder:
         rel = plan_rel(self.config, iso_week(self.today))
         try:
             network, plan, rel = self.prepare_plan()
-            results.append(Written(rel, self.plan_note(plan, rel)[1]))
+            text, changed = self.plan_note(plan, rel)
+            results.append(Written(rel, changed, text=text, taken_in=_ticks(text, rel) == _ticks(self.counted, rel)))
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
             network = self.load({})
         try:
-            results.append(Written(index_rel(self.config), self.index_note(network)[1]))
+            text, changed = self.index_note(network)
+            results.append(Written(index_rel(self.config), changed, text=text, taken_in=True))
         except VaultnetError as err:
             results.append(Written(index_rel(self.config), False, str(err)))
         return results
@@ -176,6 +185,26 @@ def build_vault(config: Config, today: Date) -> list[Written]:
     for rel in outputs:
         notes.update(rel)  # what the build wrote is a note too
     cache.save_entries(notes.entries)
-    if not any(result.error for result in results):
+    if all(settled(config, result) for result in results):
         cache.save_fingerprint(fingerprint(config, today, notes.signatures()))
     return results
+
+
+def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str]]:
+    return user_items(split(text, rel)[1]) if text is not None else {}
+
+
+def settled(config: Config, result: Written) -> bool:
+    """True when a generated note is as this build left it, and holds only ticks it counted.
+
+    Otherwise someone edited the note while the build ran (a tick after the plan
+    was stamped, or another build's stamp): the build has not taken that in, so
+    the next build must not take the notes for current.
+    """
+    if result.error or result.text is None or not result.taken_in:
+        return False
+    data = read_bytes(config.root / result.rel)
+    try:
+        return data is not None and decode_text(data) == result.text
+    except UnicodeDecodeError:
+        return False

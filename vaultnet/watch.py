@@ -22,10 +22,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .build import Builder, index_rel, plan_rel
+from .build import Builder, settled
 from .cache import NoteCache
 from .config import Config
-from .dates import Date, iso_week
+from .dates import Date
 from .errors import VaultnetError
 from .network import Memo, Network, assemble
 from .noteset import NoteSet
@@ -141,10 +141,15 @@ class Watcher:
                 log.error("%s", result.error)
             elif result.changed:
                 log.info("wrote %s", result.rel)
-        # Our own output is a note too (its ticks count): take it in without reacting to it.
-        for rel in {index_rel(self.config), plan_rel(self.config, iso_week(day))}:
-            self._own[rel] = _digest(read_bytes(self.config.root / rel))
-            self.notes.update(rel)
+        for result in results:
+            if settled(self.config, result):
+                # Our own output is a note too (its ticks count): take it in without reacting to it.
+                self._own[result.rel] = _digest(read_bytes(self.config.root / result.rel))
+                self.notes.update(result.rel)
+            else:
+                # Edited while we built (a tick saved meanwhile), or left alone: look at it again.
+                self._own.pop(result.rel, None)
+                self.queue.put(str(self.config.root / result.rel))
         self._day = day
         log.debug("built in %.3f s", time.perf_counter() - started)
         with self.built:

@@ -72,7 +72,10 @@ def safe_write(root: Path, rel: str, data: bytes, expected: bytes | None) -> boo
     if current != expected:
         raise WriteConflict(f"{rel} changed while vaultnet was working; run the command again")
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if current is not None else None
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) if current is not None else None
+    except FileNotFoundError:  # deleted since it was read
+        raise WriteConflict(f"{rel} changed while vaultnet was working; run the command again") from None
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vaultnet-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -88,9 +91,28 @@ def safe_write(root: Path, rel: str, data: bytes, expected: bytes | None) -> boo
         # The last moment to notice an edit made while we were rendering.
         if read_bytes(path) != expected:
             raise WriteConflict(f"{rel} changed while vaultnet was working; run the command again")
-        os.replace(temporary, path)
+        if expected is None:
+            _place_new(temporary, path, rel)
+        else:
+            os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
     return True
+
+
+def _place_new(temporary: str, path: Path, rel: str) -> None:
+    """Give a new note its name, unless a file took that name since the last check.
+
+    A hard link fails when the name exists, where ``os.replace`` would overwrite a
+    note another process (a sync tool, the editor) created a moment ago.
+    """
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise WriteConflict(f"{rel} appeared while vaultnet was working; run the command again") from None
+    except OSError:
+        os.replace(temporary, path)  # no hard links on this file system: the check above has to do
+        return
+    os.unlink(temporary)
