@@ -501,10 +501,11 @@ def test_log_add_and_import_change_only_their_lines(big, tmp_path):
 # looks at the note again, as Obsidian does, and saves again if its file was
 # replaced under it (its write went to a file that no longer is the note).
 #
-# POSIX has no "rename only if unchanged": between vaultnet's last re-check of a
-# note and its os.replace there are a few microseconds in which another
-# process's write cannot be seen (spec 10 asks for that re-check, and retries or
-# a conflict when it finds a change). The tests record, on the clock all
+# POSIX has no "rename only if unchanged". vaultnet re-checks a note last thing
+# before the rename and, after it, reads the replaced file once more through a
+# handle kept open across the rename, giving back any save that landed there.
+# What remains is a writer that opened the note before the rename and writes
+# after that last read: microseconds. The tests record, on the clock all
 # processes share, when vaultnet re-checked and replaced the note; an edit lost
 # inside such a window is counted and excused, any other lost edit fails.
 
@@ -516,7 +517,7 @@ class WriteTrace:
         from vaultnet import writes
 
         self.events: list[tuple[str, str, int, int]] = []
-        real_read, real_replace, real_fsync = writes.read_bytes, os.replace, os.fsync
+        real_read, real_fsync = writes.read_bytes, os.fsync
 
         def read_bytes(path):
             start = time.monotonic_ns()
@@ -525,21 +526,23 @@ class WriteTrace:
             finally:
                 self.events.append(("read", os.fspath(path), start, time.monotonic_ns()))
 
-        def replace(source, target, **kwargs):
-            start = time.monotonic_ns()
-            try:
-                return real_replace(source, target, **kwargs)
-            finally:
-                self.events.append(("replace", os.fspath(target), start, time.monotonic_ns()))
-
         def fsync(fd):
             start = time.monotonic_ns()
             real_fsync(fd)
             self.events.append(("fsync", "", start, time.monotonic_ns()))
 
+        real_keep = writes._replace_keeping_late_saves
+
+        def replace_keeping(temporary, path, *args):  # the rename and the read of the replaced file
+            start = time.monotonic_ns()
+            try:
+                return real_keep(temporary, path, *args)
+            finally:
+                self.events.append(("replace", os.fspath(path), start, time.monotonic_ns()))
+
         monkeypatch.setattr(writes, "read_bytes", read_bytes)
-        monkeypatch.setattr(os, "replace", replace)
         monkeypatch.setattr(os, "fsync", fsync)
+        monkeypatch.setattr(writes, "_replace_keeping_late_saves", replace_keeping)
 
     def windows(self, path: Path) -> list[tuple[int, int]]:
         """For every replace of ``path``: from the start of vaultnet's last read of it to the end of the replace.
@@ -906,10 +909,6 @@ def test_a_plan_deleted_while_a_build_writes_it_is_written_again(tmp_path, monke
     assert {rel: data.decode() for rel, data in generated(vault).items()} == fresh_build(vault)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "POSIX has no 'rename only if unchanged': a save landing between vaultnet's last re-check and its "
-    "os.replace (microseconds) goes to the file being replaced. If this passes, the window was closed: "
-    "drop the marker and the window excuse in the concurrency tests."))
 def test_an_edit_saved_between_the_last_check_and_the_rename_is_kept(tmp_path, monkeypatch):
     vault = make_vault(tmp_path, contacts=20, other=10)
     path = vault / f"People/{ANA}.md"

@@ -95,3 +95,29 @@ def test_refuses_dot_dot(tmp_path):
 def test_encode_like_keeps_line_endings_and_bom(original, expected):
     assert encode_like("a\nb\n", original) == expected
     assert decode_text(expected) == "a\nb\n"
+
+
+def test_a_save_landing_after_the_last_check_is_given_back(tmp_path, monkeypatch):
+    """An in-place save between the last check and the rename goes into the replaced file: it wins."""
+    import vaultnet.writes as writes
+
+    path = tmp_path / "Note.md"
+    path.write_bytes(b"v1\n")
+    path.chmod(0o640)
+    real = writes.read_bytes
+    calls = []
+
+    def read_then_user_appends(name):
+        data = real(name)
+        calls.append(1)
+        if len(calls) == 2:  # safe_write's last check has just passed
+            with open(path, "ab") as handle:
+                handle.write(b"user line\n")
+        return data
+
+    monkeypatch.setattr(writes, "read_bytes", read_then_user_appends)
+    with pytest.raises(WriteConflict):
+        safe_write(tmp_path, "Note.md", b"ours\n", b"v1\n")
+    assert path.read_bytes() == b"v1\nuser line\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["Note.md"]

@@ -94,12 +94,31 @@ def safe_write(root: Path, rel: str, data: bytes, expected: bytes | None) -> boo
         if expected is None:
             _place_new(temporary, path, rel)
         else:
-            os.replace(temporary, path)
+            _replace_keeping_late_saves(temporary, path, rel, expected, data)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
     return True
+
+
+def _replace_keeping_late_saves(temporary: str, path: Path, rel: str, expected: bytes, data: bytes) -> None:
+    """Replace ``path``; a save that lands after the last check goes into the file being
+    replaced, so read that file once more through a handle kept open across the rename,
+    and if it changed, put the user's version back and report a conflict (the caller
+    reads again and retries)."""
+    with open(path, "rb") as replaced:
+        os.replace(temporary, path)
+        late = replaced.read()
+    if late == expected:
+        return
+    if read_bytes(path) == data:  # nobody has written since: the user's save wins
+        fd, restore = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".vaultnet-tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(late)
+        os.chmod(restore, stat.S_IMODE(path.stat().st_mode))
+        os.replace(restore, path)
+    raise WriteConflict(f"{rel} changed while vaultnet was working; run the command again")
 
 
 def _place_new(temporary: str, path: Path, rel: str) -> None:
