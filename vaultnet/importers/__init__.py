@@ -29,7 +29,7 @@ from ..errors import Problem, VaultnetError
 from ..filenames import safe_filename
 from ..properties import add_missing, existing_keys
 from ..resolve import loose
-from ..writes import WriteConflict, safe_write
+from ..writes import UnsafePath, WriteConflict, safe_write
 
 T = TypeVar("T")
 
@@ -514,6 +514,10 @@ def apply_import(config: Config, plan: Plan, progress: Progress = no_progress) -
                 outcome.unchanged += 1
         except (ContactExists, WriteConflict) as err:
             outcome.problems.append(change.person.problem(f"{err}; skipped"))
+        except UnsafePath as err:
+            if change.action == "create":
+                raise
+            outcome.problems.append(change.person.problem(f"{err}; skipped"))  # one note linked out of the vault
         except OSError as err:
             outcome.problems.append(change.person.problem(f"cannot write {change.rel}: {err.strerror}; skipped"))
         # Anything else (a broken vault template, a people folder linked outside the vault) is the
