@@ -153,3 +153,15 @@ def test_a_cache_symlinked_out_of_the_vault_is_not_written(vault, tmp_path):
     build_vault(load_config(vault), TODAY)
     assert list(outside.iterdir()) == []
     assert "[[Ana]]" in index(vault)
+
+
+def test_a_dangling_link_does_not_defeat_the_warm_build(built, monkeypatch):
+    (built / "People" / "Gone.md").symlink_to(built / "nowhere.md")
+    first = build_vault(load_config(built), TODAY)
+    assert first[1].changed and "People/Gone.md: cannot read" in index(built)
+
+    def no_full_build(self):
+        raise AssertionError("a full build where nothing changed")
+
+    monkeypatch.setattr(NoteCache, "load_entries", no_full_build)
+    assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False]

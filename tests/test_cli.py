@@ -450,3 +450,14 @@ def test_reading_follows_no_symlinked_folder(vault, tmp_path):
     (vault / "People" / "Loop").symlink_to(vault, target_is_directory=True)
     data = json.loads(run(vault, "status", "--json").stdout)
     assert data["contacts"] == []
+
+
+def test_index_counts_this_weeks_ticks_without_touching_the_plan(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call x\n")
+    run(vault, "build")
+    plan = vault / "vaultnet/Plans/2026-W47.md"
+    plan.write_text(plan.read_text().replace("- [ ] [[Ana]]", "- [x] [[Ana]]"))
+    ticked = plan.read_bytes()
+    assert run(vault, "index").exit_code == 0
+    assert "| [[Ana]] | inner | 2026-11-21 |" in (vault / "vaultnet/Network.md").read_text()
+    assert plan.read_bytes() == ticked  # stamping is for plan and build

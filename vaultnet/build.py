@@ -138,6 +138,14 @@ class Builder:
         produce = lambda: render(self.config, PLAN_TEMPLATE, plan_context(plan))  # noqa: E731
         return write_generated(self.config, rel, produce, keep_ticks=True, write=self.write)
 
+    def index_network(self) -> Network:
+        """The network the index shows: this week's ticks counted (stamped in memory only)."""
+        try:
+            overrides = stamp_plan(self.config, self.today, plan_rel(self.config, iso_week(self.today)), write=False)
+        except VaultnetError:
+            overrides = {}  # a plan vaultnet cannot read counts for nothing; `build` reports it
+        return self.load(overrides)
+
     def index_note(self, network: Network) -> tuple[str, bool]:
         produce = lambda: render(self.config, INDEX_TEMPLATE, index_context(network))  # noqa: E731
         return write_generated(self.config, index_rel(self.config), produce, keep_ticks=False, write=self.write)

@@ -212,12 +212,14 @@ def index(state: State, stdout: bool) -> None:
     """Write the index note: counts, a chart, a table per status, problems."""
     from .build import Builder, index_rel
 
-    text, changed = Builder(state.config, state.today, write=not stdout).index_note(state.network)
+    builder = Builder(state.config, state.today, write=not stdout)
+    network = builder.index_network()
+    text, changed = builder.index_note(network)
     if stdout:
         click.echo(text, nl=False)
     else:
         _report_write(state, index_rel(state.config), changed)
-    state.report_problems()
+    state.report_problems(network)
 
 
 @main.command()

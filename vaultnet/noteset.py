@@ -22,6 +22,7 @@ from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
 # restores the mtime (and keeps the size) still changes the signature.
 Signature = tuple[int, int, int, int]
 UNKNOWN: Signature = (-1, -1, -1, -1)
+UNREADABLE: Signature = (-2, -2, -2, -2)  # cannot be stat'ed (a dangling symlink): reported, stable
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,8 @@ class NoteSet:
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
     def stat_all(self) -> dict[str, tuple[VaultFile, Signature]]:
-        """Every note's signature, without reading any (UNKNOWN when it cannot be stat'ed)."""
-        # A dangling symlink or a permission problem gives UNKNOWN; _read reports it.
-        return {file.rel: (file, _signature(stat) if stat else UNKNOWN) for file, stat in walk_stat(self.config)}
+        """Every note's signature, without reading any (UNREADABLE when it cannot be stat'ed)."""
+        return {file.rel: (file, _signature(stat) if stat else UNREADABLE) for file, stat in walk_stat(self.config)}
 
     def scan(self, stats: dict[str, tuple[VaultFile, Signature]] | None = None) -> bool:
         """Re-read every note whose signature changed and drop the ones gone. True when anything did."""
@@ -73,11 +73,11 @@ class NoteSet:
         changed = False
         for rel, (file, signature) in stats.items():
             old = self.entries.get(rel)
-            if old is not None and signature != UNKNOWN and old.signature == signature:
+            if old is not None and signature not in (UNKNOWN, UNREADABLE) and old.signature == signature:
                 continue
             entry = self._read(file)
-            if entry is None and signature == UNKNOWN:
-                entry = Entry(UNKNOWN, None, (Problem(rel, None, "cannot read: no such file (a broken link?)"),))
+            if entry is None and signature == UNREADABLE:
+                entry = Entry(UNREADABLE, None, (Problem(rel, None, "cannot read: no such file (a broken link?)"),))
             if entry is not None and entry != old:
                 self.entries[rel] = entry
                 changed = True
