@@ -1,8 +1,5 @@
 """vaultnet: a personal relationship manager in plain text."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("vaultnet")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+# The single place the version is written (pyproject.toml reads it from here):
+# importlib.metadata would cost every run a noticeable part of a warm build.
+__version__ = "0.1.0"
