@@ -664,7 +664,8 @@ def test_log_never_loses_an_edit_made_at_the_same_time(tmp_path, monkeypatch):
     times = report["times"]
     windows = trace.windows(vault / rel)
     assert len(times) > 50, "the editor hardly ran alongside vaultnet"
-    assert len(windows) == sum(outcomes) and sum(outcomes) >= 10, "vaultnet gave up too often"
+    # Every logged line was one replace; a replace whose late-save check gave the user's save back is one more.
+    assert len(windows) >= sum(outcomes) >= 10, "vaultnet gave up too often"
     assert conflicts, "vaultnet never saw the editor's changes: no race was tested"
 
     for number, logged in enumerate(outcomes):
@@ -752,12 +753,14 @@ def test_plan_stamping_never_loses_an_edit_made_at_the_same_time(tmp_path, monke
     editor = start_editor(TICKER, vault / PLAN, stop, seed=5)
     outcomes = []
     try:
-        for number in range(24):
+        for number in range(72):  # 24 rounds, and more until a race was seen
             result = cli(vault, "build" if number % 2 else "plan")
             assert_clean_exit(result, 1)
             if result.exit_code == 1:
                 assert "Error:" in result.output and "keeps changing" in result.output, result.output
             outcomes.append(result.exit_code == 0)
+            if number >= 23 and conflicts:
+                break
     finally:
         report = stop_editor(editor, stop)
     windows = trace.windows(vault / PLAN)
