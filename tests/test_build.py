@@ -3,12 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, write
 from vaultnet.build import Builder, plan_rel
 from vaultnet.config import load_config
 from vaultnet.network import build_network
 from vaultnet.regions import BEGIN, END, RegionError
 from vaultnet.writes import WriteConflict
+
+from conftest import TODAY, write
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
 PLAN = "vaultnet/Plans/2026-W47.md"

@@ -8,11 +8,12 @@ import os
 
 import pytest
 
-from conftest import TODAY, write
 from vaultnet.build import build_vault
 from vaultnet.cache import BUILD, NOTES, NoteCache
 from vaultnet.config import load_config
 from vaultnet.network import build_network
+
+from conftest import TODAY, write
 
 INDEX = "vaultnet/Network.md"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write
 from vaultnet import __version__
 from vaultnet.cli import main
+
+from conftest import write
 
 CONTACT_KEYS = {
     "name", "path", "aliases", "circle", "cadence_days", "last_contact", "last_kind", "due",

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write
 
 from vaultnet.config import Config, PlanConfig, TieConfig, find_vault, load_config
 from vaultnet.dates import Cadence, parse_cadence
 from vaultnet.errors import ConfigError
+
+from conftest import write
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,11 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from conftest import standing, write
 
 from vaultnet.contacts import Contact, Directory
 from vaultnet.dates import Birthday, Cadence
+
+from conftest import standing, write
 
 D = dt.date
 

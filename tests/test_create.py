@@ -1,9 +1,10 @@
 import pytest
 
-from conftest import write
 from vaultnet.config import load_config
 from vaultnet.contacts import Contact
 from vaultnet.create import ContactExists, contact_path, create_contact, person_note
+
+from conftest import write
 
 
 def test_person_note_from_template(vault):

@@ -15,11 +15,12 @@ import vobject
 from click.testing import CliRunner
 from dateutil.rrule import rrulestr
 
-from conftest import TODAY, write
 from vaultnet.cli import main
 from vaultnet.config import load_config
 from vaultnet.exports import CSV_COLUMNS, export, spreadsheet_safe
 from vaultnet.network import build_network
+
+from conftest import TODAY, write
 
 
 @pytest.fixture

@@ -20,15 +20,24 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TODAY, write
 from vaultnet.cli import main
 from vaultnet.config import load_config
 from vaultnet.errors import Problem, VaultnetError
 from vaultnet.filenames import safe_filename
-from vaultnet.importers import Person, clean, dedupe, import_file, parse_birthday, plan_import, read_file
+from vaultnet.importers import (
+    Person,
+    clean,
+    dedupe,
+    import_file,
+    parse_birthday,
+    plan_import,
+    read_file,
+)
 from vaultnet.importers.linkedin import parse_connected
 from vaultnet.importers.vcard import prepare
 from vaultnet.network import build_network
+
+from conftest import TODAY, write
 
 DATA = Path(__file__).parent / "data"
 LINKEDIN = DATA / "linkedin-connections.csv"

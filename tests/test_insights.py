@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TODAY, standing, write
 
 from vaultnet.insights import reciprocity, tie, within
+
+from conftest import TODAY, standing, write
 
 D = dt.date
 assert TODAY == D(2026, 11, 21) and TODAY.isoweekday() == 6  # Saturday, week Mon 16 - Sun 22

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+
 from conftest import standing, write
 
 D = dt.date

@@ -1,7 +1,8 @@
 import pytest
 
-from conftest import write
 from vaultnet.intros import phrases_match, singular, suggest, words
+
+from conftest import write
 
 
 @pytest.mark.parametrize(

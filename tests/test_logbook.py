@@ -5,13 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import write
 from vaultnet.config import load_config
 from vaultnet.errors import VaultnetError
 from vaultnet.logbook import daily_note_rel, entry, insert_log_line, write_log
 from vaultnet.markdown import scan
 from vaultnet.notes import parse_note
 from vaultnet.writes import WriteConflict
+
+from conftest import write
 
 D = dt.date(2026, 11, 21)
 

@@ -6,10 +6,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from conftest import TODAY, standing, write
-
 from vaultnet.config import load_config
 from vaultnet.network import build_network
+
+from conftest import TODAY, standing, write
 
 D = dt.date
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultnet.dates import parse_date
 from vaultnet.markdown import scan
 from vaultnet.notes import MAX_NOTE_BYTES, Note, decode, parse_note
+
+from conftest import write
 
 FAST = settings(max_examples=200, deadline=None)
 

@@ -1,7 +1,8 @@
 import datetime as dt
 
-from conftest import TODAY, write
 from vaultnet.plan import build_plan, item_key, ticked_minutes, week_reference
+
+from conftest import TODAY, write
 
 
 def sections(plan):

@@ -1,5 +1,6 @@
-from conftest import TODAY, write
 from vaultnet.reconnect import candidates
+
+from conftest import TODAY, write
 
 
 def person(vault, name, front="", log=""):

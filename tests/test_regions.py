@@ -6,7 +6,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultnet.markdown import scan
-from vaultnet.regions import BEGIN, END, RegionError, merge, replace_region, split, stamp, user_items
+from vaultnet.regions import (
+    BEGIN,
+    END,
+    RegionError,
+    merge,
+    replace_region,
+    split,
+    stamp,
+    user_items,
+)
 
 NOTE = f"mine above\n{BEGIN}\n# Week\n\n## Check in\n\n- [ ] [[Ana]] — call ^vn-aaaa\n{END}\n\n## Notes\nmine below\n"
 

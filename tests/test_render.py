@@ -1,8 +1,9 @@
 import pytest
 
-from conftest import write
 from vaultnet.config import load_config
 from vaultnet.render import RenderError, cell, index_context, inline, render
+
+from conftest import write
 
 
 def test_cell_escapes_pipes_and_newlines():

@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import write
 
 from vaultnet.config import load_config
 from vaultnet.vault import Skipper, VaultFile, conflict_original, walk
+
+from conftest import write
 
 
 def rels(vault: Path, folder: str = "") -> list[str]:

@@ -1,7 +1,8 @@
 import io
 
-from conftest import write
 from vaultnet.views import print_status, show_lines
+
+from conftest import write
 
 
 def test_terminal_gets_a_rich_table(vault, load):

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, write
 from vaultnet.build import Builder
 from vaultnet.config import load_config
 from vaultnet.watch import ChangeQueue, Watcher
+
+from conftest import TODAY, write
 
 TIMEOUT = 20
 PLAN = "vaultnet/Plans/2026-W47.md"

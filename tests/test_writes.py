@@ -3,7 +3,13 @@ import stat
 
 import pytest
 
-from vaultnet.writes import UnsafePath, WriteConflict, decode_text, encode_like, safe_write
+from vaultnet.writes import (
+    UnsafePath,
+    WriteConflict,
+    decode_text,
+    encode_like,
+    safe_write,
+)
 
 
 def test_creates_a_new_file(tmp_path):

@@ -6,12 +6,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from .cache import NoteCache, fingerprint
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
-from .cache import NoteCache, fingerprint
 from .network import Network, assemble, build_network
-from .noteset import UNKNOWN, NoteSet
+from .noteset import NoteSet
 from .plan import Plan, build_plan
 from .regions import merge, split, stamp, user_items
 from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
@@ -184,7 +184,7 @@ def build_vault(config: Config, today: Date) -> list[Written]:
     stats = notes.stat_all()
     signatures = {rel: signature for rel, (_, signature) in stats.items()}
     outputs = [plan_rel(config, iso_week(today)), index_rel(config)]
-    if UNKNOWN not in signatures.values() and cache.fresh(fingerprint(config, today, signatures)):
+    if cache.fresh(fingerprint(config, today, signatures)):
         log.info("nothing changed since the last build")
         return [Written(rel, False) for rel in outputs]
     notes.entries = cache.load_entries()

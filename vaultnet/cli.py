@@ -136,9 +136,8 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], as
 @click.pass_obj
 def show(state: State, name: str, as_json: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
-    from .resolve import resolve_name
-
     from .intros import suggest
+    from .resolve import resolve_name
 
     network = state.network
     contact = resolve_name(name, [s.contact for s in network.standings])

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+from .cache import NoteCache
 from .config import Config
 from .contacts import Contact, Directory, is_contact, read_contact
 from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
-from .cache import NoteCache
 from .notes import Note
 from .noteset import NoteSet
 from .vault import conflict_original

@@ -17,7 +17,6 @@ from .errors import Problem
 from .notes import Note, parse_note
 from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
 
-
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
 # restores the mtime (and keeps the size) still changes the signature.
 Signature = tuple[int, int, int, int]

@@ -8,8 +8,8 @@ from typing import Any
 from .dates import Date
 from .insights import Standing
 from .interactions import Interaction, Task
-from .network import Network
 from .intros import Introduction
+from .network import Network
 from .plan import Plan
 
 

@@ -14,8 +14,19 @@ import re
 from pathlib import Path
 
 from ..errors import VaultnetError
-from . import (Parsed, Person, Progress, clean, csv_reader, join_name, no_progress, parse_birthday, problem_at, read_text,
-               split_emails)
+from . import (
+    Parsed,
+    Person,
+    Progress,
+    clean,
+    csv_reader,
+    join_name,
+    no_progress,
+    parse_birthday,
+    problem_at,
+    read_text,
+    split_emails,
+)
 
 _NAME_COLUMNS = ("first name", "name", "given name", "last name", "family name")
 # Numbered columns: ``E-mail 2 - Value``. ASCII digits, and not too many (int() refuses 4,300 digits and more).
@@ -47,7 +58,7 @@ def read(path: Path, progress: Progress = no_progress) -> Parsed:
             parsed.problems.append(problem_at(label, number, f"{len(row)} columns where the header has {len(header)}; skipped"))
             continue
         cells: dict[str, str] = {}
-        for column, value in zip(header, row):
+        for column, value in zip(header, row, strict=False):  # short rows: missing cells are empty
             if value.strip() and column not in cells:
                 cells[column] = value
         person = _person(cells, label, number, parsed)

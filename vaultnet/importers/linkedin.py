@@ -13,7 +13,18 @@ import re
 from pathlib import Path
 
 from ..errors import VaultnetError
-from . import Parsed, Person, Progress, clean, csv_reader, join_name, no_progress, problem_at, read_text, split_emails
+from . import (
+    Parsed,
+    Person,
+    Progress,
+    clean,
+    csv_reader,
+    join_name,
+    no_progress,
+    problem_at,
+    read_text,
+    split_emails,
+)
 
 COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
 _MONTHS = {name: number for number, name in enumerate(

@@ -18,8 +18,18 @@ from pathlib import Path
 import vobject  # type: ignore[import-untyped]
 
 from ..errors import Problem
-from . import (Parsed, Person, Progress, clean, join_name, no_progress, parse_birthday, problem_at, read_text,
-                split_emails)
+from . import (
+    Parsed,
+    Person,
+    Progress,
+    clean,
+    join_name,
+    no_progress,
+    parse_birthday,
+    problem_at,
+    read_text,
+    split_emails,
+)
 
 _DROPPED = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _NEWLINE = re.compile(r"\r\n|\r|\n")
