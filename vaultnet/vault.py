@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .config import Config
 
@@ -53,7 +54,8 @@ class Skipper:
         name = rel.rsplit("/", 1)[-1]
         if name.startswith(".") or not name.lower().endswith(".md"):
             return True
-        if _TEMPORARY.search(name):
+        # Cheap string checks first: this runs for every file of the vault on every build.
+        if (name[0] in "~#" or "~" in name or name.count(".") > 1) and _TEMPORARY.search(name):
             return True
         return bool(self.ignore) and self._ignored(rel, directory=False)
 
@@ -89,7 +91,7 @@ def walk_stat(config: Config, folder: str = "") -> Iterator[tuple[VaultFile, os.
         prefix = current + "/" if current else ""
         try:
             with os.scandir(config.root / current) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted(listing, key=attrgetter("name"))
         except OSError:
             continue
         folders = []
