@@ -652,12 +652,14 @@ def test_log_never_loses_an_edit_made_at_the_same_time(tmp_path, monkeypatch):
     editor = start_editor(APPENDER, vault / rel, stop, seed=11)
     outcomes = []
     try:
-        for number in range(30):
+        for number in range(90):  # 30 entries, and more until a race was seen
             result = cli(vault, "log", ANA, f"logged entry {number:02d}", "--kind", "call")
             assert_clean_exit(result, 1)
             if result.exit_code == 1:  # the editor kept saving: a clear conflict, nothing written
                 assert "Error:" in result.output and "keeps changing" in result.output, result.output
             outcomes.append(result.exit_code == 0)
+            if number >= 29 and conflicts:
+                break
     finally:
         report = stop_editor(editor, stop)
     final = (vault / rel).read_bytes()
@@ -678,7 +680,7 @@ def test_log_never_loses_an_edit_made_at_the_same_time(tmp_path, monkeypatch):
             lost[f"marker {marker}"] = tuple(written)
     assert lost_outside_windows(lost, windows) == {}
     assert len(lost) <= 5, "the window in which vaultnet cannot see an edit is far wider than microseconds"
-    print(f"{len(times)} appends ({report['redone']} saved again), {sum(outcomes)}/30 logged, {len(conflicts)} conflicts, "
+    print(f"{len(times)} appends ({report['redone']} saved again), {sum(outcomes)}/{len(outcomes)} logged, {len(conflicts)} conflicts, "
           f"{len(lost)} lost inside vaultnet's re-check-to-replace window")
     # Every line the note had is still there, in order.
     assert not [op for op in difflib.SequenceMatcher(a=original.splitlines(), b=final.splitlines(), autojunk=False)
