@@ -404,35 +404,21 @@ def import_group() -> None:
     """
 
 
-_dry_run = click.option("--dry-run", is_flag=True, help="Show what would be created or added; write nothing.")
-_import_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def _import_command(kind: str, help_text: str) -> None:
+    @import_group.command(kind, help=help_text)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Show what would be created or added; write nothing.")
+    @click.pass_obj
+    def command(state: State, file: Path, dry_run: bool) -> None:
+        _run_import(state, kind, file, dry_run)
 
 
-@import_group.command("linkedin")
-@_import_file
-@_dry_run
-@click.pass_obj
-def import_linkedin(state: State, file: Path, dry_run: bool) -> None:
-    """LinkedIn's Connections.csv (from "Get a copy of your data")."""
-    _run_import(state, "linkedin", file, dry_run)
-
-
-@import_group.command("vcard")
-@_import_file
-@_dry_run
-@click.pass_obj
-def import_vcard(state: State, file: Path, dry_run: bool) -> None:
-    """A .vcf file (vCard 2.1, 3.0 or 4.0) from a phone, Apple Contacts or Google Contacts."""
-    _run_import(state, "vcard", file, dry_run)
-
-
-@import_group.command("google")
-@_import_file
-@_dry_run
-@click.pass_obj
-def import_google(state: State, file: Path, dry_run: bool) -> None:
-    """A Google Contacts CSV export (either header format)."""
-    _run_import(state, "google", file, dry_run)
+for _kind, _help in (
+    ("linkedin", 'LinkedIn\'s Connections.csv (from "Get a copy of your data").'),
+    ("vcard", "A .vcf file (vCard 2.1, 3.0 or 4.0) from a phone, Apple Contacts or Google Contacts."),
+    ("google", "A Google Contacts CSV export (either header format)."),
+):
+    _import_command(_kind, _help)
 
 
 @main.command("export")
