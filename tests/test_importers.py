@@ -524,7 +524,9 @@ def test_a_note_edited_during_the_import_is_not_overwritten(vault, monkeypatch):
     config = load_config(vault)
     contacts = [s.contact for s in build_network(config, TODAY).standings]
     plan = plan_import(config, read_file("linkedin", LINKEDIN).people, contacts)
-    real_write = importers.safe_write
+    import vaultnet.writes as writes
+
+    real_write = writes.safe_write
     calls = []
 
     def edit_first(root, rel, data, expected):
@@ -533,7 +535,7 @@ def test_a_note_edited_during_the_import_is_not_overwritten(vault, monkeypatch):
             (vault / rel).write_text("---\ncompany: Acme\nrole: Boss\n---\nedited\n", encoding="utf-8")
         return real_write(root, rel, data, expected)
 
-    monkeypatch.setattr(importers, "safe_write", edit_first)
+    monkeypatch.setattr(writes, "safe_write", edit_first)
     outcome = importers.apply_import(config, plan)
     text = (vault / "People/Ana Souza.md").read_text(encoding="utf-8")
     assert text.startswith("---\ncompany: Acme\nrole: Boss\nemail: ana.souza@example.com\n")

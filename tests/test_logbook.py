@@ -113,9 +113,9 @@ def test_daily_target_appends_and_creates_from_template(vault):
 def test_concurrent_edit_is_kept(vault, monkeypatch):
     path = write(vault, "People/Ana.md", "## Log\n- 2026-11-02 a\n")
     config = load_config(vault)
-    import vaultnet.logbook as logbook
+    import vaultnet.writes as writes
 
-    real = logbook.safe_write
+    real = writes.safe_write
     calls = []
 
     def user_saves_first(root, rel, data, expected):
@@ -124,7 +124,7 @@ def test_concurrent_edit_is_kept(vault, monkeypatch):
         calls.append(1)
         return real(root, rel, data, expected)
 
-    monkeypatch.setattr(logbook, "safe_write", user_saves_first)
+    monkeypatch.setattr(writes, "safe_write", user_saves_first)
     write_log(config, "People/Ana.md", "Ana", D, "x")
     assert path.read_text() == "user edit\n## Log\n- 2026-11-21 x\n- 2026-11-02 a\n"
     assert len(calls) == 2
@@ -132,15 +132,15 @@ def test_concurrent_edit_is_kept(vault, monkeypatch):
 
 def test_an_edit_that_never_stops_is_an_error(vault, monkeypatch):
     path = write(vault, "People/Ana.md", "## Log\n")
-    import vaultnet.logbook as logbook
+    import vaultnet.writes as writes
 
-    real = logbook.safe_write
+    real = writes.safe_write
 
     def always_edited(root, rel, data, expected):
         path.write_text(path.read_text() + "more\n")
         return real(root, rel, data, expected)
 
-    monkeypatch.setattr(logbook, "safe_write", always_edited)
+    monkeypatch.setattr(writes, "safe_write", always_edited)
     with pytest.raises(WriteConflict):
         write_log(load_config(vault), "People/Ana.md", "Ana", D, "x")
 

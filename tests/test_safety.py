@@ -26,6 +26,7 @@ sleeps pace the editing processes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -569,9 +570,23 @@ class WriteTrace:
 
 
 def count_conflicts(monkeypatch, module) -> list[str]:
-    """Every WriteConflict ``module``'s safe_write raises: vaultnet saw a change and read the note again."""
+    """Every time vaultnet saw the editor at work: a WriteConflict from safe_write (it reads the
+    note again), or a wait for a note that was still changing to settle before taking it as a baseline."""
+    from vaultnet import writes
+
     seen: list[str] = []
-    real = module.safe_write
+    real = writes.safe_write
+    real_settled = writes.read_settled
+
+    def read_settled(path, *args, **kwargs):
+        started = time.monotonic()
+        try:
+            return real_settled(path, *args, **kwargs)
+        finally:
+            if time.monotonic() - started >= writes.SETTLE_SECONDS / 2:
+                seen.append(f"waited for {path} to settle")
+
+    monkeypatch.setattr(writes, "read_settled", read_settled)
 
     def safe_write(*args, **kwargs):
         try:
@@ -580,7 +595,7 @@ def count_conflicts(monkeypatch, module) -> list[str]:
             seen.append(str(err))
             raise
 
-    monkeypatch.setattr(module, "safe_write", safe_write)
+    monkeypatch.setattr(writes, "safe_write", safe_write)
     return seen
 
 
@@ -1050,8 +1065,8 @@ def test_a_killed_build_loses_nothing_and_the_next_build_is_right(staged, tmp_pa
 
 
 # Runs the CLI with a SIGKILL at an exact step of the write path: before or after
-# the n-th os.replace (notes, then the cache), or half-way through writing the
-# n-th temporary note file.
+# the n-th replace (os.replace or the renameat2 swap: notes, then the cache), or
+# half-way through writing the n-th temporary note file.
 INJECT = r'''
 import os, signal, sys
 where, count = sys.argv[1], int(sys.argv[2])
@@ -1094,6 +1109,22 @@ def fdopen(fd, mode="r", *args, **kwargs):
     return handle
 
 os.replace, os.fdopen = replace, fdopen
+import vaultnet.writes as writes
+real_exchange = writes._exchange
+
+def exchange(first, second):  # the swap that replaces a note where Linux has renameat2
+    seen["replace"] += 1
+    if where == "trace":
+        print("REPLACE", os.fspath(second), file=sys.stderr, flush=True)
+    if where == "before" and seen["replace"] == count:
+        die()
+    done = real_exchange(first, second)
+    if where == "after" and seen["replace"] == count:
+        die()
+    return done
+
+if real_exchange is not None:
+    writes._exchange = exchange
 from vaultnet.cli import main
 main(sys.argv[3:], prog_name="vaultnet")
 '''
@@ -1183,3 +1214,489 @@ def test_read_only_commands_never_stamp_the_plan(staged, tmp_path):
     assert generated(bench.root) == staged.old
     assert {rel: (bench.root / rel).stat().st_mtime_ns for rel in GENERATED} == mtimes
     bench.assert_nothing_lost(after_kill=False)
+
+
+# ---------------------------------------------------------------- editors that save in place or atomically
+#
+# Two real editor processes save a note over and over while vaultnet writes the
+# same note, for a few seconds each. Each save adds one marker line to what the
+# editor read just before:
+#
+# - IN_PLACE truncates the note and writes it in two writes with a pause between
+#   them (vim with backupcopy=yes, editors for large files, network drives);
+# - ATOMIC writes a temporary file and renames it over the note.
+#
+# A user byte is lost when a marker the editor saved, or a line the note had
+# before, is missing at the end. vaultnet takes a baseline only once the note has
+# settled, and swaps its file in with renameat2(RENAME_EXCHANGE) after the last
+# check, giving back a save that landed in the displaced note: 0 lost.
+
+EDITOR = r'''
+import json, os, random, sys, time
+path, stop, seed, style = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+rng = random.Random(seed)
+saves = 0
+deadline = time.monotonic() + 60
+print("ready", flush=True)
+while not os.path.exists(stop) and time.monotonic() < deadline:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    new = data + b"- editor save %05d\n" % saves
+    if style == "in-place":
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        try:
+            half = len(new) // 2
+            os.write(fd, new[:half])
+            time.sleep(rng.random() * 0.003)
+            os.write(fd, new[half:])
+        finally:
+            os.close(fd)
+    else:
+        temporary = path + ".editor-save"
+        with open(temporary, "wb") as handle:
+            handle.write(new)
+        os.replace(temporary, path)
+    saves += 1
+    time.sleep(rng.random() * 0.004 if saves % 5 else rng.uniform(0.05, 0.12))
+print(json.dumps({"saves": saves}))
+'''
+RACE_SECONDS = 4.0
+
+
+def start_saving(path: Path, stop: Path, style: str, seed: int) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-c", EDITOR, str(path), str(stop), str(seed), style],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    return process
+
+
+def lost_user_lines(original: bytes, final: bytes, saves: int) -> list[bytes]:
+    """The note's original lines and the editor's markers that the final note lacks."""
+    lines = set(final.splitlines())
+    markers = [b"- editor save %05d" % number for number in range(saves)]
+    return [line for line in [*original.splitlines(), *markers] if line not in lines]
+
+
+def outside_markers(data: bytes) -> bytes:
+    """The user's part of a generated note: what lies before and after its markers."""
+    before, _, rest = data.partition(BEGIN.encode())
+    return before + rest.partition(END.encode())[2]
+
+
+def race(path: Path, style: str, seed: int, step, users=lambda data: data) -> tuple[int, int, list[bytes]]:
+    """Run ``step`` in a loop for RACE_SECONDS while an editor saves ``path``: (saves, steps, lost lines).
+
+    ``users`` picks the user's part of the note (all of it, or what lies outside a generated note's markers).
+    """
+    original = users(path.read_bytes())
+    stop = path.parent.parent / f"stop-{style}"
+    editor = start_saving(path, stop, style, seed)
+    steps = 0
+    try:
+        deadline = time.monotonic() + RACE_SECONDS
+        while time.monotonic() < deadline:
+            step(steps)
+            steps += 1
+    finally:
+        stop.touch()
+        out, err = editor.communicate(timeout=TIMEOUT)
+    assert editor.returncode == 0, err
+    saves = json.loads(out)["saves"]
+    time.sleep(0.05)  # the editor's last save has landed
+    return saves, steps, lost_user_lines(original, path.read_bytes(), saves)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("style", ["in-place", "atomic"])
+def test_log_racing_an_editor_loses_no_user_byte(tmp_path, style):
+    vault = make_vault(tmp_path, contacts=20, other=10)
+    path = vault / f"People/{ANA}.md"
+    outcomes = []
+
+    def step(number):
+        result = cli(vault, "log", ANA, f"logged {number:04d}")
+        assert_clean_exit(result, 1)
+        if result.exit_code == 1:
+            assert "Error:" in result.output and "changing" in result.output, result.output
+        outcomes.append(result.exit_code == 0)
+
+    saves, steps, lost = race(path, style, 5, step)
+    print(f"{style}: {saves} saves, {sum(outcomes)}/{steps} logged, {len(lost)} user lines lost")
+    assert saves > 50 and sum(outcomes) >= 3, "no race was run"
+    assert lost == []
+    assert temporaries(vault) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("style", ["in-place", "atomic"])
+def test_builds_racing_an_editor_of_the_plan_lose_no_user_byte(tmp_path, style):
+    vault = make_vault(tmp_path, contacts=20, other=10)
+    assert cli(vault, "build", today=YESTERDAY).exit_code == 0
+    path = vault / PLAN
+    days = [TODAY, YESTERDAY]
+    errors = []
+
+    def step(number):
+        result = cli(vault, "build", today=days[number % 2])  # other days, other plans: every build writes
+        assert_clean_exit(result, 1)
+        if result.exit_code == 1:
+            errors.append(result.output)
+            assert "changing" in result.output, result.output
+
+    saves, steps, lost = race(path, style, 9, step, users=outside_markers)
+    print(f"{style}: {saves} saves, {steps} builds, {len(errors)} conflicts, {len(lost)} user lines lost")
+    assert saves > 50 and steps >= 3, "no race was run"
+    assert lost == []
+    text = path.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == 1 and text.count(END) == 1
+
+
+def test_a_late_save_into_the_displaced_note_is_given_back(tmp_path, monkeypatch):
+    """An in-place save that lands in the note right after the swap: the user's own file comes back."""
+    from vaultnet import writes
+
+    vault = make_vault(tmp_path, contacts=20, other=10)
+    path = vault / f"People/{ANA}.md"
+    inode = path.stat().st_ino
+    real = writes._unchanged
+    calls = []
+
+    def save_late(displaced, expected, baseline):
+        if not calls:
+            calls.append(displaced)
+            with open(displaced, "r+b") as handle:  # the editor's handle, opened before the swap
+                handle.seek(0, os.SEEK_END)
+                handle.write(b"- saved into the old file\n")
+        return real(displaced, expected, baseline)
+
+    monkeypatch.setattr(writes, "_unchanged", save_late)
+    result = cli(vault, "log", ANA, "hello")
+    assert result.exit_code == 0, result.output
+    data = path.read_bytes()
+    assert b"- saved into the old file\n" in data and b"hello" in data
+    assert calls and temporaries(vault) == []
+    assert inode != path.stat().st_ino or data.count(b"hello") == 1
+
+
+def test_a_half_written_note_is_never_a_baseline(tmp_path):
+    """A note truncated by an editor that has not written the rest yet: vaultnet waits, then builds on the whole note."""
+    vault = make_vault(tmp_path, contacts=20, other=10)
+    path = vault / f"People/{ANA}.md"
+    whole = path.read_bytes()
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import os, sys, time\n"
+        "path, data = sys.argv[1], open(sys.argv[1], 'rb').read()\n"
+        "fd = os.open(path, os.O_WRONLY | os.O_TRUNC)\n"
+        "os.write(fd, data[:10]); print('half', flush=True); time.sleep(0.3)\n"
+        "os.write(fd, data[10:]); os.close(fd)\n"), str(path)], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "half"
+    logbook.write_log(load_config(vault), f"People/{ANA}.md", ANA, TODAY, "after the save")
+    writer.wait(timeout=TIMEOUT)
+    data = path.read_bytes()
+    assert b"after the save" in data
+    assert data.startswith(whole[: front_matter_end(whole)]), "the front matter was lost"
+    assert [line for line in whole.splitlines() if line not in data.splitlines()] == []
+
+
+# ---------------------------------------------------------------- hostile vaults and faults
+
+
+def tiny(tmp_path: Path) -> Path:
+    """A small vault: two contacts, one of them logged."""
+    root = tmp_path / "vault"
+    put(root, "vaultnet.toml", b"")
+    put(root, "People/Ana Souza.md", b"---\ncircle: close\n---\n## Log\n- 2026-11-01 #call hello\n")
+    put(root, "People/Ben Lima.md", b"---\ncircle: network\n---\n")
+    return root
+
+
+def one_error_line(result, *words: str) -> str:
+    """The command failed with exactly one ``Error: ...`` line holding ``words``, and no traceback."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    for word in words:
+        assert word in errors[0], errors[0]
+    return errors[0]
+
+
+def test_templates_cannot_include_files_outside_their_folder(tmp_path):
+    vault = tiny(tmp_path)
+    secret = put(tmp_path, "outside/secret.txt", b"TOP SECRET\n")
+    put(vault, ".vaultnet/templates/plan.md", b"{% include 'leak.md' %}\n")
+    os.symlink(secret, vault / ".vaultnet/templates/leak.md")
+    one_error_line(cli(vault, "plan"), "leak.md", "outside")
+    assert not (vault / PLAN).exists()
+    os.unlink(vault / ".vaultnet/templates/plan.md")
+    os.symlink(secret, vault / ".vaultnet/templates/person.md")  # the person template itself
+    one_error_line(cli(vault, "add", "Chloe Dias"), "person.md", "outside")
+    assert not (vault / "People/Chloe Dias.md").exists()
+    assert b"TOP SECRET" not in b"".join(p.read_bytes() for p in vault.rglob("*.md") if p.is_file() and not p.is_symlink())
+
+
+def test_broken_template_folders_are_one_line(tmp_path):
+    vault = tiny(tmp_path)
+    (vault / ".vaultnet/templates").mkdir(parents=True)
+    os.symlink("nowhere.md", vault / ".vaultnet/templates/plan.md")
+    one_error_line(cli(vault, "plan"), "plan.md", "broken link")
+    os.unlink(vault / ".vaultnet/templates/plan.md")
+    os.symlink("plan.md", vault / ".vaultnet/templates/plan.md")  # a loop
+    one_error_line(cli(vault, "plan"), "plan.md")
+    result = cli(vault, "build")
+    assert result.exit_code == 1 and "Traceback" not in result.output and "plan.md" in result.output
+
+
+def test_the_daily_note_template_stays_in_the_vault(tmp_path):
+    vault = tiny(tmp_path)
+    put(tmp_path, "outside/x.md", b"FROM OUTSIDE\n")
+    put(vault, "vaultnet.toml", b'log_target = "daily"\n')
+    put(vault, ".obsidian/daily-notes.json", b'{"folder": "Daily", "template": "../outside/x"}')
+    one_error_line(cli(vault, "log", "Ana Souza", "coffee"), "daily-note template", "outside")
+    assert not (vault / "Daily").exists()
+    put(vault, ".obsidian/daily-notes.json", b'{"folder": "Daily", "template": "Templates/Daily"}')
+    (vault / "Templates").mkdir()
+    os.symlink(tmp_path / "outside/x.md", vault / "Templates/Daily.md")
+    one_error_line(cli(vault, "log", "Ana Souza", "coffee"), "daily-note template", "outside")
+    assert not (vault / "Daily").exists()
+
+
+def test_templates_that_never_end_or_never_stop_writing_are_stopped(tmp_path, monkeypatch):
+    from vaultnet import render
+
+    vault = tiny(tmp_path)
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)
+    put(vault, ".vaultnet/templates/plan.md",
+        b"{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n")
+    one_error_line(cli(vault, "plan"), "plan.md", "longer than")
+    put(vault, ".vaultnet/templates/plan.md", b"{{ 'x' * 100000000000 }}\n")
+    one_error_line(cli(vault, "plan"), "plan.md")
+    monkeypatch.setattr(render, "MAX_OUTPUT_CHARS", 1000)
+    put(vault, ".vaultnet/templates/plan.md", b"{% for i in range(100000) %}{{ i }} and more text{% endfor %}\n")
+    one_error_line(cli(vault, "plan"), "plan.md", "more than")
+    assert not (vault / PLAN).exists()
+
+
+@pytest.mark.slow
+def test_fifos_devices_and_links_to_them_are_problems_never_reads(tmp_path):
+    vault = tiny(tmp_path)
+    os.mkfifo(vault / "People/x.md")
+    os.symlink("/dev/zero", vault / "People/zero.md")
+    for args in (["check"], ["build"], ["status"], ["export", "csv"]):
+        result = subprocess.run(command(vault, *args), capture_output=True, text=True, timeout=30, check=False)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode in (0, 1), result.stderr
+    listed = run_process(vault, "check").stdout
+    assert "People/x.md: is a FIFO, not a note, skipped" in listed
+    assert "People/zero.md: is a device, not a note, skipped" in listed
+
+
+def test_a_file_name_that_is_not_utf8_is_a_problem_and_everything_goes_on(tmp_path):
+    vault = tiny(tmp_path)
+    bad = os.path.join(os.fsencode(vault / "People"), b"Caf\xe9.md")
+    with open(bad, "wb") as handle:
+        handle.write(b"---\ncircle: close\n---\n")
+    os.mkdir(os.path.join(os.fsencode(vault), b"Fold\xff"))
+    for args in (["build"], ["index"], ["export", "csv"], ["export", "vcard"], ["export", "json"]):
+        result = run_process(vault, *args)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr)
+    listed = run_process(vault, "check").stdout
+    assert "People/Caf\\xe9.md: the file name is not valid UTF-8, skipped; rename it" in listed
+    assert "Fold\\xff: the folder name is not valid UTF-8" in listed
+    assert "Ana Souza" in (vault / INDEX).read_text(encoding="utf-8")
+    assert cli(vault, "build").exit_code == 0  # warm, from the cache
+
+
+def test_a_watcher_takes_in_a_file_name_that_is_not_utf8(tmp_path):
+    vault = tiny(tmp_path)
+    watcher = Watcher(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, max_wait=0.5, tick=0.1)
+    watcher.start()
+    try:
+        bad = os.path.join(os.fsencode(vault / "People"), b"Caf\xe9.md")
+        with open(bad, "wb") as handle:
+            handle.write(b"---\ncircle: close\n---\n")
+        watcher.queue.put(os.fsdecode(bad))
+        builds = watcher.builds
+        assert watcher.wait_for_build(builds + 1, TIMEOUT)
+        put(vault, "People/Chloe Dias.md", b"---\ncircle: close\n---\n")
+        watcher.queue.put(str(vault / "People/Chloe Dias.md"))
+        assert watcher.wait_for_build(builds + 2, TIMEOUT)
+    finally:
+        watcher.stop()
+    index = (vault / INDEX).read_text(encoding="utf-8")
+    assert "Chloe Dias" in index and "Caf\\xe9.md" in index  # rebuilt, and the name reported
+
+
+def test_the_watcher_exits_1_when_the_vault_goes_away_and_never_recreates_it(tmp_path):
+    vault = tiny(tmp_path)
+    process = subprocess.Popen(command(vault, "watch", "--polling", "--interval", "0.1", "--quiet-period", "0.1"),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not (vault / INDEX).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        shutil.rmtree(vault)
+        _, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        process.kill()
+    assert process.returncode == 1, err
+    assert "gone" in err and "Traceback" not in err
+    assert not vault.exists()
+
+
+def test_the_watcher_reloads_vaultnet_toml(tmp_path):
+    vault = tiny(tmp_path)
+    watcher = Watcher(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, max_wait=0.5, tick=0.1)
+    watcher.start()
+    try:
+        builds = watcher.builds
+        put(vault, "vaultnet.toml", b'index_name = "People index"\n')
+        watcher.queue.put(str(vault / "vaultnet.toml"))
+        assert watcher.wait_for_build(builds + 1, TIMEOUT)
+    finally:
+        watcher.stop()
+    assert (vault / "vaultnet/People index.md").exists()
+
+
+def test_a_dangling_gitignore_link_makes_no_file_outside_the_vault(tmp_path):
+    vault = tiny(tmp_path)
+    (vault / ".vaultnet").mkdir()
+    target = tmp_path / "outside" / "made-by-vaultnet"
+    os.symlink(target, vault / ".vaultnet/.gitignore")
+    assert cli(vault, "build").exit_code == 0
+    assert not target.exists() and not target.parent.exists()
+
+
+def test_faults_are_one_line_naming_the_path(tmp_path):
+    vault = tiny(tmp_path)
+    os.chmod(vault / "People/Ana Souza.md", 0o444)
+    one_error_line(cli(vault, "log", "Ana Souza", "coffee"), "People/Ana Souza.md", "read-only")
+    assert b"coffee" not in (vault / "People/Ana Souza.md").read_bytes()
+    os.chmod(vault / "People/Ana Souza.md", 0o644)
+    (vault / "vaultnet/Plans/2026-W47.md").mkdir(parents=True)  # the plan is a folder
+    one_error_line(cli(vault, "plan"), "vaultnet/Plans/2026-W47.md", "folder")
+    result = cli(vault, "build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "vaultnet/Plans/2026-W47.md" in result.output and (vault / INDEX).exists()
+    shutil.rmtree(vault / "vaultnet")
+    put(vault, "vaultnet", b"a file where the folder goes\n")
+    one_error_line(cli(vault, "index"), "vaultnet/Network.md")
+    assert (vault / "vaultnet").read_bytes() == b"a file where the folder goes\n"
+
+
+def test_a_long_note_name_gets_a_short_temporary_name(tmp_path):
+    vault = tiny(tmp_path)
+    name = "A" * 240
+    put(vault, f"People/{name}.md", b"---\ncircle: close\n---\n## Log\n")
+    result = cli(vault, "log", name, "hello")
+    assert result.exit_code == 0, result.output
+    assert b"hello" in (vault / f"People/{name}.md").read_bytes() and temporaries(vault) == []
+
+
+@pytest.mark.parametrize("pattern", ["{x}", "{0}", "{week:>999999999}", "{week!r}", "{week", "Plans"])
+def test_a_bad_plan_name_is_one_line(tmp_path, pattern):
+    vault = tiny(tmp_path)
+    put(vault, "vaultnet.toml", f"plan_name = {json.dumps(pattern)}\n".encode())
+    one_error_line(cli(vault, "build"), "vaultnet.toml", "plan_name")
+
+
+def test_an_empty_vault_option_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tiny(tmp_path))
+    result = CliRunner().invoke(main, ["--vault", "", "status"])
+    one_error_line(result, "--vault")
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_discarded_with_a_warning(tmp_path, caplog):
+    vault = tiny(tmp_path)
+    assert cli(vault, "build").exit_code == 0
+    cache = vault / ".vaultnet/cache/notes.json"
+    data = json.loads(cache.read_bytes())
+    entry = data["entries"]["People/Ana Souza.md"]
+    entry["note"]["lines"] = [["one", 2, 3, 4, 5, 6]]  # a valid signature, a line of the wrong types
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    (vault / ".vaultnet/cache/build.json").unlink()
+    with caplog.at_level("WARNING"):
+        result = cli(vault, "build")
+    assert result.exit_code == 0, result.output
+    assert any("discarding the corrupt cache" in record.getMessage() for record in caplog.records)
+    assert "Ana Souza" in (vault / INDEX).read_text(encoding="utf-8")
+
+
+def test_leftover_temporary_files_of_killed_runs_are_removed(tmp_path):
+    vault = tiny(tmp_path)
+    stale = put(vault, "People/.Ana Souza.md.abcd1234.vaultnet-tmp", b"a copy of a note\n")
+    fresh = put(vault, "People/.Ben Lima.md.zz9912ab.vaultnet-tmp", b"another run, working now\n")
+    mine = put(vault, "People/.notes.vaultnet-tmp.bak", b"not vaultnet's pattern\n")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    assert cli(vault, "build").exit_code == 0
+    assert not stale.exists() and fresh.exists() and mine.exists()
+
+
+def test_new_names_lose_zero_width_and_bidi_characters(tmp_path):
+    vault = tiny(tmp_path)
+    result = cli(vault, "add", "Ana\u200b Souza")
+    one_error_line(result, "already exists")
+    assert cli(vault, "add", "\u202eChloe\u200d Dias\u2066").exit_code == 0
+    assert (vault / "People/Chloe Dias.md").exists()
+
+
+def test_log_into_a_note_with_thousands_of_log_headings_in_code_scans_once(tmp_path, monkeypatch):
+    vault = tiny(tmp_path)
+    body = "".join("```\n## Log\n```\n" for _ in range(20_000))
+    put(vault, "People/Ana Souza.md", f"---\ncircle: close\n---\n{body}".encode())
+    calls = []
+    real = logbook._insert_in_section
+    monkeypatch.setattr(logbook, "_insert_in_section", lambda *args: calls.append(1) or real(*args))
+    result = cli(vault, "log", "Ana Souza", "coffee")
+    assert result.exit_code == 0, result.output
+    assert calls == []  # no heading inside code was tried
+    assert (vault / "People/Ana Souza.md").read_text(encoding="utf-8").endswith("## Log\n- 2026-11-21 coffee\n")
+
+
+def test_a_huge_vcard_field_is_bounded(tmp_path):
+    from vaultnet.importers import MAX_FIELD_CHARS
+    from vaultnet.importers.vcard import prepare
+
+    lines = ["VERSION:3.0", "FN:Ana Souza", "NOTE:" + "x" * 20_000_000, *[" folded" * 1000] * 100, "EMAIL:a@b.c"]
+    text = prepare(lines)
+    assert len(text) < 3 * MAX_FIELD_CHARS and "EMAIL:a@b.c" in text
+    vault = tiny(tmp_path)
+    card = put(tmp_path, "big.vcf", ("BEGIN:VCARD\r\n" + "\r\n".join(lines) + "\r\nEND:VCARD\r\n").encode())
+    result = cli(vault, "import", "vcard", str(card))
+    assert result.exit_code == 0, result.output
+
+
+def small_tmpfs(path: Path, size: str = "256k") -> bool:
+    """Mount a tiny tmpfs at ``path``; False where the machine does not allow it."""
+    path.mkdir(parents=True)
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_one_line_and_changes_nothing(tmp_path):
+    disk = tmp_path / "disk"
+    if not small_tmpfs(disk):
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        vault = disk / "vault"
+        put(vault, "vaultnet.toml", b"")
+        put(vault, "People/Ana Souza.md", b"---\ncircle: close\n---\n## Log\n")
+        filler = disk / "filler"
+        with open(filler, "wb", buffering=0) as handle, contextlib.suppress(OSError):  # fill it to the last block
+            while True:
+                handle.write(b"\0" * 4096)
+        before = snapshot(vault)
+        for args in (["log", "Ana Souza", "coffee"], ["add", "Ben Lima"], ["build"], ["plan"], ["index"]):
+            result = cli(vault, *args)
+            assert result.exit_code == 1 and "Traceback" not in result.output, (args, result.output)
+            assert "disk is full" in result.output, (args, result.output)
+        assert differences(before, snapshot(vault)) == {}
+        assert temporaries(vault) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -15,7 +15,7 @@ from .noteset import NoteSet
 from .plan import Plan, build_plan
 from .regions import merge, split, stamp, user_items
 from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
-from .writes import WriteConflict, decode_text, encode_like, read_bytes, safe_write
+from .writes import Edited, decode_text, edit_text, read_bytes, remove_leftovers
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -57,24 +57,28 @@ def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, 
     then the ones it has now, not the ones an earlier scan of the vault saw
     (another build may have stamped them since).
     """
-    for _ in range(ATTEMPTS):
-        data, text = _existing_text(config, rel)
-        if text is None or data is None:
-            return {}
+    def stamped(text: str | None) -> str | None:
+        if text is None:
+            return None
         before, region, after = split(text, rel)
-        stamped = stamp(region, today)
-        if stamped == region:
-            return {rel: data}
-        new = encode_like(before + stamped + after, data)
-        if not write:
-            return {rel: new}
-        try:
-            safe_write(config.root, rel, new, data)
-            log.info("stamped ticked items in %s", rel)
-            return {rel: new}
-        except WriteConflict:
-            continue
-    raise WriteConflict(f"{rel} keeps changing; run the command again")
+        new = stamp(region, today)
+        return None if new == region else before + new + after
+
+    edited = _edit(config, rel, stamped, write)
+    if edited.after is None:
+        return {}
+    if edited.changed:
+        log.info("stamped ticked items in %s", rel)
+    return {rel: edited.after}
+
+
+def _edit(config: Config, rel: str, transform: Callable[[str | None], str | None], write: bool) -> Edited:
+    try:
+        return edit_text(config.root, rel, transform, attempts=ATTEMPTS, write=write)
+    except VaultnetError as err:
+        if "not valid UTF-8" in str(err):
+            raise VaultnetError(f"{rel}: not valid UTF-8; vaultnet will not overwrite it") from None
+        raise
 
 
 def ticked_check_ins(config: Config, rel: str, overrides: dict[str, bytes]) -> list[str]:
@@ -91,24 +95,23 @@ def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_t
     Returns the note's full text and whether it was written. An edit made while
     rendering is never overwritten: the note is re-read and merged again.
     """
-    for _ in range(ATTEMPTS):
-        data, text = _existing_text(config, rel)
+    full: list[str] = []
+
+    def merged(text: str | None) -> str:
         rendered = produce()
         _, region, _ = split(rendered, f"template for {rel}")
         if text is None:
-            full = rendered
+            result = rendered
         else:
             before, old_region, after = split(text, rel)
             if keep_ticks:
                 region = merge(region, old_region)
-            full = before + region + after
-        if not write:
-            return full, False
-        try:
-            return full, safe_write(config.root, rel, encode_like(full, data), data)
-        except WriteConflict:
-            log.info("%s changed while rendering; merging again", rel)
-    raise WriteConflict(f"{rel} keeps changing; run the command again")
+            result = before + region + after
+        full[:] = [result]
+        return result
+
+    edited = _edit(config, rel, merged, write)
+    return full[0], edited.changed
 
 
 class Builder:
@@ -182,6 +185,8 @@ def build_vault(config: Config, today: Date) -> list[Written]:
     cache = NoteCache(config)
     notes = NoteSet(config)
     stats = notes.stat_all()
+    for rel in remove_leftovers(config.root, notes.leftovers):
+        log.info("removed %s, left by a vaultnet run that was killed", rel)
     signatures = {rel: signature for rel, (_, signature) in stats.items()}
     outputs = [plan_rel(config, iso_week(today)), index_rel(config)]
     if cache.fresh(fingerprint(config, today, signatures)):

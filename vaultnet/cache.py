@@ -18,6 +18,7 @@ new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -47,20 +48,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _problem(data: list[Any]) -> Problem:
-    return Problem(str(data[0]), data[1], str(data[2]))
-
-
 def _line_json(line: Line) -> list[Any]:
     return [line.number, line.text, line.is_list, line.task,
             [[link.target, link.label] for link in line.links], list(line.tags)]
-
-
-def _line(data: list[Any]) -> Line:
-    number, text, is_list, task, links, tags = data
-    return Line(int(number), str(text), bool(is_list), task,
-                tuple(Link(str(t), None if label is None else str(label)) for t, label in links),
-                tuple(str(tag) for tag in tags))
 
 
 def entry_json(entry: Entry) -> dict[str, Any] | None:
@@ -95,20 +85,47 @@ def _jsonable(value: Any) -> bool:
     return False
 
 
+def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    """``value`` when it has the type the cache stores there; otherwise the cache is corrupt."""
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise ValueError(f"{what} is a {type(value).__name__}")
+    return value
+
+
+def _problem(data: Any) -> Problem:
+    path, line, message = _expect(data, list, "a problem")
+    return Problem(_expect(path, str, "a problem's path"), None if line is None else _expect(line, int, "a line"),
+                   _expect(message, str, "a problem's message"))
+
+
+def _line(data: Any) -> Line:
+    number, text, is_list, task, links, tags = _expect(data, list, "a line")
+    if task is not None:
+        _expect(task, str, "a task")
+    return Line(_expect(number, int, "a line number"), _expect(text, str, "a line's text"),
+                _expect(is_list, bool, "a list flag"), task,
+                tuple(Link(_expect(t, str, "a link"), None if label is None else _expect(label, str, "a label"))
+                      for t, label in _expect(links, list, "links")),
+                tuple(_expect(tag, str, "a tag") for tag in _expect(tags, list, "tags")))
+
+
 def entry_from_json(rel: str, data: dict[str, Any]) -> Entry:
+    """An entry from the cache, every value checked: a cache with the right signature can still be forged or damaged."""
+    _expect(data, dict, "an entry")
     note = None
     if data.get("note") is not None:
-        stored = data["note"]
-        if not isinstance(stored["meta"], dict) or not isinstance(stored["key_lines"], dict):
-            raise ValueError("bad note")
-        note = Note(rel, meta=stored["meta"], body_start=int(stored["body_start"]),
-                    key_lines={str(k): int(v) for k, v in stored["key_lines"].items()},
-                    problems=[_problem(p) for p in stored["problems"]],
-                    countable_lines=[_line(line) for line in stored["lines"]])
-    signature = tuple(int(part) for part in data["sig"])
+        stored = _expect(data["note"], dict, "a note")
+        note = Note(rel, meta=_expect(stored["meta"], dict, "front matter"),
+                    body_start=_expect(stored["body_start"], int, "a line number"),
+                    key_lines={_expect(k, str, "a key"): _expect(v, int, "a line number")
+                               for k, v in _expect(stored["key_lines"], dict, "key lines").items()},
+                    problems=[_problem(p) for p in _expect(stored["problems"], list, "problems")],
+                    countable_lines=[_line(line) for line in _expect(stored["lines"], list, "lines")])
+    signature = tuple(_expect(part, int, "a signature") for part in _expect(data["sig"], list, "a signature"))
     if len(signature) != 4:
         raise ValueError("bad signature")
-    return Entry(signature, note, tuple(_problem(p) for p in data["problems"]), bool(data["conflict"]))  # type: ignore[arg-type]
+    problems = tuple(_problem(p) for p in _expect(data["problems"], list, "problems"))
+    return Entry(signature, note, problems, _expect(data["conflict"], bool, "a conflict flag"))  # type: ignore[arg-type]
 
 
 class NoteCache:
@@ -135,12 +152,15 @@ class NoteCache:
 
     def _write(self, name: str, chunks: Iterable[str]) -> None:
         """Atomic and inside the vault only; a cache that cannot be written is not an error."""
+        if not self.config.root.is_dir():
+            return  # the vault is gone: never create it again
         try:
             folder = target_in_vault(self.config.root, f"{STATE_DIR}/cache")
             folder.mkdir(parents=True, exist_ok=True)
             ignore = folder.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("cache/\n", encoding="utf-8")
+            if not os.path.lexists(ignore):  # a dangling link would make a file wherever it points
+                with contextlib.suppress(FileExistsError), open(ignore, "x", encoding="utf-8") as handle:
+                    handle.write("cache/\n")
             fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -203,8 +223,12 @@ def fingerprint(config: Config, today: Date, signatures: Mapping[str, Signature]
     templates = config.root / STATE_DIR / "templates"
     if templates.is_dir():
         for path in sorted(templates.rglob("*")):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(templates)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            try:
+                stat = path.stat()
+                seen = f"{stat.st_size}\0{stat.st_mtime_ns}"
+            except OSError:  # a dangling link or a loop: the render reports it
+                seen = "-"
+            digest.update(os.fsencode(path.relative_to(templates)) + f"\0{seen}\0".encode())
     for rel in sorted(signatures):
         digest.update(f"{rel}\0{signatures[rel]}\0".encode())
     return digest.hexdigest()

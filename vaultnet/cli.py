@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,6 +37,14 @@ class DateType(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
+def describe_os_error(err: OSError) -> str:
+    """One line naming the path: ``cannot write vault/x.md: the disk is full``."""
+    from .writes import os_error
+
+    where = err.filename if err.filename is not None else "a file"
+    return str(os_error(os.fsdecode(where), err, verb="use"))
+
+
 class Group(click.Group):
     """Turns core errors into ``Error: ...`` and exit 1, never a traceback."""
 
@@ -44,6 +53,8 @@ class Group(click.Group):
             return super().invoke(ctx)
         except VaultnetError as err:
             raise click.ClickException(str(err)) from None
+        except OSError as err:  # disk full, permission denied, a folder where a file should be...
+            raise click.ClickException(describe_os_error(err)) from None
 
 
 @dataclass

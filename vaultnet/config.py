@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -99,6 +100,8 @@ class Config:
 
 def find_vault(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
     """``--vault``, else ``VAULTNET_VAULT``, else the nearest marked ancestor, else cwd."""
+    if explicit is not None and not str(explicit).strip():
+        raise ConfigError("--vault is empty: give the vault's folder (or leave the option out)")
     chosen = explicit or os.environ.get("VAULTNET_VAULT")
     if chosen:
         path = Path(chosen).expanduser()
@@ -193,9 +196,24 @@ def load_config(root: Path) -> Config:
             raise ConfigError(f"{where}: unknown key {key!r}")
     if settings.get("log_target", "contact") not in ("contact", "daily"):
         raise ConfigError(f"{where}: log_target must be \"contact\" or \"daily\", not {settings['log_target']!r}")
-    if "{week}" not in settings.get("plan_name", "{week}"):
-        raise ConfigError(f"{where}: plan_name must contain {{week}}")
+    _check_plan_name(where, settings.get("plan_name", "{week}"))
     return Config(root=root, **settings)
+
+
+def _check_plan_name(where: str, name: str) -> None:
+    """``{week}`` and nothing else in braces: ``{x}``, ``{0}`` or ``{week:>999999}`` would fail or explode later."""
+    try:
+        fields = [(field, spec, conversion) for _, field, spec, conversion in string.Formatter().parse(name)
+                  if field is not None]
+    except ValueError as err:
+        raise ConfigError(f"{where}: plan_name {name!r} is not a valid name pattern ({err})") from None
+    if not any(key == "week" for key, _, _ in fields):
+        raise ConfigError(f"{where}: plan_name must contain {{week}}")
+    for key, spec, conversion in fields:
+        if key != "week" or spec or conversion:
+            raise ConfigError(f"{where}: plan_name may hold only {{week}} in braces, not "
+                              f"{{{key}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+                              " (write {{ and }} for braces)")
 
 
 def _tie(where: str, value: Any) -> TieConfig:

@@ -14,7 +14,7 @@ from .config import Config
 from .dates import DailyFormat, Date
 from .errors import VaultnetError
 from .markdown import Line, scan
-from .writes import WriteConflict, read_bytes, safe_write
+from .writes import NotAFile, UnsafePath, edit_text, read_bytes, target_in_vault
 
 ATTEMPTS = 5
 _FRONT = re.compile(r"^---[ \t]*\r?$")
@@ -67,9 +67,9 @@ def insert_log_line(text: str, heading: str, date: Date, line: str) -> str:
         start = next((i + 1 for i in range(1, len(lines)) if _FRONT.match(lines[i])), 0)
     counted = _counted(lines, start)
     wanted = " ".join(heading.split()).casefold()
-    for found in range(start, len(lines)):
+    for found in _visible_headings(lines, start, wanted):
         match = _HEADING.match(lines[found])
-        if match and " ".join(match.group(2).split()).casefold() == wanted:
+        if match:
             attempt, position = _insert_in_section(lines, found, len(match.group(1)), date, new, newline)
             if _only_added(counted, _counted(attempt, start), position, date):
                 return bom + "".join(attempt)
@@ -82,6 +82,31 @@ def insert_log_line(text: str, heading: str, date: Date, line: str) -> str:
         raise VaultnetError(f"the end of the note is inside a code block or a comment, and so is any '{heading}' "
                             "heading: close it, or add the line by hand")
     return bom + result
+
+
+_PROBE = "- 2000-01-01 probe"
+
+
+def _visible_headings(lines: list[str], start: int, wanted: str) -> list[int]:
+    """The ``wanted`` headings vaultnet can see (not inside code or a comment), in one scan.
+
+    Each candidate is swapped for a dated list item and the body scanned once:
+    the ones that come back counted are outside code and comments. Trying every
+    heading with a full check instead takes quadratic time on a note with
+    thousands of ``## Log`` lines inside code blocks. The insertion is still
+    checked in full afterwards.
+    """
+    candidates = [
+        index for index in range(start, len(lines))
+        if (match := _HEADING.match(lines[index])) and " ".join(match.group(2).split()).casefold() == wanted
+    ]
+    if len(candidates) <= 1:
+        return candidates
+    probed = list(lines)
+    for index in candidates:
+        probed[index] = _PROBE + "\n"
+    seen = {line.number for line in _counted(probed, start) if line.leading_date == "2000-01-01"}
+    return [index for index in candidates if index in seen]
 
 
 def _insert_in_section(lines: list[str], found: int, level: int, date: Date, new: str,
@@ -141,7 +166,10 @@ def daily_template(config: Config, date: Date) -> str:
     if not config.daily_template:
         return ""
     rel = config.daily_template if config.daily_template.endswith(".md") else config.daily_template + ".md"
-    data = read_bytes(config.root / rel)
+    try:
+        data = read_bytes(target_in_vault(config.root, rel))
+    except (UnsafePath, NotAFile) as err:
+        raise VaultnetError(f"daily-note template {rel}: {str(err).split(': ', 1)[-1]}") from None
     if data is None:
         return ""
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
@@ -159,31 +187,25 @@ def append_line(text: str, line: str) -> str:
 
 def write_log(config: Config, contact_path: str, contact_name: str, date: Date, line: str) -> str:
     """Record one entry where the config says; returns the note written."""
-    for _ in range(ATTEMPTS):
-        if config.log_target == "daily":
-            rel = daily_note_rel(config, date)
-            data = read_bytes(config.root / rel)
-            text = _decode(rel, data) if data is not None else daily_template(config, date)
-            new = append_line(text, f"- [[{contact_name}]] {_checked(line)}")
-        else:
-            rel = contact_path
-            data = read_bytes(config.root / rel)
-            if data is None:
-                raise VaultnetError(f"{rel} no longer exists")
-            try:
-                new = insert_log_line(_decode(rel, data), config.log_heading, date, line)
-            except VaultnetError as err:
-                raise VaultnetError(f"{rel}: {err}") from None
+    if config.log_target == "daily":
+        rel = daily_note_rel(config, date)
+        text_line = f"- [[{contact_name}]] {_checked(line)}"
+
+        def add_daily(text: str | None) -> str:
+            return append_line(daily_template(config, date) if text is None else text, text_line)
+
+        edit_text(config.root, rel, add_daily, exact=True, attempts=ATTEMPTS)
+        return rel
+    rel = contact_path
+    _checked(line)
+
+    def add_entry(text: str | None) -> str:
+        if text is None:
+            raise VaultnetError(f"{rel} no longer exists")
         try:
-            safe_write(config.root, rel, new.encode("utf-8"), data)
-            return rel
-        except WriteConflict:
-            continue  # someone saved the note meanwhile: read it again, insert again
-    raise WriteConflict(f"{rel} keeps changing; try again")
+            return insert_log_line(text, config.log_heading, date, line)
+        except VaultnetError as err:
+            raise VaultnetError(f"{rel}: {err}") from None
 
-
-def _decode(rel: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise VaultnetError(f"{rel} is not valid UTF-8; vaultnet will not edit it") from None
+    edit_text(config.root, rel, add_entry, exact=True, attempts=ATTEMPTS)
+    return rel

@@ -16,8 +16,9 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .errors import Problem
 from .markdown import Line, scan
+from .writes import MAX_NOTE_BYTES
 
-MAX_NOTE_BYTES = 8 * 1024 * 1024
+__all__ = ["MAX_NOTE_BYTES", "Note", "decode", "parse_note"]
 # A task box or a list item starting with a date: the only lines without a link that count.
 _MAYBE_COUNTABLE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
 

@@ -15,7 +15,8 @@ from .config import Config
 from .contacts import is_contact
 from .errors import Problem
 from .notes import Note, parse_note
-from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
+from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk, walk_stat
+from .writes import NotAFile, read_regular
 
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
 # restores the mtime (and keeps the size) still changes the signature.
@@ -41,17 +42,27 @@ class NoteSet:
         self.config = config
         self.skipper = Skipper(config)
         self.entries: dict[str, Entry] = {}
+        self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
 
     def _read(self, file: VaultFile) -> Entry | None:
+        if file.bad_name:
+            what = "folder" if file.rel.endswith("/") else "file"
+            return Entry(UNREADABLE, None, (Problem(file.rel.rstrip("/"), None,
+                         f"the {what} name is not valid UTF-8, skipped; rename it"),))
         path = self.config.root / file.rel
         try:
             before = _signature(path.stat())
             if file.conflict_of is not None:
                 return Entry(before, None, (), conflict=True)
-            data = path.read_bytes()
+            found = read_regular(path)
+            if found is None:
+                return None
+            data = found[0]
             after = _signature(path.stat())
         except FileNotFoundError:
             return None
+        except NotAFile as err:
+            return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
         note, problems = parse_note(file.rel, data)
@@ -63,8 +74,13 @@ class NoteSet:
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
     def stat_all(self) -> dict[str, tuple[VaultFile, Signature]]:
-        """Every note's signature, without reading any (UNREADABLE when it cannot be stat'ed)."""
-        return {file.rel: (file, _signature(stat) if stat else UNREADABLE) for file, stat in walk_stat(self.config)}
+        """Every note's signature, without reading any (UNREADABLE when it cannot be stat'ed).
+
+        vaultnet's own temporary files the walk meets are kept in ``leftovers``.
+        """
+        self.leftovers = []
+        return {file.rel: (file, _signature(stat) if stat else UNREADABLE)
+                for file, stat in walk_stat(self.config, leftovers=self.leftovers)}
 
     def scan(self, stats: dict[str, tuple[VaultFile, Signature]] | None = None) -> bool:
         """Re-read every note whose signature changed and drop the ones gone. True when anything did."""
@@ -93,6 +109,14 @@ class NoteSet:
         rel = rel.strip("/")
         if rel in ("", "."):
             return self.scan()
+        if not is_utf8(rel):  # a name that is not UTF-8: reported while it exists, never read
+            shown = escaped(rel)
+            if os.path.lexists(self.config.root / rel) and not self.skipper.skip_path(shown):
+                entry = self._read(VaultFile(shown, bad_name=True))
+                changed = self.entries.get(shown) != entry
+                self.entries[shown] = entry  # type: ignore[assignment]
+                return changed
+            return self.entries.pop(shown, None) is not None
         path = self.config.root / rel
         if path.is_dir() and not path.is_symlink():
             if self.skipper.skip_path(rel + "/note.md"):

@@ -9,13 +9,16 @@ becomes a :class:`RenderError` naming the template.
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError, safe_range
 
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
@@ -52,13 +55,106 @@ def link(name: object) -> str:
     return f"[[{name}]]"
 
 
+MAX_RENDER_SECONDS = 10.0
+MAX_OUTPUT_CHARS = 16 * 1024 * 1024
+MAX_TEMPLATE_BYTES = 1024 * 1024
+_deadline: ContextVar[float] = ContextVar("render_deadline", default=float("inf"))
+
+
+class TemplateLimit(Exception):
+    """A vault template ran too long or wrote too much."""
+
+
+def _check_time() -> None:
+    if time.monotonic() > _deadline.get():
+        raise TemplateLimit(f"took longer than {MAX_RENDER_SECONDS:g} s; stopped")
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Vault templates, read only from inside their folder.
+
+    jinja2's ``FileSystemLoader`` follows symlinks anywhere: a vault from
+    someone else could ``{% include %}`` ``/etc/passwd`` through a link. Every
+    name is resolved, symlinks included, and must stay inside the folder and be
+    a regular file; anything else is a :class:`RenderError` naming the template.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        from .writes import NotAFile, read_regular
+
+        parts = template.replace("\\", "/").split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            raise jinja2.TemplateNotFound(template)
+        candidate = self.folder.joinpath(*parts)
+        if not os.path.lexists(candidate):
+            raise jinja2.TemplateNotFound(template)
+        shown = f"{STATE_DIR}/templates/{template}"
+        try:
+            real = candidate.resolve(strict=True)
+            real_folder = self.folder.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise RenderError(f"template {shown}: a broken link or a link loop") from None
+        if real_folder not in real.parents:
+            raise RenderError(f"template {shown}: leads outside the templates folder (to {real}); not reading it")
+        try:
+            found = read_regular(real, limit=MAX_TEMPLATE_BYTES)
+        except NotAFile as err:
+            raise RenderError(f"template {shown}: {str(err).split(': ', 1)[-1]}") from None
+        except OSError as err:
+            raise RenderError(f"template {shown}: cannot read it ({err.strerror})") from None
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        data, info = found
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise RenderError(f"template {shown}: larger than {MAX_TEMPLATE_BYTES // 1024} KB")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RenderError(f"template {shown}: not valid UTF-8") from None
+        mtime = info.st_mtime_ns
+        return text, str(candidate), lambda: os.path.exists(real) and os.stat(real).st_mtime_ns == mtime
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with a clock: every call and every ``*`` checks the render's time and size limits."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _check_time()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _check_time()
+        if operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(right) > 1000:
+            raise TemplateLimit("a power too large to compute")
+        if operator == "*" and isinstance(right, int) and hasattr(left, "__len__") \
+                or operator == "*" and isinstance(left, int) and hasattr(right, "__len__"):
+            size = len(left) * right if isinstance(right, int) else len(right) * left
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateLimit(f"would make a value of {size} items; stopped")
+        return super().call_binop(context, operator, left, right)
+
+
+def _checked_range(*args: int) -> Iterator[int]:
+    """``range`` that notices the time limit (nested loops over it would otherwise never end)."""
+    numbers = safe_range(*args)
+    for count, number in enumerate(numbers):
+        if not count & 1023:
+            _check_time()
+        yield number
+
+
 @lru_cache(maxsize=16)
 def _environment(root: Path, overrides: tuple[str, ...]) -> jinja2.Environment:
     """One sandbox per vault and set of override files (a new override must win over a cached default)."""
     loaders: list[jinja2.BaseLoader] = []
-    loaders.append(jinja2.FileSystemLoader(str(root / STATE_DIR / "templates")))
+    loaders.append(ConfinedLoader(root / STATE_DIR / "templates"))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -67,6 +163,7 @@ def _environment(root: Path, overrides: tuple[str, ...]) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(cell=cell, inline=inline, link=link)
+    env.globals["range"] = _checked_range
     return env
 
 
@@ -85,7 +182,7 @@ def render(config: Config, name: str, context: dict[str, Any]) -> str:
     try:
         template = env.get_template(name)
         where = _describe(config, template.filename, name)
-        return template.render(context)
+        return _bounded(template, context)
     except jinja2.TemplateSyntaxError as err:
         where = _describe(config, err.filename, name)
         raise RenderError(f"template {where}, line {err.lineno}: {err.message}") from None
@@ -93,8 +190,28 @@ def render(config: Config, name: str, context: dict[str, Any]) -> str:
         raise RenderError(f"template {where}: not allowed in a vault template: {err}") from None
     except jinja2.TemplateNotFound:
         raise RenderError(f"template {name} not found") from None
+    except RenderError:
+        raise
+    except TemplateLimit as err:
+        raise RenderError(f"template {where}: {err}") from None
     except Exception as err:  # untrusted templates can fail in any way; never a traceback
         raise RenderError(f"template {where}: {type(err).__name__}: {err}") from None
+
+
+def _bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """The rendered text, within :data:`MAX_RENDER_SECONDS` and :data:`MAX_OUTPUT_CHARS`."""
+    token = _deadline.set(time.monotonic() + MAX_RENDER_SECONDS)
+    try:
+        parts, size = [], 0
+        for part in template.generate(context):
+            size += len(part)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateLimit(f"wrote more than {MAX_OUTPUT_CHARS // 1_000_000} million characters; stopped")
+            _check_time()
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        _deadline.reset(token)
 
 
 def _describe(config: Config, filename: str | None, name: str) -> str:

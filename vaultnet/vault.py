@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from .config import Config
+from .writes import TEMPORARY
 
 # Syncthing, Dropbox, Obsidian Sync, Nextcloud and friends.
 _CONFLICT = re.compile(
@@ -27,6 +28,21 @@ _TEMPORARY = re.compile(
 class VaultFile:
     rel: str  # posix path relative to the vault root
     conflict_of: str | None = None  # for a conflict copy: the stem it copies
+    bad_name: bool = False  # the name is not UTF-8: ``rel`` shows its bytes escaped, and it is never read
+
+
+def is_utf8(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def escaped(name: str) -> str:
+    """A name that is not UTF-8, printable: ``Caf\\xe9.md``."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def conflict_original(name: str) -> str | None:
@@ -77,12 +93,15 @@ class Skipper:
         return False
 
 
-def walk_stat(config: Config, folder: str = "") -> Iterator[tuple[VaultFile, os.stat_result | None]]:
+def walk_stat(config: Config, folder: str = "",
+              leftovers: list[str] | None = None) -> Iterator[tuple[VaultFile, os.stat_result | None]]:
     """Every markdown note in the vault (or one folder of it) with its ``stat``, in a stable
     order, skipping what section 2 skips. ``None`` when the file cannot be stat'ed.
 
     Symlinked folders are not followed, so a link loop or a link out of the
-    vault cannot make a walk endless or read someone else's files.
+    vault cannot make a walk endless or read someone else's files. A name that
+    is not UTF-8 comes with ``bad_name`` set (and no stat); vaultnet's own
+    temporary files, when found, are added to ``leftovers``.
     """
     skipper = Skipper(config)
     pending = [folder.strip("/")]
@@ -101,6 +120,13 @@ def walk_stat(config: Config, folder: str = "") -> Iterator[tuple[VaultFile, os.
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_folder = False
+            if leftovers is not None and TEMPORARY.match(entry.name):
+                leftovers.append(rel)
+            if not is_utf8(entry.name):
+                # Never part of the build (no text can name it), but reported, and the rest goes on.
+                if not entry.name.startswith(".") and (is_folder or entry.name.lower().endswith(".md")):
+                    yield VaultFile(escaped(rel) + ("/" if is_folder else ""), bad_name=True), None
+                continue
             if is_folder:
                 if not skipper.skip_dir(rel):
                     folders.append(rel)

@@ -23,8 +23,8 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .build import Builder, settled
-from .cache import NoteCache
-from .config import Config
+from .cache import NoteCache, settings_digest
+from .config import CONFIG_NAME, Config, load_config
 from .dates import Date
 from .errors import VaultnetError
 from .network import Memo, Network, assemble
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 QUIET_SECONDS = 1.5
 MAX_WAIT_SECONDS = 10.0
 RESCAN_SECONDS = 600.0
+SETTINGS = (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json")
 
 
 class ChangeQueue:
@@ -121,6 +122,7 @@ class Watcher:
         self.builds = 0
         self.built = threading.Condition()
         self._own: dict[str, str | None] = {}  # generated note → hash of what we last wrote
+        self._settings = settings_digest(config)
         self._day: Date | None = None
         self._last_scan = 0.0
         self._observer: BaseObserver | None = None
@@ -172,8 +174,34 @@ class Watcher:
             return None  # what we wrote ourselves
         return rel
 
+    def _settings_changed(self, paths: set[str]) -> bool:
+        """True when ``vaultnet.toml`` (or Obsidian's daily-note settings) changed: reload them."""
+        names = {os.path.join(self.config.root, name) for name in SETTINGS}
+        if not names & {os.path.normpath(path) for path in paths}:
+            return False
+        digest = settings_digest(self.config)
+        if digest == self._settings:
+            return False
+        self._settings = digest
+        try:
+            config = load_config(self.config.root)
+        except VaultnetError as err:
+            log.error("%s; keeping the settings read before", err)
+            return False
+        log.info("the settings changed: reloading them")
+        self.config = config
+        entries = self.notes.entries
+        self.notes = NoteSet(config)
+        self.notes.entries = entries
+        self.memo = Memo()
+        self.notes.scan()
+        return True
+
     def process(self, paths: set[str]) -> bool:
         """Re-read what the paths hold; rebuild when any note changed."""
+        if self._settings_changed(paths):
+            self.build()
+            return True
         changed = False
         for rel in sorted({self._relative(path) for path in paths} - {None}):  # type: ignore[type-var]
             changed = self.notes.update(rel) or changed
@@ -213,6 +241,8 @@ class Watcher:
             try:
                 self._step()
             except Exception as err:  # a failing rebuild must not stop the watcher
+                if not os.path.isdir(self.config.root):
+                    continue  # the vault went away during the build: the next step stops
                 log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
 
     def start(self) -> None:

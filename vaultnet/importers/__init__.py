@@ -29,7 +29,7 @@ from ..errors import Problem, VaultnetError
 from ..filenames import safe_filename
 from ..properties import add_missing, existing_keys
 from ..resolve import loose
-from ..writes import UnsafePath, WriteConflict, safe_write
+from ..writes import UnsafePath, WriteConflict, edit_note, read_regular, safe_write
 
 T = TypeVar("T")
 
@@ -37,6 +37,9 @@ KINDS = ("linkedin", "vcard", "google")
 # Front-matter keys an import fills, in the order a new note lists them (as ``vaultnet add`` does).
 FIELDS = ("company", "role", "location", "email", "phone", "linkedin", "met", "birthday")
 _RETRIES = 3
+# No front-matter value needs more; a 20 MB field would cost gigabytes to parse and split.
+MAX_FIELD_CHARS = 100_000
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
 class Progress(Protocol):
@@ -153,9 +156,16 @@ def read_text(path: Path) -> str:
     Exports come from many tools; guessing the legacy encoding beats refusing the file.
     """
     try:
-        data = path.read_bytes()
+        found = read_regular(path, limit=MAX_IMPORT_BYTES)
     except OSError as err:
         raise VaultnetError(f"cannot read {path}: {err.strerror}") from None
+    except VaultnetError as err:  # a FIFO or a device: never read
+        raise VaultnetError(str(err).replace("not a note", "not an export")) from None
+    if found is None:
+        raise VaultnetError(f"cannot read {path}: no such file")
+    data = found[0]
+    if len(data) > MAX_IMPORT_BYTES:
+        raise VaultnetError(f"{path}: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; split the export")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")  # a file cut mid-character is still read
     if b"\x00" in data[:4096]:
@@ -176,7 +186,7 @@ def clean(value: object) -> str | None:
     """One line of text with spaces collapsed, or ``None`` when empty."""
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
+    text = " ".join(value[:MAX_FIELD_CHARS].split())
     return text or None
 
 
@@ -528,18 +538,19 @@ def apply_import(config: Config, plan: Plan, progress: Progress = no_progress) -
 def _add_keys(config: Config, change: Change) -> bool:
     """Add the missing keys; on an edit made meanwhile, re-read and try again."""
     values = {config.key(key): value for key, value in change.values.items()}
-    for _ in range(_RETRIES):
-        data = _read_note(config, change.rel)
+
+    def added(data: bytes | None) -> bytes | None:
         if data is None:
             raise WriteConflict(f"{change.rel} disappeared while vaultnet was importing")
-        new, added = add_missing(data, values)
-        if not added:
-            return False
-        try:
-            return safe_write(config.root, change.rel, new, data)
-        except WriteConflict:
-            continue
-    raise WriteConflict(f"{change.rel} kept changing while vaultnet was importing")
+        new, keys = add_missing(data, values)
+        return new if keys else None
+
+    try:
+        return edit_note(config.root, change.rel, added, attempts=_RETRIES).changed
+    except WriteConflict as err:
+        if "keeps changing" in str(err):
+            raise WriteConflict(f"{change.rel} kept changing while vaultnet was importing") from None
+        raise
 
 
 def import_file(config: Config, kind: str, path: Path, contacts: Sequence[Contact], *,

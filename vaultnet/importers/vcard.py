@@ -19,6 +19,7 @@ import vobject  # type: ignore[import-untyped]
 
 from ..errors import Problem
 from . import (
+    MAX_FIELD_CHARS,
     Parsed,
     Person,
     Progress,
@@ -78,8 +79,13 @@ def prepare(lines: Iterable[str]) -> str:
     out: list[str] = []
     dropping = False
     soft_break = False
+    size = 0  # characters of the current property so far: each is bounded (a 20 MB NOTE is cut)
     for line in lines:
         if soft_break:
+            if size + len(line) > MAX_FIELD_CHARS:
+                soft_break = False
+                continue
+            size += len(line)
             out[-1] = out[-1][:-1] + line
             soft_break = line.endswith("=")
             continue
@@ -87,12 +93,15 @@ def prepare(lines: Iterable[str]) -> str:
             dropping = False  # vCard 2.1 ends a base64 block with a blank line
             continue
         if line[0] in " \t" or (dropping and ":" not in line):
-            if not dropping:
+            if not dropping and size + len(line) <= MAX_FIELD_CHARS:
+                size += len(line)
                 out.append(line)  # a folded line: vobject unfolds it
             continue
         dropping = _property(line) in _DROPPED
         if dropping:
             continue
+        line = line[:MAX_FIELD_CHARS]
+        size = len(line)
         out.append(line)
         soft_break = "QUOTED-PRINTABLE" in line.split(":", 1)[0].upper() and line.endswith("=")
     return "BEGIN:VCARD\r\n" + "".join(line + "\r\n" for line in out) + "END:VCARD\r\n"
