@@ -3,6 +3,7 @@ import stat
 
 import pytest
 
+from vaultnet.errors import VaultnetError
 from vaultnet.writes import (
     UnsafePath,
     WriteConflict,
@@ -127,3 +128,113 @@ def test_a_save_landing_after_the_last_check_is_given_back(tmp_path, monkeypatch
     assert path.read_bytes() == b"v1\nuser line\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["Note.md"]
+
+
+# ---------------------------------------------------------------- edit_note, the primitive
+
+
+def test_edit_note_applies_a_pure_transform_and_keeps_line_endings(tmp_path):
+    from vaultnet.writes import edit_text
+
+    path = tmp_path / "Note.md"
+    path.write_bytes(b"\xef\xbb\xbfone\r\ntwo\r\n")
+    edited = edit_text(tmp_path, "Note.md", lambda text: text + "three\n")
+    assert edited.changed and path.read_bytes() == b"\xef\xbb\xbfone\r\ntwo\r\nthree\r\n"
+    assert edit_text(tmp_path, "Note.md", lambda text: None).changed is False
+
+
+def test_edit_note_reads_again_when_someone_saved_meanwhile(tmp_path):
+    from vaultnet.writes import edit_note
+
+    path = tmp_path / "Note.md"
+    path.write_bytes(b"v1\n")
+    seen = []
+
+    def transform(data):
+        seen.append(data)
+        if len(seen) == 1:
+            path.write_bytes(b"v2 from the editor\n")  # saved while vaultnet worked
+        return data + b"ours\n"
+
+    assert edit_note(tmp_path, "Note.md", transform).changed
+    assert seen == [b"v1\n", b"v2 from the editor\n"]
+    assert path.read_bytes() == b"v2 from the editor\nours\n"
+
+
+def test_a_note_open_for_writing_is_not_settled(tmp_path):
+    from vaultnet.writes import being_written
+
+    path = tmp_path / "Note.md"
+    path.write_bytes(b"x\n")
+    with open(path, "ab"):
+        writing = being_written(path)
+    assert not being_written(path)
+    if not writing:
+        pytest.skip("no file leases here")
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_a_late_save_is_given_back_with_and_without_renameat2(tmp_path, monkeypatch, exchange):
+    import vaultnet.writes as writes
+
+    if not exchange:
+        monkeypatch.setattr(writes, "_exchange", None)
+    elif writes._exchange is None:
+        pytest.skip("no renameat2 here")
+    path = tmp_path / "Note.md"
+    path.write_bytes(b"v1\n")
+    os.utime(path, (1, 1))
+    real = writes._unchanged
+
+    def late(displaced, expected, baseline):
+        with open(displaced, "ab") as handle:
+            handle.write(b"late save\n")
+        return real(displaced, expected, baseline)
+
+    monkeypatch.setattr(writes, "_unchanged", late)
+    with pytest.raises(WriteConflict):
+        safe_write(tmp_path, "Note.md", b"ours\n", b"v1\n")
+    assert path.read_bytes() == b"v1\nlate save\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Note.md"]
+
+
+def test_a_read_only_note_is_refused(tmp_path):
+    path = tmp_path / "Note.md"
+    path.write_bytes(b"v1\n")
+    path.chmod(0o444)
+    with pytest.raises(VaultnetError, match="read-only"):
+        safe_write(tmp_path, "Note.md", b"ours\n", b"v1\n")
+    assert path.read_bytes() == b"v1\n"
+
+
+def test_the_vault_itself_is_never_created(tmp_path):
+    with pytest.raises(VaultnetError, match="gone"):
+        safe_write(tmp_path / "gone", "vaultnet/Network.md", b"x\n", None)
+    assert not (tmp_path / "gone").exists()
+
+
+def test_only_stale_files_of_the_exact_pattern_are_removed(tmp_path):
+    import time
+
+    from vaultnet.writes import remove_leftovers
+
+    old = tmp_path / ".Note.md.ab12cd34.vaultnet-tmp"
+    new = tmp_path / ".Other.md.ab12cd35.vaultnet-tmp"
+    near = tmp_path / ".Note.md.vaultnet-tmp"
+    for path in (old, new, near):
+        path.write_bytes(b"x")
+    os.utime(old, (time.time() - 3600,) * 2)
+    os.utime(near, (time.time() - 3600,) * 2)
+    assert remove_leftovers(tmp_path, [old.name, new.name, near.name]) == [old.name]
+    assert not old.exists() and new.exists() and near.exists()
+
+
+def test_special_files_are_never_read(tmp_path):
+    from vaultnet.writes import NotAFile, read_bytes
+
+    os.mkfifo(tmp_path / "x.md")
+    with pytest.raises(NotAFile, match="FIFO"):
+        read_bytes(tmp_path / "x.md")
+    os.symlink("/dev/zero", tmp_path / "zero.md")
+    with pytest.raises(NotAFile, match="device"):
+        read_bytes(tmp_path / "zero.md")
