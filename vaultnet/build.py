@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import rolechanges
 from .cache import NoteCache, fingerprint
 from .config import Config
 from .dates import Date, iso_week
@@ -131,7 +132,10 @@ class Builder:
         overrides = stamp_plan(self.config, self.today, rel, self.write)
         self.counted = decode_text(overrides[rel]) if rel in overrides else None
         network = self.load(overrides)
-        plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides))
+        memory = rolechanges.observe(rolechanges.load(self.config), (s.contact for s in network.standings), self.today)
+        if self.write:
+            rolechanges.save(self.config, memory)
+        plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides), memory)
         return network, plan, rel
 
     def plan_note(self, plan: Plan, rel: str) -> tuple[str, bool]:

@@ -10,7 +10,7 @@ from .insights import Standing
 from .interactions import Interaction, Task
 from .intros import Introduction
 from .network import Network
-from .plan import Plan
+from .plan import Plan, PlanItem
 
 
 def iso(date: Date | None) -> str | None:
@@ -87,12 +87,14 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
     return data
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
+def plan_json(plan: Plan, items: Iterable[PlanItem] | None = None) -> dict[str, Any]:
+    """The plan's items (or only ``items``, e.g. today's)."""
     return {
         "week": plan.week,
         "items": [
-            {"section": item.section, "people": list(item.people), "text": item.text, "key": item.key, "due": iso(item.due)}
-            for item in plan.items
+            {"section": item.section, "people": list(item.people), "text": item.text, "key": item.key, "due": iso(item.due),
+             "day": iso(item.day)}
+            for item in (plan.items if items is None else items)
         ],
     }
 
