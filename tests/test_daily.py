@@ -2,6 +2,8 @@ import datetime as dt
 import json
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultnet.cli import main
 from vaultnet.daily import days_left, fair_share, minutes_done_on, spread, today_items
@@ -82,3 +84,18 @@ def test_today_without_the_setting_takes_a_fair_share(vault, load):
 
 def test_today_with_nothing(vault):
     assert run(vault, "today").stdout == "Sat 2026-11-21: nothing planned for today.\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 90), max_size=30), st.integers(1, 7), st.integers(0, 120), st.integers(0, 150))
+def test_spread_never_overfills_a_day_and_keeps_priority(costs, ndays, per_day, used):
+    days = [THU + dt.timedelta(days=n) for n in range(ndays)]
+    placed = spread(list(enumerate(costs)), days, per_day, used)
+    load_by_day = {day: 0 for day in days}
+    for _, minutes, day in placed:
+        load_by_day[day] += minutes
+    assert load_by_day[days[0]] <= max(0, per_day - used)
+    assert all(load_by_day[day] <= per_day for day in days[1:])
+    assert [index for index, _, _ in placed] == sorted(index for index, _, _ in placed)  # priority order kept
+    left_out = set(range(len(costs))) - {index for index, _, _ in placed}
+    assert all(costs[index] > 0 for index in left_out)  # a free item always fits

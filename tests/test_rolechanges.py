@@ -96,3 +96,8 @@ def test_an_edited_role_becomes_a_congratulate_item(vault):
 def test_build_plan_without_memory_has_no_congratulations(vault, load):
     write(vault, "People/Ana.md", "---\nrole: x\n---\n")
     assert build_plan(load(), TODAY).section("congratulate") == []
+
+
+def test_contacts_no_longer_in_the_vault_are_forgotten():
+    memory = observe(None, [ana("Designer"), Contact("Bo", "People/Bo.md", fields={"role": "CTO"})], DAY)
+    assert set(observe(memory, [ana("Designer")], DAY).seen) == {"People/Ana.md"}

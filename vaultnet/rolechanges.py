@@ -97,11 +97,12 @@ def observe(memory: Memory | None, contacts: Iterable[Contact], today: Date) -> 
     first time (the first run remembers everything as it is). The same change
     seen again keeps the day it was first seen.
     """
-    seen = {path: dict(values) for path, values in (memory.seen if memory else {}).items()}
+    remembered = memory.seen if memory else {}
+    seen: dict[str, dict[str, str]] = {}  # contacts no longer in the vault are forgotten
     changes = list(memory.changes if memory else ())
     for contact in contacts:
         values = {key: contact.fields[key] for key in FIELDS if key in contact.fields}
-        before = seen.get(contact.path)
+        before = remembered.get(contact.path)
         if before is not None and memory is not None:
             for key, new in values.items():
                 old = before.get(key)
