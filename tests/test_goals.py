@@ -66,3 +66,16 @@ def test_index_counts_helpers_per_goal(vault, load):
     network = load()
     assert helpers_per_goal(network.standings, network.config.goals, TODAY) == [("climate tech", 1, 2), ("fintech", 0, 0)]
     assert index_context(network)["goals"] == [("climate tech", 1, 2), ("fintech", 0, 0)]
+
+
+def test_intros_command_lists_goal_reasons_first(vault):
+    from click.testing import CliRunner
+
+    from vaultnet.cli import main
+
+    write(vault, "People/A.md", "---\nneeds: [a lawyer]\n---\n")
+    write(vault, "People/B.md", "---\noffers: [lawyers]\nrole: Recruiters lead\n---\n")
+    (vault / "vaultnet.toml").write_text('goals = ["a recruiter"]\n')
+    lines = CliRunner().invoke(main, ["--vault", str(vault), "--today", TODAY.isoformat(), "intros"]).stdout.splitlines()
+    assert lines[1:] == ["  - a way towards your goal 'a recruiter': B is Recruiters lead",
+                         "  - A needs a lawyer; B offers lawyers"]

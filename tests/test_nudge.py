@@ -50,3 +50,14 @@ def test_nudge_days_setting(vault, load):
     (vault / "vaultnet.toml").write_text("[plan]\nnudge_days = 3\n")
     sam(vault, f"{SENT} #email #waiting asked")
     assert len(nudges(load, SENT + dt.timedelta(days=3))) == 1
+
+
+def test_a_ticked_nudge_is_the_next_outreach(vault, load):
+    sam(vault, f"{SENT} #email #waiting asked")
+    today = SENT + dt.timedelta(days=8)  # Tue 2026-11-10
+    item = nudges(load, today)[0]
+    write(vault, "vaultnet/Plans/2026-W46.md",
+          f"%% vaultnet:begin %%\n## Nudge\n- [x] [[Sam]] — {item.text} #waiting ✅ {today} ^{item.key}\n%% vaultnet:end %%\n")
+    assert nudges(load, today) == []  # just nudged
+    later = nudges(load, today + dt.timedelta(days=7))
+    assert [n.text for n in later] == ["no answer yet to: asked (2026-11-02) · nudge 2 of 2"]
