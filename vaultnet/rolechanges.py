@@ -155,12 +155,13 @@ class Congratulation:
 
 def congratulations(memory: Memory | None, standings: Sequence[Standing], today: Date) -> list[Congratulation]:
     """Changes first seen in the last ``WINDOW_DAYS`` days, for people you have not been in touch with since."""
+    by_path: dict[str, list[RoleChange]] = {}
+    for change in memory.changes if memory else ():
+        if 0 <= (today - change.seen).days < WINDOW_DAYS:
+            by_path.setdefault(change.path, []).append(change)
     found = []
     for standing in standings:
-        recent = tuple(
-            c for c in (memory.changes if memory else ())
-            if c.path == standing.contact.path and 0 <= (today - c.seen).days < WINDOW_DAYS
-        )
+        recent = tuple(by_path.get(standing.contact.path, ()))
         if recent and not any(item.date >= min(c.seen for c in recent) for item in standing.interactions):
             found.append(Congratulation(standing, recent))
     return sorted(found, key=lambda c: (c.seen, c.standing.name.casefold()))
