@@ -79,3 +79,18 @@ def test_intros_command_lists_goal_reasons_first(vault):
     lines = CliRunner().invoke(main, ["--vault", str(vault), "--today", TODAY.isoformat(), "intros"]).stdout.splitlines()
     assert lines[1:] == ["  - a way towards your goal 'a recruiter': B is Recruiters lead",
                          "  - A needs a lawyer; B offers lawyers"]
+
+
+def test_show_says_which_goal_someone_leads_to(vault):
+    import json
+
+    from click.testing import CliRunner
+
+    from vaultnet.cli import main
+
+    write(vault, "People/Kim.md", "---\nindustry: climate\ncompany: Verdant\n---\n")
+    (vault / "vaultnet.toml").write_text('goals = ["climate tech"]\n')
+    run = lambda *args: CliRunner().invoke(main, ["--vault", str(vault), "--today", TODAY.isoformat(), "show", "Kim", *args])  # noqa: E731
+    lines = run().stdout.splitlines()
+    assert lines[lines.index("Towards your goals:") + 1] == "  a way towards your goal 'climate tech': works in climate at Verdant"
+    assert json.loads(run("--json").stdout)["towards_goals"] == ["a way towards your goal 'climate tech': works in climate at Verdant"]

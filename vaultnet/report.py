@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .dates import Date
+from .goals import reasons
 from .insights import Standing
 from .interactions import Interaction, Task
 from .intros import Introduction
@@ -79,6 +80,7 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
         "needs": list(contact.needs),
         "interests": list(contact.interests),
         "goals": list(contact.goals),
+        "towards_goals": reasons([contact], network.config.goals),
         "interactions": [interaction_json(item, network) for item in standing.interactions],
         "planned": [interaction_json(item, network) for item in standing.planned],
         "open_loops": [task_json(task) for task in standing.open_loops],

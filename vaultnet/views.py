@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
-from . import deepen
+from . import deepen, goals
 from .dates import Date
 from .insights import Standing
 from .intros import Introduction
@@ -108,6 +108,7 @@ def show_lines(
                               ("offers", contact.offers), ("interests", contact.interests))
         if values
     ] + ([f"goals: {deepen.SHOW_NOTE}"] if deepen.goals_unknown(standing) else []))
+    section("Towards your goals", goals.reasons([contact], network.config.goals))
     connections = sorted(network.names(standing.neighbours), key=str.casefold)
     section("Shared connections", [", ".join(connections)] if connections else [])
     section("What you owe each other", owed(standing))
