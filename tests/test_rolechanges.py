@@ -3,6 +3,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from vaultnet.cli import main
 from vaultnet.config import load_config
@@ -101,3 +104,38 @@ def test_build_plan_without_memory_has_no_congratulations(vault, load):
 def test_contacts_no_longer_in_the_vault_are_forgotten():
     memory = observe(None, [ana("Designer"), Contact("Bo", "People/Bo.md", fields={"role": "CTO"})], DAY)
     assert set(observe(memory, [ana("Designer")], DAY).seen) == {"People/Ana.md"}
+
+
+class RoleHistory(RuleBasedStateMachine):
+    """Whatever the edits, memory matches the note, and a change keeps the day it was first seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = DAY
+        self.role = "Designer"
+        self.memory = observe(None, [ana(self.role)], self.day)
+        self.first_seen: dict[str, dt.date] = {}
+
+    @rule(role=st.sampled_from(["Designer", "designer", "Head of Design", "CTO", "cto "]), days=st.integers(0, 20))
+    def edit_and_look(self, role: str, days: int) -> None:
+        self.day += dt.timedelta(days=days)
+        changed = role.strip().casefold() != self.role.strip().casefold()
+        before = len(self.memory.changes)
+        self.memory = observe(self.memory, [ana(role)], self.day)
+        new = " ".join(role.casefold().split())
+        if changed and new not in self.first_seen:
+            self.first_seen[new] = self.day
+            assert len(self.memory.changes) == before + 1
+        elif not changed:
+            assert len(self.memory.changes) == before
+        self.role = role
+
+    @invariant()
+    def memory_matches_the_note_and_days_never_move(self) -> None:
+        assert self.memory.seen["People/Ana.md"]["role"] == self.role
+        for change in self.memory.changes:
+            assert change.seen == self.first_seen[" ".join(change.new.casefold().split())]
+
+
+RoleHistory.TestCase.settings = settings(max_examples=50, stateful_step_count=15, deadline=None)
+test_role_history = RoleHistory.TestCase
