@@ -139,3 +139,11 @@ class RoleHistory(RuleBasedStateMachine):
 
 RoleHistory.TestCase.settings = settings(max_examples=50, stateful_step_count=15, deadline=None)
 test_role_history = RoleHistory.TestCase
+
+
+def test_planning_another_week_dates_a_change_by_today(vault):
+    write(vault, "People/Ana.md", "---\ncompany: Acme\nrole: Designer\n---\n")
+    assert run(vault, "build", today="2026-11-18").exit_code == 0
+    write(vault, "People/Ana.md", "---\ncompany: Acme\nrole: CTO\n---\n")
+    assert run(vault, "plan", "--week", "2026-W49", today="2026-11-19").exit_code == 0
+    assert json.loads((vault / MEMORY).read_text())["changes"][0]["seen"] == "2026-11-19"

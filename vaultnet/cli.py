@@ -189,7 +189,7 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
         monday = parse_week(week) if week else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--week") from None
-    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json))
+    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
     network, weekly, rel = builder.prepare_plan()
     if as_json:
         from .report import plan_json
