@@ -529,31 +529,24 @@ def apply_import(config: Config, plan: Plan, progress: Progress = no_progress) -
 
 
 def _add_keys(config: Config, change: Change) -> bool:
-    """Add the missing keys; on an edit made meanwhile, re-read and try again."""
-    values = {config.key(key): value for key, value in change.values.items()}
-    for _ in range(_RETRIES):
-        data = _read_note(config, change.rel)
-        if data is None:
-            raise WriteConflict(f"{change.rel} disappeared while vaultnet was importing")
-        new, added = add_missing(data, values)
-        if not added:
-            return False
-        try:
-            return safe_write(config.root, change.rel, new, data)
-        except WriteConflict:
-            continue
-    raise WriteConflict(f"{change.rel} kept changing while vaultnet was importing")
+    """Add the missing keys."""
+    return _edit(config, change, add_missing, {config.key(key): value for key, value in change.values.items()})
 
 
 def _rewrite(config: Config, change: Change) -> bool:
-    """Rewrite a changed company or role (``--update-changed``); on an edit made meanwhile, try again."""
-    values = {config.key(key): new for key, (_, new) in change.news.items()}
+    """Rewrite a changed company or role (``--update-changed``)."""
+    return _edit(config, change, replace_values, {config.key(key): new for key, (_, new) in change.news.items()})
+
+
+def _edit(config: Config, change: Change, edit: Callable[[bytes, dict[str, Any]], tuple[bytes, list[str]]],
+          values: dict[str, Any]) -> bool:
+    """Apply ``edit`` to the note's front matter; on an edit made meanwhile, re-read and try again."""
     for _ in range(_RETRIES):
         data = _read_note(config, change.rel)
         if data is None:
             raise WriteConflict(f"{change.rel} disappeared while vaultnet was importing")
-        new, done = replace_values(data, values)
-        if not done:
+        new, edited = edit(data, values)
+        if not edited:
             return False
         try:
             return safe_write(config.root, change.rel, new, data)
