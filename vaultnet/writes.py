@@ -315,7 +315,8 @@ def _write_new_version(path: Path, rel: str, data: bytes, expected: bytes | None
                 raise WriteConflict(f"{rel} appeared while vaultnet was working; run the command again")
             _place_new(temporary, path, rel)
         else:
-            _replace_keeping_late_saves(temporary, path, rel, expected, data)
+            baseline = _last_check(path, rel, expected)
+            _replace_keeping_late_saves(temporary, path, rel, expected, baseline)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
@@ -367,7 +368,16 @@ def _unchanged(path: str, expected: bytes, baseline: os.stat_result) -> bool:
         baseline.st_ino, baseline.st_size, baseline.st_mtime_ns)
 
 
-def _replace_keeping_late_saves(temporary: str, path: Path, rel: str, expected: bytes, data: bytes) -> None:
+def _last_check(path: Path, rel: str, expected: bytes) -> os.stat_result:
+    """The note's stat, once it has settled and still holds ``expected``: the last check before the swap."""
+    baseline = _settled_stat(path, expected)
+    if read_bytes(path) != expected or _signature(os.stat(path)) != _signature(baseline):
+        raise _conflict(rel)
+    return baseline
+
+
+def _replace_keeping_late_saves(temporary: str, path: Path, rel: str, expected: bytes,
+                                baseline: os.stat_result) -> None:
     """Replace ``path`` with ``temporary`` without a window between the last check and the swap.
 
     With ``RENAME_EXCHANGE`` the note and the new file swap names atomically; the
@@ -377,12 +387,6 @@ def _replace_keeping_late_saves(temporary: str, path: Path, rel: str, expected: 
     into) and the caller reads again. Without it, a hard link keeps the note's
     inode reachable across ``os.replace`` and is renamed back the same way.
     """
-    baseline = os.stat(path)
-    if _signature(baseline) != _signature(_settled_stat(path, expected)):
-        raise _conflict(rel)
-    # The last check: nothing may have happened since the baseline.
-    if read_bytes(path) != expected or _signature(os.stat(path)) != _signature(baseline):
-        raise _conflict(rel)
     displaced = temporary
     if _exchange is None or not _exchange(temporary, os.fspath(path)):
         linked = _hard_link_beside(path)
