@@ -10,6 +10,7 @@ from . import intros, reconnect
 from .dates import Date, birthday_in, iso_week, week_bounds
 from .insights import Standing
 from .network import Network
+from .rhythm import with_drifting
 
 # (id used in JSON, heading in the note)
 SECTIONS = (
@@ -105,9 +106,9 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
         ))
 
     # 3. Check-ins by priority within the week's time budget.
-    candidates = [s for s in active if s.status in CHECK_IN_STATUSES]
+    candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
-    for standing in candidates:
+    for standing in with_drifting(candidates):
         kind = standing.last_kind
         minutes = config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
         if plan.used_minutes + minutes > plan.budget_minutes:
@@ -165,6 +166,8 @@ def _day(date: Date) -> str:
 def _check_in_text(standing: Standing, minutes: int) -> str:
     if standing.status == "overdue":
         when = f"overdue by {standing.days_overdue} days"
+    elif standing.rhythm.drifting:
+        when = standing.rhythm.describe()
     elif standing.status == "due":
         when = f"due {_day(standing.due)}" if standing.due else "due"
     else:
