@@ -460,3 +460,13 @@ def export_command(state: State, fmt: str, output: Path | None) -> None:
     else:
         _report_write(state, str(output), write_output(state.config, output, data))
     state.report_problems()
+
+
+def _add_edit_commands() -> None:
+    from .cli_edits import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_edit_commands()
