@@ -50,6 +50,7 @@ class PlanConfig:
     default_minutes: int = 15
     reconnect: int = 2
     introductions: int = 1
+    lookahead_days: int = 14  # the plan's "Coming up": birthdays and follow-ups this many days after the week
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ def _plan(where: str, value: Any) -> PlanConfig:
                     raise ConfigError(f"{where}: plan.minutes.{kind} must not be negative")
             # kinds are matched lower case and without '#', as `kinds` and tags are
             options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
-        elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions"):
+        elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions", "lookahead_days"):
             _check_type(where, f"plan.{key}", item, int)
             if item < 0:
                 raise ConfigError(f"{where}: plan.{key} must not be negative")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import intros, reconnect
+from .coming import coming_up
 from .dates import Date, birthday_in, iso_week, week_bounds
 from .insights import Standing
 from .network import Network
@@ -21,6 +22,7 @@ SECTIONS = (
     ("reconnect", "Reconnect"),
     ("introduce", "Introduce"),
     ("reciprocity", "Reciprocity"),
+    ("coming-up", "Coming up"),
 )
 CHECK_IN_STATUSES = ("overdue", "due", "never")
 _MINUTES = re.compile(r"(\d+) min\b")
@@ -45,6 +47,7 @@ class Plan:
     today: Date
     budget_minutes: int
     used_minutes: int = 0  # by ticked and planned check-ins
+    lookahead_days: int = 14  # how far "Coming up" looks after this week
     items: list[PlanItem] = field(default_factory=list)
 
     def section(self, name: str) -> list[PlanItem]:
@@ -66,7 +69,8 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
     """Work out this week's actions for the ISO week holding ``today``."""
     monday, sunday = week_bounds(today)
     config = network.config
-    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes)
+    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
+                lookahead_days=config.plan.lookahead_days)
     plan.used_minutes = ticked_minutes(ticked_check_ins or [])
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     active_paths = {s.contact.path for s in active}
@@ -154,6 +158,10 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
                 f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
                 item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
             ))
+    # 8. Birthdays and dated follow-ups in the days after this week: to see coming, not to do yet.
+    for upcoming in coming_up(network, sunday, config.plan.lookahead_days):
+        plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
+                                   item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
     order = {name: index for index, (name, _) in enumerate(SECTIONS)}
     plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
     return plan

@@ -160,6 +160,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
         "monday": plan.monday.isoformat(),
         "sunday": plan.sunday.isoformat(),
         "budget_minutes": plan.budget_minutes,
+        "lookahead_days": plan.lookahead_days,
         "used_minutes": plan.used_minutes,
         "sections": sections,
     }
