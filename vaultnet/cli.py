@@ -243,6 +243,8 @@ def index(state: State, stdout: bool) -> None:
         click.echo(text, nl=False)
     else:
         _report_write(state, index_rel(state.config), changed)
+        picture = builder.picture(network)  # the contact calendar the index embeds
+        _report_write(state, picture.rel, picture.changed)
     state.report_problems(network)
 
 

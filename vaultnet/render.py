@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .calendar_svg import NAME as PICTURE
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
 from .insights import BANDS, STATUSES, within
@@ -140,6 +141,7 @@ def index_context(network: Network) -> dict[str, Any]:
         "by_band": [(band, bands[band]) for band in BANDS],
         "tables": [(status, rows[status]) for status in STATUS_ORDER if rows[status]],
         "problems": [str(problem) for problem in network.problems],
+        "calendar": f"{network.config.output}/{PICTURE}",
     }
 
 
