@@ -92,13 +92,14 @@ R = TypeVar("R", bound=_Ranked)
 
 
 def with_drifting(candidates: Sequence[R]) -> list[R]:
-    """Check-ins in plan order: ``candidates`` (by priority) with the drifting ones who are
-    not overdue moved to just after the last overdue one, furthest from their rhythm first."""
-    def distance(standing: R) -> float:
+    """Check-ins in plan order: overdue people first, then drifting ones, tracked or not (furthest
+    from their rhythm first), then everyone else; ``candidates`` come by priority, kept within each group."""
+    def rank(standing: R) -> tuple[int, float]:
         found = standing.rhythm
-        return -(found.quiet_days or 0) / (found.usual_gap_days or 1)
+        if standing.status == "overdue":
+            return (0, 0.0)
+        if found.drifting:
+            return (1, -(found.quiet_days or 0) / (found.usual_gap_days or 1))
+        return (2, 0.0)
 
-    drifting = sorted((c for c in candidates if c.status != "overdue" and c.rhythm.drifting), key=distance)
-    rest = [c for c in candidates if c.status == "overdue" or not c.rhythm.drifting]
-    cut = max((i + 1 for i, c in enumerate(rest) if c.status == "overdue"), default=0)
-    return [*rest[:cut], *drifting, *rest[cut:]]
+    return sorted(candidates, key=rank)
