@@ -234,3 +234,17 @@ def test_triage_skip_ignores_other_keys_and_quits(people):
     assert b"circle" not in read(people, "Bob")
     assert read(people, "Cy") == b"---\ncircle: acquaintance\n---\n"
     assert run(people, "triage", input="1").output.count("[1/") == 1  # Bob and Di remain; the input ends
+
+
+def test_triage_without_a_terminal_reads_keys_from_standard_input(people):
+    import subprocess
+    import sys
+
+    # A new session has no controlling terminal, as under cron or in a pipeline.
+    result = subprocess.run(
+        [sys.executable, "-m", "vaultnet", "--vault", str(people), "--today", "2026-11-21", "triage"],
+        input="3 p", capture_output=True, text=True, timeout=30, start_new_session=True)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.rstrip().endswith("1 given a circle, 1 paused, 1 skipped, 0 left")
+    assert b"circle: network\n" in read(people, "Bob") and read(people, "Di").startswith(b"---\npaused: true\n")

@@ -7,6 +7,7 @@ key to :mod:`vaultnet.edits`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +139,8 @@ def triage(state: State) -> None:
             return click.getchar()
         except (KeyboardInterrupt, EOFError):
             return ""
+        except OSError:  # no terminal at all (cron, a pipe without a tty): keys come from stdin
+            return sys.stdin.read(1)
 
     def apply(standing: Standing, values: dict[str, Any]) -> None:
         set_in_note(state.config, standing.contact.path, values)
