@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cli_edits import profile_options
 from .config import Config, find_vault, load_config
 from .dates import parse_iso, parse_week
 from .errors import VaultnetError
@@ -318,17 +319,7 @@ def log_command(state: State, name: str, text: str, day: dt.date | None, kind: s
 
 @main.command()
 @click.argument("name")
-@click.option("--circle", help="One of the configured circles.")
-@click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle).")
-@click.option("--company")
-@click.option("--role")
-@click.option("--industry")
-@click.option("--location")
-@click.option("--email")
-@click.option("--phone")
-@click.option("--linkedin", metavar="URL")
-@click.option("--met", help="Where and how you met.")
-@click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
+@profile_options
 @click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
 @click.pass_obj
 def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None) -> None:

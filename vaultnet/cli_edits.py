@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -53,19 +53,27 @@ def _apply(state: State, names: tuple[str, ...], values: dict[str, Any]) -> None
             click.echo(f"set {', '.join(changed)} in {contact.path}" if changed else f"unchanged {contact.path}")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def profile_options(command: F) -> F:
+    """The front-matter options ``add`` and ``set`` share: circle, cadence and the profile fields."""
+    options = [
+        click.option("--circle", help="One of the configured circles."),
+        click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle)."),
+        *(click.option(f"--{key}") for key in ("company", "role", "industry", "location", "email", "phone")),
+        click.option("--linkedin", metavar="URL"),
+        click.option("--met", help="Where and how you met."),
+        click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.command("set")
 @click.argument("names", metavar="NAME...", nargs=-1, required=True)
-@click.option("--circle", help="One of the configured circles.")
-@click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle).")
-@click.option("--location")
-@click.option("--company")
-@click.option("--role")
-@click.option("--industry")
-@click.option("--email")
-@click.option("--phone")
-@click.option("--linkedin", metavar="URL")
-@click.option("--met", help="Where and how you met.")
-@click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
+@profile_options
 @click.option("--last-contact", "last_contact", metavar="DATE", help="A manual last-contact date.")
 @click.option("--snooze-until", "snooze_until", metavar="DATE")
 @click.pass_obj

@@ -7,9 +7,11 @@ The plan's ``## Coming up`` section: nothing to do yet, something to see coming
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import Date, birthday_in
+from .insights import Standing
 from .network import Network
 
 
@@ -21,6 +23,20 @@ class Upcoming:
     identity: tuple[object, ...]  # what the item's block id is made from
 
 
+def birthdays_between(standings: Iterable[Standing], first: Date, last: Date) -> list[tuple[Date, Standing]]:
+    """Each birthday from ``first`` to ``last`` (both included), by day, then name."""
+    found = []
+    for standing in standings:
+        birthday = standing.contact.birthday
+        if birthday is None:
+            continue
+        for year in sorted({first.year, last.year}):
+            day = birthday_in(birthday, year)
+            if first <= day <= last:
+                found.append((day, standing))
+    return sorted(found, key=lambda pair: (pair[0], pair[1].name.casefold()))
+
+
 def coming_up(network: Network, sunday: Date, days: int) -> list[Upcoming]:
     """Birthdays and dated follow-ups from the day after ``sunday`` to ``days`` days after it, soonest first.
 
@@ -29,16 +45,11 @@ def coming_up(network: Network, sunday: Date, days: int) -> list[Upcoming]:
     first, last = sunday + dt.timedelta(days=1), sunday + dt.timedelta(days=days)
     active = {s.contact.path: s for s in network.standings if s.status not in ("paused", "snoozed")}
     found: list[Upcoming] = []
-    for standing in active.values():
-        birthday = standing.contact.birthday
-        if birthday is None:
-            continue
-        for year in sorted({first.year, last.year}):
-            day = birthday_in(birthday, year)
-            if first <= day <= last:
-                age = f" (turns {year - birthday.year})" if birthday.year else ""
-                found.append(Upcoming(day, (standing.contact.path,), f"birthday {_day(day)}{age}",
-                                      ("birthday", standing.contact.path, day)))
+    for day, standing in birthdays_between(active.values(), first, last):
+        year = standing.contact.birthday.year if standing.contact.birthday else None
+        age = f" (turns {day.year - year})" if year else ""
+        found.append(Upcoming(day, (standing.contact.path,), f"birthday {_day(day)}{age}",
+                              ("birthday", standing.contact.path, day)))
     seen: set[tuple[str, int]] = set()
     for task in network.evidence.follow_ups:
         people = tuple(path for path in task.people if path in active)

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import intros, reconnect
-from .coming import coming_up
-from .dates import Date, birthday_in, iso_week, week_bounds
+from .coming import birthdays_between, coming_up
+from .dates import Date, iso_week, week_bounds
 from .insights import Standing
 from .network import Network
 from .rhythm import with_drifting
@@ -92,16 +92,7 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
         ))
 
     # 2. Birthdays this week, past days included.
-    birthdays = []
-    for standing in active:
-        birthday = standing.contact.birthday
-        if birthday is None:
-            continue
-        for year in sorted({monday.year, sunday.year}):
-            day = birthday_in(birthday, year)
-            if monday <= day <= sunday:
-                birthdays.append((day, standing))
-    for day, standing in sorted(birthdays, key=lambda pair: (pair[0], pair[1].name.casefold())):
+    for day, standing in birthdays_between(active, monday, sunday):
         year = standing.contact.birthday.year if standing.contact.birthday else None
         age = f" (turns {day.year - year})" if year else ""
         plan.items.append(PlanItem(
