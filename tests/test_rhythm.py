@@ -144,3 +144,17 @@ def test_status_json_and_filter(drifting_vault):
     assert listed == ["Dee", "Una"]
     listed = [line.split("\t")[0] for line in run("status", "--status", "drifting", "--status", "paused").splitlines()[1:]]
     assert listed == ["Dee", "Pat", "Una"]
+
+
+def test_the_index_lists_drifting_people_furthest_from_their_rhythm_first(drifting_vault):
+    result = CliRunner().invoke(main, ["--vault", str(drifting_vault), "--today", TODAY.isoformat(), "index", "--stdout"])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("## Drifting\n", 1)[1].split("\n\n## ", 1)[0]
+    assert table.splitlines()[-2:] == [
+        "| [[Una]] | untracked | 7 days | 35 days |",
+        "| [[Dee]] | ok | 7 days | 20 days |",
+    ]
+    for name in ("Una", "Dee"):
+        (drifting_vault / "People" / f"{name}.md").unlink()
+    quiet = CliRunner().invoke(main, ["--vault", str(drifting_vault), "--today", TODAY.isoformat(), "index", "--stdout"])
+    assert "## Drifting" not in quiet.output

@@ -142,6 +142,12 @@ def index_context(network: Network) -> dict[str, Any]:
         "tables": [(status, rows[status]) for status in STATUS_ORDER if rows[status]],
         "problems": [str(problem) for problem in network.problems],
         "calendar": f"{network.config.output}/{PICTURE}",
+        "drifting": [
+            {"name": s.name, "status": s.status, "usual_gap_days": s.rhythm.usual_gap_days,
+             "quiet_days": s.rhythm.quiet_days}
+            for s in sorted((s for s in standings if s.rhythm.drifting),
+                            key=lambda s: (-(s.rhythm.quiet_days or 0) / (s.rhythm.usual_gap_days or 1), s.name.casefold()))
+        ],
     }
 
 
