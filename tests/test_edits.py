@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from vaultnet.cli import main
 from vaultnet.edits import EditError, set_keys
@@ -248,3 +249,57 @@ def test_triage_without_a_terminal_reads_keys_from_standard_input(people):
     assert "Traceback" not in result.stderr
     assert result.stdout.rstrip().endswith("1 given a circle, 1 paused, 1 skipped, 0 left")
     assert b"circle: network\n" in read(people, "Bob") and read(people, "Di").startswith(b"---\npaused: true\n")
+
+
+class RepeatedEdits(RuleBasedStateMachine):
+    """Many quick edits on one note: the front matter says what was set, and nothing else ever moves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crlf = self.bom = False
+        self.data = b""
+        self.model: dict[str, object] = {}
+
+    @initialize(crlf=st.booleans(), bom=st.booleans())
+    def start(self, crlf, bom):
+        newline = "\r\n" if crlf else "\n"
+        text = newline.join(["---", "# mine", "company: 'Acme'  # keep", "tags: [person]", "---", "circle: body", ""])
+        self.data = (("\ufeff" if bom else "") + text).encode()
+        self.crlf, self.bom = crlf, bom
+        self.model = {"company": "Acme", "tags": ["person"]}
+
+    @rule(key=st.sampled_from(["circle", "location", "company", "snooze_until", "paused"]),
+          value=st.one_of(PLAIN, st.booleans(), st.dates().map(lambda d: d.isoformat())))
+    def set_one(self, key, value):
+        before = self.data
+        try:
+            self.data, keys = set_keys(self.data, {key: value})
+        except EditError:
+            assert self.data == before
+            return
+        changed = self.model.get(key, _ABSENT) != value
+        assert keys == ([key] if changed else [])
+        old, new = before.split(b"\n"), self.data.split(b"\n")
+        assert len(new) - len(old) in (0, 1)
+        kept = [line for line in new if not line.startswith(key.encode() + b":")]
+        assert kept == [line for line in old if not line.startswith(key.encode() + b":")]
+        self.model[key] = value
+
+    @invariant()
+    def front_matter_is_the_model(self):
+        import yaml
+
+        from vaultnet.notes import NoteLoader
+
+        if not self.data:
+            return
+        assert self.data.startswith(b"\xef\xbb\xbf") == self.bom
+        assert self.data.count(b"\n") == self.data.count(b"\r\n") if self.crlf else b"\r" not in self.data
+        text = self.data.decode().removeprefix("\ufeff").replace("\r\n", "\n")
+        assert yaml.load(text.split("---\n")[1], Loader=NoteLoader) == self.model
+        assert text.endswith("---\ncircle: body\n") and "# mine\n" in text and "  # keep" in text
+
+
+_ABSENT = object()
+TestRepeatedEdits = RepeatedEdits.TestCase
+TestRepeatedEdits.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
