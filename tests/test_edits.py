@@ -68,6 +68,15 @@ def test_the_same_value_changes_nothing():
     assert set_keys(data, {"circle": "inner", "cadence": "2w"}) == (data, [])
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    (b"---\ncircle:\nx: 1\n---\n", b"---\ncircle: close\nx: 1\n---\n"),  # an empty property, as templates leave them
+    (b"---\ncircle:   # pick one\n---\n", b"---\ncircle: close   # pick one\n---\n"),
+    (b"---\r\ncircle:\r\n---\r\n", b"---\r\ncircle: close\r\n---\r\n"),
+])
+def test_an_empty_value_is_filled_in_on_its_line(before, after):
+    assert set_keys(before, {"circle": "close"}) == (after, ["circle"])
+
+
 def test_a_note_without_front_matter_gets_one():
     assert set_keys(b"Just text.\n", {"circle": "close"}) == (b"---\ncircle: close\n---\nJust text.\n", ["circle"])
 

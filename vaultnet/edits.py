@@ -54,6 +54,8 @@ def _split_value(rest: str) -> tuple[str, str] | None:
     ending = rest[len(body):]
     stripped = body.lstrip(" \t")
     lead = body[: len(body) - len(stripped)]
+    if not stripped or stripped.startswith("#"):
+        return "", body + ending  # no value yet (``key:`` or ``key:  # a comment``)
     if stripped[:1] in ("'", '"'):
         quote = stripped[0]
         index = 1
@@ -129,7 +131,7 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> t
         parts = _split_value(lines[index][after_colon:])
         following = lines[index + 1] if index + 1 < (closing or 0) else ""
         continued = following[:1] in (" ", "\t") and following.strip() or following.startswith("- ")
-        if parts is None or not parts[0].strip() or continued:
+        if parts is None or continued:
             raise EditError(f"{rel}: {key} has a value over several lines; edit it by hand")
         old, tail = parts
         lead = old[: len(old) - len(old.lstrip(" \t"))] or " "
