@@ -20,6 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .calendar_svg import NAME as PICTURE
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
+from .goals import IN_TOUCH_DAYS, helpers_per_goal
 from .insights import BANDS, STATUSES, within
 from .network import Network
 from .plan import SECTIONS, Plan
@@ -148,6 +149,8 @@ def index_context(network: Network) -> dict[str, Any]:
             for s in sorted((s for s in standings if s.rhythm.drifting),
                             key=lambda s: (-(s.rhythm.quiet_days or 0) / (s.rhythm.usual_gap_days or 1), s.name.casefold()))
         ],
+        "goals": helpers_per_goal(standings, network.config.goals, network.today),
+        "goals_days": IN_TOUCH_DAYS,
     }
 
 
@@ -158,6 +161,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
             {
                 "people": list(item.people), "text": item.text, "key": item.key, "tags": list(item.tags),
                 "task": item.task, "due": item.due.isoformat() if item.due else None,
+                "day": f"{item.day:%a} {item.day.isoformat()}" if item.day else None,
             }
             for item in plan.section(section_id)
         ]
