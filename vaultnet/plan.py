@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 
 from . import intros, reconnect
+from .config import Config
 from .dates import Date, birthday_in, iso_week, week_bounds
 from .insights import Standing
+from .interactions import Interaction, Task
 from .network import Network
+from .sections import SECTIONS, SectionId, item_key
 
-# (id used in JSON, heading in the note)
-SECTIONS = (
-    ("follow-ups", "Follow-ups"),
-    ("birthdays", "Birthdays"),
-    ("check-in", "Check in"),
-    ("thank-you", "Say thank you"),
-    ("reconnect", "Reconnect"),
-    ("introduce", "Introduce"),
-    ("reciprocity", "Reciprocity"),
-)
+__all__ = ["SECTIONS", "Plan", "PlanItem", "build_plan", "item_key", "ticked_minutes", "week_reference"]
+
 CHECK_IN_STATUSES = ("overdue", "due", "never")
-_MINUTES = re.compile(r"(\d+) min\b")
 
 
 @dataclass(frozen=True)
 class PlanItem:
-    section: str
+    section: SectionId
     people: tuple[str, ...]  # contact names
     text: str  # the reason, plain text (no links, no tags)
     key: str  # block id without ^, starts with vn-
@@ -50,40 +42,58 @@ class Plan:
         return [item for item in self.items if item.section == name]
 
 
-def item_key(section: str, *parts: object) -> str:
-    """A block id that stays the same for the same action, whatever else changes."""
-    digest = hashlib.sha1("\x1f".join([section, *map(str, parts)]).encode("utf-8")).hexdigest()
-    return f"vn-{digest[:8]}"
+def kind_minutes(config: Config, kind: str | None) -> int:
+    """What a check-in of this kind costs in the week's budget."""
+    return config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
 
 
-def ticked_minutes(ticked_check_ins: list[str]) -> int:
-    """Minutes of check-in lines already ticked this week, read from their text."""
-    return sum(int(match.group(1)) for line in ticked_check_ins if (match := _MINUTES.search(line)))
+def ticked_minutes(network: Network, plan_rel: str) -> int:
+    """Minutes of the check-ins already ticked in this week's plan, worked out again from their kinds."""
+    return sum(kind_minutes(network.config, tick.kind) for tick in network.evidence.interactions
+               if tick.source == "plan" and tick.path == plan_rel and tick.section == "check-in")
 
 
-def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None = None) -> Plan:
-    """Work out this week's actions for the ISO week holding ``today``."""
+def planned_kind(standing: Standing) -> str | None:
+    """The kind of contact to plan: the last one, looking past ticks and dates that say no kind."""
+    told = [i for i in standing.interactions if i.own_words or i.kind != "note"]
+    if not told:
+        return None
+    day = told[0].date
+    return next((i.kind for i in told if i.date == day and i.kind != "note"), "note")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def build_plan(network: Network, today: Date, plan_rel: str | None = None) -> Plan:
+    """Work out this week's actions for the ISO week holding ``today``.
+
+    ``plan_rel`` is this week's plan note: the check-ins ticked there count against the budget.
+    """
     monday, sunday = week_bounds(today)
     config = network.config
     plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes)
-    plan.used_minutes = ticked_minutes(ticked_check_ins or [])
+    plan.used_minutes = ticked_minutes(network, plan_rel) if plan_rel else 0
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     active_paths = {s.contact.path for s in active}
 
     # 1. Follow-ups due by the end of the week, overdue first.
     seen: set[tuple[str, int]] = set()
-    follow_ups = []
+    follow_ups: list[tuple[Task, Date, tuple[str, ...]]] = []
     for task in network.evidence.follow_ups:
         people = tuple(p for p in task.people if p in active_paths)
+        if follow_up_key(task) in network.evidence.ticked:
+            continue  # ticked in a plan: done, even before its source note says so
         if task.due and task.due <= sunday and people and (task.path, task.line) not in seen:
             seen.add((task.path, task.line))
-            follow_ups.append((task, people))
-    follow_ups.sort(key=lambda pair: (pair[0].due, pair[0].path, pair[0].line))
-    for task, people in follow_ups:
-        late = f", {(today - task.due).days} days overdue" if task.due < today else ""
+            follow_ups.append((task, task.due, people))
+    follow_ups.sort(key=lambda entry: (entry[1], entry[0].path, entry[0].line))
+    for task, due, people in follow_ups:
+        late = f", {_plural((today - due).days, 'day')} overdue" if due < today else ""
         plan.items.append(PlanItem(
-            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(task.due)}{late})",
-            item_key("follow-ups", task.path, task.text, task.due), task.due,
+            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(due)}{late})",
+            follow_up_key(task), due,
         ))
 
     # 2. Birthdays this week, past days included.
@@ -97,8 +107,8 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
             if monday <= day <= sunday:
                 birthdays.append((day, standing))
     for day, standing in sorted(birthdays, key=lambda pair: (pair[0], pair[1].name.casefold())):
-        year = standing.contact.birthday.year if standing.contact.birthday else None
-        age = f" (turns {day.year - year})" if year else ""
+        born = standing.contact.birthday.year if standing.contact.birthday else None
+        age = f" (turns {day.year - born})" if born else ""
         plan.items.append(PlanItem(
             "birthdays", (standing.name,), f"birthday {_day(day)}{age}",
             item_key("birthdays", standing.contact.path, day), day,
@@ -108,20 +118,22 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
     candidates = [s for s in active if s.status in CHECK_IN_STATUSES]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
     for standing in candidates:
-        kind = standing.last_kind
-        minutes = config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
+        kind = planned_kind(standing)
+        minutes = kind_minutes(config, kind)
         if plan.used_minutes + minutes > plan.budget_minutes:
             continue
         plan.used_minutes += minutes
+        # The kind rides on the line as a tag, so that ticking it records that kind.
+        tags = (kind,) if kind in config.kinds else ()
         plan.items.append(PlanItem(
-            "check-in", (standing.name,), _check_in_text(standing, minutes),
-            item_key("check-in", standing.contact.path, plan.week), standing.due,
+            "check-in", (standing.name,), _check_in_text(standing, kind, minutes),
+            item_key("check-in", standing.contact.path, plan.week), standing.due, tags,
         ))
 
     # 4. Thank-yous: ticking one records #thanked.
     for standing in active:
-        if standing.reciprocity.thank_you_due:
-            got = next(i for i in standing.interactions if "got" in i.exchanges and standing.contact.path in i.exchanges_for)
+        got = standing.reciprocity.thank_for
+        if got is not None:
             plan.items.append(PlanItem(
                 "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({_day(got.date)})",
                 item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
@@ -153,7 +165,7 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
                 f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
                 item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
             ))
-    order = {name: index for index, (name, _) in enumerate(SECTIONS)}
+    order = {section.id: index for index, section in enumerate(SECTIONS)}
     plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
     return plan
 
@@ -162,16 +174,26 @@ def _day(date: Date) -> str:
     return f"{date:%a} {date.isoformat()}"
 
 
-def _check_in_text(standing: Standing, minutes: int) -> str:
+def follow_up_key(task: Task) -> str:
+    """The block id of the plan item for a follow-up: the same in every week's plan."""
+    return item_key("follow-ups", task.path, task.text, task.due)
+
+
+def last_own_words(standing: Standing) -> Interaction | None:
+    """The last interaction told in the user's own words (never a tick's label or a bare date)."""
+    return next((i for i in standing.interactions if i.own_words and i.text), None)
+
+
+def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
     if standing.status == "overdue":
-        when = f"overdue by {standing.days_overdue} days"
+        when = f"overdue by {_plural(standing.days_overdue, 'day')}"
     elif standing.status == "due":
         when = f"due {_day(standing.due)}" if standing.due else "due"
     else:
         when = "no contact yet"
-    way = f"{standing.last_kind}, " if standing.last_kind and standing.last_kind != "note" else ""
+    way = f"{kind}, " if kind and kind != "note" else ""
     text = f"{when} · {way}{minutes} min"
-    last = next((i for i in standing.interactions if i.text and i.text != "last_contact"), None)
+    last = last_own_words(standing)
     if last is not None:
         return f"{text} · last time ({last.date.isoformat()}): {last.text}"
     if standing.contact.goals:
