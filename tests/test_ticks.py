@@ -11,7 +11,9 @@ from vaultnet.build import Builder, build_vault, plan_rel
 from vaultnet.completion import complete_task_text
 from vaultnet.config import load_config
 from vaultnet.network import build_network
+from vaultnet.plan import build_plan
 from vaultnet.regions import complete, heading, merge, stamp
+from vaultnet.report import interaction_json
 
 from conftest import TODAY, standing, write
 
@@ -54,6 +56,7 @@ def test_a_ticked_check_in_records_the_kind_it_planned_with_a_label(ana):
     sam = standing(build_network(config, TODAY), "Ana")
     last = sam.interactions[0]
     assert (last.kind, last.source, last.section, last.text) == ("call", "plan", "check-in", "check-in from the 2026-W47 plan")
+    assert interaction_json(last, build_network(config, TODAY))["source"] == "plan"
     # Next check-in: a call again, and the hint is what the user wrote, not the tick's label.
     builder = Builder(config, dt.date(2027, 1, 4), write=False)
     _, plan, _ = builder.prepare_plan()
@@ -162,3 +165,10 @@ def test_a_tick_without_its_block_id_stays_and_is_reported(ana):
     assert after.count(bare) == 1 and "## Check in" in after.split(bare)[0]
     problems = [p for p in build_network(config, TODAY).problems if p.path == PLAN]
     assert problems and "block id" in problems[0].message
+
+
+def test_plural_forms(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-06 #call hi\n- [ ] send it 📅 2026-11-20\n")
+    plan = build_plan(build_network(load_config(vault), TODAY), TODAY)
+    assert plan.section("follow-ups")[0].text == "send it (due Fri 2026-11-20, 1 day overdue)"
+    assert plan.section("check-in")[0].text.startswith("overdue by 1 day · call, 30 min")
