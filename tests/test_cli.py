@@ -16,6 +16,7 @@ from conftest import write
 CONTACT_KEYS = {
     "name", "path", "aliases", "circle", "cadence_days", "last_contact", "last_kind", "due",
     "status", "days_overdue", "snooze_until", "next_birthday", "reciprocity", "tie", "follow_ups",
+    "rhythm",
 }
 
 
@@ -102,6 +103,7 @@ def test_status_json_shape(people):
         "reciprocity": {"gave": 0, "got": 1, "asked": 0, "thanked": 0, "label": "balanced", "thank_you_due": True},
         "tie": {"intensity": round(0.5 ** (19 / 180), 3), "embeddedness": 0, "band": "weak"},
         "follow_ups": [{"text": "send the deck", "due": "2026-11-18", "path": "People/Ana Souza.md", "line": 8}],
+        "rhythm": {"usual_gap_days": None, "quiet_days": 19, "drifting": None},
     }
     bob = data["contacts"][1]
     assert bob["snooze_until"] == "2026-12-01"
@@ -179,7 +181,7 @@ def test_show_ambiguous_name_lists_candidates(people):
 def test_show_json(people):
     result = run(people, "show", "Ana", "--json")
     data = json.loads(result.stdout)
-    assert CONTACT_KEYS <= set(data)
+    assert set(data) >= CONTACT_KEYS
     assert data["interactions"][0]["kind"] == "coffee"
     assert data["interactions"][0]["text"] == "advice on the launch"
     assert data["open_loops"] == [{"text": "read her paper", "due": None, "path": "People/Ana Souza.md", "line": 9}]
@@ -269,13 +271,14 @@ def test_plan_json_shape(people):
     data = json.loads(result.stdout)
     assert set(data) == {"week", "items"}
     assert data["week"] == "2026-W47"
-    sections = {"follow-ups", "birthdays", "check-in", "thank-you", "reconnect", "introduce", "reciprocity"}
+    sections = {"follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "nudge",
+                "reconnect", "introduce", "reciprocity"}
     for item in data["items"]:
-        assert set(item) == {"section", "people", "text", "key", "due"}
+        assert set(item) == {"section", "people", "text", "key", "due", "day"}
         assert item["section"] in sections and item["key"].startswith("vn-")
     assert data["items"][0] == {
         "section": "follow-ups", "people": ["Ana Souza"], "text": "send the deck (due Wed 2026-11-18, 3 days overdue)",
-        "key": data["items"][0]["key"], "due": "2026-11-18",
+        "key": data["items"][0]["key"], "due": "2026-11-18", "day": None,
     }
     assert not (people / "vaultnet").exists()
 
@@ -327,7 +330,7 @@ def test_intros_text_and_json(vault):
     data = json.loads(run(vault, "intros", "--json").stdout)
     assert data == {"introductions": [{
         "people": ["Kwame", "Mei"], "kind": "needs-offers", "vouch": False, "score": 1.0,
-        "reasons": ["Kwame needs a product designer; Mei offers product designers"],
+        "reasons": ["Kwame needs a product designer; Mei offers product designers"], "goals": [],
     }]}
 
 

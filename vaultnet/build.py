@@ -6,7 +6,10 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import rolechanges
 from .cache import NoteCache, fingerprint
+from .calendar_svg import NAME as PICTURE
+from .calendar_svg import contact_calendar
 from .completion import complete_follow_ups
 from .config import Config
 from .dates import Date, iso_week
@@ -33,6 +36,10 @@ class Written:
 
 def index_rel(config: Config) -> str:
     return f"{config.output}/{config.index_name}.md"
+
+
+def picture_rel(config: Config) -> str:
+    return f"{config.output}/{PICTURE}"
 
 
 def plan_rel(config: Config, week: str) -> str:
@@ -109,10 +116,11 @@ class Builder:
 
     def __init__(
         self, config: Config, today: Date, write: bool = True,
-        load: Callable[[Mapping[str, bytes]], Network] | None = None,
+        load: Callable[[Mapping[str, bytes]], Network] | None = None, seen_on: Date | None = None,
     ) -> None:
         self.config = config
         self.today = today
+        self.seen_on = seen_on or today  # the real day, when planning another week: changes are dated by it
         self.write = write
         # The watcher passes its own loader, which reuses the notes it already parsed.
         self.load = load or (lambda overrides: build_network(config, today, overrides=overrides))
@@ -128,7 +136,10 @@ class Builder:
         network = self.load(overrides)
         if self.complete_follow_ups(network):
             network = self.load({**overrides, **self.completed})
-        plan = build_plan(network, self.today, rel)
+        memory = rolechanges.observe(rolechanges.load(self.config), (s.contact for s in network.standings), self.seen_on)
+        if self.write:
+            rolechanges.save(self.config, memory)
+        plan = build_plan(network, self.today, rel, memory)
         return network, plan, rel
 
     def complete_follow_ups(self, network: Network) -> bool:
@@ -162,6 +173,21 @@ class Builder:
         produce = lambda: render(self.config, INDEX_TEMPLATE, index_context(network))  # noqa: E731
         return write_generated(self.config, index_rel(self.config), produce, keep_ticks=False, write=self.write)
 
+    def picture(self, network: Network) -> Written:
+        """The contact calendar the index embeds; rewritten only when its bytes change."""
+        rel = picture_rel(self.config)
+        text = contact_calendar([item.date for item in network.evidence.interactions], self.today)
+        if not self.write:
+            return Written(rel, False, text=text, taken_in=True)
+        data = text.encode("utf-8")
+        for _ in range(ATTEMPTS):
+            try:
+                return Written(rel, safe_write(self.config.root, rel, data, read_bytes(self.config.root / rel)),
+                               text=text, taken_in=True)
+            except WriteConflict:
+                continue
+        raise WriteConflict(f"{rel} keeps changing; run the command again")
+
     def build(self) -> list[Written]:
         """Every generated note; the plan first so that its ticks count in the index too.
 
@@ -184,6 +210,10 @@ class Builder:
             results.append(Written(index_rel(self.config), changed, text=text, taken_in=True))
         except VaultnetError as err:
             results.append(Written(index_rel(self.config), False, str(err)))
+        try:
+            results.append(self.picture(network))
+        except VaultnetError as err:
+            results.append(Written(picture_rel(self.config), False, str(err)))
         return results
 
 
@@ -197,8 +227,8 @@ def build_vault(config: Config, today: Date) -> list[Written]:
     notes = NoteSet(config)
     stats = notes.stat_all()
     signatures = {rel: signature for rel, (_, signature) in stats.items()}
-    outputs = [plan_rel(config, iso_week(today)), index_rel(config)]
-    if cache.fresh(fingerprint(config, today, signatures)):
+    outputs = [plan_rel(config, iso_week(today)), index_rel(config), picture_rel(config)]
+    if cache.fresh(fingerprint(config, today, signatures)) and (config.root / picture_rel(config)).is_file():
         log.info("nothing changed since the last build")
         return [Written(rel, False) for rel in outputs]
     notes.entries = cache.load_entries()

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cli_edits import profile_options
 from .config import Config, find_vault, load_config
 from .dates import parse_iso, parse_week
 from .errors import VaultnetError
@@ -104,12 +105,15 @@ def init(state: State, path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only contacts with this status (repeatable).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice((*STATUSES, "drifting")),
+              help="Only contacts with this status, or drifting from their usual rhythm (repeatable).")
 @click.option("--circle", "circles", multiple=True, help="Only contacts in this circle (repeatable).")
+@click.option("--location", metavar="TEXT", help="Only contacts whose location holds TEXT (any case, accents optional).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], as_json: bool) -> None:
+def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], location: str | None, as_json: bool) -> None:
     """Every contact and where the relationship stands."""
+    from .places import located
     from .report import status_json
 
     known = set(state.config.circles)
@@ -119,7 +123,8 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], as
     network = state.network
     chosen = [
         s for s in network.standings
-        if (not statuses or s.status in statuses) and (not circles or s.contact.circle in circles)
+        if (not statuses or s.status in statuses or ("drifting" in statuses and s.rhythm.drifting))
+        and (not circles or s.contact.circle in circles) and (location is None or located(s, location))
     ]
     if as_json:
         emit_json(status_json(network, chosen))
@@ -179,8 +184,9 @@ def _report_write(state: State, rel: str, changed: bool) -> None:
 @click.option("--stdout", is_flag=True, help="Print the note instead of writing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan's items as JSON.")
 @click.option("--week", metavar="YYYY-Www", help="Plan another ISO week, e.g. 2026-W48.")
+@click.option("--in", "place", metavar="TEXT", help="Print whom to see where you will be (location holds TEXT); writes nothing.")
 @click.pass_obj
-def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
+def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str | None) -> None:
     """Write this week's plan note: follow-ups, birthdays, check-ins, thank-yous."""
     from .build import Builder
     from .plan import week_reference
@@ -189,7 +195,10 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
         monday = parse_week(week) if week else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--week") from None
-    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json))
+    if place is not None:
+        _plan_in(state, place, week_reference(state.today, monday), as_json)
+        return
+    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
     network, weekly, rel = builder.prepare_plan()
     if as_json:
         from .report import plan_json
@@ -201,6 +210,42 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
             click.echo(text, nl=False)
         else:
             _report_write(state, rel, changed)
+    state.report_problems(network)
+
+
+def _plan_in(state: State, place: str, day: dt.date, as_json: bool) -> None:
+    """``plan --in``: everyone in a place by priority, as of the week's reference day."""
+    from .dates import iso_week
+    from .places import visits
+
+    network = state.network if day == state.today else build_network(state.config, day)
+    found = visits(network.standings, place)
+    if as_json:
+        emit_json({"week": iso_week(day), "in": place, "people": [visit.to_json() for visit in found]})
+    else:
+        for visit in found:
+            click.echo(visit.line())
+        if not found and not state.quiet:
+            click.echo(f"Nobody's location holds {place!r}.", err=True)
+    state.report_problems(network)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+@click.pass_obj
+def today(state: State, as_json: bool) -> None:
+    """Today's share of the plan: follow-ups, birthdays, check-ins and short messages."""
+    from .build import Builder
+    from .daily import today_items
+    from .report import plan_json
+    from .views import today_lines
+
+    network, weekly, _ = Builder(state.config, state.today, write=False).prepare_plan()
+    items = today_items(weekly)
+    if as_json:
+        emit_json({"day": state.today.isoformat(), "items": plan_json(weekly, items)["items"]})
+    else:
+        click.echo("\n".join(today_lines(state.today, items)))
     state.report_problems(network)
 
 
@@ -218,6 +263,8 @@ def index(state: State, stdout: bool) -> None:
         click.echo(text, nl=False)
     else:
         _report_write(state, index_rel(state.config), changed)
+        picture = builder.picture(network)  # the contact calendar the index embeds
+        _report_write(state, picture.rel, picture.changed)
     state.report_problems(network)
 
 
@@ -243,17 +290,18 @@ def build(state: State) -> None:
 @click.pass_obj
 def intros(state: State, as_json: bool) -> None:
     """Introductions worth making: whose needs meet whose offers, best first."""
+    from .goals import rank
     from .intros import suggest
     from .report import intro_json
 
-    suggestions = suggest(state.network)
+    suggestions = rank(suggest(state.network), lambda i: (i.first.contact, i.second.contact), state.config.goals)
     if as_json:
-        emit_json({"introductions": [intro_json(intro) for intro in suggestions]})
+        emit_json({"introductions": [{**intro_json(intro), "goals": why} for intro, why in suggestions]})
     else:
-        for intro in suggestions:
+        for intro, why in suggestions:
             vouch = "you can vouch for both" if intro.vouch else "a weak tie on one side: introduce with care"
             click.echo(f"{intro.first.name} + {intro.second.name}  (score {intro.score:g}; {vouch})")
-            for reason in intro.reasons:
+            for reason in [*why, *intro.reasons]:
                 click.echo(f"  - {reason}")
         if not suggestions and not state.quiet:
             click.echo("No introductions to suggest: add needs and offers to your contacts' notes.", err=True)
@@ -291,17 +339,7 @@ def log_command(state: State, name: str, text: str, day: dt.date | None, kind: s
 
 @main.command()
 @click.argument("name")
-@click.option("--circle", help="One of the configured circles.")
-@click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle).")
-@click.option("--company")
-@click.option("--role")
-@click.option("--industry")
-@click.option("--location")
-@click.option("--email")
-@click.option("--phone")
-@click.option("--linkedin", metavar="URL")
-@click.option("--met", help="Where and how you met.")
-@click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
+@profile_options
 @click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
 @click.pass_obj
 def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None) -> None:
@@ -371,18 +409,23 @@ def _progress_bar(state: State) -> Any:
     return wrap
 
 
-def _run_import(state: State, kind: str, file: Path, dry_run: bool) -> None:
+def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_changed: bool = False) -> None:
     from .importers import import_file, no_progress
+    from .importers.news import news_lines, remember_news
 
     contacts = [standing.contact for standing in state.network.standings]
-    plan, outcome, problems = import_file(
-        state.config, kind, file, contacts, dry_run=dry_run, progress=_progress_bar(state) or no_progress)
+    plan, outcome, problems = import_file(state.config, kind, file, contacts, dry_run=dry_run,
+                                          progress=_progress_bar(state) or no_progress, update_changed=update_changed)
     if dry_run:
         for change in plan.changes:
             if change.action == "create":
                 click.echo(f"create {change.rel}")
-            elif change.action == "update":
+            elif change.action == "update" and change.keys:
                 click.echo(f"add {', '.join(change.keys)} to {change.rel}")
+    for line in news_lines(plan.changes, update_changed):
+        click.echo(line)
+    if not dry_run:
+        remember_news(state.config, plan.changes, state.today)
     for problem in problems:
         click.echo(str(problem), err=True)
     if state.quiet:
@@ -408,9 +451,10 @@ def _import_command(kind: str, help_text: str) -> None:
     @import_group.command(kind, help=help_text)
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Show what would be created or added; write nothing.")
+    @click.option("--update-changed", is_flag=True, help="Also rewrite a company or role that changed (else only reported).")
     @click.pass_obj
-    def command(state: State, file: Path, dry_run: bool) -> None:
-        _run_import(state, kind, file, dry_run)
+    def command(state: State, file: Path, dry_run: bool, update_changed: bool) -> None:
+        _run_import(state, kind, file, dry_run, update_changed)
 
 
 for _kind, _help in (
@@ -435,3 +479,13 @@ def export_command(state: State, fmt: str, output: Path | None) -> None:
     else:
         _report_write(state, str(output), write_output(state.config, output, data))
     state.report_problems()
+
+
+def _add_edit_commands() -> None:
+    from .cli_edits import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_edit_commands()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import intros, reconnect
+from . import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
+from .coming import birthdays_between, coming_up
 from .config import Config
-from .dates import Date, birthday_in, iso_week, week_bounds
+from .dates import Date, iso_week, week_bounds
 from .insights import Standing
 from .interactions import Interaction, Task
 from .network import Network
 from .sections import SECTIONS, SectionId, item_key
+
+from .rhythm import with_drifting
 
 __all__ = ["SECTIONS", "Plan", "PlanItem", "build_plan", "item_key", "ticked_minutes", "week_reference"]
 
@@ -26,6 +29,7 @@ class PlanItem:
     due: Date | None = None
     tags: tuple[str, ...] = ()  # what ticking the item must record, e.g. ("thanked",)
     task: bool = True  # reciprocity advice is a plain list item
+    day: Date | None = None  # with [plan] daily_minutes: the day a check-in is for
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Plan:
     today: Date
     budget_minutes: int
     used_minutes: int = 0  # by ticked and planned check-ins
+    lookahead_days: int = 14  # how far "Coming up" looks after this week
     items: list[PlanItem] = field(default_factory=list)
 
     def section(self, name: str) -> list[PlanItem]:
@@ -47,10 +52,12 @@ def kind_minutes(config: Config, kind: str | None) -> int:
     return config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
 
 
-def ticked_minutes(network: Network, plan_rel: str) -> int:
-    """Minutes of the check-ins already ticked in this week's plan, worked out again from their kinds."""
+def ticked_minutes(network: Network, plan_rel: str, on: Date | None = None) -> int:
+    """Minutes of the check-ins already ticked in this week's plan (done ``on`` that day, if given),
+    worked out again from their kinds."""
     return sum(kind_minutes(network.config, tick.kind) for tick in network.evidence.interactions
-               if tick.source == "plan" and tick.path == plan_rel and tick.section == "check-in")
+               if tick.source == "plan" and tick.path == plan_rel and tick.section == "check-in"
+               and (on is None or tick.date == on))
 
 
 def planned_kind(standing: Standing) -> str | None:
@@ -66,14 +73,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def build_plan(network: Network, today: Date, plan_rel: str | None = None) -> Plan:
+def build_plan(
+    network: Network, today: Date, plan_rel: str | None = None, memory: rolechanges.Memory | None = None
+) -> Plan:
     """Work out this week's actions for the ISO week holding ``today``.
 
     ``plan_rel`` is this week's plan note: the check-ins ticked there count against the budget.
+    ``memory`` is what vaultnet remembers of company and role changes.
     """
     monday, sunday = week_bounds(today)
     config = network.config
-    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes)
+    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
+                lookahead_days=config.plan.lookahead_days)
     plan.used_minutes = ticked_minutes(network, plan_rel) if plan_rel else 0
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     active_paths = {s.contact.path for s in active}
@@ -97,37 +108,43 @@ def build_plan(network: Network, today: Date, plan_rel: str | None = None) -> Pl
         ))
 
     # 2. Birthdays this week, past days included.
-    birthdays = []
-    for standing in active:
-        birthday = standing.contact.birthday
-        if birthday is None:
-            continue
-        for year in sorted({monday.year, sunday.year}):
-            day = birthday_in(birthday, year)
-            if monday <= day <= sunday:
-                birthdays.append((day, standing))
-    for day, standing in sorted(birthdays, key=lambda pair: (pair[0], pair[1].name.casefold())):
-        born = standing.contact.birthday.year if standing.contact.birthday else None
-        age = f" (turns {day.year - born})" if born else ""
+    for day, standing in birthdays_between(active, monday, sunday):
+        year = standing.contact.birthday.year if standing.contact.birthday else None
+        age = f" (turns {day.year - year})" if year else ""
         plan.items.append(PlanItem(
             "birthdays", (standing.name,), f"birthday {_day(day)}{age}",
             item_key("birthdays", standing.contact.path, day), day,
         ))
 
     # 3. Check-ins by priority within the week's time budget.
-    candidates = [s for s in active if s.status in CHECK_IN_STATUSES]
+    candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
-    for standing in candidates:
-        kind = planned_kind(standing)
-        minutes = kind_minutes(config, kind)
-        if plan.used_minutes + minutes > plan.budget_minutes:
-            continue
+    costs = [(s, kind_minutes(config, kind), kind) for s in with_drifting(candidates)
+             for kind in (planned_kind(s),)]
+    placed: list[tuple[Standing, int, str | None, Date | None]]
+    if config.plan.daily_minutes is not None:
+        days = daily.days_left(today, sunday)
+        plan.budget_minutes = config.plan.daily_minutes * len(days)
+        # Earlier days are over: only today's ticks use today's time.
+        plan.used_minutes = ticked_minutes(network, plan_rel, today) if plan_rel else 0
+        spread = daily.spread([(s, minutes) for s, minutes, _ in costs], days, config.plan.daily_minutes,
+                              plan.used_minutes)
+        kinds = {id(s): kind for s, _, kind in costs}
+        placed = [(s, minutes, kinds[id(s)], when) for s, minutes, when in sorted(spread, key=lambda p: p[2])]
+    else:
+        placed = []
+        planned_minutes = plan.used_minutes
+        for standing, minutes, kind in costs:
+            if planned_minutes + minutes <= plan.budget_minutes:
+                planned_minutes += minutes
+                placed.append((standing, minutes, kind, None))
+    for standing, minutes, kind, when in placed:
         plan.used_minutes += minutes
         # The kind rides on the line as a tag, so that ticking it records that kind.
         tags = (kind,) if kind in config.kinds else ()
         plan.items.append(PlanItem(
             "check-in", (standing.name,), _check_in_text(standing, kind, minutes),
-            item_key("check-in", standing.contact.path, plan.week), standing.due, tags,
+            item_key("check-in", standing.contact.path, plan.week), standing.due, tags, day=when,
         ))
 
     # 4. Thank-yous: ticking one records #thanked.
@@ -139,19 +156,38 @@ def build_plan(network: Network, today: Date, plan_rel: str | None = None) -> Pl
                 item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
             ))
 
-    # 5. Moderately weak ties to revive, unless already in this week's plan.
+    # 4b. Circle back with what came of their help; congratulate; nudge unanswered outreaches.
+    for back in circleback.circle_backs(active, today, config.plan.circle_back_days):
+        plan.items.append(PlanItem(
+            "circle-back", (back.standing.name,), back.text(),
+            item_key("circle-back", back.standing.contact.path, back.got.date), back.got.date,
+        ))
+    for note in rolechanges.congratulations(memory, active, today):
+        plan.items.append(PlanItem(
+            "congratulate", (note.standing.name,), note.text(),
+            item_key("congratulate", note.standing.contact.path, *sorted((c.field, c.new) for c in note.changes)), note.seen,
+        ))
+    for again in nudge.nudges(active, today, config.plan.nudge_days):
+        plan.items.append(PlanItem(
+            "nudge", (again.standing.name,), again.text(),
+            item_key("nudge", again.standing.contact.path, again.outreach.date, again.number), again.due, (nudge.WAITING_TAG,),
+        ))
+
+    # 5. Moderately weak ties to revive, unless already in this week's plan; gateways to your goals first.
     planned = {name for item in plan.items for name in item.people}
-    for candidate in reconnect.candidates(network, today, planned)[: config.plan.reconnect]:
+    ranked = goals.rank(reconnect.candidates(network, today, planned), lambda c: (c.standing.contact,), config.goals)
+    for candidate, why in ranked[: config.plan.reconnect]:
         standing = candidate.standing
         plan.items.append(PlanItem(
-            "reconnect", (standing.name,), candidate.reason(),
+            "reconnect", (standing.name,), goals.with_reasons(candidate.reason(), why),
             item_key("reconnect", standing.contact.path, plan.week), standing.last_contact,
         ))
 
     # 6. Introductions: ticking one records the #intro with both people.
-    for intro in intros.suggest(network)[: config.plan.introductions]:
+    pairs = goals.rank(intros.suggest(network), lambda i: (i.first.contact, i.second.contact), config.goals)
+    for intro, why in pairs[: config.plan.introductions]:
         plan.items.append(PlanItem(
-            "introduce", intro.names, "; ".join(intro.reasons),
+            "introduce", intro.names, goals.with_reasons("; ".join(intro.reasons), why),
             item_key("introduce", intro.first.contact.path, intro.second.contact.path), None, ("intro",),
         ))
 
@@ -165,6 +201,10 @@ def build_plan(network: Network, today: Date, plan_rel: str | None = None) -> Pl
                 f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
                 item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
             ))
+    # 8. Birthdays and dated follow-ups in the days after this week: to see coming, not to do yet.
+    for upcoming in coming_up(network, sunday, config.plan.lookahead_days):
+        plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
+                                   item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
     order = {section.id: index for index, section in enumerate(SECTIONS)}
     plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
     return plan
@@ -187,18 +227,21 @@ def last_own_words(standing: Standing) -> Interaction | None:
 def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
     if standing.status == "overdue":
         when = f"overdue by {_plural(standing.days_overdue, 'day')}"
+    elif standing.rhythm.drifting:
+        when = standing.rhythm.describe()
     elif standing.status == "due":
         when = f"due {_day(standing.due)}" if standing.due else "due"
     else:
         when = "no contact yet"
     way = f"{kind}, " if kind and kind != "note" else ""
     text = f"{when} · {way}{minutes} min"
+    prompt = deepen.check_in_prompt(standing)
     last = last_own_words(standing)
     if last is not None:
-        return f"{text} · last time ({last.date.isoformat()}): {last.text}"
-    if standing.contact.goals:
-        return f"{text} · ask about: {standing.contact.goals[0]}"
-    return text
+        text = f"{text} · last time ({last.date.isoformat()}): {last.text}"
+    elif standing.contact.goals:
+        text = f"{text} · ask about: {standing.contact.goals[0]}"
+    return f"{text} · {prompt}" if prompt else text
 
 
 def week_reference(today: Date, week_monday: Date | None) -> Date:

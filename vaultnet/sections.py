@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 SectionId = Literal[
-    "follow-ups", "birthdays", "check-in", "thank-you", "reconnect", "introduce", "reciprocity",
+    "follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "nudge",
+    "reconnect", "introduce", "reciprocity", "coming-up",
 ]
 
 
@@ -23,7 +24,7 @@ SectionId = Literal[
 class Section:
     id: SectionId  # as in ``plan --json`` and in block ids
     title: str  # the heading in the note
-    empty: str  # what the note says when the section has no items
+    empty: str  # what the note says when the section has no items ({lookahead_days} is filled in)
     tick: str  # what a ticked item records, in the label ``show`` prints ("check-in from the 2026-W47 plan")
 
 
@@ -32,9 +33,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("birthdays", "Birthdays", "No birthdays this week.", "birthday wishes"),
     Section("check-in", "Check in", "Nobody is due for a check-in.", "check-in"),
     Section("thank-you", "Say thank you", "No thank-yous owed.", "thank-you"),
+    Section("circle-back", "Circle back", "Nobody to tell what came of their help.", "circle-back"),
+    Section("congratulate", "Congratulate", "No new roles or companies noticed lately.", "congratulations"),
+    Section("nudge", "Nudge", "No outreach waiting for an answer.", "nudge"),
     Section("reconnect", "Reconnect", "No ties to revive this week.", "reconnect"),
     Section("introduce", "Introduce", "No introductions to make this week.", "introduction"),
     Section("reciprocity", "Reciprocity", "Every relationship you are in touch with runs both ways.", "advice"),
+    Section("coming-up", "Coming up", "No birthdays or follow-ups in the {lookahead_days} days after this week.",
+            "item"),
 )
 BY_ID: dict[str, Section] = {section.id: section for section in SECTIONS}
 

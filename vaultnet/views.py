@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
+from . import deepen, goals
+from .dates import Date
 from .insights import Standing
 from .intros import Introduction
 from .network import Network
+from .plan import PlanItem
 from .report import iso
+from .sparkline import contact_line
 
 STATUS_STYLE = {
     "overdue": "bold red", "due": "yellow", "never": "magenta", "ok": "green",
@@ -59,7 +63,7 @@ def print_status(standings: Sequence[Standing], out: IO[str], terminal: bool) ->
 def show_lines(
     standing: Standing, network: Network, introductions: Sequence[Introduction] = (), limit: int = 5
 ) -> list[str]:
-    """The ``show`` page as plain lines, ending with a brief to read before reaching out."""
+    """The ``show`` page as plain lines: a brief to read before reaching out, then a year of contact."""
     contact = standing.contact
     rec, tie = standing.reciprocity, standing.tie
     lines = [f"{contact.name}  ({contact.path})"]
@@ -85,6 +89,8 @@ def show_lines(
     lines.append(f"reciprocity (365 days): gave {rec.gave} · got {rec.got} · asked {rec.asked} · "
                  f"thanked {rec.thanked} — {rec.label}" + (" · thank you due" if rec.thank_you_due else ""))
     lines.append(f"tie: {tie.band} (intensity {tie.intensity:.2f}, embeddedness {tie.embeddedness})")
+    if standing.rhythm.usual_gap_days:
+        lines.append(f"rhythm: {standing.rhythm.describe()}" + (" — drifting" if standing.rhythm.drifting else ""))
 
     lines.extend(["", "Before you reach out", "===================="])
 
@@ -104,7 +110,8 @@ def show_lines(
         for title, values in (("goals", contact.goals), ("needs", contact.needs),
                               ("offers", contact.offers), ("interests", contact.interests))
         if values
-    ])
+    ] + ([f"goals: {deepen.SHOW_NOTE}"] if deepen.goals_unknown(standing) else []))
+    section("Towards your goals", goals.reasons([contact], network.config.goals))
     connections = sorted(network.names(standing.neighbours), key=str.casefold)
     section("Shared connections", [", ".join(connections)] if connections else [])
     section("What you owe each other", owed(standing))
@@ -113,6 +120,7 @@ def show_lines(
         for intro in introductions
         for other in [intro.second.name if intro.first is standing else intro.first.name]
     ])
+    lines.extend(["", contact_line([item.date for item in standing.interactions], network.today)])
     return lines
 
 
@@ -133,3 +141,13 @@ def owed(standing: Standing) -> list[str]:
     else:
         entries.append("no exchanges in the last 365 days")
     return entries
+
+
+def today_lines(day: Date, items: Sequence[PlanItem]) -> list[str]:
+    """``vaultnet today``: one line per item, the section first."""
+    if not items:
+        return [f"{day:%a} {day.isoformat()}: nothing planned for today."]
+    lines = [f"{day:%a} {day.isoformat()}"]
+    for item in items:
+        lines.append(f"  {item.section:<12} {' and '.join(item.people)} — {item.text}")
+    return lines
