@@ -90,7 +90,7 @@ def test_four_weeks_of_ticking_on_the_example_vault(tmp_path):
         build_vault(config, today)  # warm: the cache of the build before the ticks
         build_vault(load_config(cold), today)  # cold: no cache
         assert files(root) == files(cold), f"warm and cold builds differ in week {week}"
-        assert [r.changed for r in build_vault(config, today)] == [False, False]  # and then nothing to do
+        assert not any(r.changed for r in build_vault(config, today))  # and then nothing to do
 
         # No tick is lost: each one stays ticked, in the plan it was ticked in.
         for key, where in ticked.items():

@@ -11,9 +11,8 @@ from .dates import Date, iso_week, week_bounds
 from .insights import Standing
 from .interactions import Interaction, Task
 from .network import Network
-from .sections import SECTIONS, SectionId, item_key
-
 from .rhythm import with_drifting
+from .sections import SECTIONS, SectionId, item_key
 
 __all__ = ["SECTIONS", "Plan", "PlanItem", "build_plan", "item_key", "ticked_minutes", "week_reference"]
 

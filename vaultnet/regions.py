@@ -27,7 +27,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 
 def heading(line: str) -> str | None:
     """``"## Check in"`` for a heading line however it is indented or spaced, else None."""
-    match = _HEADING.match(line.rstrip("\n"))
+    match = _HEADING.match(line.rstrip("\r\n"))
     if not match:
         return None
     return f"{match.group(1)} {match.group(2) or ''}".rstrip()
