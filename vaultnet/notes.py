@@ -20,7 +20,7 @@ from .writes import MAX_NOTE_BYTES
 
 __all__ = ["MAX_NOTE_BYTES", "Note", "decode", "parse_note"]
 # A task box or a list item starting with a date: the only lines without a link that count.
-_MAYBE_COUNTABLE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
+_MAYBE_COUNTABLE = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _HANDLER = YAMLHandler(fm_boundary=_BOUNDARY)
