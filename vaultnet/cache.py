@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import __version__
-from .config import CONFIG_NAME, STATE_DIR, Config
+from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
 from .dates import Date
 from .errors import Problem
 from .markdown import Line, Link
@@ -37,7 +37,7 @@ from .writes import UnsafePath, target_in_vault
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 NOTES = "notes.json"
 BUILD = "build.json"
 
@@ -76,6 +76,8 @@ def entry_json(entry: Entry) -> dict[str, Any] | None:
             "meta": note.meta, "body_start": note.body_start, "key_lines": note.key_lines,
             "problems": [[p.path, p.line, p.message] for p in note.problems],
             "lines": [_line_json(line) for line in note.countable()],
+            "inline": note.inline, "tags": list(note.body_tags),
+            "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
         }
     if note is not None and not _jsonable(note.meta):
         return None  # front matter JSON cannot hold: read the note again next time
@@ -104,7 +106,11 @@ def entry_from_json(rel: str, data: dict[str, Any]) -> Entry:
         note = Note(rel, meta=stored["meta"], body_start=int(stored["body_start"]),
                     key_lines={str(k): int(v) for k, v in stored["key_lines"].items()},
                     problems=[_problem(p) for p in stored["problems"]],
-                    countable_lines=[_line(line) for line in stored["lines"]])
+                    countable_lines=[_line(line) for line in stored["lines"]],
+                    inline={str(k): v for k, v in stored["inline"].items()},
+                    body_tags=tuple(str(tag) for tag in stored["tags"]),
+                    attendee_sections=tuple((int(a), int(b)) for a, b in stored["sections"]),
+                    unrendered=bool(stored["unrendered"]))
     signature = tuple(int(part) for part in data["sig"])
     if len(signature) != 4:
         raise ValueError("bad signature")
@@ -188,7 +194,7 @@ class NoteCache:
 def settings_digest(config: Config) -> str:
     """The files vaultnet's settings come from."""
     digest = hashlib.sha256()
-    for name in (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json"):
+    for name in (CONFIG_NAME, *SETTINGS_FILES):
         try:
             digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
         except OSError:

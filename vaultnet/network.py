@@ -165,7 +165,8 @@ def assemble(
     conflicts = list(conflicts)
     problems = list(unreadable)
     for note in notes:
-        problems.extend(note.problems)
+        if not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
+            problems.extend(note.problems)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     for note in notes:
@@ -184,6 +185,8 @@ def assemble(
     extractor = Extractor(config, directory)
     evidence = Evidence()
     for note in notes:
+        if note.unrendered:
+            continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
         evidence.extend(found)
         problems.extend(added)
@@ -191,6 +194,10 @@ def assemble(
         manual = memo.manual_contact(contact)
         if manual:
             evidence.interactions.append(manual)
+        for target in contact.friends:  # obsidian-contacts' `friends`: they know each other
+            friend = directory.resolve(target)
+            if friend and friend.path != contact.path:
+                evidence.links.setdefault(contact.path, set()).add(friend.path)
 
     per_contact: dict[str, list[Interaction]] = defaultdict(list)
     neighbours: dict[str, set[str]] = defaultdict(set)

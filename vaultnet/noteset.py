@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .config import Config
 from .contacts import is_contact
 from .errors import Problem
+from .meetings import attendee_targets
 from .notes import Note, parse_note
 from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
 
@@ -57,8 +58,9 @@ class NoteSet:
         note, problems = parse_note(file.rel, data)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
-            if not note.countable_lines and not is_contact(note, self.config):
-                note.meta, note.key_lines = {}, {}  # a note that counts for nothing
+            if note.unrendered or (not note.countable_lines and not is_contact(note, self.config)
+                                   and not attendee_targets(note, self.config)):
+                note.meta, note.key_lines, note.inline = {}, {}, {}  # a note that counts for nothing
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
