@@ -304,3 +304,90 @@ def test_unrendered_template_outside_the_templates_folder_is_nothing(vault):
     found = people(vault)
     assert sorted(found) == ["Ana"]
     assert found["Ana"]["last_contact"] == "2026-11-01"
+
+
+# --- a new user is told what happened --------------------------------------------------------------
+
+
+def run(vault: Path, *args: str):
+    return CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", *args])
+
+
+def test_no_contacts_says_where_it_looked_and_what_it_saw(vault):
+    for name in ("Ana", "Bob", "Cy"):
+        write(vault, f"Contacts-old/{name}.md", '---\ncategories:\n  - "[[Humans]]"\n---\n')
+    for command in (["status"], ["plan", "--stdout"], ["check"]):
+        result = run(vault, *command)
+        assert "vaultnet found no contacts" in result.stderr, command
+        assert "3 notes have categories [[Humans]]" in result.stderr
+        assert "3 notes are in Contacts-old/" in result.stderr
+    assert "no contacts" not in run(kepano(vault), "status").stderr
+
+
+def test_show_and_log_on_a_note_that_is_not_a_contact(vault):
+    kepano(vault)
+    write(vault, "Notes/Jo Lee.md", "Met at the conference.\n")
+    for command in (["show", "jo lee"], ["log", "Jo Lee", "coffee"]):
+        result = run(vault, *command)
+        assert result.exit_code == 1
+        assert "Notes/Jo Lee.md is a note but not a contact" in result.stderr
+        assert "type: person" in result.stderr
+    result = run(vault, "show", "Blade Runner")
+    assert "References/Blade Runner.md is a note but not a contact (it says it is a movie)" in result.stderr
+    assert "no contact named 'Nobody'" in run(vault, "show", "Nobody").stderr
+
+
+def test_check_counts_what_each_rule_took(vault):
+    kepano(vault)
+    write(vault, "People/Ana.md", "---\ncircle: close\nlast_contact: 2026-11-01\n---\n- 2026-11-02 #call\n")
+    write(vault, "Notes/Bo.md", "---\ntags: [person]\n---\n")
+    result = run(vault, "check", "--json")
+    rules = json.loads(result.stdout)["rules"]
+    assert rules["contacts"] == {"property": 2, "folder": 1, "tag": 1}
+    assert rules["interactions"]["in meetings"] == 1 and rules["interactions"]["in contact notes"] == 1
+    assert rules["interactions"]["from last_contact"] == 1
+    assert "contacts: 1 in a people folder, 1 tagged #person" in run(vault, "check").stderr
+
+
+# --- init and add fit the vault ---------------------------------------------------------------------
+
+
+def test_init_writes_a_fitting_config_and_no_empty_people_folder(vault):
+    kepano(vault)
+    write(vault, ".obsidian/plugins/templater-obsidian/data.json", '{"templates_folder": "Templates"}')
+    result = run(vault, "init", str(vault))
+    assert result.exit_code == 0, result.output
+    assert not (vault / "People").exists()
+    text = (vault / "vaultnet.toml").read_text()
+    assert "# - 2 notes are people." in text
+    assert "people = []" in text and "categories naming a person" in text
+    assert "templates, skipped: Templates/ (from core Templates, Templater's settings)" in text
+    assert sorted(people(vault)) == ["Kevin Kelly", "Steph Ango"]  # the written config finds the same people
+
+
+def test_init_names_the_people_folders_it_found(vault):
+    write(vault, "Work/Team/Ana.md", "Ana's notes.\n")
+    write(vault, "Work/Team/Bob.md", "Bob's notes.\n")
+    run(vault, "init", str(vault))
+    text = (vault / "vaultnet.toml").read_text()
+    assert 'people = ["Work/Team"]   # where people were found (2 in Work/Team/)' in text
+    assert not (vault / "People").exists() and sorted(people(vault)) == ["Ana", "Bob"]
+
+
+def test_init_on_an_empty_vault_creates_people(vault):
+    result = run(vault, "init", str(vault))
+    assert (vault / "People").is_dir() and "created People/" in result.output
+
+
+def test_add_uses_the_vaults_person_template_and_people_folder(vault):
+    write(vault, ".obsidian/templates.json", '{"folder": "Miscellaneous/Templates"}')
+    write(vault, "Contacts/Max Muster.md", "---\nName: Max Muster\n---\n")
+    write(vault, "Miscellaneous/Templates/People Template.md",
+          "---\nName: <% tp.file.title %>\nCompany: \nCreated: <% tp.date.now(\"YYYY-MM-DD\") %>\n---\n# {{title}}\n")
+    result = run(vault, "add", "Thomas Neu", "--company", "ETA Group", "--circle", "close")
+    assert result.exit_code == 0, result.output
+    text = (vault / "Contacts/Thomas Neu.md").read_text()
+    assert text.startswith("---\nName: Thomas Neu\nCompany: ETA Group\nCreated: ")
+    assert "circle: close\n---\n# Thomas Neu\n" in text and "<%" not in text
+    thomas = people(vault)["Thomas Neu"]
+    assert thomas["circle"] == "close"

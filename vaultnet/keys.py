@@ -84,7 +84,7 @@ def singular(word: str) -> str:
     word = word.casefold().strip()
     if word == "people":
         return "person"
-    if word.endswith("ies") and len(word) > 4:
+    if word.endswith("ies") and len(word) > 4 and word[-4] not in "aeiouv":  # cities, not movies
         return word[:-3] + "y"
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         return word[:-1]

@@ -11,13 +11,14 @@ from typing import TypeVar
 
 from .cache import NoteCache
 from .config import Config
-from .contacts import Contact, Directory, is_contact, read_contact
+from .contacts import Contact, Directory, read_contact
 from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
 from .noteset import NoteSet
+from .people import person_rule
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Network:
     evidence: Evidence = field(default_factory=Evidence)
     problems: list[Problem] = field(default_factory=list)
     directory: Directory = field(default_factory=lambda: Directory(()))
+    rules: dict[str, int] = field(default_factory=dict)  # how many contacts each rule of people.py found
 
     @cached_property
     def _by_path(self) -> dict[str, Standing]:
@@ -169,8 +171,11 @@ def assemble(
             problems.extend(note.problems)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
+    rules: dict[str, int] = defaultdict(int)
     for note in notes:
-        if is_contact(note, config) and not note.rel.startswith(config.output + "/"):
+        rule = person_rule(note, config)
+        if rule and not note.rel.startswith(config.output + "/"):
+            rules[rule] += 1
             contact, added = memo.contact(note, config)
             problems.extend(added)
             contacts.append(contact)
@@ -222,7 +227,7 @@ def assemble(
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
-    return Network(config, today, standings, evidence, problems, directory)
+    return Network(config, today, standings, evidence, problems, directory, dict(rules))
 
 
 def _by_person(tasks: list[Task]) -> dict[str, list[Task]]:
