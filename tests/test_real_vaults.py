@@ -391,3 +391,9 @@ def test_add_uses_the_vaults_person_template_and_people_folder(vault):
     assert "circle: close\n---\n# Thomas Neu\n" in text and "<%" not in text
     thomas = people(vault)["Thomas Neu"]
     assert thomas["circle"] == "close"
+
+
+def test_kepano_with_references_as_the_people_folder_keeps_films_and_cities_out(vault):
+    kepano(vault)
+    write(vault, "vaultnet.toml", 'people = ["References"]\n')
+    assert sorted(people(vault)) == ["Kevin Kelly", "Steph Ango"]

@@ -22,7 +22,7 @@ from .writes import safe_write
 
 PERSON_TEMPLATE = "person.md"
 # The vault's own person template, in one of its templates folders.
-VAULT_TEMPLATES = ("person template.md", "people template.md", "contact template.md", "person.md")
+VAULT_TEMPLATES = ("person template.md", "people template.md", "contact template.md")
 _TEMPLATE_TOKEN = re.compile(
     r"\{\{\s*(title|date|time)(?::([^{}]*))?\s*\}\}"
     r"|<%[-_]?\s*tp\.(file\.title|date\.now|file\.creation_date|file\.last_modified_date)"
@@ -127,16 +127,15 @@ def own_person_note(config: Config, name: str, values: Mapping[str, Any], now: d
     if unrendered(text):
         return None  # Templater code vaultnet cannot run: use vaultnet's own template
     wanted = {key: value for key, value in values.items() if value not in (None, "", [], ())}
+    blank = re.compile(r"^([^\s:#][^:\n]*):[ \t]*(?:\[\])?[ \t]*$", re.MULTILINE)  # `Company:`, `org: []`
     for key, value in list(wanted.items()):
-        if isinstance(value, (list, tuple)):
-            continue
         keys = spellings(key, config.fields)
-        # `Company:` left blank in the template: fill it in place.
-        blank = re.compile(r"^([^\s:#][^:\n]*):[ \t]*$", re.MULTILINE)
-        for match in blank.finditer(text):
+        # A key the template leaves blank: fill it in place.
+        end = text.find("\n---", 3) if text.startswith("---") else 0  # only in the front matter
+        for match in blank.finditer(text, 0, max(end, 0)):
             if normalise(match.group(1)) in keys:
-                line = yaml_lines(match.group(1), value)[0]
-                text = text[:match.start()] + line + text[match.end():]
+                lines = "\n".join(yaml_lines(match.group(1), value))
+                text = text[:match.start()] + lines + text[match.end():]
                 del wanted[key]
                 break
     data, _ = add_missing(text.encode("utf-8"), {config.key(key): value for key, value in wanted.items()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .keys import ATTENDEE_HEADINGS, normalise
@@ -21,17 +22,18 @@ _FULL_LINE = re.compile(
 )
 # `[key:: value]` and `(key:: value)` anywhere in a line; the value may hold [[links]].
 _BRACKETED = re.compile(r"[\[(]([^\[\]():`\n]+?)::[ \t]*((?:[^\[\]()\n]|\[\[[^\[\]\n]*\]\])*?)[ \t]*[\])]")
-_TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)", re.MULTILINE)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
 _UNRENDERED = re.compile(r"\{\{\s*(?:date|time|title|value|vdate)\b[^{}\n]*\}\}|<%[\s\S]*?%>", re.IGNORECASE)
 _EMOJI_AND_MARKS = re.compile(r"[^\w\s-]+")
+# Any heading that may name attendees: the full pass over headings runs only when one does.
+_ATTENDEE_HEADING = re.compile(r"^#{1,6}[ \t]+\W*(?:" + "|".join(ATTENDEE_HEADINGS) + r")\b", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
 class BodyFacts:
     fields: dict[str, Any] = field(default_factory=dict)  # key as written → value text (a list when repeated)
     field_lines: dict[str, int] = field(default_factory=dict)
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # person tags only
     attendee_sections: tuple[tuple[int, int], ...] = ()  # first and last body line of each, file numbering
     unrendered: bool = False
 
@@ -41,8 +43,19 @@ def unrendered(text: str) -> bool:
     return ("{{" in text or "<%" in text) and _UNRENDERED.search(text) is not None
 
 
-def read_body(body: str, first_line: int) -> BodyFacts:
-    """The facts of one body; ``first_line`` is the file line number of its first line."""
+@lru_cache(maxsize=16)
+def tag_pattern(person_tags: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds ``#person`` and ``#person/...`` (for each person tag) in a text, and no other tag."""
+    names = "|".join(re.escape(tag.lower()) for tag in person_tags) or "(?!)"
+    # A literal '#' first lets the engine skip ahead; the character before it is checked by the caller.
+    return re.compile(r"#((?i:" + names + r")(?:/[\w/-]*)?)(?![\w-])")
+
+
+def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("person",)) -> BodyFacts:
+    """The facts of one body; ``first_line`` is the file line number of its first line.
+
+    Of the tags in the text, only person tags are kept: nothing else reads them.
+    """
     facts = BodyFacts()
     if "```" in body or "~~~" in body:
         # Code blocks say nothing about the note; blank them, keeping line numbers.
@@ -62,8 +75,10 @@ def read_body(body: str, first_line: int) -> BodyFacts:
                     facts.fields[key] = value
                     facts.field_lines[key] = line
     if "#" in body:
-        tags = [tag.lower() for tag in _TAG.findall(body) if not tag.isdigit()]
+        tags = [m.group(1).lower() for m in tag_pattern(person_tags).finditer(body)
+                if m.start() == 0 or body[m.start() - 1].isspace()]
         facts.tags = tuple(dict.fromkeys(tags))
+    if "#" in body and _ATTENDEE_HEADING.search(body):
         headings = [(first_line + body.count("\n", 0, m.start()), len(m.group(1)), m.group(2))
                     for m in _HEADING.finditer(body)]
         sections = []

@@ -79,6 +79,7 @@ def normalise(key: str) -> str:
     return _SEPARATORS.sub("_", _FORMATTING.sub("", key).strip()).casefold()
 
 
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
     """``people`` → ``person``, ``companies`` → ``company``, ``films`` → ``film``."""
     word = word.casefold().strip()
@@ -106,7 +107,7 @@ class Properties:
     :data:`KEYS` that the note has wins.
     """
 
-    __slots__ = ("_found", "_fields")
+    __slots__ = ("_found", "_fields", "_table")
 
     def __init__(self, meta: Mapping[str, Any], inline: Mapping[str, Any], fields: Mapping[str, str]) -> None:
         found: dict[str, tuple[str, Any]] = {}
@@ -115,11 +116,15 @@ class Properties:
                 found.setdefault(normalise(key), (key, value))
         self._found = found
         self._fields = fields
+        self._table = _table(fields)
 
     def item(self, name: str) -> tuple[str, Any] | None:
         """``(key as written, value)`` for ``name``, or ``None``."""
-        for spelling in spellings(name, self._fields):
-            hit = self._found.get(spelling)
+        found = self._found
+        if not found:
+            return None
+        for spelling in self._table.get(name) or (normalise(name),):
+            hit = found.get(spelling)
             if hit is not None:
                 return hit
         return None
@@ -135,3 +140,15 @@ class Properties:
 
 
 _DEFAULT_SPELLINGS = {name: tuple(dict.fromkeys(normalise(item) for item in names)) for name, names in KEYS.items()}
+_TABLES: dict[tuple[tuple[str, str], ...], dict[str, tuple[str, ...]]] = {}
+
+
+def _table(fields: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Every canonical name's spellings under one ``[fields]`` setting, worked out once."""
+    if not fields:
+        return _DEFAULT_SPELLINGS
+    key = tuple(sorted(fields.items()))
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = {name: spellings(name, fields) for name in {*KEYS, *fields}}
+    return table

@@ -18,7 +18,7 @@ from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
 from .noteset import NoteSet
-from .people import person_rule
+from .people import people_folder, person_rule
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
@@ -256,7 +256,7 @@ def _conflict_problems(conflicts: list[str], directory: Directory, config: Confi
     for rel in conflicts:
         name = rel.rsplit("/", 1)[-1]
         original = conflict_original(name) or name
-        in_people = any(rel.startswith(folder + "/") for folder in config.people)
+        in_people = people_folder(rel, config) is not None
         # The copied note sits next to its copy: same folder, original name.
         original_rel = rel[: len(rel) - len(name)] + original + ".md"
         if in_people or any(contact.path == original_rel for contact in directory.contacts):

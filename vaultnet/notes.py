@@ -69,7 +69,7 @@ class Note:
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → file line
     problems: list[Problem] = field(default_factory=list)
     inline: dict[str, Any] = field(default_factory=dict)  # Dataview inline fields, key as written
-    body_tags: tuple[str, ...] = ()  # lower case, without '#'
+    body_tags: tuple[str, ...] = ()  # person tags in the text: lower case, without '#'
     attendee_sections: tuple[tuple[int, int], ...] = ()  # file lines under a `## Participants` heading
     unrendered: bool = False  # holds template syntax never rendered: a template, not a note
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
@@ -119,8 +119,11 @@ def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def parse_note(rel: str, data: bytes) -> tuple[Note | None, list[Problem]]:
-    """Parse a note's bytes. ``None`` when the file cannot be read as text at all."""
+def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)) -> tuple[Note | None, list[Problem]]:
+    """Parse a note's bytes. ``None`` when the file cannot be read as text at all.
+
+    ``person_tags``: the tags in the text worth keeping (see :func:`vaultnet.inline.read_body`).
+    """
     text, problem = decode(rel, data)
     if text is None:
         return None, [problem] if problem else []
@@ -141,7 +144,7 @@ def parse_note(rel: str, data: bytes) -> tuple[Note | None, list[Problem]]:
             note.meta = _load_front_matter(note, front)
     note.body = body
     note.body_start = body_start
-    facts = read_body(body, body_start)
+    facts = read_body(body, body_start, person_tags)
     note.inline = facts.fields
     for key, line in facts.field_lines.items():
         note.key_lines.setdefault(key, line)

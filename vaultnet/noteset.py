@@ -16,6 +16,7 @@ from .contacts import is_contact
 from .errors import Problem
 from .meetings import attendee_targets
 from .notes import Note, parse_note
+from .people import people_folder
 from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
 
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
@@ -55,10 +56,12 @@ class NoteSet:
             return None
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
-        note, problems = parse_note(file.rel, data)
+        note, problems = parse_note(file.rel, data, self.config.person_tags)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
+            # (A note in a people folder keeps its properties: they are what says it is no person.)
             if note.unrendered or (not note.countable_lines and not is_contact(note, self.config)
+                                   and people_folder(note.rel, self.config) is None
                                    and not attendee_targets(note, self.config)):
                 note.meta, note.key_lines, note.inline = {}, {}, {}  # a note that counts for nothing
         # Changed while being read: keep what was read, but never trust it later.
@@ -136,7 +139,7 @@ class NoteSet:
                 conflicts.append(rel)
                 continue
             if rel in overrides:
-                note, unreadable = parse_note(rel, overrides[rel])
+                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags)
             else:
                 note, unreadable = entry.note, list(entry.problems)
             if note is not None:

@@ -13,6 +13,7 @@ a film) and a note about a person kept in their folder (``Ana/Ana - Career.md``)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
 
 from .config import Config
@@ -25,7 +26,12 @@ _NOT_A_PERSON_STEMS = frozenset(("_about_", "index", "readme", "untitled"))
 
 
 def properties(note: Note, config: Config) -> Properties:
-    return Properties(note.meta, note.inline, config.fields)
+    """The note's properties, worked out once per note (and per ``[fields]`` setting)."""
+    kept = note.__dict__.get("_properties")
+    if kept is None or kept[0] is not config.fields or kept[1] is not note.meta:
+        kept = (config.fields, note.meta, Properties(note.meta, note.inline, config.fields))
+        note.__dict__["_properties"] = kept
+    return kept[2]
 
 
 def link_texts(value: Any) -> Iterable[str]:
@@ -49,8 +55,13 @@ def categories(props: Properties, config: Config) -> set[str]:
     return found
 
 
-def person_values(config: Config) -> set[str]:
-    return {singular(value) for value in (*config.person_values, config.person_type)}
+def person_values(config: Config) -> frozenset[str]:
+    return _person_values(config.person_values, config.person_type)
+
+
+@lru_cache(maxsize=64)
+def _person_values(values: tuple[str, ...], person_type: str) -> frozenset[str]:
+    return frozenset(singular(value) for value in (*values, person_type))
 
 
 def people_folder(rel: str, config: Config) -> str | None:
@@ -69,7 +80,16 @@ def people_folder(rel: str, config: Config) -> str | None:
 
 
 def person_rule(note: Note, config: Config) -> Rule | None:
-    """The rule that makes ``note`` a person, or ``None`` when it is not one."""
+    """The rule that makes ``note`` a person, or ``None`` when it is not one (worked out once per note)."""
+    kept = note.__dict__.get("_person_rule")
+    if kept is not None and kept[0] is config and kept[1] is note.meta:
+        return kept[2]  # type: ignore[no-any-return]
+    rule = _person_rule(note, config)
+    note.__dict__["_person_rule"] = (config, note.meta, rule)
+    return rule
+
+
+def _person_rule(note: Note, config: Config) -> Rule | None:
     if note.unrendered:
         return None
     stem = note.rel.rsplit("/", 1)[-1][:-3]
@@ -86,7 +106,7 @@ def person_rule(note: Note, config: Config) -> Rule | None:
     if folder is not None and not _about_someone(note.rel, folder):
         return "folder"
     person_tags = [tag.lower() for tag in config.person_tags]
-    if _tagged(_front_matter_tags(props), person_tags):
+    if note.meta and _tagged(_front_matter_tags(props), person_tags):
         return "tag"
     if note.body_tags and _tagged(note.body_tags, person_tags):
         return "body tag"

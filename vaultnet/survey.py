@@ -54,7 +54,7 @@ def read_all(config: Config) -> list[Note]:
             data = (config.root / file.rel).read_bytes()
         except OSError:
             continue
-        note, _ = parse_note(file.rel, data)
+        note, _ = parse_note(file.rel, data, config.person_tags)
         if note is not None and not note.rel.startswith(config.output + "/"):
             notes.append(note)
     return notes
@@ -101,7 +101,7 @@ def not_a_contact(config: Config, name: str) -> str | None:
         if " ".join(stem.casefold().split()) != wanted or skipper.skip_path(file.rel):
             continue
         try:
-            note, _ = parse_note(file.rel, (config.root / file.rel).read_bytes())
+            note, _ = parse_note(file.rel, (config.root / file.rel).read_bytes(), config.person_tags)
         except OSError:
             continue
         if note is None:
