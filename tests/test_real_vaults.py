@@ -397,3 +397,33 @@ def test_kepano_with_references_as_the_people_folder_keeps_films_and_cities_out(
     kepano(vault)
     write(vault, "vaultnet.toml", 'people = ["References"]\n')
     assert sorted(people(vault)) == ["Kevin Kelly", "Steph Ango"]
+
+
+def test_settings_from_periodic_notes_and_templater(vault):
+    from vaultnet.config import load_config
+
+    write(vault, ".obsidian/daily-notes.json", '{"folder": "Daily", "format": "YYYY-MM-DD"}')
+    write(vault, ".obsidian/templates.json", '{"folder": "Templates"}')
+    write(vault, ".obsidian/plugins/periodic-notes/data.json",
+          '{"daily": {"format": "YYYYMMDD", "folder": "Journal/", "template": "T/Day.md", "enabled": true}}')
+    write(vault, ".obsidian/plugins/templater-obsidian/data.json", '{"templates_folder": "/Tpl/"}')
+    config = load_config(vault)
+    assert (config.daily_format, config.daily_folder, config.daily_template) == ("YYYYMMDD", "Journal", "T/Day.md")
+    assert config.templates_folders == ("Templates", "Tpl")
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    write(vault, "Journal/20261110.md", "- coffee with [[Ana]]\n")
+    write(vault, "Tpl/Person Template.md", "---\ntype: person\n---\n")
+    write(vault, "Templates/Contact.md", "---\ntype: person\n---\n")
+    found = people(vault)
+    assert sorted(found) == ["Ana"] and found["Ana"]["last_contact"] == "2026-11-10"
+    # Periodic Notes' daily notes switched off: core Daily notes' settings hold.
+    write(vault, ".obsidian/plugins/periodic-notes/data.json", '{"daily": {"format": "YYYYMMDD", "enabled": false}}')
+    assert load_config(vault).daily_format == "YYYY-MM-DD"
+
+
+def test_bad_inline_date_is_one_problem_naming_its_line(vault):
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    write(vault, "Notes/Sync.md", "Weekly sync\n\n- [date:: soon]\n- with [[Ana]]\n")
+    result = status(vault)
+    assert [(p["path"], p["line"]) for p in result["problems"]] == [("Notes/Sync.md", 3)]
+    assert result["problems"][0]["message"].startswith("date: not a date")
