@@ -427,3 +427,18 @@ def test_bad_inline_date_is_one_problem_naming_its_line(vault):
     result = status(vault)
     assert [(p["path"], p["line"]) for p in result["problems"]] == [("Notes/Sync.md", 3)]
     assert result["problems"][0]["message"].startswith("date: not a date")
+
+
+def test_notes_in_a_people_subfolder_are_people_unless_about_the_folders_person(vault):
+    write(vault, "People/Work/Workshop Lee.md", "")
+    write(vault, "People/Ana Lima/Ana Lima.md", "")
+    write(vault, "People/Ana Lima/Ana Lima – 1:1 notes.md", "")
+    assert sorted(people(vault)) == ["Ana Lima", "Workshop Lee"]
+
+
+def test_add_where_people_are_marked_by_type_not_folder(vault):
+    write(vault, "vaultnet.toml", "people = []\n")
+    write(vault, "Notes/Ana.md", "---\ntype: person\n---\n")
+    assert run(vault, "add", "Bo Chen").exit_code == 0
+    assert "type: person\n" in (vault / "Bo Chen.md").read_text()
+    assert sorted(people(vault)) == ["Ana", "Bo Chen"]

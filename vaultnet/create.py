@@ -15,7 +15,8 @@ from .errors import VaultnetError
 from .filenames import safe_filename
 from .inline import unrendered
 from .keys import normalise, spellings
-from .people import people_folder
+from .notes import parse_note
+from .people import people_folder, person_rule
 from .properties import add_missing, yaml_lines
 from .render import render
 from .writes import safe_write
@@ -150,5 +151,11 @@ def create_contact(
     rel = contact_path(config, name, contacts)
     if not dry_run:
         data = own_person_note(config, name, values, now or dt.datetime.now())
-        safe_write(config.root, rel, data if data is not None else person_note(config, values).encode("utf-8"), None)
+        if data is None:
+            data = person_note(config, values).encode("utf-8")
+        note, _ = parse_note(rel, data, config.person_tags)
+        if note is not None and person_rule(note, config) is None:
+            # Neither its folder nor its template makes it a person (`people = []`): say so in the note.
+            data, _ = add_missing(data, {config.key("type"): config.person_type})
+        safe_write(config.root, rel, data, None)
     return rel

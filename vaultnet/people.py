@@ -118,8 +118,8 @@ def _about_someone(rel: str, folder: str) -> bool:
     parts = rel[len(folder) + 1:].split("/")
     if len(parts) < 2:
         return False
-    parent, stem = parts[-2], parts[-1][:-3]
-    return stem != parent and stem.casefold().startswith(parent.casefold())
+    parent, stem = parts[-2].casefold(), parts[-1][:-3].casefold()
+    return stem.startswith(parent) and stem[len(parent):].lstrip().startswith(("-", "–", "—", ":"))
 
 
 def _front_matter_tags(props: Properties) -> tuple[str, ...]:
