@@ -442,3 +442,17 @@ def test_add_where_people_are_marked_by_type_not_folder(vault):
     assert run(vault, "add", "Bo Chen").exit_code == 0
     assert "type: person\n" in (vault / "Bo Chen.md").read_text()
     assert sorted(people(vault)) == ["Ana", "Bo Chen"]
+
+
+def test_what_the_cache_keeps_gives_the_same_answers(vault):
+    write(vault, "People/Max.md", "---\nBirthday: 1990-07-02\n---\n")
+    write(vault, "Notes/Bo.md", "Bo, from the gym. #person\n")
+    write(vault, "Meetings/M.md", '---\nDate: "2024-06-14"\n---\n## Participants\n- [[Max]]\n')
+    write(vault, "Notes/Sync.md", "[date:: 2024-06-20]\n[with:: [[Bo]]]\n")
+    write(vault, "Drafts/T.md", "---\ntype: person\n---\n<% tp.file.title %>\n")
+    before = status(vault)
+    assert run(vault, "build").exit_code == 0 and (vault / ".vaultnet/cache").is_dir()
+    assert status(vault) == before
+    found = {c["name"]: c for c in before["contacts"]}
+    assert sorted(found) == ["Bo", "Max"]
+    assert (found["Max"]["last_contact"], found["Bo"]["last_contact"]) == ("2024-06-14", "2024-06-20")

@@ -76,9 +76,11 @@ def entry_json(entry: Entry) -> dict[str, Any] | None:
             "meta": note.meta, "body_start": note.body_start, "key_lines": note.key_lines,
             "problems": [[p.path, p.line, p.message] for p in note.problems],
             "lines": [_line_json(line) for line in note.countable()],
-            "inline": note.inline, "tags": list(note.body_tags),
-            "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
         }
+        # Most notes have none of these: leave them out rather than write them thirty thousand times.
+        extra = {"inline": note.inline, "tags": list(note.body_tags),
+                 "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered}
+        data["note"].update((key, value) for key, value in extra.items() if value)
     if note is not None and not _jsonable(note.meta):
         return None  # front matter JSON cannot hold: read the note again next time
     return data
@@ -107,10 +109,10 @@ def entry_from_json(rel: str, data: dict[str, Any]) -> Entry:
                     key_lines={str(k): int(v) for k, v in stored["key_lines"].items()},
                     problems=[_problem(p) for p in stored["problems"]],
                     countable_lines=[_line(line) for line in stored["lines"]],
-                    inline={str(k): v for k, v in stored["inline"].items()},
-                    body_tags=tuple(str(tag) for tag in stored["tags"]),
-                    attendee_sections=tuple((int(a), int(b)) for a, b in stored["sections"]),
-                    unrendered=bool(stored["unrendered"]))
+                    inline={str(k): v for k, v in stored.get("inline", {}).items()},
+                    body_tags=tuple(str(tag) for tag in stored.get("tags", ())),
+                    attendee_sections=tuple((int(a), int(b)) for a, b in stored.get("sections", ())),
+                    unrendered=bool(stored.get("unrendered", False)))
     signature = tuple(int(part) for part in data["sig"])
     if len(signature) != 4:
         raise ValueError("bad signature")

@@ -57,7 +57,7 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
     Of the tags in the text, only person tags are kept: nothing else reads them.
     """
     facts = BodyFacts()
-    if "```" in body or "~~~" in body:
+    if ("::" in body or "#" in body) and ("```" in body or "~~~" in body):
         # Code blocks say nothing about the note; blank them, keeping line numbers.
         body = _FENCED.sub(lambda m: "\n" * m.group(0).count("\n"), body)
     if "::" in body:
@@ -74,7 +74,8 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
                 else:
                     facts.fields[key] = value
                     facts.field_lines[key] = line
-    if "#" in body:
+    if "#" in body and any(f"#{tag}" in body or f"#{tag.capitalize()}" in body or f"#{tag.upper()}" in body
+                           for tag in person_tags):
         tags = [m.group(1).lower() for m in tag_pattern(person_tags).finditer(body)
                 if m.start() == 0 or body[m.start() - 1].isspace()]
         facts.tags = tuple(dict.fromkeys(tags))

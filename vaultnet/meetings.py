@@ -32,6 +32,8 @@ def daily_date(note: Note, config: Config) -> Date | None:
 
 def property_date(note: Note, config: Config, report: bool = True) -> Date | None:
     """The ``date`` property in any case, in front matter or inline (``[date:: 2023-03-05 21:34]``)."""
+    if not note.meta and not note.inline:
+        return None
     item = properties(note, config).item("date")
     if item is None or item[1] in (None, ""):
         return None
@@ -46,7 +48,7 @@ def property_date(note: Note, config: Config, report: bool = True) -> Date | Non
 
 def attendee_targets(note: Note, config: Config) -> list[str]:
     """Link targets (or names) of the people the note's properties and attendee headings list."""
-    targets = list(link_texts(properties(note, config).get("attendees")))
+    targets = list(link_texts(properties(note, config).get("attendees"))) if note.meta or note.inline else []
     if note.attendee_sections:
         for line in note.countable():
             if any(first <= line.number <= last for first, last in note.attendee_sections):
@@ -56,6 +58,8 @@ def attendee_targets(note: Note, config: Config) -> list[str]:
 
 def merge_meeting(evidence: Evidence, note: Note, config: Config, directory: Directory) -> Evidence:
     """Make a note dated by its ``date`` property one interaction with everyone at it or named in it."""
+    if not note.meta and not note.inline and not note.attendee_sections:
+        return evidence  # no attendees, no date property: lines count as they are
     daily = daily_date(note, config)
     date = daily or property_date(note, config, report=False)
     if date is None:

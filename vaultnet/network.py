@@ -18,7 +18,7 @@ from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
 from .noteset import NoteSet
-from .people import people_folder, person_rule
+from .people import forget_properties, people_folder, person_rule
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,7 @@ def assemble(
         if note.unrendered:
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
+        forget_properties(note)  # read: thirty thousand notes need not keep them
         evidence.extend(found)
         problems.extend(added)
     for contact in contacts:

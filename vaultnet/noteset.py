@@ -16,7 +16,7 @@ from .contacts import is_contact
 from .errors import Problem
 from .meetings import attendee_targets
 from .notes import Note, parse_note
-from .people import people_folder
+from .people import forget_properties, people_folder, remember_no_person
 from .vault import Skipper, VaultFile, conflict_original, walk, walk_stat
 
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
@@ -64,6 +64,8 @@ class NoteSet:
                                    and people_folder(note.rel, self.config) is None
                                    and not attendee_targets(note, self.config)):
                 note.meta, note.key_lines, note.inline = {}, {}, {}  # a note that counts for nothing
+                remember_no_person(note, self.config)
+            forget_properties(note)
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 

@@ -34,6 +34,11 @@ def properties(note: Note, config: Config) -> Properties:
     return kept[2]
 
 
+def forget_properties(note: Note) -> None:
+    """Drop the properties kept by :func:`properties` (they are a note's keys over again)."""
+    note.__dict__.pop("_properties", None)
+
+
 def link_texts(value: Any) -> Iterable[str]:
     """The texts of a property value: text, ``[[link]]``, a list of them, or a nested YAML list."""
     if isinstance(value, list):
@@ -89,6 +94,11 @@ def person_rule(note: Note, config: Config) -> Rule | None:
     return rule
 
 
+def remember_no_person(note: Note, config: Config) -> None:
+    """Keep knowing that ``note`` is no person once its properties are dropped."""
+    note.__dict__["_person_rule"] = (config, note.meta, None)
+
+
 def _person_rule(note: Note, config: Config) -> Rule | None:
     if note.unrendered:
         return None
@@ -96,8 +106,8 @@ def _person_rule(note: Note, config: Config) -> Rule | None:
     wanted = person_values(config)
     if singular(stem) in wanted or stem.casefold() in _NOT_A_PERSON_STEMS:
         return None  # the category note itself, a folder's index
-    props = properties(note, config)
-    kinds = categories(props, config) if note.meta or note.inline else set()
+    props = properties(note, config) if note.meta or note.inline else None
+    kinds = categories(props, config) if props is not None else set()
     if kinds & wanted:
         return "property"
     if kinds & NOT_PEOPLE:
@@ -106,7 +116,7 @@ def _person_rule(note: Note, config: Config) -> Rule | None:
     if folder is not None and not _about_someone(note.rel, folder):
         return "folder"
     person_tags = [tag.lower() for tag in config.person_tags]
-    if note.meta and _tagged(_front_matter_tags(props), person_tags):
+    if note.meta and props is not None and _tagged(_front_matter_tags(props), person_tags):
         return "tag"
     if note.body_tags and _tagged(note.body_tags, person_tags):
         return "body tag"
