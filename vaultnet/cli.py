@@ -80,15 +80,32 @@ def resolve_contact(state: State, name: str) -> Any:
     from .resolve import resolve_name
     from .survey import not_a_contact
 
+    contacts = [s.contact for s in state.network.standings]
     try:
-        return resolve_name(name, [s.contact for s in state.network.standings])
+        return resolve_name(name, contacts)
     except ResolveError as err:
+        if "is ambiguous" in str(err):
+            return same_file(state.config, name, contacts, err)
         if not str(err).startswith("no contact named"):
             raise
         explained = not_a_contact(state.config, name)
         if explained is None:
             raise
         raise ResolveError(explained) from None
+
+
+def same_file(config: Config, name: str, contacts: list[Any], err: Exception) -> Any:
+    """A name that matches one note and a symlink to it (a people folder linking a note kept elsewhere): the note."""
+    import os
+
+    from .resolve import loose
+
+    matches = [c for c in contacts if loose(c.name) == loose(name)]
+    real = {os.path.realpath(config.root / c.path) for c in matches}
+    plain = [c for c in matches if not (config.root / c.path).is_symlink()]
+    if len(real) == 1 and len(plain) == 1:
+        return plain[0]
+    raise err
 
 
 def emit_json(data: Any) -> None:
