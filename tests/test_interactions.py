@@ -302,12 +302,14 @@ def test_lines_after_a_closed_comment_or_fence_count_again(vault, load):
     assert [i.line for i in sam.interactions] == [10]
 
 
-def test_front_matter_links_are_not_interactions(vault, load):
+def test_front_matter_links_count_only_in_attendee_properties(vault, load):
     write(vault, "People/Sam.md", SAM)
     write(vault, "2026-11-10.md", '---\nattendees: ["[[Sam]]"]\nup: "[[Sam]]"\n---\nNothing here.\n')
     write(vault, "Meetings/M.md", '---\ndate: 2026-11-11\nwith: "[[Sam]]"\n---\n')
     sam = standing(load(), "Sam")
-    assert real(sam) == []
+    # Attendee properties count as a meeting (one each); any other property's links do not.
+    assert sorted((i.date.isoformat(), i.kind, i.path) for i in real(sam)) == [
+        ("2026-11-10", "meeting", "2026-11-10.md"), ("2026-11-11", "meeting", "Meetings/M.md")]
 
 
 def test_unchecked_task_in_a_dated_note_is_an_open_loop_not_contact(vault, load):

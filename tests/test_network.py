@@ -247,8 +247,10 @@ def test_notes_as_obsidian_writes_them(vault, load):
     network = load()
     ana, bob = standing(network, "Ana Souza"), standing(network, "Bob Lee")
     assert ana.contact.introduced_by == "Bob Lee" and ana.contact.offers == ("Design reviews",)
-    assert ana.last_contact == TODAY.replace(day=12) and ana.last_kind == "call"
-    assert bob.last_contact == TODAY.replace(day=14)
+    # The kickoff lists Ana as an attendee and names Bob: one meeting with both.
+    assert ana.last_contact == TODAY.replace(day=14) and ana.last_kind == "meeting"
+    assert [i.date.day for i in ana.interactions if i.text != "last_contact"] == [14, 12]
+    assert bob.last_contact == TODAY.replace(day=14) and bob.last_kind == "meeting"
     assert network.problems == []
 
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from . import __version__
-from .config import CONFIG_NAME, STATE_DIR, Config
+from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
 from .dates import Date
 from .errors import Problem
 from .markdown import Line, Link
@@ -68,6 +68,10 @@ def entry_json(entry: Entry) -> dict[str, Any] | None:
             "problems": [[p.path, p.line, p.message] for p in note.problems],
             "lines": [_line_json(line) for line in note.countable()],
         }
+        # Most notes have none of these: leave them out rather than write them thirty thousand times.
+        extra = {"inline": note.inline, "tags": list(note.body_tags),
+                 "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered}
+        data["note"].update((key, value) for key, value in extra.items() if value)
     if note is not None and not _jsonable(note.meta):
         return None  # front matter JSON cannot hold: read the note again next time
     return data
@@ -121,7 +125,13 @@ def entry_from_json(rel: str, data: dict[str, Any]) -> Entry:
                     key_lines={_expect(k, str, "a key"): _expect(v, int, "a line number")
                                for k, v in _expect(stored["key_lines"], dict, "key lines").items()},
                     problems=[_problem(p) for p in _expect(stored["problems"], list, "problems")],
-                    countable_lines=[_line(line) for line in _expect(stored["lines"], list, "lines")])
+                    countable_lines=[_line(line) for line in _expect(stored["lines"], list, "lines")],
+                    inline={_expect(k, str, "an inline key"): v
+                            for k, v in _expect(stored.get("inline", {}), dict, "inline fields").items()},
+                    body_tags=tuple(_expect(tag, str, "a tag") for tag in _expect(stored.get("tags", []), list, "tags")),
+                    attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
+                                            for a, b in _expect(stored.get("sections", []), list, "sections")),
+                    unrendered=_expect(stored.get("unrendered", False), bool, "an unrendered flag"))
     signature = tuple(_expect(part, int, "a signature") for part in _expect(data["sig"], list, "a signature"))
     if len(signature) != 4:
         raise ValueError("bad signature")
@@ -209,7 +219,7 @@ class NoteCache:
 def settings_digest(config: Config) -> str:
     """The files vaultnet's settings come from."""
     digest = hashlib.sha256()
-    for name in (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json"):
+    for name in (CONFIG_NAME, *SETTINGS_FILES):
         try:
             digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
         except OSError:

@@ -74,11 +74,50 @@ class State:
         return build_network(self.config, self.today)
 
     def report_problems(self, network: Network | None = None) -> None:
-        """One line on stderr when notes have problems: the run goes on."""
-        problems = (network or self.network).problems
+        """One line on stderr when notes have problems (the run goes on), and a word when there are no contacts."""
+        network = network or self.network
+        problems = network.problems
+        if not network.standings and not self.quiet:
+            from .survey import no_contacts_message
+
+            click.echo(no_contacts_message(network.config), err=True)
         if problems and not self.quiet:
             noun = "problem" if len(problems) == 1 else "problems"
             click.echo(f"{len(problems)} {noun} in the vault; run 'vaultnet check' to list them.", err=True)
+
+
+def resolve_contact(state: State, name: str) -> Any:
+    """The contact NAME means; for a note that exists but is no contact, say which and what would make it one."""
+    from .errors import ResolveError
+    from .resolve import resolve_name
+    from .survey import not_a_contact
+
+    contacts = [s.contact for s in state.network.standings]
+    try:
+        return resolve_name(name, contacts)
+    except ResolveError as err:
+        if "is ambiguous" in str(err):
+            return same_file(state.config, name, contacts, err)
+        if not str(err).startswith("no contact named"):
+            raise
+        explained = not_a_contact(state.config, name)
+        if explained is None:
+            raise
+        raise ResolveError(explained) from None
+
+
+def same_file(config: Config, name: str, contacts: list[Any], err: Exception) -> Any:
+    """A name that matches one note and a symlink to it (a people folder linking a note kept elsewhere): the note."""
+    import os
+
+    from .resolve import loose
+
+    matches = [c for c in contacts if loose(c.name) == loose(name)]
+    real = {os.path.realpath(config.root / c.path) for c in matches}
+    plain = [c for c in matches if not (config.root / c.path).is_symlink()]
+    if len(real) == 1 and len(plain) == 1:
+        return plain[0]
+    raise err
 
 
 def emit_json(data: Any) -> None:
@@ -153,10 +192,9 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], lo
 def show(state: State, name: str, as_json: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
     from .intros import suggest
-    from .resolve import resolve_name
 
     network = state.network
-    contact = resolve_name(name, [s.contact for s in network.standings])
+    contact = resolve_contact(state, name)
     standing = network.by_path(contact.path)
     involving = [intro for intro in suggest(network) if standing in (intro.first, intro.second)]
     if as_json:
@@ -174,12 +212,22 @@ def show(state: State, name: str, as_json: bool) -> None:
 @click.pass_obj
 def check(state: State, as_json: bool) -> None:
     """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
-    problems = state.network.problems
+    from .survey import interaction_sources, rule_summary
+
+    network = state.network
+    problems = network.problems
     if as_json:
-        emit_json({"problems": [problem.to_json() for problem in problems]})
+        emit_json({"problems": [problem.to_json() for problem in problems],
+                   "rules": {"contacts": network.rules, "interactions": interaction_sources(network)}})
     else:
         for problem in problems:
             click.echo(str(problem))
+        if not state.quiet:
+            click.echo(rule_summary(network), err=True)
+            if not network.standings:
+                from .survey import no_contacts_message
+
+                click.echo(no_contacts_message(network.config), err=True)
         if not problems and not state.quiet:
             click.echo("No problems found.", err=True)
     if problems:
@@ -333,14 +381,13 @@ def log_command(state: State, name: str, text: str, day: dt.date | None, kind: s
                 gave: bool, got: bool, asked: bool, thanked: bool) -> None:
     """Record an interaction with NAME: one line in their log (or today's daily note)."""
     from .logbook import entry, write_log
-    from .resolve import resolve_name
 
     config = state.config
     if kind is not None and kind.lower().lstrip("#") not in config.kinds:
         raise click.BadParameter(f"{kind!r} is not one of {', '.join(config.kinds)}", param_hint="--kind")
     if not text.strip():
         raise click.BadParameter("nothing to log", param_hint="TEXT")
-    contact = resolve_name(name, [s.contact for s in state.network.standings])
+    contact = resolve_contact(state, name)
     exchanges = [flag for flag, on in (("gave", gave), ("got", got), ("asked", asked), ("thanked", thanked)) if on]
     line = entry(text, kind.lower().lstrip("#") if kind else None, exchanges)
     rel = write_log(config, contact.path, contact.name, day or state.today, line)

@@ -14,16 +14,14 @@ from typing import Any
 
 from .dates import Cadence, DailyFormat, parse_cadence
 from .errors import ConfigError
+from .keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_VALUES
 
 CONFIG_NAME = "vaultnet.toml"
 STATE_DIR = ".vaultnet"
-
-# Front-matter keys vaultnet reads; `[fields]` may rename any of them.
-FIELD_KEYS = (
-    "circle", "cadence", "last_contact", "snooze_until", "paused", "birthday",
-    "company", "role", "industry", "location", "email", "phone", "linkedin", "met",
-    "introduced_by", "offers", "needs", "interests", "goals", "aliases", "tags",
-    "type", "date",
+# Where Obsidian and its plugins keep the settings vaultnet reads (see _read_obsidian).
+SETTINGS_FILES = (
+    ".obsidian/daily-notes.json", ".obsidian/templates.json",
+    ".obsidian/plugins/periodic-notes/data.json", ".obsidian/plugins/templater-obsidian/data.json",
 )
 
 DEFAULT_CIRCLES = {
@@ -63,13 +61,19 @@ class Config:
 
     root: Path
     people: tuple[str, ...] = ("People",)
+    # False until vaultnet.toml names `people`: then folders named like PEOPLE_FOLDERS count, at any depth.
+    people_configured: bool = False
+    people_folder_names: tuple[str, ...] = PEOPLE_FOLDERS
     person_tags: tuple[str, ...] = ("person",)
     person_type: str = "person"
+    person_properties: tuple[str, ...] = ("type", "categories")  # properties whose value can name a person
+    person_values: tuple[str, ...] = PERSON_VALUES  # ... and the values that do (as text or [[link]])
     dated_folders: tuple[str, ...] = ()
     daily_format: str = "YYYY-MM-DD"
     daily_folder: str = ""
     daily_template: str = ""
     templates_folder: str = ""
+    templates_folders: tuple[str, ...] = ()  # every templates folder (core Templates, Templater), all skipped
     output: str = "vaultnet"
     index_name: str = "Network"
     plan_name: str = "Plans/{week}"
@@ -138,24 +142,42 @@ def _text_list(where: str, key: str, value: Any) -> tuple[str, ...]:
     return tuple(item.strip("/") for item in value)
 
 
-def _read_obsidian(root: Path) -> dict[str, str]:
-    """Daily-note and templates settings from ``.obsidian/``; unreadable files are ignored."""
-    found: dict[str, str] = {}
-    sources = {
-        "daily-notes.json": {"format": "daily_format", "folder": "daily_folder", "template": "daily_template"},
-        "templates.json": {"folder": "templates_folder"},
-    }
-    for name, keys in sources.items():
-        try:
-            data = json.loads((root / ".obsidian" / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(data, dict):
-            continue
-        for source_key, target in keys.items():
-            value = data.get(source_key)
-            if isinstance(value, str) and value.strip():
-                found[target] = value.strip().strip("/")
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value.strip().strip("/") if isinstance(value, str) and value.strip().strip("/") else None
+
+
+def _read_obsidian(root: Path) -> dict[str, Any]:
+    """Daily-note and templates settings where Obsidian and its plugins keep them; unreadable files are ignored.
+
+    Periodic Notes' daily settings win over core Daily notes when they are enabled
+    (the plugin takes the core plugin's place); every templates folder found is skipped.
+    """
+    found: dict[str, Any] = {}
+    settings = root / ".obsidian"
+    daily = _json(settings / "daily-notes.json")
+    periodic = _json(settings / "plugins" / "periodic-notes" / "data.json").get("daily")
+    if isinstance(periodic, dict) and periodic.get("enabled") is not False and any(
+            _text(periodic, key) for key in ("format", "folder", "template")):
+        daily = periodic
+    for source_key, target in (("format", "daily_format"), ("folder", "daily_folder"), ("template", "daily_template")):
+        value = _text(daily, source_key)
+        if value:
+            found[target] = value
+    folders = [_text(_json(settings / "templates.json"), "folder"),
+               _text(_json(settings / "plugins" / "templater-obsidian" / "data.json"), "templates_folder")]
+    templates = tuple(dict.fromkeys(folder for folder in folders if folder))
+    if templates:
+        found["templates_folder"] = templates[0]
+        found["templates_folders"] = templates
     return found
 
 
@@ -176,8 +198,10 @@ def load_config(root: Path) -> Config:
     for key, value in data.items():
         if key == "goals":
             settings[key] = tuple(goal.strip() for goal in _text_list(where, key, value) if goal.strip())
-        elif key in ("people", "person_tags", "dated_folders", "ignore", "kinds"):
+        elif key in ("people", "person_tags", "dated_folders", "ignore", "kinds", "person_properties", "person_values"):
             items = _text_list(where, key, value)
+            if key == "people":
+                settings["people_configured"] = True
             settings[key] = tuple(item.lower() for item in items) if key == "kinds" else items
             if key in ("person_tags", "kinds"):
                 settings[key] = tuple(item.lstrip("#") for item in settings[key])
@@ -201,6 +225,8 @@ def load_config(root: Path) -> Config:
             settings["fields"] = dict(value)
         else:
             raise ConfigError(f"{where}: unknown key {key!r}")
+    if "person_type" in data and "person_values" not in data:
+        settings["person_values"] = (settings["person_type"],)  # the one value the user chose
     if settings.get("log_target", "contact") not in ("contact", "daily"):
         raise ConfigError(f"{where}: log_target must be \"contact\" or \"daily\", not {settings['log_target']!r}")
     _check_plan_name(where, settings.get("plan_name", "{week}"))

@@ -9,7 +9,9 @@ from typing import Any
 
 from .config import Config
 from .dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse_date
+from .keys import PRM_TIERS, normalise
 from .notes import Note
+from .people import link_texts, person_rule, properties
 
 TEXT_FIELDS = ("company", "role", "industry", "location", "email", "phone", "linkedin", "met")
 LIST_FIELDS = ("offers", "needs", "interests", "goals")
@@ -40,6 +42,7 @@ class Contact:
     interests: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
     last_contact_line: int | None = None
+    friends: tuple[str, ...] = ()  # link targets as written (obsidian-contacts' `friends`)
 
     @property
     def tracked(self) -> bool:
@@ -66,9 +69,12 @@ def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, (dict, bool)):
         return None
     if isinstance(value, list):
-        items = [_as_text(item) for item in value]
+        items = [link_target(item) if isinstance(item, list) else _as_text(item) for item in value]
         return ", ".join(item for item in items if item) or None
-    return str(value).strip() or None
+    text = str(value).strip()
+    if text.startswith("[[") and text.endswith("]]") and text.count("[[") == 1:
+        return link_target(text)  # `Company: "[[Tree Company]]"`: the company is its name
+    return text or None
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
@@ -86,42 +92,31 @@ def _as_list(value: Any) -> tuple[str, ...]:
     return tuple(items)
 
 
-def tags_of(meta: dict[str, Any], config: Config) -> tuple[str, ...]:
-    raw = meta.get(config.key("tags"))
-    if isinstance(raw, str):
-        raw = raw.replace(",", " ").split()
-    return tuple(tag.lstrip("#").strip().lower() for tag in _as_list(raw))
-
-
 def is_contact(note: Note, config: Config) -> bool:
-    """Under a people folder, tagged person (or person/...), or ``type: person``."""
-    for folder in config.people:
-        if note.rel.startswith(folder.rstrip("/") + "/"):
-            return True
-    for tag in tags_of(note.meta, config):
-        for person_tag in config.person_tags:
-            person_tag = person_tag.lower()
-            if tag == person_tag or tag.startswith(person_tag + "/"):
-                return True
-    kind = link_target(note.meta.get(config.key("type")))
-    return kind is not None and kind.lower() == config.person_type.lower()
+    """A person by any of the rules in :mod:`vaultnet.people`."""
+    return person_rule(note, config) is not None
 
 
 def read_contact(note: Note, config: Config) -> Contact:
     """Build a contact from its note; bad values become problems on the note."""
-    meta = note.meta
+    props = properties(note, config)
     name = unicodedata.normalize("NFC", note.rel.rsplit("/", 1)[-1][:-3])
     contact = Contact(name=name, path=note.rel)
-
-    def value(key: str) -> Any:
-        return meta.get(config.key(key))
+    value = props.get
 
     def bad(key: str, message: str) -> None:
-        note.problem(f"{config.key(key)}: {message}", note.key_line(config.key(key)))
+        note.problem(f"{props.key(key)}: {message}", note.key_line(props.key(key)))
 
-    contact.aliases = tuple(unicodedata.normalize("NFC", alias) for alias in _as_list(value("aliases")))
+    aliases = [unicodedata.normalize("NFC", alias) for alias in _as_list(value("aliases"))]
+    own_name = _full_name(value("name"))
+    if own_name and fold(own_name) != fold(name) and all(fold(own_name) != fold(a) for a in aliases):
+        aliases.append(unicodedata.normalize("NFC", own_name))  # `name: {first, last}` or `Name: ...`
+    contact.aliases = tuple(aliases)
 
     circle = _as_text(value("circle"))
+    tier = None
+    if circle and normalise(props.key("circle")) == normalise("prm-tier"):
+        circle, tier = PRM_TIERS.get(circle.casefold(), (circle, None))
     if circle:
         known = {fold(name): name for name in config.circles}
         if fold(circle) in known:
@@ -134,6 +129,8 @@ def read_contact(note: Note, config: Config) -> Contact:
             contact.cadence = parse_cadence(cadence)
         except ValueError as err:
             bad("cadence", str(err))
+    if contact.cadence is None and tier is not None:
+        contact.cadence = parse_cadence(tier)
     if contact.cadence is None and contact.circle:
         contact.cadence = config.circles[contact.circle]
 
@@ -145,7 +142,7 @@ def read_contact(note: Note, config: Config) -> Contact:
             setattr(contact, key, parse_date(raw))
         except ValueError as err:
             bad(key, str(err))
-    contact.last_contact_line = note.key_line(config.key("last_contact"))
+    contact.last_contact_line = note.key_line(props.key("last_contact"))
 
     paused = value("paused")
     if isinstance(paused, str):
@@ -168,7 +165,17 @@ def read_contact(note: Note, config: Config) -> Contact:
     contact.introduced_by = link_target(value("introduced_by"))
     for key in LIST_FIELDS:
         setattr(contact, key, _as_list(value(key)))
+    contact.friends = tuple(link_texts(value("friends")))
     return contact
+
+
+def _full_name(value: Any) -> str | None:
+    """``Name: Max Muster`` or obsidian-contacts' ``name: {first: carl, last: johnson}``."""
+    if isinstance(value, dict):
+        parts = [str(value[key]).strip() for key in ("first", "middle", "last") if value.get(key)]
+        return " ".join(parts) or None
+    text = _as_text(value)
+    return text if text and "[[" not in text and "{{" not in text else None
 
 
 class Directory:

@@ -2,18 +2,79 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .config import Config
 from .contacts import Contact, fold
+from .dates import DailyFormat
 from .errors import VaultnetError
 from .filenames import safe_filename
-from .properties import yaml_lines
+from .inline import unrendered
+from .keys import normalise, spellings
+from .notes import parse_note
+from .people import people_folder, person_rule
+from .properties import add_missing, yaml_lines
 from .render import render
 from .writes import safe_write
 
 PERSON_TEMPLATE = "person.md"
+# The vault's own person template, in one of its templates folders.
+VAULT_TEMPLATES = ("person template.md", "people template.md", "contact template.md")
+_TEMPLATE_TOKEN = re.compile(
+    r"\{\{\s*(title|date|time)(?::([^{}]*))?\s*\}\}"
+    r"|<%[-_]?\s*tp\.(file\.title|date\.now|file\.creation_date|file\.last_modified_date)"
+    r"(?:\(\s*(?:[\"']([^\"']*)[\"'])?[^)]*\))?\s*[-_]?%>"
+)
+
+
+def people_home(config: Config, contacts: Sequence[Contact]) -> str:
+    """Where new people go: the configured folder, else the people folder most contacts are in, else People."""
+    if config.people_configured:
+        return config.people[0] if config.people else ""
+    found = Counter(folder for c in contacts if (folder := people_folder(c.path, config)))
+    return found.most_common(1)[0][0] if found else "People"
+
+
+def vault_template(config: Config) -> str | None:
+    """The text of the vault's own person template (``People Template.md``...), if it has one."""
+    for folder in config.templates_folders or ((config.templates_folder,) if config.templates_folder else ()):
+        base = config.root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*.md")):
+            if path.name.casefold() in VAULT_TEMPLATES and path.is_file():
+                try:
+                    return path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    continue
+    return None
+
+
+def fill_template(text: str, title: str, now: dt.datetime) -> str:
+    """``{{title}}``, ``{{date}}``, ``{{time}}`` and Templater's ``tp.file.title``, ``tp.date.now`` filled in."""
+
+    def value(match: re.Match[str]) -> str:
+        core, core_format, templater, templater_format = match.groups()
+        what = core or templater
+        fmt = core_format if core else templater_format
+        if what in ("title", "file.title"):
+            return title
+        if what == "time":
+            return now.strftime("%H:%M")
+        if fmt and not re.search(r"[Hhms]", fmt):
+            try:
+                return DailyFormat(fmt).render(now.date())
+            except (ValueError, KeyError):
+                pass
+        if what in ("file.creation_date", "file.last_modified_date"):
+            return now.strftime("%Y-%m-%d %H:%M")
+        return now.date().isoformat()
+
+    return _TEMPLATE_TOKEN.sub(value, text)
 
 
 class ContactExists(VaultnetError):
@@ -36,7 +97,7 @@ def contact_path(config: Config, name: str, contacts: Sequence[Contact]) -> str:
         stem = safe_filename(name)
     except ValueError as err:
         raise VaultnetError(str(err)) from None
-    folder = config.people[0] if config.people else ""
+    folder = people_home(config, contacts)
     rel = f"{folder}/{stem}.md" if folder else f"{stem}.md"
     # A case-insensitive file system would open the other note: detect that too.
     directory = config.root / folder
@@ -58,11 +119,43 @@ def person_note(config: Config, values: Mapping[str, Any]) -> str:
     return render(config, PERSON_TEMPLATE, {"properties": properties, "log_heading": config.log_heading})
 
 
+def own_person_note(config: Config, name: str, values: Mapping[str, Any], now: dt.datetime) -> bytes | None:
+    """The new note from the vault's own person template, or ``None`` when it has none vaultnet can fill."""
+    template = vault_template(config)
+    if template is None:
+        return None
+    text = fill_template(template, name, now)
+    if unrendered(text):
+        return None  # Templater code vaultnet cannot run: use vaultnet's own template
+    wanted = {key: value for key, value in values.items() if value not in (None, "", [], ())}
+    blank = re.compile(r"^([^\s:#][^:\n]*):[ \t]*(?:\[\])?[ \t]*$", re.MULTILINE)  # `Company:`, `org: []`
+    for key, value in list(wanted.items()):
+        keys = spellings(key, config.fields)
+        # A key the template leaves blank: fill it in place.
+        end = text.find("\n---", 3) if text.startswith("---") else 0  # only in the front matter
+        for match in blank.finditer(text, 0, max(end, 0)):
+            if normalise(match.group(1)) in keys:
+                lines = "\n".join(yaml_lines(match.group(1), value))
+                text = text[:match.start()] + lines + text[match.end():]
+                del wanted[key]
+                break
+    data, _ = add_missing(text.encode("utf-8"), {config.key(key): value for key, value in wanted.items()})
+    return data
+
+
 def create_contact(
-    config: Config, name: str, values: Mapping[str, Any], contacts: Sequence[Contact], dry_run: bool = False
+    config: Config, name: str, values: Mapping[str, Any], contacts: Sequence[Contact], dry_run: bool = False,
+    now: dt.datetime | None = None,
 ) -> str:
-    """Write a new contact note; returns its path relative to the vault."""
+    """Write a new contact note, from the vault's own person template when it has one; returns its path."""
     rel = contact_path(config, name, contacts)
     if not dry_run:
-        safe_write(config.root, rel, person_note(config, values).encode("utf-8"), None)
+        data = own_person_note(config, name, values, now or dt.datetime.now())
+        if data is None:
+            data = person_note(config, values).encode("utf-8")
+        note, _ = parse_note(rel, data, config.person_tags)
+        if note is not None and person_rule(note, config) is None:
+            # Neither its folder nor its template makes it a person (`people = []`): say so in the note.
+            data, _ = add_missing(data, {config.key("type"): config.person_type})
+        safe_write(config.root, rel, data, None)
     return rel

@@ -9,8 +9,9 @@ from typing import Literal
 
 from .config import Config
 from .contacts import Contact, Directory
-from .dates import Date, parse_date, parse_iso
+from .dates import Date, parse_iso
 from .markdown import Line, display
+from .meetings import daily_date, merge_meeting, property_date
 from .notes import Note
 from .sections import KEY_IN_LINE, key_section, tick_label
 
@@ -96,19 +97,7 @@ def note_date(note: Note, config: Config, is_contact: bool) -> Date | None:
     """
     if is_contact:
         return None
-    stem = note.rel[:-3]
-    if not config.dated_folders or any(stem.startswith(folder + "/") for folder in config.dated_folders):
-        date = config.daily.match(stem)
-        if date:
-            return date
-    raw = note.meta.get(config.key("date"))
-    if raw in (None, ""):
-        return None
-    try:
-        return parse_date(raw)
-    except ValueError as err:
-        note.problem(f"{config.key('date')}: {err}", note.key_line(config.key("date")))
-        return None
+    return daily_date(note, config) or property_date(note, config)
 
 
 class Extractor:
@@ -125,7 +114,7 @@ class Extractor:
         """The evidence of one note on its own."""
         self.evidence = Evidence()
         self.add_note(note, owner)
-        return self.evidence
+        return self.evidence if owner else merge_meeting(self.evidence, note, self.config, self.directory)
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)

@@ -120,10 +120,10 @@ def display(text: str) -> str:
         text = _LEADING_DATE.sub("", text, count=1)
     if not text.isascii() or "::" in text or "^" in text:
         text = _TASK_FIELDS.sub(" ", text)
+    if "#" in text:
+        text = _TAG.sub("", text)  # before links: `#project[[Ana]]` keeps Ana
     if "[[" in text:
         text = _LINK.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
-    if "#" in text:
-        text = _TAG.sub("", text)
     return " ".join(text.split())
 
 

@@ -11,13 +11,14 @@ from typing import TypeVar
 
 from .cache import NoteCache
 from .config import Config
-from .contacts import Contact, Directory, is_contact, read_contact
+from .contacts import Contact, Directory, read_contact
 from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
 from .noteset import NoteSet
+from .people import forget_properties, people_folder, person_rule
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Network:
     evidence: Evidence = field(default_factory=Evidence)
     problems: list[Problem] = field(default_factory=list)
     directory: Directory = field(default_factory=lambda: Directory(()))
+    rules: dict[str, int] = field(default_factory=dict)  # how many contacts each rule of people.py found
 
     @cached_property
     def _by_path(self) -> dict[str, Standing]:
@@ -165,11 +167,15 @@ def assemble(
     conflicts = list(conflicts)
     problems = list(unreadable)
     for note in notes:
-        problems.extend(note.problems)
+        if not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
+            problems.extend(note.problems)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
+    rules: dict[str, int] = defaultdict(int)
     for note in notes:
-        if is_contact(note, config) and not note.rel.startswith(config.output + "/"):
+        rule = person_rule(note, config)
+        if rule and not note.rel.startswith(config.output + "/"):
+            rules[rule] += 1
             contact, added = memo.contact(note, config)
             problems.extend(added)
             contacts.append(contact)
@@ -184,13 +190,20 @@ def assemble(
     extractor = Extractor(config, directory)
     evidence = Evidence()
     for note in notes:
+        if note.unrendered:
+            continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
+        forget_properties(note)  # read: thirty thousand notes need not keep them
         evidence.extend(found)
         problems.extend(added)
     for contact in contacts:
         manual = memo.manual_contact(contact)
         if manual:
             evidence.interactions.append(manual)
+        for target in contact.friends:  # obsidian-contacts' `friends`: they know each other
+            friend = directory.resolve(target)
+            if friend and friend.path != contact.path:
+                evidence.links.setdefault(contact.path, set()).add(friend.path)
 
     per_contact: dict[str, list[Interaction]] = defaultdict(list)
     neighbours: dict[str, set[str]] = defaultdict(set)
@@ -215,7 +228,7 @@ def assemble(
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
-    return Network(config, today, standings, evidence, problems, directory)
+    return Network(config, today, standings, evidence, problems, directory, dict(rules))
 
 
 def _by_person(tasks: list[Task]) -> dict[str, list[Task]]:
@@ -244,7 +257,7 @@ def _conflict_problems(conflicts: list[str], directory: Directory, config: Confi
     for rel in conflicts:
         name = rel.rsplit("/", 1)[-1]
         original = conflict_original(name) or name
-        in_people = any(rel.startswith(folder + "/") for folder in config.people)
+        in_people = people_folder(rel, config) is not None
         # The copied note sits next to its copy: same folder, original name.
         original_rel = rel[: len(rel) - len(name)] + original + ".md"
         if in_people or any(contact.path == original_rel for contact in directory.contacts):

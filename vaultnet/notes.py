@@ -15,6 +15,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import Problem
+from .inline import read_body, unrendered
 from .markdown import Line, scan
 from .writes import MAX_NOTE_BYTES
 
@@ -68,6 +69,10 @@ class Note:
     body_start: int = 1  # file line number of lines[0]
     key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key → file line
     problems: list[Problem] = field(default_factory=list)
+    inline: dict[str, Any] = field(default_factory=dict)  # Dataview inline fields, key as written
+    body_tags: tuple[str, ...] = ()  # person tags in the text: lower case, without '#'
+    attendee_sections: tuple[tuple[int, int], ...] = ()  # file lines under a `## Participants` heading
+    unrendered: bool = False  # holds template syntax never rendered: a template, not a note
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
     countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
 
@@ -115,8 +120,11 @@ def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def parse_note(rel: str, data: bytes) -> tuple[Note | None, list[Problem]]:
-    """Parse a note's bytes. ``None`` when the file cannot be read as text at all."""
+def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)) -> tuple[Note | None, list[Problem]]:
+    """Parse a note's bytes. ``None`` when the file cannot be read as text at all.
+
+    ``person_tags``: the tags in the text worth keeping (see :func:`vaultnet.inline.read_body`).
+    """
     text, problem = decode(rel, data)
     if text is None:
         return None, [problem] if problem else []
@@ -137,6 +145,13 @@ def parse_note(rel: str, data: bytes) -> tuple[Note | None, list[Problem]]:
             note.meta = _load_front_matter(note, front)
     note.body = body
     note.body_start = body_start
+    facts = read_body(body, body_start, person_tags)
+    note.inline = facts.fields
+    for key, line in facts.field_lines.items():
+        note.key_lines.setdefault(key, line)
+    note.body_tags = facts.tags
+    note.attendee_sections = facts.attendee_sections
+    note.unrendered = unrendered(text)
     return note, note.problems
 
 
@@ -150,10 +165,23 @@ def _key_lines(front: str) -> dict[str, int]:
     return found
 
 
+# `telegram: @carlj567`, as obsidian-contacts writes it: `@` and backtick cannot start a plain YAML value.
+_RESERVED_START = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)([@`][^\n]*?)[ \t]*$", re.MULTILINE)
+
+
 def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
     try:
         data = _HANDLER.load(front, Loader=NoteLoader)
     except yaml.MarkedYAMLError as err:
+        if err.problem and "cannot start any token" in err.problem and _RESERVED_START.search(front):
+            # Read such values as the text they are (as Obsidian shows them), then everything else.
+            quoted = _RESERVED_START.sub(lambda m: m.group(1) + "'" + m.group(2).replace("'", "''") + "'", front)
+            try:
+                data = _HANDLER.load(quoted, Loader=NoteLoader)
+            except Exception:  # noqa: BLE001 - report the original error below
+                data = None
+            else:
+                return _checked(note, data)
         mark = err.problem_mark or err.context_mark
         if err.context_mark and err.context and ("quoted" in err.context or "flow" in err.context):
             # An unclosed quote or bracket: the bad line is where it opened, not where YAML gave up.
@@ -174,6 +202,10 @@ def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
         detail = str(err) if isinstance(err, (yaml.YAMLError, ValueError)) else f"unreadable value ({type(err).__name__})"
         note.problem(f"invalid front matter: {' '.join(detail.split())}", 1)
         return {}
+    return _checked(note, data)
+
+
+def _checked(note: Note, data: Any) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):

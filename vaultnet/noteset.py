@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from .config import Config
 from .contacts import is_contact
 from .errors import Problem
+from .meetings import attendee_targets
 from .notes import Note, parse_note
+from .people import forget_properties, people_folder, remember_no_person
 from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk, walk_stat
 from .writes import NotAFile, read_regular
 
@@ -65,11 +67,16 @@ class NoteSet:
             return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
-        note, problems = parse_note(file.rel, data)
+        note, problems = parse_note(file.rel, data, self.config.person_tags)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
-            if not note.countable_lines and not is_contact(note, self.config):
-                note.meta, note.key_lines = {}, {}  # a note that counts for nothing
+            # (A note in a people folder keeps its properties: they are what says it is no person.)
+            if note.unrendered or (not note.countable_lines and not is_contact(note, self.config)
+                                   and people_folder(note.rel, self.config) is None
+                                   and not attendee_targets(note, self.config)):
+                note.meta, note.key_lines, note.inline = {}, {}, {}  # a note that counts for nothing
+                remember_no_person(note, self.config)
+            forget_properties(note)
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
@@ -158,7 +165,7 @@ class NoteSet:
                 conflicts.append(rel)
                 continue
             if rel in overrides:
-                note, unreadable = parse_note(rel, overrides[rel])
+                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags)
             else:
                 note, unreadable = entry.note, list(entry.problems)
             if note is not None:

@@ -1,19 +1,38 @@
-"""``vaultnet init``: the few files a new vault needs, never overwriting any."""
+"""``vaultnet init``: the few files a new vault needs, fitted to the vault, never overwriting any."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from .config import CONFIG_NAME, STATE_DIR
+from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config, load_config
+from .errors import ConfigError
+from .survey import RULE_WORDS, Candidates, candidates, read_all
 from .templates import read_default
+
+_SOURCES = {
+    ".obsidian/daily-notes.json": "core Daily notes", ".obsidian/templates.json": "core Templates",
+    ".obsidian/plugins/periodic-notes/data.json": "Periodic Notes",
+    ".obsidian/plugins/templater-obsidian/data.json": "Templater",
+}
 
 
 def init_vault(root: Path, people: str = "People") -> list[tuple[str, bool]]:
-    """Create what is missing; returns ``(relative path, created)`` for each item."""
+    """Create what is missing; returns ``(relative path, created)`` for each item.
+
+    ``People/`` is created only when the vault keeps its people nowhere vaultnet can see.
+    """
     root.mkdir(parents=True, exist_ok=True)
     results: list[tuple[str, bool]] = []
+    found: Candidates | None = None
+    config: Config | None = None
+    try:
+        config = load_config(root)
+        found = candidates(config, read_all(config))
+    except ConfigError:
+        pass  # an existing vaultnet.toml that cannot be read is kept as it is
     files = {
-        CONFIG_NAME: read_default(CONFIG_NAME),
+        CONFIG_NAME: fitted_config(config, found) if config and found else read_default(CONFIG_NAME),
         f"{STATE_DIR}/.gitignore": "cache/\n",
     }
     for rel, content in files.items():
@@ -25,7 +44,50 @@ def init_vault(root: Path, people: str = "People") -> list[tuple[str, bool]]:
             results.append((rel, True))
         except FileExistsError:
             results.append((rel, False))
-    folder = root / people
-    results.append((people + "/", not folder.exists()))
-    folder.mkdir(exist_ok=True)
+    if found is None or not found.contacts:
+        folder = root / people
+        results.append((people + "/", not folder.exists()))
+        folder.mkdir(exist_ok=True)
     return results
+
+
+def fitted_config(config: Config, found: Candidates) -> str:
+    """The default vaultnet.toml, with a first part saying what was found and the choices made from it."""
+    lines = ["# Written by `vaultnet init` from what it found in this vault:"]
+    if found.contacts:
+        lines.append(f"# - {found.contacts} notes are people.")
+    else:
+        lines.append(f"# - no notes are people yet ({found.notes} notes read): `vaultnet add NAME` creates one in People/.")
+    sources = [name for name in SETTINGS_FILES if (config.root / name).is_file() and _readable(config.root / name)]
+    if config.daily_folder or config.daily_format != "YYYY-MM-DD":
+        where = [_SOURCES[name] for name in sources if "daily" in name or "periodic" in name]
+        lines.append(f"# - daily notes: {config.daily_folder or 'the vault root'}/{config.daily_format}.md"
+                     f" (from {', '.join(where) or 'Obsidian'}'s settings, read on every run).")
+    if config.templates_folders:
+        where = [_SOURCES[name] for name in sources if "templat" in name]
+        lines.append(f"# - templates, skipped: {', '.join(f + '/' for f in config.templates_folders)}"
+                     f" (from {', '.join(where)}'s settings).")
+    lines.append("")
+    choice = _people_line(found)
+    text = read_default(CONFIG_NAME)
+    first, _, rest = text.partition("\n# people = ")
+    rest = rest.split("\n", 1)[1] if "\n" in rest else ""
+    return "\n".join(lines) + "\n" + first + "\n" + choice + "\n" + rest
+
+
+def _people_line(found: Candidates) -> str:
+    if found.people_folders:
+        folders = sorted(found.people_folders)
+        counts = ", ".join(f"{found.people_folders[f]} in {f}/" for f in folders)
+        return f"people = {json.dumps(folders, ensure_ascii=False)}   # where people were found ({counts})"
+    if found.contacts:
+        return ("people = []                # no people folder: people are notes " + RULE_WORDS["property"]
+                + " or tagged #person")
+    return '# people = ["People"]            # folders whose notes are contacts (found by name when unset)'
+
+
+def _readable(path: Path) -> bool:
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError):
+        return False

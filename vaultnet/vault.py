@@ -58,12 +58,12 @@ class Skipper:
     """Decides, from a path alone, whether vaultnet looks at a file or folder."""
 
     def __init__(self, config: Config) -> None:
-        self.templates = config.templates_folder.strip("/")
+        self.templates = {folder.strip("/") for folder in (config.templates_folder, *config.templates_folders) if folder}
         self.ignore = tuple(pattern.strip("/") for pattern in config.ignore)
 
     def skip_dir(self, rel: str) -> bool:
         name = rel.rsplit("/", 1)[-1]
-        return name.startswith(".") or rel == self.templates or self._ignored(rel, directory=True)
+        return name.startswith(".") or rel in self.templates or self._ignored(rel, directory=True)
 
     def skip_file(self, rel: str) -> bool:
         """True for files that are never notes (conflict copies are *not* skipped here)."""

@@ -24,9 +24,10 @@ from typing import Any, Protocol, TypeVar
 
 from ..config import Config
 from ..contacts import Contact, fold
-from ..create import ContactExists, person_note
+from ..create import ContactExists, people_home, person_note
 from ..errors import Problem, VaultnetError
 from ..filenames import safe_filename
+from ..keys import normalise, spellings
 from ..properties import add_missing, existing_keys, replace_values
 from ..resolve import loose
 from ..writes import UnsafePath, WriteConflict, edit_note, read_regular, safe_write
@@ -381,7 +382,7 @@ def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact]
     created: dict[str, int] = {}  # path → the person a new note is for
     taken: dict[str, int] = {}  # the same, by folded path
     assigned: list[str | None] = [None] * len(unique)
-    paths = _NewPaths(config)
+    paths = _NewPaths(config, contacts)
     for index, person in enumerate(unique):
         contact, ambiguous = matcher.match(person)
         if ambiguous:
@@ -427,7 +428,9 @@ def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact]
             values = {"aliases": [person.name, *person.aliases], **{k: v for k, v in values.items() if k != "aliases"}}
         data = _read_note(config, contact.path)
         keys = existing_keys(data) if data is not None else None
-        missing = {key: value for key, value in values.items() if keys is not None and config.key(key) not in keys}
+        present = {normalise(key) for key in keys or ()}  # `Email:` or `e-mail:` is the email already there
+        missing = {key: value for key, value in values.items()
+                   if keys is not None and not set(spellings(key, config.fields)) & present}
         if data is None or keys is None:
             plan.problems.append(person.problem(f"{contact.path}: front matter cannot be read; nothing added"))
         elif missing and not add_missing(data, {config.key(key): value for key, value in missing.items()})[1]:
@@ -479,8 +482,8 @@ class _NewPaths:
     aliases of existing contacts never get here: the matcher took them.
     """
 
-    def __init__(self, config: Config) -> None:
-        self.folder = config.people[0] if config.people else ""
+    def __init__(self, config: Config, contacts: Sequence[Contact]) -> None:
+        self.folder = people_home(config, contacts)
         directory = config.root / self.folder
         self.on_disk = {fold(entry.name): entry.name for entry in directory.iterdir()} if directory.is_dir() else {}
 

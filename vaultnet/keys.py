@@ -1,0 +1,154 @@
+"""Every property vaultnet reads, under every name vaults give it.
+
+One registry for config (which keys ``[fields]`` may rename), contacts,
+meetings and importers, so a key is spelled in one place. Keys are compared as
+Obsidian and Dataview read them: case-insensitively, with spaces, ``-`` and
+``_`` as one (``Last Contact``, ``last-contact`` and ``last_contact`` are one key).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+# canonical name → the spellings read, best first (the first is what vaultnet writes).
+KEYS: dict[str, tuple[str, ...]] = {
+    "circle": ("circle", "prm-tier"),
+    "cadence": ("cadence", "prm-cadence"),
+    "last_contact": ("last_contact", "prm-last-contacted", "last_contacted", "last_chat"),
+    "snooze_until": ("snooze_until", "prm-snooze-until"),
+    "paused": ("paused", "prm-paused"),
+    "birthday": ("birthday", "prm-birthday", "birthdate"),
+    "company": ("company", "org", "organization", "organisation"),
+    "role": ("role", "position", "company-role", "job_title"),
+    "industry": ("industry",),
+    "location": ("location", "prm-location"),
+    "email": ("email", "e-mail"),
+    "phone": ("phone", "phone_number"),
+    "linkedin": ("linkedin",),
+    "met": ("met", "prm-relationship"),
+    "introduced_by": ("introduced_by",),
+    "offers": ("offers",),
+    "needs": ("needs",),
+    "interests": ("interests",),
+    "goals": ("goals",),
+    "aliases": ("aliases",),
+    "tags": ("tags", "tag"),
+    "type": ("type",),
+    "categories": ("categories", "category"),
+    "date": ("date",),
+    "attendees": ("attendees", "participants", "people", "with"),
+    "name": ("name",),
+    "friends": ("friends",),
+}
+FIELD_KEYS = tuple(KEYS)
+
+# xuvi7/obsidian-personal-crm's default tiers, as vaultnet circles (and the tier's own cadence in days).
+PRM_TIERS: dict[str, tuple[str, int | None]] = {
+    "inner": ("inner", None),
+    "close": ("close", None),
+    "casual": ("network", None),
+    "warm": ("acquaintance", 180),
+    "dormant": ("acquaintance", None),
+}
+
+# Values of `type` / `categories` (singular or plural, as text or as a link) that mark a person.
+PERSON_VALUES = ("person", "people", "contact", "contacts")
+# ...and values that mark a note as clearly not a person, even in a people folder.
+NOT_PEOPLE = frozenset((
+    "company", "organization", "organisation", "org", "business", "client", "team", "movie", "film", "show",
+    "book", "album", "place", "city", "country", "project", "meeting", "event", "product", "app", "recipe",
+    "trip", "podcast", "game", "category", "moc", "template", "location", "role", "area", "resource",
+    "dailytodo", "daily", "journal", "note", "clipping", "post",
+))
+# Folder names that hold people, found at any depth when `people` is not configured.
+PEOPLE_FOLDERS = ("people", "persons", "contacts", "friends", "family", "network", "crm", "team",
+                  "colleagues", "relationships")
+# Headings whose links list who was at a meeting.
+ATTENDEE_HEADINGS = ("participants", "attendees", "people", "attendance", "present", "with")
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+_FORMATTING = re.compile(r"[*~`]+")
+
+
+@lru_cache(maxsize=8192)  # the same few keys, in note after note
+def normalise(key: str) -> str:
+    """A key as Obsidian and Dataview compare it: case, spaces, ``-`` and ``_`` ignored."""
+    return _SEPARATORS.sub("_", _FORMATTING.sub("", key).strip()).casefold()
+
+
+@lru_cache(maxsize=8192)
+def singular(word: str) -> str:
+    """``people`` → ``person``, ``companies`` → ``company``, ``films`` → ``film``."""
+    word = word.casefold().strip()
+    if word == "people":
+        return "person"
+    if word.endswith("ies") and len(word) > 4 and word[-4] not in "aeiouv":  # cities, not movies
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def spellings(name: str, fields: Mapping[str, str]) -> tuple[str, ...]:
+    """The normalised keys read for ``name``: the user's own ``[fields]`` name, else the defaults."""
+    chosen = fields.get(name)
+    if chosen:
+        return (normalise(chosen),)  # renamed: the other spellings are no longer read
+    return _DEFAULT_SPELLINGS.get(name) or (normalise(name),)
+
+
+class Properties:
+    """A note's front matter and Dataview inline fields, looked up by canonical name.
+
+    Front matter wins over inline fields; within each, the first spelling in
+    :data:`KEYS` that the note has wins.
+    """
+
+    __slots__ = ("_found", "_fields", "_table")
+
+    def __init__(self, meta: Mapping[str, Any], inline: Mapping[str, Any], fields: Mapping[str, str]) -> None:
+        found: dict[str, tuple[str, Any]] = {}
+        for source in (meta, inline):
+            for key, value in source.items():
+                found.setdefault(normalise(key), (key, value))
+        self._found = found
+        self._fields = fields
+        self._table = _table(fields)
+
+    def item(self, name: str) -> tuple[str, Any] | None:
+        """``(key as written, value)`` for ``name``, or ``None``."""
+        found = self._found
+        if not found:
+            return None
+        for spelling in self._table.get(name) or (normalise(name),):
+            hit = found.get(spelling)
+            if hit is not None:
+                return hit
+        return None
+
+    def get(self, name: str) -> Any:
+        hit = self.item(name)
+        return None if hit is None else hit[1]
+
+    def key(self, name: str) -> str:
+        """The key as the note writes it (for messages), else the key vaultnet would write."""
+        hit = self.item(name)
+        return hit[0] if hit else self._fields.get(name, name)
+
+
+_DEFAULT_SPELLINGS = {name: tuple(dict.fromkeys(normalise(item) for item in names)) for name, names in KEYS.items()}
+_TABLES: dict[tuple[tuple[str, str], ...], dict[str, tuple[str, ...]]] = {}
+
+
+def _table(fields: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Every canonical name's spellings under one ``[fields]`` setting, worked out once."""
+    if not fields:
+        return _DEFAULT_SPELLINGS
+    key = tuple(sorted(fields.items()))
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = {name: spellings(name, fields) for name in {*KEYS, *fields}}
+    return table

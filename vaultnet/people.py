@@ -1,0 +1,145 @@
+"""Which notes are people, by every convention vaults use to mark them.
+
+A note is a person when it lies in a people folder (the configured ones, or,
+when none is configured, a folder named People, Contacts, Friends, Team...
+at any depth), is tagged ``person`` (in front matter or in the body), or has a
+``type``/``categories`` property naming a person category (``type: person``,
+``type: [[Person]]``, ``categories: ["[[People]]"]``, ``type: contact``).
+Never: a template (unrendered template syntax), the category note itself
+(``Categories/People.md``), a note that declares another category (a company,
+a film) and a note about a person kept in their folder (``Ana/Ana - Career.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, Literal
+
+from .config import Config
+from .keys import NOT_PEOPLE, Properties, singular
+from .notes import Note
+
+Rule = Literal["folder", "tag", "body tag", "property"]
+RULES: tuple[Rule, ...] = ("folder", "tag", "body tag", "property")
+_NOT_A_PERSON_STEMS = frozenset(("_about_", "index", "readme", "untitled"))
+
+
+def properties(note: Note, config: Config) -> Properties:
+    """The note's properties, worked out once per note (and per ``[fields]`` setting)."""
+    kept = note.__dict__.get("_properties")
+    if kept is None or kept[0] is not config.fields or kept[1] is not note.meta:
+        kept = (config.fields, note.meta, Properties(note.meta, note.inline, config.fields))
+        note.__dict__["_properties"] = kept
+    return kept[2]
+
+
+def forget_properties(note: Note) -> None:
+    """Drop the properties kept by :func:`properties` (they are a note's keys over again)."""
+    note.__dict__.pop("_properties", None)
+
+
+def link_texts(value: Any) -> Iterable[str]:
+    """The texts of a property value: text, ``[[link]]``, a list of them, or a nested YAML list."""
+    if isinstance(value, list):
+        for item in value:
+            yield from link_texts(item)
+    elif isinstance(value, str):
+        for part in value.split(",") if "[[" not in value else value.replace("]]", "]],").split("]],"):
+            text = part.strip().removeprefix("[[").removesuffix("]]")
+            text = text.split("|", 1)[0].rsplit("/", 1)[-1].strip()
+            if text:
+                yield text
+
+
+def categories(props: Properties, config: Config) -> set[str]:
+    """The category words (singular, lower case) a note's type and categories properties give."""
+    found: set[str] = set()
+    for name in config.person_properties:
+        found.update(singular(text) for text in link_texts(props.get(name)))
+    return found
+
+
+def person_values(config: Config) -> frozenset[str]:
+    return _person_values(config.person_values, config.person_type)
+
+
+@lru_cache(maxsize=64)
+def _person_values(values: tuple[str, ...], person_type: str) -> frozenset[str]:
+    return frozenset(singular(value) for value in (*values, person_type))
+
+
+def people_folder(rel: str, config: Config) -> str | None:
+    """The people folder ``rel`` lies in, or ``None``."""
+    if config.people_configured or "/" not in rel:
+        for folder in config.people if config.people_configured else ():
+            if rel.startswith(folder.rstrip("/") + "/"):
+                return folder
+        return None
+    parts = rel.split("/")[:-1]
+    names = config.people_folder_names
+    for depth in range(len(parts), 0, -1):
+        if parts[depth - 1].casefold() in names:
+            return "/".join(parts[:depth])
+    return None
+
+
+def person_rule(note: Note, config: Config) -> Rule | None:
+    """The rule that makes ``note`` a person, or ``None`` when it is not one (worked out once per note)."""
+    kept = note.__dict__.get("_person_rule")
+    if kept is not None and kept[0] is config and kept[1] is note.meta:
+        return kept[2]  # type: ignore[no-any-return]
+    rule = _person_rule(note, config)
+    note.__dict__["_person_rule"] = (config, note.meta, rule)
+    return rule
+
+
+def remember_no_person(note: Note, config: Config) -> None:
+    """Keep knowing that ``note`` is no person once its properties are dropped."""
+    note.__dict__["_person_rule"] = (config, note.meta, None)
+
+
+def _person_rule(note: Note, config: Config) -> Rule | None:
+    if note.unrendered:
+        return None
+    stem = note.rel.rsplit("/", 1)[-1][:-3]
+    wanted = person_values(config)
+    if singular(stem) in wanted or stem.casefold() in _NOT_A_PERSON_STEMS:
+        return None  # the category note itself, a folder's index
+    props = properties(note, config) if note.meta or note.inline else None
+    kinds = categories(props, config) if props is not None else set()
+    if kinds & wanted:
+        return "property"
+    if kinds & NOT_PEOPLE:
+        return None  # declares itself a company, a film, a meeting...
+    folder = people_folder(note.rel, config)
+    if folder is not None and not _about_someone(note.rel, folder):
+        return "folder"
+    person_tags = [tag.lower() for tag in config.person_tags]
+    if note.meta and props is not None and _tagged(_front_matter_tags(props), person_tags):
+        return "tag"
+    if note.body_tags and _tagged(note.body_tags, person_tags):
+        return "body tag"
+    return None
+
+
+def _about_someone(rel: str, folder: str) -> bool:
+    """``Team/Ana Lima/Ana Lima - Career Path.md``: a note about the person whose folder it is in."""
+    parts = rel[len(folder) + 1:].split("/")
+    if len(parts) < 2:
+        return False
+    parent, stem = parts[-2].casefold(), parts[-1][:-3].casefold()
+    return stem.startswith(parent) and stem[len(parent):].lstrip().startswith(("-", "–", "—", ":"))
+
+
+def _front_matter_tags(props: Properties) -> tuple[str, ...]:
+    raw = props.get("tags")
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    if not isinstance(raw, list):
+        raw = [raw] if raw is not None else []
+    return tuple(str(tag).lstrip("#").strip().lower() for tag in raw if isinstance(tag, (str, int)))
+
+
+def _tagged(tags: Iterable[str], person_tags: list[str]) -> bool:
+    return any(tag == wanted or tag.startswith(wanted + "/") for tag in tags for wanted in person_tags)
