@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .capture.store import is_capture_note
 from .config import Config
 from .contacts import Contact, Directory
 from .dates import Date, parse_date, parse_iso
@@ -107,6 +108,7 @@ class Extractor:
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)
+        captured = generated and is_capture_note(self.config, note.rel)
         date = None if generated else note_date(note, self.config, owner is not None)
         links = self.evidence.links.setdefault(owner.path, set()) if owner else None
         if owner and owner.introduced_by:
@@ -114,7 +116,7 @@ class Extractor:
             if introducer and introducer.path != owner.path:
                 links.add(introducer.path)  # type: ignore[union-attr]
                 self.evidence.intro_lines.append((owner.path, introducer.path))  # they know each other
-        if note.countable_lines is None and owner is None and (
+        if note.countable_lines is None and owner is None and not captured and (
                 "[[" not in note.body or (date is None and not _TASK.search(note.body))):
             return  # nothing here can link a contact; an undated note counts only for its tasks
         for line in note.countable():
@@ -125,7 +127,11 @@ class Extractor:
                 continue
             if "intro" in line.tags and len(people) > 1 and (line.done or not generated):
                 self.evidence.intro_lines.append(people)
-            if generated:
+            if captured and line.task is None and line.is_list and line.leading_date:
+                day = self._date(note, line, line.leading_date)
+                if day:  # a captured meeting or email; rejected ones are marked [-]
+                    self._interaction(note, line, day, people, people)
+            elif generated:
                 if line.done:
                     self._done_task(note, line, people, None, owner)
             elif line.task == " ":

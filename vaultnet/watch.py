@@ -182,6 +182,14 @@ class Watcher:
             self.build()
         return changed
 
+    def capture(self) -> None:
+        """Re-import the ``[capture]`` sources; new captures arrive as edited notes do, by the rescan."""
+        from .capture.imports import import_configured
+
+        for result in import_configured(self.config, self.today()):
+            for problem in result.read.problems:
+                log.warning("%s", problem)
+
     # -- the loop ---------------------------------------------------------
 
     def _step(self) -> None:
@@ -197,6 +205,7 @@ class Watcher:
             self.build()
         if time.monotonic() - self._last_scan >= self.rescan:
             self._last_scan = time.monotonic()
+            self.capture()
             if self.notes.scan():
                 log.info("a full rescan found changes; rebuilding")
                 self.build()
