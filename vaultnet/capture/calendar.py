@@ -53,12 +53,18 @@ def _occurrence_key(event: Any) -> str:
     return value.isoformat() if value is not None else ""
 
 
+NOT_A_CALENDAR = "not an iCalendar file (no BEGIN:VCALENDAR)"
+
+
+def looks_like_calendar(data: bytes) -> bool:
+    return data.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+
+
 def read_calendar(data: bytes, source: str, people: People, today: Date, *, max_attendees: int,
                   since: Date | None = None) -> Read:
     read = Read(source)
-    head = data.lstrip()[:64].upper()
-    if not head.startswith(b"\xef\xbb\xbfBEGIN:VCALENDAR") and not head.startswith(b"BEGIN:VCALENDAR"):
-        return read.fail("not an iCalendar file (no BEGIN:VCALENDAR)")
+    if not looks_like_calendar(data):
+        return read.fail(NOT_A_CALENDAR)
     try:
         calendars = icalendar.Calendar.from_ical(data.decode("utf-8-sig", errors="replace"), multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as err:

@@ -15,8 +15,8 @@ from ..config import CONFIG_NAME, Config
 from ..dates import Date
 from ..errors import ConfigError, Problem
 from ..network import Network, build_network
-from .calendar import read_calendar
-from .mail import Wrap, read_mail
+from .calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
+from .mail import Wrap, open_box, read_mail
 from .model import Capture, People, Read
 from .sources import Source, SourceError, read_calendar_bytes, resolve
 from .store import Known, Outcome, known, store
@@ -121,19 +121,12 @@ def _named(spec: str) -> str:
 
 def _probe(kind: SourceKind, source: Source) -> None:
     if kind == "calendar":
-        data = read_calendar_bytes(source)
-        if not data.lstrip().removeprefix(b"\xef\xbb\xbf").upper().startswith(b"BEGIN:VCALENDAR"):
-            raise SourceError("not an iCalendar file (no BEGIN:VCALENDAR)")
-        return
-    path = source.path
-    if path.is_dir():
-        if not all((path / name).is_dir() for name in ("cur", "new")):
-            raise SourceError("not a Maildir (no cur/ and new/ folders)")
+        if not looks_like_calendar(read_calendar_bytes(source)):
+            raise SourceError(NOT_A_CALENDAR)
         return
     try:
-        with open(path, "rb") as handle:
-            start = handle.read(5)
+        open_box(source.path)[0].close()
     except OSError as err:
         raise SourceError(f"cannot read: {err.strerror or err}") from None
-    if start != b"From ":
-        raise SourceError("not an mbox file (it does not start with a 'From ' line)")
+    except ValueError as err:
+        raise SourceError(str(err)) from None

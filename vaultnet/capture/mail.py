@@ -92,7 +92,7 @@ def capture_of(message: EmailMessage, people: People, source: str) -> Capture | 
     return Capture(ident, day, "email", met, subject, source)
 
 
-def _open(path: Path) -> tuple[Any, str]:
+def open_box(path: Path) -> tuple[Any, str]:
     if path.is_dir():
         if not all((path / name).is_dir() for name in ("cur", "new")):
             raise ValueError("not a Maildir (no cur/ and new/ folders) and not an mbox file")
@@ -108,10 +108,12 @@ def read_mail(path: Path, source: str, people: People, *, since: Date | None = N
               progress: Wrap | None = None) -> Read:
     read = Read(source)
     try:
-        box, kind = _open(path)
+        box, kind = open_box(path)
         keys = list(box.iterkeys())
-    except (OSError, ValueError, mailbox.Error) as err:
-        return read.fail(str(getattr(err, "strerror", None) or err))
+    except OSError as err:
+        return read.fail(f"cannot read: {err.strerror or err}")
+    except (ValueError, mailbox.Error) as err:
+        return read.fail(str(err))
     items: Iterable[Any] = progress(keys, len(keys), f"reading {source}") if progress else keys
     read.captures.extend(_messages(box, items, kind, read, people, since))
     box.close()
