@@ -452,7 +452,8 @@ def _run_capture(state: State, kind: str, source: str, dry_run: bool, since: dt.
 @click.pass_obj
 def import_calendar(state: State, source: str, dry_run: bool, since: dt.date | None) -> None:
     """Meetings from an .ics file or an http(s) calendar address (or env:NAME, file:PATH)."""
-    _run_capture(state, "calendar", source, dry_run, since)
+    local = Path(source).expanduser()
+    _run_capture(state, "calendar", str(local.resolve()) if local.exists() else source, dry_run, since)
 
 
 @import_group.command("mail")

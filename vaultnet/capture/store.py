@@ -132,7 +132,7 @@ def merge(text: str | None, rendered: Sequence[tuple[tuple[str, str], str]], sta
             removed += 1
             continue
         kept.append(line)
-    if kept and kept[-1] == "":
+    if text is not None and kept and kept[-1] == "":
         kept.pop()  # the final newline, put back below
     for key, line in sorted(rendered):
         positions = [(i, k) for i, k in ((i, _key(existing)) for i, existing in enumerate(kept)) if k]
