@@ -411,3 +411,50 @@ def test_watcher_reimports_on_rescan(people: Path, tmp_path: Path) -> None:
         watcher.stop()
     network = build_network(load_config(people), TODAY)
     assert standing(network, "Bob Lee").last_contact == TODAY
+
+
+# ---------------------------------------------------------------- capture notes
+
+
+def _line(day: str, ident: str, box: str = "") -> str:
+    return f"- {box}{day} #meeting x — with [[A]] · calendar c.ics ^vn-cal-{ident}"
+
+
+def test_merge_keeps_the_users_lines_and_dates_in_order() -> None:
+    from vaultnet.capture.store import merge
+
+    existing = "\n".join(["%% header %%", "# Captures 2026-11", "", _line("2026-11-05", "0" * 10),
+                          "my own remark", _line("2026-11-20", "2" * 10, "[-] "), "", "## Notes", "kept", ""])
+    new = [(("2026-11-10", "1" * 10), _line("2026-11-10", "1" * 10)),
+           (("2026-11-25", "3" * 10), _line("2026-11-25", "3" * 10)),
+           (("2026-11-01", "4" * 10), _line("2026-11-01", "4" * 10))]
+    text, removed = merge(existing, new, set(), "Captures 2026-11")
+    assert removed == 0
+    assert text.split("\n") == ["%% header %%", "# Captures 2026-11", "", _line("2026-11-01", "4" * 10),
+                                _line("2026-11-05", "0" * 10), "my own remark", _line("2026-11-10", "1" * 10),
+                                _line("2026-11-20", "2" * 10, "[-] "), _line("2026-11-25", "3" * 10), "",
+                                "## Notes", "kept", ""]
+    again, removed = merge(text, [], {"vn-cal-" + "3" * 10}, "x")
+    assert removed == 1 and _line("2026-11-25", "3" * 10) not in again
+
+
+def test_captures_are_written_safely(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A capture note saved by the user while an import runs is read again, never overwritten."""
+    import vaultnet.capture.store as store
+
+    run(people, "import", "calendar", str(OUTLOOK))
+    note = people / "vaultnet" / "Captures" / "2026-11.md"
+    real = store.safe_write
+    calls = []
+
+    def racing(root, rel, data, expected):
+        if not calls and rel.endswith("2026-11.md"):
+            calls.append(rel)
+            note.write_text(note.read_text(encoding="utf-8") + "my remark\n", encoding="utf-8")
+        return real(root, rel, data, expected)
+
+    monkeypatch.setattr(store, "safe_write", racing)
+    result = run(people, "import", "calendar", str(GOOGLE))
+    assert result.exit_code == 0, result.output
+    text = note.read_text(encoding="utf-8")
+    assert "my remark" in text and "Q1 planning" in text and "Portfolio review" in text

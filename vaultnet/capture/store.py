@@ -134,16 +134,21 @@ def merge(text: str | None, rendered: Sequence[tuple[tuple[str, str], str]], sta
         kept.append(line)
     if text is not None and kept and kept[-1] == "":
         kept.pop()  # the final newline, put back below
-    for key, line in sorted(rendered):
-        positions = [(i, k) for i, k in ((i, _key(existing)) for i, existing in enumerate(kept)) if k]
-        later = next((i for i, k in positions if k > key), None)
-        if later is not None:
-            kept.insert(later, line)
-        elif positions:
-            kept.insert(positions[-1][0] + 1, line)
-        else:
-            kept.append(line)
-    return "\n".join(kept) + "\n", removed
+    pending = sorted(rendered)
+    keys = [_key(line) for line in kept]
+    last = max((i for i, key in enumerate(keys) if key), default=len(kept) - 1)
+    merged: list[str] = []
+    taken = 0
+    for index, (line, key) in enumerate(zip(kept, keys, strict=True)):
+        while key and taken < len(pending) and pending[taken][0] < key:
+            merged.append(pending[taken][1])
+            taken += 1
+        merged.append(line)
+        if index == last:
+            merged.extend(line for _key_, line in pending[taken:])
+            taken = len(pending)
+    merged.extend(line for _key_, line in pending[taken:])
+    return "\n".join(merged) + "\n", removed
 
 
 def store(config: Config, directory: Directory, captures: Iterable[Capture], today: Date, *,
