@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultnet.cli import main
 from vaultnet.config import load_config
@@ -458,3 +460,27 @@ def test_captures_are_written_safely(people: Path, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.output
     text = note.read_text(encoding="utf-8")
     assert "my remark" in text and "Q1 planning" in text and "Portfolio review" in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=0, max_size=200))
+def test_any_title_stays_inert(title: str) -> None:
+    """Whatever a subject or summary holds, the line links, tags and counts exactly as written."""
+    import datetime as dt
+
+    from vaultnet.capture.model import Capture
+    from vaultnet.capture.store import _ID, render
+    from vaultnet.contacts import Contact, Directory
+    from vaultnet.markdown import scan
+
+    ana = Contact("Ana Souza", "People/Ana Souza.md")
+    line = render(Capture("vn-mail-0123456789", dt.date(2026, 11, 3), "email", (ana.path,), title, "a.mbox"),
+                  Directory([ana]))
+    assert "\n" not in line and "\r" not in line
+    scanned = list(scan([line]))
+    assert len(scanned) == 1
+    found = scanned[0]
+    assert found.task is None and found.is_list and found.leading_date == "2026-11-03"
+    assert found.tags == ("email",)
+    assert [link.target for link in found.links] == ["Ana Souza"]
+    assert _ID.search(found.text).group(1) == "vn-mail-0123456789"
