@@ -9,6 +9,7 @@ address's host only, never the address itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import urllib.error
 import urllib.request
@@ -44,7 +45,9 @@ class Source:
 
 
 def _url_label(url: str) -> str:
-    return urlsplit(url).hostname or "calendar address"
+    """The host, and a short hash telling two calendars on the same host apart (never the address)."""
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:6]
+    return f"{urlsplit(url).hostname or 'calendar address'} ({digest})"
 
 
 def resolve(spec: str, root: Path) -> Source:
@@ -86,7 +89,7 @@ def fetch(url: str, timeout: float | None = None) -> bytes:
     """The body of a calendar address (urllib, with a timeout); :class:`SourceError` on any failure."""
     timeout = TIMEOUT if timeout is None else timeout
     request = urllib.request.Request(url, headers={"User-Agent": f"vaultnet/{__version__}"})
-    label = _url_label(url)
+    label = urlsplit(url).hostname or "the calendar address"
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
             data = response.read(MAX_FEED_BYTES + 1)
