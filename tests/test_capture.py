@@ -485,3 +485,23 @@ def test_any_title_stays_inert(title: str) -> None:
     assert found.tags == ("email",)
     assert [link.target for link in found.links] == ["Ana Souza"]
     assert _ID.search(found.text).group(1) == "vn-mail-0123456789"
+
+
+def test_configured_sources_unchanged_are_not_read_again(people: Path, tmp_path: Path) -> None:
+    from vaultnet.capture.imports import import_configured
+
+    mbox = tmp_path / "mail.mbox"
+    shutil.copy(MBOX, tmp_path / "mail.mbox")
+    write(people, "vaultnet.toml", CONFIG + f'[capture]\nmail = ["{mbox}"]\ncalendars = ["{OUTLOOK}"]\n')
+    config = load_config(people)
+    seen: dict[str, object] = {}
+    first = import_configured(config, TODAY, seen)
+    assert [r.read.source for r in first] == ["outlook-calendar.ics", "mail.mbox"]
+    assert [r.read.source for r in import_configured(config, TODAY, seen)] == ["mail.mbox"]  # it had a bad message
+    mbox.write_bytes(MBOX.read_bytes().replace(b"Date: the day after tomorrow", b"Date: Tue, 17 Nov 2026 13:00:00 +0000"))
+    assert [r.outcome.added for r in import_configured(config, TODAY, seen)] == [0]  # Diego had mail that day
+    assert import_configured(config, TODAY, seen) == []
+    with mbox.open("ab") as handle:
+        handle.write(b"\nFrom x Sat Nov 21 09:00:00 2026\nDate: Sat, 21 Nov 2026 09:00:00 +0000\n"
+                     b"Message-ID: <late@x>\nSubject: Late news\nFrom: carla@studio.example\nTo: me@example.com\n\nx\n")
+    assert [r.outcome.added for r in import_configured(config, TODAY, seen)] == [1]

@@ -123,6 +123,7 @@ class Watcher:
         self._own: dict[str, str | None] = {}  # generated note → hash of what we last wrote
         self._day: Date | None = None
         self._last_scan = 0.0
+        self._captured: dict[str, object] = {}  # capture sources unchanged since their last import
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
 
@@ -186,7 +187,7 @@ class Watcher:
         """Re-import the ``[capture]`` sources; new captures arrive as edited notes do, by the rescan."""
         from .capture.imports import import_configured
 
-        for result in import_configured(self.config, self.today()):
+        for result in import_configured(self.config, self.today(), self._captured):
             for problem in result.read.problems:
                 log.warning("%s", problem)
 

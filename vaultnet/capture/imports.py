@@ -91,14 +91,40 @@ def configured(config: Config) -> list[tuple[SourceKind, str]]:
             *(("mail", spec) for spec in config.capture.mail)]
 
 
-def import_configured(config: Config, today: Date) -> list[Result]:
-    """Every ``[capture]`` source, as the watcher runs them on its rescan."""
-    sources = configured(config)
+def signature(config: Config, spec: str) -> tuple[object, ...] | None:
+    """What tells a local source changed (size and times; a Maildir's folders); None for addresses."""
+    try:
+        source = resolve(spec, config.root)
+        if source.is_url:
+            return None
+        paths = [source.path / "cur", source.path / "new"] if source.path.is_dir() else [source.path]
+        return tuple((p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths)
+    except (SourceError, OSError):
+        return None
+
+
+def import_configured(config: Config, today: Date, seen: dict[str, object] | None = None) -> list[Result]:
+    """Every ``[capture]`` source, as the watcher runs them on its rescan.
+
+    ``seen`` (kept by the caller between runs) skips local sources unchanged since
+    they were last imported without error: re-reading a large mbox every few minutes
+    would find nothing new.
+    """
+    sources = [(kind, spec) for kind, spec in configured(config) if kind == "calendar" or config.me]
+    signatures = {spec: signature(config, spec) for _kind, spec in sources}
+    if seen is not None:
+        sources = [(kind, spec) for kind, spec in sources
+                   if signatures[spec] is None or seen.get(f"{kind}:{spec}") != (signatures[spec], today)]
     if not sources:
         return []
     network = build_network(config, today)
-    return [import_source(config, network, kind, spec) for kind, spec in sources
-            if kind == "calendar" or config.me]
+    results = []
+    for kind, spec in sources:
+        result = import_source(config, network, kind, spec)
+        results.append(result)
+        if seen is not None and result.outcome is not None and not result.read.problems:
+            seen[f"{kind}:{spec}"] = (signatures[spec], today)
+    return results
 
 
 def probe(config: Config) -> list[Problem]:
