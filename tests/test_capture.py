@@ -223,7 +223,11 @@ class _Calendar(http.server.BaseHTTPRequestHandler):
     delay = 0.0
 
     def do_GET(self) -> None:  # noqa: N802
-        if self.path == "/private-abc123/basic.ics":
+        if self.path == "/other/basic.ics":
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(OUTLOOK.read_bytes())
+        elif self.path == "/private-abc123/basic.ics":
             time.sleep(self.delay)
             self.send_response(200)
             self.send_header("Content-Type", "text/calendar")
@@ -268,6 +272,15 @@ def test_calendar_address_from_environment_and_file(people: Path, server: str, t
     result = run(people, "import", "calendar", "env:VAULTNET_TEST_CAL")
     assert result.exit_code == 1
     assert result.stderr.strip() == "env:VAULTNET_TEST_CAL: environment variable VAULTNET_TEST_CAL is not set"
+
+
+def test_two_calendars_on_one_host_keep_their_planned_meetings(people: Path, server: str) -> None:
+    run(people, "import", "calendar", f"{server}/private-abc123/basic.ics")
+    result = run(people, "import", "calendar", f"{server}/other/basic.ics")
+    assert "removed" not in result.output
+    lines = capture_lines(people)
+    assert any("2026-11-23" in line and "1:1" in line for line in lines)  # Google's, still planned
+    assert any("2026-12-03" in line and "monthly sync" in line for line in lines)
 
 
 def test_calendar_address_http_error(people: Path, server: str) -> None:

@@ -81,8 +81,10 @@ def import_source(config: Config, network: Network, kind: SourceKind, spec: str,
     captures, skipped = read.captures, 0
     if kind == "mail":
         captures, skipped = one_email_a_day(captures, known(config, network.directory))
+    # Planned meetings a calendar stopped listing go, unless part of it could not be read.
+    complete = kind == "calendar" and since is None and not read.problems
     outcome = store(config, network.directory, captures, network.today,
-                    sources=[read.source] if kind == "calendar" and since is None else [], dry_run=dry_run)
+                    sources=[read.source] if complete else [], dry_run=dry_run)
     return Result(read, outcome, skipped)
 
 
