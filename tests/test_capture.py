@@ -320,7 +320,7 @@ def test_mbox(people: Path) -> None:
     assert "[[Bob Lee]]" in dinner and "[[Carla Mendes]]" in dinner  # sent to two contacts
     assert any("Re: Dinner Friday" in line and line.startswith("- 2026-11-20") for line in lines)  # no Message-ID
     errors = result.stderr.strip().splitlines()
-    assert errors == ["mail.mbox: message 10: unreadable Date header 'the day after tomorrow'; skipped"]
+    assert errors == ["mail.mbox: message 10 <broken-1@fernandez.example>: unreadable Date header 'the day after tomorrow'; skipped"]
     assert user_notes(people) == before
     network = build_network(load_config(people), TODAY)
     assert standing(network, "Carla Mendes").last_kind == "email"

@@ -136,12 +136,15 @@ def _messages(box: Any, keys: Iterable[Any], kind: str, read: Read, people: Peop
               since: Date | None) -> Iterator[Capture]:
     for number, key in enumerate(keys, 1):
         where = f"message {number}" if kind == "mbox" else f"message {key}"
+        message: Message | None = None
         try:
             with box.get_file(key) as handle:
                 message = _headers(handle)
             capture = capture_of(message, people, read.source)
         except Exception as err:  # one malformed message costs only that message
-            read.problem(f"{where}: {str(err).splitlines()[0] if str(err) else type(err).__name__}; skipped")
+            ident = str(message.get("Message-ID") or "").strip() if message is not None else ""
+            named = f"{where} {ident}" if ident else where
+            read.problem(f"{named}: {str(err).splitlines()[0] if str(err) else type(err).__name__}; skipped")
             continue
         if capture is not None and (since is None or capture.date >= since):
             yield capture
