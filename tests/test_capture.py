@@ -518,3 +518,14 @@ def test_configured_sources_unchanged_are_not_read_again(people: Path, tmp_path:
         handle.write(b"\nFrom x Sat Nov 21 09:00:00 2026\nDate: Sat, 21 Nov 2026 09:00:00 +0000\n"
                      b"Message-ID: <late@x>\nSubject: Late news\nFrom: carla@studio.example\nTo: me@example.com\n\nx\n")
     assert [r.outcome.added for r in import_configured(config, TODAY, seen)] == [1]
+
+
+def test_mail_since_and_a_broken_maildir_message(people: Path, tmp_path: Path) -> None:
+    maildir = tmp_path / "Mail"
+    shutil.copytree(MAILDIR, maildir)
+    (maildir / "cur" / "1763400020.M20P100.host:2,S").write_bytes(
+        b"Date: Fri, 20 Nov 2026 09:00:00 +0000\r\nMessage-ID: <huge@x>\r\nX-Junk: " + b"x" * 600_000 + b"\r\n\r\nbody\r\n")
+    result = run(people, "import", "mail", str(maildir), "--since", "2026-11-20")
+    assert result.exit_code == 0
+    assert result.stderr.strip() == "Mail: message 1763400020.M20P100.host: headers larger than 512 kB; skipped"
+    assert [line[2:12] for line in capture_lines(people)] == ["2026-11-20", "2026-11-21"]
