@@ -85,25 +85,52 @@ def _series(calendar: Any) -> dict[str, list[Any]]:
 
 def _captures(calendar: Any, read: Read, people: People, today: Date, max_attendees: int,
               since: Date) -> Iterator[Capture]:
-    timezones = calendar.walk("VTIMEZONE")
     until = today + dt.timedelta(days=PLANNED_DAYS + 1)
-    for uid, events in _series(calendar).items():
+    method = str(calendar.get("METHOD", ""))
+    try:
+        occurrences = list(recurring_ical_events.of(calendar).between(since, until))
+    except Exception:  # some series cannot be expanded: expand each on its own, to name it and keep the rest
+        yield from _each_series(calendar, read, people, max_attendees, since, until)
+        return
+    failed: set[str] = set()
+    for event in occurrences:
+        uid = str(event.get("UID") or "")
+        try:
+            capture = _capture(event, uid, read.source, people, max_attendees, method)
+        except Exception as err:  # a malformed event costs that event only
+            if uid not in failed:
+                failed.add(uid)
+                read.problem(_problem(event, uid, err))
+            continue
+        if capture is not None:
+            yield capture
+
+
+def _problem(event: Any, uid: str, err: Exception) -> str:
+    message = str(err).splitlines()[0] if str(err) else type(err).__name__
+    summary = str(event.get("SUMMARY") or "(no title)")
+    return f"event {summary!r} (UID {uid or 'none'}): {message}; skipped"
+
+
+def _each_series(calendar: Any, read: Read, people: People, max_attendees: int, since: Date,
+                 until: Date) -> Iterator[Capture]:
+    timezones = calendar.walk("VTIMEZONE")
+    method = str(calendar.get("METHOD", ""))
+    for events in _series(calendar).values():
         single = icalendar.Calendar()
         for name in ("VERSION", "PRODID", "X-WR-TIMEZONE", "METHOD"):
             if name in calendar:
                 single.add(name, calendar[name])
         for component in (*timezones, *events):
             single.add_component(component)
-        summary = str(events[0].get("SUMMARY") or "(no title)")
+        uid = str(events[0].get("UID") or "")
         try:
-            occurrences = list(recurring_ical_events.of(single).between(since, until))
-            for event in occurrences:
-                capture = _capture(event, uid, read.source, people, max_attendees, str(calendar.get("METHOD", "")))
+            for event in list(recurring_ical_events.of(single).between(since, until)):
+                capture = _capture(event, uid, read.source, people, max_attendees, method)
                 if capture is not None:
                     yield capture
         except Exception as err:  # a malformed event costs that event only
-            message = str(err).splitlines()[0] if str(err) else type(err).__name__
-            read.problem(f"event {summary!r} (UID {uid}): {message}; skipped")
+            read.problem(_problem(events[0], uid, err))
 
 
 def _capture(event: Any, uid: str, source: str, people: People, max_attendees: int, method: str) -> Capture | None:
