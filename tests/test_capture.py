@@ -23,9 +23,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from vaultnet.cli import main
-from vaultnet.config import load_config
+from vaultnet.config import Config, load_config
 from vaultnet.errors import ConfigError
 from vaultnet.network import build_network
 from vaultnet.watch import Watcher
@@ -529,3 +530,67 @@ def test_mail_since_and_a_broken_maildir_message(people: Path, tmp_path: Path) -
     assert result.exit_code == 0
     assert result.stderr.strip() == "Mail: message 1763400020.M20P100.host: headers larger than 512 kB; skipped"
     assert [line[2:12] for line in capture_lines(people)] == ["2026-11-20", "2026-11-21"]
+
+
+class CaptureNotes(RuleBasedStateMachine):
+    """Imports of overlapping sources, rejections and user text, in any order: each capture
+    is written once, a rejection sticks, and importing again changes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import datetime as dt
+        import tempfile
+
+        from vaultnet.capture.model import Capture
+        from vaultnet.contacts import Contact, Directory
+
+        self.root = Path(tempfile.mkdtemp(prefix="vaultnet-capture-"))
+        self.config = Config(root=self.root)
+        ana = Contact("Ana", "People/Ana.md")
+        self.directory = Directory([ana])
+        self.pool = [Capture(f"vn-mail-{n:010x}", dt.date(2026, 10 + n % 2, 1 + n * 7 % 28), "email",
+                             (ana.path,), f"subject {n}", "a.mbox") for n in range(12)]
+        self.rejected: set[str] = set()
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _texts(self) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((self.root / "vaultnet" / "Captures").glob("*.md"))}
+
+    @rule(chosen=st.sets(st.integers(0, 11)))
+    def import_some(self, chosen: set[int]) -> None:
+        from vaultnet.capture.store import store
+
+        captures = [self.pool[n] for n in sorted(chosen)]
+        store(self.config, self.directory, captures, TODAY)
+        before = self._texts()
+        again = store(self.config, self.directory, captures, TODAY)
+        assert again.added == 0 and self._texts() == before
+
+    @rule(n=st.integers(0, 11))
+    def reject(self, n: int) -> None:
+        for path in (self.root / "vaultnet" / "Captures").glob("*.md"):
+            text = path.read_text(encoding="utf-8")
+            line = next((line for line in text.split("\n") if line.endswith(self.pool[n].id)), None)
+            if line is not None and line.startswith("- 2"):
+                path.write_text(text.replace(line, "- [-] " + line[2:]), encoding="utf-8")
+                self.rejected.add(self.pool[n].id)
+
+    @rule()
+    def user_writes(self) -> None:
+        for path in (self.root / "vaultnet" / "Captures").glob("*.md"):
+            path.write_text(path.read_text(encoding="utf-8") + "a remark of mine\n", encoding="utf-8")
+
+    @invariant()
+    def each_capture_once_and_rejections_stay(self) -> None:
+        text = b"\n".join(self._texts().values()).decode()
+        for capture in self.pool:
+            assert text.count(capture.id) <= 1
+        for ident in self.rejected:
+            assert f"{ident}" in text and any(
+                line.startswith("- [-] ") for line in text.split("\n") if line.endswith(ident))
+
+
+CaptureNotes.TestCase.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
+test_capture_notes_state = CaptureNotes.TestCase
