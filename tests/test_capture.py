@@ -592,5 +592,5 @@ class CaptureNotes(RuleBasedStateMachine):
                 line.startswith("- [-] ") for line in text.split("\n") if line.endswith(ident))
 
 
-CaptureNotes.TestCase.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
+CaptureNotes.TestCase.settings = settings(max_examples=100, stateful_step_count=10, deadline=None)
 test_capture_notes_state = CaptureNotes.TestCase
