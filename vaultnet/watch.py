@@ -230,7 +230,8 @@ class Watcher:
         cache = NoteCache(self.config)
         self.notes.entries = cache.load_entries()
         self.notes.scan()
-        self._last_scan = time.monotonic()
+        capturing = self.config.capture.calendars or self.config.capture.mail
+        self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
         self.build()
         cache.save_entries(self.notes.entries)
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
