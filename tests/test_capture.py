@@ -594,3 +594,15 @@ class CaptureNotes(RuleBasedStateMachine):
 
 CaptureNotes.TestCase.settings = settings(max_examples=100, stateful_step_count=10, deadline=None)
 test_capture_notes_state = CaptureNotes.TestCase
+
+
+def test_example_vault_capture_notes_are_current(tmp_path: Path) -> None:
+    """The committed capture notes are what importing the example vault's samples gives."""
+    example = Path(__file__).resolve().parent.parent / "example-vault"
+    copy = tmp_path / "example"
+    shutil.copytree(example, copy)
+    shutil.rmtree(copy / "vaultnet" / "Captures")
+    assert run(copy, "import", "calendar", str(copy / "Imports" / "calendar.ics")).exit_code == 0
+    assert run(copy, "import", "mail", str(copy / "Imports" / "mail.mbox")).exit_code == 0
+    assert captures(copy) == captures(example)
+    assert captures(example)
