@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from .dates import parse_iso, parse_week
 from .errors import VaultnetError
 from .insights import STATUSES
 from .network import Network, build_network
+
+if TYPE_CHECKING:
+    from .capture.imports import SourceKind
 
 log = logging.getLogger("vaultnet")
 
@@ -423,10 +426,10 @@ for _kind, _help in (
     _import_command(_kind, _help)
 
 
-def _run_capture(state: State, kind: str, source: str, dry_run: bool, since: dt.date | None) -> None:
+def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, since: dt.date | None) -> None:
     from .capture.imports import import_source
 
-    result = import_source(state.config, state.network, kind, source, since=since,  # type: ignore[arg-type]
+    result = import_source(state.config, state.network, kind, source, since=since,
                            dry_run=dry_run, progress=_progress_bar(state))
     for problem in result.read.problems:
         click.echo(str(problem), err=True)

@@ -187,7 +187,12 @@ class Watcher:
         """Re-import the ``[capture]`` sources; new captures arrive as edited notes do, by the rescan."""
         from .capture.imports import import_configured
 
-        for result in import_configured(self.config, self.today(), self._captured):
+        try:
+            results = import_configured(self.config, self.today(), self._captured)
+        except Exception as err:  # a failing import must not keep the rescan from running
+            log.error("capture failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+            return
+        for result in results:
             for problem in result.read.problems:
                 log.warning("%s", problem)
 
