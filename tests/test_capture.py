@@ -176,6 +176,14 @@ def test_show_lists_captures_with_title_and_origin(people: Path) -> None:
     assert data["planned"][0]["date"] == "2026-11-23"
 
 
+def test_without_me_declines_by_the_user_cannot_be_told(people: Path) -> None:
+    write(people, "vaultnet.toml", "")
+    result = run(people, "import", "calendar", str(GOOGLE))
+    assert result.exit_code == 0
+    assert "set me = " in result.stderr
+    assert any("Lunch & learn" in line for line in capture_lines(people))
+
+
 def test_max_attendees_setting(people: Path) -> None:
     write(people, "vaultnet.toml", CONFIG + "[capture]\nmax_attendees = 20\n")
     run(people, "import", "calendar", str(GOOGLE))

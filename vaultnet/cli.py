@@ -433,6 +433,9 @@ def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, sin
                            dry_run=dry_run, progress=_progress_bar(state))
     for problem in result.read.problems:
         click.echo(str(problem), err=True)
+    if kind == "calendar" and not state.config.me and not state.quiet:
+        click.echo('note: set me = ["you@example.com"] in vaultnet.toml so that events you declined are left out',
+                   err=True)
     outcome = result.outcome
     if outcome is None:
         sys.exit(1)
