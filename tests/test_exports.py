@@ -153,7 +153,7 @@ def test_ics_parsed_back_by_icalendar(people):
     assert deck["DTSTART"].dt == dt.date(2026, 11, 25) and "RRULE" not in deck
     assert "People/Ana Souza.md:14" in str(deck["DESCRIPTION"])
     for event in events.values():
-        assert event["DTSTAMP"].dt == dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc)
+        assert event["DTSTAMP"].dt == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
     assert len({str(event["UID"]) for event in events.values()}) == 5
 
 

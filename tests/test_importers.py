@@ -9,6 +9,7 @@ Google Contacts CSVs in the current and the legacy header format.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -715,10 +716,8 @@ def mutated(draw, samples=ALL_SAMPLES):
     data = bytes(data)
     encoding = draw(st.sampled_from(["as is", "as is", "as is", "utf-16", "cp1252"]))
     if encoding != "as is":
-        try:
+        with contextlib.suppress(UnicodeDecodeError, UnicodeEncodeError):
             data = data.decode("utf-8").encode(encoding)
-        except (UnicodeDecodeError, UnicodeEncodeError):
-            pass
         if encoding == "utf-16" and draw(st.booleans()):
             data = data[: draw(st.integers(0, len(data)))]  # a UTF-16 file cut mid-character
     return data

@@ -11,7 +11,7 @@ from vaultnet.insights import reciprocity, tie, within
 from conftest import TODAY, standing, write
 
 D = dt.date
-assert TODAY == D(2026, 11, 21) and TODAY.isoweekday() == 6  # Saturday, week Mon 16 - Sun 22
+assert D(2026, 11, 21) == TODAY and TODAY.isoweekday() == 6  # Saturday, week Mon 16 - Sun 22
 
 
 def days_ago(n: int, today: dt.date = TODAY) -> str:

@@ -677,7 +677,7 @@ def test_tasks_and_dataview_syntax(vault, load):
 
 def test_windows_line_endings_everywhere(vault, load):
     write(vault, "People/Ana.md", "---\r\ncircle: inner\r\n---\r\n- 2026-11-10 #call hi\r\n- [ ] x 📅 2026-11-25\r\n".encode())
-    write(vault, "2026-11-12.md", "```\r\n[[Ana]] in code\r\n```\r\n- lunch with [[Ana]] #coffee\r\n".encode())
+    write(vault, "2026-11-12.md", b"```\r\n[[Ana]] in code\r\n```\r\n- lunch with [[Ana]] #coffee\r\n")
     ana = standing(load(), "Ana")
     assert ana.last_contact.isoformat() == "2026-11-12" and ana.last_kind == "coffee"
     assert [t.due.isoformat() for t in ana.follow_ups] == ["2026-11-25"]

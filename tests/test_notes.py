@@ -289,7 +289,7 @@ def test_non_text_keys_become_text():
 
 
 def test_invalid_utf8_is_a_problem_naming_the_line_and_no_note():
-    data = "---\ncircle: inner\n---\nfine\n".encode() + b"caf\xe9 with Ana\n"
+    data = b"---\ncircle: inner\n---\nfine\n" + b"caf\xe9 with Ana\n"
     note, problems = parse_note("People/Ana.md", data)
     assert note is None
     ((problem),) = problems

@@ -173,7 +173,7 @@ def test_stamp_only_adds_a_done_date_to_ticked_items_without_one(region):
     assert stamp(stamped, TODAY) == stamped
     old_lines, new_lines = region.split("\n"), stamped.split("\n")
     assert len(old_lines) == len(new_lines)
-    for old, new in zip(old_lines, new_lines):
+    for old, new in zip(old_lines, new_lines, strict=True):
         has_date = re.search(r"✅\ufe0f?\s*\d{4}-\d{2}-\d{2}", old)
         if new != old:
             assert TICKED.match(old) and not has_date, (old, new)

@@ -1163,7 +1163,7 @@ def test_two_builds_at_once(staged, tmp_path):
                                       text=True) for _ in range(2)]
         results = [(process, *process.communicate(timeout=TIMEOUT)) for process in processes]
         print("exit codes", [process.returncode for process in processes])
-        for process, out, err in results:
+        for process, _out, err in results:
             assert "Traceback" not in err, err
             assert process.returncode == 0 or (process.returncode == 1 and "Error:" in err), err
         assert generated(bench.root) == expected
