@@ -269,13 +269,14 @@ def test_plan_json_shape(people):
     data = json.loads(result.stdout)
     assert set(data) == {"week", "items"}
     assert data["week"] == "2026-W47"
-    sections = {"follow-ups", "birthdays", "check-in", "thank-you", "reconnect", "introduce", "reciprocity"}
+    sections = {"follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "nudge",
+                "reconnect", "introduce", "reciprocity"}
     for item in data["items"]:
-        assert set(item) == {"section", "people", "text", "key", "due"}
+        assert set(item) == {"section", "people", "text", "key", "due", "day"}
         assert item["section"] in sections and item["key"].startswith("vn-")
     assert data["items"][0] == {
         "section": "follow-ups", "people": ["Ana Souza"], "text": "send the deck (due Wed 2026-11-18, 3 days overdue)",
-        "key": data["items"][0]["key"], "due": "2026-11-18",
+        "key": data["items"][0]["key"], "due": "2026-11-18", "day": None,
     }
     assert not (people / "vaultnet").exists()
 
@@ -327,7 +328,7 @@ def test_intros_text_and_json(vault):
     data = json.loads(run(vault, "intros", "--json").stdout)
     assert data == {"introductions": [{
         "people": ["Kwame", "Mei"], "kind": "needs-offers", "vouch": False, "score": 1.0,
-        "reasons": ["Kwame needs a product designer; Mei offers product designers"],
+        "reasons": ["Kwame needs a product designer; Mei offers product designers"], "goals": [],
     }]}
 
 

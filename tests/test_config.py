@@ -451,3 +451,26 @@ def test_circle_weight_from_toml_order(vault):
     write(vault, "vaultnet.toml", '[circles]\nwork = "monthly"\nfamily = "weekly"\nfriends = "2 weeks"\n')
     config = load_config(vault)
     assert [config.circle_weight(name) for name in ("work", "family", "friends")] == pytest.approx([2.0, 1.5, 1.0])
+
+
+def test_goals_and_the_advice_settings(vault):
+    (vault / "vaultnet.toml").write_text(
+        'goals = ["climate tech", " ", "a product role"]\n[plan]\ncircle_back_days = 45\nnudge_days = 3\ndaily_minutes = 20\n')
+    config = load_config(vault)
+    assert config.goals == ("climate tech", "a product role")
+    assert (config.plan.circle_back_days, config.plan.nudge_days, config.plan.daily_minutes) == (45, 3, 20)
+    (vault / "vaultnet.toml").write_text("")
+    defaults = load_config(vault)
+    assert defaults.goals == () and (defaults.plan.circle_back_days, defaults.plan.nudge_days) == (30, 7)
+    assert defaults.plan.daily_minutes is None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("goals = 3\n", "goals must be a list"),
+    ("[plan]\ndaily_minutes = -5\n", "plan.daily_minutes must not be negative"),
+    ('[plan]\nnudge_days = "a week"\n', "plan.nudge_days must be a whole number"),
+])
+def test_bad_advice_settings_name_the_key(vault, text, message):
+    (vault / "vaultnet.toml").write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(vault)

@@ -569,6 +569,7 @@ def test_cli_dry_run_lists_what_would_change(vault):
         "create People/Zoë Martin.md",
         "create People/María López Keynote Speaker.md",
         "create People/Tom O'Brien.md",
+        "news: People/Ana Souza.md: company is now 'Acme Ltda' (the note says 'Acme': kept; --update-changed rewrites it)",
         "would create 5, update 1, unchanged 0 (dry run: nothing written)",
     ]
     assert result.stderr.splitlines() == [

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import rolechanges
 from .cache import NoteCache, fingerprint
 from .config import Config
 from .dates import Date, iso_week
@@ -116,10 +117,11 @@ class Builder:
 
     def __init__(
         self, config: Config, today: Date, write: bool = True,
-        load: Callable[[Mapping[str, bytes]], Network] | None = None,
+        load: Callable[[Mapping[str, bytes]], Network] | None = None, seen_on: Date | None = None,
     ) -> None:
         self.config = config
         self.today = today
+        self.seen_on = seen_on or today  # the real day, when planning another week: changes are dated by it
         self.write = write
         # The watcher passes its own loader, which reuses the notes it already parsed.
         self.load = load or (lambda overrides: build_network(config, today, overrides=overrides))
@@ -131,7 +133,10 @@ class Builder:
         overrides = stamp_plan(self.config, self.today, rel, self.write)
         self.counted = decode_text(overrides[rel]) if rel in overrides else None
         network = self.load(overrides)
-        plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides))
+        memory = rolechanges.observe(rolechanges.load(self.config), (s.contact for s in network.standings), self.seen_on)
+        if self.write:
+            rolechanges.save(self.config, memory)
+        plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides), memory)
         return network, plan, rel
 
     def plan_note(self, plan: Plan, rel: str) -> tuple[str, bool]:

@@ -18,6 +18,7 @@ new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -33,6 +34,7 @@ from .errors import Problem
 from .markdown import Line, Link
 from .notes import Note
 from .noteset import Entry, Signature
+from .rolechanges import MEMORY
 from .writes import UnsafePath, target_in_vault
 
 log = logging.getLogger(__name__)
@@ -200,6 +202,9 @@ def fingerprint(config: Config, today: Date, signatures: Mapping[str, Signature]
     """Everything a build reads: notes, settings, templates, the date and vaultnet itself."""
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{today.isoformat()}\0".encode())
     digest.update(settings_digest(config).encode())
+    with contextlib.suppress(OSError):  # what vaultnet remembers of company and role changes
+        stat = (config.root / MEMORY).stat()
+        digest.update(f"{MEMORY}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     templates = config.root / STATE_DIR / "templates"
     if templates.is_dir():
         for path in sorted(templates.rglob("*")):

@@ -194,7 +194,7 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
         monday = parse_week(week) if week else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--week") from None
-    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json))
+    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
     network, weekly, rel = builder.prepare_plan()
     if as_json:
         from .report import plan_json
@@ -206,6 +206,25 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
             click.echo(text, nl=False)
         else:
             _report_write(state, rel, changed)
+    state.report_problems(network)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+@click.pass_obj
+def today(state: State, as_json: bool) -> None:
+    """Today's share of the plan: follow-ups, birthdays, check-ins and short messages."""
+    from .build import Builder
+    from .daily import today_items
+    from .report import plan_json
+    from .views import today_lines
+
+    network, weekly, _ = Builder(state.config, state.today, write=False).prepare_plan()
+    items = today_items(weekly)
+    if as_json:
+        emit_json({"day": state.today.isoformat(), "items": plan_json(weekly, items)["items"]})
+    else:
+        click.echo("\n".join(today_lines(state.today, items)))
     state.report_problems(network)
 
 
@@ -248,17 +267,18 @@ def build(state: State) -> None:
 @click.pass_obj
 def intros(state: State, as_json: bool) -> None:
     """Introductions worth making: whose needs meet whose offers, best first."""
+    from .goals import rank
     from .intros import suggest
     from .report import intro_json
 
-    suggestions = suggest(state.network)
+    suggestions = rank(suggest(state.network), lambda i: (i.first.contact, i.second.contact), state.config.goals)
     if as_json:
-        emit_json({"introductions": [intro_json(intro) for intro in suggestions]})
+        emit_json({"introductions": [{**intro_json(intro), "goals": why} for intro, why in suggestions]})
     else:
-        for intro in suggestions:
+        for intro, why in suggestions:
             vouch = "you can vouch for both" if intro.vouch else "a weak tie on one side: introduce with care"
             click.echo(f"{intro.first.name} + {intro.second.name}  (score {intro.score:g}; {vouch})")
-            for reason in intro.reasons:
+            for reason in [*why, *intro.reasons]:
                 click.echo(f"  - {reason}")
         if not suggestions and not state.quiet:
             click.echo("No introductions to suggest: add needs and offers to your contacts' notes.", err=True)
@@ -376,18 +396,23 @@ def _progress_bar(state: State) -> Any:
     return wrap
 
 
-def _run_import(state: State, kind: str, file: Path, dry_run: bool) -> None:
+def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_changed: bool = False) -> None:
     from .importers import import_file, no_progress
+    from .importers.news import news_lines, remember_news
 
     contacts = [standing.contact for standing in state.network.standings]
-    plan, outcome, problems = import_file(
-        state.config, kind, file, contacts, dry_run=dry_run, progress=_progress_bar(state) or no_progress)
+    plan, outcome, problems = import_file(state.config, kind, file, contacts, dry_run=dry_run,
+                                          progress=_progress_bar(state) or no_progress, update_changed=update_changed)
     if dry_run:
         for change in plan.changes:
             if change.action == "create":
                 click.echo(f"create {change.rel}")
-            elif change.action == "update":
+            elif change.action == "update" and change.keys:
                 click.echo(f"add {', '.join(change.keys)} to {change.rel}")
+    for line in news_lines(plan.changes, update_changed):
+        click.echo(line)
+    if not dry_run:
+        remember_news(state.config, plan.changes, state.today)
     for problem in problems:
         click.echo(str(problem), err=True)
     if state.quiet:
@@ -413,9 +438,10 @@ def _import_command(kind: str, help_text: str) -> None:
     @import_group.command(kind, help=help_text)
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Show what would be created or added; write nothing.")
+    @click.option("--update-changed", is_flag=True, help="Also rewrite a company or role that changed (else only reported).")
     @click.pass_obj
-    def command(state: State, file: Path, dry_run: bool) -> None:
-        _run_import(state, kind, file, dry_run)
+    def command(state: State, file: Path, dry_run: bool, update_changed: bool) -> None:
+        _run_import(state, kind, file, dry_run, update_changed)
 
 
 for _kind, _help in (

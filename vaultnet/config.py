@@ -50,6 +50,9 @@ class PlanConfig:
     default_minutes: int = 15
     reconnect: int = 2
     introductions: int = 1
+    circle_back_days: int = 30
+    nudge_days: int = 7
+    daily_minutes: int | None = None  # set: check-ins are spread over the days left in the week
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Config:
     fields: dict[str, str] = field(default_factory=dict)
     me: tuple[str, ...] = ()  # the user's own email addresses, lower case
     capture: CaptureConfig = field(default_factory=CaptureConfig)
+    goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
 
     def key(self, name: str) -> str:
         """The front-matter key the user chose for ``name``."""
@@ -181,7 +185,9 @@ def load_config(root: Path) -> Config:
     where = CONFIG_NAME
 
     for key, value in data.items():
-        if key in ("people", "person_tags", "dated_folders", "ignore", "kinds"):
+        if key == "goals":
+            settings[key] = tuple(goal.strip() for goal in _text_list(where, key, value) if goal.strip())
+        elif key in ("people", "person_tags", "dated_folders", "ignore", "kinds"):
             items = _text_list(where, key, value)
             settings[key] = tuple(item.lower() for item in items) if key == "kinds" else items
             if key in ("person_tags", "kinds"):
@@ -255,7 +261,8 @@ def _plan(where: str, value: Any) -> PlanConfig:
                     raise ConfigError(f"{where}: plan.minutes.{kind} must not be negative")
             # kinds are matched lower case and without '#', as `kinds` and tags are
             options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
-        elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions"):
+        elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions",
+                     "circle_back_days", "nudge_days", "daily_minutes"):
             _check_type(where, f"plan.{key}", item, int)
             if item < 0:
                 raise ConfigError(f"{where}: plan.{key} must not be negative")

@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from . import intros, reconnect
+from . import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
 from .dates import Date, birthday_in, iso_week, week_bounds
 from .insights import Standing
 from .network import Network
@@ -17,6 +17,9 @@ SECTIONS = (
     ("birthdays", "Birthdays"),
     ("check-in", "Check in"),
     ("thank-you", "Say thank you"),
+    ("circle-back", "Circle back"),
+    ("congratulate", "Congratulate"),
+    ("nudge", "Nudge"),
     ("reconnect", "Reconnect"),
     ("introduce", "Introduce"),
     ("reciprocity", "Reciprocity"),
@@ -34,6 +37,7 @@ class PlanItem:
     due: Date | None = None
     tags: tuple[str, ...] = ()  # what ticking the item must record, e.g. ("thanked",)
     task: bool = True  # reciprocity advice is a plain list item
+    day: Date | None = None  # with [plan] daily_minutes: the day a check-in is for
 
 
 @dataclass
@@ -61,8 +65,13 @@ def ticked_minutes(ticked_check_ins: list[str]) -> int:
     return sum(int(match.group(1)) for line in ticked_check_ins if (match := _MINUTES.search(line)))
 
 
-def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None = None) -> Plan:
-    """Work out this week's actions for the ISO week holding ``today``."""
+def build_plan(
+    network: Network, today: Date, ticked_check_ins: list[str] | None = None, memory: rolechanges.Memory | None = None
+) -> Plan:
+    """Work out this week's actions for the ISO week holding ``today``.
+
+    ``memory`` is what vaultnet remembers of company and role changes.
+    """
     monday, sunday = week_bounds(today)
     config = network.config
     plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes)
@@ -107,15 +116,27 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
     # 3. Check-ins by priority within the week's time budget.
     candidates = [s for s in active if s.status in CHECK_IN_STATUSES]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
-    for standing in candidates:
-        kind = standing.last_kind
-        minutes = config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
-        if plan.used_minutes + minutes > plan.budget_minutes:
-            continue
+    costs = [(s, config.plan.minutes.get(s.last_kind, config.plan.default_minutes) if s.last_kind
+              else config.plan.default_minutes) for s in candidates]
+    placed: list[tuple[Standing, int, Date | None]]
+    if config.plan.daily_minutes is not None:
+        days = daily.days_left(today, sunday)
+        plan.budget_minutes = config.plan.daily_minutes * len(days)
+        plan.used_minutes = daily.minutes_done_on(ticked_check_ins or [], today)  # earlier days are over
+        spread = daily.spread(costs, days, config.plan.daily_minutes, plan.used_minutes)
+        placed = [(s, minutes, when) for s, minutes, when in sorted(spread, key=lambda p: p[2])]
+    else:
+        placed = []
+        planned_minutes = plan.used_minutes
+        for standing, minutes in costs:
+            if planned_minutes + minutes <= plan.budget_minutes:
+                planned_minutes += minutes
+                placed.append((standing, minutes, None))
+    for standing, minutes, when in placed:
         plan.used_minutes += minutes
         plan.items.append(PlanItem(
             "check-in", (standing.name,), _check_in_text(standing, minutes),
-            item_key("check-in", standing.contact.path, plan.week), standing.due,
+            item_key("check-in", standing.contact.path, plan.week), standing.due, day=when,
         ))
 
     # 4. Thank-yous: ticking one records #thanked.
@@ -127,19 +148,38 @@ def build_plan(network: Network, today: Date, ticked_check_ins: list[str] | None
                 item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
             ))
 
-    # 5. Moderately weak ties to revive, unless already in this week's plan.
+    # 4b. Circle back with what came of their help; congratulate; nudge unanswered outreaches.
+    for back in circleback.circle_backs(active, today, config.plan.circle_back_days):
+        plan.items.append(PlanItem(
+            "circle-back", (back.standing.name,), back.text(),
+            item_key("circle-back", back.standing.contact.path, back.got.date), back.got.date,
+        ))
+    for note in rolechanges.congratulations(memory, active, today):
+        plan.items.append(PlanItem(
+            "congratulate", (note.standing.name,), note.text(),
+            item_key("congratulate", note.standing.contact.path, *sorted((c.field, c.new) for c in note.changes)), note.seen,
+        ))
+    for again in nudge.nudges(active, today, config.plan.nudge_days):
+        plan.items.append(PlanItem(
+            "nudge", (again.standing.name,), again.text(),
+            item_key("nudge", again.standing.contact.path, again.outreach.date, again.number), again.due, (nudge.WAITING_TAG,),
+        ))
+
+    # 5. Moderately weak ties to revive, unless already in this week's plan; gateways to your goals first.
     planned = {name for item in plan.items for name in item.people}
-    for candidate in reconnect.candidates(network, today, planned)[: config.plan.reconnect]:
+    ranked = goals.rank(reconnect.candidates(network, today, planned), lambda c: (c.standing.contact,), config.goals)
+    for candidate, why in ranked[: config.plan.reconnect]:
         standing = candidate.standing
         plan.items.append(PlanItem(
-            "reconnect", (standing.name,), candidate.reason(),
+            "reconnect", (standing.name,), goals.with_reasons(candidate.reason(), why),
             item_key("reconnect", standing.contact.path, plan.week), standing.last_contact,
         ))
 
     # 6. Introductions: ticking one records the #intro with both people.
-    for intro in intros.suggest(network)[: config.plan.introductions]:
+    pairs = goals.rank(intros.suggest(network), lambda i: (i.first.contact, i.second.contact), config.goals)
+    for intro, why in pairs[: config.plan.introductions]:
         plan.items.append(PlanItem(
-            "introduce", intro.names, "; ".join(intro.reasons),
+            "introduce", intro.names, goals.with_reasons("; ".join(intro.reasons), why),
             item_key("introduce", intro.first.contact.path, intro.second.contact.path), None, ("intro",),
         ))
 
@@ -171,12 +211,13 @@ def _check_in_text(standing: Standing, minutes: int) -> str:
         when = "no contact yet"
     way = f"{standing.last_kind}, " if standing.last_kind and standing.last_kind != "note" else ""
     text = f"{when} · {way}{minutes} min"
+    prompt = deepen.check_in_prompt(standing)
     last = next((i for i in standing.interactions if i.text and i.text != "last_contact"), None)
     if last is not None:
-        return f"{text} · last time ({last.date.isoformat()}): {last.text}"
-    if standing.contact.goals:
-        return f"{text} · ask about: {standing.contact.goals[0]}"
-    return text
+        text = f"{text} · last time ({last.date.isoformat()}): {last.text}"
+    elif standing.contact.goals:
+        text = f"{text} · ask about: {standing.contact.goals[0]}"
+    return f"{text} · {prompt}" if prompt else text
 
 
 def week_reference(today: Date, week_monday: Date | None) -> Date:

@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
+from .goals import IN_TOUCH_DAYS, helpers_per_goal
 from .insights import BANDS, STATUSES, within
 from .network import Network
 from .plan import SECTIONS, Plan
@@ -140,6 +141,8 @@ def index_context(network: Network) -> dict[str, Any]:
         "by_band": [(band, bands[band]) for band in BANDS],
         "tables": [(status, rows[status]) for status in STATUS_ORDER if rows[status]],
         "problems": [str(problem) for problem in network.problems],
+        "goals": helpers_per_goal(standings, network.config.goals, network.today),
+        "goals_days": IN_TOUCH_DAYS,
     }
 
 
@@ -150,6 +153,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
             {
                 "people": list(item.people), "text": item.text, "key": item.key, "tags": list(item.tags),
                 "task": item.task, "due": item.due.isoformat() if item.due else None,
+                "day": f"{item.day:%a} {item.day.isoformat()}" if item.day else None,
             }
             for item in plan.section(section_id)
         ]

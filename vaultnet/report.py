@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from .dates import Date
+from .goals import reasons
 from .insights import Standing
 from .interactions import Interaction, Task
 from .intros import Introduction
 from .network import Network
-from .plan import Plan
+from .plan import Plan, PlanItem
 
 
 def iso(date: Date | None) -> str | None:
@@ -79,6 +80,7 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
         "needs": list(contact.needs),
         "interests": list(contact.interests),
         "goals": list(contact.goals),
+        "towards_goals": reasons([contact], network.config.goals),
         "interactions": [interaction_json(item, network) for item in standing.interactions],
         "planned": [interaction_json(item, network) for item in standing.planned],
         "open_loops": [task_json(task) for task in standing.open_loops],
@@ -87,12 +89,14 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
     return data
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
+def plan_json(plan: Plan, items: Iterable[PlanItem] | None = None) -> dict[str, Any]:
+    """The plan's items (or only ``items``, e.g. today's)."""
     return {
         "week": plan.week,
         "items": [
-            {"section": item.section, "people": list(item.people), "text": item.text, "key": item.key, "due": iso(item.due)}
-            for item in plan.items
+            {"section": item.section, "people": list(item.people), "text": item.text, "key": item.key, "due": iso(item.due),
+             "day": iso(item.day)}
+            for item in (plan.items if items is None else items)
         ],
     }
 

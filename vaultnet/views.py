@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
+from . import deepen, goals
+from .dates import Date
 from .insights import Standing
 from .intros import Introduction
 from .network import Network
+from .plan import PlanItem
 from .report import iso
 
 STATUS_STYLE = {
@@ -104,7 +107,8 @@ def show_lines(
         for title, values in (("goals", contact.goals), ("needs", contact.needs),
                               ("offers", contact.offers), ("interests", contact.interests))
         if values
-    ])
+    ] + ([f"goals: {deepen.SHOW_NOTE}"] if deepen.goals_unknown(standing) else []))
+    section("Towards your goals", goals.reasons([contact], network.config.goals))
     connections = sorted(network.names(standing.neighbours), key=str.casefold)
     section("Shared connections", [", ".join(connections)] if connections else [])
     section("What you owe each other", owed(standing))
@@ -133,3 +137,13 @@ def owed(standing: Standing) -> list[str]:
     else:
         entries.append("no exchanges in the last 365 days")
     return entries
+
+
+def today_lines(day: Date, items: Sequence[PlanItem]) -> list[str]:
+    """``vaultnet today``: one line per item, the section first."""
+    if not items:
+        return [f"{day:%a} {day.isoformat()}: nothing planned for today."]
+    lines = [f"{day:%a} {day.isoformat()}"]
+    for item in items:
+        lines.append(f"  {item.section:<12} {' and '.join(item.people)} — {item.text}")
+    return lines

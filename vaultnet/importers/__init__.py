@@ -27,9 +27,10 @@ from ..contacts import Contact, fold
 from ..create import ContactExists, person_note
 from ..errors import Problem, VaultnetError
 from ..filenames import safe_filename
-from ..properties import add_missing, existing_keys
+from ..properties import add_missing, existing_keys, replace_values
 from ..resolve import loose
 from ..writes import UnsafePath, WriteConflict, safe_write
+from .news import differences
 
 T = TypeVar("T")
 
@@ -114,6 +115,8 @@ class Change:
     person: Person
     values: dict[str, Any]  # create: the new note's keys; update: the keys to add (vaultnet's names)
     keys: list[str]  # the front-matter keys written, as the vault names them
+    news: dict[str, tuple[str, str]] = field(default_factory=dict)  # a changed company or role: (note's, import's)
+    rewrite: bool = False  # rewrite the news into the note (--update-changed)
 
 
 @dataclass
@@ -423,7 +426,7 @@ def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact]
                 "mapping, or a '...' line); nothing added"))
             missing = {}
         plan.changes.append(Change("update" if missing else "unchanged", contact.path, person, missing,
-                                   [config.key(key) for key in missing]))
+                                   [config.key(key) for key in missing], differences(person, contact)))
         notes.append(_as_updated(contact, missing))
 
     for rel, index in created.items():
@@ -508,7 +511,7 @@ def apply_import(config: Config, plan: Plan, progress: Progress = no_progress) -
                 except WriteConflict:
                     raise ContactExists(f"{change.rel} appeared while importing") from None
                 outcome.created += 1
-            elif _add_keys(config, change):
+            elif _add_keys(config, change) | (change.rewrite and _rewrite(config, change)):
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
@@ -526,14 +529,24 @@ def apply_import(config: Config, plan: Plan, progress: Progress = no_progress) -
 
 
 def _add_keys(config: Config, change: Change) -> bool:
-    """Add the missing keys; on an edit made meanwhile, re-read and try again."""
-    values = {config.key(key): value for key, value in change.values.items()}
+    """Add the missing keys."""
+    return _edit(config, change, add_missing, {config.key(key): value for key, value in change.values.items()})
+
+
+def _rewrite(config: Config, change: Change) -> bool:
+    """Rewrite a changed company or role (``--update-changed``)."""
+    return _edit(config, change, replace_values, {config.key(key): new for key, (_, new) in change.news.items()})
+
+
+def _edit(config: Config, change: Change, edit: Callable[[bytes, dict[str, Any]], tuple[bytes, list[str]]],
+          values: dict[str, Any]) -> bool:
+    """Apply ``edit`` to the note's front matter; on an edit made meanwhile, re-read and try again."""
     for _ in range(_RETRIES):
         data = _read_note(config, change.rel)
         if data is None:
             raise WriteConflict(f"{change.rel} disappeared while vaultnet was importing")
-        new, added = add_missing(data, values)
-        if not added:
+        new, edited = edit(data, values)
+        if not edited:
             return False
         try:
             return safe_write(config.root, change.rel, new, data)
@@ -542,11 +555,17 @@ def _add_keys(config: Config, change: Change) -> bool:
     raise WriteConflict(f"{change.rel} kept changing while vaultnet was importing")
 
 
-def import_file(config: Config, kind: str, path: Path, contacts: Sequence[Contact], *,
-                dry_run: bool = False, progress: Progress = no_progress) -> tuple[Plan, Outcome | None, list[Problem]]:
-    """Read, plan and (unless ``dry_run``) write; returns every problem, in file order then write order."""
+def import_file(config: Config, kind: str, path: Path, contacts: Sequence[Contact], *, dry_run: bool = False,
+                progress: Progress = no_progress, update_changed: bool = False) -> tuple[Plan, Outcome | None, list[Problem]]:
+    """Read, plan and (unless ``dry_run``) write; returns every problem, in file order then write order.
+
+    A changed company or role is news (``Change.news``); only ``update_changed`` rewrites it.
+    """
     parsed = read_file(kind, path, progress)
     plan = plan_import(config, parsed.people, contacts)
+    for change in plan.changes:
+        if change.news and update_changed:
+            change.action, change.rewrite = "update", True
     problems = sorted(parsed.problems + plan.problems, key=lambda p: p.line or 0)
     if dry_run:
         return plan, None, problems

@@ -1,0 +1,149 @@
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from vaultnet.cli import main
+from vaultnet.config import load_config
+from vaultnet.contacts import Contact
+from vaultnet.plan import build_plan
+from vaultnet.rolechanges import MEMORY, WINDOW_DAYS, Memory, RoleChange, congratulations, load, observe, report, save
+
+from conftest import TODAY, write
+
+DAY = dt.date(2026, 11, 10)
+
+
+def ana(role: str, company: str = "Acme") -> Contact:
+    return Contact("Ana", "People/Ana.md", fields={"company": company, "role": role})
+
+
+def test_the_first_look_remembers_without_changes():
+    memory = observe(None, [ana("Designer")], DAY)
+    assert memory.changes == () and memory.seen == {"People/Ana.md": {"company": "Acme", "role": "Designer"}}
+
+
+def test_a_change_seen_twice_keeps_the_first_day():
+    memory = observe(observe(None, [ana("Designer")], DAY), [ana("Head of Design")], DAY)
+    expected = (RoleChange("People/Ana.md", "role", "Designer", "Head of Design", DAY),)
+    assert memory.changes == expected
+    again = observe(memory, [ana("Head of Design")], DAY + dt.timedelta(days=3))
+    assert again.changes == expected
+    # an import reporting the same new value later is the same change
+    assert report(again, [("People/Ana.md", "role", "Designer", "head of design")], DAY + dt.timedelta(days=4)).changes == expected
+
+
+def test_case_spacing_and_filled_in_values_are_no_change():
+    start = observe(None, [Contact("Ana", "People/Ana.md", fields={"role": "Designer"})], DAY)
+    assert observe(start, [ana("designer  ")], DAY).changes == ()  # company filled in, role same
+
+
+def test_memory_round_trips_and_a_broken_file_starts_again(vault, caplog):
+    config = load_config(vault)
+    memory = observe(observe(None, [ana("Designer")], DAY), [ana("Head of Design")], DAY)
+    assert save(config, memory) is True
+    assert save(config, memory) is False  # unchanged: not written again
+    assert load(config) == memory
+    (vault / MEMORY).write_text("{not json")
+    assert load(config) is None and "cannot be read" in caplog.text
+
+
+def standings(vault, load_network, today, *log):
+    write(vault, "People/Ana.md", "---\ncompany: Acme\nrole: Head of Design\n---\n" + "".join(f"- {line}\n" for line in log))
+    return load_network(today).standings
+
+
+@pytest.mark.parametrize(("days", "shown"), [(0, True), (WINDOW_DAYS - 1, True), (WINDOW_DAYS, False)])
+def test_congratulate_for_fourteen_days(vault, load, days, shown):
+    memory = Memory({}, (RoleChange("People/Ana.md", "role", "Designer", "Head of Design", DAY),))
+    found = congratulations(memory, standings(vault, load, DAY + dt.timedelta(days=days)), DAY + dt.timedelta(days=days))
+    assert bool(found) is shown
+    if shown:
+        assert found[0].text() == "Ana is now Head of Design at Acme: send a thoughtful note"
+
+
+def test_no_congratulation_once_in_touch_since(vault, load):
+    memory = Memory({}, (RoleChange("People/Ana.md", "company", "Acme", "Globex", DAY),))
+    today = DAY + dt.timedelta(days=5)
+    assert congratulations(memory, standings(vault, load, today, "2026-11-09 #call before"), today)[0].text() == (
+        "Ana is now at Globex as Head of Design: send a thoughtful note")
+    assert congratulations(memory, standings(vault, load, today, "2026-11-10 #call that day"), today) == []
+
+
+def run(vault, *args, today="2026-11-21"):
+    return CliRunner().invoke(main, ["--vault", str(vault), "--today", today, *args])
+
+
+def test_an_edited_role_becomes_a_congratulate_item(vault):
+    write(vault, "People/Ana.md", "---\ncircle: network\ncompany: Acme\nrole: Designer\n---\n- 2026-10-01 #call hi\n")
+    assert run(vault, "build", today="2026-11-18").exit_code == 0
+    write(vault, "People/Ana.md", "---\ncircle: network\ncompany: Acme\nrole: Head of Design\n---\n- 2026-10-01 #call hi\n")
+    before = (vault / MEMORY).read_bytes()
+    items = json.loads(run(vault, "plan", "--json", today="2026-11-19").stdout)["items"]
+    assert (vault / MEMORY).read_bytes() == before  # read-only commands remember nothing
+    assert [i["text"] for i in items if i["section"] == "congratulate"] == [
+        "Ana is now Head of Design at Acme: send a thoughtful note"]
+    assert run(vault, "build", today="2026-11-19").exit_code == 0
+    plan = (vault / "vaultnet/Plans/2026-W47.md").read_text(encoding="utf-8")
+    assert "## Congratulate\n\n- [ ] [[Ana]] — Ana is now Head of Design at Acme: send a thoughtful note ^vn-" in plan
+    seen = json.loads((vault / MEMORY).read_text())["changes"][0]["seen"]
+    assert seen == "2026-11-19"
+    assert run(vault, "build", today="2026-11-21").exit_code == 0  # seen again: still the first day
+    assert json.loads((vault / MEMORY).read_text())["changes"][0]["seen"] == "2026-11-19"
+
+
+def test_build_plan_without_memory_has_no_congratulations(vault, load):
+    write(vault, "People/Ana.md", "---\nrole: x\n---\n")
+    assert build_plan(load(), TODAY).section("congratulate") == []
+
+
+def test_contacts_no_longer_in_the_vault_are_forgotten():
+    memory = observe(None, [ana("Designer"), Contact("Bo", "People/Bo.md", fields={"role": "CTO"})], DAY)
+    assert set(observe(memory, [ana("Designer")], DAY).seen) == {"People/Ana.md"}
+
+
+class RoleHistory(RuleBasedStateMachine):
+    """Whatever the edits, memory matches the note, and a change keeps the day it was first seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = DAY
+        self.role = "Designer"
+        self.memory = observe(None, [ana(self.role)], self.day)
+        self.first_seen: dict[str, dt.date] = {}
+
+    @rule(role=st.sampled_from(["Designer", "designer", "Head of Design", "CTO", "cto "]), days=st.integers(0, 20))
+    def edit_and_look(self, role: str, days: int) -> None:
+        self.day += dt.timedelta(days=days)
+        changed = role.strip().casefold() != self.role.strip().casefold()
+        before = len(self.memory.changes)
+        self.memory = observe(self.memory, [ana(role)], self.day)
+        new = " ".join(role.casefold().split())
+        if changed and new not in self.first_seen:
+            self.first_seen[new] = self.day
+            assert len(self.memory.changes) == before + 1
+        elif not changed:
+            assert len(self.memory.changes) == before
+        self.role = role
+
+    @invariant()
+    def memory_matches_the_note_and_days_never_move(self) -> None:
+        assert self.memory.seen["People/Ana.md"]["role"] == self.role
+        for change in self.memory.changes:
+            assert change.seen == self.first_seen[" ".join(change.new.casefold().split())]
+
+
+RoleHistory.TestCase.settings = settings(max_examples=50, stateful_step_count=15, deadline=None)
+test_role_history = RoleHistory.TestCase
+
+
+def test_planning_another_week_dates_a_change_by_today(vault):
+    write(vault, "People/Ana.md", "---\ncompany: Acme\nrole: Designer\n---\n")
+    assert run(vault, "build", today="2026-11-18").exit_code == 0
+    write(vault, "People/Ana.md", "---\ncompany: Acme\nrole: CTO\n---\n")
+    assert run(vault, "plan", "--week", "2026-W49", today="2026-11-19").exit_code == 0
+    assert json.loads((vault / MEMORY).read_text())["changes"][0]["seen"] == "2026-11-19"

@@ -1,0 +1,90 @@
+"""A little every day: the week's check-ins spread over the days left in it.
+
+"Dedicate a certain amount of time every day to real networking activities ...
+Schedule a time each day ... and stick to it." With ``[plan] daily_minutes``,
+check-ins are placed, by priority, on the first day left in the week that still
+has room, within that many minutes a day. ``vaultnet today`` shows one day's
+share, with the setting or without it (a fair share of the week's check-ins).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from .dates import Date
+
+if TYPE_CHECKING:
+    from .plan import Plan, PlanItem
+
+T = TypeVar("T")
+_DONE_ON = re.compile(r"✅\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
+_MINUTES = re.compile(r"(\d+) min\b")
+# Sections `today` shows whole: short messages that should not wait for another day.
+TODAY_SECTIONS = ("thank-you", "circle-back", "congratulate", "nudge")
+
+
+def days_left(today: Date, sunday: Date) -> list[Date]:
+    """Today (or the week's Monday, for a later week) up to Sunday."""
+    return [today + dt.timedelta(days=n) for n in range((sunday - today).days + 1)]
+
+
+def minutes_done_on(ticked_lines: Sequence[str], day: Date) -> int:
+    """Minutes of the ticked check-in lines stamped ``✅ day``: they used that day's time."""
+    total = 0
+    for line in ticked_lines:
+        done, minutes = _DONE_ON.search(line), _MINUTES.search(line)
+        if done and minutes and done.group(1) == day.isoformat():
+            total += int(minutes.group(1))
+    return total
+
+
+def spread(
+    items: Sequence[tuple[T, int]], days: Sequence[Date], per_day: int, used_first_day: int = 0
+) -> list[tuple[T, int, Date]]:
+    """``(item, minutes)`` in priority order, each on the first day with room; what fits nowhere is left out."""
+    room = [per_day for _ in days]
+    if room:
+        room[0] = max(0, per_day - used_first_day)
+    placed = []
+    for item, minutes in items:
+        index = next((i for i, left in enumerate(room) if minutes <= left), None)
+        if index is not None:
+            room[index] -= minutes
+            placed.append((item, minutes, days[index]))
+    return placed
+
+
+def fair_share(count: int, days: int) -> int:
+    """How many of ``count`` items are one day's share over ``days`` days."""
+    return math.ceil(count / days) if days > 0 else count
+
+
+def today_items(plan: Plan) -> list[PlanItem]:
+    """One day's items: follow-ups due by then, its birthdays, its check-ins and the week's short messages.
+
+    Check-ins spread by ``daily_minutes`` are the ones for that day; without the
+    setting, the day takes a fair share of the week's check-ins, in priority order.
+    """
+    day = plan.today
+    check_ins = plan.section("check-in")
+    if any(item.day for item in check_ins):
+        mine = [item for item in check_ins if item.day == day]
+    else:
+        mine = check_ins[: fair_share(len(check_ins), len(days_left(day, plan.sunday)))]
+    chosen = []
+    for item in plan.items:
+        if item.section == "check-in":
+            keep = item in mine
+        elif item.section == "follow-ups":
+            keep = item.due is not None and item.due <= day
+        elif item.section == "birthdays":
+            keep = item.due == day
+        else:
+            keep = item.section in TODAY_SECTIONS
+        if keep:
+            chosen.append(item)
+    return chosen
