@@ -14,6 +14,7 @@ from conftest import TODAY, write
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
 PLAN = "vaultnet/Plans/2026-W47.md"
 INDEX = "vaultnet/Network.md"
+PICTURE = "vaultnet/Contact calendar.svg"
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -33,17 +34,17 @@ def example(tmp_path):
 
 def test_example_vault_generated_notes_are_current(example):
     """The notes committed in example-vault/vaultnet/ are what a build makes today."""
-    assert [r.changed for r in builder(example).build()] == [False, False]
+    assert [r.changed for r in builder(example).build()] == [False, False, False]
 
 
 def test_example_vault_builds_once_then_writes_nothing(example):
     shutil.rmtree(example / "vaultnet")
     before = snapshot(example)
     results = builder(example).build()
-    assert [(r.rel, r.changed, r.error) for r in results] == [(PLAN, True, None), (INDEX, True, None)]
+    assert [(r.rel, r.changed, r.error) for r in results] == [(PLAN, True, None), (INDEX, True, None), (PICTURE, True, None)]
     after_first = snapshot(example)
     for _ in range(3):
-        assert [r.changed for r in builder(example).build()] == [False, False]
+        assert [r.changed for r in builder(example).build()] == [False, False, False]
     assert snapshot(example) == after_first  # no mtime moved
     # every note the user wrote is byte-identical
     assert {k: v for k, v in after_first.items() if not k.startswith("vaultnet/")} == before
@@ -54,7 +55,7 @@ def test_output_is_deterministic(example, tmp_path):
     shutil.copytree(example, other)
     builder(example).build()
     builder(other).build()
-    for rel in (PLAN, INDEX):
+    for rel in (PLAN, INDEX, PICTURE):
         assert (example / rel).read_bytes() == (other / rel).read_bytes()
 
 
@@ -76,7 +77,7 @@ def test_tick_stamp_and_count(vault):
     assert ana.last_contact == TODAY and ana.status == "ok"
     assert "2026-11-21" in (vault / INDEX).read_text().split("[[Ana]]")[1].splitlines()[0]
     # stable from now on
-    assert [r.changed for r in builder(vault).build()] == [False, False]
+    assert [r.changed for r in builder(vault).build()] == [False, False, False]
 
 
 def test_ticked_thank_you_records_thanks(vault):

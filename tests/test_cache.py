@@ -45,7 +45,7 @@ def test_cache_files_and_gitignore(built):
 
 def test_warm_build_with_nothing_changed_writes_nothing(built):
     before = {p: p.stat().st_mtime_ns for p in built.rglob("*") if p.is_file()}
-    assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False]
+    assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False, False]
     assert {p: p.stat().st_mtime_ns for p in built.rglob("*") if p.is_file()} == before
 
 
@@ -165,4 +165,4 @@ def test_a_dangling_link_does_not_defeat_the_warm_build(built, monkeypatch):
         raise AssertionError("a full build where nothing changed")
 
     monkeypatch.setattr(NoteCache, "load_entries", no_full_build)
-    assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False]
+    assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False, False]

@@ -16,6 +16,7 @@ from conftest import write
 CONTACT_KEYS = {
     "name", "path", "aliases", "circle", "cadence_days", "last_contact", "last_kind", "due",
     "status", "days_overdue", "snooze_until", "next_birthday", "reciprocity", "tie", "follow_ups",
+    "rhythm",
 }
 
 
@@ -102,6 +103,7 @@ def test_status_json_shape(people):
         "reciprocity": {"gave": 0, "got": 1, "asked": 0, "thanked": 0, "label": "balanced", "thank_you_due": True},
         "tie": {"intensity": round(0.5 ** (19 / 180), 3), "embeddedness": 0, "band": "weak"},
         "follow_ups": [{"text": "send the deck", "due": "2026-11-18", "path": "People/Ana Souza.md", "line": 8}],
+        "rhythm": {"usual_gap_days": None, "quiet_days": 19, "drifting": None},
     }
     bob = data["contacts"][1]
     assert bob["snooze_until"] == "2026-12-01"

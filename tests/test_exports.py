@@ -142,8 +142,8 @@ def test_ics_parsed_back_by_icalendar(people):
     events = ics_events(result.stdout)
     assert set(events) == {
         "Ana Souza's birthday", "Leap Day's birthday", "No Year's birthday",
-        "send the deck (Ana Souza)", "call Ana Souza about the offsite",
-    }  # the paused contact's birthday and follow-up are left out; undated tasks too
+        "send the deck (Ana Souza)", "call Ana Souza about the offsite", "Check in with Ana Souza",
+    }  # the paused contact's birthday and follow-up are left out; undated tasks too; Leap Day was never contacted
     ana = events["Ana Souza's birthday"]
     assert ana["DTSTART"].dt == dt.date(1990, 11, 20)
     assert ana["DTEND"].dt == dt.date(1990, 11, 21)
@@ -154,7 +154,22 @@ def test_ics_parsed_back_by_icalendar(people):
     assert "People/Ana Souza.md:14" in str(deck["DESCRIPTION"])
     for event in events.values():
         assert event["DTSTAMP"].dt == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
-    assert len({str(event["UID"]) for event in events.values()}) == 5
+    assert len({str(event["UID"]) for event in events.values()}) == 6
+
+
+def test_ics_check_ins_fall_on_the_due_date_today_when_overdue_or_after_a_snooze(vault):
+    write(vault, "People/Due.md", "---\ncircle: inner\n---\n- 2026-11-15 #call hi\n")
+    write(vault, "People/Late.md", "---\ncircle: inner\n---\n- 2026-10-01 #call hi\n")
+    write(vault, "People/Snoozed.md", "---\ncircle: inner\nsnooze_until: 2027-01-05\n---\n- 2026-10-01 #call hi\n")
+    write(vault, "People/Paused.md", "---\ncircle: inner\npaused: true\n---\n- 2026-10-01 #call hi\n")
+    write(vault, "People/Untracked.md", "---\n---\n- 2026-10-01 #call hi\n")
+    events = ics_events(run(vault, "export", "ics").stdout)
+    assert {name: event["DTSTART"].dt for name, event in events.items()} == {
+        "Check in with Due": dt.date(2026, 11, 29),
+        "Check in with Late": TODAY,
+        "Check in with Snoozed": dt.date(2027, 1, 5),
+    }
+    assert str(events["Check in with Late"]["DESCRIPTION"]) == "due 2026-10-15, every 14 days\nPeople/Late.md"
 
 
 def test_ics_feb_29_birthday_falls_on_feb_28_in_other_years(people):

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 from vaultnet.plan import build_plan, item_key, ticked_minutes, week_reference
 
@@ -153,3 +154,38 @@ def test_reconnect_skips_people_already_in_the_plan(vault, load):
     plan = build_plan(load(), TODAY)
     assert plan.section("birthdays")[0].people == ("Old",)
     assert plan.section("reconnect") == []
+
+
+def test_coming_up_lists_birthdays_and_follow_ups_in_the_lookahead_after_this_week(vault, load):
+    write(vault, "People/Ana.md", "---\nbirthday: 1990-11-23\n---\n- [ ] send the deck 📅 2026-12-06\n- [ ] later 📅 2026-12-07\n")
+    write(vault, "People/Bob.md", "---\nbirthday: 11-22\n---\n- [ ] this week 📅 2026-11-22\n")  # this week's sections
+    write(vault, "People/Cy.md", "---\nbirthday: 12-06\nsnooze_until: 2026-12-31\n---\n- [ ] hidden 📅 2026-11-30\n")
+    write(vault, "People/Di.md", "---\nbirthday: 2000-12-06\n---\n")
+    plan = build_plan(load(), TODAY)
+    coming = plan.section("coming-up")
+    assert [(item.people, item.text, item.due, item.task) for item in coming] == [
+        (("Ana",), "birthday Mon 2026-11-23 (turns 36)", dt.date(2026, 11, 23), False),
+        (("Di",), "birthday Sun 2026-12-06 (turns 26)", dt.date(2026, 12, 6), False),
+        (("Ana",), "send the deck (due Sun 2026-12-06)", dt.date(2026, 12, 6), False),
+    ]  # Dec 7 is 15 days after Sunday; Cy is snoozed; Bob's are this week's
+    assert len({item.key for item in coming}) == 3
+    (vault / "vaultnet.toml").write_text("[plan]\nlookahead_days = 15\n")
+    assert [item.text for item in build_plan(load(), TODAY).section("coming-up")][-1] == "later (due Mon 2026-12-07)"
+    (vault / "vaultnet.toml").write_text("[plan]\nlookahead_days = 0\n")
+    assert build_plan(load(), TODAY).section("coming-up") == []
+
+
+def test_coming_up_in_the_note_and_json(vault):
+    from click.testing import CliRunner
+
+    from vaultnet.cli import main
+
+    write(vault, "People/Ana.md", "---\nbirthday: 1990-11-23\n---\n")
+    args = ["--vault", str(vault), "--today", "2026-11-21", "plan"]
+    note = CliRunner().invoke(main, [*args, "--stdout"]).output
+    assert "## Coming up\n\n- [[Ana]] — birthday Mon 2026-11-23 (turns 36)\n" in note
+    data = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)
+    assert [item["section"] for item in data["items"]] == ["coming-up"]
+    write(vault, "People/Ana.md", "---\n---\n")
+    note = CliRunner().invoke(main, [*args, "--stdout"]).output
+    assert "## Coming up\n\nNo birthdays or follow-ups in the 14 days after this week.\n" in note

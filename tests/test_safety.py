@@ -16,7 +16,7 @@ One loss no file system call can prevent is measured rather than hidden: a save
 landing in the microseconds between vaultnet's last re-check of a note and its
 rename (see the concurrency section and the strict xfail below).
 
-What vaultnet owns: ``vaultnet/Network.md``, this week's plan and ``.vaultnet/``.
+What vaultnet owns: ``vaultnet/Network.md``, this week's plan, the contact calendar and ``.vaultnet/``.
 Everything else is the user's, including other files in ``vaultnet/`` and last
 week's plan.
 
@@ -58,6 +58,7 @@ YESTERDAY = dt.date(2026, 11, 20)  # same ISO week: same plan note, other conten
 PLAN = "vaultnet/Plans/2026-W47.md"
 INDEX = "vaultnet/Network.md"
 GENERATED = (PLAN, INDEX)
+PICTURE = "vaultnet/Contact calendar.svg"  # generated too, but not a note
 TIMEOUT = 60  # seconds; every wait is bounded
 REPO = Path(__file__).resolve().parents[1]
 BEGIN = "%% vaultnet:begin %%"
@@ -193,7 +194,7 @@ class Entry:
 
 
 def owned(rel: str) -> bool:
-    return rel in GENERATED or rel == ".vaultnet" or rel.startswith(".vaultnet/")
+    return rel in GENERATED or rel == PICTURE or rel == ".vaultnet" or rel.startswith(".vaultnet/")
 
 
 def snapshot(root: Path, beyond: Path | None = None) -> dict[str, Entry]:
@@ -323,6 +324,7 @@ def test_read_only_commands_and_builds_change_no_user_file(big):
     for reported in ("People/Broken Yaml.md", "Notes/latin1.md", "Notes/binary.md", "sync-conflict"):
         assert reported in checked.stdout, reported
     assert generated(big) == {PLAN: None, INDEX: None}, "a read-only command wrote a note"
+    assert not (big / PICTURE).exists(), "a read-only command drew the contact calendar"
     assert differences(before, snapshot(big, outside(big))) == {}
 
     for args in (["index"], ["plan"], ["build"]):
@@ -996,6 +998,10 @@ class Workbench:
     def reset(self) -> None:
         for rel in GENERATED:
             shutil.copy2(self.staged.root / rel, self.root / rel)
+        if (self.staged.root / PICTURE).exists():
+            shutil.copy2(self.staged.root / PICTURE, self.root / PICTURE)
+        else:
+            (self.root / PICTURE).unlink(missing_ok=True)
         shutil.rmtree(self.root / ".vaultnet")
         shutil.copytree(self.staged.root / ".vaultnet", self.root / ".vaultnet")
 

@@ -36,10 +36,12 @@ def test_show_lists_connections_and_advice(vault, load):
     lines = show_lines(network.standings[0], network)
     assert "Before you reach out" in lines
     assert lines[lines.index("Shared connections:") + 1] == "  Bob"
-    assert lines[-3:] == [
+    assert lines[-5:] == [
         "What you owe each other:",
         "  you owe them a thank you for a job lead from her, met Bob (2026-11-01)",
         "  you got 1 and asked 1 times, gave 0: give before you ask again",
+        "",
+        "last 12 months: ···········█  (Dec 2025 – Nov 2026, 2 interactions)",
     ]
 
 
@@ -51,5 +53,6 @@ def test_brief_lists_people_they_could_meet(vault, load):
     network = load()
     lines = show_lines(network.standings[0], network, suggest(network))
     assert "  goals: ship the app" in lines and "  needs: a designer" in lines
-    assert lines[-2:] == ["People they could meet:", "  Mei: Ana needs a designer; Mei offers designers"]
+    assert lines[-4:-2] == ["People they could meet:", "  Mei: Ana needs a designer; Mei offers designers"]
+    assert lines[-1] == "last 12 months: ············  (Dec 2025 – Nov 2026, 0 interactions)"
     assert lines[lines.index("What you owe each other:") + 1] == "  no exchanges in the last 365 days"

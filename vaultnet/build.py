@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from . import rolechanges
 from .cache import NoteCache, fingerprint
+from .calendar_svg import NAME as PICTURE
+from .calendar_svg import contact_calendar
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
@@ -33,6 +35,10 @@ class Written:
 
 def index_rel(config: Config) -> str:
     return f"{config.output}/{config.index_name}.md"
+
+
+def picture_rel(config: Config) -> str:
+    return f"{config.output}/{PICTURE}"
 
 
 def plan_rel(config: Config, week: str) -> str:
@@ -155,6 +161,21 @@ class Builder:
         produce = lambda: render(self.config, INDEX_TEMPLATE, index_context(network))  # noqa: E731
         return write_generated(self.config, index_rel(self.config), produce, keep_ticks=False, write=self.write)
 
+    def picture(self, network: Network) -> Written:
+        """The contact calendar the index embeds; rewritten only when its bytes change."""
+        rel = picture_rel(self.config)
+        text = contact_calendar([item.date for item in network.evidence.interactions], self.today)
+        if not self.write:
+            return Written(rel, False, text=text, taken_in=True)
+        data = text.encode("utf-8")
+        for _ in range(ATTEMPTS):
+            try:
+                return Written(rel, safe_write(self.config.root, rel, data, read_bytes(self.config.root / rel)),
+                               text=text, taken_in=True)
+            except WriteConflict:
+                continue
+        raise WriteConflict(f"{rel} keeps changing; run the command again")
+
     def build(self) -> list[Written]:
         """Every generated note; the plan first so that its ticks count in the index too.
 
@@ -175,6 +196,10 @@ class Builder:
             results.append(Written(index_rel(self.config), changed, text=text, taken_in=True))
         except VaultnetError as err:
             results.append(Written(index_rel(self.config), False, str(err)))
+        try:
+            results.append(self.picture(network))
+        except VaultnetError as err:
+            results.append(Written(picture_rel(self.config), False, str(err)))
         return results
 
 
@@ -188,8 +213,8 @@ def build_vault(config: Config, today: Date) -> list[Written]:
     notes = NoteSet(config)
     stats = notes.stat_all()
     signatures = {rel: signature for rel, (_, signature) in stats.items()}
-    outputs = [plan_rel(config, iso_week(today)), index_rel(config)]
-    if cache.fresh(fingerprint(config, today, signatures)):
+    outputs = [plan_rel(config, iso_week(today)), index_rel(config), picture_rel(config)]
+    if cache.fresh(fingerprint(config, today, signatures)) and (config.root / picture_rel(config)).is_file():
         log.info("nothing changed since the last build")
         return [Written(rel, False) for rel in outputs]
     notes.entries = cache.load_entries()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .cli_edits import profile_options
 from .config import Config, find_vault, load_config
 from .dates import parse_iso, parse_week
 from .errors import VaultnetError
@@ -107,12 +108,15 @@ def init(state: State, path: Path | None) -> None:
 
 
 @main.command()
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only contacts with this status (repeatable).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice((*STATUSES, "drifting")),
+              help="Only contacts with this status, or drifting from their usual rhythm (repeatable).")
 @click.option("--circle", "circles", multiple=True, help="Only contacts in this circle (repeatable).")
+@click.option("--location", metavar="TEXT", help="Only contacts whose location holds TEXT (any case, accents optional).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], as_json: bool) -> None:
+def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], location: str | None, as_json: bool) -> None:
     """Every contact and where the relationship stands."""
+    from .places import located
     from .report import status_json
 
     known = set(state.config.circles)
@@ -122,7 +126,8 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], as
     network = state.network
     chosen = [
         s for s in network.standings
-        if (not statuses or s.status in statuses) and (not circles or s.contact.circle in circles)
+        if (not statuses or s.status in statuses or ("drifting" in statuses and s.rhythm.drifting))
+        and (not circles or s.contact.circle in circles) and (location is None or located(s, location))
     ]
     if as_json:
         emit_json(status_json(network, chosen))
@@ -184,8 +189,9 @@ def _report_write(state: State, rel: str, changed: bool) -> None:
 @click.option("--stdout", is_flag=True, help="Print the note instead of writing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan's items as JSON.")
 @click.option("--week", metavar="YYYY-Www", help="Plan another ISO week, e.g. 2026-W48.")
+@click.option("--in", "place", metavar="TEXT", help="Print whom to see where you will be (location holds TEXT); writes nothing.")
 @click.pass_obj
-def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
+def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str | None) -> None:
     """Write this week's plan note: follow-ups, birthdays, check-ins, thank-yous."""
     from .build import Builder
     from .plan import week_reference
@@ -194,6 +200,9 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
         monday = parse_week(week) if week else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--week") from None
+    if place is not None:
+        _plan_in(state, place, week_reference(state.today, monday), as_json)
+        return
     builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
     network, weekly, rel = builder.prepare_plan()
     if as_json:
@@ -206,6 +215,23 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None) -> None:
             click.echo(text, nl=False)
         else:
             _report_write(state, rel, changed)
+    state.report_problems(network)
+
+
+def _plan_in(state: State, place: str, day: dt.date, as_json: bool) -> None:
+    """``plan --in``: everyone in a place by priority, as of the week's reference day."""
+    from .dates import iso_week
+    from .places import visits
+
+    network = state.network if day == state.today else build_network(state.config, day)
+    found = visits(network.standings, place)
+    if as_json:
+        emit_json({"week": iso_week(day), "in": place, "people": [visit.to_json() for visit in found]})
+    else:
+        for visit in found:
+            click.echo(visit.line())
+        if not found and not state.quiet:
+            click.echo(f"Nobody's location holds {place!r}.", err=True)
     state.report_problems(network)
 
 
@@ -242,6 +268,8 @@ def index(state: State, stdout: bool) -> None:
         click.echo(text, nl=False)
     else:
         _report_write(state, index_rel(state.config), changed)
+        picture = builder.picture(network)  # the contact calendar the index embeds
+        _report_write(state, picture.rel, picture.changed)
     state.report_problems(network)
 
 
@@ -316,17 +344,7 @@ def log_command(state: State, name: str, text: str, day: dt.date | None, kind: s
 
 @main.command()
 @click.argument("name")
-@click.option("--circle", help="One of the configured circles.")
-@click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle).")
-@click.option("--company")
-@click.option("--role")
-@click.option("--industry")
-@click.option("--location")
-@click.option("--email")
-@click.option("--phone")
-@click.option("--linkedin", metavar="URL")
-@click.option("--met", help="Where and how you met.")
-@click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown.")
+@profile_options
 @click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
 @click.pass_obj
 def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None) -> None:
@@ -512,3 +530,13 @@ def export_command(state: State, fmt: str, output: Path | None) -> None:
     else:
         _report_write(state, str(output), write_output(state.config, output, data))
     state.report_problems()
+
+
+def _add_edit_commands() -> None:
+    from .cli_edits import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_edit_commands()

@@ -50,6 +50,7 @@ class PlanConfig:
     default_minutes: int = 15
     reconnect: int = 2
     introductions: int = 1
+    lookahead_days: int = 14  # the plan's "Coming up": birthdays and follow-ups this many days after the week
     circle_back_days: int = 30
     nudge_days: int = 7
     daily_minutes: int | None = None  # set: check-ins are spread over the days left in the week
@@ -262,7 +263,7 @@ def _plan(where: str, value: Any) -> PlanConfig:
             # kinds are matched lower case and without '#', as `kinds` and tags are
             options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
         elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions",
-                     "circle_back_days", "nudge_days", "daily_minutes"):
+                     "circle_back_days", "nudge_days", "daily_minutes", "lookahead_days"):
             _check_type(where, f"plan.{key}", item, int)
             if item < 0:
                 raise ConfigError(f"{where}: plan.{key} must not be negative")

@@ -1,4 +1,4 @@
-"""Exports: contacts as JSON, CSV or vCard 3.0; birthdays and follow-ups as an iCalendar feed.
+"""Exports: contacts as JSON, CSV or vCard 3.0; birthdays, follow-ups and check-ins as an iCalendar feed.
 
 Every export is a pure function of the network (and so of the vault and
 ``today``): the same vault gives the same bytes, so a calendar subscribed to the
@@ -17,6 +17,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import vobject  # type: ignore[import-untyped]
@@ -191,7 +192,8 @@ def birthday_start(birthday: Birthday) -> tuple[dt.date, str]:
 
 
 def export_ics(network: Network) -> str:
-    """A calendar feed: a yearly all-day event per birthday, an all-day event per dated follow-up.
+    """A calendar feed: a yearly all-day event per birthday, an all-day event per dated follow-up
+    and per check-in due (see :func:`check_in_days`).
 
     Paused contacts are left out (they are not tracked at all); DTSTAMP is
     ``today`` at midnight UTC so that the output is deterministic.
@@ -232,7 +234,26 @@ def export_ics(network: Network) -> str:
     for due, path, line, uid, task, people in sorted(follow_ups, key=lambda item: item[:3]):
         _event(calendar, uid, stamp, due, _follow_up_summary(task, people),
                f"Follow-up with {', '.join(people)}\n{path}:{line}")
+    for day, standing in check_in_days(active.values(), network.today):
+        _event(calendar, f"vaultnet-check-in-{_digest(standing.contact.path)}@vaultnet", stamp, day,
+               f"Check in with {standing.name}",
+               f"due {standing.due.isoformat() if standing.due else ''}, every {standing.cadence_days} days\n"
+               f"{standing.contact.path}")
     return str(calendar.serialize())
+
+
+def check_in_days(standings: Iterable[Standing], today: dt.date) -> list[tuple[dt.date, Standing]]:
+    """When each tracked contact is due for a check-in: the due date, the end of a snooze
+    if later, and today for anyone overdue (a calendar shows what is due now, not months ago)."""
+    days = []
+    for standing in standings:
+        if standing.due is None or standing.contact.paused:
+            continue
+        day = max(standing.due, today)
+        if standing.contact.snooze_until and standing.contact.snooze_until > day:
+            day = standing.contact.snooze_until
+        days.append((day, standing))
+    return sorted(days, key=lambda pair: (pair[0], pair[1].name.casefold(), pair[1].contact.path))
 
 
 def _follow_up_summary(task: Task, people: list[str]) -> str:

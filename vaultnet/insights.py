@@ -10,6 +10,7 @@ from .config import Config, TieConfig
 from .contacts import Contact
 from .dates import Date, next_birthday, week_bounds
 from .interactions import Interaction, Task
+from .rhythm import NO_RHYTHM, Rhythm, rhythm
 
 STATUSES = ("overdue", "due", "never", "ok", "snoozed", "untracked", "paused")
 BANDS = ("strong", "moderate", "weak", "dormant", "none")
@@ -63,6 +64,7 @@ class Standing:
     follow_ups: list[Task] = field(default_factory=list)
     open_loops: list[Task] = field(default_factory=list)
     neighbours: frozenset[str] = frozenset()  # paths of embedded contacts
+    rhythm: Rhythm = NO_RHYTHM  # the usual gap between contacts, and drift from it
 
     @property
     def name(self) -> str:
@@ -144,6 +146,7 @@ def assess(
         neighbours=neighbours,
         reciprocity=reciprocity(contact.path, past, today),
         tie=tie(past, len(neighbours), today, config.tie),
+        rhythm=rhythm([item.date for item in past], today, contact.paused),
     )
     if past:
         standing.last_contact = past[-1].date

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
-from .dates import Date, birthday_in, iso_week, week_bounds
+from .coming import birthdays_between, coming_up
+from .dates import Date, iso_week, week_bounds
 from .insights import Standing
 from .network import Network
+from .rhythm import with_drifting
 
 # (id used in JSON, heading in the note)
 SECTIONS = (
@@ -23,6 +25,7 @@ SECTIONS = (
     ("reconnect", "Reconnect"),
     ("introduce", "Introduce"),
     ("reciprocity", "Reciprocity"),
+    ("coming-up", "Coming up"),
 )
 CHECK_IN_STATUSES = ("overdue", "due", "never")
 _MINUTES = re.compile(r"(\d+) min\b")
@@ -48,6 +51,7 @@ class Plan:
     today: Date
     budget_minutes: int
     used_minutes: int = 0  # by ticked and planned check-ins
+    lookahead_days: int = 14  # how far "Coming up" looks after this week
     items: list[PlanItem] = field(default_factory=list)
 
     def section(self, name: str) -> list[PlanItem]:
@@ -74,7 +78,8 @@ def build_plan(
     """
     monday, sunday = week_bounds(today)
     config = network.config
-    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes)
+    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
+                lookahead_days=config.plan.lookahead_days)
     plan.used_minutes = ticked_minutes(ticked_check_ins or [])
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     active_paths = {s.contact.path for s in active}
@@ -96,16 +101,7 @@ def build_plan(
         ))
 
     # 2. Birthdays this week, past days included.
-    birthdays = []
-    for standing in active:
-        birthday = standing.contact.birthday
-        if birthday is None:
-            continue
-        for year in sorted({monday.year, sunday.year}):
-            day = birthday_in(birthday, year)
-            if monday <= day <= sunday:
-                birthdays.append((day, standing))
-    for day, standing in sorted(birthdays, key=lambda pair: (pair[0], pair[1].name.casefold())):
+    for day, standing in birthdays_between(active, monday, sunday):
         year = standing.contact.birthday.year if standing.contact.birthday else None
         age = f" (turns {day.year - year})" if year else ""
         plan.items.append(PlanItem(
@@ -114,10 +110,10 @@ def build_plan(
         ))
 
     # 3. Check-ins by priority within the week's time budget.
-    candidates = [s for s in active if s.status in CHECK_IN_STATUSES]
+    candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
     costs = [(s, config.plan.minutes.get(s.last_kind, config.plan.default_minutes) if s.last_kind
-              else config.plan.default_minutes) for s in candidates]
+              else config.plan.default_minutes) for s in with_drifting(candidates)]
     placed: list[tuple[Standing, int, Date | None]]
     if config.plan.daily_minutes is not None:
         days = daily.days_left(today, sunday)
@@ -193,6 +189,10 @@ def build_plan(
                 f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
                 item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
             ))
+    # 8. Birthdays and dated follow-ups in the days after this week: to see coming, not to do yet.
+    for upcoming in coming_up(network, sunday, config.plan.lookahead_days):
+        plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
+                                   item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
     order = {name: index for index, (name, _) in enumerate(SECTIONS)}
     plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
     return plan
@@ -205,6 +205,8 @@ def _day(date: Date) -> str:
 def _check_in_text(standing: Standing, minutes: int) -> str:
     if standing.status == "overdue":
         when = f"overdue by {standing.days_overdue} days"
+    elif standing.rhythm.drifting:
+        when = standing.rhythm.describe()
     elif standing.status == "due":
         when = f"due {_day(standing.due)}" if standing.due else "due"
     else:

@@ -47,6 +47,9 @@ def _scalar(value: Any) -> str:
     return plain
 
 
+scalar = _scalar  # public: edits in place write values the way new lines do
+
+
 def _load(text: str) -> Any:
     try:
         return yaml.load(text, Loader=NoteLoader)

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .calendar_svg import NAME as PICTURE
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
 from .goals import IN_TOUCH_DAYS, helpers_per_goal
@@ -141,6 +142,13 @@ def index_context(network: Network) -> dict[str, Any]:
         "by_band": [(band, bands[band]) for band in BANDS],
         "tables": [(status, rows[status]) for status in STATUS_ORDER if rows[status]],
         "problems": [str(problem) for problem in network.problems],
+        "calendar": f"{network.config.output}/{PICTURE}",
+        "drifting": [
+            {"name": s.name, "status": s.status, "usual_gap_days": s.rhythm.usual_gap_days,
+             "quiet_days": s.rhythm.quiet_days}
+            for s in sorted((s for s in standings if s.rhythm.drifting),
+                            key=lambda s: (-(s.rhythm.quiet_days or 0) / (s.rhythm.usual_gap_days or 1), s.name.casefold()))
+        ],
         "goals": helpers_per_goal(standings, network.config.goals, network.today),
         "goals_days": IN_TOUCH_DAYS,
     }
@@ -164,6 +172,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
         "monday": plan.monday.isoformat(),
         "sunday": plan.sunday.isoformat(),
         "budget_minutes": plan.budget_minutes,
+        "lookahead_days": plan.lookahead_days,
         "used_minutes": plan.used_minutes,
         "sections": sections,
     }

@@ -44,6 +44,8 @@ def contact_json(standing: Standing) -> dict[str, Any]:
         },
         "tie": {"intensity": round(tie.intensity, 3), "embeddedness": tie.embeddedness, "band": tie.band},
         "follow_ups": [task_json(task) for task in standing.follow_ups],
+        "rhythm": {"usual_gap_days": standing.rhythm.usual_gap_days, "quiet_days": standing.rhythm.quiet_days,
+                   "drifting": standing.rhythm.drifting if standing.rhythm.usual_gap_days else None},
     }
 
 

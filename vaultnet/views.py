@@ -16,6 +16,7 @@ from .intros import Introduction
 from .network import Network
 from .plan import PlanItem
 from .report import iso
+from .sparkline import contact_line
 
 STATUS_STYLE = {
     "overdue": "bold red", "due": "yellow", "never": "magenta", "ok": "green",
@@ -62,7 +63,7 @@ def print_status(standings: Sequence[Standing], out: IO[str], terminal: bool) ->
 def show_lines(
     standing: Standing, network: Network, introductions: Sequence[Introduction] = (), limit: int = 5
 ) -> list[str]:
-    """The ``show`` page as plain lines, ending with a brief to read before reaching out."""
+    """The ``show`` page as plain lines: a brief to read before reaching out, then a year of contact."""
     contact = standing.contact
     rec, tie = standing.reciprocity, standing.tie
     lines = [f"{contact.name}  ({contact.path})"]
@@ -88,6 +89,8 @@ def show_lines(
     lines.append(f"reciprocity (365 days): gave {rec.gave} · got {rec.got} · asked {rec.asked} · "
                  f"thanked {rec.thanked} — {rec.label}" + (" · thank you due" if rec.thank_you_due else ""))
     lines.append(f"tie: {tie.band} (intensity {tie.intensity:.2f}, embeddedness {tie.embeddedness})")
+    if standing.rhythm.usual_gap_days:
+        lines.append(f"rhythm: {standing.rhythm.describe()}" + (" — drifting" if standing.rhythm.drifting else ""))
 
     lines.extend(["", "Before you reach out", "===================="])
 
@@ -117,6 +120,7 @@ def show_lines(
         for intro in introductions
         for other in [intro.second.name if intro.first is standing else intro.first.name]
     ])
+    lines.extend(["", contact_line([item.date for item in standing.interactions], network.today)])
     return lines
 
 

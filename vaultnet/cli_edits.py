@@ -1,0 +1,160 @@
+"""The quick-edit commands: ``set``, ``snooze``, ``pause``, ``unpause`` and ``triage``.
+
+A thin click layer like ``cli.py`` (which adds these commands to ``vaultnet``):
+each command resolves names, checks values and hands one front-matter change per
+key to :mod:`vaultnet.edits`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from .cli import State
+    from .insights import Standing
+
+SET_KEYS = ("circle", "cadence", "location", "company", "role", "industry", "email", "phone", "linkedin",
+            "met", "birthday", "last_contact", "snooze_until")
+
+
+def _check(state: State, values: dict[str, Any]) -> dict[str, Any]:
+    """Refuse values vaultnet would then report as problems; cadences in days become numbers."""
+    from .dates import parse_birthday, parse_cadence, parse_iso
+
+    config = state.config
+    circle = values.get("circle")
+    if circle is not None and circle not in config.circles:
+        raise click.BadParameter(f"unknown circle {circle!r} (known: {', '.join(config.circles)})", param_hint="--circle")
+    checks: dict[str, Callable[[Any], object]] = {"cadence": parse_cadence, "birthday": parse_birthday, "last_contact": parse_iso, "snooze_until": parse_iso}
+    for key, parse in checks.items():
+        if values.get(key) is not None:
+            try:
+                parse(values[key])
+            except ValueError as err:
+                raise click.BadParameter(str(err), param_hint=f"--{key.replace('_', '-')}") from None
+    if str(values.get("cadence", "")).isdigit():
+        values["cadence"] = int(values["cadence"])
+    return values
+
+
+def _apply(state: State, names: tuple[str, ...], values: dict[str, Any]) -> None:
+    from .edits import set_in_note
+    from .resolve import resolve_name
+
+    contacts = [s.contact for s in state.network.standings]
+    chosen = [resolve_name(name, contacts) for name in names]  # every name first: all or nothing
+    for contact in chosen:
+        changed = set_in_note(state.config, contact.path, values)
+        if not state.quiet:
+            click.echo(f"set {', '.join(changed)} in {contact.path}" if changed else f"unchanged {contact.path}")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def profile_options(command: F) -> F:
+    """The front-matter options ``add`` and ``set`` share: circle, cadence and the profile fields."""
+    options = [
+        click.option("--circle", help="One of the configured circles."),
+        click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle)."),
+        *(click.option(f"--{key}") for key in ("company", "role", "industry", "location", "email", "phone")),
+        click.option("--linkedin", metavar="URL"),
+        click.option("--met", help="Where and how you met."),
+        click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command("set")
+@click.argument("names", metavar="NAME...", nargs=-1, required=True)
+@profile_options
+@click.option("--last-contact", "last_contact", metavar="DATE", help="A manual last-contact date.")
+@click.option("--snooze-until", "snooze_until", metavar="DATE")
+@click.pass_obj
+def set_command(state: State, names: tuple[str, ...], **options: str | None) -> None:
+    """Set front-matter keys of one or more contacts: one line changed or added per key."""
+    values = {key: options[key] for key in SET_KEYS if options.get(key) is not None}
+    if not values:
+        raise click.UsageError("nothing to set: give at least one option, e.g. --circle close")
+    _apply(state, names, _check(state, values))
+
+
+@click.command()
+@click.argument("name")
+@click.argument("until", metavar="DURATION|DATE")
+@click.pass_obj
+def snooze(state: State, name: str, until: str) -> None:
+    """Leave NAME out of plans until DATE, or for DURATION (2w, 3mo, 10d): sets snooze_until."""
+    from .dates import parse_cadence, parse_iso
+
+    try:
+        day = parse_iso(until.strip())
+    except ValueError:
+        try:
+            day = parse_cadence(until).after(state.today)
+        except ValueError:
+            raise click.BadParameter(f"{until!r} is neither a date (YYYY-MM-DD) nor a duration such as 2w or 3mo",
+                                     param_hint="DURATION|DATE") from None
+    if day <= state.today:
+        raise click.BadParameter(f"{day.isoformat()} is not after today ({state.today.isoformat()})",
+                                 param_hint="DURATION|DATE")
+    _apply(state, (name,), {"snooze_until": day.isoformat()})
+
+
+@click.command()
+@click.argument("name")
+@click.pass_obj
+def pause(state: State, name: str) -> None:
+    """Stop tracking NAME (paused: true): never in a plan, never overdue."""
+    _apply(state, (name,), {"paused": True})
+
+
+@click.command()
+@click.argument("name")
+@click.pass_obj
+def unpause(state: State, name: str) -> None:
+    """Track NAME again (paused: false)."""
+    from .resolve import resolve_name
+
+    contact = resolve_name(name, [s.contact for s in state.network.standings])
+    if not contact.paused:
+        if not state.quiet:
+            click.echo(f"{contact.name} is not paused; unchanged {contact.path}")
+        return
+    _apply(state, (name,), {"paused": False})
+
+
+@click.command()
+@click.pass_obj
+def triage(state: State) -> None:
+    """Give untracked people a circle, most-mentioned first: 1-4 a circle, p pause, space skip, q quit."""
+    from .edits import set_in_note
+    from .triage import queue, walk
+
+    people = queue(state.network)
+    if not people:
+        click.echo("Nobody to triage: everyone has a circle or a cadence, or is paused.", err=True)
+        return
+
+    def read_key() -> str:
+        try:
+            return click.getchar()
+        except (KeyboardInterrupt, EOFError):
+            return ""
+        except OSError:  # no terminal at all (cron, a pipe without a tty): keys come from stdin
+            return sys.stdin.read(1)
+
+    def apply(standing: Standing, values: dict[str, Any]) -> None:
+        set_in_note(state.config, standing.contact.path, values)
+
+    tally = walk(people, list(state.config.circles), read_key, click.echo, apply)
+    click.echo(f"\n{tally.assigned} given a circle, {tally.paused} paused, {tally.skipped} skipped, {tally.left} left")
+
+
+COMMANDS = (set_command, snooze, pause, unpause, triage)
