@@ -40,7 +40,7 @@ def test_cache_files_and_gitignore(built):
     assert sorted(p.name for p in cache.iterdir()) == [BUILD, NOTES]
     assert (built / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
     data = json.loads((cache / NOTES).read_text())
-    assert "People/Ana.md" in data["entries"] and data["format"] == 1
+    assert "People/Ana.md" in data["entries"] and data["format"] == 2
 
 
 def test_warm_build_with_nothing_changed_writes_nothing(built):
@@ -91,7 +91,7 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_a_warning(built, damage, c
         build_vault(load_config(built), TODAY)
     assert "| [[Ana]] | inner | 2026-11-12 |" in index(built)
     assert "discarding" in caplog.text
-    assert json.loads((cache / NOTES).read_text())["format"] == 1  # rebuilt
+    assert json.loads((cache / NOTES).read_text())["format"] == 2  # rebuilt
 
 
 def test_entries_with_wrong_shapes_are_discarded(built, caplog):

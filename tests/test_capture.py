@@ -174,6 +174,7 @@ def test_show_lists_captures_with_title_and_origin(people: Path) -> None:
     assert "Planned:" in result.output
     data = json.loads(run(people, "show", "Ana Souza", "--json").output)
     assert data["planned"][0]["date"] == "2026-11-23"
+    assert data["interactions"][0]["source"] == "capture"
 
 
 def test_without_me_declines_by_the_user_cannot_be_told(people: Path) -> None:

@@ -19,7 +19,7 @@ def dates(item):
 
 def real(item):
     """Interactions other than the manual last_contact."""
-    return [i for i in item.interactions if i.text != "last_contact"]
+    return [i for i in item.interactions if i.source != "manual"]
 
 
 # --- 4.1 log lines in a contact note ---------------------------------------------
@@ -242,7 +242,6 @@ def test_links_to_non_contacts_are_ignored(vault, load):
 EXCLUDED = {
     "unchecked task": "- [ ] call [[Sam]]",
     "block quote": "> met [[Sam]]",
-    "callout": "> [!note] met [[Sam]]\n> more",
     "fenced code": "```\n- met [[Sam]]\n```",
     "tilde fence": "~~~md\nmet [[Sam]]\n~~~",
     "indented fence": "- list\n  ```\n  - met [[Sam]]\n  ```",
@@ -261,6 +260,14 @@ EXCLUDED = {
     "in-progress task": "- [/] call [[Sam]]",
     "other task state": "- [>] call [[Sam]]",
 }
+
+
+def test_a_callout_is_the_users_words(vault, load):
+    write(vault, "People/Sam.md", SAM)
+    write(vault, "2026-11-10.md", "> [!note] met [[Sam]]\n> and [[Sam]] again\n> - [ ] send [[Sam]] the deck 📅 2026-11-25\n")
+    sam = standing(load(), "Sam")
+    assert [(i.line, i.source) for i in real(sam)] == [(2, "mention"), (1, "mention")]
+    assert [t.text for t in sam.follow_ups] == ["send Sam the deck"]
 
 
 @pytest.mark.parametrize("name", list(EXCLUDED))
@@ -390,8 +397,15 @@ def test_completed_task_with_impossible_done_date_is_a_problem(vault, load):
     assert [(p.path, p.line) for p in network.problems] == [("Projects/Launch.md", 2)]
 
 
+def test_an_in_progress_task_is_open(vault, load):
+    write(vault, "People/Sam.md", SAM + "- [/] half done\n- [/] send the deck 📅 2026-11-25\n")
+    sam = standing(load(), "Sam")
+    assert [t.text for t in sam.open_loops] == ["half done"]
+    assert [(t.text, t.due.isoformat()) for t in sam.follow_ups] == [("send the deck", "2026-11-25")]
+
+
 def test_other_task_states_are_neither_open_nor_done(vault, load):
-    write(vault, "People/Sam.md", SAM + "- [-] 2026-11-10 cancelled call 📅 2026-11-25\n- [/] 2026-11-11 half done\n")
+    write(vault, "People/Sam.md", SAM + "- [-] 2026-11-10 cancelled call 📅 2026-11-25\n")
     write(vault, "Projects/Launch.md", "- [?] ask [[Sam]] ✅ 2026-11-12\n- [>] ask [[Sam]] 📅 2026-11-25\n")
     sam = standing(load(), "Sam")
     assert real(sam) == []
@@ -657,6 +671,37 @@ def test_person_tagged_note_in_the_output_folder_is_not_a_contact(vault, load):
     assert load().standings == []
 
 
+@pytest.mark.parametrize("line, due", [
+    ("- [ ] ask [[Ana]] 📅 2026-11-25", "2026-11-25"),
+    ("- [ ] ask [[Ana]] 📆 2026-11-25", "2026-11-25"),
+    ("- [ ] ask [[Ana]] 🗓 2026-11-25", "2026-11-25"),
+    ("- [ ] ask [[Ana]] 📅\uFE0F 2026-11-25", "2026-11-25"),
+    ("- [ ] ask [[Ana]] [due:: 2026-11-25]", "2026-11-25"),
+    ("- [ ] ask [[Ana]] (due:: 2026-11-25)", "2026-11-25"),
+    ("- [ ] ask [[Ana]] [due:: 2026-11-27T10:00]", "2026-11-27"),
+    ("- [ ] ask [[Ana]] [Due:: 2026-11-27 10:00]", "2026-11-27"),
+    ("> [!todo]\n> - [/] ask [[Ana]] 📅 2026-11-25", "2026-11-25"),
+])
+def test_follow_ups_as_the_tasks_plugin_sees_them(vault, load, line, due):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    write(vault, "Projects/Launch.md", line + " 🔁 every week 🆔 abc123 ⛔ def456 ⏫ ➕ 2026-11-01 🛫 2026-11-20 ⏳ 2026-11-24\n")
+    (task,) = standing(load(), "Ana").follow_ups
+    assert (task.text, task.due.isoformat()) == ("ask Ana", due)
+
+
+@pytest.mark.parametrize("line", [
+    "- [x] called [[Ana]] ✅ 2026-11-19",
+    "- [x] called [[Ana]] [completion:: 2026-11-19]",
+    "- [x] called [[Ana]] (completion:: 2026-11-19)",
+    "- [x] called [[Ana]] [completion:: 2026-11-19T08:30]",
+    "> [!done] Done\n> - [x] called [[Ana]] ✅ 2026-11-19",
+])
+def test_done_dates_as_tasks_and_dataview_write_them(vault, load, line):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    write(vault, "Projects/Launch.md", line + "\n")
+    assert [(i.date.isoformat(), i.source) for i in real(standing(load(), "Ana"))] == [("2026-11-19", "task")]
+
+
 def test_tasks_and_dataview_syntax(vault, load):
     write(vault, "People/Ana.md", """
         ---
@@ -670,7 +715,7 @@ def test_tasks_and_dataview_syntax(vault, load):
     network = load()
     ana = standing(network, "Ana")
     assert [(t.text, t.due.isoformat()) for t in ana.follow_ups] == [
-        ("send the deck every week", "2026-11-25"), ("review her draft (context:: laptop)", "2026-11-30")]
+        ("send the deck", "2026-11-25"), ("review her draft", "2026-11-30")]
     assert ana.last_contact.isoformat() == "2026-11-12"
     assert ana.interactions[0].text == "call back"
 

@@ -45,13 +45,32 @@ def test_an_unchecked_task_is_yielded_as_open_for_the_caller_to_decide():
         "> met [[Sam]]",
         ">met [[Sam]]",
         "  > met [[Sam]]",
-        "> [!note] coffee with [[Sam]]",
-        "> [!tip]- folded\n> with [[Sam]]",
         ">> nested [[Sam]]",
+        "> [!note] a callout\n\n> a quote after a blank line, with [[Sam]]",
     ],
 )
-def test_block_quotes_and_callouts_give_no_link(text):
+def test_block_quotes_give_no_link(text):
     assert linked(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> [!note] coffee with [[Sam]]",
+        "> [!tip]- folded\n> with [[Sam]]",
+        "> [!info]+ Meeting\n>\n> - talked to [[Sam]]",
+        "  > [!quote]\n  > > nested in the callout [[Sam]]",
+    ],
+)
+def test_callouts_hold_the_users_words(text):
+    assert linked(text) == ["Sam"]
+
+
+def test_a_callout_marker_is_not_note_text():
+    line = one("> [!note] coffee with [[Sam]]")
+    assert line.text == "coffee with [[Sam]]"
+    *_, task = lines_of("> [!todo] Next\n> - [ ] send [[Sam]] the deck 📅 2026-11-25")
+    assert task.open and task.due_date == "2026-11-25" and task.display() == "send Sam the deck"
 
 
 @pytest.mark.parametrize(
@@ -285,7 +304,7 @@ def test_tag_characters():
         ("- [X] called [[Ana]]", "X", True, False),
         ("- [ ] call [[Ana]]", " ", False, True),
         ("- [-] cancelled [[Ana]]", "-", False, False),
-        ("- [/] calling [[Ana]]", "/", False, False),
+        ("- [/] calling [[Ana]]", "/", False, True),
         ("* [x] called [[Ana]]", "x", True, False),
         ("1. [x] called [[Ana]]", "x", True, False),
         ("  - [ ] nested [[Ana]]", " ", False, True),

@@ -88,10 +88,17 @@ def test_check_ins_by_priority_within_the_budget(vault, load):
 def test_ticked_check_ins_count_against_the_budget(vault, load):
     write(vault, "vaultnet.toml", "[plan]\nbudget_minutes = 60\n")
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call x\n")
-    ticked = ["- [x] [[Bob]] — overdue by 3 days · coffee, 45 min ✅ 2026-11-20 ^vn-1\n"]
-    assert ticked_minutes(ticked) == 45
-    assert build_plan(load(), TODAY, ticked).section("check-in") == []
-    assert len(build_plan(load(), TODAY, []).section("check-in")) == 1
+    write(vault, "People/Bob.md", "---\ncircle: inner\n---\n")
+    rel = "vaultnet/Plans/2026-W47.md"
+    # The minutes follow the kind the line records (#coffee), never the prose ("5 min").
+    write(vault, rel, "%% vaultnet:begin %%\n## Check in\n\n"
+          "- [x] [[Bob]] — overdue by 3 days · coffee, 5 min #coffee ✅ 2026-11-20 ^vn-check-in-00000001\n"
+          "%% vaultnet:end %%\n")
+    network = load()
+    assert ticked_minutes(network, rel) == 60
+    assert ticked_minutes(network, "vaultnet/Plans/2026-W46.md") == 0
+    assert build_plan(network, TODAY, rel).section("check-in") == []
+    assert len(build_plan(network, TODAY).section("check-in")) == 1
 
 
 def test_never_contact_hint_is_a_goal(vault, load):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultnet.markdown import scan
+from vaultnet.markdown import done_date, scan
 from vaultnet.regions import (
     BEGIN,
     END,
@@ -16,6 +16,7 @@ from vaultnet.regions import (
     stamp,
     user_items,
 )
+from vaultnet.regions import heading as heading_of
 
 NOTE = f"mine above\n{BEGIN}\n# Week\n\n## Check in\n\n- [ ] [[Ana]] — call ^vn-aaaa\n{END}\n\n## Notes\nmine below\n"
 
@@ -148,7 +149,8 @@ def _lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-TICKED = re.compile(r"^\s*[-*+] \[[xX]\] .*\^vn-[\w-]+\s*$")
+TICKED = re.compile(r"^\s*[-*+] \[[xX]\](?=\s|$)")
+TASK_STATE = re.compile(r"^\s*[-*+] \[(.)\]")
 ANY_ITEM = re.compile(r"^\s*[-*+] \[(.)\] .*?\^(vn-[\w-]+)\s*$")
 
 
@@ -174,11 +176,11 @@ def test_stamp_only_adds_a_done_date_to_ticked_items_without_one(region):
     old_lines, new_lines = region.split("\n"), stamped.split("\n")
     assert len(old_lines) == len(new_lines)
     for old, new in zip(old_lines, new_lines, strict=True):
-        has_date = re.search(r"✅\ufe0f?\s*\d{4}-\d{2}-\d{2}", old)
+        has_date = done_date(old)
         if new != old:
             assert TICKED.match(old) and not has_date, (old, new)
             assert any(new == old[:k] + added + old[k:] for k in range(len(old) + 1)
-                       for added in (f"✅ {TODAY} ", f" ✅ {TODAY} ")), (old, new)
+                       for added in (f"✅ {TODAY} ", f" ✅ {TODAY} ", f" ✅ {TODAY}")), (old, new)
             counted = list(scan([new.removesuffix("\r")]))
             if counted and counted[0].done:
                 assert counted[0].done_date == TODAY.isoformat()
@@ -192,55 +194,77 @@ def test_user_items_are_the_changed_items_with_their_lines(region):
     found = user_items(region)
     for key, (line, heading) in found.items():
         assert line.endswith("\n") and line.removesuffix("\n").removesuffix("\r") in _lines(region)
+        if key.startswith("line:"):  # a ticked line without a block id is kept by its text
+            assert TASK_STATE.match(line) and TASK_STATE.match(line).group(1) != " "
+            assert key == "line:" + " ".join(line.split())
+            continue
         match = ANY_ITEM.match(line.removesuffix("\n"))
         assert match and match.group(1) != " " and match.group(2) == key
         assert heading == "" or heading.startswith("#")
 
 
+class _Item:
+    """A task line as the merge rules read it: its state, and its block id anywhere (else its text)."""
+
+    def __init__(self, state: str, key: str) -> None:
+        self.parts = (state, key)
+
+    def group(self, n: int) -> str:
+        return self.parts[n - 1]
+
+
+def _item(line: str) -> _Item | None:
+    task = re.match(r"^\s*[-*+] \[(.)\](?=\s|$)", line)
+    if not task:
+        return None
+    key = re.search(r"\^(vn-[\w-]+)(?!\S)", line)
+    return _Item(task.group(1), key.group(1) if key else "line:" + " ".join(line.split()))
+
+
 @FAST
 @given(regions(), regions())
 def test_merge_keeps_every_tick_and_every_generated_line(new, old):
-    keys_in_new = [m.group(2) for line in _lines(new) if (m := ANY_ITEM.match(line))]
+    keys_in_new = [m.group(2) for line in _lines(new) if (m := _item(line))]
     merged = merge(new, old)
     ticked: dict[str, str] = {}  # key → the user's line, the first one of each key
     for line in _lines(old):
-        match = ANY_ITEM.match(line)
+        match = _item(line)
         if match and match.group(1) != " ":
             ticked.setdefault(match.group(2), line)
     merged_lines = _lines(merged)
     for key, line in ticked.items():
         assert line in merged_lines, (key, line, merged)
         # Never a second line with that key, unless the new region itself has two.
-        count = sum(1 for other in merged_lines if (m := ANY_ITEM.match(other)) and m.group(2) == key)
+        count = sum(1 for other in merged_lines if (m := _item(other)) and m.group(2) == key)
         assert count == max(1, keys_in_new.count(key)), (key, merged)
     # Every line of the new region is still there, in order, apart from the items replaced by a tick
     # and a section's one-sentence "nothing here" line that a kept item replaced.
     new_lines = _lines(new)
     position = 0
     for index, line in enumerate(new_lines):
-        match = ANY_ITEM.match(line)
+        match = _item(line)
         if match and match.group(2) in ticked:
             continue
         try:
             position = merged_lines.index(line, position) + 1
         except ValueError:
             assert line.strip() and not line.lstrip().startswith(("-", "*", "+")), (line, new, merged)
-            start = max([i for i in range(index) if re.match(r"#{1,6}(\s|$)", new_lines[i])], default=-1)
-            end = next((i for i in range(index + 1, len(new_lines)) if re.match(r"#{1,6}(\s|$)", new_lines[i])),
+            start = max([i for i in range(index) if heading_of(new_lines[i])], default=-1)
+            end = next((i for i in range(index + 1, len(new_lines)) if heading_of(new_lines[i])),
                        len(new_lines))
             assert [i for i in range(start + 1, end) if new_lines[i].strip()] == [index], (line, new, merged)
     # A kept item no longer generated goes under the heading it stood under.
     headings = {}
     heading = ""
     for line in _lines(old):
-        if re.match(r"#{1,6}(\s|$)", line):
-            heading = line.strip()
-        match = ANY_ITEM.match(line)
+        if heading_of(line) is not None:
+            heading = heading_of(line)
+        match = _item(line)
         if match and match.group(1) != " ":
             headings.setdefault(match.group(2), heading)
     for key, line in ticked.items():
         if key not in keys_in_new and headings[key]:
-            above = [other.strip() for other in merged_lines[: merged_lines.index(line)] if other.strip() == headings[key]]
+            above = [other.strip() for other in merged_lines[: merged_lines.index(line)] if heading_of(other) == headings[key]]
             assert above, (key, merged)
     if not ticked:
         assert merged == new

@@ -1,14 +1,71 @@
 import pytest
+from markdown_it import MarkdownIt
 
+from vaultnet.build import Builder
 from vaultnet.config import load_config
-from vaultnet.render import RenderError, cell, index_context, inline, render
+from vaultnet.render import RenderError, cell, index_context, inline, neutralise, render
 
-from conftest import write
+from conftest import TODAY, write
+
+MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def visible(text: str) -> tuple[list[str], set[str]]:
+    """The text a reader sees, one entry per paragraph, list item or table cell; and the markup found."""
+    seen, markup = [], set()
+    for token in MARKDOWN.parse(text):
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type == "softbreak":
+                parts.append(" ")
+            else:
+                markup.add(child.type)
+        seen.append("".join(parts))
+    return seen, markup
+
+
+NASTY = ["*media*", "<b>bold</b>", "_under_", "`code`", "[[Bob]]", "#tag", "key:: value", "[!note] hi",
+         "==mark==", "~~gone~~", "$x$", "a & b &amp; c", "%% not a comment %%", "back\\slash", "^vn-x", "![[embed]]"]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_neutralised_text_shows_as_the_same_text(text):
+    seen, markup = visible(f"- [ ] [[Ana]] — {neutralise(text)} ^vn-check-in-12345678\n\n| a |\n| --- |\n| {cell(text)} |\n")
+    assert seen[0] == f"[ ] [[Ana]] — {text} ^vn-check-in-12345678"
+    assert seen[-1] == text
+    assert markup == set()
+    assert "::" not in neutralise(text) and "%%" not in neutralise(text)
+
+
+def test_generated_notes_show_note_text_as_written(vault):
+    write(vault, "People/Ana.md", '''
+        ---
+        circle: inner
+        industry: "*media*"
+        ---
+        - 2026-10-01 #call asked about *the launch* <b>bold</b> and key:: value [mood:: happy]
+        ''')
+    write(vault, "People/Bob.md", "---\ncircle: close\ngoals: ['[!note] <i>sail</i> _far_']\n---\n")
+    builder = Builder(load_config(vault), TODAY, write=False)
+    network, plan, rel = builder.prepare_plan()
+    text, _ = builder.plan_note(plan, rel)
+    seen, markup = visible(text)
+    assert markup == set(), markup
+    assert any("last time (2026-10-01): asked about *the launch* <b>bold</b> and key:: value" in s for s in seen), seen
+    assert any("ask about: [!note] <i>sail</i> _far_" in s for s in seen), seen
+    assert "::" not in text.split("%% vaultnet:begin %%")[1]
+    index, _ = builder.index_note(network)
+    seen, markup = visible(index)
+    assert "*media*" in seen and markup == set(), markup
 
 
 def test_cell_escapes_pipes_and_newlines():
     assert cell("a | b") == "a \\| b"
-    assert cell("already \\| escaped") == "already \\| escaped"
+    assert cell("already \\| escaped") == "already \\\\\\| escaped"  # shows the backslash the note has
     assert cell("two\nlines\r\nhere") == "two<br>lines<br>here"
     assert cell(None) == ""
 

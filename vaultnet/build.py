@@ -10,12 +10,13 @@ from . import rolechanges
 from .cache import NoteCache, fingerprint
 from .calendar_svg import NAME as PICTURE
 from .calendar_svg import contact_calendar
+from .completion import complete_follow_ups
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
 from .network import Network, assemble, build_network
 from .noteset import NoteSet
-from .plan import Plan, build_plan
+from .plan import Plan, build_plan, follow_up_key
 from .regions import merge, split, stamp, user_items
 from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
 from .writes import WriteConflict, decode_text, encode_like, read_bytes, safe_write
@@ -84,14 +85,6 @@ def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, 
     raise WriteConflict(f"{rel} keeps changing; run the command again")
 
 
-def ticked_check_ins(config: Config, rel: str, overrides: dict[str, bytes]) -> list[str]:
-    data = overrides[rel] if rel in overrides else read_bytes(config.root / rel)
-    if data is None:
-        return []
-    _, region, _ = split(decode_text(data), rel)
-    return [line for line, heading in user_items(region).values() if heading == "## Check in"]
-
-
 def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_ticks: bool, write: bool = True) -> tuple[str, bool]:
     """Render and write one generated note, keeping what lies outside its markers.
 
@@ -132,18 +125,37 @@ class Builder:
         # The watcher passes its own loader, which reuses the notes it already parsed.
         self.load = load or (lambda overrides: build_network(config, today, overrides=overrides))
         self.counted: str | None = None  # the plan whose ticks the network counted
+        self.completed: dict[str, bytes] = {}  # notes whose follow-ups this run completed
+        self.problems: list[str] = []  # follow-ups that could not be completed, and why
 
     def prepare_plan(self) -> tuple[Network, Plan, str]:
-        """Stamp this week's ticks, then work out the network and the plan."""
+        """Stamp this week's ticks, complete ticked follow-ups, then work out the network and the plan."""
         rel = plan_rel(self.config, iso_week(self.today))
         overrides = stamp_plan(self.config, self.today, rel, self.write)
         self.counted = decode_text(overrides[rel]) if rel in overrides else None
         network = self.load(overrides)
+        if self.complete_follow_ups(network):
+            network = self.load({**overrides, **self.completed})
         memory = rolechanges.observe(rolechanges.load(self.config), (s.contact for s in network.standings), self.seen_on)
         if self.write:
             rolechanges.save(self.config, memory)
-        plan = build_plan(network, self.today, ticked_check_ins(self.config, rel, overrides), memory)
+        plan = build_plan(network, self.today, rel, memory)
         return network, plan, rel
+
+    def complete_follow_ups(self, network: Network) -> bool:
+        """Tick, in its own note, each open follow-up whose plan item was ticked (in any week's plan)."""
+        by_note: dict[str, list[tuple[int, str]]] = {}
+        for task in network.evidence.follow_ups:
+            if follow_up_key(task) in network.evidence.ticked:
+                by_note.setdefault(task.path, []).append((task.line, task.text))
+        for path, tasks in sorted(by_note.items()):
+            new, error = complete_follow_ups(self.config, path, tasks, self.today, self.write)
+            if error:
+                self.problems.append(error)
+            elif new is not None:
+                self.completed[path] = new
+                log.info("completed %d ticked follow-up(s) in %s", len(tasks), path)
+        return bool(self.completed)
 
     def plan_note(self, plan: Plan, rel: str) -> tuple[str, bool]:
         produce = lambda: render(self.config, PLAN_TEMPLATE, plan_context(plan))  # noqa: E731
@@ -191,6 +203,8 @@ class Builder:
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
             network = self.load({})
+        results.extend(Written(path, True, text=decode_text(new), taken_in=True) for path, new in self.completed.items())
+        results.extend(Written(plan_rel(self.config, iso_week(self.today)), False, error) for error in self.problems)
         try:
             text, changed = self.index_note(network)
             results.append(Written(index_rel(self.config), changed, text=text, taken_in=True))
@@ -220,7 +234,7 @@ def build_vault(config: Config, today: Date) -> list[Written]:
     notes.entries = cache.load_entries()
     notes.scan(stats)
     results = Builder(config, today, load=lambda overrides: assemble(config, today, *notes.contents(overrides))).build()
-    for rel in outputs:
+    for rel in outputs + [result.rel for result in results if result.rel not in outputs]:
         notes.update(rel)  # what the build wrote is a note too
     cache.save_entries(notes.entries)
     if all(settled(config, result) for result in results):

@@ -39,7 +39,7 @@ from .writes import UnsafePath, target_in_vault
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 NOTES = "notes.json"
 BUILD = "build.json"
 

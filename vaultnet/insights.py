@@ -25,6 +25,7 @@ class Reciprocity:
     thanked: int = 0
     label: str = "none"
     thank_you_due: bool = False
+    thank_for: Interaction | None = field(default=None, compare=False)  # the latest #got not thanked for yet
 
     ADVICE = {
         "taking": "give before you ask again",
@@ -78,7 +79,7 @@ def within(date: Date, today: Date, days: int) -> bool:
 
 def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> Reciprocity:
     counts = {"gave": 0, "got": 0, "asked": 0, "thanked": 0}
-    got_dates: list[Date] = []
+    got: list[Interaction] = []
     thanked_dates: list[Date] = []
     for item in interactions:
         if path not in item.exchanges_for or not within(item.date, today, 365):
@@ -86,21 +87,23 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
         for exchange in item.exchanges:
             counts[exchange] += 1
         if "got" in item.exchanges:
-            got_dates.append(item.date)
+            got.append(item)
         if "thanked" in item.exchanges:
             thanked_dates.append(item.date)
-    gave, got, asked = counts["gave"], counts["got"], counts["asked"]
-    if got + asked >= gave + 2:
+    gave, asked = counts["gave"], counts["asked"]
+    if counts["got"] + asked >= gave + 2:
         label = "taking"
-    elif gave >= 3 and got + asked == 0:
+    elif gave >= 3 and counts["got"] + asked == 0:
         label = "one-way"
     elif any(counts.values()):
         label = "balanced"
     else:
         label = "none"
-    recent_got = [date for date in got_dates if within(date, today, 30)]
-    thank_you_due = bool(recent_got) and not any(date >= max(recent_got) for date in thanked_dates)
-    return Reciprocity(gave, got, asked, counts["thanked"], label, thank_you_due)
+    recent_got = [item for item in got if within(item.date, today, 30)]
+    latest = max(recent_got, key=lambda i: (i.date, i.path, i.line or 0), default=None)
+    if latest is not None and any(date >= latest.date for date in thanked_dates):
+        latest = None
+    return Reciprocity(gave, counts["got"], asked, counts["thanked"], label, latest is not None, latest)
 
 
 def tie(interactions: Sequence[Interaction], neighbours: int, today: Date, config: TieConfig) -> Tie:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from .capture.store import is_capture_note
 from .config import Config
@@ -12,9 +13,15 @@ from .contacts import Contact, Directory
 from .dates import Date, parse_date, parse_iso
 from .markdown import Line, display
 from .notes import Note
+from .sections import KEY_IN_LINE, key_section, tick_label
 
 EXCHANGES = ("gave", "got", "asked", "thanked")
-_TASK = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
+# Where an interaction comes from: a log line in a contact's note, a line mentioning them in a
+# dated note, a completed task, the front matter's ``last_contact``, or a ticked plan item.
+Source = Literal["log", "mention", "task", "manual", "plan", "capture"]
+# Sources whose text is vaultnet's own, not the user's words: hints look past them.
+NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
+_TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,19 @@ class Interaction:
     exchanges: tuple[str, ...] = ()  # gave/got/asked/thanked, each once
     exchanges_for: tuple[str, ...] = ()  # contact paths the exchanges count for
     tags: tuple[str, ...] = ()
+    source: Source = "log"
+    key: str | None = None  # a plan tick's block id, without ^
+
+    @property
+    def own_words(self) -> bool:
+        """The text is what the user wrote (not a label vaultnet gave a tick or a date)."""
+        return self.source not in NOT_OWN_WORDS
+
+    @property
+    def section(self) -> str | None:
+        """The plan section a tick came from."""
+        section = key_section(self.key) if self.key else None
+        return section.id if section else None
 
     @cached_property
     def text(self) -> str:
@@ -57,8 +77,10 @@ class Evidence:
     open_loops: list[Task] = field(default_factory=list)
     links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
     intro_lines: list[tuple[str, ...]] = field(default_factory=list)  # people linked in one #intro line
+    ticked: set[str] = field(default_factory=set)  # block ids of every ticked item in a generated note
 
     def extend(self, other: Evidence) -> None:
+        self.ticked.update(other.ticked)
         self.interactions.extend(other.interactions)
         self.follow_ups.extend(other.follow_ups)
         self.open_loops.extend(other.open_loops)
@@ -130,11 +152,11 @@ class Extractor:
             if captured and line.task is None and line.is_list and line.leading_date:
                 day = self._date(note, line, line.leading_date)
                 if day:  # a captured meeting or email; rejected ones are marked [-]
-                    self._interaction(note, line, day, people, people)
+                    self._interaction(note, line, day, people, people, "capture")
             elif generated:
                 if line.done:
-                    self._done_task(note, line, people, None, owner)
-            elif line.task == " ":
+                    self._plan_tick(note, line, people)
+            elif line.open:
                 self._open_task(note, line, people)
             elif line.done:
                 self._done_task(note, line, people, date, owner)
@@ -144,9 +166,9 @@ class Extractor:
                 if line.is_list and line.leading_date:
                     day = self._date(note, line, line.leading_date)
                     if day:
-                        self._interaction(note, line, day, people, (owner.path,))
+                        self._interaction(note, line, day, people, (owner.path,), "log")
             elif date is not None:
-                self._interaction(note, line, date, people, people)
+                self._interaction(note, line, date, people, people, "mention")
 
     def _people(self, line: Line, owner: Contact | None) -> tuple[str, ...]:
         found: list[str] = [owner.path] if owner else []
@@ -164,14 +186,34 @@ class Extractor:
             return None
 
     def _interaction(
-        self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...]
+        self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...],
+        source: Source, raw: str | None = None, key: str | None = None,
     ) -> None:
         kind = next((tag for tag in line.tags if tag in self.kinds), "note")
         exchanges = tuple(tag for tag in EXCHANGES if tag in line.tags)
         self.evidence.interactions.append(
-            Interaction(date, kind, line.text, note.rel, line.number, people,
-                        exchanges, exchanges_for if exchanges else (), line.tags)
+            Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
+                        exchanges, exchanges_for if exchanges else (), line.tags, source, key)
         )
+
+    def _plan_tick(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
+        """A ticked item of a generated note: contact of the kind it planned, told by a short label.
+
+        The item's tags say what it records (``#call``, ``#thanked``, ``#intro``);
+        its block id says which section it came from. A tick without a block id
+        still counts, and is reported: vaultnet cannot tell which item it was.
+        """
+        found = KEY_IN_LINE.search(line.text)
+        key = found.group(1) if found else None
+        if key is None:
+            note.problem("a ticked line without its ^vn- block id: vaultnet cannot tell which plan item it was; "
+                         "it counts as contact, and stays where it is", line.number)
+        else:
+            self.evidence.ticked.add(key)
+        written = line.done_date or line.leading_date
+        day = self._date(note, line, written) if written else None
+        if day is not None:
+            self._interaction(note, line, day, people, people, "plan", tick_label(key, note.rel), key)
 
     def _done_task(
         self, note: Note, line: Line, people: tuple[str, ...], date: Date | None, owner: Contact | None
@@ -181,7 +223,7 @@ class Extractor:
         if day is None:
             return
         # In a contact's own note, exchanges are the owner's; elsewhere everyone's.
-        self._interaction(note, line, day, people, (owner.path,) if owner else people)
+        self._interaction(note, line, day, people, (owner.path,) if owner else people, "task")
 
     def _open_task(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
         due_text = line.due_date
@@ -198,5 +240,5 @@ def manual_contact(contact: Contact) -> Interaction | None:
     if contact.last_contact is None:
         return None
     return Interaction(contact.last_contact, "note", "last_contact", contact.path,
-                       contact.last_contact_line, (contact.path,))
+                       contact.last_contact_line, (contact.path,), source="manual")
 

@@ -23,12 +23,34 @@ _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)")
 _LEADING_DATE = re.compile(r"^(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d])[\s:,.\-–—]*")
-_DONE_DATE = re.compile(r"✅\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
-_DUE_DATE = re.compile(r"📅\uFE0F?\s*(\d{4}-\d{2}-\d{2})|\[due::\s*(\d{4}-\d{2}-\d{2})\s*\]")
-# Tasks-plugin fields and block ids: kept out of display text.
+# Dates as the Tasks plugin (emoji format) and Dataview (inline fields) write them; a time may follow.
+_DATE = r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\d:])"
+
+
+def _field(key: str) -> str:
+    """A Dataview inline field holding a date, ``[key:: date]`` or ``(key:: date)``."""
+    return r"[\[(]\s*(?i:" + key + r")::\s*" + _DATE + r"\s*[\])]"
+
+
+_DONE_DATE = re.compile(r"✅\uFE0F?\s*" + _DATE + "|" + _field("completion"))
+_DUE_DATE = re.compile(r"(?:📅|📆|🗓)\uFE0F?\s*" + _DATE + "|" + _field("due"))
+# Every other Tasks signifier with its value (obsidian-tasks' DefaultTaskSerializer), Dataview
+# inline fields in brackets or parentheses, and block ids: kept out of display text.
 _TASK_FIELDS = re.compile(
-    r"[📅✅⏳🛫➕❌🔁🆔⛔🔺⏫🔼🔽⏬]\uFE0F?\s*(?:\d{4}-\d{2}-\d{2})?|\[[\w ]+::(?:[^\[\]]|\[\[[^\[\]]*\]\])*\]|\s\^[\w-]+\s*$"
+    r"(?:[📅📆🗓✅⏳⌛🛫➕❌]\uFE0F?\s*(?:" + _DATE + r")?"
+    r"|[🔺⏫🔼🔽⏬]\uFE0F?"
+    r"|🔁\uFE0F?\s*[a-zA-Z0-9, !]*"
+    r"|🏁\uFE0F?\s*[a-zA-Z]*"
+    r"|🆔\uFE0F?\s*[a-zA-Z0-9_-]*"
+    r"|⛔\uFE0F?\s*(?:[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+ *)*)?)"
+    r"|\[[\w -]+::(?:[^\[\]]|\[\[[^\[\]]*\]\])*\]|\([\w -]+::(?:[^()\[\]]|\[\[[^\[\]]*\]\])*\)"
+    r"|\s\^[\w-]+\s*$"
 )
+# Where ``✅ date`` goes on a task line: before a trailing block id, as Tasks writes it.
+BLOCK_ID = re.compile(r"\s\^[\w-]+\s*$")
+# A callout's first line, ``> [!note] Title`` (``+``/``-`` fold it); its ``>`` lines continue it.
+_CALLOUT = re.compile(r"^\s*>\s?\[![\w-]+\][+-]?\s?(.*)$")
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _HTML_OPEN, _HTML_CLOSE = "<!--", "-->"
 # The next comment opener outside inline code (`%%` in backticks is code, not a comment).
 _OPENER = re.compile(_INLINE_CODE.pattern + "|%%|" + re.escape(_HTML_OPEN))
@@ -65,7 +87,8 @@ class Line:
 
     @property
     def open(self) -> bool:
-        return self.task == " "
+        """``[ ]`` and ``[/]`` (in progress) are open, as the Tasks plugin reads them."""
+        return self.task is not None and self.task in " /"
 
     @property
     def leading_date(self) -> str | None:
@@ -74,8 +97,7 @@ class Line:
 
     @property
     def done_date(self) -> str | None:
-        match = _DONE_DATE.search(self.text)
-        return match.group(1) if match else None
+        return done_date(self.text)
 
     @property
     def due_date(self) -> str | None:
@@ -84,6 +106,12 @@ class Line:
 
     def display(self) -> str:
         return display(self.text)
+
+
+def done_date(text: str) -> str | None:
+    """The done date of a task line, ``✅ 2026-11-18`` or ``[completion:: 2026-11-18]``."""
+    match = _DONE_DATE.search(text)
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def display(text: str) -> str:
@@ -105,6 +133,7 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
     in_percent = False  # inside a %% ... %% block
     in_html = False  # inside <!-- ... -->
     in_table = False  # inside a table written without leading pipes
+    in_callout = False  # inside a callout: its ``>`` lines are the user's own words
     for offset, raw in enumerate(lines):
         if fence is not None:
             stripped = raw.strip()
@@ -113,20 +142,33 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
             continue
         text, in_percent, in_html = _strip_comments(raw, in_percent, in_html)
         if not text.strip():
-            in_table = False
+            in_table = in_callout = False
             continue
         if "|" in text and ((in_table and not _LIST.match(text)) or _is_table_delimiter(text) or (
                 offset + 1 < len(lines) and _is_table_delimiter(lines[offset + 1]))):
             in_table = True
             continue  # a table row, header or delimiter written without a leading pipe
         in_table = False
+        stripped = text.lstrip()
+        if stripped.startswith(">"):
+            callout = _CALLOUT.match(text)
+            if callout:
+                in_callout, text = True, callout.group(1)
+            elif in_callout:
+                text = _QUOTE.sub("", text, count=1)
+            else:
+                continue  # a plain block quote: someone else's words
+            if not text.strip():
+                continue
+            stripped = text.lstrip()
+        else:
+            in_callout = False
         fence_match = _FENCE.match(text)
         if fence_match:
             fence = fence_match.group(1)
             continue
-        stripped = text.lstrip()
-        if stripped.startswith((">", "|")) or (stripped.startswith("#") and _HEADING.match(stripped)):
-            continue  # block quotes and callouts, tables, headings
+        if stripped.startswith("|") or (stripped.startswith("#") and _HEADING.match(stripped)):
+            continue  # tables, headings
         if "`" in text:
             text = _INLINE_CODE.sub(" ", text)
         if "![[" in text:

@@ -19,7 +19,7 @@ from .markdown import Line, scan
 
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 # A task box or a list item starting with a date: the only lines without a link that count.
-_MAYBE_COUNTABLE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
+_MAYBE_COUNTABLE = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _HANDLER = YAMLHandler(fm_boundary=_BOUNDARY)

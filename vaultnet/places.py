@@ -51,5 +51,5 @@ def visits(standings: Iterable[Standing], text: str) -> list[Visit]:
     """Everyone in the place but paused people, untracked ones included: highest priority first."""
     found = [s for s in standings if not s.contact.paused and located(s, text)]
     found.sort(key=lambda s: (-s.priority, -(s.last_contact.toordinal() if s.last_contact else 0), s.name.casefold()))
-    return [Visit(s, next((i.text for i in s.interactions if i.text and i.text != "last_contact"), None))
+    return [Visit(s, next((i.text for i in s.interactions if i.own_words and i.text), None))
             for s in found]

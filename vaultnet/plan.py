@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 
 from . import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
 from .coming import birthdays_between, coming_up
+from .config import Config
 from .dates import Date, iso_week, week_bounds
 from .insights import Standing
+from .interactions import Interaction, Task
 from .network import Network
 from .rhythm import with_drifting
+from .sections import SECTIONS, SectionId, item_key
 
-# (id used in JSON, heading in the note)
-SECTIONS = (
-    ("follow-ups", "Follow-ups"),
-    ("birthdays", "Birthdays"),
-    ("check-in", "Check in"),
-    ("thank-you", "Say thank you"),
-    ("circle-back", "Circle back"),
-    ("congratulate", "Congratulate"),
-    ("nudge", "Nudge"),
-    ("reconnect", "Reconnect"),
-    ("introduce", "Introduce"),
-    ("reciprocity", "Reciprocity"),
-    ("coming-up", "Coming up"),
-)
+__all__ = ["SECTIONS", "Plan", "PlanItem", "build_plan", "item_key", "ticked_minutes", "week_reference"]
+
 CHECK_IN_STATUSES = ("overdue", "due", "never")
-_MINUTES = re.compile(r"(\d+) min\b")
 
 
 @dataclass(frozen=True)
 class PlanItem:
-    section: str
+    section: SectionId
     people: tuple[str, ...]  # contact names
     text: str  # the reason, plain text (no links, no tags)
     key: str  # block id without ^, starts with vn-
@@ -58,46 +46,64 @@ class Plan:
         return [item for item in self.items if item.section == name]
 
 
-def item_key(section: str, *parts: object) -> str:
-    """A block id that stays the same for the same action, whatever else changes."""
-    digest = hashlib.sha1("\x1f".join([section, *map(str, parts)]).encode("utf-8")).hexdigest()
-    return f"vn-{digest[:8]}"
+def kind_minutes(config: Config, kind: str | None) -> int:
+    """What a check-in of this kind costs in the week's budget."""
+    return config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
 
 
-def ticked_minutes(ticked_check_ins: list[str]) -> int:
-    """Minutes of check-in lines already ticked this week, read from their text."""
-    return sum(int(match.group(1)) for line in ticked_check_ins if (match := _MINUTES.search(line)))
+def ticked_minutes(network: Network, plan_rel: str, on: Date | None = None) -> int:
+    """Minutes of the check-ins already ticked in this week's plan (done ``on`` that day, if given),
+    worked out again from their kinds."""
+    return sum(kind_minutes(network.config, tick.kind) for tick in network.evidence.interactions
+               if tick.source == "plan" and tick.path == plan_rel and tick.section == "check-in"
+               and (on is None or tick.date == on))
+
+
+def planned_kind(standing: Standing) -> str | None:
+    """The kind of contact to plan: the last one, looking past ticks and dates that say no kind."""
+    told = [i for i in standing.interactions if i.own_words or i.kind != "note"]
+    if not told:
+        return None
+    day = told[0].date
+    return next((i.kind for i in told if i.date == day and i.kind != "note"), "note")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def build_plan(
-    network: Network, today: Date, ticked_check_ins: list[str] | None = None, memory: rolechanges.Memory | None = None
+    network: Network, today: Date, plan_rel: str | None = None, memory: rolechanges.Memory | None = None
 ) -> Plan:
     """Work out this week's actions for the ISO week holding ``today``.
 
+    ``plan_rel`` is this week's plan note: the check-ins ticked there count against the budget.
     ``memory`` is what vaultnet remembers of company and role changes.
     """
     monday, sunday = week_bounds(today)
     config = network.config
     plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
                 lookahead_days=config.plan.lookahead_days)
-    plan.used_minutes = ticked_minutes(ticked_check_ins or [])
+    plan.used_minutes = ticked_minutes(network, plan_rel) if plan_rel else 0
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     active_paths = {s.contact.path for s in active}
 
     # 1. Follow-ups due by the end of the week, overdue first.
     seen: set[tuple[str, int]] = set()
-    follow_ups = []
+    follow_ups: list[tuple[Task, Date, tuple[str, ...]]] = []
     for task in network.evidence.follow_ups:
         people = tuple(p for p in task.people if p in active_paths)
+        if follow_up_key(task) in network.evidence.ticked:
+            continue  # ticked in a plan: done, even before its source note says so
         if task.due and task.due <= sunday and people and (task.path, task.line) not in seen:
             seen.add((task.path, task.line))
-            follow_ups.append((task, people))
-    follow_ups.sort(key=lambda pair: (pair[0].due, pair[0].path, pair[0].line))
-    for task, people in follow_ups:
-        late = f", {(today - task.due).days} days overdue" if task.due < today else ""
+            follow_ups.append((task, task.due, people))
+    follow_ups.sort(key=lambda entry: (entry[1], entry[0].path, entry[0].line))
+    for task, due, people in follow_ups:
+        late = f", {_plural((today - due).days, 'day')} overdue" if due < today else ""
         plan.items.append(PlanItem(
-            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(task.due)}{late})",
-            item_key("follow-ups", task.path, task.text, task.due), task.due,
+            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(due)}{late})",
+            follow_up_key(task), due,
         ))
 
     # 2. Birthdays this week, past days included.
@@ -112,33 +118,38 @@ def build_plan(
     # 3. Check-ins by priority within the week's time budget.
     candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
-    costs = [(s, config.plan.minutes.get(s.last_kind, config.plan.default_minutes) if s.last_kind
-              else config.plan.default_minutes) for s in with_drifting(candidates)]
-    placed: list[tuple[Standing, int, Date | None]]
+    costs = [(s, kind_minutes(config, kind), kind) for s in with_drifting(candidates)
+             for kind in (planned_kind(s),)]
+    placed: list[tuple[Standing, int, str | None, Date | None]]
     if config.plan.daily_minutes is not None:
         days = daily.days_left(today, sunday)
         plan.budget_minutes = config.plan.daily_minutes * len(days)
-        plan.used_minutes = daily.minutes_done_on(ticked_check_ins or [], today)  # earlier days are over
-        spread = daily.spread(costs, days, config.plan.daily_minutes, plan.used_minutes)
-        placed = [(s, minutes, when) for s, minutes, when in sorted(spread, key=lambda p: p[2])]
+        # Earlier days are over: only today's ticks use today's time.
+        plan.used_minutes = ticked_minutes(network, plan_rel, today) if plan_rel else 0
+        spread = daily.spread([(s, minutes) for s, minutes, _ in costs], days, config.plan.daily_minutes,
+                              plan.used_minutes)
+        kinds = {id(s): kind for s, _, kind in costs}
+        placed = [(s, minutes, kinds[id(s)], when) for s, minutes, when in sorted(spread, key=lambda p: p[2])]
     else:
         placed = []
         planned_minutes = plan.used_minutes
-        for standing, minutes in costs:
+        for standing, minutes, kind in costs:
             if planned_minutes + minutes <= plan.budget_minutes:
                 planned_minutes += minutes
-                placed.append((standing, minutes, None))
-    for standing, minutes, when in placed:
+                placed.append((standing, minutes, kind, None))
+    for standing, minutes, kind, when in placed:
         plan.used_minutes += minutes
+        # The kind rides on the line as a tag, so that ticking it records that kind.
+        tags = (kind,) if kind in config.kinds else ()
         plan.items.append(PlanItem(
-            "check-in", (standing.name,), _check_in_text(standing, minutes),
-            item_key("check-in", standing.contact.path, plan.week), standing.due, day=when,
+            "check-in", (standing.name,), _check_in_text(standing, kind, minutes),
+            item_key("check-in", standing.contact.path, plan.week), standing.due, tags, day=when,
         ))
 
     # 4. Thank-yous: ticking one records #thanked.
     for standing in active:
-        if standing.reciprocity.thank_you_due:
-            got = next(i for i in standing.interactions if "got" in i.exchanges and standing.contact.path in i.exchanges_for)
+        got = standing.reciprocity.thank_for
+        if got is not None:
             plan.items.append(PlanItem(
                 "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({_day(got.date)})",
                 item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
@@ -193,7 +204,7 @@ def build_plan(
     for upcoming in coming_up(network, sunday, config.plan.lookahead_days):
         plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
                                    item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
-    order = {name: index for index, (name, _) in enumerate(SECTIONS)}
+    order = {section.id: index for index, section in enumerate(SECTIONS)}
     plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
     return plan
 
@@ -202,19 +213,29 @@ def _day(date: Date) -> str:
     return f"{date:%a} {date.isoformat()}"
 
 
-def _check_in_text(standing: Standing, minutes: int) -> str:
+def follow_up_key(task: Task) -> str:
+    """The block id of the plan item for a follow-up: the same in every week's plan."""
+    return item_key("follow-ups", task.path, task.text, task.due)
+
+
+def last_own_words(standing: Standing) -> Interaction | None:
+    """The last interaction told in the user's own words (never a tick's label or a bare date)."""
+    return next((i for i in standing.interactions if i.own_words and i.text), None)
+
+
+def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
     if standing.status == "overdue":
-        when = f"overdue by {standing.days_overdue} days"
+        when = f"overdue by {_plural(standing.days_overdue, 'day')}"
     elif standing.rhythm.drifting:
         when = standing.rhythm.describe()
     elif standing.status == "due":
         when = f"due {_day(standing.due)}" if standing.due else "due"
     else:
         when = "no contact yet"
-    way = f"{standing.last_kind}, " if standing.last_kind and standing.last_kind != "note" else ""
+    way = f"{kind}, " if kind and kind != "note" else ""
     text = f"{when} · {way}{minutes} min"
     prompt = deepen.check_in_prompt(standing)
-    last = next((i for i in standing.interactions if i.text and i.text != "last_contact"), None)
+    last = last_own_words(standing)
     if last is not None:
         text = f"{text} · last time ({last.date.isoformat()}): {last.text}"
     elif standing.contact.goals:

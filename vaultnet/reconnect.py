@@ -31,7 +31,7 @@ class Candidate:
         parts = []
         last = standing.interactions[0] if standing.interactions else None
         if last is not None:
-            about = f" ({last.text})" if last.text and last.text != "last_contact" else ""
+            about = f" ({last.text})" if last.own_words and last.text else ""
             parts.append(f"last spoke on {last.date.isoformat()}{about}")
         if self.shared:
             parts.append(f"you both know {', '.join(self.shared)}")

@@ -9,6 +9,7 @@ becomes a :class:`RenderError` naming the template.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,8 @@ from .errors import VaultnetError
 from .goals import IN_TOUCH_DAYS, helpers_per_goal
 from .insights import BANDS, STATUSES, within
 from .network import Network
-from .plan import SECTIONS, Plan
+from .plan import Plan
+from .sections import SECTIONS
 from .templates import default_templates
 
 INDEX_TEMPLATE = "index.md"
@@ -38,20 +40,45 @@ class RenderError(VaultnetError):
     """A template could not be loaded or rendered."""
 
 
+class Markup(str):
+    """Markdown vaultnet wrote itself (a ``[[link]]``): the filters leave it as it is."""
+
+
+# Characters that make markdown, Obsidian or Dataview syntax out of copied text: emphasis,
+# code, HTML and entities, wikilinks, embeds and callouts, tags, highlights, math, block ids.
+_SYNTAX = re.compile(r"[\\`*_\[\]<>#~=|&$^!]")
+
+
+def neutralise(text: str) -> str:
+    """Note text that shows as the same text: every markdown character escaped, inline fields and comments broken.
+
+    A backslash before ASCII punctuation shows the character itself (CommonMark);
+    ``key:: value`` would become a Dataview field and ``%%`` a comment, so their
+    second character is escaped or written as an entity.
+    """
+    text = _SYNTAX.sub(lambda m: "\\" + m.group(0), text)
+    return text.replace("::", ":\\:").replace("%%", "%&#37;")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, Markup):
+        return str(value)
+    return neutralise("" if value is None else str(value))
+
+
 def cell(value: object) -> str:
-    """Text safe inside a markdown table cell: ``|`` and line breaks escaped."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\|", "|").replace("|", "\\|")
+    """Text safe inside a markdown table cell: markdown neutralised, ``|`` and line breaks escaped."""
+    text = str(value).replace("|", "\\|") if isinstance(value, Markup) else _text(value)
     return "<br>".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 def inline(value: object) -> str:
-    """Text safe on one list line."""
-    return " ".join(("" if value is None else str(value)).split())
+    """Text safe on one list line: markdown neutralised, on one line."""
+    return " ".join(_text(value).split())
 
 
-def link(name: object) -> str:
-    return f"[[{name}]]"
+def link(name: object) -> Markup:
+    return Markup(f"[[{name}]]")
 
 
 @lru_cache(maxsize=16)
@@ -156,16 +183,17 @@ def index_context(network: Network) -> dict[str, Any]:
 
 def plan_context(plan: Plan) -> dict[str, Any]:
     sections = []
-    for section_id, title in SECTIONS:
+    for section in SECTIONS:
         items = [
             {
                 "people": list(item.people), "text": item.text, "key": item.key, "tags": list(item.tags),
                 "task": item.task, "due": item.due.isoformat() if item.due else None,
                 "day": f"{item.day:%a} {item.day.isoformat()}" if item.day else None,
             }
-            for item in plan.section(section_id)
+            for item in plan.section(section.id)
         ]
-        sections.append({"id": section_id, "title": title, "items": items})
+        empty = section.empty.format(lookahead_days=plan.lookahead_days)
+        sections.append({"id": section.id, "title": section.title, "empty": empty, "items": items})
     return {
         "week": plan.week,
         "today": plan.today.isoformat(),

@@ -66,6 +66,7 @@ def interaction_json(item: Interaction, network: Network) -> dict[str, Any]:
         "with": network.names(item.people),
         "path": item.path,
         "line": item.line,
+        "source": item.source,
     }
 
 

@@ -1,0 +1,113 @@
+"""Warm equals cold: whatever happened since, a build that uses the cache writes what one without it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from vaultnet.build import build_vault, plan_rel
+from vaultnet.config import load_config
+from vaultnet.dates import iso_week
+
+from conftest import write
+
+TODAY = dt.date(2026, 11, 21)
+NOTES = {
+    "People/Ana.md": "---\ncircle: inner\n---\n## Log\n- 2026-10-01 #call talked about *the launch*\n"
+                     "- 2026-11-10 #got feedback on my deck\n- [ ] send Ana the notes 📅 2026-11-18\n",
+    "People/Bob.md": "---\ncircle: close\n---\n## Log\n- 2026-09-01 #coffee long chat\n",
+    "People/Chloé.md": "---\ncircle: inner\nbirthday: 1990-11-19\n---\n",
+    "2026-11-02.md": "> [!note] Met [[Bob]] at the fair\n- [ ] ask [[Chloé]] about Lyon [due:: 2026-11-20]\n",
+}
+ITEM = re.compile(r"^- \[(?P<state>.)\] .*$", re.MULTILINE)
+DATES = ["", " ✅ 2026-11-20", " [completion:: 2026-11-20]", " (completion:: 2026-11-19T08:00)", " and more words"]
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.md"))
+            if ".vaultnet" not in p.parts}
+
+
+class WeeklyLoop(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-loop-"))
+        self.root = self.base / "vault"
+        (self.root / ".obsidian").mkdir(parents=True)
+        for rel, text in NOTES.items():
+            write(self.root, rel, text)
+        self.today = TODAY
+        self.config = load_config(self.root)
+        self.rounds = 0
+        build_vault(self.config, self.today)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    @property
+    def plan(self) -> Path:
+        return self.root / plan_rel(self.config, iso_week(self.today))
+
+    def _lines(self, state: str) -> list[str]:
+        text = self.plan.read_text(encoding="utf-8") if self.plan.exists() else ""
+        return [m.group(0) for m in ITEM.finditer(text) if (m.group("state") == " ") == (state == " ")]
+
+    def _replace(self, old: str, new: str) -> None:
+        text = self.plan.read_text(encoding="utf-8")
+        self.plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    @rule()
+    def build(self) -> None:
+        build_vault(self.config, self.today)
+
+    @rule(pick=st.integers(0, 20), date=st.sampled_from(DATES), at_end=st.booleans())
+    def tick(self, pick: int, date: str, at_end: bool) -> None:
+        lines = self._lines(" ")
+        if lines:
+            line = lines[pick % len(lines)]
+            ticked = line.replace("- [ ]", "- [x]", 1)
+            if date:
+                ticked = ticked + date if at_end else re.sub(r" \^vn-", date + " ^vn-", ticked, count=1)
+            self._replace(line, ticked)
+
+    @rule(pick=st.integers(0, 20))
+    def untick(self, pick: int) -> None:
+        lines = self._lines("x")
+        if lines:
+            line = lines[pick % len(lines)]
+            self._replace(line, line.replace("- [x]", "- [ ]", 1).replace("- [X]", "- [ ]", 1))
+
+    @rule(text=st.sampled_from(["#call caught up", "#email sent the deck #gave", "met [[Bob]] #coffee"]))
+    def log_line(self, text: str) -> None:
+        with open(self.root / "People/Bob.md", "a", encoding="utf-8") as handle:
+            handle.write(f"- {self.today.isoformat()} {text}\n")
+
+    @rule(days=st.sampled_from([1, 3, 7]))
+    def time_passes(self, days: int) -> None:
+        self.today += dt.timedelta(days=days)
+
+    @invariant()
+    def warm_equals_cold(self) -> None:
+        self.rounds += 1
+        warm = self.base / f"warm-{self.rounds}"
+        cold = self.base / f"cold-{self.rounds}"
+        shutil.copytree(self.root, warm)
+        shutil.copytree(self.root, cold, ignore=shutil.ignore_patterns("cache"))
+        build_vault(load_config(warm), self.today)
+        build_vault(load_config(cold), self.today)
+        assert files(warm) == files(cold)
+        shutil.rmtree(warm)
+        shutil.rmtree(cold)
+
+
+WeeklyLoop.TestCase.settings = settings(
+    max_examples=6, stateful_step_count=8, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+)
+TestWeeklyLoop = WeeklyLoop.TestCase

@@ -1,0 +1,98 @@
+"""Completing, in its own note, a follow-up that was ticked in a plan.
+
+Ticking "send Sam the panel questions" in the weekly plan means the task is
+done; left open in its note it would be planned again next week. So the source
+task's ``[ ]`` becomes ``[x]`` with ``✅ today`` where the Tasks plugin puts it,
+and nothing else in that note changes. The write follows the rules of
+``vaultnet log``: the note is read again right before it is replaced, a save
+made meanwhile wins and the change is made again on the new text, and never
+through a symlink that leads out of the vault.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from .config import Config
+from .dates import Date
+from .errors import VaultnetError
+from .markdown import scan
+from .regions import complete
+from .writes import WriteConflict, decode_text, encode_like, read_bytes, safe_write
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+_OPEN_BOX = re.compile(r"^(\s*(?:>\s?)*\s*(?:[-*+]|\d+[.)])\s+\[)[ /](\])")
+
+
+def complete_task_text(text: str, line: int, expected: str, today: Date) -> str | None:
+    """``text`` with the open task on file line ``line`` ticked and dated, or None when it is not there any more.
+
+    ``expected`` is the task's display text: a line that now says something
+    else (the user edited or moved it) is left alone.
+    """
+    lines = text.split("\n")
+    index = line - 1
+    if not 0 <= index < len(lines):
+        return None
+    raw = lines[index].removesuffix("\r")
+    # Read as the note is read (a task in a callout counts only below the callout's first line).
+    found = [task for task in scan([text.removesuffix("\r") for text in lines[: index + 1]]) if task.number == line]
+    if not found or not found[0].open or found[0].display() != expected:
+        return None
+    box = _OPEN_BOX.match(raw)
+    if box is None:
+        return None
+    ticked = box.group(1) + "x" + box.group(2) + raw[box.end():]
+    lines[index] = complete(ticked, today) + lines[index][len(raw):]
+    return "\n".join(lines)
+
+
+def replace_note(config: Config, rel: str, transform: Callable[[str], str | None], write: bool = True) -> bytes | None:
+    """Read ``rel``, apply a pure text transform and replace the note safely, retrying when it changes.
+
+    Returns the note's new bytes (None when the transform had nothing to do);
+    ``write=False`` only works them out.
+    """
+    for _ in range(ATTEMPTS):
+        data = read_bytes(config.root / rel)
+        if data is None:
+            return None
+        try:
+            new_text = transform(decode_text(data))
+        except UnicodeDecodeError:
+            return None
+        if new_text is None:
+            return None
+        new = encode_like(new_text, data)
+        if not write:
+            return new
+        try:
+            safe_write(config.root, rel, new, data)
+            return new
+        except WriteConflict:
+            log.info("%s changed while completing a follow-up; trying again", rel)
+    raise WriteConflict(f"{rel} keeps changing; run the command again")
+
+
+def complete_follow_ups(
+    config: Config, rel: str, tasks: list[tuple[int, str]], today: Date, write: bool = True,
+) -> tuple[bytes | None, str | None]:
+    """Complete follow-ups of one note, given as ``(file line, display text)``.
+
+    Returns ``(the note's new bytes, None)``, ``(None, None)`` when none is open
+    there any more, or ``(None, why not)``.
+    """
+
+    def transform(text: str) -> str | None:
+        changed = None
+        for line, expected in tasks:
+            changed = complete_task_text(changed or text, line, expected, today) or changed
+        return changed
+
+    try:
+        return replace_note(config, rel, transform, write), None
+    except VaultnetError as err:
+        return None, str(err)
