@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,9 @@ from .dates import parse_iso, parse_week
 from .errors import VaultnetError
 from .insights import STATUSES
 from .network import Network, build_network
+
+if TYPE_CHECKING:
+    from .capture.imports import SourceKind
 
 log = logging.getLogger("vaultnet")
 
@@ -212,10 +215,11 @@ def show(state: State, name: str, as_json: bool) -> None:
 @click.pass_obj
 def check(state: State, as_json: bool) -> None:
     """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
+    from .capture.imports import probe
     from .survey import interaction_sources, rule_summary
 
     network = state.network
-    problems = network.problems
+    problems = [*network.problems, *probe(state.config)]
     if as_json:
         emit_json({"problems": [problem.to_json() for problem in problems],
                    "rules": {"contacts": network.rules, "interactions": interaction_sources(network)}})
@@ -497,7 +501,7 @@ def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_chang
 
 @main.group("import")
 def import_group() -> None:
-    """Create contact notes from LinkedIn, vCard or Google Contacts exports.
+    """Create contact notes from LinkedIn, vCard or Google Contacts exports; capture meetings and mail.
 
     People already in the vault (same name, alias, email or LinkedIn profile) get only the
     front-matter keys their note lacks, as new lines. Imported people are
@@ -521,6 +525,52 @@ for _kind, _help in (
     ("google", "A Google Contacts CSV export (either header format)."),
 ):
     _import_command(_kind, _help)
+
+
+def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, since: dt.date | None) -> None:
+    from .capture.imports import import_source
+
+    result = import_source(state.config, state.network, kind, source, since=since,
+                           dry_run=dry_run, progress=_progress_bar(state))
+    for problem in result.read.problems:
+        click.echo(str(problem), err=True)
+    if kind == "calendar" and not state.config.me and not state.quiet:
+        click.echo('note: set me = ["you@example.com"] in vaultnet.toml so that events you declined are left out',
+                   err=True)
+    outcome = result.outcome
+    if outcome is None:
+        sys.exit(1)
+    if dry_run:
+        for rel in outcome.notes:
+            click.echo(f"would write {rel}")
+    if not state.quiet:
+        verb = "would add" if dry_run else "added"
+        planned = f" ({outcome.planned} planned)" if outcome.planned else ""
+        removed = f", removed {outcome.removed} planned no longer listed" if outcome.removed else ""
+        same_day = f", {result.skipped} more the same day" if result.skipped else ""
+        click.echo(f"{verb} {outcome.added} captures{planned}, unchanged {outcome.unchanged}{removed}{same_day}"
+                   + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@import_group.command("calendar")
+@click.argument("source")
+@click.option("--dry-run", is_flag=True, help="Show what would be captured; write nothing.")
+@click.option("--since", type=DateType(), help="Only occurrences on or after DATE.")
+@click.pass_obj
+def import_calendar(state: State, source: str, dry_run: bool, since: dt.date | None) -> None:
+    """Meetings from an .ics file or an http(s) calendar address (or env:NAME, file:PATH)."""
+    local = Path(source).expanduser()
+    _run_capture(state, "calendar", str(local.resolve()) if local.exists() else source, dry_run, since)
+
+
+@import_group.command("mail")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be captured; write nothing.")
+@click.option("--since", type=DateType(), help="Only messages on or after DATE.")
+@click.pass_obj
+def import_mail(state: State, path: Path, dry_run: bool, since: dt.date | None) -> None:
+    """Email with your contacts from an mbox file or a Maildir folder (needs `me` in vaultnet.toml)."""
+    _run_capture(state, "mail", str(path.resolve()), dry_run, since)
 
 
 @main.command("export")

@@ -56,6 +56,15 @@ class PlanConfig:
 
 
 @dataclass(frozen=True)
+class CaptureConfig:
+    """``[capture]``: the calendars and mail that ``import`` and ``watch`` read (see vaultnet.capture)."""
+
+    calendars: tuple[str, ...] = ()  # .ics paths, http(s) URLs, env:NAME or file:PATH holding a URL
+    mail: tuple[str, ...] = ()  # mbox files and Maildir folders
+    max_attendees: int = 10
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings for one vault; every value has the spec's default."""
 
@@ -87,6 +96,8 @@ class Config:
     )
     plan: PlanConfig = field(default_factory=PlanConfig)
     fields: dict[str, str] = field(default_factory=dict)
+    me: tuple[str, ...] = ()  # the user's own email addresses, lower case
+    capture: CaptureConfig = field(default_factory=CaptureConfig)
     goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
 
     def key(self, name: str) -> str:
@@ -133,13 +144,17 @@ def _check_type(where: str, key: str, value: Any, kind: type | tuple[type, ...])
         raise ConfigError(f"{where}: {key} must be {expected}, not {value!r}")
 
 
-def _text_list(where: str, key: str, value: Any) -> tuple[str, ...]:
+def _list_of_text(where: str, key: str, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     _check_type(where, key, value, list)
     for item in value:
         _check_type(where, key, item, str)
-    return tuple(item.strip("/") for item in value)
+    return value
+
+
+def _text_list(where: str, key: str, value: Any) -> tuple[str, ...]:
+    return tuple(item.strip("/") for item in _list_of_text(where, key, value))
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -216,6 +231,10 @@ def load_config(root: Path) -> Config:
             settings["circles"] = _circles(where, value)
         elif key == "plan":
             settings["plan"] = _plan(where, value)
+        elif key == "me":
+            settings["me"] = tuple(item.strip().lower() for item in _text_list(where, key, value))
+        elif key == "capture":
+            settings["capture"] = _capture(where, value)
         elif key == "fields":
             _check_type(where, key, value, dict)
             for name, renamed in value.items():
@@ -296,3 +315,19 @@ def _plan(where: str, value: Any) -> PlanConfig:
         else:
             raise ConfigError(f"{where}: unknown key plan.{key}")
     return PlanConfig(**options)
+
+
+def _capture(where: str, value: Any) -> CaptureConfig:
+    _check_type(where, "capture", value, dict)
+    options: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in ("calendars", "mail"):
+            options[key] = tuple(text.strip() for text in _list_of_text(where, f"capture.{key}", item))
+        elif key == "max_attendees":
+            _check_type(where, "capture.max_attendees", item, int)
+            if item < 1:
+                raise ConfigError(f"{where}: capture.max_attendees must be at least 1")
+            options[key] = item
+        else:
+            raise ConfigError(f"{where}: unknown key capture.{key}")
+    return CaptureConfig(**options)

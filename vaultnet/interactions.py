@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from .capture.store import is_capture_note
 from .config import Config
 from .contacts import Contact, Directory
 from .dates import Date, parse_iso
@@ -18,9 +19,9 @@ from .sections import KEY_IN_LINE, key_section, tick_label
 EXCHANGES = ("gave", "got", "asked", "thanked")
 # Where an interaction comes from: a log line in a contact's note, a line mentioning them in a
 # dated note, a completed task, the front matter's ``last_contact``, or a ticked plan item.
-Source = Literal["log", "mention", "task", "manual", "plan"]
+Source = Literal["log", "mention", "task", "manual", "plan", "capture"]
 # Sources whose text is vaultnet's own, not the user's words: hints look past them.
-NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan"})
+NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
 _TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
@@ -118,6 +119,7 @@ class Extractor:
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)
+        captured = generated and is_capture_note(self.config, note.rel)
         date = None if generated else note_date(note, self.config, owner is not None)
         links = self.evidence.links.setdefault(owner.path, set()) if owner else None
         if owner and owner.introduced_by:
@@ -125,7 +127,7 @@ class Extractor:
             if introducer and introducer.path != owner.path:
                 links.add(introducer.path)  # type: ignore[union-attr]
                 self.evidence.intro_lines.append((owner.path, introducer.path))  # they know each other
-        if note.countable_lines is None and owner is None and (
+        if note.countable_lines is None and owner is None and not captured and (
                 "[[" not in note.body or (date is None and not _TASK.search(note.body))):
             return  # nothing here can link a contact; an undated note counts only for its tasks
         for line in note.countable():
@@ -136,7 +138,11 @@ class Extractor:
                 continue
             if "intro" in line.tags and len(people) > 1 and (line.done or not generated):
                 self.evidence.intro_lines.append(people)
-            if generated:
+            if captured and line.task is None and line.is_list and line.leading_date:
+                day = self._date(note, line, line.leading_date)
+                if day:  # a captured meeting or email; rejected ones are marked [-]
+                    self._interaction(note, line, day, people, people, "capture")
+            elif generated:
                 if line.done:
                     self._plan_tick(note, line, people)
             elif line.open:

@@ -125,6 +125,7 @@ class Watcher:
         self._settings = settings_digest(config)
         self._day: Date | None = None
         self._last_scan = 0.0
+        self._captured: dict[str, object] = {}  # capture sources unchanged since their last import
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
 
@@ -210,6 +211,19 @@ class Watcher:
             self.build()
         return changed
 
+    def capture(self) -> None:
+        """Re-import the ``[capture]`` sources; new captures arrive as edited notes do, by the rescan."""
+        from .capture.imports import import_configured
+
+        try:
+            results = import_configured(self.config, self.today(), self._captured)
+        except Exception as err:  # a failing import must not keep the rescan from running
+            log.error("capture failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+            return
+        for result in results:
+            for problem in result.read.problems:
+                log.warning("%s", problem)
+
     # -- the loop ---------------------------------------------------------
 
     def _step(self) -> None:
@@ -225,6 +239,7 @@ class Watcher:
             self.build()
         if time.monotonic() - self._last_scan >= self.rescan:
             self._last_scan = time.monotonic()
+            self.capture()
             if self.notes.scan():
                 log.info("a full rescan found changes; rebuilding")
                 self.build()
@@ -250,7 +265,8 @@ class Watcher:
         cache = NoteCache(self.config)
         self.notes.entries = cache.load_entries()
         self.notes.scan()
-        self._last_scan = time.monotonic()
+        capturing = self.config.capture.calendars or self.config.capture.mail
+        self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
         self.build()
         cache.save_entries(self.notes.entries)
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()

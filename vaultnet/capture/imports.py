@@ -1,0 +1,160 @@
+"""Running an import: read a source, keep what counts, write the captures.
+
+``import calendar`` and ``import mail`` run one source; ``vaultnet watch`` runs
+every source in ``[capture]``; ``check`` asks whether each can be read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from ..config import CONFIG_NAME, Config
+from ..dates import Date
+from ..errors import ConfigError, Problem
+from ..network import Network, build_network
+from .calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
+from .mail import Wrap, open_box, read_mail
+from .model import Capture, People, Read
+from .sources import Source, SourceError, read_calendar_bytes, resolve
+from .store import Known, Outcome, known, store
+
+SourceKind = Literal["calendar", "mail"]
+
+
+@dataclass
+class Result:
+    read: Read
+    outcome: Outcome | None  # None when the source could not be read at all
+    skipped: int = 0  # emails left out: that person already has one captured that day
+
+
+def one_email_a_day(captures: Iterable[Capture], seen: Known) -> tuple[list[Capture], int]:
+    """At most one captured email per person per day, counting the ones already in the notes."""
+    kept: list[Capture] = []
+    skipped = 0
+    for capture in captures:
+        if capture.kind != "email" or capture.id in seen.ids:
+            kept.append(capture)
+            continue
+        people = tuple(path for path in capture.people if (capture.date, path) not in seen.email_days)
+        if not people:
+            skipped += 1
+            continue
+        seen.email_days.update((capture.date, path) for path in people)
+        seen.ids.add(capture.id)
+        kept.append(dataclasses.replace(capture, people=people))
+    return kept, skipped
+
+
+def read_source(config: Config, network: Network, kind: SourceKind, source: Source, *,
+                since: Date | None = None, progress: Wrap | None = None) -> Read:
+    people = People(config, network.directory.contacts)
+    if kind == "calendar":
+        try:
+            data = read_calendar_bytes(source)
+        except SourceError as err:
+            return Read(source.label).fail(str(err))
+        return read_calendar(data, source.label, people, network.today,
+                             max_attendees=config.capture.max_attendees, since=since)
+    if source.is_url:
+        return Read(source.label).fail("mail is read from an mbox file or a Maildir folder, not an address")
+    return read_mail(source.path, source.label, people, since=since, progress=progress)
+
+
+def import_source(config: Config, network: Network, kind: SourceKind, spec: str, *, since: Date | None = None,
+                  dry_run: bool = False, progress: Wrap | None = None) -> Result:
+    """Import one source into the capture notes (or say what would change, with ``dry_run``)."""
+    if kind == "mail" and not config.me:
+        raise ConfigError(f'{CONFIG_NAME}: set me = ["you@example.com", ...] (your own addresses) '
+                          "so that vaultnet knows which side of a message you are on")
+    try:
+        source = resolve(spec, config.root)
+    except SourceError as err:
+        read = Read(spec if not spec.startswith(("http:", "https:")) else "calendar address").fail(str(err))
+        return Result(read, None)
+    read = read_source(config, network, kind, source, since=since, progress=progress)
+    if read.failed:
+        return Result(read, None)
+    captures, skipped = read.captures, 0
+    if kind == "mail":
+        captures, skipped = one_email_a_day(captures, known(config, network.directory))
+    # Planned meetings a calendar stopped listing go, unless part of it could not be read.
+    complete = kind == "calendar" and since is None and not read.problems
+    outcome = store(config, network.directory, captures, network.today,
+                    sources=[read.source] if complete else [], dry_run=dry_run)
+    return Result(read, outcome, skipped)
+
+
+def configured(config: Config) -> list[tuple[SourceKind, str]]:
+    return [*(("calendar", spec) for spec in config.capture.calendars),
+            *(("mail", spec) for spec in config.capture.mail)]
+
+
+def signature(config: Config, spec: str) -> tuple[object, ...] | None:
+    """What tells a local source changed (size and times; a Maildir's folders); None for addresses."""
+    try:
+        source = resolve(spec, config.root)
+        if source.is_url:
+            return None
+        paths = [source.path / "cur", source.path / "new"] if source.path.is_dir() else [source.path]
+        return tuple((p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths)
+    except (SourceError, OSError):
+        return None
+
+
+def import_configured(config: Config, today: Date, seen: dict[str, object] | None = None) -> list[Result]:
+    """Every ``[capture]`` source, as the watcher runs them on its rescan.
+
+    ``seen`` (kept by the caller between runs) skips local sources unchanged since
+    they were last imported without error: re-reading a large mbox every few minutes
+    would find nothing new.
+    """
+    sources = [(kind, spec) for kind, spec in configured(config) if kind == "calendar" or config.me]
+    signatures = {spec: signature(config, spec) for _kind, spec in sources}
+    if seen is not None:
+        sources = [(kind, spec) for kind, spec in sources
+                   if signatures[spec] is None or seen.get(f"{kind}:{spec}") != (signatures[spec], today)]
+    if not sources:
+        return []
+    network = build_network(config, today)
+    results = []
+    for kind, spec in sources:
+        result = import_source(config, network, kind, spec)
+        results.append(result)
+        if seen is not None and result.outcome is not None and not result.read.problems:
+            seen[f"{kind}:{spec}"] = (signatures[spec], today)
+    return results
+
+
+def probe(config: Config) -> list[Problem]:
+    """A problem for each ``[capture]`` source that cannot be opened (``check``)."""
+    problems: list[Problem] = []
+    for kind, spec in configured(config):
+        try:
+            source = resolve(spec, config.root)
+            _probe(kind, source)
+        except SourceError as err:
+            problems.append(Problem(CONFIG_NAME, None, f"capture {kind} source {_named(spec)}: {err}"))
+    if config.capture.mail and not config.me:
+        problems.append(Problem(CONFIG_NAME, None, 'capture mail needs me = ["you@example.com"] (your own addresses)'))
+    return problems
+
+
+def _named(spec: str) -> str:
+    return spec if not spec.lower().startswith(("http:", "https:", "webcal:")) else "(a calendar address)"
+
+
+def _probe(kind: SourceKind, source: Source) -> None:
+    if kind == "calendar":
+        if not looks_like_calendar(read_calendar_bytes(source)):
+            raise SourceError(NOT_A_CALENDAR)
+        return
+    try:
+        open_box(source.path)[0].close()
+    except OSError as err:
+        raise SourceError(f"cannot read: {err.strerror or err}") from None
+    except ValueError as err:
+        raise SourceError(str(err)) from None
