@@ -1,6 +1,7 @@
 """Generate a realistic synthetic vault for benchmarks.
 
     python benchmarks/generate.py /tmp/heavy --contacts 10000 --years 3 --other 20000
+    python benchmarks/generate.py /tmp/dense --profile dense
 
 Contacts have logs, exchanges, follow-ups and birthdays; daily notes mention
 them; meeting notes have a ``date`` property; plenty of notes mention nobody.
@@ -39,11 +40,22 @@ def phrase(rng: random.Random) -> str:
     return " ".join(rng.sample(SKILLS, rng.randint(2, 3)))
 
 
+# The dense profile: a recruiter's or a founder's network, where everyone needs
+# and offers a few of the same common things.
+COMMON = ("a data engineer", "fundraising advice", "a product designer", "hiring help", "legal advice",
+          "an intro to investors", "marketing help", "a mentor", "sales leads", "a backend engineer")
+
+
+def common_phrases(rng: random.Random) -> list[str]:
+    return rng.sample(COMMON, rng.randint(1, 3))
+
+
 def sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9)))
 
 
-def generate(root: Path, contacts: int, years: int, other: int, today: dt.date, seed: int = 1) -> None:
+def generate(root: Path, contacts: int, years: int, other: int, today: dt.date, seed: int = 1,
+             profile: str = "default") -> None:
     rng = random.Random(seed)
     names = [name_for(i) for i in range(contacts)]
     (root / ".obsidian").mkdir(parents=True, exist_ok=True)
@@ -55,7 +67,11 @@ def generate(root: Path, contacts: int, years: int, other: int, today: dt.date, 
                   f"email: person{index}@example.com"]
         if rng.random() < 0.6:
             front.append(f"birthday: {rng.randint(1960, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
-        if rng.random() < 0.05:  # a few people say what they need and offer
+        if profile == "dense":  # everyone needs and offers a few common things
+            front += ["needs:", *(f"  - {item}" for item in common_phrases(rng)),
+                      "offers:", *(f"  - {item}" for item in common_phrases(rng)),
+                      "interests:", f"  - {rng.choice(SKILLS)}"]
+        elif rng.random() < 0.05:  # a few people say what they need and offer
             front += ["needs:", f"  - {phrase(rng)}", "offers:", f"  - {phrase(rng)}", "interests:", f"  - {phrase(rng)}"]
         log = []
         for _ in range(rng.randint(0, 12)):
@@ -111,8 +127,10 @@ def main() -> None:
     parser.add_argument("--other", type=int, default=20_000)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 21))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", choices=("default", "dense"), default="default",
+                        help="dense: every contact needs and offers a few common phrases")
     args = parser.parse_args()
-    generate(args.root, args.contacts, args.years, args.other, args.today, args.seed)
+    generate(args.root, args.contacts, args.years, args.other, args.today, args.seed, args.profile)
 
 
 if __name__ == "__main__":

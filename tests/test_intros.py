@@ -1,8 +1,17 @@
+import json
+from itertools import combinations
+
 import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from vaultnet.intros import phrases_match, singular, suggest, words
+from vaultnet.cli import main
+from vaultnet.config import load_config
+from vaultnet.intros import Introduction, involving, iter_suggestions, phrases_match, singular, suggest, words
+from vaultnet.network import build_network
 
-from conftest import write
+from conftest import TODAY, write
 
 
 @pytest.mark.parametrize(
@@ -115,3 +124,101 @@ def test_paused_and_snoozed_are_never_suggested(vault, load):
 def test_ties_in_score_break_by_name(vault, load):
     vault_with(vault, Zed="needs: [design]", Amy="needs: [design]", Bea="offers: [design]")
     assert [intro.names for intro in suggest(load())] == [("Amy", "Bea"), ("Bea", "Zed")]
+
+
+# The plain all-pairs algorithm that the bounded one must agree with.
+def all_pairs(network):
+    people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+    met = set()
+    for group in [item.people for item in network.evidence.interactions] + list(network.evidence.intro_lines):
+        for a, b in combinations(sorted(set(group)), 2):
+            met.add(frozenset((a, b)))
+    pairs = {}
+    for index, standing in enumerate(people):
+        for need in standing.contact.needs:
+            for other, person in enumerate(people):
+                for offer in person.contact.offers:
+                    if other != index and phrases_match(need, offer):
+                        key = (min(index, other), max(index, other))
+                        pairs.setdefault(key, ([], []))[0].append(f"{standing.name} needs {need}; {person.name} offers {offer}")
+    groups = {}
+    for index, standing in enumerate(people):
+        for interest in standing.contact.interests:
+            groups.setdefault(words(interest), []).append((index, interest))
+    for group in groups.values():
+        for (a, interest), (b, _) in combinations(group, 2):
+            first, second = people[a].contact.fields.get("company"), people[b].contact.fields.get("company")
+            if a != b and not (first and second and first.casefold() == second.casefold()):
+                shared = pairs.setdefault((min(a, b), max(a, b)), ([], []))[1]
+                if interest not in shared:
+                    shared.append(interest)
+    found = []
+    for (a, b), (reasons, shared) in pairs.items():
+        if frozenset((people[a].contact.path, people[b].contact.path)) in met:
+            continue
+        intro = Introduction(people[a], people[b], reasons, len(reasons), shared)
+        if shared:
+            intro.reasons.append(f"both are into {', '.join(shared)} (at different companies)")
+        found.append(intro)
+    return sorted(found, key=Introduction.sort_key)
+
+
+def described(intros):
+    return [(i.names, i.reasons, i.score, i.kind, i.vouch) for i in intros]
+
+
+PHRASES = ["design", "designers", "product design", "law", "tax law", "a mentor", "mentors", "chess", "data"]
+person = st.fixed_dictionaries({
+    "needs": st.lists(st.sampled_from(PHRASES), max_size=3),
+    "offers": st.lists(st.sampled_from(PHRASES), max_size=3),
+    "interests": st.lists(st.sampled_from(PHRASES), max_size=2),
+    "company": st.sampled_from(["", "Acme", "acme", "Beta"]),
+    "calls": st.integers(0, 5),
+    "met": st.lists(st.integers(0, 7), max_size=2),
+    "paused": st.booleans(),
+})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(person, min_size=2, max_size=8), limit=st.integers(0, 12),
+       chosen=st.sets(st.integers(0, 7), max_size=3))
+def test_best_n_are_the_top_of_the_full_list(tmp_path_factory, people, limit, chosen):
+    vault = tmp_path_factory.mktemp("v")
+    (vault / ".obsidian").mkdir()
+    for index, p in enumerate(people):
+        front = [f"needs: {p['needs']}", f"offers: {p['offers']}", f"interests: {p['interests']}"]
+        front += [f"company: {p['company']}"] if p["company"] else []
+        front += ["paused: true"] if p["paused"] and index % 3 == 0 else []
+        log = [f"- 2026-11-{day + 1:02d} #call" for day in range(p["calls"])]
+        log += [f"- 2026-10-01 #coffee with [[P{other}]]" for other in p["met"] if other < len(people)]
+        write(vault, f"People/P{index}.md", "---\n" + "\n".join(front) + "\n---\n" + "\n".join(log) + "\n")
+    network = build_network(load_config(vault), TODAY)
+    full = all_pairs(network)
+    assert described(suggest(network)) == described(full)
+    assert described(list(iter_suggestions(network))) == described(full)
+    assert described(suggest(network, limit=limit)) == described(full[:limit])
+    for standing in network.standings:
+        theirs = [i for i in full if standing in (i.first, i.second)]
+        assert described(involving(network, standing)) == described(theirs)
+    # Pairs with a favoured person (one leading to a goal) first, the order kept within each group.
+    favoured = {f"People/P{index}.md" for index in chosen}
+    touching = lambda i: i.first.contact.path in favoured or i.second.contact.path in favoured  # noqa: E731
+    expected = [i for i in full if touching(i)] + [i for i in full if not touching(i)]
+    assert described(suggest(network, limit=limit, favoured=favoured)) == described(expected[:limit])
+    assert described(iter_suggestions(network, favoured)) == described(expected)
+
+
+def test_intros_limit_and_all(vault):
+    for index in range(30):
+        write(vault, f"People/P{index:02d}.md", "---\nneeds: [design]\noffers: [design]\n---\n")
+    runner = CliRunner()
+    base = ["--vault", str(vault), "--today", TODAY.isoformat(), "intros"]
+    lines = lambda args: [line for line in runner.invoke(main, base + args).output.splitlines() if " + " in line]  # noqa: E731
+    assert len(lines([])) == 20
+    assert lines(["--limit", "3"]) == lines([])[:3] == ["P00 + P01  (score 2; a weak tie on one side: introduce with care)",
+                                                        "P00 + P02  (score 2; a weak tie on one side: introduce with care)",
+                                                        "P00 + P03  (score 2; a weak tie on one side: introduce with care)"]
+    assert len(lines(["--all"])) == 30 * 29 // 2
+    streamed = json.loads(runner.invoke(main, base + ["--all", "--json"]).output)
+    assert len(streamed["introductions"]) == 435
+    assert streamed["introductions"][:20] == json.loads(runner.invoke(main, base + ["--json"]).output)["introductions"]

@@ -194,12 +194,12 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], lo
 @click.pass_obj
 def show(state: State, name: str, as_json: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
-    from .intros import suggest
+    from .intros import involving as introductions_of
 
     network = state.network
     contact = resolve_contact(state, name)
     standing = network.by_path(contact.path)
-    involving = [intro for intro in suggest(network) if standing in (intro.first, intro.second)]
+    involving = introductions_of(network, standing)
     if as_json:
         from .report import intro_json, show_json
 
@@ -350,23 +350,40 @@ def build(state: State) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Show the best N.")
+@click.option("--all", "show_all", is_flag=True, help="Show every introduction, printed as it is found.")
 @click.pass_obj
-def intros(state: State, as_json: bool) -> None:
+def intros(state: State, as_json: bool, limit: int, show_all: bool) -> None:
     """Introductions worth making: whose needs meet whose offers, best first."""
-    from .goals import rank
-    from .intros import suggest
+    from .goals import gateway_paths
+    from .goals import reasons as goal_reasons
+    from .intros import iter_suggestions, suggest
     from .report import intro_json
 
-    suggestions = rank(suggest(state.network), lambda i: (i.first.contact, i.second.contact), state.config.goals)
-    if as_json:
+    network, goals = state.network, state.config.goals
+    favoured = gateway_paths(network.standings, goals)
+    found = iter_suggestions(network, favoured) if show_all else suggest(network, limit=limit, favoured=favoured)
+    # Found with the pairs leading to a goal first already: each gets its goal reasons as it comes.
+    suggestions = ((intro, goal_reasons((intro.first.contact, intro.second.contact), goals)) for intro in found)
+    shown = 0
+    if as_json and not show_all:
         emit_json({"introductions": [{**intro_json(intro), "goals": why} for intro, why in suggestions]})
+        shown = 1
+    elif as_json:  # streamed: one introduction a line, as each is found
+        click.echo('{"introductions": [', nl=False)
+        for intro, why in suggestions:
+            line = json.dumps({**intro_json(intro), "goals": why}, ensure_ascii=False)
+            click.echo(("," if shown else "") + "\n  " + line, nl=False)
+            shown += 1
+        click.echo("\n]}")
     else:
         for intro, why in suggestions:
             vouch = "you can vouch for both" if intro.vouch else "a weak tie on one side: introduce with care"
             click.echo(f"{intro.first.name} + {intro.second.name}  (score {intro.score:g}; {vouch})")
             for reason in [*why, *intro.reasons]:
                 click.echo(f"  - {reason}")
-        if not suggestions and not state.quiet:
+            shown += 1
+        if not shown and not state.quiet:
             click.echo("No introductions to suggest: add needs and offers to your contacts' notes.", err=True)
     state.report_problems()
 

@@ -76,6 +76,11 @@ def rank(items: Iterable[T], contacts_of: Callable[[T], Sequence[Contact]], goal
     return sorted(scored, key=lambda pair: not pair[1])  # stable
 
 
+def gateway_paths(standings: Iterable[Standing], goals: Sequence[str]) -> list[str]:
+    """The contacts leading to any goal: their introductions are found first, so ``rank`` keeps the order."""
+    return [s.contact.path for s in standings if goals and gateways(s.contact, goals)]
+
+
 def with_reasons(text: str, goal_reasons: Sequence[str]) -> str:
     """A plan item's reason followed by the goals it leads to."""
     return "; ".join(part for part in (*goal_reasons, text) if part)

@@ -11,10 +11,7 @@ from .contacts import Contact
 from .dates import Date, next_birthday, week_bounds
 from .interactions import Interaction, Task
 from .rhythm import NO_RHYTHM, Rhythm, rhythm
-
-STATUSES = ("overdue", "due", "never", "ok", "snoozed", "untracked", "paused")
-BANDS = ("strong", "moderate", "weak", "dormant", "none")
-LABELS = ("taking", "one-way", "balanced", "none")
+from .vocabulary import BANDS, LABELS, STATUSES  # noqa: F401 - where they have always been
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,23 @@ A pair is suggested when one person's ``needs`` match the other's ``offers``
 in the other), or, as a weaker reason, when they share an interest and work at
 different companies. Pairs that already met, or were already introduced, are
 never suggested.
+
+A large vault where many people need and offer the same few things has millions
+of matching pairs, so pairs are never all made: people are sets of bits (one
+bit a person, in name order), a person's partners and their scores come from a
+few bitwise operations, and only the pairs shown are turned into
+:class:`Introduction` objects.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import islice
 
 from .insights import Standing
 from .network import Network
@@ -82,13 +90,18 @@ class Introduction:
                 self.first.name.casefold(), self.second.name.casefold())
 
 
-def _met_pairs(network: Network) -> set[frozenset[str]]:
-    """Pairs that appeared in one interaction (planned ones too) or one #intro line."""
-    met: set[frozenset[str]] = set()
+def _met_pairs(network: Network) -> dict[str, set[str]]:
+    """Who appeared with whom in one interaction (planned ones too) or one #intro line.
+
+    Kept by person, so only the pairs that did meet are stored, never every pair.
+    """
+    met: dict[str, set[str]] = defaultdict(set)
     groups: Iterable[tuple[str, ...]] = [item.people for item in network.evidence.interactions]
     for people in [*groups, *network.evidence.intro_lines]:
-        for a, b in combinations(sorted(set(people)), 2):
-            met.add(frozenset((a, b)))
+        if len(people) > 1:
+            together = set(people)
+            for person in together:
+                met[person] |= together
     return met
 
 
@@ -97,51 +110,253 @@ def _different_companies(a: Standing, b: Standing) -> bool:
     return not (first and second and first.casefold() == second.casefold())
 
 
-def _candidate_pairs(people: list[Standing]) -> dict[tuple[int, int], tuple[list[str], list[str]]]:
-    """Pairs (by index in ``people``) with their needs/offers reasons and shared interests.
-
-    Offers and interests are indexed by word, so a large vault is not compared pair by pair.
-    """
-    offers_by_word: dict[str, set[tuple[int, int]]] = {}  # word → (person, offer position)
-    interests: dict[frozenset[str], list[tuple[int, str]]] = {}
-    for index, standing in enumerate(people):
-        for position, offer in enumerate(standing.contact.offers):
-            for word in words(offer):
-                offers_by_word.setdefault(word, set()).add((index, position))
-        for interest in standing.contact.interests:
-            interests.setdefault(words(interest), []).append((index, interest))
-
-    pairs: dict[tuple[int, int], tuple[list[str], list[str]]] = {}
-    for index, standing in enumerate(people):
-        for need in standing.contact.needs:
-            candidates = set().union(*(offers_by_word.get(word, ()) for word in words(need)))
-            for other, position in sorted(candidates):  # sorted: the same order on every run
-                offer = people[other].contact.offers[position]
-                if other != index and phrases_match(need, offer):
-                    key = (min(index, other), max(index, other))
-                    reason = f"{standing.name} needs {need}; {people[other].name} offers {offer}"
-                    pairs.setdefault(key, ([], []))[0].append(reason)
-    for group in interests.values():
-        for (a, interest), (b, _) in combinations(group, 2):
-            if a != b and _different_companies(people[a], people[b]):
-                key = (min(a, b), max(a, b))
-                shared = pairs.setdefault(key, ([], []))[1]
-                if interest not in shared:
-                    shared.append(interest)
-    return pairs
+def _layers(counts: dict[int, int]) -> list[int]:
+    """Bit sets of the people holding something at least once, twice...: adding them counts."""
+    layers: list[int] = []
+    for person, count in counts.items():
+        for level in range(count):
+            if level == len(layers):
+                layers.append(0)
+            layers[level] |= 1 << person
+    return layers
 
 
-def suggest(network: Network) -> list[Introduction]:
-    """Every introduction worth making, best first."""
-    people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
-    met = _met_pairs(network)
-    found = []
-    for (a, b), (reasons, shared) in _candidate_pairs(people).items():
-        first, second = people[a], people[b]
-        if frozenset((first.contact.path, second.contact.path)) in met:
-            continue
+def _add(levels: list[int], bits: int) -> None:
+    """Count ``bits`` once more: ``levels[k]`` holds the people counted more than k times."""
+    levels.append(0)
+    for k in range(len(levels) - 1, 0, -1):
+        levels[k] |= levels[k - 1] & bits
+    levels[0] |= bits
+    while levels and not levels[-1]:
+        levels.pop()
+
+
+def _exactly(levels: list[int]) -> list[int]:
+    """``exactly[k]``: the people counted exactly k times (k ≥ 1 only; index 0 unused)."""
+    return [0, *(levels[k] & ~(levels[k + 1] if k + 1 < len(levels) else 0) for k in range(len(levels)))]
+
+
+class Matcher:
+    """Everyone's needs, offers and interests as bit sets, to score partners in bulk."""
+
+    def __init__(self, network: Network) -> None:
+        self.people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+        people = self.people
+        self.position = {s.contact.path: index for index, s in enumerate(people)}
+        self.everyone = (1 << len(people)) - 1
+        self.vouchable = sum(1 << i for i, s in enumerate(people) if s.tie.band in VOUCH_BANDS)
+        offers: dict[frozenset[str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        needs: dict[frozenset[str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        interested: dict[frozenset[str], int] = defaultdict(int)
+        companies: dict[str, int] = defaultdict(int)
+        for index, standing in enumerate(people):
+            contact = standing.contact
+            for offer in contact.offers:
+                offers[words(offer)][index] += 1
+            for need in contact.needs:
+                needs[words(need)][index] += 1
+            for interest in contact.interests:
+                interested[words(interest)] |= 1 << index
+            company = contact.fields.get("company")
+            if company:
+                companies[company.casefold()] |= 1 << index
+        self.offer_layers = {group: _layers(counts) for group, counts in offers.items()}
+        self.need_layers = {group: _layers(counts) for group, counts in needs.items()}
+        self.interested = dict(interested)
+        self.interest_rank = {group: rank for rank, group in enumerate(interested)}
+        self.companies = dict(companies)
+        # Which offer phrases meet which need phrases, worked out once per distinct phrase.
+        by_word: dict[str, set[frozenset[str]]] = defaultdict(set)
+        for group in offers:
+            for word in group:
+                by_word[word].add(group)
+        self.offers_for: dict[frozenset[str], list[frozenset[str]]] = {}
+        self.needs_for: dict[frozenset[str], list[frozenset[str]]] = defaultdict(list)
+        for need_group in needs:
+            candidates: set[frozenset[str]] = set().union(*(by_word.get(word, ()) for word in need_group))
+            found = sorted((group for group in candidates if _groups_match(need_group, group)), key=sorted)
+            self.offers_for[need_group] = found
+            for group in found:
+                self.needs_for[group].append(need_group)
+        met = _met_pairs(network)
+        self.met = {self.position[path]: sum(1 << self.position[p] for p in others if p in self.position)
+                    for path, others in met.items() if path in self.position}
+
+    def _counts(self, index: int) -> tuple[list[int], list[int]]:
+        """Levels of needs met and of interests shared between ``index`` and everyone."""
+        contact = self.people[index].contact
+        matched: list[int] = []
+        for need in contact.needs:
+            for offered in self.offers_for.get(words(need), ()):
+                for layer in self.offer_layers[offered]:
+                    _add(matched, layer)
+        for offer in contact.offers:
+            for needed in self.needs_for.get(words(offer), ()):
+                for layer in self.need_layers[needed]:
+                    _add(matched, layer)
+        shared: list[int] = []
+        company = contact.fields.get("company")
+        colleagues = self.companies.get(company.casefold(), 0) if company else 0
+        for interest in dict.fromkeys(contact.interests):
+            _add(shared, self.interested[words(interest)] & ~colleagues)
+        return matched, shared
+
+    def bound(self, index: int) -> float:
+        """No pair with ``index`` scores more than this."""
+        contact = self.people[index].contact
+        matched = sum(len(self.offer_layers[o]) for n in contact.needs for o in self.offers_for.get(words(n), ()))
+        matched += sum(len(self.need_layers[n]) for o in contact.offers for n in self.needs_for.get(words(o), ()))
+        return matched + 0.5 * len(set(contact.interests)) + 1.0
+
+    def ranked(self, index: int, partners: int) -> Iterator[tuple[tuple[object, ...], int, int]]:
+        """Pairs of ``index`` with anyone in ``partners`` (a bit set), best first, as (sort key, a, b)."""
+        partners &= ~self.met.get(index, 0) & ~(1 << index)
+        if not partners:
+            return
+        matched, shared = self._counts(index)
+        exact_m, exact_i = _exactly(matched), _exactly(shared)
+        exact_m[0] = ~(matched[0] if matched else 0)
+        exact_i[0] = ~(shared[0] if shared else 0)
+        vouch = self.vouchable if (self.vouchable >> index) & 1 else 0
+        tiers: list[tuple[bool, bool, float, int]] = []
+        for m, m_bits in enumerate(exact_m):
+            for i, i_bits in enumerate(exact_i):
+                if m == 0 and i == 0:
+                    continue
+                bits = m_bits & i_bits & partners
+                for vouched, both in ((bits & vouch, True), (bits & ~vouch, False)):
+                    if vouched:
+                        score = m + 0.5 * i + (1.0 if both else 0.0)
+                        tiers.append((m == 0, not both, -score, vouched))
+        tiers.sort(key=lambda t: t[:3])
+        # Tiers with one key prefix are merged so that, within it, partners come in name order.
+        start = 0
+        while start < len(tiers):
+            end = start
+            while end < len(tiers) and tiers[end][:3] == tiers[start][:3]:
+                end += 1
+            bits = 0
+            for tier in tiers[start:end]:
+                bits |= tier[3]
+            while bits:
+                low = bits & -bits
+                other = low.bit_length() - 1
+                bits ^= low
+                yield self._key(tiers[start][:3], index, other), min(index, other), max(index, other)
+            start = end
+
+    def _key(self, prefix: tuple[object, ...], a: int, b: int) -> tuple[object, ...]:
+        first, second = self.people[min(a, b)], self.people[max(a, b)]
+        return (*prefix, first.name.casefold(), second.name.casefold(), min(a, b), max(a, b))
+
+    def introduction(self, a: int, b: int) -> Introduction:
+        """The pair with its reasons, worked out as a person would read them."""
+        first, second = self.people[a], self.people[b]
+        reasons = []
+        for one, other in ((first, second), (second, first)):
+            for need in one.contact.needs:
+                for offer in other.contact.offers:
+                    if phrases_match(need, offer):
+                        reasons.append(f"{one.name} needs {need}; {other.name} offers {offer}")
+        shared: list[str] = []
+        if _different_companies(first, second):
+            theirs = {words(interest) for interest in second.contact.interests}
+            mine = [interest for interest in dict.fromkeys(first.contact.interests) if words(interest) in theirs]
+            # Interests in the order they first appear in the vault, as the list has always been.
+            shared = sorted(mine, key=lambda interest: self.interest_rank[words(interest)])
         intro = Introduction(first, second, reasons, len(reasons), shared)
         if shared:
             intro.reasons.append(f"both are into {', '.join(shared)} (at different companies)")
-        found.append(intro)
+        return intro
+
+
+def _groups_match(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return shorter <= longer
+
+
+def _later(index: int, everyone: int) -> int:
+    return everyone & ~((1 << (index + 1)) - 1)
+
+
+def _passes(matcher: Matcher, favoured: Iterable[str]) -> list[Callable[[int], int]]:
+    """Partners per person for each pass: pairs with a favoured person first, then the others."""
+    everyone = matcher.everyone
+    chosen = sum(1 << matcher.position[path] for path in set(favoured) if path in matcher.position)
+    if not chosen:
+        return [lambda index: _later(index, everyone)]
+    return [
+        lambda index: _later(index, everyone) & (everyone if (chosen >> index) & 1 else chosen),
+        lambda index: 0 if (chosen >> index) & 1 else _later(index, everyone) & ~chosen,
+    ]
+
+
+def iter_suggestions(network: Network, favoured: Iterable[str] = ()) -> Iterator[Introduction]:
+    """Every introduction worth making, best first, made one at a time (for ``intros --all``).
+
+    Pairs with one of the ``favoured`` people (contact paths: those leading to
+    your goals) come first, each group best first.
+    """
+    matcher = Matcher(network)
+    for partners in _passes(matcher, favoured):
+        streams = (matcher.ranked(index, partners(index)) for index in range(len(matcher.people)))
+        for _, a, b in heapq.merge(*streams):
+            yield matcher.introduction(a, b)
+
+
+def suggest(network: Network, limit: int | None = None, favoured: Iterable[str] = ()) -> list[Introduction]:
+    """The best ``limit`` introductions (all of them when None), best first; ``favoured`` as above.
+
+    With a limit, a bounded heap keeps the best pairs seen, and people whose
+    best possible pair could not enter it are skipped without being scored.
+    """
+    favoured = tuple(favoured)
+    if limit is None:
+        return list(iter_suggestions(network, favoured))
+    matcher = Matcher(network)
+    found: list[Introduction] = []
+    for partners in _passes(matcher, favoured):
+        if len(found) < limit:
+            found += [matcher.introduction(a, b) for a, b in _best(matcher, limit - len(found), partners)]
+    return found
+
+
+def _best(matcher: Matcher, limit: int, partners: Callable[[int], int]) -> list[tuple[int, int]]:
+    best: list[tuple[_Reverse, int, int]] = []  # the worst pair kept on top
+    worst: tuple[object, ...] | None = None
+    for index in range(len(matcher.people)):
+        if worst is not None and (False, False, -matcher.bound(index)) > worst[:3]:
+            continue
+        for key, a, b in islice(matcher.ranked(index, partners(index)), limit):
+            if worst is not None and key >= worst:
+                break
+            heapq.heappush(best, (_Reverse(key), a, b))
+            if len(best) > limit:
+                heapq.heappop(best)
+            if len(best) == limit:
+                worst = best[0][0].key
+    return [(a, b) for _, a, b in sorted((item[0].key, item[1], item[2]) for item in best)]
+
+
+def involving(network: Network, standing: Standing) -> list[Introduction]:
+    """Every introduction that includes ``standing``, best first."""
+    matcher = Matcher(network)
+    index = matcher.position.get(standing.contact.path)
+    if index is None:
+        return []
+    found = (matcher.introduction(a, b) for _, a, b in matcher.ranked(index, matcher.everyone))
     return sorted(found, key=Introduction.sort_key)
+
+
+class _Reverse:
+    """A sort key turned around, so that heapq's smallest is the worst pair kept."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple[object, ...]) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Reverse) -> bool:
+        return self.key > other.key  # type: ignore[operator]

@@ -183,8 +183,9 @@ def build_plan(
         ))
 
     # 6. Introductions: ticking one records the #intro with both people.
-    pairs = goals.rank(intros.suggest(network), lambda i: (i.first.contact, i.second.contact), config.goals)
-    for intro, why in pairs[: config.plan.introductions]:
+    favoured = goals.gateway_paths(network.standings, config.goals)
+    found = intros.suggest(network, limit=config.plan.introductions, favoured=favoured)
+    for intro, why in goals.rank(found, lambda i: (i.first.contact, i.second.contact), config.goals):
         plan.items.append(PlanItem(
             "introduce", intro.names, goals.with_reasons("; ".join(intro.reasons), why),
             item_key("introduce", intro.first.contact.path, intro.second.contact.path), None, ("intro",),
