@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultnet.cli import main
-from vaultnet.daily import days_left, fair_share, minutes_done_on, spread, today_items
+from vaultnet.daily import days_left, fair_share, spread, today_items
 from vaultnet.plan import build_plan
 
 from conftest import write
@@ -28,10 +28,8 @@ def test_spread_fills_each_day_within_its_budget():
         ("a", 20), ("b", 21)]
 
 
-def test_fair_share_and_minutes_done_today():
+def test_fair_share():
     assert fair_share(5, 2) == 3 and fair_share(0, 3) == 0 and fair_share(4, 0) == 4
-    lines = ["- [x] [[A]] — overdue · call, 30 min ✅ 2026-11-19 ^vn-1", "- [x] [[B]] — 15 min ✅ 2026-11-18 ^vn-2"]
-    assert minutes_done_on(lines, THU) == 30
 
 
 def overdue(vault, *names):

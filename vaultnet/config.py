@@ -301,20 +301,23 @@ def _plan(where: str, value: Any) -> PlanConfig:
         if key == "minutes":
             _check_type(where, "plan.minutes", item, dict)
             for kind, minutes in item.items():
-                _check_type(where, f"plan.minutes.{kind}", minutes, int)
-                if minutes < 0:
-                    raise ConfigError(f"{where}: plan.minutes.{kind} must not be negative")
+                _count(where, f"plan.minutes.{kind}", minutes)
             # kinds are matched lower case and without '#', as `kinds` and tags are
             options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
         elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions",
                      "circle_back_days", "nudge_days", "daily_minutes", "lookahead_days"):
-            _check_type(where, f"plan.{key}", item, int)
-            if item < 0:
-                raise ConfigError(f"{where}: plan.{key} must not be negative")
-            options[key] = item
+            options[key] = _count(where, f"plan.{key}", item)
         else:
             raise ConfigError(f"{where}: unknown key plan.{key}")
     return PlanConfig(**options)
+
+
+def _count(where: str, key: str, value: Any, least: int = 0) -> int:
+    """An integer setting of at least ``least``: minutes, days and limits are never negative."""
+    _check_type(where, key, value, int)
+    if value < least:
+        raise ConfigError(f"{where}: {key} must " + ("not be negative" if least == 0 else f"be at least {least}"))
+    return value
 
 
 def _capture(where: str, value: Any) -> CaptureConfig:
@@ -324,10 +327,7 @@ def _capture(where: str, value: Any) -> CaptureConfig:
         if key in ("calendars", "mail"):
             options[key] = tuple(text.strip() for text in _list_of_text(where, f"capture.{key}", item))
         elif key == "max_attendees":
-            _check_type(where, "capture.max_attendees", item, int)
-            if item < 1:
-                raise ConfigError(f"{where}: capture.max_attendees must be at least 1")
-            options[key] = item
+            options[key] = _count(where, "capture.max_attendees", item, least=1)
         else:
             raise ConfigError(f"{where}: unknown key capture.{key}")
     return CaptureConfig(**options)

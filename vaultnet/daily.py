@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from .plan import Plan, PlanItem
 
 T = TypeVar("T")
-_DONE_ON = re.compile(r"✅\uFE0F?\s*(\d{4}-\d{2}-\d{2})")
-_MINUTES = re.compile(r"(\d+) min\b")
 # Sections `today` shows whole: short messages that should not wait for another day.
 TODAY_SECTIONS = ("thank-you", "circle-back", "congratulate", "nudge")
 
@@ -30,16 +27,6 @@ TODAY_SECTIONS = ("thank-you", "circle-back", "congratulate", "nudge")
 def days_left(today: Date, sunday: Date) -> list[Date]:
     """Today (or the week's Monday, for a later week) up to Sunday."""
     return [today + dt.timedelta(days=n) for n in range((sunday - today).days + 1)]
-
-
-def minutes_done_on(ticked_lines: Sequence[str], day: Date) -> int:
-    """Minutes of the ticked check-in lines stamped ``✅ day``: they used that day's time."""
-    total = 0
-    for line in ticked_lines:
-        done, minutes = _DONE_ON.search(line), _MINUTES.search(line)
-        if done and minutes and done.group(1) == day.isoformat():
-            total += int(minutes.group(1))
-    return total
 
 
 def spread(
