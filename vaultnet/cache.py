@@ -136,7 +136,7 @@ def entry_from_json(rel: str, data: dict[str, Any]) -> Entry:
     if len(signature) != 4:
         raise ValueError("bad signature")
     problems = tuple(_problem(p) for p in _expect(data["problems"], list, "problems"))
-    return Entry(signature, note, problems, _expect(data["conflict"], bool, "a conflict flag"))  # type: ignore[arg-type]
+    return Entry(signature, note, problems, _expect(data["conflict"], bool, "a conflict flag"))
 
 
 class NoteCache:

@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-import vobject  # type: ignore[import-untyped]
-from vobject.icalendar import utc  # type: ignore[import-untyped]
+import vobject
+from vobject.icalendar import utc
 
 from .config import Config
 from .contacts import Contact

@@ -359,4 +359,4 @@ class _Reverse:
         self.key = key
 
     def __lt__(self, other: _Reverse) -> bool:
-        return self.key > other.key  # type: ignore[operator]
+        return self.key > other.key

@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeVar
 
 from .cache import NoteCache
@@ -125,7 +125,7 @@ class Memo:
         for table, keep in ((self.contacts, notes), (self.evidence, notes),
                             (self.manual, contacts), (self.standings, contacts)):
             for key in set(table) - keep:
-                del table[key]  # type: ignore[attr-defined]
+                del table[key]
 
 
 def _with_problems(note: Note, work: Callable[[], T]) -> tuple[T, list[Problem]]:
@@ -223,7 +223,9 @@ def assemble(
     for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
         inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
                   frozenset(neighbours[contact.path]), today)
-        standings.append(memo.standing(inputs, lambda inputs=inputs: assess(*inputs[:5], config, today)))  # type: ignore[misc]
+        work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
+                           open_loops[contact.path], frozenset(neighbours[contact.path]), config, today)
+        standings.append(memo.standing(inputs, work_out))
     memo.forget_except({note.rel for note in notes}, {contact.path for contact in contacts})
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",

@@ -30,7 +30,7 @@ _TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class NoteLoader(_BaseLoader):
     """A safe loader that leaves dates as text.
 
     PyYAML raises a bare ``ValueError`` for ``1985-02-30`` and turns the whole

@@ -88,7 +88,7 @@ def person_rule(note: Note, config: Config) -> Rule | None:
     """The rule that makes ``note`` a person, or ``None`` when it is not one (worked out once per note)."""
     kept = note.__dict__.get("_person_rule")
     if kept is not None and kept[0] is config and kept[1] is note.meta:
-        return kept[2]  # type: ignore[no-any-return]
+        return kept[2]
     rule = _person_rule(note, config)
     note.__dict__["_person_rule"] = (config, note.meta, rule)
     return rule

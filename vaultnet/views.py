@@ -26,7 +26,7 @@ COLUMNS = ("name", "circle", "status", "last contact", "due", "overdue", "tie", 
 
 
 def status_rows(standings: Sequence[Standing]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for standing in standings:
         rec = standing.reciprocity
         reciprocity = rec.label + (", thank you due" if rec.thank_you_due else "")

@@ -204,7 +204,7 @@ class Watcher:
             self.build()
             return True
         changed = False
-        for rel in sorted({self._relative(path) for path in paths} - {None}):  # type: ignore[type-var]
+        for rel in sorted(rel for rel in {self._relative(path) for path in paths} if rel is not None):
             changed = self.notes.update(rel) or changed
         if changed:
             log.info("change in %d path(s); rebuilding", len(paths))

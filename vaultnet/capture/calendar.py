@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import icalendar
-import recurring_ical_events  # type: ignore[import-untyped]
+import recurring_ical_events
 
 from ..dates import Date
 from .model import Capture, People, Read, capture_id

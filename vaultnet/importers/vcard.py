@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import vobject  # type: ignore[import-untyped]
+import vobject
 
 from ..errors import Problem
 from . import (
