@@ -630,16 +630,16 @@ def test_a_broken_vault_template_stops_the_import_with_one_error(vault):
 
 
 def test_an_unwritable_note_is_a_problem_and_the_rest_goes_on(vault, monkeypatch):
-    import vaultnet.importers as importers
+    import vaultnet.importers.applying as applying
 
-    real_write = importers.safe_write
+    real_write = applying.safe_write
 
     def refuse_kenji(root, rel, data, expected):
         if rel == "People/Kenji Watanabe.md":
             raise PermissionError(13, "Permission denied")
         return real_write(root, rel, data, expected)
 
-    monkeypatch.setattr(importers, "safe_write", refuse_kenji)
+    monkeypatch.setattr(applying, "safe_write", refuse_kenji)
     result = run(vault, "import", "linkedin", str(LINKEDIN))
     assert result.exit_code == 0
     assert f"{LINKEDIN}:6: cannot write People/Kenji Watanabe.md: Permission denied; skipped" in result.stderr

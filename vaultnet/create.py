@@ -87,25 +87,38 @@ def find_existing(name: str, contacts: Sequence[Contact]) -> Contact | None:
     return next((c for c in contacts if key in {fold(n) for n in c.names}), None)
 
 
+class NewPaths:
+    """Where new contacts go: the one allocator for ``vaultnet add`` and imports.
+
+    The people folder is listed once, so a thousand imported names cost one
+    listing, not one each. A name whose file would differ from an existing one
+    only in case is refused: a case-insensitive file system would open the other note.
+    """
+
+    def __init__(self, config: Config, contacts: Sequence[Contact]) -> None:
+        self.folder = people_home(config, contacts)
+        directory = config.root / self.folder
+        self.on_disk = {fold(entry.name): entry.name for entry in directory.iterdir()} if directory.is_dir() else {}
+
+    def path(self, name: str) -> str:
+        """The new note's path for ``name``; names and aliases of existing contacts are the caller's to refuse."""
+        try:
+            stem = safe_filename(name)
+        except ValueError as err:
+            raise VaultnetError(str(err)) from None
+        clash = self.on_disk.get(fold(f"{stem}.md"))
+        if clash is not None:
+            raise ContactExists(f"{self.folder}/{clash} already exists" if self.folder else f"{clash} already exists")
+        return f"{self.folder}/{stem}.md" if self.folder else f"{stem}.md"
+
+
 def contact_path(config: Config, name: str, contacts: Sequence[Contact]) -> str:
     """Where a new contact named ``name`` goes; refuses names already taken."""
     existing = find_existing(name, contacts)
     if existing is not None:
         how = "named" if fold(existing.name) == fold(name) else "has the alias"
         raise ContactExists(f"{existing.path} already {how} {name!r}")
-    try:
-        stem = safe_filename(name)
-    except ValueError as err:
-        raise VaultnetError(str(err)) from None
-    folder = people_home(config, contacts)
-    rel = f"{folder}/{stem}.md" if folder else f"{stem}.md"
-    # A case-insensitive file system would open the other note: detect that too.
-    directory = config.root / folder
-    if directory.is_dir():
-        for entry in directory.iterdir():
-            if fold(entry.name) == fold(f"{stem}.md"):
-                raise ContactExists(f"{folder}/{entry.name} already exists")
-    return rel
+    return NewPaths(config, contacts).path(name)
 
 
 def person_note(config: Config, values: Mapping[str, Any]) -> str:

@@ -27,11 +27,11 @@ from .config import Config
 from .contacts import Contact
 from .dates import Birthday
 from .errors import VaultnetError
-from .importers import split_emails
 from .insights import Standing
 from .interactions import Task
 from .network import Network
 from .report import status_json
+from .text import split_emails
 from .writes import read_bytes, safe_write
 
 FORMATS = ("json", "csv", "vcard", "ics")

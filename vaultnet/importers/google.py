@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from ..errors import VaultnetError
-from . import (
+from ..text import split_emails
+from .records import (
     Parsed,
     Person,
     Progress,
@@ -25,7 +26,6 @@ from . import (
     parse_birthday,
     problem_at,
     read_text,
-    split_emails,
 )
 
 _NAME_COLUMNS = ("first name", "name", "given name", "last name", "family name")

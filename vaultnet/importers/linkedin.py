@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from ..errors import VaultnetError
-from . import (
+from ..text import split_emails
+from .records import (
     Parsed,
     Person,
     Progress,
@@ -23,7 +24,6 @@ from . import (
     no_progress,
     problem_at,
     read_text,
-    split_emails,
 )
 
 COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")

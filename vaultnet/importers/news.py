@@ -16,7 +16,8 @@ from ..contacts import Contact, fold
 from ..dates import Date
 
 if TYPE_CHECKING:
-    from . import Change, Person
+    from .planning import Change
+    from .records import Person
 
 
 def differences(person: Person, contact: Contact) -> dict[str, tuple[str, str]]:

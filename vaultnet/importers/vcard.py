@@ -18,7 +18,8 @@ from pathlib import Path
 import vobject
 
 from ..errors import Problem
-from . import (
+from ..text import split_emails
+from .records import (
     MAX_FIELD_CHARS,
     Parsed,
     Person,
@@ -29,7 +30,6 @@ from . import (
     parse_birthday,
     problem_at,
     read_text,
-    split_emails,
 )
 
 _DROPPED = {"PHOTO", "LOGO", "SOUND", "KEY"}

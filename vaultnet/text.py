@@ -1,0 +1,30 @@
+"""Small text helpers shared by the importers and the exports.
+
+Both sides of a round trip (a vCard written by ``export`` and read back by
+``import``) must agree on what an email field holds and how a LinkedIn profile
+is compared, so these live in one place that neither side owns.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def printable(text: str) -> str:
+    """One line of text that is safe to print: control characters and line separators from the file are escaped."""
+    return text if text.isprintable() else "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def split_emails(text: str | None) -> list[str]:
+    """Every address in a field that may hold several (``a@x ::: b@y``, ``a@x, b@y``)."""
+    if not text:
+        return []
+    return [part for part in re.split(r"[\s,;]+|:::", text) if "@" in part]
+
+
+def profile_key(url: str | None) -> str | None:
+    """A LinkedIn profile URL in one form: ``http://www.linkedin.com/in/x/`` is ``linkedin.com/in/x``."""
+    if not url:
+        return None
+    match = re.search(r"linkedin\.com/(in|pub)/([^/?#\s]+)", url, re.IGNORECASE)
+    return f"linkedin.com/{match.group(1).lower()}/{match.group(2).casefold()}" if match else None
