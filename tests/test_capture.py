@@ -466,11 +466,11 @@ def test_merge_keeps_the_users_lines_and_dates_in_order() -> None:
 
 def test_captures_are_written_safely(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A capture note saved by the user while an import runs is read again, never overwritten."""
-    import vaultnet.capture.store as store
+    import vaultnet.writes as writes
 
     run(people, "import", "calendar", str(OUTLOOK))
     note = people / "vaultnet" / "Captures" / "2026-11.md"
-    real = store.safe_write
+    real = writes.safe_write
     calls = []
 
     def racing(root, rel, data, expected):
@@ -479,7 +479,7 @@ def test_captures_are_written_safely(people: Path, monkeypatch: pytest.MonkeyPat
             note.write_text(note.read_text(encoding="utf-8") + "my remark\n", encoding="utf-8")
         return real(root, rel, data, expected)
 
-    monkeypatch.setattr(store, "safe_write", racing)
+    monkeypatch.setattr(writes, "safe_write", racing)
     result = run(people, "import", "calendar", str(GOOGLE))
     assert result.exit_code == 0, result.output
     text = note.read_text(encoding="utf-8")

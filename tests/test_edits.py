@@ -312,3 +312,22 @@ class RepeatedEdits(RuleBasedStateMachine):
 _ABSENT = object()
 TestRepeatedEdits = RepeatedEdits.TestCase
 TestRepeatedEdits.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
+
+
+def test_a_note_saved_during_set_is_read_again_and_kept(people, monkeypatch):
+    """``set`` uses the one write-with-retry policy: the user's save survives and the key is still set."""
+    import vaultnet.writes as writes
+
+    real = writes.safe_write
+    calls = []
+
+    def racing(root, rel, data, expected):
+        if not calls:
+            calls.append(rel)
+            (root / rel).write_bytes(expected + b"- 2026-11-20 a new line\n")
+        return real(root, rel, data, expected)
+
+    monkeypatch.setattr(writes, "safe_write", racing)
+    assert run(people, "set", "bob", "--circle", "close").exit_code == 0
+    assert read(people, "Bob") == (b"---\ncompany: Acme\ncircle: close\n---\n- 2026-10-01 hello [[Cy]]\n"
+                                   b"- 2026-09-01 again\n- 2026-11-20 a new line\n")

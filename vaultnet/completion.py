@@ -23,7 +23,6 @@ from .regions import complete
 from .writes import decode_text, edit_note, encode_like
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 3
 _OPEN_BOX = re.compile(r"^(\s*(?:>\s?)*\s*(?:[-*+]|\d+[.)])\s+\[)[ /](\])")
 
 
@@ -71,7 +70,7 @@ def replace_note(config: Config, rel: str, transform: Callable[[str], str | None
         made[0] = encode_like(new_text, data)
         return made[0]
 
-    edit_note(config.root, rel, on_bytes, attempts=ATTEMPTS, write=write)  # the safe write rules of every edit
+    edit_note(config.root, rel, on_bytes, write=write)  # the safe write rules of every edit
     return made[0]
 
 

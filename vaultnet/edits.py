@@ -23,7 +23,6 @@ from .errors import VaultnetError
 from .notes import NoteLoader
 from .properties import add_missing, scalar
 
-ATTEMPTS = 5
 _BOUNDARY = re.compile(r"^---[ \t]*\r?\n?$")
 _MISSING = object()
 
@@ -165,7 +164,7 @@ def edit_note(config: Config, rel: str, transform: Callable[[bytes], bytes]) -> 
             raise VaultnetError(f"{rel} no longer exists")
         return transform(data)
 
-    return writes.edit_note(config.root, rel, on_bytes, attempts=ATTEMPTS).changed
+    return writes.edit_note(config.root, rel, on_bytes).changed
 
 
 def set_in_note(config: Config, rel: str, values: Mapping[str, Any]) -> list[str]:

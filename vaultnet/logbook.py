@@ -16,7 +16,6 @@ from .errors import VaultnetError
 from .markdown import Line, scan
 from .writes import NotAFile, UnsafePath, edit_text, read_bytes, target_in_vault
 
-ATTEMPTS = 5
 _FRONT = re.compile(r"^---[ \t]*\r?$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*\r?$")
 _DATED_ITEM = re.compile(r"^[-*+][ \t]+(?:\[\[)?(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -194,7 +193,7 @@ def write_log(config: Config, contact_path: str, contact_name: str, date: Date, 
         def add_daily(text: str | None) -> str:
             return append_line(daily_template(config, date) if text is None else text, text_line)
 
-        edit_text(config.root, rel, add_daily, exact=True, attempts=ATTEMPTS)
+        edit_text(config.root, rel, add_daily, exact=True)
         return rel
     rel = contact_path
     _checked(line)
@@ -207,5 +206,5 @@ def write_log(config: Config, contact_path: str, contact_name: str, date: Date, 
         except VaultnetError as err:
             raise VaultnetError(f"{rel}: {err}") from None
 
-    edit_text(config.root, rel, add_entry, exact=True, attempts=ATTEMPTS)
+    edit_text(config.root, rel, add_entry, exact=True)
     return rel

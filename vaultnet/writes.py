@@ -50,7 +50,7 @@ BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 8 * 1024 * 1024
 SETTLE_SECONDS = 0.05  # a file changed more recently than this may be half-written
 SETTLE_WAIT_SECONDS = 2.0  # how long to wait for a file to settle before calling it a conflict
-ATTEMPTS = 5
+ATTEMPTS = 5  # the one retry policy: how often an edit reads again after someone saved the note meanwhile
 TEMP_SUFFIX = ".vaultnet-tmp"
 # Exactly what mkstemp() makes of ``.NAME.`` + random + suffix: only these are ever cleaned up.
 TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.vaultnet-tmp$")

@@ -20,11 +20,10 @@ from ..config import Config
 from ..contacts import Directory
 from ..dates import Date, parse_iso
 from ..markdown import scan
-from ..writes import WriteConflict, decode_text, encode_like, read_bytes, safe_write, target_in_vault
+from ..writes import decode_text, edit_text, read_bytes, target_in_vault
 from .model import Capture
 
 FOLDER = "Captures"
-_RETRIES = 3
 _ID = re.compile(r"\^(vn-(?:cal|mail)-[0-9a-f]{10})\s*$")
 _LINE = re.compile(r"^\s*[-*+] +(?:\[(.)\] +)?(\d{4}-\d{2}-\d{2}) ")
 _SOURCE = re.compile(r" · (?:calendar|mail) (.+?) \^vn-")
@@ -153,20 +152,14 @@ def merge(text: str | None, rendered: Sequence[tuple[tuple[str, str], str]], sta
 
 def store(config: Config, directory: Directory, captures: Iterable[Capture], today: Date, *,
           sources: Iterable[str] = (), dry_run: bool = False) -> Outcome:
-    """Write the captures not yet in any capture note; drop planned ones ``sources`` no longer list."""
+    """Write the captures not yet in any capture note; drop planned ones ``sources`` no longer list.
+
+    Each capture note is edited with :func:`vaultnet.writes.edit_text`: one saved
+    meanwhile (a rejection) is read again and merged again, so the user's edit stays.
+    """
     captures = list(captures)
-    for attempt in range(_RETRIES):
-        try:
-            return _store_once(config, directory, captures, today, {escape(s) for s in sources}, dry_run)
-        except WriteConflict:  # a capture note saved meanwhile (a rejection): read it again
-            if attempt == _RETRIES - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _store_once(config: Config, directory: Directory, captures: list[Capture], today: Date,
-                sources: set[str], dry_run: bool) -> Outcome:
     outcome = Outcome()
+    wanted = {escape(s) for s in sources}
     seen = known(config, directory)
     current = {capture.id for capture in captures}
     by_note: dict[str, list[Capture]] = {}
@@ -176,25 +169,28 @@ def _store_once(config: Config, directory: Directory, captures: list[Capture], t
             continue
         seen.ids.add(capture.id)
         by_note.setdefault(note_rel(config, capture.date), []).append(capture)
-    stale_notes = set(by_note)
-    for rel in _notes(config):
-        stale_notes.add(rel)
-    for rel in sorted(stale_notes):
-        path = target_in_vault(config.root, rel)
-        original = read_bytes(path)
-        text = decode_text(original) if original is not None else None
-        stale = _stale(text, today, sources, current)
+    for rel in sorted({*by_note, *_notes(config)}):
+        target_in_vault(config.root, rel)  # never read through a link that leads out of the vault
         new = by_note.get(rel, [])
-        if not new and not stale:
-            continue
         rendered = [((c.date.isoformat(), c.id), render(c, directory)) for c in new]
-        merged, removed = merge(text, rendered, stale, f"Captures {rel.rsplit('/', 1)[-1][:-3]}")
-        outcome.added += len(new)
-        outcome.planned += sum(1 for c in new if c.date > today)
-        outcome.removed += removed
-        outcome.notes.append(rel)
-        if not dry_run:
-            safe_write(config.root, rel, encode_like(merged, original), original)
+        removed: list[int] = []
+
+        def transform(text: str | None, new: list[Capture] = new, rendered: list[tuple[tuple[str, str], str]] = rendered,
+                      removed: list[int] = removed, rel: str = rel) -> str | None:
+            removed.clear()
+            stale = _stale(text, today, wanted, current)
+            if not new and not stale:
+                return None
+            merged, count = merge(text, rendered, stale, f"Captures {rel.rsplit('/', 1)[-1][:-3]}")
+            removed.append(count)
+            return merged
+
+        edit_text(config.root, rel, transform, write=not dry_run)
+        if removed:
+            outcome.added += len(new)
+            outcome.planned += sum(1 for c in new if c.date > today)
+            outcome.removed += removed[0]
+            outcome.notes.append(rel)
     return outcome
 
 

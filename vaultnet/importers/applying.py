@@ -18,8 +18,6 @@ from ..writes import UnsafePath, WriteConflict, edit_note, safe_write
 from .planning import Change, ImportPlan
 from .records import Progress, no_progress
 
-_RETRIES = 3
-
 
 @dataclass
 class Outcome:
@@ -84,7 +82,7 @@ def _edit(config: Config, change: Change, edit: Callable[[bytes, dict[str, Any]]
         return new if keys else None
 
     try:
-        return edit_note(config.root, change.rel, edited, attempts=_RETRIES).changed
+        return edit_note(config.root, change.rel, edited).changed
     except WriteConflict as err:
         if "keeps changing" in str(err):
             raise WriteConflict(f"{change.rel} kept changing while vaultnet was importing") from None
