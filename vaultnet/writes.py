@@ -1,4 +1,4 @@
-"""Safe reads and writes in the vault (spec sections 6 and 10).
+"""Safe writes in the vault: the replacement of a note, and the one way to edit one.
 
 Every write is atomic (a temporary file in the same folder, then one rename),
 keeps the file's line endings, BOM and mode, is skipped when the bytes would not
@@ -21,6 +21,10 @@ Editors save in two ways, and both race vaultnet:
 :func:`edit_note` is the one way to change a note that exists (or may): it reads
 a settled baseline, applies a pure transform and writes the result with these
 rules, reading again and retrying when someone else saved meanwhile.
+
+Reading (:mod:`vaultnet.reads`), path safety (:mod:`vaultnet.pathsafety`) and
+temporary files (:mod:`vaultnet.leftovers`) live in modules of their own; their
+names are importable from here too.
 """
 
 from __future__ import annotations
@@ -30,230 +34,51 @@ import ctypes
 import ctypes.util
 import errno
 import os
-import re
-import signal
 import stat
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import VaultnetError
+from .leftovers import (
+    MAX_NAME_BYTES,
+    STALE_SECONDS,
+    TEMP_SUFFIX,
+    TEMPORARY,
+    leftovers_beside,
+    remove_leftovers,
+    temporary_beside,
+)
+from .pathsafety import UnsafePath, make_parents, os_error, remove_folders, target_in_vault
+from .reads import (
+    BOM,
+    MAX_NOTE_BYTES,
+    SETTLE_SECONDS,
+    SETTLE_WAIT_SECONDS,
+    NotAFile,
+    WriteConflict,
+    being_written,
+    decode_text,
+    describe_kind,
+    encode_like,
+    read_bytes,
+    read_regular,
+    read_settled,
+    signature,
+)
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
+__all__ = [
+    "ATTEMPTS", "BOM", "MAX_NAME_BYTES", "MAX_NOTE_BYTES", "SETTLE_SECONDS", "SETTLE_WAIT_SECONDS", "STALE_SECONDS",
+    "TEMPORARY", "TEMP_SUFFIX", "Edited", "NotAFile", "UnsafePath", "WriteConflict", "being_written", "decode_text",
+    "describe_kind", "edit_note", "edit_text", "encode_like", "leftovers_beside", "os_error", "read_bytes",
+    "read_regular", "read_settled", "remove_leftovers", "safe_write", "target_in_vault",
+]
 
-BOM = b"\xef\xbb\xbf"
-MAX_NOTE_BYTES = 8 * 1024 * 1024
-SETTLE_SECONDS = 0.05  # a file changed more recently than this may be half-written
-SETTLE_WAIT_SECONDS = 2.0  # how long to wait for a file to settle before calling it a conflict
 ATTEMPTS = 5  # the one retry policy: how often an edit reads again after someone saved the note meanwhile
-TEMP_SUFFIX = ".vaultnet-tmp"
-# Exactly what mkstemp() makes of ``.NAME.`` + random + suffix: only these are ever cleaned up.
-TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.vaultnet-tmp$")
-MAX_NAME_BYTES = 255
-STALE_SECONDS = 120.0  # a temporary file older than this belongs to a killed run
-
-
-class WriteConflict(VaultnetError):
-    """The file changed between reading it and writing it."""
-
-
-class UnsafePath(VaultnetError):
-    """The target lies outside the vault, or is reached through a symlink that leads outside."""
-
-
-class NotAFile(VaultnetError):
-    """A path that should be a regular file is a folder, a FIFO, a device or a socket."""
-
-
-def describe_kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def read_regular(path: Path, limit: int = MAX_NOTE_BYTES) -> tuple[bytes, os.stat_result] | None:
-    """The bytes of a regular file (at most ``limit + 1``: enough to tell it is too large) and its stat.
-
-    ``None`` when there is no such file. Opening never blocks (a FIFO named
-    ``x.md`` would hang a plain ``open``) and nothing but a regular file is read
-    (a symlink to ``/dev/zero`` would be read until memory runs out):
-    :class:`NotAFile` names what it is instead.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise NotAFile(f"{path}: is a folder, not a note") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotAFile(f"{path}: is {describe_kind(info.st_mode)}, not a note")
-        chunks = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks), info
-    finally:
-        os.close(fd)
-
-
-def read_bytes(path: Path) -> bytes | None:
-    """A regular file's bytes (bounded, see :func:`read_regular`), or ``None`` when it does not exist."""
-    found = read_regular(path)
-    return None if found is None else found[0]
-
-
-_F_SETSIG = 10  # Linux: which signal announces a lease break; SIGURG is ignored unless handled
-
-
-def being_written(path: Path | str) -> bool:
-    """True when some process has the file open for writing (an editor between its writes).
-
-    Linux grants a read lease only on a file nobody has open for writing, so
-    asking for one (and dropping it at once) tells, where no stat can, that an
-    in-place save is under way, however long the editor pauses between writes.
-    False where leases are not available (other systems, files of other users,
-    some network file systems): the settle interval has to do there.
-    """
-    setlease = getattr(fcntl, "F_SETLEASE", None) if fcntl is not None else None
-    if setlease is None or fcntl is None:
-        return False
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return False
-    try:
-        fcntl.fcntl(fd, _F_SETSIG, signal.SIGURG)
-        fcntl.fcntl(fd, setlease, fcntl.F_RDLCK)
-    except OSError as err:
-        return err.errno == errno.EAGAIN
-    else:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(fd, setlease, fcntl.F_UNLCK)
-        return False
-    finally:
-        os.close(fd)
-
-
-def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
-def read_settled(path: Path, wait: float = SETTLE_WAIT_SECONDS) -> bytes | None:
-    """A baseline to build on: the file's bytes once it has stopped changing.
-
-    A file read while an editor truncates and rewrites it is a half-written
-    state; building on it would write that state back as if it were the note.
-    Accepted only when its stat is the same before and after the read and it
-    has not changed for :data:`SETTLE_SECONDS`. :class:`WriteConflict` when it
-    keeps changing for ``wait`` seconds.
-    """
-    deadline = time.monotonic() + wait
-    while True:
-        found = read_regular(path)
-        if found is None:
-            return None
-        data, before = found
-        try:
-            after = os.stat(path)
-        except FileNotFoundError:
-            after = None
-        if after is not None and _signature(after) == _signature(before):
-            age = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns)
-            if age >= SETTLE_SECONDS * 1e9 and len(data) == after.st_size and not being_written(path):
-                return data
-            pause = max(0.0, SETTLE_SECONDS - age / 1e9) + 0.001
-        else:
-            pause = SETTLE_SECONDS
-        if time.monotonic() + pause > deadline:
-            raise WriteConflict(f"{path.name} keeps changing; run the command again")
-        time.sleep(pause)
-
-
-def decode_text(data: bytes) -> str:
-    """Text with LF line endings and no BOM, as the rest of vaultnet sees it."""
-    return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-
-
-def encode_like(text: str, original: bytes | None) -> bytes:
-    """Encode LF text with the original file's line endings and BOM."""
-    if original is not None and b"\r\n" in original:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    data = text.encode("utf-8")
-    if original is not None and original.startswith(BOM):
-        data = BOM + data
-    return data
-
-
-def target_in_vault(root: Path, rel: str) -> Path:
-    """The real file to write for ``rel``, refusing any path that ends outside the vault."""
-    real_root = root.resolve()
-    candidate = root / rel
-    real = candidate.resolve()
-    if real != real_root and real_root not in real.parents:
-        raise UnsafePath(f"{rel}: leads outside the vault (to {real}); not writing through it")
-    return real
 
 
 def _conflict(rel: str) -> WriteConflict:
     return WriteConflict(f"{rel} changed while vaultnet was working; run the command again")
-
-
-def os_error(rel: str, err: OSError, verb: str = "write") -> VaultnetError:
-    """One line for a failed file operation, naming the note: disk full, permission denied..."""
-    reason = {
-        errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
-        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-        errno.EROFS: "the file system is read-only", errno.ENAMETOOLONG: "the name is too long",
-        errno.EISDIR: "is a folder", errno.ENOTDIR: "a folder on its path is a file",
-    }.get(err.errno or 0, err.strerror or str(err))
-    return VaultnetError(f"cannot {verb} {rel}: {reason}; nothing was changed")
-
-
-def _make_parents(root: Path, path: Path, rel: str) -> list[Path]:
-    """Create the folders below the vault, returning the ones created (removed again when the write fails).
-
-    Never the vault itself: a watcher must not recreate a vault that was deleted.
-    """
-    if not root.is_dir():
-        raise VaultnetError(f"the vault {root} is gone; not writing {rel}")
-    missing = []
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise VaultnetError(f"cannot write {rel}: a folder on its path is a file") from None
-    return missing
-
-
-def _remove_folders(folders: list[Path]) -> None:
-    for folder in folders:  # deepest first
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-
-
-def _temporary(path: Path) -> tuple[int, str]:
-    """A new temporary file beside ``path``, its name shortened to fit the file system's limit."""
-    stem = path.name
-    room = MAX_NAME_BYTES - len(".." + TEMP_SUFFIX) - 8
-    while len(os.fsencode(stem)) > room:
-        stem = stem[:-1]
-    return tempfile.mkstemp(prefix=f".{stem}.", suffix=TEMP_SUFFIX, dir=path.parent)
 
 
 def safe_write(root: Path, rel: str, data: bytes, expected: bytes | None) -> bool:
@@ -280,11 +105,11 @@ def _safe_write(root: Path, path: Path, rel: str, data: bytes, expected: bytes |
         return False
     if current != expected:
         raise _conflict(rel)
-    created = _make_parents(root, path, rel)
+    created = make_parents(root, path, rel)
     try:
         return _write_new_version(path, rel, data, expected, current)
     except BaseException:
-        _remove_folders(created)
+        remove_folders(created)
         raise
 
 
@@ -298,7 +123,7 @@ def _write_new_version(path: Path, rel: str, data: bytes, expected: bytes | None
         if not mode & stat.S_IWUSR:
             raise VaultnetError(f"{rel} is read-only; vaultnet will not change it (make it writable first)")
     remove_leftovers(path.parent, leftovers_beside(path))
-    fd, temporary = _temporary(path)
+    fd, temporary = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -371,7 +196,7 @@ def _unchanged(path: str, expected: bytes, baseline: os.stat_result) -> bool:
 def _last_check(path: Path, rel: str, expected: bytes) -> os.stat_result:
     """The note's stat, once it has settled and still holds ``expected``: the last check before the swap."""
     baseline = _settled_stat(path, expected)
-    if read_bytes(path) != expected or _signature(os.stat(path)) != _signature(baseline):
+    if read_bytes(path) != expected or signature(os.stat(path)) != signature(baseline):
         raise _conflict(rel)
     return baseline
 
@@ -541,36 +366,3 @@ def edit_text(
         return new.encode("utf-8") if exact else encode_like(new, data)
 
     return edit_note(root, rel, on_bytes, attempts=attempts, write=write)
-
-
-# ---------------------------------------------------------------- leftovers
-
-
-def remove_leftovers(root: Path, rels: list[str], now: float | None = None) -> list[str]:
-    """Remove vaultnet's own temporary files that a killed run left behind; returns the ones removed.
-
-    Only names of vaultnet's exact pattern, only regular files, and only ones
-    older than :data:`STALE_SECONDS` (a running vaultnet's temporary file is
-    seconds old). Left alone, sync tools copy these hidden copies of notes around.
-    """
-    removed = []
-    limit = (time.time() if now is None else now) - STALE_SECONDS
-    for rel in rels:
-        path = root / rel
-        try:
-            info = path.lstat()
-            if TEMPORARY.match(path.name) and stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
-                path.unlink()
-                removed.append(rel)
-        except OSError:
-            continue
-    return removed
-
-
-def leftovers_beside(path: Path) -> list[str]:
-    """The names of vaultnet's temporary files in ``path``'s folder."""
-    try:
-        with os.scandir(path.parent) as listing:
-            return [entry.name for entry in listing if TEMPORARY.match(entry.name)]
-    except OSError:
-        return []
