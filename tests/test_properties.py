@@ -217,3 +217,17 @@ def test_existing_keys_agrees_with_the_note_reader(data):
         assert keys == set(note.meta)
     if keys is not None:
         assert note is not None and not problems  # a note vaultnet cannot read is never edited
+
+
+def test_every_key_group_names_keys_of_the_one_registry():
+    """Contacts, imports, ``set`` and config group keys by job; each name must be one the registry knows."""
+    from vaultnet import keys
+    from vaultnet.config import Config
+    from vaultnet.contacts import LIST_FIELDS, TEXT_FIELDS
+    from vaultnet.importers import FIELDS
+
+    groups = (keys.TEXT_KEYS, keys.LIST_KEYS, keys.DATE_KEYS, keys.IMPORT_KEYS, keys.SET_KEYS, keys.PERSON_PROPERTIES)
+    for group in groups:
+        assert set(group) <= set(keys.KEYS), set(group) - set(keys.KEYS)
+    assert TEXT_FIELDS is keys.TEXT_KEYS and LIST_FIELDS is keys.LIST_KEYS and FIELDS is keys.IMPORT_KEYS
+    assert Config.__dataclass_fields__["person_properties"].default == keys.PERSON_PROPERTIES

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .keys import SET_KEYS
+
 if TYPE_CHECKING:
     from .cli import State
     from .insights import Standing
-
-SET_KEYS = ("circle", "cadence", "location", "company", "role", "industry", "email", "phone", "linkedin",
-            "met", "birthday", "last_contact", "snooze_until")
 
 
 def _check(state: State, values: dict[str, Any]) -> dict[str, Any]:

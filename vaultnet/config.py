@@ -14,7 +14,7 @@ from typing import Any
 
 from .dates import Cadence, DailyFormat, parse_cadence
 from .errors import ConfigError
-from .keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_VALUES
+from .keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_PROPERTIES, PERSON_VALUES
 
 CONFIG_NAME = "vaultnet.toml"
 STATE_DIR = ".vaultnet"
@@ -75,7 +75,7 @@ class Config:
     people_folder_names: tuple[str, ...] = PEOPLE_FOLDERS
     person_tags: tuple[str, ...] = ("person",)
     person_type: str = "person"
-    person_properties: tuple[str, ...] = ("type", "categories")  # properties whose value can name a person
+    person_properties: tuple[str, ...] = PERSON_PROPERTIES  # properties whose value can name a person
     person_values: tuple[str, ...] = PERSON_VALUES  # ... and the values that do (as text or [[link]])
     dated_folders: tuple[str, ...] = ()
     daily_format: str = "YYYY-MM-DD"

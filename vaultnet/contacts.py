@@ -9,12 +9,12 @@ from typing import Any
 
 from .config import Config
 from .dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse_date
-from .keys import PRM_TIERS, normalise
+from .keys import DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
 from .notes import Note
 from .people import link_texts, person_rule, properties
 
-TEXT_FIELDS = ("company", "role", "industry", "location", "email", "phone", "linkedin", "met")
-LIST_FIELDS = ("offers", "needs", "interests", "goals")
+TEXT_FIELDS = TEXT_KEYS
+LIST_FIELDS = LIST_KEYS
 
 
 def fold(name: str) -> str:
@@ -134,7 +134,7 @@ def read_contact(note: Note, config: Config) -> Contact:
     if contact.cadence is None and contact.circle:
         contact.cadence = config.circles[contact.circle]
 
-    for key in ("last_contact", "snooze_until"):
+    for key in DATE_KEYS:
         raw = value(key)
         if raw in (None, ""):
             continue

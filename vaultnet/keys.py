@@ -45,6 +45,18 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 FIELD_KEYS = tuple(KEYS)
 
+# The same canonical names, grouped by what vaultnet does with them (each name is a key of KEYS).
+TEXT_KEYS = ("company", "role", "industry", "location", "email", "phone", "linkedin", "met")  # one line of text
+LIST_KEYS = ("offers", "needs", "interests", "goals")  # lists of text
+DATE_KEYS = ("last_contact", "snooze_until")  # YYYY-MM-DD
+# What an import fills, in the order a new note lists them (as `vaultnet add` does).
+IMPORT_KEYS = ("company", "role", "location", "email", "phone", "linkedin", "met", "birthday")
+# What `vaultnet set` writes, in the order its lines are added.
+SET_KEYS = ("circle", "cadence", "location", "company", "role", "industry", "email", "phone", "linkedin", "met",
+            "birthday", *DATE_KEYS)
+# Properties whose value can name a person category (`type: person`, `categories: [[People]]`).
+PERSON_PROPERTIES = ("type", "categories")
+
 # xuvi7/obsidian-personal-crm's default tiers, as vaultnet circles (and the tier's own cadence in days).
 PRM_TIERS: dict[str, tuple[str, int | None]] = {
     "inner": ("inner", None),

@@ -10,6 +10,8 @@ from ..resolve import loose
 from ..text import profile_key, split_emails
 from .records import Person
 
+# The front-matter keys matching reads besides names and aliases.
+MATCHED_KEYS = ("email", "linkedin")
 
 def dedupe(people: Iterable[Person]) -> tuple[list[Person], list[Problem]]:
     """Merge records of one person within a file: the same name or a shared email.

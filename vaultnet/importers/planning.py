@@ -20,7 +20,7 @@ from ..create import NewPaths
 from ..errors import Problem, VaultnetError
 from ..keys import normalise, spellings
 from ..properties import add_missing, existing_keys
-from .matching import Matcher, dedupe
+from .matching import MATCHED_KEYS, Matcher, dedupe
 from .news import differences
 from .records import Person
 
@@ -161,14 +161,14 @@ def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact]
 
 def _planned(rel: str, person: Person) -> Contact:
     """The contact a planned note will be, as the next import reads it."""
-    fields = {key: value for key, value in (("email", person.email), ("linkedin", person.linkedin)) if value}
+    fields = {key: value for key in MATCHED_KEYS if (value := getattr(person, key))}
     return Contact(rel.rsplit("/", 1)[-1][:-3], rel, tuple(person.aliases), fields=fields)
 
 
 def _as_updated(contact: Contact, added: dict[str, Any]) -> Contact:
     """An existing contact as the next import reads it, once ``added`` is in its front matter."""
     fields = dict(contact.fields)
-    fields.update({key: added[key] for key in ("email", "linkedin") if key in added})
+    fields.update({key: added[key] for key in MATCHED_KEYS if key in added})
     aliases = contact.aliases + tuple(added.get("aliases", ()))
     return Contact(contact.name, contact.path, aliases, fields=fields)
 

@@ -18,13 +18,13 @@ from typing import Any, Protocol, TypeVar
 
 from ..contacts import fold
 from ..errors import Problem, VaultnetError
+from ..keys import IMPORT_KEYS
 from ..text import printable
 from ..writes import read_regular
 
 T = TypeVar("T")
 
-# Front-matter keys an import fills, in the order a new note lists them (as ``vaultnet add`` does).
-FIELDS = ("company", "role", "location", "email", "phone", "linkedin", "met", "birthday")
+FIELDS = IMPORT_KEYS  # the front-matter keys an import fills, in the order a new note lists them
 # No front-matter value needs more; a 20 MB field would cost gigabytes to parse and split.
 MAX_FIELD_CHARS = 100_000
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -76,8 +76,8 @@ class Person:
 
     def absorb(self, other: Person) -> None:
         """Merge a second record of the same person: fill what is missing, keep every name and email."""
-        for key in ("phone", "company", "role", "location", "linkedin", "met", "birthday"):
-            if not getattr(self, key) and getattr(other, key):
+        for key in FIELDS:
+            if key != "email" and not getattr(self, key) and getattr(other, key):
                 setattr(self, key, getattr(other, key))
         known = {email.casefold() for email in self.emails}
         self.emails += [email for email in other.emails if email.casefold() not in known]
