@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from vaultnet.config import load_config
 from vaultnet.network import Network, build_network
+
+# Hypothesis profiles: CI runs the same examples every time (a failure there can be
+# re-run and bisected), developers get a quick loop; HYPOTHESIS_PROFILE picks one by hand.
+CI_EXAMPLES = 200
+DEV_EXAMPLES = 20
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=CI_EXAMPLES, print_blob=True)
+settings.register_profile("dev", deadline=None, max_examples=DEV_EXAMPLES)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+settings.load_profile(PROFILE)
+
+
+def examples(ci: int) -> int:
+    """``ci`` examples under the CI profile, and the same share of the development profile's count.
+
+    For the tests whose examples cost far more (or less) than most: a stateful
+    test that builds a vault at every step asks for a handful, so that
+    developers still run it once or twice rather than twenty times.
+    """
+    if PROFILE == "ci":
+        return ci
+    return max(1, ci * settings.default.max_examples // CI_EXAMPLES)
+
 
 TODAY = dt.date(2026, 11, 21)  # a Saturday in ISO week 2026-W47 (Nov 16 - Nov 22)
 

@@ -31,7 +31,7 @@ from vaultnet.errors import ConfigError
 from vaultnet.network import build_network
 from vaultnet.watch import Watcher
 
-from conftest import TODAY, standing, write
+from conftest import TODAY, examples, standing, write
 
 DATA = Path(__file__).parent / "data"
 GOOGLE = DATA / "google-calendar.ics"
@@ -412,6 +412,7 @@ def test_config_errors(vault: Path) -> None:
         load_config(vault)
 
 
+@pytest.mark.slow
 def test_watcher_reimports_on_rescan(people: Path, tmp_path: Path) -> None:
     maildir = tmp_path / "Mail"
     shutil.copytree(MAILDIR, maildir)
@@ -486,7 +487,6 @@ def test_captures_are_written_safely(people: Path, monkeypatch: pytest.MonkeyPat
     assert "my remark" in text and "Q1 planning" in text and "Portfolio review" in text
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.text(min_size=0, max_size=200))
 def test_any_title_stays_inert(title: str) -> None:
     """Whatever a subject or summary holds, the line links, tags and counts exactly as written."""
@@ -601,7 +601,7 @@ class CaptureNotes(RuleBasedStateMachine):
                 line.startswith("- [-] ") for line in text.split("\n") if line.endswith(ident))
 
 
-CaptureNotes.TestCase.settings = settings(max_examples=100, stateful_step_count=10, deadline=None)
+CaptureNotes.TestCase.settings = settings(max_examples=examples(100), stateful_step_count=10)
 test_capture_notes_state = CaptureNotes.TestCase
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 import json
 
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.cli import main
@@ -84,7 +84,6 @@ def test_today_with_nothing(vault):
     assert run(vault, "today").stdout == "Sat 2026-11-21: nothing planned for today.\n"
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 90), max_size=30), st.integers(1, 7), st.integers(0, 120), st.integers(0, 150))
 def test_spread_never_overfills_a_day_and_keeps_priority(costs, ndays, per_day, used):
     days = [THU + dt.timedelta(days=n) for n in range(ndays)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.dates import (
@@ -25,7 +25,6 @@ from vaultnet.dates import (
 )
 
 D = dt.date
-FAST = settings(max_examples=200, deadline=None)
 
 # Anything front matter can hold (as the note loader gives it), and then some.
 yaml_like = st.recursive(
@@ -95,7 +94,6 @@ def test_parse_iso_is_strict_about_the_form():
         parse_iso("[[2026-11-21]]")
 
 
-@FAST
 @given(st.dates())
 def test_parse_date_round_trips_every_date_written_every_way(date):
     text = date.isoformat()
@@ -105,7 +103,6 @@ def test_parse_date_round_trips_every_date_written_every_way(date):
     assert parse_date(f"{text}T08:15") == date
 
 
-@FAST
 @given(yaml_like | date_like_text)
 def test_parse_date_raises_only_value_error(value):
     try:
@@ -148,7 +145,6 @@ def test_parse_birthday_refuses_other_text_naming_the_forms(value):
         parse_birthday(value)
 
 
-@FAST
 @given(yaml_like | date_like_text)
 def test_parse_birthday_raises_only_value_error(value):
     try:
@@ -182,7 +178,6 @@ def test_feb_29_birthday_falls_on_feb_28_in_common_years_and_feb_29_in_leap_year
     assert birthday_in(leapling, 2100) == D(2100, 2, 28)  # 2100 is not a leap year
 
 
-@FAST
 @given(st.dates(max_value=D(9998, 1, 1)), st.integers(1, 12), st.integers(1, 31))
 def test_next_birthday_is_the_first_occurrence_on_or_after_today(today, month, day):
     try:
@@ -218,7 +213,6 @@ def test_add_months_clamps_to_the_end_of_the_month(start, months, expected):
     assert add_months(start, months) == expected
 
 
-@FAST
 @given(st.dates(min_value=D(1900, 1, 1), max_value=D(2900, 1, 1)), st.integers(0, 1200))
 def test_add_months_lands_in_the_right_month_never_past_its_end(start, months):
     result = add_months(start, months)
@@ -323,7 +317,6 @@ def test_parse_cadence_accepts_a_century():
     assert parse_cadence("100 years").after(D(2026, 11, 21)) == D(2126, 11, 21)
 
 
-@FAST
 @given(
     yaml_like
     | st.from_regex(r"\A\s*-?\d{1,12}\s*(d|w|m|mo|y|day|days|week|weeks|month|months|year|years|min|)\s*\Z",
@@ -391,7 +384,6 @@ def test_parse_week_refuses_other_text(text):
         parse_week(text)
 
 
-@FAST
 @given(st.dates(min_value=D(1000, 1, 8), max_value=D(9999, 12, 24)))
 def test_iso_week_and_parse_week_agree(day):
     monday, sunday = week_bounds(day)
@@ -466,7 +458,6 @@ def test_daily_format_render_examples():
     assert DailyFormat("DD.MM.YYYY").render(D(2026, 1, 5)) == "05.01.2026"
 
 
-@FAST
 @given(st.dates(min_value=D(1000, 1, 1)))
 def test_daily_format_round_trip_any_date(date):
     for fmt in ("YYYY-MM-DD", "dddd, MMMM Do YYYY", "YYYY/MM/YYYY-MM-DD"):
@@ -474,7 +465,6 @@ def test_daily_format_round_trip_any_date(date):
         assert daily.match(daily.render(date)) == date
 
 
-@FAST
 @given(st.text(max_size=30), st.text(max_size=60))
 def test_daily_format_never_raises_on_any_format_or_name(fmt, stem):
     try:
@@ -485,7 +475,6 @@ def test_daily_format_never_raises_on_any_format_or_name(fmt, stem):
     assert result is None or isinstance(result, dt.date)
 
 
-@FAST
 @given(
     st.sampled_from(["YYYY-MM-DD", "DD.MM.YYYY", "YYYY/MM/YYYY-MM-DD", "dddd, MMMM Do YYYY", "[Daily] YYYY-MM-DD",
                      "YY-M-D", "MMM D, YYYY"]),

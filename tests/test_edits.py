@@ -9,7 +9,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from vaultnet.cli import main
 from vaultnet.edits import EditError, set_keys
 
-from conftest import write
+from conftest import examples, write
 
 NOTE = (
     "---\n"
@@ -105,7 +105,7 @@ KEYS = st.sampled_from(["company", "role", "met", "x-note", "rating"])
 PLAIN = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=12)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     others=st.dictionaries(KEYS, PLAIN, max_size=4),
     old=st.one_of(st.none(), PLAIN),
@@ -311,7 +311,7 @@ class RepeatedEdits(RuleBasedStateMachine):
 
 _ABSENT = object()
 TestRepeatedEdits = RepeatedEdits.TestCase
-TestRepeatedEdits.settings = settings(max_examples=40, stateful_step_count=12, deadline=None)
+TestRepeatedEdits.settings = settings(max_examples=examples(40), stateful_step_count=12)
 
 
 def test_a_note_saved_during_set_is_read_again_and_kept(people, monkeypatch):

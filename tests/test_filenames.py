@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from vaultnet.filenames import safe_filename
 
+from conftest import examples
+
 
 @pytest.mark.parametrize(
     "name, expected",
@@ -42,7 +44,7 @@ def test_long_names_are_cut_to_a_safe_length():
     assert len(safe_filename("é" * 500).encode("utf-8")) <= 200
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(st.text())
 def test_any_text_gives_a_safe_name_or_value_error(name):
     try:

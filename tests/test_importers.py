@@ -38,7 +38,7 @@ from vaultnet.importers.linkedin import parse_connected
 from vaultnet.importers.vcard import prepare
 from vaultnet.network import build_network
 
-from conftest import TODAY, write
+from conftest import TODAY, examples, write
 
 DATA = Path(__file__).parent / "data"
 LINKEDIN = DATA / "linkedin-connections.csv"
@@ -648,7 +648,7 @@ def test_an_unwritable_note_is_a_problem_and_the_rest_goes_on(vault, monkeypatch
 
 # ---------------------------------------------------------------- property-based: any file, any vault
 
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow])
 SAMPLES = {"linkedin": [LINKEDIN, LINKEDIN_2019], "vcard": [IPHONE, GOOGLE_VCF, VCARD4, DAMAGED],
            "google": [GOOGLE_CSV, GOOGLE_LEGACY]}
 ALL_SAMPLES = [path.read_bytes() for paths in SAMPLES.values() for path in paths]
@@ -888,7 +888,7 @@ def only_lines_added_to_front_matter(old: bytes, new: bytes) -> bool:
         new == new[:size + len(bom)] + old[len(bom):] and new.startswith(bom))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(list(SAMPLES)),
        st.lists(st.tuples(NAME, NAME, EMAIL, st.sampled_from(["", "Acme", "Initech", "yes", "a: b"]),
                           st.one_of(st.just(""), NAME)), max_size=8),

@@ -11,7 +11,7 @@ from vaultnet.config import load_config
 from vaultnet.intros import Introduction, involving, iter_suggestions, phrases_match, singular, suggest, words
 from vaultnet.network import build_network
 
-from conftest import TODAY, write
+from conftest import TODAY, examples, write
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ person = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(person, min_size=2, max_size=8), limit=st.integers(0, 12),
        chosen=st.sets(st.integers(0, 7), max_size=3))
 def test_best_n_are_the_top_of_the_full_list(tmp_path_factory, people, limit, chosen):

@@ -2,7 +2,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.config import load_config
@@ -147,7 +147,6 @@ def test_an_edit_that_never_stops_is_an_error(vault, monkeypatch):
 
 # ---------------------------------------------------------------- property-based: any note, any entry
 
-FAST = settings(max_examples=200, deadline=None)
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 DATES = st.dates(dt.date(1990, 1, 1), dt.date(2035, 12, 31))
 HEADINGS = st.sampled_from(["Log", "log", "Journal"])
@@ -219,7 +218,6 @@ def check_insert(text: str, heading: str, date: dt.date, line: str) -> str:
     return result
 
 
-@FAST
 @given(texts(), HEADINGS, DATES, ENTRY)
 def test_insert_log_line_adds_one_counted_line_and_changes_nothing_else(text, heading, date, line):
     try:
@@ -228,7 +226,6 @@ def test_insert_log_line_adds_one_counted_line_and_changes_nothing_else(text, he
         assert "\n" not in str(err)
 
 
-@FAST
 @given(texts(CLEAN_LINE), HEADINGS, DATES, st.text(st.characters(blacklist_categories=("Cs",),
                                                                   blacklist_characters="%<`|"), max_size=20))
 def test_insert_log_line_never_refuses_an_ordinary_note(text, heading, date, line):
@@ -249,7 +246,6 @@ def sorted_logs(draw):
     return "\n".join([*before, "## Log", *section, *after]) + "\n"
 
 
-@FAST
 @given(sorted_logs(), DATES)
 def test_insert_log_line_keeps_a_sorted_log_newest_first(text, date):
     result = check_insert(text, "Log", date, "new")

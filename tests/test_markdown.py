@@ -6,12 +6,10 @@ import textwrap
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.markdown import Line, Link, scan
-
-FAST = settings(max_examples=200, deadline=None)
 
 
 def lines_of(text: str) -> list[Line]:
@@ -410,7 +408,6 @@ def test_line_numbers_count_every_body_line_and_are_offset_by_first_number():
 # --- robustness -----------------------------------------------------------------------
 
 
-@FAST
 @given(st.text())
 def test_scan_never_raises_on_any_text(text):
     for line in scan(text.split("\n")):
@@ -429,7 +426,6 @@ markdown_bits = st.lists(
 ).map("".join)
 
 
-@FAST
 @given(markdown_bits)
 def test_scan_never_raises_on_markdown_soup(text):
     numbers = [line.number for line in scan(text.split("\n"), first_number=3)]
@@ -437,7 +433,6 @@ def test_scan_never_raises_on_markdown_soup(text):
     assert all(3 <= n < 3 + len(text.split("\n")) for n in numbers)
 
 
-@FAST
 @given(st.binary(max_size=200))
 def test_scan_never_raises_on_undecodable_bytes(data):
     list(scan(data.decode("utf-8", "surrogateescape").split("\n")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.dates import parse_date
@@ -13,8 +13,6 @@ from vaultnet.markdown import scan
 from vaultnet.notes import MAX_NOTE_BYTES, Note, decode, parse_note
 
 from conftest import write
-
-FAST = settings(max_examples=200, deadline=None)
 
 
 def parse(text: str | bytes, rel: str = "People/Ana.md") -> Note:
@@ -387,20 +385,17 @@ def _check(rel: str, data: bytes) -> None:
     list(scan(note.lines, note.body_start))
 
 
-@FAST
 @given(st.binary(max_size=300))
 def test_parse_note_never_raises_on_any_bytes(data):
     _check("a.md", data)
 
 
-@FAST
 @given(st.binary(max_size=200))
 def test_parse_note_never_raises_on_bytes_after_a_front_matter_opening(data):
     _check("a.md", b"---\n" + data)
     _check("a.md", b"---\n" + data + b"\n---\nbody")
 
 
-@FAST
 @given(st.text(max_size=300))
 def test_parse_note_never_raises_on_any_text(text):
     _check("a.md", text.encode("utf-8"))
@@ -417,7 +412,6 @@ yaml_soup = st.lists(
 ).map("".join)
 
 
-@FAST
 @given(yaml_soup, st.text(max_size=50))
 def test_parse_note_never_raises_on_yaml_soup_and_keeps_the_body(front, body):
     body = body.replace("\x00", "")

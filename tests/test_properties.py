@@ -2,7 +2,7 @@ import re
 
 import pytest
 import yaml
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from vaultnet.notes import parse_note
@@ -98,7 +98,6 @@ def test_lists_are_block_style():
 
 # ---------------------------------------------------------------- property-based: any front matter, any values
 
-FAST = settings(max_examples=150, deadline=None)
 
 KEY = st.sampled_from(["email", "company", "role", "aliases", "phone", "met", "birthday", "e-mail", "E-Mail",
                        "prm cadence", "café", "x_1", "Linkedin", "true", "null", "#k", "123"])
@@ -190,7 +189,6 @@ def check_add_missing(data: bytes, values: dict) -> list[str]:
     return added
 
 
-@FAST
 @given(notes(), VALUES)
 def test_add_missing_only_ever_inserts_lines_that_read_back(data, values):
     check_add_missing(data, values)
@@ -198,7 +196,6 @@ def test_add_missing_only_ever_inserts_lines_that_read_back(data, values):
     assert again == add_missing(data, values)[0]  # a second run adds nothing
 
 
-@FAST
 @given(notes(GOOD_LINE), st.dictionaries(KEY, st.one_of(ODD_TEXT, st.lists(ODD_TEXT, min_size=1, max_size=3)),
                                          max_size=5))
 def test_add_missing_adds_every_missing_key_to_ordinary_front_matter(data, values):
@@ -208,7 +205,6 @@ def test_add_missing_adds_every_missing_key_to_ordinary_front_matter(data, value
     assert added == [k for k, v in values.items() if k not in before.meta and v not in ("", [])]
 
 
-@FAST
 @given(notes())
 def test_existing_keys_agrees_with_the_note_reader(data):
     keys = existing_keys(data)

@@ -2,7 +2,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.markdown import done_date, scan
@@ -116,7 +116,6 @@ def test_unticked_old_items_are_not_kept():
 
 # ---------------------------------------------------------------- property-based: any text, any ticks
 
-FAST = settings(max_examples=200, deadline=None)
 TODAY = dt.date(2026, 11, 21)
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 KEYS = st.sampled_from(["vn-a", "vn-b", "vn-c", "vn-d", "vn-e1", "vn-ü"])
@@ -154,7 +153,6 @@ TASK_STATE = re.compile(r"^\s*[-*+] \[(.)\]")
 ANY_ITEM = re.compile(r"^\s*[-*+] \[(.)\] .*?\^(vn-[\w-]+)\s*$")
 
 
-@FAST
 @given(st.lists(st.one_of(LINE, st.sampled_from([BEGIN, END, f" {BEGIN} ", f"{END}\r"])), max_size=10).map("\n".join))
 def test_split_gives_back_every_byte_or_a_region_error(text):
     try:
@@ -168,7 +166,6 @@ def test_split_gives_back_every_byte_or_a_region_error(text):
     assert replace_region(text, "new\n", "Plan.md") == before + "new\n" + after
 
 
-@FAST
 @given(regions())
 def test_stamp_only_adds_a_done_date_to_ticked_items_without_one(region):
     stamped = stamp(region, TODAY)
@@ -188,7 +185,6 @@ def test_stamp_only_adds_a_done_date_to_ticked_items_without_one(region):
             assert not TICKED.match(old) or has_date, old
 
 
-@FAST
 @given(regions())
 def test_user_items_are_the_changed_items_with_their_lines(region):
     found = user_items(region)
@@ -221,7 +217,6 @@ def _item(line: str) -> _Item | None:
     return _Item(task.group(1), key.group(1) if key else "line:" + " ".join(line.split()))
 
 
-@FAST
 @given(regions(), regions())
 def test_merge_keeps_every_tick_and_every_generated_line(new, old):
     keys_in_new = [m.group(2) for line in _lines(new) if (m := _item(line))]

@@ -13,7 +13,7 @@ from vaultnet.contacts import Contact
 from vaultnet.plan import build_plan
 from vaultnet.rolechanges import MEMORY, WINDOW_DAYS, Memory, RoleChange, congratulations, load, observe, report, save
 
-from conftest import TODAY, write
+from conftest import TODAY, examples, write
 
 DAY = dt.date(2026, 11, 10)
 
@@ -137,7 +137,7 @@ class RoleHistory(RuleBasedStateMachine):
             assert change.seen == self.first_seen[" ".join(change.new.casefold().split())]
 
 
-RoleHistory.TestCase.settings = settings(max_examples=50, stateful_step_count=15, deadline=None)
+RoleHistory.TestCase.settings = settings(max_examples=examples(50), stateful_step_count=15)
 test_role_history = RoleHistory.TestCase
 
 

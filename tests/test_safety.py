@@ -340,6 +340,7 @@ def test_read_only_commands_and_builds_change_no_user_file(big):
     assert temporaries(big) == []
 
 
+@pytest.mark.slow
 def test_builds_in_a_subprocess_change_no_user_file(big):
     before = snapshot(big, outside(big))
     for args in (["build"], ["build"], ["check"]):
@@ -348,6 +349,7 @@ def test_builds_in_a_subprocess_change_no_user_file(big):
     assert differences(before, snapshot(big, outside(big))) == {}
 
 
+@pytest.mark.slow
 def test_a_watcher_session_changes_only_what_the_user_edits(big):
     assert cli(big, "build").exit_code == 0
     before = snapshot(big, outside(big))
@@ -660,6 +662,7 @@ print(json.dumps({"times": times, "redone": redone}))
 '''
 
 
+@pytest.mark.slow
 def test_log_never_loses_an_edit_made_at_the_same_time(tmp_path, monkeypatch):
     vault = make_vault(tmp_path, contacts=30, other=20)
     rel = f"People/{ANA}.md"
@@ -764,6 +767,7 @@ print(json.dumps({"saves": saves, "redone": redone}))
 '''
 
 
+@pytest.mark.slow
 def test_plan_stamping_never_loses_an_edit_made_at_the_same_time(tmp_path, monkeypatch):
     vault = make_vault(tmp_path, contacts=80, other=40, dangling=False)
     assert cli(vault, "build").exit_code == 0
@@ -1050,6 +1054,7 @@ class Workbench:
         self.assert_nothing_lost(after_kill=True)
 
 
+@pytest.mark.slow
 def test_a_killed_build_loses_nothing_and_the_next_build_is_right(staged, tmp_path):
     bench = Workbench(staged, tmp_path)
     rng = random.Random(2026)
@@ -1138,6 +1143,7 @@ main(sys.argv[3:], prog_name="vaultnet")
 '''
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_each_write_step_loses_nothing(staged, tmp_path):
     bench = Workbench(staged, tmp_path)
     arguments = ["--vault", str(bench.root), "--today", TODAY.isoformat(), "build"]
@@ -1188,6 +1194,7 @@ def test_a_build_overtaken_by_another_build_still_counts_the_ticks(staged, tmp_p
     bench.assert_nothing_lost(after_kill=False)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once(staged, tmp_path):
     bench = Workbench(staged, tmp_path)
     for number in range(5):
@@ -1501,6 +1508,7 @@ def test_fifos_devices_and_links_to_them_are_problems_never_reads(tmp_path):
     assert "People/zero.md: is a device, not a note, skipped" in listed
 
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_is_a_problem_and_everything_goes_on(tmp_path):
     vault = tiny(tmp_path)
     bad = os.path.join(os.fsencode(vault / "People"), b"Caf\xe9.md")

@@ -16,7 +16,7 @@ from vaultnet.build import build_vault, plan_rel
 from vaultnet.config import load_config
 from vaultnet.dates import iso_week
 
-from conftest import write
+from conftest import examples, write
 
 TODAY = dt.date(2026, 11, 21)
 NOTES = {
@@ -108,6 +108,6 @@ class WeeklyLoop(RuleBasedStateMachine):
 
 
 WeeklyLoop.TestCase.settings = settings(
-    max_examples=6, stateful_step_count=8, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    max_examples=examples(6), stateful_step_count=8, suppress_health_check=[HealthCheck.too_slow],
 )
 TestWeeklyLoop = WeeklyLoop.TestCase

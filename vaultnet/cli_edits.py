@@ -1,22 +1,24 @@
-"""The quick-edit commands: ``set``, ``snooze``, ``pause``, ``unpause`` and ``triage``.
+"""The commands that edit the user's notes: ``log``, ``add``, ``set``, ``snooze``, ``pause``, ``unpause`` and ``triage``.
 
-A thin click layer like ``cli.py`` (which adds these commands to ``vaultnet``):
-each command resolves names, checks values and hands one front-matter change per
-key to :mod:`vaultnet.edits`.
+A thin click layer (``cli.py`` adds these commands to ``vaultnet``): each
+command resolves names, checks values and hands the change to the core, one
+log line to :mod:`vaultnet.logbook`, one new note to :mod:`vaultnet.create`,
+one front-matter change per key to :mod:`vaultnet.edits`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .cli_state import DateType, State, resolve_contact
 from .keys import SET_KEYS
 
 if TYPE_CHECKING:
-    from .cli import State
     from .insights import Standing
 
 
@@ -60,8 +62,13 @@ def profile_options(command: F) -> F:
     options = [
         click.option("--circle", help="One of the configured circles."),
         click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle)."),
-        *(click.option(f"--{key}") for key in ("company", "role", "industry", "location", "email", "phone")),
-        click.option("--linkedin", metavar="URL"),
+        click.option("--company", help="Where they work."),
+        click.option("--role", help="Their role or job title."),
+        click.option("--industry", help="The field they work in."),
+        click.option("--location", help="Where they live (what status --location and plan --in look for)."),
+        click.option("--email", help="Their email address (imports and mail captures match on it)."),
+        click.option("--phone", help="Their phone number."),
+        click.option("--linkedin", metavar="URL", help="Their LinkedIn profile address (imports match on it)."),
         click.option("--met", help="Where and how you met."),
         click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown."),
     ]
@@ -70,11 +77,65 @@ def profile_options(command: F) -> F:
     return command
 
 
+@click.command("log")
+@click.argument("name")
+@click.argument("text")
+@click.option("--date", "day", type=DateType(), help="When it happened (default: today).")
+@click.option("--kind", help="call, coffee, meeting, email, message, event, intro (see `kinds`).")
+@click.option("--gave", is_flag=True, help="You gave value: an intro, advice, help.")
+@click.option("--got", is_flag=True, help="You received value.")
+@click.option("--asked", is_flag=True, help="You asked for something.")
+@click.option("--thanked", is_flag=True, help="You said thank you.")
+@click.pass_obj
+def log_command(state: State, name: str, text: str, day: dt.date | None, kind: str | None,
+                gave: bool, got: bool, asked: bool, thanked: bool) -> None:
+    """Record an interaction with NAME: one line in their log (or today's daily note)."""
+    from .logbook import entry, write_log
+
+    config = state.config
+    if kind is not None and kind.lower().lstrip("#") not in config.kinds:
+        raise click.BadParameter(f"{kind!r} is not one of {', '.join(config.kinds)}", param_hint="--kind")
+    if not text.strip():
+        raise click.BadParameter("nothing to log", param_hint="TEXT")
+    contact = resolve_contact(state, name)
+    exchanges = [flag for flag, on in (("gave", gave), ("got", got), ("asked", asked), ("thanked", thanked)) if on]
+    line = entry(text, kind.lower().lstrip("#") if kind else None, exchanges)
+    rel = write_log(config, contact.path, contact.name, day or state.today, line)
+    if not state.quiet:
+        click.echo(f"logged in {rel}")
+
+
+@click.command()
+@click.argument("name")
+@profile_options
+@click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
+@click.pass_obj
+def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None) -> None:
+    """Create a contact note for NAME from the person template."""
+    from .create import create_contact
+    from .dates import parse_birthday, parse_cadence
+
+    config = state.config
+    if values["circle"] and values["circle"] not in config.circles:
+        raise click.BadParameter(f"unknown circle {values['circle']!r} (known: {', '.join(config.circles)})", param_hint="--circle")
+    for option, parse in (("cadence", parse_cadence), ("birthday", parse_birthday)):
+        if values[option]:
+            try:
+                parse(values[option])
+            except ValueError as err:
+                raise click.BadParameter(str(err), param_hint=f"--{option}") from None
+    keys = ("circle", "cadence", "company", "role", "industry", "location", "email", "phone", "linkedin", "met", "birthday")
+    ordered = {"aliases": list(aliases), **{key: values[key] for key in keys}}
+    rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings])
+    if not state.quiet:
+        click.echo(f"created {rel}")
+
+
 @click.command("set")
 @click.argument("names", metavar="NAME...", nargs=-1, required=True)
 @profile_options
 @click.option("--last-contact", "last_contact", metavar="DATE", help="A manual last-contact date.")
-@click.option("--snooze-until", "snooze_until", metavar="DATE")
+@click.option("--snooze-until", "snooze_until", metavar="DATE", help="Leave them out of plans until DATE.")
 @click.pass_obj
 def set_command(state: State, names: tuple[str, ...], **options: str | None) -> None:
     """Set front-matter keys of one or more contacts: one line changed or added per key."""
@@ -156,4 +217,4 @@ def triage(state: State) -> None:
     click.echo(f"\n{tally.assigned} given a circle, {tally.paused} paused, {tally.skipped} skipped, {tally.left} left")
 
 
-COMMANDS = (set_command, snooze, pause, unpause, triage)
+COMMANDS = (log_command, add, set_command, snooze, pause, unpause, triage)

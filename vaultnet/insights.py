@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
+from . import vocabulary
 from .config import Config, TieConfig
 from .contacts import Contact
 from .dates import Date, next_birthday, week_bounds
 from .interactions import Interaction, Task
 from .rhythm import NO_RHYTHM, Rhythm, rhythm
-from .vocabulary import BANDS, LABELS, STATUSES  # noqa: F401 - where they have always been
+
+Status = Literal["overdue", "due", "never", "ok", "snoozed", "untracked", "paused"]
+Band = Literal["strong", "moderate", "weak", "dormant", "none"]
+Label = Literal["taking", "one-way", "balanced", "none"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+BANDS: tuple[Band, ...] = get_args(Band)
+LABELS: tuple[Label, ...] = get_args(Label)
+# The same names, in the same order, as vocabulary.py offers the command line without importing the core.
+assert (STATUSES, BANDS, LABELS) == (vocabulary.STATUSES, vocabulary.BANDS, vocabulary.LABELS)
 
 
 @dataclass(frozen=True)
@@ -20,7 +30,7 @@ class Reciprocity:
     got: int = 0
     asked: int = 0
     thanked: int = 0
-    label: str = "none"
+    label: Label = "none"
     thank_you_due: bool = False
     thank_for: Interaction | None = field(default=None, compare=False)  # the latest #got not thanked for yet
 
@@ -38,7 +48,7 @@ class Reciprocity:
 class Tie:
     intensity: float = 0.0
     embeddedness: int = 0
-    band: str = "none"
+    band: Band = "none"
 
 
 @dataclass
@@ -46,7 +56,7 @@ class Standing:
     """One contact and everything worked out about them."""
 
     contact: Contact
-    status: str
+    status: Status
     cadence_days: int | None = None
     last_contact: Date | None = None
     last_kind: str | None = None
@@ -88,6 +98,7 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
         if "thanked" in item.exchanges:
             thanked_dates.append(item.date)
     gave, asked = counts["gave"], counts["asked"]
+    label: Label
     if counts["got"] + asked >= gave + 2:
         label = "taking"
     elif gave >= 3 and counts["got"] + asked == 0:
@@ -106,6 +117,7 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
 def tie(interactions: Sequence[Interaction], neighbours: int, today: Date, config: TieConfig) -> Tie:
     if not interactions:
         return Tie(0.0, neighbours, "none")
+    band: Band
     intensity = sum(0.5 ** ((today - item.date).days / config.half_life_days) for item in interactions)
     if intensity >= config.strong:
         band = "strong"
@@ -171,7 +183,7 @@ def assess(
     return standing
 
 
-def _status(contact: Contact, standing: Standing, today: Date) -> str:
+def _status(contact: Contact, standing: Standing, today: Date) -> Status:
     if contact.paused:
         return "paused"
     if contact.snooze_until and contact.snooze_until > today:

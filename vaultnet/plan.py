@@ -42,7 +42,7 @@ class Plan:
     lookahead_days: int = 14  # how far "Coming up" looks after this week
     items: list[PlanItem] = field(default_factory=list)
 
-    def section(self, name: str) -> list[PlanItem]:
+    def section(self, name: SectionId) -> list[PlanItem]:
         return [item for item in self.items if item.section == name]
 
 

@@ -25,7 +25,7 @@ from .calendar_svg import NAME as PICTURE
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
 from .goals import IN_TOUCH_DAYS, helpers_per_goal
-from .insights import BANDS, STATUSES, within
+from .insights import BANDS, STATUSES, Status, within
 from .network import Network
 from .plan import Plan
 from .sections import SECTIONS
@@ -35,7 +35,7 @@ INDEX_TEMPLATE = "index.md"
 PLAN_TEMPLATE = "plan.md"
 # The order tables appear in the index: what needs action first.
 ACTIVE_DAYS = 90  # "the people you were in touch with lately"
-STATUS_ORDER = ("overdue", "due", "never", "ok", "untracked", "snoozed", "paused")
+STATUS_ORDER: tuple[Status, ...] = ("overdue", "due", "never", "ok", "untracked", "snoozed", "paused")
 assert set(STATUS_ORDER) == set(STATUSES)
 
 

@@ -84,8 +84,10 @@ def rhythm(days: Iterable[Date], today: Date, paused: bool = False) -> Rhythm:
 
 
 class _Ranked(Protocol):
-    status: str
-    rhythm: Rhythm
+    @property
+    def status(self) -> str: ...
+    @property
+    def rhythm(self) -> Rhythm: ...
 
 
 R = TypeVar("R", bound=_Ranked)
