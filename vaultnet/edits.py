@@ -20,6 +20,7 @@ import yaml
 from . import writes
 from .config import Config
 from .errors import VaultnetError
+from .keys import normalise
 from .notes import NoteLoader
 from .properties import add_missing, scalar
 
@@ -93,9 +94,19 @@ def _read_back(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else str(value)
 
 
-def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> tuple[bytes, list[str]]:
+def _as_written(meta: Mapping[Any, Any], key: str) -> str | None:
+    """The note's own spelling of ``key`` (``Company:`` for ``company``), as vaultnet reads it: the first one."""
+    wanted = normalise(key)
+    return next((other for other in meta if isinstance(other, str) and normalise(other) == wanted), None)
+
+
+def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
+             add: bool = True) -> tuple[bytes, list[str]]:
     """``data`` with each key of ``values`` set: one changed or one added line per key.
 
+    A key is found whatever its case and separators (``Company:``, ``Last Contact:``,
+    as Obsidian and Dataview read them), and changed where it is written, never
+    added a second time. With ``add=False`` a key the note lacks is left out.
     Returns the new bytes and the keys whose value changed. Raises
     :class:`EditError` when a key cannot be changed on one line.
     """
@@ -115,9 +126,11 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> t
         raise EditError(f"{rel}: the front matter cannot be read; fix it first (vaultnet check says why)")
     changed: list[str] = []
     missing: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in meta:
-            missing[key] = value
+    for wanted, value in values.items():
+        key = _as_written(meta, wanted)
+        if key is None:
+            if add:
+                missing[wanted] = value
             continue
         if meta[key] == _read_back(value):
             continue
@@ -141,7 +154,7 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> t
             raise EditError(f"{rel}: {key} cannot be changed on its line without changing what the note says; "
                             "edit it by hand")
         meta = check
-        changed.append(key)
+        changed.append(wanted)
     new = (bom + "".join(lines)).encode("utf-8")
     if missing:
         added_data, added = add_missing(new, missing)
