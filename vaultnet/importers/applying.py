@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
-from ..create import ContactExists, person_note
+from ..create import ContactExists, PersonMarker, person_note
 from ..edits import EditError, set_keys
 from ..errors import Problem
 from ..keys import normalise, spellings
@@ -32,8 +32,13 @@ class Outcome:
 
 
 def apply_import(config: Config, plan: ImportPlan, progress: Progress = no_progress) -> Outcome:
-    """Write the plan: new notes from the person template, missing keys into existing ones."""
+    """Write the plan: new notes from the person template, missing keys into existing ones.
+
+    A new note the vault would not take as a person (``people = []``, people kept
+    by a property or a tag) gets the marker the vault's people have.
+    """
     outcome = Outcome()
+    marker = PersonMarker(config, plan.contacts)
     for change in progress(plan.changes, len(plan.changes), "Importing"):
         if change.action == "unchanged":
             outcome.unchanged += 1
@@ -42,7 +47,8 @@ def apply_import(config: Config, plan: ImportPlan, progress: Progress = no_progr
             if change.action == "create":
                 # create_contact() would list the folder again for every note: write the same note directly.
                 try:
-                    safe_write(config.root, change.rel, person_note(config, change.values).encode("utf-8"), None)
+                    data = marker.mark(change.rel, person_note(config, change.values).encode("utf-8"))
+                    safe_write(config.root, change.rel, data, None)
                 except WriteConflict:
                     raise ContactExists(f"{change.rel} appeared while importing") from None
                 outcome.created += 1
