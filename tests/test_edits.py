@@ -350,3 +350,21 @@ def test_the_key_vaultnet_reads_is_the_one_changed():
     """Two spellings of one key: the first is what vaultnet reads, so that is the one set changes."""
     data = b"---\nCompany: A\ncompany: B\n---\n"
     assert set_keys(data, {"company": "C"}) == (b"---\nCompany: C\ncompany: B\n---\n", ["company"])
+
+
+@pytest.mark.parametrize(("body", "after"), [
+    ("circle:: inner\n", "circle:: close\n"),
+    ("- Circle:: inner  \n", "- Circle:: close  \n"),
+    ("Met at [circle:: inner] in Lisbon.\n", "Met at [circle:: close] in Lisbon.\n"),
+])
+def test_a_key_kept_as_a_dataview_inline_field_changes_there(body, after):
+    """Dataview inline fields are keys too: changed on their line, never copied into the front matter."""
+    data = ("---\ncompany: Acme\n---\n" + body).encode()
+    assert set_keys(data, {"circle": "close", "cadence": "2w"}) == (
+        ("---\ncompany: Acme\ncadence: 2w\n---\n" + after).encode(), ["circle", "cadence"])
+    assert set_keys(body.encode(), {"circle": "close"}) == (after.encode(), ["circle"])
+
+
+def test_an_inline_field_written_twice_is_refused():
+    with pytest.raises(EditError, match="more than once"):
+        set_keys(b"circle:: inner\n- circle:: close\n", {"circle": "network"})

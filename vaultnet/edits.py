@@ -21,7 +21,7 @@ from . import writes
 from .config import Config
 from .errors import VaultnetError
 from .keys import normalise
-from .notes import NoteLoader
+from .notes import NoteLoader, parse_note
 from .properties import add_missing, scalar
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?\n?$")
@@ -155,6 +155,8 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
                             "edit it by hand")
         meta = check
         changed.append(wanted)
+    if missing:
+        _set_inline(lines, data, rel, missing, changed)
     new = (bom + "".join(lines)).encode("utf-8")
     if missing:
         added_data, added = add_missing(new, missing)
@@ -164,6 +166,45 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
         new = added_data
         changed.extend(added)
     return new, [key for key in values if key in changed]
+
+
+def _inline_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _set_inline(lines: list[str], data: bytes, rel: str, missing: dict[str, Any], changed: list[str]) -> None:
+    """Set, on its own line, each key of ``missing`` that the body holds as a Dataview inline field.
+
+    ``circle:: close`` or ``[last-contact:: 2026-10-30]`` is where the user keeps
+    that key: it changes there (and is taken out of ``missing``), never gains a
+    second copy in the front matter that would silently win over it.
+    """
+    note, _ = parse_note(rel, data)
+    if note is None or not note.inline:
+        return
+    written = {normalise(key): key for key in reversed(list(note.inline))}  # the first one is what vaultnet reads
+    for wanted, value in list(missing.items()):
+        key = written.get(normalise(wanted))
+        if key is None:
+            continue
+        old, text = note.inline[key], _inline_text(value)
+        line = note.key_line(key)
+        if isinstance(old, list) or line is None:
+            raise EditError(f"{rel}: {key}:: is written more than once; edit it by hand")
+        del missing[wanted]
+        if old == text:
+            continue
+        found = re.search(re.escape(key) + r"::[ \t]*", lines[line - 1])
+        start = lines[line - 1].find(old, found.end()) if found else -1
+        if found is None or start != found.end() or "\n" in text or (text != text.strip()):
+            raise EditError(f"{rel}: {key}:: cannot be changed on its line; edit it by hand")
+        lines[line - 1] = lines[line - 1][:start] + text + lines[line - 1][start + len(old):]
+        after, _ = parse_note(rel, "".join(lines).encode("utf-8"))
+        if after is None or after.inline.get(key) != text:
+            raise EditError(f"{rel}: {key}:: cannot be changed to {text!r} on its line; edit it by hand")
+        changed.append(wanted)
 
 
 def edit_note(config: Config, rel: str, transform: Callable[[bytes], bytes]) -> bool:
