@@ -45,3 +45,35 @@ def test_unsafe_names_become_safe_paths(vault):
 def test_dry_run_writes_nothing(vault):
     assert create_contact(load_config(vault), "Ana", {}, [], dry_run=True) == "People/Ana.md"
     assert not (vault / "People").exists()
+
+
+def test_a_new_contact_is_made_the_way_the_vault_s_people_are(vault):
+    """People tagged ``#person`` beside other notes in ``Notes/``: a new one goes there, tagged the same."""
+    from vaultnet.network import build_network
+
+    from conftest import TODAY
+
+    write(vault, "Notes/Bea.md", "---\ntags: [person]\n---\n")
+    write(vault, "Notes/Cy.md", "Cy, #person\n")
+    config = load_config(vault)
+    contacts = [s.contact for s in build_network(config, TODAY).standings]
+    assert create_contact(config, "Dee", {"company": "Acme"}, contacts) == "Notes/Dee.md"
+    assert (vault / "Notes/Dee.md").read_text().startswith("---\ncompany: Acme\ntags:\n  - person\n---\n")
+    assert "Notes/Dee.md" in {s.contact.path for s in build_network(load_config(vault), TODAY).standings}
+
+
+def test_new_paths_list_the_folder_once_and_refuse_a_case_clash(vault, monkeypatch):
+    """One allocator for ``add`` and imports: a thousand names, one listing of the people folder."""
+    from pathlib import Path
+
+    from vaultnet.create import NewPaths
+
+    write(vault, "People/ana souza.md", "---\n---\n")
+    listed = []
+    real = Path.iterdir
+    monkeypatch.setattr(Path, "iterdir", lambda self: listed.append(self) or real(self))
+    paths = NewPaths(load_config(vault), [])
+    assert [paths.path(f"P{n}") for n in range(3)] == ["People/P0.md", "People/P1.md", "People/P2.md"]
+    with pytest.raises(ContactExists, match="People/ana souza.md already exists"):
+        paths.path("Ana Souza")
+    assert len(listed) == 1

@@ -331,3 +331,40 @@ def test_a_note_saved_during_set_is_read_again_and_kept(people, monkeypatch):
     assert run(people, "set", "bob", "--circle", "close").exit_code == 0
     assert read(people, "Bob") == (b"---\ncompany: Acme\ncircle: close\n---\n- 2026-10-01 hello [[Cy]]\n"
                                    b"- 2026-09-01 again\n- 2026-11-20 a new line\n")
+
+
+def test_set_and_snooze_change_a_key_whatever_its_case(vault):
+    """``Company:`` and ``Snooze Until:`` are the keys vaultnet reads: they change in place, never twice."""
+    write(vault, "People/Fay.md", "---\nCompany: Acme  # hers\nBirthday: 1990-01-02\nSnooze Until: 2026-01-01\n---\n")
+    assert run(vault, "set", "fay", "--company", "Globex", "--birthday", "1990-03-04").exit_code == 0
+    assert run(vault, "snooze", "fay", "2026-12-24").exit_code == 0
+    assert (vault / "People/Fay.md").read_text() == (
+        "---\nCompany: Globex  # hers\nBirthday: 1990-03-04\nSnooze Until: 2026-12-24\n---\n")
+    import json
+
+    [fay] = json.loads(run(vault, "status", "--json").output)["contacts"]
+    assert (fay["snooze_until"], fay["next_birthday"]) == ("2026-12-24", "2027-03-04")
+
+
+def test_the_key_vaultnet_reads_is_the_one_changed():
+    """Two spellings of one key: the first is what vaultnet reads, so that is the one set changes."""
+    data = b"---\nCompany: A\ncompany: B\n---\n"
+    assert set_keys(data, {"company": "C"}) == (b"---\nCompany: C\ncompany: B\n---\n", ["company"])
+
+
+@pytest.mark.parametrize(("body", "after"), [
+    ("circle:: inner\n", "circle:: close\n"),
+    ("- Circle:: inner  \n", "- Circle:: close  \n"),
+    ("Met at [circle:: inner] in Lisbon.\n", "Met at [circle:: close] in Lisbon.\n"),
+])
+def test_a_key_kept_as_a_dataview_inline_field_changes_there(body, after):
+    """Dataview inline fields are keys too: changed on their line, never copied into the front matter."""
+    data = ("---\ncompany: Acme\n---\n" + body).encode()
+    assert set_keys(data, {"circle": "close", "cadence": "2w"}) == (
+        ("---\ncompany: Acme\ncadence: 2w\n---\n" + after).encode(), ["circle", "cadence"])
+    assert set_keys(body.encode(), {"circle": "close"}) == (after.encode(), ["circle"])
+
+
+def test_an_inline_field_written_twice_is_refused():
+    with pytest.raises(EditError, match="more than once"):
+        set_keys(b"circle:: inner\n- circle:: close\n", {"circle": "network"})

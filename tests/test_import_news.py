@@ -3,10 +3,11 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from vaultnet.cli import main
-from vaultnet.properties import replace_values
+from vaultnet.edits import EditError, set_keys
 from vaultnet.rolechanges import MEMORY
 
 from conftest import TODAY, write
@@ -54,15 +55,49 @@ def test_update_changed_rewrites_the_values(vault):
     result = run(vault, "import", "linkedin", str(LINKEDIN), "--update-changed")
     assert result.exit_code == 0, result.output
     text = (vault / ANA).read_text(encoding="utf-8")
-    assert text.startswith("---\ncircle: network\ncompany: Acme Ltda\nrole: Head of Platform Engineering\n")
+    assert text.startswith("---\ncircle: network\ncompany: Acme Ltda   # where she works\nrole: Head of Platform Engineering\n")
     assert "(the note says 'Designer': rewritten)" in result.stdout
 
 
-def test_replace_values_touches_one_line_only():
-    data = b"---\r\nrole: Designer\r\ntags: [a]\r\n---\r\nbody\r\n"
-    assert replace_values(data, {"role": "Head: Design"}) == (
-        b"---\r\nrole: 'Head: Design'\r\ntags: [a]\r\n---\r\nbody\r\n", ["role"])
+def test_a_rewrite_touches_one_line_only():
+    """--update-changed rewrites with ``edits.set_keys``: one line, its comment kept, nothing added."""
+    data = b"---\r\nrole: Designer  # since 2024\r\ntags: [a]\r\n---\r\nbody\r\n"
+    assert set_keys(data, {"role": "Head: Design"}, add=False) == (
+        b"---\r\nrole: 'Head: Design'  # since 2024\r\ntags: [a]\r\n---\r\nbody\r\n", ["role"])
     folded = b"---\nrole: >\n  Designer\n---\n"
-    assert replace_values(folded, {"role": "Lead"}) == (folded, [])  # not a one-line value: left alone
-    assert replace_values(b"---\nrole: [a, b]\n---\n", {"role": "Lead"})[1] == []
-    assert replace_values(b"no front matter\n", {"role": "Lead"})[1] == []
+    with pytest.raises(EditError, match="several lines"):
+        set_keys(folded, {"role": "Lead"}, add=False)  # not a one-line value: left to the user
+    assert set_keys(b"no front matter\n", {"role": "Lead"}, add=False) == (b"no front matter\n", [])
+    assert set_keys(b"---\nRole: Designer\n---\n", {"role": "Lead"}, add=False) == (b"---\nRole: Lead\n---\n", ["role"])
+
+
+def test_capitalised_keys_are_the_note_s_keys(vault):
+    """``Company:`` and ``Role:`` (as BryanHogan/Obsidian-CRM writes them) are found, reported and rewritten in place."""
+    note = "---\nCompany: Acme\nRole: Designer\nLinkedIn: https://www.linkedin.com/in/ana-souza-4b21a7\n---\n"
+    write(vault, ANA, note)
+    dry = run(vault, "import", "linkedin", str(LINKEDIN), "--dry-run")
+    assert "news: People/Ana Souza.md: company is now 'Acme Ltda' (the note says 'Acme'" in dry.stdout
+    assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
+    text = (vault / ANA).read_text(encoding="utf-8")
+    assert text.lower().count("company:") == 1 and text.lower().count("role:") == 1  # never a second, lower-case key
+    assert text.lower().count("linkedin:") == 1
+    result = run(vault, "import", "linkedin", str(LINKEDIN), "--update-changed")
+    assert result.exit_code == 0, result.output
+    text = (vault / ANA).read_text(encoding="utf-8")
+    assert text.startswith("---\nCompany: Acme Ltda\nRole: Head of Platform Engineering\nLinkedIn: ")
+
+
+def test_update_changed_rewrites_an_alias_where_it_is_written(vault):
+    write(vault, ANA, "---\norg: Acme\nposition: Designer\n---\n")
+    assert run(vault, "import", "linkedin", str(LINKEDIN), "--update-changed").exit_code == 0
+    text = (vault / ANA).read_text(encoding="utf-8")
+    assert text.startswith("---\norg: Acme Ltda\nposition: Head of Platform Engineering\n")
+    assert "company:" not in text and "role:" not in text
+
+
+def test_a_value_that_cannot_be_rewritten_is_one_problem(vault):
+    write(vault, ANA, "---\ncompany: Acme\nrole: >\n  Designer\n---\n")
+    result = run(vault, "import", "linkedin", str(LINKEDIN), "--update-changed")
+    assert result.exit_code == 0, result.output
+    assert "role has a value over several lines; edit it by hand; not rewritten" in result.stderr
+    assert (vault / ANA).read_text(encoding="utf-8").startswith("---\ncompany: Acme Ltda\nrole: >\n  Designer\n")

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from vaultnet.cli import main
 from vaultnet.config import load_config
+from vaultnet.create import people_home
 from vaultnet.errors import Problem, VaultnetError
 from vaultnet.filenames import safe_filename
 from vaultnet.importers import (
@@ -909,12 +910,14 @@ def test_importing_never_raises_writes_only_people_and_only_adds_lines(kind, peo
         source = Path(folder) / "export"
         source.write_bytes(export(kind, people))
         before = files(vault)
+        home = people_home(load_config(vault), [s.contact for s in build_network(load_config(vault), TODAY).standings])
         plan, outcome, problems = import_into(vault, kind, source)
         after = files(vault)
         assert outcome is not None
         assert all(len(str(problem).splitlines()) == 1 for problem in problems)
         created = [rel for rel in after if rel not in before]
-        assert all(re.fullmatch(r"People/[^/]+\.md", rel) for rel in created), created
+        assert home in ("People", "Work")  # beside the one person when no people folder has any
+        assert all(re.fullmatch(rf"{home}/[^/]+\.md", rel) for rel in created), created
         assert len(created) == outcome.created
         changed = [rel for rel in before if after[rel][0] != before[rel][0]]
         assert len(changed) == outcome.updated
@@ -925,3 +928,54 @@ def test_importing_never_raises_writes_only_people_and_only_adds_lines(kind, peo
         _, again, _ = import_into(vault, kind, source)
         assert again is not None and (again.created, again.updated) == (0, 0), (people, existing)
         assert files(vault) == after
+
+
+# ---------------------------------------------------------------- vaults whose people are not marked by a folder
+
+
+def contact_paths(vault: Path) -> list[str]:
+    return sorted(s.contact.path for s in build_network(load_config(vault), TODAY).standings)
+
+
+def test_with_no_people_folder_new_notes_say_they_are_people(vault):
+    """``people = []``: a note's folder makes no one a person, so each new note says ``type: person``."""
+    write(vault, "vaultnet.toml", "people = []\n")
+    write(vault, "Bea Costa.md", "---\ntype: person\n---\n")
+    result = run(vault, "import", "linkedin", str(LINKEDIN))
+    assert result.exit_code == 0, result.output
+    text = (vault / "Ana Souza.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ncompany: Acme Ltda\n") and "\ntype: person\n---\n" in text
+    assert contact_paths(vault) == ["Ana Souza.md", "Bea Costa.md", "Kenji Watanabe.md", "María López Keynote Speaker.md",
+                                    "Priya Raman.md", "Tom O'Brien.md", "Zoë Martin.md"]
+    assert run(vault, "import", "linkedin", str(LINKEDIN)).stdout == "created 0, updated 0, unchanged 6\n"
+
+
+def test_new_notes_take_the_marker_and_the_folder_of_the_vault_s_people(vault):
+    """People kept by ``categories: [[People]]`` in ``References/`` (kepano's vault): new people the same way, there."""
+    for name in ("Steph Ango", "Bea Costa"):
+        write(vault, f"References/{name}.md", '---\ncategories:\n  - "[[People]]"\ntags: [friend]\n---\n')
+    write(vault, "References/Lisbon.md", '---\ncategories:\n  - "[[Places]]"\n---\n')
+    assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
+    assert not (vault / "People").exists()
+    text = (vault / "References/Ana Souza.md").read_text(encoding="utf-8")
+    assert "\ncategories:\n  - '[[People]]'\n---\n" in text
+    found = contact_paths(vault)
+    assert "References/Ana Souza.md" in found and "References/Lisbon.md" not in found and len(found) == 8
+    from vaultnet.create import contact_path
+
+    contacts = [s.contact for s in build_network(load_config(vault), TODAY).standings]
+    assert contact_path(load_config(vault), "Someone New", contacts) == "References/Someone New.md"  # add agrees
+
+
+@pytest.mark.parametrize(("marker", "expected"), [
+    ("tags: [person, work]\n", "tags:\n  - person\n"),
+    ("type: [[Person]]\n", "type: '[[Person]]'\n"),
+    ("Type: contact\n", "Type: contact\n"),
+])
+def test_the_learnt_marker_is_the_vault_s_own(vault, marker, expected):
+    write(vault, "vaultnet.toml", "people = []\n")
+    write(vault, "Notes/Bea Costa.md", f"---\n{marker}---\n")
+    assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
+    front = (vault / "Kenji Watanabe.md").read_text(encoding="utf-8").split("\n---\n")[0] + "\n"
+    assert front.endswith(expected)
+    assert "Kenji Watanabe.md" in contact_paths(vault)

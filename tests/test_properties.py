@@ -220,7 +220,7 @@ def test_every_key_group_names_keys_of_the_one_registry():
     from vaultnet import keys
     from vaultnet.config import Config
     from vaultnet.contacts import LIST_FIELDS, TEXT_FIELDS
-    from vaultnet.importers import FIELDS
+    from vaultnet.importers.records import FIELDS
 
     groups = (keys.TEXT_KEYS, keys.LIST_KEYS, keys.DATE_KEYS, keys.IMPORT_KEYS, keys.SET_KEYS, keys.PERSON_PROPERTIES)
     for group in groups:

@@ -14,9 +14,9 @@ from .dates import DailyFormat
 from .errors import VaultnetError
 from .filenames import safe_filename
 from .inline import unrendered
-from .keys import normalise, spellings
-from .notes import parse_note
-from .people import people_folder, person_rule
+from .keys import normalise, singular, spellings
+from .notes import Note, parse_note
+from .people import link_texts, people_folder, person_rule, person_values, properties
 from .properties import add_missing, yaml_lines
 from .render import render
 from .writes import safe_write
@@ -32,10 +32,17 @@ _TEMPLATE_TOKEN = re.compile(
 
 
 def people_home(config: Config, contacts: Sequence[Contact]) -> str:
-    """Where new people go: the configured folder, else the people folder most contacts are in, else People."""
+    """Where new people go: the configured folder, else the people folder most contacts are in.
+
+    In a vault whose people are marked by a property or a tag and live in no
+    people folder (kepano's ``References/``), beside most of them; with no
+    people at all, ``People``.
+    """
     if config.people_configured:
         return config.people[0] if config.people else ""
     found = Counter(folder for c in contacts if (folder := people_folder(c.path, config)))
+    if not found:
+        found = Counter(c.path.rsplit("/", 1)[0] if "/" in c.path else "" for c in contacts)
     return found.most_common(1)[0][0] if found else "People"
 
 
@@ -121,6 +128,85 @@ def contact_path(config: Config, name: str, contacts: Sequence[Contact]) -> str:
     return NewPaths(config, contacts).path(name)
 
 
+class PersonMarker:
+    """Makes a new note one the vault takes as a person, the way its other people are marked.
+
+    A note in a people folder, or from a template that marks it, is a person as
+    it is. Otherwise (``people = []``, or people kept by ``categories: [[People]]``
+    or ``#person`` beside other notes) it gets the marker most of the vault's
+    people have: the same property and value, the person tag, else ``type: person``.
+    The vault's people are read once, and only when a note needs a marker.
+    """
+
+    SAMPLE = 50  # people read to learn the marker: enough to see the vault's habit
+
+    def __init__(self, config: Config, contacts: Sequence[Contact]) -> None:
+        self.config = config
+        self.contacts = contacts
+        self._marker: dict[str, Any] | None = None
+
+    def mark(self, rel: str, data: bytes) -> bytes:
+        """``data`` as written, or with the marker added when it would not be a person."""
+        note, _ = parse_note(rel, data, self.config.person_tags)
+        if note is None or person_rule(note, self.config) is not None:
+            return data
+        if self._marker is None:
+            self._marker = self._learn()
+        marked, _ = add_missing(data, self._marker)
+        note, _ = parse_note(rel, marked, self.config.person_tags)
+        if note is None or person_rule(note, self.config) is None:  # a template already has that key: the plain one
+            marked, _ = add_missing(data, self._default())
+        return marked
+
+    def _default(self) -> dict[str, Any]:
+        return {self.config.key("type"): self.config.person_type}
+
+    def _learn(self) -> dict[str, Any]:
+        found: Counter[tuple[str, Any]] = Counter()
+        for contact in self.contacts[: self.SAMPLE]:
+            try:
+                data = (self.config.root / contact.path).read_bytes()
+            except OSError:
+                continue
+            note, _ = parse_note(contact.path, data, self.config.person_tags)
+            marker = _marker_of(note, self.config) if note is not None else None
+            if marker is not None:
+                found[marker] += 1
+        if not found:
+            return self._default()
+        (key, value), _count = found.most_common(1)[0]
+        return {key: list(value) if isinstance(value, tuple) else value}
+
+
+def _marker_of(note: Note, config: Config) -> tuple[str, Any] | None:
+    """The property (key as written, and the values naming a person) or tag that makes ``note`` a person."""
+    rule = person_rule(note, config)
+    if rule in ("tag", "body tag"):
+        return (config.key("tags"), (config.person_tags[0],)) if config.person_tags else None
+    if rule != "property":
+        return None
+    props = properties(note, config)
+    wanted = person_values(config)
+    for name in config.person_properties:
+        hit = props.item(name)
+        if hit is None or hit[0] not in note.meta:
+            continue  # an inline field: a new note's front matter says it instead, under vaultnet's key
+        key, value = hit
+        single = not isinstance(value, list) or _as_written(value) is not None  # `type: [[Person]]`, unquoted
+        naming = tuple(text for item in ([value] if single else value) if (text := _as_written(item)) and
+                       any(singular(t) in wanted for t in link_texts(text)))
+        if naming:
+            return key, naming[0] if single else naming
+    return None
+
+
+def _as_written(item: Any) -> str | None:
+    """A property item as text: an unquoted ``[[Person]]`` (a nested YAML list) becomes the link again."""
+    if isinstance(item, list) and len(item) == 1 and isinstance(item[0], list) and len(item[0]) == 1:
+        return f"[[{item[0][0]}]]"
+    return item if isinstance(item, str) else None
+
+
 def person_note(config: Config, values: Mapping[str, Any]) -> str:
     """The new note's text; ``values`` are front-matter keys in order (empty ones left out)."""
     properties = [
@@ -166,9 +252,6 @@ def create_contact(
         data = own_person_note(config, name, values, now or dt.datetime.now())
         if data is None:
             data = person_note(config, values).encode("utf-8")
-        note, _ = parse_note(rel, data, config.person_tags)
-        if note is not None and person_rule(note, config) is None:
-            # Neither its folder nor its template makes it a person (`people = []`): say so in the note.
-            data, _ = add_missing(data, {config.key("type"): config.person_type})
+        data = PersonMarker(config, contacts).mark(rel, data)
         safe_write(config.root, rel, data, None)
     return rel

@@ -20,7 +20,8 @@ import yaml
 from . import writes
 from .config import Config
 from .errors import VaultnetError
-from .notes import NoteLoader
+from .keys import normalise
+from .notes import NoteLoader, parse_note
 from .properties import add_missing, scalar
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?\n?$")
@@ -93,9 +94,19 @@ def _read_back(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else str(value)
 
 
-def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> tuple[bytes, list[str]]:
+def _as_written(meta: Mapping[Any, Any], key: str) -> str | None:
+    """The note's own spelling of ``key`` (``Company:`` for ``company``), as vaultnet reads it: the first one."""
+    wanted = normalise(key)
+    return next((other for other in meta if isinstance(other, str) and normalise(other) == wanted), None)
+
+
+def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
+             add: bool = True) -> tuple[bytes, list[str]]:
     """``data`` with each key of ``values`` set: one changed or one added line per key.
 
+    A key is found whatever its case and separators (``Company:``, ``Last Contact:``,
+    as Obsidian and Dataview read them), and changed where it is written, never
+    added a second time. With ``add=False`` a key the note lacks is left out.
     Returns the new bytes and the keys whose value changed. Raises
     :class:`EditError` when a key cannot be changed on one line.
     """
@@ -115,9 +126,11 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> t
         raise EditError(f"{rel}: the front matter cannot be read; fix it first (vaultnet check says why)")
     changed: list[str] = []
     missing: dict[str, Any] = {}
-    for key, value in values.items():
-        if key not in meta:
-            missing[key] = value
+    for wanted, value in values.items():
+        key = _as_written(meta, wanted)
+        if key is None:
+            if add:
+                missing[wanted] = value
             continue
         if meta[key] == _read_back(value):
             continue
@@ -141,7 +154,9 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> t
             raise EditError(f"{rel}: {key} cannot be changed on its line without changing what the note says; "
                             "edit it by hand")
         meta = check
-        changed.append(key)
+        changed.append(wanted)
+    if missing:
+        _set_inline(lines, data, rel, missing, changed)
     new = (bom + "".join(lines)).encode("utf-8")
     if missing:
         added_data, added = add_missing(new, missing)
@@ -151,6 +166,45 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note") -> t
         new = added_data
         changed.extend(added)
     return new, [key for key in values if key in changed]
+
+
+def _inline_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _set_inline(lines: list[str], data: bytes, rel: str, missing: dict[str, Any], changed: list[str]) -> None:
+    """Set, on its own line, each key of ``missing`` that the body holds as a Dataview inline field.
+
+    ``circle:: close`` or ``[last-contact:: 2026-10-30]`` is where the user keeps
+    that key: it changes there (and is taken out of ``missing``), never gains a
+    second copy in the front matter that would silently win over it.
+    """
+    note, _ = parse_note(rel, data)
+    if note is None or not note.inline:
+        return
+    written = {normalise(key): key for key in reversed(list(note.inline))}  # the first one is what vaultnet reads
+    for wanted, value in list(missing.items()):
+        key = written.get(normalise(wanted))
+        if key is None:
+            continue
+        old, text = note.inline[key], _inline_text(value)
+        line = note.key_line(key)
+        if isinstance(old, list) or line is None:
+            raise EditError(f"{rel}: {key}:: is written more than once; edit it by hand")
+        del missing[wanted]
+        if old == text:
+            continue
+        found = re.search(re.escape(key) + r"::[ \t]*", lines[line - 1])
+        start = lines[line - 1].find(old, found.end()) if found else -1
+        if found is None or start != found.end() or "\n" in text or (text != text.strip()):
+            raise EditError(f"{rel}: {key}:: cannot be changed on its line; edit it by hand")
+        lines[line - 1] = lines[line - 1][:start] + text + lines[line - 1][start + len(old):]
+        after, _ = parse_note(rel, "".join(lines).encode("utf-8"))
+        if after is None or after.inline.get(key) != text:
+            raise EditError(f"{rel}: {key}:: cannot be changed to {text!r} on its line; edit it by hand")
+        changed.append(wanted)
 
 
 def edit_note(config: Config, rel: str, transform: Callable[[bytes], bytes]) -> bool:

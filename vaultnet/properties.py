@@ -133,38 +133,3 @@ def add_missing(data: bytes, values: Mapping[str, Any]) -> tuple[bytes, list[str
 def _same(a: Any, b: Any) -> bool:
     nan = isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
     return nan or a == b  # NaN reads back as NaN
-
-
-def replace_values(data: bytes, values: Mapping[str, str]) -> tuple[bytes, list[str]]:
-    """Rewrite the one-line text value of existing top-level keys; returns the new bytes and the keys rewritten.
-
-    Only a key written as ``key: value`` on one line is rewritten (the line is
-    replaced, its line ending kept); any other form, and a result that does not
-    read back as the old front matter with just those values changed, leaves the
-    note unchanged.
-    """
-    meta, closing = _front_matter(data)
-    if not meta or closing is None:
-        return data, []
-    bom = BOM if data.startswith(BOM) else b""
-    head = data[len(bom):]
-    lines = head[:closing].split(b"\n")
-    done = []
-    for key, value in values.items():
-        if not isinstance(meta.get(key), str) or meta.get(key) == value:
-            continue
-        pattern = re.compile(rb"^" + re.escape(_scalar(key).encode("utf-8")) + rb":[ \t]*\S.*?(\r?)$")
-        found = [i for i, line in enumerate(lines) if pattern.match(line)]
-        if len(found) != 1 or (found[0] + 1 < len(lines) and lines[found[0] + 1][:1] in (b" ", b"\t")):
-            continue  # written over several lines, or more than once: leave it to the user
-        ending = pattern.match(lines[found[0]]).group(1)  # type: ignore[union-attr]
-        lines[found[0]] = yaml_lines(key, value)[0].encode("utf-8") + ending
-        done.append(key)
-    if not done:
-        return data, []
-    new = bom + b"\n".join(lines) + head[closing:]
-    after, _ = _front_matter(new)
-    expected = {**meta, **{key: values[key] for key in done}}
-    if after is None or set(after) != set(expected) or any(not _same(after[k], v) for k, v in expected.items()):
-        return data, []
-    return new, done

@@ -14,31 +14,15 @@ from pathlib import Path
 from ..config import Config
 from ..contacts import Contact
 from ..errors import Problem, VaultnetError
-from ..text import printable, profile_key, split_emails
 from .applying import Outcome, apply_import
-from .matching import Matcher, dedupe
+from .matching import dedupe
 from .planning import Change, ImportPlan, plan_import
-from .records import (
-    FIELDS,
-    MAX_FIELD_CHARS,
-    MAX_IMPORT_BYTES,
-    Parsed,
-    Person,
-    Progress,
-    clean,
-    csv_reader,
-    join_name,
-    no_progress,
-    parse_birthday,
-    problem_at,
-    read_text,
-)
+from .records import MAX_FIELD_CHARS, Parsed, Person, Progress, clean, no_progress, parse_birthday
 
+# What the CLI and other modules use; everything else is imported from the module that does the job.
 __all__ = [
-    "FIELDS", "KINDS", "MAX_FIELD_CHARS", "MAX_IMPORT_BYTES", "Change", "ImportPlan", "Matcher", "Outcome", "Parsed",
-    "Person", "Progress", "apply_import", "clean", "csv_reader", "dedupe", "import_file", "join_name", "no_progress",
-    "parse_birthday", "plan_import", "printable", "problem_at", "profile_key", "read_file", "read_text",
-    "split_emails",
+    "KINDS", "MAX_FIELD_CHARS", "Change", "ImportPlan", "Outcome", "Parsed", "Person", "Progress", "apply_import",
+    "clean", "dedupe", "import_file", "no_progress", "parse_birthday", "plan_import", "read_file",
 ]
 
 KINDS = ("linkedin", "vcard", "google")

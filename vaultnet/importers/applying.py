@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
-from ..create import ContactExists, person_note
+from ..create import ContactExists, PersonMarker, person_note
+from ..edits import EditError, set_keys
 from ..errors import Problem
-from ..properties import add_missing, replace_values
+from ..keys import normalise, spellings
+from ..properties import add_missing, existing_keys
 from ..writes import UnsafePath, WriteConflict, edit_note, safe_write
 from .planning import Change, ImportPlan
 from .records import Progress, no_progress
@@ -30,8 +32,13 @@ class Outcome:
 
 
 def apply_import(config: Config, plan: ImportPlan, progress: Progress = no_progress) -> Outcome:
-    """Write the plan: new notes from the person template, missing keys into existing ones."""
+    """Write the plan: new notes from the person template, missing keys into existing ones.
+
+    A new note the vault would not take as a person (``people = []``, people kept
+    by a property or a tag) gets the marker the vault's people have.
+    """
     outcome = Outcome()
+    marker = PersonMarker(config, plan.contacts)
     for change in progress(plan.changes, len(plan.changes), "Importing"):
         if change.action == "unchanged":
             outcome.unchanged += 1
@@ -40,11 +47,12 @@ def apply_import(config: Config, plan: ImportPlan, progress: Progress = no_progr
             if change.action == "create":
                 # create_contact() would list the folder again for every note: write the same note directly.
                 try:
-                    safe_write(config.root, change.rel, person_note(config, change.values).encode("utf-8"), None)
+                    data = marker.mark(change.rel, person_note(config, change.values).encode("utf-8"))
+                    safe_write(config.root, change.rel, data, None)
                 except WriteConflict:
                     raise ContactExists(f"{change.rel} appeared while importing") from None
                 outcome.created += 1
-            elif _add_keys(config, change) | (change.rewrite and _rewrite(config, change)):
+            elif _add_keys(config, change) | (change.rewrite and _rewrite(config, change, outcome.problems)):
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
@@ -66,9 +74,37 @@ def _add_keys(config: Config, change: Change) -> bool:
     return _edit(config, change, add_missing, {config.key(key): value for key, value in change.values.items()})
 
 
-def _rewrite(config: Config, change: Change) -> bool:
-    """Rewrite a changed company or role (``--update-changed``)."""
-    return _edit(config, change, replace_values, {config.key(key): new for key, (_, new) in change.news.items()})
+def _rewrite(config: Config, change: Change, problems: list[Problem]) -> bool:
+    """Rewrite a changed company or role (``--update-changed``) where the note writes it.
+
+    The note's own key is changed, whatever its case or alias (``Company:``,
+    ``org:``), with its comment kept, exactly as ``vaultnet set`` changes a key.
+    A value vaultnet cannot change on its line is one problem; the other values and the import go on.
+    """
+    refused: list[str] = []
+
+    def rewrite(data: bytes, values: dict[str, Any]) -> tuple[bytes, list[str]]:
+        refused.clear()
+        done: list[str] = []
+        for key, new in values.items():
+            try:
+                data, changed = set_keys(data, {_spelled(config, existing_keys(data) or set(), key): new}, change.rel,
+                                         add=False)
+            except EditError as err:
+                refused.append(str(err))
+                continue
+            done += changed
+        return data, done
+
+    rewritten = _edit(config, change, rewrite, {key: new for key, (_, new) in change.news.items()})
+    problems.extend(change.person.problem(f"{why}; not rewritten") for why in refused)
+    return rewritten
+
+
+def _spelled(config: Config, keys: set[str], name: str) -> str:
+    """The key the note reads ``name`` from (its first spelling the note has), else vaultnet's own."""
+    by_spelling = {normalise(key): key for key in sorted(keys)}
+    return next((by_spelling[s] for s in spellings(name, config.fields) if s in by_spelling), config.key(name))
 
 
 def _edit(config: Config, change: Change, edit: Callable[[bytes, dict[str, Any]], tuple[bytes, list[str]]],

@@ -44,6 +44,7 @@ class ImportPlan:
 
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    contacts: Sequence[Contact] = ()  # the vault's people: how new notes are marked as people
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -79,6 +80,7 @@ def plan_import(config: Config, people: Iterable[Person], contacts: Sequence[Con
         else:
             break  # nothing left to give up (never seen): keep the plan
     plan.problems = problems + plan.problems
+    plan.contacts = contacts
     return plan
 
 
