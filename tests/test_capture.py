@@ -254,7 +254,7 @@ class _Calendar(http.server.BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     _Calendar.body, _Calendar.delay = GOOGLE.read_bytes(), 0.0
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)  # a quick shutdown
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -465,3 +468,29 @@ def test_index_counts_this_weeks_ticks_without_touching_the_plan(vault):
     assert run(vault, "index").exit_code == 0
     assert "| [[Ana]] | inner | 2026-11-21 |" in (vault / "vaultnet/Network.md").read_text()
     assert plan.read_bytes() == ticked  # stamping is for plan and build
+
+
+def test_choices_come_from_the_core_registries():
+    from vaultnet.exports import FORMATS
+    from vaultnet.importers import KINDS
+    from vaultnet.service import KINDS as SERVICES
+
+    ctx = click.Context(main)
+    export = main.get_command(ctx, "export")
+    watch = main.get_command(ctx, "watch")
+    imports = main.get_command(ctx, "import")
+    assert isinstance(imports, click.Group)
+    assert [tuple(p.type.choices) for p in export.params if p.name == "fmt"] == [FORMATS]
+    assert [tuple(p.type.choices) for p in watch.params if p.name == "print_service"] == [SERVICES]
+    assert set(imports.list_commands(ctx)) == {*KINDS, "calendar", "mail"}
+    for kind in KINDS:
+        assert imports.get_command(ctx, kind) is not None, kind
+
+
+def test_loading_the_command_line_imports_no_core_module():
+    """Commands import the core when they run: a warm build pays only for what it uses."""
+    code = "import sys, vaultnet.cli; print(' '.join(sorted(m for m in sys.modules if m.startswith('vaultnet'))))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    light = {"vaultnet", "vaultnet.errors", "vaultnet.vocabulary"}
+    assert {name for name in loaded if not name.startswith("vaultnet.cli")} == light, loaded
