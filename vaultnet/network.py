@@ -7,9 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TypeVar
 
-from .cache import NoteCache
 from .config import Config
 from .contacts import Contact, Directory, read_contact
 from .dates import Date
@@ -17,12 +15,10 @@ from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
-from .noteset import NoteSet
-from .people import forget_properties, people_folder, person_rule
+from .people import Rule, people_folder, person_rule
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass
@@ -53,24 +49,29 @@ def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | 
     """Read the vault and work out every contact's standing as of ``today``.
 
     ``overrides`` stands in for files' contents (a plan stamped in memory).
+    The cache is read, never written: read-only commands leave the vault as it is.
     """
-    notes = NoteSet(config)
-    notes.entries = NoteCache(config).load_entries()  # read, never written, by read-only commands
-    notes.scan()
-    return assemble(config, today, *notes.contents(overrides))
+    from .session import Session  # the session assembles with this module: imported when first needed
+
+    return Session(config, remember=False).network(today, overrides)
 
 
-class Memo:
-    """What one assembly worked out, for the next to reuse (the watcher keeps one).
+class AssemblyMemo:
+    """What one :func:`assemble` worked out per note and per contact, for the next to reuse.
 
+    It memoises, for each note, the contact read from it and the evidence it
+    gives; for each contact, its manual ``last_contact`` and its standing.
     Parsed notes that did not change are the same objects from one run to the
-    next, so results are reused by identity: a contact read from a note, the
-    evidence a note gives (while every contact's name and aliases stay the same),
-    and a contact's standing (while everything it is worked out from is the same).
+    next, so results are reused by identity: a contact while its note is the
+    same object, a note's evidence while its note, its owner and every
+    contact's name and aliases (the names token) stay the same, and a standing
+    while everything it is worked out from is the same. The watcher keeps one
+    for as long as it runs, so one edit recomputes little.
     """
 
-    def __init__(self, keep: bool = True) -> None:
-        self.keep = keep  # a one-off build has nothing to reuse: keep nothing, spare the memory
+    def __init__(self, remember: bool = True) -> None:
+        self.remember = remember  # a one-off build has nothing to reuse: remember nothing, spare the memory
+        self.rules: dict[str, tuple[Note, Config, Rule | None]] = {}
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
@@ -84,11 +85,19 @@ class Memo:
             self._names, self._names_token = names, object()
         return self._names_token
 
+    def person_rule(self, note: Note, config: Config) -> Rule | None:
+        kept = self.rules.get(note.rel)
+        if kept is None or kept[0] is not note or kept[1] is not config:
+            kept = (note, config, person_rule(note, config))
+            if self.remember:
+                self.rules[note.rel] = kept
+        return kept[2]
+
     def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         kept = self.contacts.get(note.rel)
         if kept is None or kept[0] is not note:
-            kept = (note, *_with_problems(note, lambda: read_contact(note, config)))
-            if self.keep:
+            kept = (note, *read_contact(note, config))
+            if self.remember:
                 self.contacts[note.rel] = kept
         return kept[1], kept[2]
 
@@ -97,9 +106,8 @@ class Memo:
     ) -> tuple[Evidence, list[Problem]]:
         kept = self.evidence.get(note.rel)
         if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
-            evidence, added = _with_problems(note, lambda: extractor.extract(note, owner))
-            kept = (note, names, owner, evidence, added)
-            if self.keep:
+            kept = (note, names, owner, *extractor.extract(note, owner))
+            if self.remember:
                 self.evidence[note.rel] = kept
         return kept[3], kept[4]
 
@@ -107,7 +115,7 @@ class Memo:
         kept = self.manual.get(contact.path)
         if kept is None or kept[0] is not contact:
             kept = (contact, manual_contact(contact))
-            if self.keep:
+            if self.remember:
                 self.manual[contact.path] = kept
         return kept[1]
 
@@ -116,25 +124,16 @@ class Memo:
         kept = self.standings.get(path)
         if kept is None or not _same(kept[0], inputs):
             kept = (inputs, work_out())
-            if self.keep:
+            if self.remember:
                 self.standings[path] = kept
         return kept[1]
 
     def forget_except(self, notes: set[str], contacts: set[str]) -> None:
         """Drop what belongs to notes and contacts that are gone."""
-        for table, keep in ((self.contacts, notes), (self.evidence, notes),
-                            (self.manual, contacts), (self.standings, contacts)):
-            for key in set(table) - keep:
+        for table, alive in ((self.rules, notes), (self.contacts, notes), (self.evidence, notes),
+                             (self.manual, contacts), (self.standings, contacts)):
+            for key in set(table) - alive:
                 del table[key]
-
-
-def _with_problems(note: Note, work: Callable[[], T]) -> tuple[T, list[Problem]]:
-    """Run ``work`` and take back out the problems it added to the note, so parsed notes stay as parsed."""
-    keep = len(note.problems)
-    result = work()
-    added = note.problems[keep:]
-    del note.problems[keep:]
-    return result, added
 
 
 def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
@@ -156,13 +155,13 @@ def assemble(
     parsed: Iterable[Note],
     conflicts: Iterable[str],
     unreadable: Iterable[Problem],
-    memo: Memo | None = None,
+    memo: AssemblyMemo | None = None,
 ) -> Network:
     """Work out every contact's standing from notes already parsed.
 
     Pass the same ``memo`` again to recompute only what depends on notes that changed.
     """
-    memo = memo or Memo(keep=False)
+    memo = memo or AssemblyMemo(remember=False)
     notes = list(parsed)
     conflicts = list(conflicts)
     problems = list(unreadable)
@@ -173,7 +172,7 @@ def assemble(
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
     for note in notes:
-        rule = person_rule(note, config)
+        rule = memo.person_rule(note, config)
         if rule and not note.rel.startswith(config.output + "/"):
             rules[rule] += 1
             contact, added = memo.contact(note, config)
@@ -193,7 +192,6 @@ def assemble(
         if note.unrendered:
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
-        forget_properties(note)  # read: thirty thousand notes need not keep them
         evidence.extend(found)
         problems.extend(added)
     for contact in contacts:
