@@ -45,22 +45,22 @@ def settle(watcher: Watcher, paths: set[str]) -> None:
             return
 
 
-def fresh(root: Path) -> tuple[dict[str, str], object]:
-    """What a batch build from nothing (no cache, no memo) renders, and its status facts; writes nothing."""
+def fresh(root: Path) -> tuple[dict[str, str], object, object]:
+    """What a batch build from nothing (no cache, no memo) renders, its status facts and standings; writes nothing."""
     session = Session(load_config(root), remember=False)
     session._opened = True  # start from no cache: every note read from disk
     session.refresh()
     builder = session.builder(TODAY, write=False)
     network, plan, rel = builder.prepare_plan()
     notes = {rel: builder.plan_note(plan, rel)[0], INDEX: builder.index_note(network)[0]}
-    return notes, status_json(network, network.standings)
+    return notes, status_json(network, network.standings), network.standings
 
 
-def current(watcher: Watcher) -> tuple[dict[str, str], object]:
+def current(watcher: Watcher) -> tuple[dict[str, str], object, object]:
     root = watcher.config.root
     network = watcher.session.network(TODAY)
     notes = {rel: (root / rel).read_text(encoding="utf-8") for rel in (PLAN, INDEX)}
-    return notes, status_json(network, network.standings)
+    return notes, status_json(network, network.standings), network.standings
 
 
 @pytest.fixture
@@ -141,6 +141,29 @@ def test_the_watcher_does_not_rebuild_for_paths_that_change_nothing(people, rel)
     assert watcher.builds == 2
 
 
+def test_an_edit_works_out_again_only_the_contacts_it_touches(people):
+    """The shortcut: standings the changed notes cannot touch are the objects kept; touched ones are current."""
+    write(people, "People/Chloé.md", "---\ncircle: close\n---\n")
+    write(people, "2026-11-14.md", "- lunch with [[Chloé]] #coffee\n")
+    watcher = watcher_of(people)
+    before = {s.contact.path: s for s in watcher.session.network(TODAY).standings}
+
+    def edit(rel: str, text: str) -> dict[str, object]:
+        write(people, rel, text)
+        settle(watcher, {str(people / rel)})
+        network = watcher.session.network(TODAY)
+        assert current(watcher) == fresh(people)
+        return {s.contact.path: s for s in network.standings}
+
+    after = edit("People/Ana.md", "---\ncircle: inner\nfriends: [\"[[Bob]]\"]\n---\n- 2026-11-01 #call hello\n")
+    assert after["People/Chloé.md"] is before["People/Chloé.md"]  # untouched: kept
+    assert after["People/Bob.md"].neighbours == {"People/Ana.md"}  # a friend of the edited contact
+    after = edit("2026-11-14.md", "- lunch with [[Ana]] #coffee\n")  # Chloé drops out of the note
+    assert after["People/Chloé.md"].last_contact is None
+    assert after["People/Ana.md"].last_contact == dt.date(2026, 11, 14)
+    assert after["People/Bob.md"] is not before["People/Bob.md"]
+
+
 # -- the incremental path equals a fresh batch build, whatever the edits -----------------------
 
 NAMES = ("Ana", "Bob", "Chloé", "Dev")
@@ -170,11 +193,15 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
     def touch(self, *paths: Path) -> None:
         settle(self.watcher, {str(path) for path in paths})
 
-    @rule(name=st.sampled_from(NAMES), circle=st.sampled_from(CIRCLES), aliases=st.lists(st.sampled_from(("Bobby", "Dee", "Ann")), max_size=1))
-    def add_or_edit_contact(self, name: str, circle: str, aliases: list[str]) -> None:
+    @rule(name=st.sampled_from(NAMES), circle=st.sampled_from(CIRCLES),
+          aliases=st.lists(st.sampled_from(("Bobby", "Dee", "Ann")), max_size=1),
+          friends=st.lists(st.sampled_from(NAMES), max_size=2))
+    def add_or_edit_contact(self, name: str, circle: str, aliases: list[str], friends: list[str]) -> None:
         lines = [f"circle: {circle}"] if circle else []
         if aliases:
             lines.append(f"aliases: [{', '.join(aliases)}]")
+        if friends:
+            lines.append("friends: [" + ", ".join(f'"[[{friend}]]"' for friend in friends) + "]")
         path = self.contact(name)
         write(self.root, f"People/{name}.md", "---\n" + "\n".join(lines) + "\n---\n")
         self.touch(path)
@@ -202,14 +229,21 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
             self.touch(source, target)
 
     @rule(day=st.sampled_from(DAYS), names=st.lists(st.sampled_from((*NAMES, "Bobby", "Dee")), min_size=1, max_size=3),
-          task=st.booleans())
-    def daily_note(self, day: str, names: list[str], task: bool) -> None:
+          task=st.booleans(), replace=st.booleans())
+    def daily_note(self, day: str, names: list[str], task: bool, replace: bool) -> None:
         links = " and ".join(f"[[{name}]]" for name in names)
         line = f"- [ ] call {links} 📅 2026-11-25" if task else f"- lunch with {links} #coffee"
         path = self.root / f"{day}.md"
-        with open(path, "a", encoding="utf-8") as handle:
+        with open(path, "w" if replace else "a", encoding="utf-8") as handle:  # replace: people drop out
             handle.write(line + "\n")
         self.touch(path)
+
+    @rule(day=st.sampled_from(DAYS))
+    def delete_daily_note(self, day: str) -> None:
+        path = self.root / f"{day}.md"
+        if path.exists():
+            path.unlink()
+            self.touch(path)
 
     @precondition(lambda self: "- [ ]" in (self.root / PLAN).read_text(encoding="utf-8"))
     @rule()

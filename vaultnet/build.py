@@ -162,8 +162,9 @@ class Builder:
         network = self._network(overrides)
         if self.complete_follow_ups(network):
             network = self._network({**overrides, **self.completed})
-        memory = rolechanges.observe(rolechanges.load(self.config), (s.contact for s in network.standings), self.seen_on)
-        if self.write:
+        remembered = rolechanges.load(self.config)
+        memory = rolechanges.observe(remembered, (s.contact for s in network.standings), self.seen_on)
+        if self.write and memory != remembered:  # ten thousand contacts: no JSON to write when nothing changed
             rolechanges.save(self.config, memory)
         plan = build_plan(network, self.today, rel, memory)
         return Prepared(network, plan, rel, decode_text(overrides[rel]) if rel in overrides else None)

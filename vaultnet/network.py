@@ -78,6 +78,7 @@ class AssemblyMemo:
         self.standings: dict[str, tuple[tuple[object, ...], Standing]] = {}
         self._names: object = None
         self._names_token = object()
+        self._last: _Assembly | None = None  # what the last assembly started from
 
     def names_token(self, names: object) -> object:
         """One object for as long as every contact's path, name and aliases stay the same."""
@@ -128,12 +129,75 @@ class AssemblyMemo:
                 self.standings[path] = kept
         return kept[1]
 
+    def affected(self, now: _Assembly) -> set[str] | None:
+        """The contacts whose standing can differ from the last assembly's; None: any of them.
+
+        A standing is worked out from its contact and from the evidence that
+        names it. When the settings, the day and every contact's names are as
+        last time, only the people named in evidence that changed (before or
+        after the change) and the contacts whose note changed (with their
+        friends) can stand differently; every other standing is the one kept.
+        """
+        last = self._last
+        self._last = now if self.remember else None
+        if last is None or last.config is not now.config or last.today != now.today or last.names is not now.names:
+            return None
+        paths: set[str] = set()
+        for rel, found in now.found.items():
+            before = last.found.get(rel)
+            if before is not found:
+                _add_people(paths, found)
+                if before is not None:
+                    _add_people(paths, before)
+        for rel in last.found.keys() - now.found.keys():
+            _add_people(paths, last.found[rel])
+        for path, contact in now.contacts.items():
+            if last.contacts.get(path) is not contact:
+                paths.add(path)
+                paths.update(now.friends.get(path, ()), last.friends.get(path, ()))
+        for path in last.contacts.keys() - now.contacts.keys():
+            paths.add(path)
+            paths.update(last.friends.get(path, ()))
+        if any(path not in self.standings for path in now.contacts.keys() - paths):
+            return None  # a standing that was never kept: work everything out
+        return paths
+
+    def kept_standing(self, path: str) -> Standing:
+        return self.standings[path][1]
+
     def forget_except(self, notes: set[str], contacts: set[str]) -> None:
         """Drop what belongs to notes and contacts that are gone."""
         for table, alive in ((self.rules, notes), (self.contacts, notes), (self.evidence, notes),
                              (self.manual, contacts), (self.standings, contacts)):
             for key in set(table) - alive:
                 del table[key]
+
+
+@dataclass(frozen=True)
+class _Assembly:
+    """What one assembly started from, by identity: the memo compares the next one with it."""
+
+    config: Config
+    today: Date
+    names: object
+    found: dict[str, Evidence]  # note → the evidence it gave
+    contacts: dict[str, Contact]
+    friends: dict[str, frozenset[str]]  # contact → the contacts its `friends` resolve to
+
+
+def _add_people(paths: set[str], evidence: Evidence) -> None:
+    """Every contact ``evidence`` names: in interactions, tasks, links and intro lines."""
+    for item in evidence.interactions:
+        paths.update(item.people)
+    for task in evidence.follow_ups:
+        paths.update(task.people)
+    for task in evidence.open_loops:
+        paths.update(task.people)
+    for path, linked in evidence.links.items():
+        paths.add(path)
+        paths.update(linked)
+    for line in evidence.intro_lines:
+        paths.update(line)
 
 
 def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
@@ -188,12 +252,17 @@ def assemble(
     names = memo.names_token(tuple((c.path, c.name, c.aliases) for c in directory.contacts))
     extractor = Extractor(config, directory)
     evidence = Evidence()
+    found_by_note: dict[str, Evidence] = {}
     for note in notes:
         if note.unrendered:
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
-        evidence.extend(found)
+        found_by_note[note.rel] = found
+        if found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines \
+                or found.ticked:
+            evidence.extend(found)
         problems.extend(added)
+    friends: dict[str, frozenset[str]] = {}
     for contact in contacts:
         manual = memo.manual_contact(contact)
         if manual:
@@ -202,23 +271,15 @@ def assemble(
             friend = directory.resolve(target)
             if friend and friend.path != contact.path:
                 evidence.links.setdefault(contact.path, set()).add(friend.path)
+                friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
 
-    per_contact: dict[str, list[Interaction]] = defaultdict(list)
-    neighbours: dict[str, set[str]] = defaultdict(set)
-    for item in evidence.interactions:
-        for path in item.people:
-            per_contact[path].append(item)
-            if item.date <= today:
-                neighbours[path].update(p for p in item.people if p != path)
-    for path, linked in evidence.links.items():
-        for other in linked:
-            neighbours[path].add(other)
-            neighbours[other].add(path)
-    follow_ups = _by_person(evidence.follow_ups)
-    open_loops = _by_person(evidence.open_loops)
-
+    affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
+    per_contact, neighbours, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
     for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
+        if affected is not None and contact.path not in affected:
+            standings.append(memo.kept_standing(contact.path))  # nothing it is worked out from changed
+            continue
         inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
                   frozenset(neighbours[contact.path]), today)
         work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
@@ -231,11 +292,37 @@ def assemble(
     return Network(config, today, standings, evidence, problems, directory, dict(rules))
 
 
-def _by_person(tasks: list[Task]) -> dict[str, list[Task]]:
+def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
+    dict[str, list[Interaction]], dict[str, set[str]], dict[str, list[Task]], dict[str, list[Task]]
+]:
+    """Each contact's interactions (in evidence order), neighbours, follow-ups and open loops.
+
+    ``only``: for these contacts alone (the others' standings are kept); None: for everyone.
+    """
+    per_contact: dict[str, list[Interaction]] = defaultdict(list)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for item in evidence.interactions:
+        for path in item.people:
+            if only is not None and path not in only:
+                continue
+            per_contact[path].append(item)
+            if item.date <= today:
+                neighbours[path].update(p for p in item.people if p != path)
+    for path, linked in evidence.links.items():
+        for other in linked:
+            if only is None or path in only:
+                neighbours[path].add(other)
+            if only is None or other in only:
+                neighbours[other].add(path)
+    return per_contact, neighbours, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
+
+
+def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
     grouped: dict[str, list[Task]] = defaultdict(list)
     for task in tasks:
         for path in task.people:
-            grouped[path].append(task)
+            if only is None or path in only:
+                grouped[path].append(task)
     return grouped
 
 
