@@ -417,7 +417,7 @@ def test_watcher_reimports_on_rescan(people: Path, tmp_path: Path) -> None:
     maildir = tmp_path / "Mail"
     shutil.copytree(MAILDIR, maildir)
     write(people, "vaultnet.toml", CONFIG + f'[capture]\ncalendars = ["{OUTLOOK}"]\nmail = ["{maildir}"]\n')
-    watcher = Watcher(load_config(people), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, rescan=2, tick=0.05)
+    watcher = Watcher.for_vault(load_config(people), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, rescan=2, poll_period=0.05)
     watcher.start()
     try:
         deadline = time.monotonic() + 10

@@ -256,15 +256,16 @@ def test_notes_as_obsidian_writes_them(vault, load):
 
 def test_memo_recomputes_only_what_changed_and_agrees_with_a_fresh_build(vault):
     from vaultnet.config import load_config
-    from vaultnet.network import Memo, assemble
-    from vaultnet.noteset import NoteSet
+    from vaultnet.network import AssemblyMemo, assemble
     from vaultnet.report import status_json
+    from vaultnet.session import Session
 
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call\n")
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
     write(vault, "2026-11-10.md", "- lunch with [[Bob]]\n")
     config = load_config(vault)
-    notes, memo = NoteSet(config), Memo()
+    memo = AssemblyMemo()
+    notes = Session(config).notes
     notes.scan()
     first = assemble(config, TODAY, *notes.contents(), memo=memo)
     again = assemble(config, TODAY, *notes.contents(), memo=memo)

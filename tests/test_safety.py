@@ -353,7 +353,7 @@ def test_builds_in_a_subprocess_change_no_user_file(big):
 def test_a_watcher_session_changes_only_what_the_user_edits(big):
     assert cli(big, "build").exit_code == 0
     before = snapshot(big, outside(big))
-    watcher = Watcher(load_config(big), lambda: TODAY, quiet=0.05, max_wait=2, tick=0.05)
+    watcher = Watcher.for_vault(load_config(big), lambda: TODAY, quiet=0.05, max_wait=2, poll_period=0.05)
     watcher.start()
     edited: dict[str, bytes | None] = {}  # what the test itself wrote (None: deleted)
     try:
@@ -1527,7 +1527,7 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_and_everything_goes_on(tmp_pa
 
 def test_a_watcher_takes_in_a_file_name_that_is_not_utf8(tmp_path):
     vault = tiny(tmp_path)
-    watcher = Watcher(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, max_wait=0.5, tick=0.1)
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, max_wait=0.5, poll_period=0.1)
     watcher.start()
     try:
         bad = os.path.join(os.fsencode(vault / "People"), b"Caf\xe9.md")
@@ -1569,7 +1569,7 @@ def test_the_watcher_exits_1_when_the_vault_goes_away_and_never_recreates_it(tmp
 
 def test_the_watcher_reloads_vaultnet_toml(tmp_path):
     vault = tiny(tmp_path)
-    watcher = Watcher(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, max_wait=0.5, tick=0.1)
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.1, max_wait=0.5, poll_period=0.1)
     watcher.start()
     try:
         builds = watcher.builds

@@ -44,7 +44,7 @@ def watching(vault):
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
     day = [TODAY]
-    watcher = Watcher(load_config(vault), lambda: day[0], quiet=0.05, max_wait=2, tick=0.05)
+    watcher = Watcher.for_vault(load_config(vault), lambda: day[0], quiet=0.05, max_wait=2, poll_period=0.05)
     watcher.day = day
     watcher.start()
     assert watcher.builds == 1
@@ -214,7 +214,7 @@ def test_print_service(vault):
 
 def test_polling_observer(vault):
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
-    watcher = Watcher(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.05, tick=0.05)
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.05, poll_period=0.05)
     watcher.start()
     try:
         change_and_wait(watcher, lambda: write(vault, "People/Bob.md", "---\ncircle: inner\n---\n"))
@@ -233,16 +233,16 @@ def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
         raise OSError(errno.ENOSPC, "inotify watch limit reached")
 
     monkeypatch.setattr(watch_module.Observer, "start", full)
-    watcher = Watcher(load_config(vault), lambda: TODAY)
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY)
     with pytest.raises(VaultnetError, match="inotify watch limit is reached; run 'vaultnet watch --polling'"):
         watcher.start()
 
 
 def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
-    import vaultnet.watch as watch_module
+    import vaultnet.session as session_module
 
     plan = vault / PLAN
-    real = watch_module.Builder
+    real = session_module.Builder
     ticked = []
 
     class TickDuringBuild(real):
@@ -253,7 +253,7 @@ def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
                 ticked.append(1)
             return results
 
-    monkeypatch.setattr(watch_module, "Builder", TickDuringBuild)
+    monkeypatch.setattr(session_module, "Builder", TickDuringBuild)
     change_and_wait(watching, lambda: write(vault, "2026-11-19.md", "- [[Ana]]\n"))
     deadline = time.monotonic() + TIMEOUT
     while "✅ 2026-11-21" not in plan.read_text() and time.monotonic() < deadline:

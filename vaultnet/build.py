@@ -5,24 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import rolechanges
-from .cache import NoteCache, fingerprint
 from .calendar_svg import NAME as PICTURE
 from .calendar_svg import contact_calendar
 from .completion import complete_follow_ups
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
-from .network import Network, assemble, build_network
-from .noteset import NoteSet
+from .network import Network
 from .plan import Plan, build_plan, follow_up_key
 from .regions import merge, split, stamp, user_items
 from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
-from .writes import Edited, decode_text, edit_note, edit_text, read_bytes, remove_leftovers
+from .writes import Edited, decode_text, edit_note, edit_text, read_bytes
+
+if TYPE_CHECKING:
+    from .session import Session
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def stamp_plan(config: Config, today: Date, rel: str, write: bool) -> dict[str, 
 
 def _edit(config: Config, rel: str, transform: Callable[[str | None], str | None], write: bool) -> Edited:
     try:
-        return edit_text(config.root, rel, transform, attempts=ATTEMPTS, write=write)
+        return edit_text(config.root, rel, transform, write=write)
     except VaultnetError as err:
         if "not valid UTF-8" in str(err):
             raise VaultnetError(f"{rel}: not valid UTF-8; vaultnet will not overwrite it") from None
@@ -114,36 +115,59 @@ def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_t
     return full[0], edited.changed
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """This week's plan worked out, with the plan note's text whose ticks the network counted."""
+
+    network: Network
+    plan: Plan
+    rel: str
+    ticks_read_from: str | None  # the plan note as stamped and read; None when there was none
+
+
 class Builder:
-    """One run of ``index``, ``plan`` or ``build`` as of ``today``; ``write=False`` only renders."""
+    """One run of ``index``, ``plan`` or ``build`` as of ``today``; ``write=False`` only renders.
+
+    The network comes from ``session`` (the watcher's, which reuses the notes it
+    already parsed); without one, a read-only session of its own.
+    """
 
     def __init__(
-        self, config: Config, today: Date, write: bool = True,
-        load: Callable[[Mapping[str, bytes]], Network] | None = None, seen_on: Date | None = None,
+        self, config: Config, today: Date, write: bool = True, seen_on: Date | None = None,
+        session: Session | None = None,
     ) -> None:
         self.config = config
         self.today = today
         self.seen_on = seen_on or today  # the real day, when planning another week: changes are dated by it
         self.write = write
-        # The watcher passes its own loader, which reuses the notes it already parsed.
-        self.load = load or (lambda overrides: build_network(config, today, overrides=overrides))
-        self.counted: str | None = None  # the plan whose ticks the network counted
+        if session is None:
+            from .session import Session  # the session builds with a Builder: imported when first needed
+
+            session = Session(config, remember=False)
+        self.session = session
         self.completed: dict[str, bytes] = {}  # notes whose follow-ups this run completed
         self.problems: list[str] = []  # follow-ups that could not be completed, and why
 
+    def _network(self, overrides: Mapping[str, bytes]) -> Network:
+        return self.session.network(self.today, overrides)
+
     def prepare_plan(self) -> tuple[Network, Plan, str]:
         """Stamp this week's ticks, complete ticked follow-ups, then work out the network and the plan."""
+        prepared = self.prepare()
+        return prepared.network, prepared.plan, prepared.rel
+
+    def prepare(self) -> Prepared:
         rel = plan_rel(self.config, iso_week(self.today))
         overrides = stamp_plan(self.config, self.today, rel, self.write)
-        self.counted = decode_text(overrides[rel]) if rel in overrides else None
-        network = self.load(overrides)
+        network = self._network(overrides)
         if self.complete_follow_ups(network):
-            network = self.load({**overrides, **self.completed})
-        memory = rolechanges.observe(rolechanges.load(self.config), (s.contact for s in network.standings), self.seen_on)
-        if self.write:
+            network = self._network({**overrides, **self.completed})
+        remembered = rolechanges.load(self.config)
+        memory = rolechanges.observe(remembered, (s.contact for s in network.standings), self.seen_on)
+        if self.write and memory != remembered:  # ten thousand contacts: no JSON to write when nothing changed
             rolechanges.save(self.config, memory)
         plan = build_plan(network, self.today, rel, memory)
-        return network, plan, rel
+        return Prepared(network, plan, rel, decode_text(overrides[rel]) if rel in overrides else None)
 
     def complete_follow_ups(self, network: Network) -> bool:
         """Tick, in its own note, each open follow-up whose plan item was ticked (in any week's plan)."""
@@ -170,7 +194,7 @@ class Builder:
             overrides = stamp_plan(self.config, self.today, plan_rel(self.config, iso_week(self.today)), write=False)
         except VaultnetError:
             overrides = {}  # a plan vaultnet cannot read counts for nothing; `build` reports it
-        return self.load(overrides)
+        return self._network(overrides)
 
     def index_note(self, network: Network) -> tuple[str, bool]:
         produce = lambda: render(self.config, INDEX_TEMPLATE, index_context(network))  # noqa: E731
@@ -183,7 +207,7 @@ class Builder:
         if not self.write:
             return Written(rel, False, text=text, taken_in=True)
         data = text.encode("utf-8")
-        edited = edit_note(self.config.root, rel, lambda _: data, attempts=ATTEMPTS)
+        edited = edit_note(self.config.root, rel, lambda _: data)
         return Written(rel, edited.changed, text=text, taken_in=True)
 
     def build(self) -> list[Written]:
@@ -195,12 +219,14 @@ class Builder:
         results = []
         rel = plan_rel(self.config, iso_week(self.today))
         try:
-            network, plan, rel = self.prepare_plan()
-            text, changed = self.plan_note(plan, rel)
-            results.append(Written(rel, changed, text=text, taken_in=_ticks(text, rel) == _ticks(self.counted, rel)))
+            prepared = self.prepare()
+            network, rel = prepared.network, prepared.rel
+            text, changed = self.plan_note(prepared.plan, rel)
+            counted = _ticks(text, rel) == _ticks(prepared.ticks_read_from, rel)
+            results.append(Written(rel, changed, text=text, taken_in=counted))
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
-            network = self.load({})
+            network = self._network({})
         results.extend(Written(path, True, text=decode_text(new), taken_in=True) for path, new in self.completed.items())
         results.extend(Written(plan_rel(self.config, iso_week(self.today)), False, error) for error in self.problems)
         try:
@@ -216,37 +242,17 @@ class Builder:
 
 
 def build_vault(config: Config, today: Date) -> list[Written]:
-    """``vaultnet build`` with the persistent cache.
+    """``vaultnet build`` with the persistent cache (see :meth:`Session.build`)."""
+    from .session import Session
 
-    When nothing a build reads has changed since the last one, the generated
-    notes are current already: one walk of the vault, and nothing else.
-    """
-    cache = NoteCache(config)
-    notes = NoteSet(config)
-    stats = notes.stat_all()
-    for rel in remove_leftovers(config.root, notes.leftovers):
-        log.info("removed %s, left by a vaultnet run that was killed", rel)
-    signatures = {rel: signature for rel, (_, signature) in stats.items()}
-    outputs = [plan_rel(config, iso_week(today)), index_rel(config), picture_rel(config)]
-    if cache.fresh(fingerprint(config, today, signatures)) and (config.root / picture_rel(config)).is_file():
-        log.info("nothing changed since the last build")
-        return [Written(rel, False) for rel in outputs]
-    notes.entries = cache.load_entries()
-    notes.scan(stats)
-    results = Builder(config, today, load=lambda overrides: assemble(config, today, *notes.contents(overrides))).build()
-    for rel in outputs + [result.rel for result in results if result.rel not in outputs]:
-        notes.update(rel)  # what the build wrote is a note too
-    cache.save_entries(notes.entries)
-    if all(settled(config, result) for result in results):
-        cache.save_fingerprint(fingerprint(config, today, notes.signatures()))
-    return results
+    return Session(config, remember=False).build(today)
 
 
 def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str]]:
     return user_items(split(text, rel)[1]) if text is not None else {}
 
 
-def settled(config: Config, result: Written) -> bool:
+def taken_in_as_built(config: Config, result: Written) -> bool:
     """True when a generated note is as this build left it, and holds only ticks it counted.
 
     Otherwise someone edited the note while the build ran (a tick after the plan

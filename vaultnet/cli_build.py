@@ -142,8 +142,8 @@ def watch(state: State, polling: bool, interval: float, quiet_period: float, pri
     from .watch import Watcher
 
     fixed = state.today_given
-    watcher = Watcher(state.config, (lambda: fixed) if fixed else dt.date.today,
-                      polling=polling, interval=interval, quiet=quiet_period)
+    watcher = Watcher.for_vault(state.config, (lambda: fixed) if fixed else dt.date.today,
+                                polling=polling, interval=interval, quiet=quiet_period)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stopping.set())
     sys.exit(watcher.run())

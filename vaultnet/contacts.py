@@ -9,6 +9,7 @@ from typing import Any
 
 from .config import Config
 from .dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse_date
+from .errors import Problem
 from .keys import DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
 from .notes import Note
 from .people import link_texts, person_rule, properties
@@ -97,15 +98,16 @@ def is_contact(note: Note, config: Config) -> bool:
     return person_rule(note, config) is not None
 
 
-def read_contact(note: Note, config: Config) -> Contact:
-    """Build a contact from its note; bad values become problems on the note."""
+def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
+    """Build a contact from its note, and the problems of its bad values (the note is left as parsed)."""
     props = properties(note, config)
+    problems: list[Problem] = []
     name = unicodedata.normalize("NFC", note.rel.rsplit("/", 1)[-1][:-3])
     contact = Contact(name=name, path=note.rel)
     value = props.get
 
     def bad(key: str, message: str) -> None:
-        note.problem(f"{props.key(key)}: {message}", note.key_line(props.key(key)))
+        problems.append(Problem(note.rel, note.key_line(props.key(key)), f"{props.key(key)}: {message}"))
 
     aliases = [unicodedata.normalize("NFC", alias) for alias in _as_list(value("aliases"))]
     own_name = _full_name(value("name"))
@@ -166,7 +168,7 @@ def read_contact(note: Note, config: Config) -> Contact:
     for key in LIST_FIELDS:
         setattr(contact, key, _as_list(value(key)))
     contact.friends = tuple(link_texts(value("friends")))
-    return contact
+    return contact, problems
 
 
 def _full_name(value: Any) -> str | None:

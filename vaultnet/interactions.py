@@ -11,6 +11,7 @@ from .capture.store import is_capture_note
 from .config import Config
 from .contacts import Contact, Directory
 from .dates import Date, parse_iso
+from .errors import Problem
 from .markdown import Line, display
 from .meetings import daily_date, merge_meeting, property_date
 from .notes import Note
@@ -90,7 +91,7 @@ class Evidence:
         self.intro_lines.extend(other.intro_lines)
 
 
-def note_date(note: Note, config: Config, is_contact: bool) -> Date | None:
+def note_date(note: Note, config: Config, is_contact: bool, problems: list[Problem] | None = None) -> Date | None:
     """The date of a daily note (by file name) or a meeting note (``date`` property).
 
     Contact notes are never dated: many templates give them a creation ``date``,
@@ -98,7 +99,7 @@ def note_date(note: Note, config: Config, is_contact: bool) -> Date | None:
     """
     if is_contact:
         return None
-    return daily_date(note, config) or property_date(note, config)
+    return daily_date(note, config) or property_date(note, config, problems)
 
 
 class Extractor:
@@ -110,17 +111,19 @@ class Extractor:
         self.kinds = config.kinds
         self.output = config.output.rstrip("/") + "/"
         self.evidence = Evidence()
+        self.problems: list[Problem] = []
 
-    def extract(self, note: Note, owner: Contact | None) -> Evidence:
-        """The evidence of one note on its own."""
-        self.evidence = Evidence()
+    def extract(self, note: Note, owner: Contact | None) -> tuple[Evidence, list[Problem]]:
+        """The evidence of one note on its own, and the problems found (the note is left as parsed)."""
+        self.evidence, self.problems = Evidence(), []
         self.add_note(note, owner)
-        return self.evidence if owner else merge_meeting(self.evidence, note, self.config, self.directory)
+        evidence = self.evidence if owner else merge_meeting(self.evidence, note, self.config, self.directory)
+        return evidence, self.problems
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)
         captured = generated and is_capture_note(self.config, note.rel)
-        date = None if generated else note_date(note, self.config, owner is not None)
+        date = None if generated else note_date(note, self.config, owner is not None, self.problems)
         links = self.evidence.links.setdefault(owner.path, set()) if owner else None
         if owner and owner.introduced_by:
             introducer = self.directory.resolve(owner.introduced_by)
@@ -171,7 +174,7 @@ class Extractor:
         try:
             return parse_iso(text)
         except ValueError as err:
-            note.problem(str(err), line.number)
+            self.problems.append(Problem(note.rel, line.number, str(err)))
             return None
 
     def _interaction(
@@ -195,8 +198,9 @@ class Extractor:
         found = KEY_IN_LINE.search(line.text)
         key = found.group(1) if found else None
         if key is None:
-            note.problem("a ticked line without its ^vn- block id: vaultnet cannot tell which plan item it was; "
-                         "it counts as contact, and stays where it is", line.number)
+            self.problems.append(Problem(
+                note.rel, line.number, "a ticked line without its ^vn- block id: vaultnet cannot tell which plan item "
+                "it was; it counts as contact, and stays where it is"))
         else:
             self.evidence.ticked.add(key)
         written = line.done_date or line.leading_date

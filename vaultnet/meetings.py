@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .contacts import Directory
 from .dates import Date, parse_date
+from .errors import Problem
 from .notes import Note
 from .people import link_texts, properties
 
@@ -30,8 +31,11 @@ def daily_date(note: Note, config: Config) -> Date | None:
     return None
 
 
-def property_date(note: Note, config: Config, report: bool = True) -> Date | None:
-    """The ``date`` property in any case, in front matter or inline (``[date:: 2023-03-05 21:34]``)."""
+def property_date(note: Note, config: Config, problems: list[Problem] | None = None) -> Date | None:
+    """The ``date`` property in any case, in front matter or inline (``[date:: 2023-03-05 21:34]``).
+
+    A bad date goes to ``problems`` when given (the note is left as parsed).
+    """
     if not note.meta and not note.inline:
         return None
     item = properties(note, config).item("date")
@@ -41,8 +45,8 @@ def property_date(note: Note, config: Config, report: bool = True) -> Date | Non
     try:
         return parse_date(raw.strip() if isinstance(raw, str) else raw)
     except ValueError as err:
-        if report:
-            note.problem(f"{item[0]}: {err}", note.key_line(item[0]))
+        if problems is not None:
+            problems.append(Problem(note.rel, note.key_line(item[0]), f"{item[0]}: {err}"))
         return None
 
 
@@ -61,7 +65,7 @@ def merge_meeting(evidence: Evidence, note: Note, config: Config, directory: Dir
     if not note.meta and not note.inline and not note.attendee_sections:
         return evidence  # no attendees, no date property: lines count as they are
     daily = daily_date(note, config)
-    date = daily or property_date(note, config, report=False)
+    date = daily or property_date(note, config)
     if date is None:
         return evidence
     present: list[str] = []

@@ -7,9 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TypeVar
 
-from .cache import NoteCache
 from .config import Config
 from .contacts import Contact, Directory, read_contact
 from .dates import Date
@@ -17,12 +15,10 @@ from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .notes import Note
-from .noteset import NoteSet
-from .people import forget_properties, people_folder, person_rule
+from .people import Rule, people_folder, person_rule
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass
@@ -53,30 +49,36 @@ def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | 
     """Read the vault and work out every contact's standing as of ``today``.
 
     ``overrides`` stands in for files' contents (a plan stamped in memory).
+    The cache is read, never written: read-only commands leave the vault as it is.
     """
-    notes = NoteSet(config)
-    notes.entries = NoteCache(config).load_entries()  # read, never written, by read-only commands
-    notes.scan()
-    return assemble(config, today, *notes.contents(overrides))
+    from .session import Session  # the session assembles with this module: imported when first needed
+
+    return Session(config, remember=False).network(today, overrides)
 
 
-class Memo:
-    """What one assembly worked out, for the next to reuse (the watcher keeps one).
+class AssemblyMemo:
+    """What one :func:`assemble` worked out per note and per contact, for the next to reuse.
 
+    It memoises, for each note, the contact read from it and the evidence it
+    gives; for each contact, its manual ``last_contact`` and its standing.
     Parsed notes that did not change are the same objects from one run to the
-    next, so results are reused by identity: a contact read from a note, the
-    evidence a note gives (while every contact's name and aliases stay the same),
-    and a contact's standing (while everything it is worked out from is the same).
+    next, so results are reused by identity: a contact while its note is the
+    same object, a note's evidence while its note, its owner and every
+    contact's name and aliases (the names token) stay the same, and a standing
+    while everything it is worked out from is the same. The watcher keeps one
+    for as long as it runs, so one edit recomputes little.
     """
 
-    def __init__(self, keep: bool = True) -> None:
-        self.keep = keep  # a one-off build has nothing to reuse: keep nothing, spare the memory
+    def __init__(self, remember: bool = True) -> None:
+        self.remember = remember  # a one-off build has nothing to reuse: remember nothing, spare the memory
+        self.rules: dict[str, tuple[Note, Config, Rule | None]] = {}
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
         self.standings: dict[str, tuple[tuple[object, ...], Standing]] = {}
         self._names: object = None
         self._names_token = object()
+        self._last: _Assembly | None = None  # what the last assembly started from
 
     def names_token(self, names: object) -> object:
         """One object for as long as every contact's path, name and aliases stay the same."""
@@ -84,11 +86,19 @@ class Memo:
             self._names, self._names_token = names, object()
         return self._names_token
 
+    def person_rule(self, note: Note, config: Config) -> Rule | None:
+        kept = self.rules.get(note.rel)
+        if kept is None or kept[0] is not note or kept[1] is not config:
+            kept = (note, config, person_rule(note, config))
+            if self.remember:
+                self.rules[note.rel] = kept
+        return kept[2]
+
     def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         kept = self.contacts.get(note.rel)
         if kept is None or kept[0] is not note:
-            kept = (note, *_with_problems(note, lambda: read_contact(note, config)))
-            if self.keep:
+            kept = (note, *read_contact(note, config))
+            if self.remember:
                 self.contacts[note.rel] = kept
         return kept[1], kept[2]
 
@@ -97,9 +107,8 @@ class Memo:
     ) -> tuple[Evidence, list[Problem]]:
         kept = self.evidence.get(note.rel)
         if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
-            evidence, added = _with_problems(note, lambda: extractor.extract(note, owner))
-            kept = (note, names, owner, evidence, added)
-            if self.keep:
+            kept = (note, names, owner, *extractor.extract(note, owner))
+            if self.remember:
                 self.evidence[note.rel] = kept
         return kept[3], kept[4]
 
@@ -107,7 +116,7 @@ class Memo:
         kept = self.manual.get(contact.path)
         if kept is None or kept[0] is not contact:
             kept = (contact, manual_contact(contact))
-            if self.keep:
+            if self.remember:
                 self.manual[contact.path] = kept
         return kept[1]
 
@@ -116,25 +125,79 @@ class Memo:
         kept = self.standings.get(path)
         if kept is None or not _same(kept[0], inputs):
             kept = (inputs, work_out())
-            if self.keep:
+            if self.remember:
                 self.standings[path] = kept
         return kept[1]
 
+    def affected(self, now: _Assembly) -> set[str] | None:
+        """The contacts whose standing can differ from the last assembly's; None: any of them.
+
+        A standing is worked out from its contact and from the evidence that
+        names it. When the settings, the day and every contact's names are as
+        last time, only the people named in evidence that changed (before or
+        after the change) and the contacts whose note changed (with their
+        friends) can stand differently; every other standing is the one kept.
+        """
+        last = self._last
+        self._last = now if self.remember else None
+        if last is None or last.config is not now.config or last.today != now.today or last.names is not now.names:
+            return None
+        paths: set[str] = set()
+        for rel, found in now.found.items():
+            before = last.found.get(rel)
+            if before is not found:
+                _add_people(paths, found)
+                if before is not None:
+                    _add_people(paths, before)
+        for rel in last.found.keys() - now.found.keys():
+            _add_people(paths, last.found[rel])
+        for path, contact in now.contacts.items():
+            if last.contacts.get(path) is not contact:
+                paths.add(path)
+                paths.update(now.friends.get(path, ()), last.friends.get(path, ()))
+        for path in last.contacts.keys() - now.contacts.keys():
+            paths.add(path)
+            paths.update(last.friends.get(path, ()))
+        if any(path not in self.standings for path in now.contacts.keys() - paths):
+            return None  # a standing that was never kept: work everything out
+        return paths
+
+    def kept_standing(self, path: str) -> Standing:
+        return self.standings[path][1]
+
     def forget_except(self, notes: set[str], contacts: set[str]) -> None:
         """Drop what belongs to notes and contacts that are gone."""
-        for table, keep in ((self.contacts, notes), (self.evidence, notes),
-                            (self.manual, contacts), (self.standings, contacts)):
-            for key in set(table) - keep:
+        for table, alive in ((self.rules, notes), (self.contacts, notes), (self.evidence, notes),
+                             (self.manual, contacts), (self.standings, contacts)):
+            for key in set(table) - alive:
                 del table[key]
 
 
-def _with_problems(note: Note, work: Callable[[], T]) -> tuple[T, list[Problem]]:
-    """Run ``work`` and take back out the problems it added to the note, so parsed notes stay as parsed."""
-    keep = len(note.problems)
-    result = work()
-    added = note.problems[keep:]
-    del note.problems[keep:]
-    return result, added
+@dataclass(frozen=True)
+class _Assembly:
+    """What one assembly started from, by identity: the memo compares the next one with it."""
+
+    config: Config
+    today: Date
+    names: object
+    found: dict[str, Evidence]  # note → the evidence it gave
+    contacts: dict[str, Contact]
+    friends: dict[str, frozenset[str]]  # contact → the contacts its `friends` resolve to
+
+
+def _add_people(paths: set[str], evidence: Evidence) -> None:
+    """Every contact ``evidence`` names: in interactions, tasks, links and intro lines."""
+    for item in evidence.interactions:
+        paths.update(item.people)
+    for task in evidence.follow_ups:
+        paths.update(task.people)
+    for task in evidence.open_loops:
+        paths.update(task.people)
+    for path, linked in evidence.links.items():
+        paths.add(path)
+        paths.update(linked)
+    for line in evidence.intro_lines:
+        paths.update(line)
 
 
 def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
@@ -156,13 +219,13 @@ def assemble(
     parsed: Iterable[Note],
     conflicts: Iterable[str],
     unreadable: Iterable[Problem],
-    memo: Memo | None = None,
+    memo: AssemblyMemo | None = None,
 ) -> Network:
     """Work out every contact's standing from notes already parsed.
 
     Pass the same ``memo`` again to recompute only what depends on notes that changed.
     """
-    memo = memo or Memo(keep=False)
+    memo = memo or AssemblyMemo(remember=False)
     notes = list(parsed)
     conflicts = list(conflicts)
     problems = list(unreadable)
@@ -173,7 +236,7 @@ def assemble(
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
     for note in notes:
-        rule = person_rule(note, config)
+        rule = memo.person_rule(note, config)
         if rule and not note.rel.startswith(config.output + "/"):
             rules[rule] += 1
             contact, added = memo.contact(note, config)
@@ -189,13 +252,17 @@ def assemble(
     names = memo.names_token(tuple((c.path, c.name, c.aliases) for c in directory.contacts))
     extractor = Extractor(config, directory)
     evidence = Evidence()
+    found_by_note: dict[str, Evidence] = {}
     for note in notes:
         if note.unrendered:
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
-        forget_properties(note)  # read: thirty thousand notes need not keep them
-        evidence.extend(found)
+        found_by_note[note.rel] = found
+        if found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines \
+                or found.ticked:
+            evidence.extend(found)
         problems.extend(added)
+    friends: dict[str, frozenset[str]] = {}
     for contact in contacts:
         manual = memo.manual_contact(contact)
         if manual:
@@ -204,23 +271,15 @@ def assemble(
             friend = directory.resolve(target)
             if friend and friend.path != contact.path:
                 evidence.links.setdefault(contact.path, set()).add(friend.path)
+                friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
 
-    per_contact: dict[str, list[Interaction]] = defaultdict(list)
-    neighbours: dict[str, set[str]] = defaultdict(set)
-    for item in evidence.interactions:
-        for path in item.people:
-            per_contact[path].append(item)
-            if item.date <= today:
-                neighbours[path].update(p for p in item.people if p != path)
-    for path, linked in evidence.links.items():
-        for other in linked:
-            neighbours[path].add(other)
-            neighbours[other].add(path)
-    follow_ups = _by_person(evidence.follow_ups)
-    open_loops = _by_person(evidence.open_loops)
-
+    affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
+    per_contact, neighbours, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
     for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
+        if affected is not None and contact.path not in affected:
+            standings.append(memo.kept_standing(contact.path))  # nothing it is worked out from changed
+            continue
         inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
                   frozenset(neighbours[contact.path]), today)
         work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
@@ -233,11 +292,37 @@ def assemble(
     return Network(config, today, standings, evidence, problems, directory, dict(rules))
 
 
-def _by_person(tasks: list[Task]) -> dict[str, list[Task]]:
+def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
+    dict[str, list[Interaction]], dict[str, set[str]], dict[str, list[Task]], dict[str, list[Task]]
+]:
+    """Each contact's interactions (in evidence order), neighbours, follow-ups and open loops.
+
+    ``only``: for these contacts alone (the others' standings are kept); None: for everyone.
+    """
+    per_contact: dict[str, list[Interaction]] = defaultdict(list)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for item in evidence.interactions:
+        for path in item.people:
+            if only is not None and path not in only:
+                continue
+            per_contact[path].append(item)
+            if item.date <= today:
+                neighbours[path].update(p for p in item.people if p != path)
+    for path, linked in evidence.links.items():
+        for other in linked:
+            if only is None or path in only:
+                neighbours[path].add(other)
+            if only is None or other in only:
+                neighbours[other].add(path)
+    return per_contact, neighbours, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
+
+
+def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
     grouped: dict[str, list[Task]] = defaultdict(list)
     for task in tasks:
         for path in task.people:
-            grouped[path].append(task)
+            if only is None or path in only:
+                grouped[path].append(task)
     return grouped
 
 

@@ -8,15 +8,12 @@ something gone) so the watcher re-reads only what an event names.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .config import Config
-from .contacts import is_contact
 from .errors import Problem
-from .meetings import attendee_targets
 from .notes import Note, parse_note
-from .people import forget_properties, people_folder, remember_no_person
 from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk, walk_stat
 from .writes import NotAFile, read_regular
 
@@ -40,8 +37,16 @@ def _signature(stat: os.stat_result) -> Signature:
 
 
 class NoteSet:
-    def __init__(self, config: Config) -> None:
+    """Storage only: which notes there are and what they held when read.
+
+    ``trim`` is handed in by the caller and decides, as each entry is made,
+    what a note keeps in memory (what counts is a domain rule this module does
+    not know); the entry then never changes until its file does.
+    """
+
+    def __init__(self, config: Config, trim: Callable[[Note], Note] | None = None) -> None:
         self.config = config
+        self.trim = trim
         self.skipper = Skipper(config)
         self.entries: dict[str, Entry] = {}
         self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
@@ -70,13 +75,8 @@ class NoteSet:
         note, problems = parse_note(file.rel, data, self.config.person_tags)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
-            # (A note in a people folder keeps its properties: they are what says it is no person.)
-            if note.unrendered or (not note.countable_lines and not is_contact(note, self.config)
-                                   and people_folder(note.rel, self.config) is None
-                                   and not attendee_targets(note, self.config)):
-                note.meta, note.key_lines, note.inline = {}, {}, {}  # a note that counts for nothing
-                remember_no_person(note, self.config)
-            forget_properties(note)
+            if self.trim is not None:
+                note = self.trim(note)
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
@@ -89,20 +89,31 @@ class NoteSet:
         return {file.rel: (file, _signature(stat) if stat else UNREADABLE)
                 for file, stat in walk_stat(self.config, leftovers=self.leftovers)}
 
-    def scan(self, stats: dict[str, tuple[VaultFile, Signature]] | None = None) -> bool:
-        """Re-read every note whose signature changed and drop the ones gone. True when anything did."""
+    def scan(
+        self, stats: dict[str, tuple[VaultFile, Signature]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> bool:
+        """Re-read every note whose signature changed and drop the ones gone. True when any content did.
+
+        ``progress(done, total)`` is told, now and then, how many of the notes to read are read.
+        """
         stats = self.stat_all() if stats is None else stats
         changed = False
-        for rel, (file, signature) in stats.items():
+        stale = [(rel, file, signature) for rel, (file, signature) in stats.items()
+                 if (old := self.entries.get(rel)) is None or signature in (UNKNOWN, UNREADABLE)
+                 or old.signature != signature]
+        for done, (rel, file, signature) in enumerate(stale):
+            if progress is not None and done % 256 == 0:
+                progress(done, len(stale))
             old = self.entries.get(rel)
-            if old is not None and signature not in (UNKNOWN, UNREADABLE) and old.signature == signature:
-                continue
             entry = self._read(file)
             if entry is None and signature == UNREADABLE:
                 entry = Entry(UNREADABLE, None, (Problem(rel, None, "cannot read: no such file (a broken link?)"),))
             if entry is not None and entry != old:
                 self.entries[rel] = entry
-                changed = True
+                changed = _content_changed(old, entry) or changed
+        if progress is not None and stale:
+            progress(len(stale), len(stale))
         for rel in set(self.entries) - set(stats):
             del self.entries[rel]
             changed = True
@@ -132,9 +143,10 @@ class NoteSet:
             for file in walk(self.config, rel):
                 fresh.add(file.rel)
                 entry = self._read(file)
-                if entry is not None and self.entries.get(file.rel) != entry:
+                old = self.entries.get(file.rel)
+                if entry is not None and old != entry:
                     self.entries[file.rel] = entry
-                    changed = True
+                    changed = _content_changed(old, entry) or changed
             return self._drop_under(rel, keep=fresh) or changed
         changed = self._drop_under(rel)  # a folder that stood here is gone
         entry = None
@@ -144,7 +156,7 @@ class NoteSet:
             return self.entries.pop(rel, None) is not None or changed
         old = self.entries.get(rel)
         self.entries[rel] = entry
-        return old != entry or changed
+        return _content_changed(old, entry) or changed
 
     def _drop_under(self, folder: str, keep: set[str] | frozenset[str] = frozenset()) -> bool:
         prefix = folder + "/"
@@ -172,3 +184,14 @@ class NoteSet:
                 notes.append(note)
             problems.extend(unreadable)
         return notes, conflicts, problems
+
+
+def _content_changed(old: Entry | None, new: Entry) -> bool:
+    """True when what a build reads changed; a new signature alone (a save of the same bytes) is no change.
+
+    The new signature is stored all the same, so the next walk trusts the entry.
+    """
+    if old is None or (old.note, old.problems, old.conflict) != (new.note, new.problems, new.conflict):
+        return True
+    # A note compares without its lines (they are a cache of its body): compare them too.
+    return old.note is not None and new.note is not None and old.note.countable() != new.note.countable()

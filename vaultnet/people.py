@@ -26,17 +26,12 @@ _NOT_A_PERSON_STEMS = frozenset(("_about_", "index", "readme", "untitled"))
 
 
 def properties(note: Note, config: Config) -> Properties:
-    """The note's properties, worked out once per note (and per ``[fields]`` setting)."""
-    kept = note.__dict__.get("_properties")
-    if kept is None or kept[0] is not config.fields or kept[1] is not note.meta:
-        kept = (config.fields, note.meta, Properties(note.meta, note.inline, config.fields))
-        note.__dict__["_properties"] = kept
-    return kept[2]
+    """The note's properties by canonical name (and per ``[fields]`` setting).
 
-
-def forget_properties(note: Note) -> None:
-    """Drop the properties kept by :func:`properties` (they are a note's keys over again)."""
-    note.__dict__.pop("_properties", None)
+    Worked out on each call and never kept on the note: thirty thousand notes
+    need not hold their keys twice, and a parsed note stays as it was parsed.
+    """
+    return Properties(note.meta, note.inline, config.fields)
 
 
 def link_texts(value: Any) -> Iterable[str]:
@@ -85,21 +80,7 @@ def people_folder(rel: str, config: Config) -> str | None:
 
 
 def person_rule(note: Note, config: Config) -> Rule | None:
-    """The rule that makes ``note`` a person, or ``None`` when it is not one (worked out once per note)."""
-    kept = note.__dict__.get("_person_rule")
-    if kept is not None and kept[0] is config and kept[1] is note.meta:
-        return kept[2]
-    rule = _person_rule(note, config)
-    note.__dict__["_person_rule"] = (config, note.meta, rule)
-    return rule
-
-
-def remember_no_person(note: Note, config: Config) -> None:
-    """Keep knowing that ``note`` is no person once its properties are dropped."""
-    note.__dict__["_person_rule"] = (config, note.meta, None)
-
-
-def _person_rule(note: Note, config: Config) -> Rule | None:
+    """The rule that makes ``note`` a person, or ``None`` when it is not one."""
     if note.unrendered:
         return None
     stem = note.rel.rsplit("/", 1)[-1][:-3]

@@ -2,8 +2,11 @@
 
 The watchdog handler only records which paths changed and wakes the worker.
 The worker waits for a quiet period (editors save in several steps, Obsidian
-rewrites links in many notes at once, sync tools drop files in bursts), looks
-at each path on disk, re-reads, adds or drops what it holds, and rebuilds.
+rewrites links in many notes at once, sync tools drop files in bursts), drops
+the paths its ignore rule and its own writes account for, and hands the rest
+to its :class:`~vaultnet.session.Session`: the same pipeline as a batch build,
+told which paths changed. The watcher is handed its session and its ignore
+rule; it builds neither.
 """
 
 from __future__ import annotations
@@ -15,20 +18,20 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .build import Builder, settled
-from .cache import NoteCache, settings_digest
+from .build import taken_in_as_built
+from .cache import settings_digest
 from .config import CONFIG_NAME, Config, load_config
 from .dates import Date
 from .errors import VaultnetError
-from .network import Memo, Network, assemble
-from .noteset import NoteSet
+from .session import Session
 from .writes import read_bytes
 
 log = logging.getLogger(__name__)
@@ -91,64 +94,78 @@ def _digest(data: bytes | None) -> str | None:
     return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
+def hidden(rel: str) -> bool:
+    """The default ignore rule: hidden folders and files, editors' swap files, vaultnet's own ``.vaultnet/``."""
+    return any(part.startswith(".") for part in rel.split("/"))
+
+
 class Watcher:
-    """The build loop; start() and stop() it, or run() it until a signal."""
+    """The build loop; start() and stop() it, or run() it until a signal.
+
+    It is handed its ``session`` (what it builds with) and ``ignore`` (which
+    vault-relative paths are never notes to it); :meth:`for_vault` makes both.
+    """
 
     def __init__(
         self,
-        config: Config,
+        session: Session,
         today: Callable[[], Date] = dt.date.today,
         *,
+        ignore: Callable[[str], bool] = hidden,
         polling: bool = False,
         interval: float = 1.0,
         quiet: float = QUIET_SECONDS,
         max_wait: float = MAX_WAIT_SECONDS,
         rescan: float = RESCAN_SECONDS,
-        tick: float = 1.0,
+        poll_period: float = 1.0,
     ) -> None:
-        self.config = config
+        self.session = session
         self.today = today
+        self.ignore = ignore
         self.polling = polling
         self.interval = interval
         self.quiet = min(quiet, max_wait)
         self.max_wait = max_wait
         self.rescan = rescan
-        self.tick = tick
+        self.poll_period = poll_period  # how often an idle worker wakes for the date and the rescan
         self.queue = ChangeQueue()
-        self.notes = NoteSet(config)
-        self.memo = Memo()  # what the last build worked out, so that one edit recomputes little
         self.stopping = threading.Event()
         self.exit_code = 0
         self.builds = 0
         self.built = threading.Condition()
         self._own: dict[str, str | None] = {}  # generated note → hash of what we last wrote
-        self._settings = settings_digest(config)
+        self._settings = settings_digest(session.config)
         self._day: Date | None = None
         self._last_scan = 0.0
         self._captured: dict[str, object] = {}  # capture sources unchanged since their last import
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
 
+    @classmethod
+    def for_vault(cls, config: Config, today: Callable[[], Date] = dt.date.today, **options: Any) -> Watcher:
+        """A watcher of ``config``'s vault with a long-lived session that remembers what it worked out."""
+        return cls(Session(config), today, **options)
+
+    @property
+    def config(self) -> Config:
+        return self.session.config
+
     # -- building ---------------------------------------------------------
 
-    def _load(self, day: Date) -> Callable[[Mapping[str, bytes]], Network]:
-        return lambda overrides: assemble(self.config, day, *self.notes.contents(overrides), memo=self.memo)
-
     def build(self) -> None:
-        """Rebuild every generated note from the notes already parsed."""
+        """Rebuild every generated note from the notes already read."""
         day = self.today()
         started = time.perf_counter()
-        results = Builder(self.config, day, load=self._load(day)).build()
+        results = self.session.build(day, changed=())
         for result in results:
             if result.error:
                 log.error("%s", result.error)
             elif result.changed:
                 log.info("wrote %s", result.rel)
         for result in results:
-            if settled(self.config, result):
-                # Our own output is a note too (its ticks count): take it in without reacting to it.
+            if taken_in_as_built(self.config, result):
+                # The session took our own output in: an event for it is no change.
                 self._own[result.rel] = _digest(read_bytes(self.config.root / result.rel))
-                self.notes.update(result.rel)
             else:
                 # Edited while we built (a tick saved meanwhile), or left alone: look at it again.
                 self._own.pop(result.rel, None)
@@ -169,7 +186,7 @@ class Watcher:
         rel = os.path.relpath(path, self.config.root).replace(os.sep, "/")
         if rel == "." or rel == ".." or rel.startswith("../"):
             return None  # the root itself changes with every file added or removed
-        if any(part.startswith(".") for part in rel.split("/")):
+        if self.ignore(rel):
             return None  # hidden folders, temporary files, our own .vaultnet/
         if rel in self._own and _digest(read_bytes(self.config.root / rel)) == self._own[rel]:
             return None  # what we wrote ourselves
@@ -190,12 +207,7 @@ class Watcher:
             log.error("%s; keeping the settings read before", err)
             return False
         log.info("the settings changed: reloading them")
-        self.config = config
-        entries = self.notes.entries
-        self.notes = NoteSet(config)
-        self.notes.entries = entries
-        self.memo = Memo()
-        self.notes.scan()
+        self.session = self.session.reconfigured(config)  # notes kept and re-checked; nothing else reused
         return True
 
     def process(self, paths: set[str]) -> bool:
@@ -203,9 +215,7 @@ class Watcher:
         if self._settings_changed(paths):
             self.build()
             return True
-        changed = False
-        for rel in sorted(rel for rel in {self._relative(path) for path in paths} if rel is not None):
-            changed = self.notes.update(rel) or changed
+        changed = self.session.refresh(rel for rel in {self._relative(path) for path in paths} if rel is not None)
         if changed:
             log.info("change in %d path(s); rebuilding", len(paths))
             self.build()
@@ -240,7 +250,7 @@ class Watcher:
         if time.monotonic() - self._last_scan >= self.rescan:
             self._last_scan = time.monotonic()
             self.capture()
-            if self.notes.scan():
+            if self.session.refresh():
                 log.info("a full rescan found changes; rebuilding")
                 self.build()
 
@@ -248,9 +258,9 @@ class Watcher:
         while not self.stopping.is_set():
             remaining = self.queue.remaining(self.quiet, self.max_wait)
             if remaining is None:
-                self.queue.wakeup.wait(self.tick)  # idle: wake now and then for the date and rescans
+                self.queue.wakeup.wait(self.poll_period)  # idle: wake now and then for the date and rescans
             elif remaining > 0:
-                self.stopping.wait(min(remaining, self.tick))
+                self.stopping.wait(min(remaining, self.poll_period))
             if self.stopping.is_set():
                 break
             try:
@@ -262,13 +272,11 @@ class Watcher:
 
     def start(self) -> None:
         """Scan (from the persistent cache), build once, then watch in the background."""
-        cache = NoteCache(self.config)
-        self.notes.entries = cache.load_entries()
-        self.notes.scan()
+        self.session.refresh()
         capturing = self.config.capture.calendars or self.config.capture.mail
         self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
         self.build()
-        cache.save_entries(self.notes.entries)
+        self.session.cache.save_entries(self.session.notes.entries)
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
         observer.schedule(Handler(self.queue), str(self.config.root), recursive=True)
         try:

@@ -1,0 +1,263 @@
+"""The one pipeline: the watcher's incremental path equals a fresh batch build, and each reuse rule holds.
+
+The watcher is driven without threads: its ``process`` step is called with the
+paths an event would name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from vaultnet.config import load_config
+from vaultnet.network import AssemblyMemo, assemble
+from vaultnet.report import status_json
+from vaultnet.session import Session
+from vaultnet.watch import Watcher
+
+from conftest import TODAY, standing, write
+
+PLAN = "vaultnet/Plans/2026-W47.md"
+INDEX = "vaultnet/Network.md"
+
+
+def watcher_of(root: Path) -> Watcher:
+    """A watcher that has built once, as ``start`` does, but with no observer and no thread."""
+    watcher = Watcher.for_vault(load_config(root), lambda: TODAY)
+    watcher.session.refresh()
+    watcher.build()
+    return watcher
+
+
+def settle(watcher: Watcher, paths: set[str]) -> None:
+    """Process ``paths`` and whatever the builds put back in the queue (notes edited while building)."""
+    for _ in range(5):
+        watcher.process(paths)
+        paths = watcher.queue.take()
+        if not paths:
+            return
+
+
+def fresh(root: Path) -> tuple[dict[str, str], object, object]:
+    """What a batch build from nothing (no cache, no memo) renders, its status facts and standings; writes nothing."""
+    session = Session(load_config(root), remember=False)
+    session._opened = True  # start from no cache: every note read from disk
+    session.refresh()
+    builder = session.builder(TODAY, write=False)
+    network, plan, rel = builder.prepare_plan()
+    notes = {rel: builder.plan_note(plan, rel)[0], INDEX: builder.index_note(network)[0]}
+    return notes, status_json(network, network.standings), network.standings
+
+
+def current(watcher: Watcher) -> tuple[dict[str, str], object, object]:
+    root = watcher.config.root
+    network = watcher.session.network(TODAY)
+    notes = {rel: (root / rel).read_text(encoding="utf-8") for rel in (PLAN, INDEX)}
+    return notes, status_json(network, network.standings), network.standings
+
+
+@pytest.fixture
+def people(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    write(vault, "2026-11-13.md", "- lunch with [[Robert]]\n")
+    return vault
+
+
+# -- each reuse rule, with a test that fails when it is broken -----------------------------------
+
+
+def test_the_watchers_own_writes_are_not_read_again(people, monkeypatch):
+    """Rule: what the watcher wrote itself (by its hash) is no change; it is not even read."""
+    watcher = watcher_of(people)
+    reads: list[str] = []
+    real = watcher.session.notes._read
+    monkeypatch.setattr(watcher.session.notes, "_read", lambda file: reads.append(file.rel) or real(file))
+    assert watcher.process({str(people / PLAN), str(people / INDEX)}) is False
+    assert reads == []
+    assert watcher.builds == 1
+    (people / INDEX).write_text((people / INDEX).read_text() + "my own words\n")  # no longer ours
+    watcher.process({str(people / INDEX)})
+    assert reads == [INDEX]
+
+
+def test_a_name_or_alias_change_resolves_links_in_notes_that_did_not_change(people):
+    """Rule: a note's evidence is reused only while every contact's names and aliases stay the same."""
+    watcher = watcher_of(people)
+    assert standing(watcher.session.network(TODAY), "Bob").last_contact is None
+    write(people, "People/Bob.md", "---\ncircle: close\naliases: [Robert]\n---\n")
+    settle(watcher, {str(people / "People/Bob.md")})  # the daily note is not named: it did not change
+    assert standing(watcher.session.network(TODAY), "Bob").last_contact == dt.date(2026, 11, 13)
+    write(people, "People/Bob.md", "---\ncircle: close\n---\n")
+    settle(watcher, {str(people / "People/Bob.md")})
+    assert standing(watcher.session.network(TODAY), "Bob").last_contact is None
+    assert current(watcher) == fresh(people)
+
+
+def test_problems_are_reported_once_and_never_left_on_cached_notes(vault):
+    """Rule: readers return their problems; a parsed note is the same after any number of assemblies."""
+    write(vault, "People/Ana.md", "---\ncircle: nowhere\nbirthday: 1990-02-30\n---\n- 2026-13-01 #call\n")
+    write(vault, "Meetings/Kickoff.md", "---\ndate: 2026-02-30\nattendees: [\"[[Ana]]\"]\n---\n")
+    write(vault, "vaultnet/Plans/2026-W46.md", "- [x] [[Ana]] ✅ 2026-11-12\n")
+    config = load_config(vault)
+    session = Session(config)
+    session.refresh()
+    before = {rel: list(entry.note.problems) for rel, entry in session.notes.entries.items() if entry.note}
+    counts = []
+    for memo in (AssemblyMemo(remember=False), AssemblyMemo(remember=False), session.memo, session.memo):
+        network = assemble(config, TODAY, *session.notes.contents(), memo=memo)
+        counts.append(len(network.problems))
+    after = {rel: list(entry.note.problems) for rel, entry in session.notes.entries.items() if entry.note}
+    assert after == before
+    assert counts == [5] * 4, counts
+    messages = [p.message for p in network.problems]
+    assert len(messages) == len(set(messages))
+
+
+@pytest.mark.parametrize("rel", [
+    ".obsidian/workspace.json", ".vaultnet/cache/notes.json", ".hidden/Note.md", "People/.Ana.md.swp",
+    "People/.#Ana.md", "People/Ana.md~", "People/4913", "People/Ana.md",
+])
+def test_the_watcher_does_not_rebuild_for_paths_that_change_nothing(people, rel):
+    """Rule: hidden folders, ``.vaultnet/``, swap files and unchanged notes are no reason to rebuild."""
+    watcher = watcher_of(people)
+    path = people / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if rel == "People/Ana.md":
+        path.write_bytes(path.read_bytes())  # saved again, the same bytes
+    else:
+        path.write_text("- 2026-11-20 [[Ana]] #call\n")
+    assert watcher.process({str(path)}) is False
+    assert watcher.builds == 1
+    write(people, "People/Bob.md", "---\ncircle: inner\n---\n")
+    assert watcher.process({str(people / "People/Bob.md")}) is True  # a real edit still rebuilds
+    assert watcher.builds == 2
+
+
+def test_an_edit_works_out_again_only_the_contacts_it_touches(people):
+    """The shortcut: standings the changed notes cannot touch are the objects kept; touched ones are current."""
+    write(people, "People/Chloé.md", "---\ncircle: close\n---\n")
+    write(people, "2026-11-14.md", "- lunch with [[Chloé]] #coffee\n")
+    watcher = watcher_of(people)
+    before = {s.contact.path: s for s in watcher.session.network(TODAY).standings}
+
+    def edit(rel: str, text: str) -> dict[str, object]:
+        write(people, rel, text)
+        settle(watcher, {str(people / rel)})
+        network = watcher.session.network(TODAY)
+        assert current(watcher) == fresh(people)
+        return {s.contact.path: s for s in network.standings}
+
+    after = edit("People/Ana.md", "---\ncircle: inner\nfriends: [\"[[Bob]]\"]\n---\n- 2026-11-01 #call hello\n")
+    assert after["People/Chloé.md"] is before["People/Chloé.md"]  # untouched: kept
+    assert after["People/Bob.md"].neighbours == {"People/Ana.md"}  # a friend of the edited contact
+    after = edit("2026-11-14.md", "- lunch with [[Ana]] #coffee\n")  # Chloé drops out of the note
+    assert after["People/Chloé.md"].last_contact is None
+    assert after["People/Ana.md"].last_contact == dt.date(2026, 11, 14)
+    assert after["People/Bob.md"] is not before["People/Bob.md"]
+
+
+# -- the incremental path equals a fresh batch build, whatever the edits -----------------------
+
+NAMES = ("Ana", "Bob", "Chloé", "Dev")
+DAYS = ("2026-11-02", "2026-11-09", "2026-11-16", "2026-11-20")
+CIRCLES = ("inner", "close", "")
+
+
+class IncrementalEqualsFresh(RuleBasedStateMachine):
+    """Random edits under one long-lived watcher session; after each, its notes equal a fresh build's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-session-"))
+        self.root = self.base / "vault"
+        (self.root / ".obsidian").mkdir(parents=True)
+        write(self.root, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n")
+        write(self.root, "People/Bob.md", "---\ncircle: close\n---\n")
+        write(self.root, "2026-11-02.md", "- [ ] ask [[Bob]] about Lyon 📅 2026-11-20\n")
+        self.watcher = watcher_of(self.root)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def contact(self, name: str) -> Path:
+        return self.root / "People" / f"{name}.md"
+
+    def touch(self, *paths: Path) -> None:
+        settle(self.watcher, {str(path) for path in paths})
+
+    @rule(name=st.sampled_from(NAMES), circle=st.sampled_from(CIRCLES),
+          aliases=st.lists(st.sampled_from(("Bobby", "Dee", "Ann")), max_size=1),
+          friends=st.lists(st.sampled_from(NAMES), max_size=2))
+    def add_or_edit_contact(self, name: str, circle: str, aliases: list[str], friends: list[str]) -> None:
+        lines = [f"circle: {circle}"] if circle else []
+        if aliases:
+            lines.append(f"aliases: [{', '.join(aliases)}]")
+        if friends:
+            lines.append("friends: [" + ", ".join(f'"[[{friend}]]"' for friend in friends) + "]")
+        path = self.contact(name)
+        write(self.root, f"People/{name}.md", "---\n" + "\n".join(lines) + "\n---\n")
+        self.touch(path)
+
+    @rule(name=st.sampled_from(NAMES), day=st.sampled_from(DAYS), kind=st.sampled_from(("#call", "#coffee", "")))
+    def log_in_contact(self, name: str, day: str, kind: str) -> None:
+        path = self.contact(name)
+        if path.exists():
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"- {day} {kind} talked\n")
+            self.touch(path)
+
+    @rule(name=st.sampled_from(NAMES))
+    def delete_contact(self, name: str) -> None:
+        path = self.contact(name)
+        if path.exists():
+            path.unlink()
+            self.touch(path)
+
+    @rule(old=st.sampled_from(NAMES), new=st.sampled_from(NAMES))
+    def rename_contact(self, old: str, new: str) -> None:
+        source, target = self.contact(old), self.contact(new)
+        if source.exists() and not target.exists():
+            source.rename(target)
+            self.touch(source, target)
+
+    @rule(day=st.sampled_from(DAYS), names=st.lists(st.sampled_from((*NAMES, "Bobby", "Dee")), min_size=1, max_size=3),
+          task=st.booleans(), replace=st.booleans())
+    def daily_note(self, day: str, names: list[str], task: bool, replace: bool) -> None:
+        links = " and ".join(f"[[{name}]]" for name in names)
+        line = f"- [ ] call {links} 📅 2026-11-25" if task else f"- lunch with {links} #coffee"
+        path = self.root / f"{day}.md"
+        with open(path, "w" if replace else "a", encoding="utf-8") as handle:  # replace: people drop out
+            handle.write(line + "\n")
+        self.touch(path)
+
+    @rule(day=st.sampled_from(DAYS))
+    def delete_daily_note(self, day: str) -> None:
+        path = self.root / f"{day}.md"
+        if path.exists():
+            path.unlink()
+            self.touch(path)
+
+    @precondition(lambda self: "- [ ]" in (self.root / PLAN).read_text(encoding="utf-8"))
+    @rule()
+    def tick_in_the_plan(self) -> None:
+        path = self.root / PLAN
+        path.write_text(path.read_text(encoding="utf-8").replace("- [ ]", "- [x]", 1), encoding="utf-8")
+        self.touch(path)
+
+    @invariant()
+    def equals_a_fresh_build(self) -> None:
+        assert current(self.watcher) == fresh(self.root)
+
+
+TestIncrementalEqualsFresh = IncrementalEqualsFresh.TestCase
+TestIncrementalEqualsFresh.settings = settings(
+    max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck),
+)

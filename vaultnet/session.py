@@ -1,0 +1,165 @@
+"""One open vault: the single pipeline that ``build``, ``plan``, ``index`` and ``watch`` share.
+
+files → parsed notes (:class:`~vaultnet.noteset.NoteSet`, warmed from the
+persistent cache) → network (:func:`~vaultnet.network.assemble`, with a memo of
+what the last assembly worked out) → generated notes (:class:`~vaultnet.build.Builder`)
+→ the cache and fingerprint saved for the next run.
+
+A batch build and the watcher run the same code; they differ only in which
+paths they say changed: all of them (``changed=None``: walk the vault), or the
+few an event named. Keeping one pipeline is what keeps an incremental result
+equal to a fresh build.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+
+from .build import Builder, Written, index_rel, picture_rel, plan_rel, taken_in_as_built
+from .cache import NoteCache, fingerprint
+from .config import Config
+from .dates import Date, iso_week
+from .meetings import attendee_targets
+from .network import AssemblyMemo, Network, assemble
+from .notes import Note
+from .noteset import NoteSet
+from .people import people_folder, person_rule
+from .writes import remove_leftovers
+
+log = logging.getLogger(__name__)
+
+# (what, done, total): called while long work runs, so a terminal can show it.
+Progress = Callable[[str, int, int], None]
+
+
+def trim_note(note: Note, config: Config) -> Note:
+    """What a note keeps in memory, decided once as its entry is made.
+
+    A note that can count for nothing (no line with a link, a task or a log
+    entry; no person; no attendees) keeps no properties: thirty thousand notes
+    need not hold their front matter. A note in a people folder keeps them,
+    since they are what says it is no person. Its body tags go too, so that
+    without its properties it is still no person.
+    """
+    if note.unrendered or (not note.countable_lines and person_rule(note, config) is None
+                           and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
+        return replace(note, meta={}, key_lines={}, inline={}, body_tags=())
+    return note
+
+
+class Session:
+    """A vault opened once and kept current by the paths that change.
+
+    ``remember=False`` is for one-off commands: nothing is reused, so the
+    memo keeps nothing (thirty thousand notes' evidence is memory a single
+    run never reads twice).
+    """
+
+    def __init__(self, config: Config, *, remember: bool = True, progress: Progress | None = None) -> None:
+        self.config = config
+        self.cache = NoteCache(config)
+        self.notes = NoteSet(config, trim=lambda note: trim_note(note, config))
+        self.memo = AssemblyMemo(remember=remember)
+        self.progress = progress
+        self._opened = False
+
+    def reconfigured(self, config: Config) -> Session:
+        """A session for new settings that keeps the notes already read (re-checked by a scan)."""
+        session = Session(config, remember=self.memo.remember, progress=self.progress)
+        session.notes.entries = dict(self.notes.entries)
+        session._opened = True
+        session.refresh()
+        return session
+
+    # -- files → notes -----------------------------------------------------
+
+    def _open(self) -> None:
+        """Start from the notes the persistent cache holds: only what changed since is read."""
+        if not self._opened:
+            self.notes.entries = self.cache.load_entries()
+            self._opened = True
+
+    def refresh(self, changed: Iterable[str] | None = None) -> bool:
+        """Re-read the notes: every one (``None``) or those the vault-relative paths name.
+
+        True when any note's content changed.
+        """
+        self._open()
+        if changed is None:
+            return self.notes.scan(progress=self._reading)
+        found = False
+        for rel in sorted(set(changed)):
+            found = self.notes.update(rel) or found
+        return found
+
+    def _reading(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress("reading notes", done, total)
+
+    # -- notes → network ---------------------------------------------------
+
+    def network(self, today: Date, overrides: Mapping[str, bytes] | None = None) -> Network:
+        """The vault as of ``today``; ``overrides`` stand in for files' contents (a plan stamped in memory)."""
+        if not self._opened:
+            self.refresh()
+        return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
+
+    def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
+        return Builder(self.config, today, write=write, seen_on=seen_on, session=self)
+
+    # -- network → generated notes -----------------------------------------
+
+    def outputs(self, today: Date) -> list[str]:
+        return [plan_rel(self.config, iso_week(today)), index_rel(self.config), picture_rel(self.config)]
+
+    def build(self, today: Date, changed: Iterable[str] | None = None) -> list[Written]:
+        """Bring every generated note up to date after ``changed`` (None: anything may have).
+
+        A batch build (``changed=None``) walks the vault once; when nothing a
+        build reads changed since the last one (the fingerprint), the notes are
+        current already and nothing else is done. It then saves the cache. The
+        watcher names the paths it saw change and saves the cache itself, at
+        start: rewriting thirty thousand entries after every edit would be
+        most of an incremental build.
+        """
+        whole = changed is None
+        if whole:
+            stats = self.notes.stat_all()
+            for rel in remove_leftovers(self.config.root, self.notes.leftovers):
+                log.info("removed %s, left by a vaultnet run that was killed", rel)
+            signatures = {rel: signature for rel, (_, signature) in stats.items()}
+            if (self.cache.fresh(fingerprint(self.config, today, signatures))
+                    and (self.config.root / picture_rel(self.config)).is_file()):
+                log.info("nothing changed since the last build")
+                return [Written(rel, False) for rel in self.outputs(today)]
+            self._open()
+            self.notes.scan(stats, progress=self._reading)
+        else:
+            self.refresh(changed)
+        if self.progress is not None:
+            self.progress("building", 0, 1)
+        results = self.builder(today).build()
+        self.take_in(results)
+        if whole:
+            self.save(today, results)
+        if self.progress is not None:
+            self.progress("building", 1, 1)
+        return results
+
+    def take_in(self, results: Iterable[Written]) -> None:
+        """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
+
+        A note edited while the build ran is left as last read, so the next
+        look at it (the watcher's event, the next build's walk) sees a change.
+        """
+        for result in results:
+            if taken_in_as_built(self.config, result):
+                self.notes.update(result.rel)
+
+    def save(self, today: Date, results: Iterable[Written]) -> None:
+        """Save the notes read; the fingerprint only when every generated note is as this build left it."""
+        self.cache.save_entries(self.notes.entries)
+        if all(taken_in_as_built(self.config, result) for result in results):
+            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()))
