@@ -15,6 +15,7 @@ from typing import Any
 from .dates import Cadence, DailyFormat, parse_cadence
 from .errors import ConfigError
 from .keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_VALUES
+from .relevance import FrontMatterFilter
 
 CONFIG_NAME = "vaultnet.toml"
 STATE_DIR = ".vaultnet"
@@ -107,6 +108,11 @@ class Config:
     @cached_property
     def daily(self) -> DailyFormat:
         return DailyFormat(self.daily_format)
+
+    @cached_property
+    def front_matter(self) -> FrontMatterFilter:
+        """Which front matter a build loads (see :mod:`vaultnet.relevance`)."""
+        return FrontMatterFilter.for_settings(self.fields, self.person_properties, self.person_tags)
 
     def circle_weight(self, circle: str | None) -> float:
         """2.0 for the first circle down to 1.0 for the last; 1.0 without one."""

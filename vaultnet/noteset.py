@@ -17,6 +17,7 @@ from .errors import Problem
 from .meetings import attendee_targets
 from .notes import Note, parse_note
 from .people import forget_properties, people_folder, remember_no_person
+from .relevance import FrontMatterFilter
 from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk, walk_stat
 from .writes import NotAFile, read_regular
 
@@ -67,7 +68,7 @@ class NoteSet:
             return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
-        note, problems = parse_note(file.rel, data, self.config.person_tags)
+        note, problems = parse_note(file.rel, data, self.config.person_tags, self._front_filter(file.rel))
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
             # (A note in a people folder keeps its properties: they are what says it is no person.)
@@ -79,6 +80,10 @@ class NoteSet:
             forget_properties(note)
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
+
+    def _front_filter(self, rel: str) -> FrontMatterFilter | None:
+        """Front matter that cannot matter is not loaded, except in a people folder (see parse_note)."""
+        return None if people_folder(rel, self.config) is not None else self.config.front_matter
 
     def stat_all(self) -> dict[str, tuple[VaultFile, Signature]]:
         """Every note's signature, without reading any (UNREADABLE when it cannot be stat'ed).
@@ -165,7 +170,7 @@ class NoteSet:
                 conflicts.append(rel)
                 continue
             if rel in overrides:
-                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags)
+                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._front_filter(rel))
             else:
                 note, unreadable = entry.note, list(entry.problems)
             if note is not None:
