@@ -127,8 +127,12 @@ def display(text: str) -> str:
     return " ".join(text.split())
 
 
-def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
-    """Yield the countable lines of a note body."""
+def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False) -> Iterator[Line]:
+    """Yield the countable lines of a note body.
+
+    ``countable_only``: only the lines that can count (a link, a task, a list item starting
+    with a date), the only ones a parsed note keeps; the others are not built at all.
+    """
     fence: str | None = None
     in_percent = False  # inside a %% ... %% block
     in_html = False  # inside <!-- ... -->
@@ -163,7 +167,7 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
             stripped = text.lstrip()
         else:
             in_callout = False
-        fence_match = _FENCE.match(text)
+        fence_match = _FENCE.match(text) if ("``" in text or "~~" in text) else None
         if fence_match:
             fence = fence_match.group(1)
             continue
@@ -183,6 +187,9 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
         text = text.strip()
         if not text:
             continue
+        if countable_only and task is None and "[[" not in text and (
+                list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
+            continue  # prose: no link, no task, no dated list item
         links: tuple[Link, ...] = ()
         bare = text
         if "[[" in text:

@@ -95,7 +95,7 @@ class Note:
             body = self.body
             if "[[" in body or _MAYBE_COUNTABLE.search(body):
                 self.countable_lines = [
-                    line for line in scan(self.lines, self.body_start)
+                    line for line in scan(self.lines, self.body_start, countable_only=True)
                     if line.links or line.task is not None or (line.is_list and line.leading_date)
                 ]
             else:
