@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from vaultnet.cli import main
@@ -193,6 +194,81 @@ def test_dex0501_templater_folder_inline_fields_and_tag_links(vault):
     assert len(a["interactions"]) == 1  # one meeting, not one per line naming her
     assert [loop["text"] for loop in a["open_loops"]] == ["Person A ...."]
     assert show(vault, "Person B")["fields"]["company"] == "Boring Company"
+
+
+# QuickAdd's choices in dex0501's .obsidian/plugins/quickadd/data.json (the fields vaultnet reads).
+DEX_QUICKADD = """{"choices": [
+  {"name": "new todo", "type": "Capture", "captureTo": "__Tasks/Tasks.md"},
+  {"name": "new person", "type": "Template", "templatePath": "__Templates/Person Template.md",
+   "fileNameFormat": {"enabled": false, "format": ""}, "folder": {"enabled": true, "folders": ["Work/People"]}},
+  {"name": "new day", "type": "Template", "templatePath": "__Templates/Diary Template.md",
+   "fileNameFormat": {"enabled": true, "format": "Diary-{{DATE:YYYYMMDD}}"},
+   "folder": {"enabled": true, "folders": ["Diary"], "chooseWhenCreatingNote": false}},
+  {"name": "new log", "type": "Capture", "captureTo": "Diary/Diary-{{DATE:YYYYMMDD}}"}
+], "templateFolderPath": ""}"""
+
+
+def test_dex0501_diary_notes_are_daily_notes(vault):
+    from vaultnet.config import load_config
+
+    write(vault, ".obsidian/plugins/quickadd/data.json", DEX_QUICKADD)
+    write(vault, ".obsidian/plugins/calendar/data.json", '{"weeklyNoteFolder": "Dairy", "showWeeklyNote": true}')
+    assert (load_config(vault).daily_format, load_config(vault).daily_folder) == ("[Diary-]YYYYMMDD", "Diary")
+    write(vault, "Work/People/Person A.md", "---\ntype: person\n---\n")
+    write(vault, "Work/People/Person B.md", "---\ntype: person\n---\n")
+    # As the vault's own diary: a callout of inline fields, a log, and the trailing tags; no date in the text.
+    write(vault, "Diary/Diary-20230319.md", """
+        ---
+        creation-date: 2023-03-19 10:02
+        type: dailytodo
+        tags: #todo #todolist
+        ---
+
+        > [!  ]+ Today
+        > location::  🏭
+        > start time::
+
+        ## Logs 📗
+        - coffee with [[Person A]] #coffee
+        - called [[Person B]] #call
+
+        #todolist #dailytodo #diary #daily
+    """)
+    found = people(vault)
+    assert (found["Person A"]["last_contact"], found["Person A"]["last_kind"]) == ("2023-03-19", "coffee")
+    assert (found["Person B"]["last_contact"], found["Person B"]["last_kind"]) == ("2023-03-19", "call")
+    rules = json.loads(run(vault, "check", "--json").stdout)["rules"]
+    assert rules["interactions"]["in daily notes"] == 2
+    # Core Daily notes set up: its settings hold, QuickAdd's are not read.
+    write(vault, ".obsidian/daily-notes.json", '{"folder": "Journal", "format": "YYYY-MM-DD"}')
+    assert load_config(vault).daily_format == "YYYY-MM-DD"
+
+
+@pytest.mark.parametrize(("choice", "expected"), [
+    ('{"type": "Capture", "captureTo": "Journal/{{DATE}}.md"}', ("YYYY-MM-DD", "Journal")),
+    ('{"type": "Capture", "captureTo": "Log {{DATE:YYYY-MM-DD}} day"}', ("[Log ]YYYY-MM-DD[ day]", None)),
+    ('{"type": "Template", "fileNameFormat": {"enabled": true, "format": "{{VALUE}} {{DATE}}"}}', None),
+    ('{"type": "Template", "fileNameFormat": {"enabled": true, "format": "Week {{DATE:YYYY-ww}}"}}', None),
+    ('{"type": "Template", "fileNameFormat": {"enabled": false, "format": "{{DATE}}"}}', None),
+    ('{"type": "Capture", "captureTo": "Inbox.md"}', None),
+])
+def test_quickadd_choices_that_make_one_note_a_day(vault, choice, expected):
+    from vaultnet.config import load_config
+
+    write(vault, ".obsidian/plugins/quickadd/data.json", '{"choices": [' + choice + ']}')
+    config = load_config(vault)
+    if expected is None:
+        assert (config.daily_format, config.daily_folder) == ("YYYY-MM-DD", "")
+    else:
+        assert (config.daily_format, config.daily_folder or None) == expected
+
+
+def test_a_daily_format_with_a_literal_prefix_from_core_daily_notes(vault):
+    write(vault, ".obsidian/daily-notes.json", '{"folder": "Diary", "format": "[Diary-]YYYYMMDD"}')
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    write(vault, "Diary/Diary-20261110.md", "- lunch with [[Ana]]\n")
+    write(vault, "Diary/Diary-notes.md", "- 2026-11-12 idea for [[Ana]]\n")
+    assert people(vault)["Ana"]["last_contact"] == "2026-11-10"
 
 
 # --- coombsj/obsidian-management-starter-vault: Periodic Notes, people as folder notes ----------
