@@ -425,6 +425,103 @@ def test_check_counts_what_each_rule_took(vault):
     assert "contacts: 1 in a people folder, 1 tagged #person" in run(vault, "check").stderr
 
 
+# --- obsidianmd/obsidian-help: a vault with no people ------------------------------------------
+
+
+def help_vault(vault: Path) -> Path:
+    """Excerpts of the English help vault's own notes: links, tasks, callouts, template syntax shown in code."""
+    write(vault, "Home.md", """
+        ---
+        aliases:
+          - Start here
+        cssclasses:
+          - list-cards
+        permalink: /
+        ---
+        # Obsidian Help
+
+        1. [[Download and install Obsidian]]
+        2. [[Create a vault]]
+        - [[Core plugins]]
+    """)
+    write(vault, "Teams/Obsidian for teams.md", """
+        ---
+        aliases:
+          - Teams
+        permalink: teams
+        ---
+        Obsidian can be used as a note-taking application for individuals, and as a collaboration tool for your team.
+    """)
+    write(vault, "Plugins/Templates.md", """
+        ---
+        description: Templates is a core plugin that lets you insert pre-defined snippets of text into your active note.
+        publish: true
+        ---
+        | Variable    | Description                                     |
+        |-------------|-------------------------------------------------|
+        | `{{title}}` | Title of the active note.                       |
+        | `{{date}}`  | Today's date. **Default format:** `YYYY-MM-DD`. |
+
+        Both `{{date}}` and `{{time}}` allow you to change the default format, for example `{{date:YYYY-MM-DD}}`.
+    """)
+    write(vault, "Plugins/Daily notes.md", """
+        ---
+        permalink: plugins/daily-notes
+        ---
+        1. Create a new note named "Daily template" with the following text:
+
+           ```md
+           # {{date:YYYY-MM-DD}}
+
+           ## Tasks
+
+           - [ ]
+           ```
+        > [!tip] Set the <u>New file location</u> under plugin options.
+    """)
+    write(vault, "Editing and formatting/Basic formatting syntax.md", """
+        - [x] This is a completed task.
+        - [ ] This is an incomplete task.
+        #tag #nested/tag
+        > [!note] Link to a block: `[[2023-01-01#^37066d]]`.
+    """)
+    return vault
+
+
+def test_obsidian_help_no_contacts_says_where_it_looked(vault):
+    help_vault(vault)
+    result = run(vault, "status", "--json")
+    data = json.loads(result.stdout)
+    assert data["contacts"] == [] and data["problems"] == []
+    for command in (["status"], ["plan", "--stdout"], ["check"]):
+        said = run(vault, *command).stderr
+        assert "vaultnet found no contacts: it looked in folders named People" in said, command
+        assert "for notes tagged #person and for type/categories" in said
+    checked = json.loads(run(vault, "check", "--json").stdout)
+    assert checked["problems"] == [] and checked["rules"]["contacts"] == {}
+    assert not any(checked["rules"]["interactions"].values())
+    # A note that explains template syntax in code is a note, not a template.
+    said = run(vault, "show", "Daily notes").stderr
+    assert "Plugins/Daily notes.md is a note but not a contact;" in said
+    assert "template" not in said.split(";")[0]
+
+
+def test_template_syntax_shown_in_code_does_not_make_a_note_a_template(vault):
+    help_vault(vault)
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    write(vault, "Meetings/Templates workshop.md", """
+        ---
+        date: 2026-11-02
+        attendees: ["[[Ana]]"]
+        ---
+        Showed [[Ana]] how `{{date}}` and `<% tp.date.now() %>` fill a note.
+    """)
+    write(vault, "Meetings/Draft.md", "---\ndate: {{date}}\nattendees: [\"[[Ana]]\"]\n---\n")
+    found = people(vault)
+    assert list(found) == ["Ana"]
+    assert (found["Ana"]["last_contact"], found["Ana"]["last_kind"]) == ("2026-11-02", "meeting")
+
+
 # --- init and add fit the vault ---------------------------------------------------------------------
 
 

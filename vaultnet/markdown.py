@@ -17,6 +17,7 @@ _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TASK = re.compile(r"^\[(.)\]\s?(.*)$")
 # A code span opens and closes with backtick runs of the same length (never part of a longer run).
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+CODE_SPAN = _INLINE_CODE  # for the modules that read a whole text (vaultnet.inline)
 _EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
 # The scheme's length is bounded so that long dotted words cannot make this quadratic.
