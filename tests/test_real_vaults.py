@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from vaultnet.cli import main
@@ -195,6 +196,81 @@ def test_dex0501_templater_folder_inline_fields_and_tag_links(vault):
     assert show(vault, "Person B")["fields"]["company"] == "Boring Company"
 
 
+# QuickAdd's choices in dex0501's .obsidian/plugins/quickadd/data.json (the fields vaultnet reads).
+DEX_QUICKADD = """{"choices": [
+  {"name": "new todo", "type": "Capture", "captureTo": "__Tasks/Tasks.md"},
+  {"name": "new person", "type": "Template", "templatePath": "__Templates/Person Template.md",
+   "fileNameFormat": {"enabled": false, "format": ""}, "folder": {"enabled": true, "folders": ["Work/People"]}},
+  {"name": "new day", "type": "Template", "templatePath": "__Templates/Diary Template.md",
+   "fileNameFormat": {"enabled": true, "format": "Diary-{{DATE:YYYYMMDD}}"},
+   "folder": {"enabled": true, "folders": ["Diary"], "chooseWhenCreatingNote": false}},
+  {"name": "new log", "type": "Capture", "captureTo": "Diary/Diary-{{DATE:YYYYMMDD}}"}
+], "templateFolderPath": ""}"""
+
+
+def test_dex0501_diary_notes_are_daily_notes(vault):
+    from vaultnet.config import load_config
+
+    write(vault, ".obsidian/plugins/quickadd/data.json", DEX_QUICKADD)
+    write(vault, ".obsidian/plugins/calendar/data.json", '{"weeklyNoteFolder": "Dairy", "showWeeklyNote": true}')
+    assert (load_config(vault).daily_format, load_config(vault).daily_folder) == ("[Diary-]YYYYMMDD", "Diary")
+    write(vault, "Work/People/Person A.md", "---\ntype: person\n---\n")
+    write(vault, "Work/People/Person B.md", "---\ntype: person\n---\n")
+    # As the vault's own diary: a callout of inline fields, a log, and the trailing tags; no date in the text.
+    write(vault, "Diary/Diary-20230319.md", """
+        ---
+        creation-date: 2023-03-19 10:02
+        type: dailytodo
+        tags: #todo #todolist
+        ---
+
+        > [!  ]+ Today
+        > location::  🏭
+        > start time::
+
+        ## Logs 📗
+        - coffee with [[Person A]] #coffee
+        - called [[Person B]] #call
+
+        #todolist #dailytodo #diary #daily
+    """)
+    found = people(vault)
+    assert (found["Person A"]["last_contact"], found["Person A"]["last_kind"]) == ("2023-03-19", "coffee")
+    assert (found["Person B"]["last_contact"], found["Person B"]["last_kind"]) == ("2023-03-19", "call")
+    rules = json.loads(run(vault, "check", "--json").stdout)["rules"]
+    assert rules["interactions"]["in daily notes"] == 2
+    # Core Daily notes set up: its settings hold, QuickAdd's are not read.
+    write(vault, ".obsidian/daily-notes.json", '{"folder": "Journal", "format": "YYYY-MM-DD"}')
+    assert load_config(vault).daily_format == "YYYY-MM-DD"
+
+
+@pytest.mark.parametrize(("choice", "expected"), [
+    ('{"type": "Capture", "captureTo": "Journal/{{DATE}}.md"}', ("YYYY-MM-DD", "Journal")),
+    ('{"type": "Capture", "captureTo": "Log {{DATE:YYYY-MM-DD}} day"}', ("[Log ]YYYY-MM-DD[ day]", None)),
+    ('{"type": "Template", "fileNameFormat": {"enabled": true, "format": "{{VALUE}} {{DATE}}"}}', None),
+    ('{"type": "Template", "fileNameFormat": {"enabled": true, "format": "Week {{DATE:YYYY-ww}}"}}', None),
+    ('{"type": "Template", "fileNameFormat": {"enabled": false, "format": "{{DATE}}"}}', None),
+    ('{"type": "Capture", "captureTo": "Inbox.md"}', None),
+])
+def test_quickadd_choices_that_make_one_note_a_day(vault, choice, expected):
+    from vaultnet.config import load_config
+
+    write(vault, ".obsidian/plugins/quickadd/data.json", '{"choices": [' + choice + ']}')
+    config = load_config(vault)
+    if expected is None:
+        assert (config.daily_format, config.daily_folder) == ("YYYY-MM-DD", "")
+    else:
+        assert (config.daily_format, config.daily_folder or None) == expected
+
+
+def test_a_daily_format_with_a_literal_prefix_from_core_daily_notes(vault):
+    write(vault, ".obsidian/daily-notes.json", '{"folder": "Diary", "format": "[Diary-]YYYYMMDD"}')
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    write(vault, "Diary/Diary-20261110.md", "- lunch with [[Ana]]\n")
+    write(vault, "Diary/Diary-notes.md", "- 2026-11-12 idea for [[Ana]]\n")
+    assert people(vault)["Ana"]["last_contact"] == "2026-11-10"
+
+
 # --- coombsj/obsidian-management-starter-vault: Periodic Notes, people as folder notes ----------
 
 
@@ -347,6 +423,103 @@ def test_check_counts_what_each_rule_took(vault):
     assert rules["interactions"]["in meetings"] == 1 and rules["interactions"]["in contact notes"] == 1
     assert rules["interactions"]["from last_contact"] == 1
     assert "contacts: 1 in a people folder, 1 tagged #person" in run(vault, "check").stderr
+
+
+# --- obsidianmd/obsidian-help: a vault with no people ------------------------------------------
+
+
+def help_vault(vault: Path) -> Path:
+    """Excerpts of the English help vault's own notes: links, tasks, callouts, template syntax shown in code."""
+    write(vault, "Home.md", """
+        ---
+        aliases:
+          - Start here
+        cssclasses:
+          - list-cards
+        permalink: /
+        ---
+        # Obsidian Help
+
+        1. [[Download and install Obsidian]]
+        2. [[Create a vault]]
+        - [[Core plugins]]
+    """)
+    write(vault, "Teams/Obsidian for teams.md", """
+        ---
+        aliases:
+          - Teams
+        permalink: teams
+        ---
+        Obsidian can be used as a note-taking application for individuals, and as a collaboration tool for your team.
+    """)
+    write(vault, "Plugins/Templates.md", """
+        ---
+        description: Templates is a core plugin that lets you insert pre-defined snippets of text into your active note.
+        publish: true
+        ---
+        | Variable    | Description                                     |
+        |-------------|-------------------------------------------------|
+        | `{{title}}` | Title of the active note.                       |
+        | `{{date}}`  | Today's date. **Default format:** `YYYY-MM-DD`. |
+
+        Both `{{date}}` and `{{time}}` allow you to change the default format, for example `{{date:YYYY-MM-DD}}`.
+    """)
+    write(vault, "Plugins/Daily notes.md", """
+        ---
+        permalink: plugins/daily-notes
+        ---
+        1. Create a new note named "Daily template" with the following text:
+
+           ```md
+           # {{date:YYYY-MM-DD}}
+
+           ## Tasks
+
+           - [ ]
+           ```
+        > [!tip] Set the <u>New file location</u> under plugin options.
+    """)
+    write(vault, "Editing and formatting/Basic formatting syntax.md", """
+        - [x] This is a completed task.
+        - [ ] This is an incomplete task.
+        #tag #nested/tag
+        > [!note] Link to a block: `[[2023-01-01#^37066d]]`.
+    """)
+    return vault
+
+
+def test_obsidian_help_no_contacts_says_where_it_looked(vault):
+    help_vault(vault)
+    result = run(vault, "status", "--json")
+    data = json.loads(result.stdout)
+    assert data["contacts"] == [] and data["problems"] == []
+    for command in (["status"], ["plan", "--stdout"], ["check"]):
+        said = run(vault, *command).stderr
+        assert "vaultnet found no contacts: it looked in folders named People" in said, command
+        assert "for notes tagged #person and for type/categories" in said
+    checked = json.loads(run(vault, "check", "--json").stdout)
+    assert checked["problems"] == [] and checked["rules"]["contacts"] == {}
+    assert not any(checked["rules"]["interactions"].values())
+    # A note that explains template syntax in code is a note, not a template.
+    said = run(vault, "show", "Daily notes").stderr
+    assert "Plugins/Daily notes.md is a note but not a contact;" in said
+    assert "template" not in said.split(";")[0]
+
+
+def test_template_syntax_shown_in_code_does_not_make_a_note_a_template(vault):
+    help_vault(vault)
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    write(vault, "Meetings/Templates workshop.md", """
+        ---
+        date: 2026-11-02
+        attendees: ["[[Ana]]"]
+        ---
+        Showed [[Ana]] how `{{date}}` and `<% tp.date.now() %>` fill a note.
+    """)
+    write(vault, "Meetings/Draft.md", "---\ndate: {{date}}\nattendees: [\"[[Ana]]\"]\n---\n")
+    found = people(vault)
+    assert list(found) == ["Ana"]
+    assert (found["Ana"]["last_contact"], found["Ana"]["last_kind"]) == ("2026-11-02", "meeting")
 
 
 # --- init and add fit the vault ---------------------------------------------------------------------

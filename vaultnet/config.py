@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from .dates import Cadence, DailyFormat, parse_cadence
 from .errors import ConfigError
 from .keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_PROPERTIES, PERSON_VALUES
+from .relevance import FrontMatterFilter
 
 CONFIG_NAME = "vaultnet.toml"
 STATE_DIR = ".vaultnet"
@@ -22,6 +24,7 @@ STATE_DIR = ".vaultnet"
 SETTINGS_FILES = (
     ".obsidian/daily-notes.json", ".obsidian/templates.json",
     ".obsidian/plugins/periodic-notes/data.json", ".obsidian/plugins/templater-obsidian/data.json",
+    ".obsidian/plugins/quickadd/data.json",
 )
 
 DEFAULT_CIRCLES = {
@@ -108,6 +111,11 @@ class Config:
     def daily(self) -> DailyFormat:
         return DailyFormat(self.daily_format)
 
+    @cached_property
+    def front_matter(self) -> FrontMatterFilter:
+        """Which front matter a build loads (see :mod:`vaultnet.relevance`)."""
+        return FrontMatterFilter.for_settings(self.fields, self.person_properties, self.person_tags)
+
     def circle_weight(self, circle: str | None) -> float:
         """2.0 for the first circle down to 1.0 for the last; 1.0 without one."""
         names = list(self.circles)
@@ -174,7 +182,8 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
     """Daily-note and templates settings where Obsidian and its plugins keep them; unreadable files are ignored.
 
     Periodic Notes' daily settings win over core Daily notes when they are enabled
-    (the plugin takes the core plugin's place); every templates folder found is skipped.
+    (the plugin takes the core plugin's place); with neither set up, a QuickAdd choice that
+    makes one note a day gives them; every templates folder found is skipped.
     """
     found: dict[str, Any] = {}
     settings = root / ".obsidian"
@@ -183,6 +192,8 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
     if isinstance(periodic, dict) and periodic.get("enabled") is not False and any(
             _text(periodic, key) for key in ("format", "folder", "template")):
         daily = periodic
+    if not any(_text(daily, key) for key in ("format", "folder")):  # no daily-notes plugin set up: QuickAdd's?
+        daily = {**_quickadd_daily(_json(settings / "plugins" / "quickadd" / "data.json")), **daily}
     for source_key, target in (("format", "daily_format"), ("folder", "daily_folder"), ("template", "daily_template")):
         value = _text(daily, source_key)
         if value:
@@ -194,6 +205,42 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
         found["templates_folder"] = templates[0]
         found["templates_folders"] = templates
     return found
+
+
+# QuickAdd's `{{DATE}}` and `{{DATE:YYYYMMDD}}` in a file name; `{{DATE}}` is YYYY-MM-DD.
+_QUICKADD_DATE = re.compile(r"\{\{DATE(?::([^{}]*))?\}\}", re.IGNORECASE)
+
+
+def _quickadd_daily(data: dict[str, Any]) -> dict[str, str]:
+    """Daily notes as a QuickAdd choice makes them: ``Diary/Diary-{{DATE:YYYYMMDD}}``.
+
+    A template choice's file name (or a capture's target) that is fixed text and one
+    day-precise date names one note per day: vaultnet reads those notes as daily notes,
+    with the fixed text as a literal (``[Diary-]YYYYMMDD``).
+    """
+    choices = data.get("choices")
+    for choice in choices if isinstance(choices, list) else ():
+        if not isinstance(choice, dict):
+            continue
+        name_format, folder = choice.get("fileNameFormat"), choice.get("folder")
+        if choice.get("type") == "Template" and isinstance(name_format, dict) and name_format.get("enabled"):
+            target = str(name_format.get("format") or "")
+            folders = folder.get("folders") if isinstance(folder, dict) and folder.get("enabled") else None
+            where = str(folders[0]) if isinstance(folders, list) and folders else ""
+        elif choice.get("type") == "Capture" and isinstance(choice.get("captureTo"), str):
+            where, _, target = choice["captureTo"].removesuffix(".md").rpartition("/")
+        else:
+            continue
+        dates = list(_QUICKADD_DATE.finditer(target))
+        if len(dates) != 1 or "{{" in _QUICKADD_DATE.sub("", target) or "[" in target or "]" in target:
+            continue  # no date, two dates, or other fields ({{VALUE}}, {{NAME}}): not one note a day
+        fmt = dates[0].group(1) or "YYYY-MM-DD"
+        if not all(token in fmt for token in ("YY", "M", "D")) or "/" in target:
+            continue
+        before, after = target[:dates[0].start()], target[dates[0].end():]
+        moment = (f"[{before}]" if before else "") + fmt + (f"[{after}]" if after else "")
+        return {"format": moment, "folder": where.strip("/")}
+    return {}
 
 
 def load_config(root: Path) -> Config:

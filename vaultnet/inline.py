@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from .keys import ATTENDEE_HEADINGS, normalise
+from .markdown import CODE_SPAN
 
 _FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 # `key:: value` on a line of its own (in a list item or a callout too), as Dataview reads it.
@@ -39,8 +40,18 @@ class BodyFacts:
 
 
 def unrendered(text: str) -> bool:
-    """True when the text holds template syntax that was never rendered (``{{date}}``, ``<% tp... %>``)."""
-    return ("{{" in text or "<%" in text) and _UNRENDERED.search(text) is not None
+    """True when the text holds template syntax that was never rendered (``{{date}}``, ``<% tp... %>``).
+
+    Syntax inside code (a fenced block, a code span) is shown, not run: a note that explains
+    templates (Obsidian's own help does) is a note like any other.
+    """
+    if not (("{{" in text or "<%" in text) and _UNRENDERED.search(text)):
+        return False
+    if "`" not in text and "~~~" not in text:
+        return True
+    if "```" in text or "~~~" in text:
+        text = _FENCED.sub("", text)
+    return _UNRENDERED.search(CODE_SPAN.sub(" ", text)) is not None
 
 
 @lru_cache(maxsize=16)

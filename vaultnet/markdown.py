@@ -17,6 +17,7 @@ _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TASK = re.compile(r"^\[(.)\]\s?(.*)$")
 # A code span opens and closes with backtick runs of the same length (never part of a longer run).
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+CODE_SPAN = _INLINE_CODE  # for the modules that read a whole text (vaultnet.inline)
 _EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
 # The scheme's length is bounded so that long dotted words cannot make this quadratic.
@@ -127,8 +128,12 @@ def display(text: str) -> str:
     return " ".join(text.split())
 
 
-def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
-    """Yield the countable lines of a note body."""
+def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False) -> Iterator[Line]:
+    """Yield the countable lines of a note body.
+
+    ``countable_only``: only the lines that can count (a link, a task, a list item starting
+    with a date), the only ones a parsed note keeps; the others are not built at all.
+    """
     fence: str | None = None
     in_percent = False  # inside a %% ... %% block
     in_html = False  # inside <!-- ... -->
@@ -163,7 +168,7 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
             stripped = text.lstrip()
         else:
             in_callout = False
-        fence_match = _FENCE.match(text)
+        fence_match = _FENCE.match(text) if ("``" in text or "~~" in text) else None
         if fence_match:
             fence = fence_match.group(1)
             continue
@@ -183,6 +188,9 @@ def scan(lines: Sequence[str], first_number: int = 1) -> Iterator[Line]:
         text = text.strip()
         if not text:
             continue
+        if countable_only and task is None and "[[" not in text and (
+                list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
+            continue  # prose: no link, no task, no dated list item
         links: tuple[Link, ...] = ()
         bare = text
         if "[[" in text:

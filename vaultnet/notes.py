@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -18,6 +18,9 @@ from .errors import Problem
 from .inline import read_body, unrendered
 from .markdown import Line, scan
 from .writes import MAX_NOTE_BYTES
+
+if TYPE_CHECKING:
+    from .relevance import FrontMatterFilter
 
 __all__ = ["MAX_NOTE_BYTES", "Note", "decode", "parse_note"]
 # A task box or a list item starting with a date: the only lines without a link that count.
@@ -92,7 +95,7 @@ class Note:
             body = self.body
             if "[[" in body or _MAYBE_COUNTABLE.search(body):
                 self.countable_lines = [
-                    line for line in scan(self.lines, self.body_start)
+                    line for line in scan(self.lines, self.body_start, countable_only=True)
                     if line.links or line.task is not None or (line.is_list and line.leading_date)
                 ]
             else:
@@ -120,10 +123,14 @@ def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)) -> tuple[Note | None, list[Problem]]:
+def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",),
+               front_filter: FrontMatterFilter | None = None) -> tuple[Note | None, list[Problem]]:
     """Parse a note's bytes. ``None`` when the file cannot be read as text at all.
 
     ``person_tags``: the tags in the text worth keeping (see :func:`vaultnet.inline.read_body`).
+    ``front_filter``: when given, front matter it says cannot matter is not loaded (the note
+    has no properties, and invalid YAML in it goes unreported): the build's shortcut. The
+    caller passes none for a note in a people folder, whose problems are always worth reporting.
     """
     text, problem = decode(rel, data)
     if text is None:
@@ -131,21 +138,23 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     note = Note(rel)
     body = text
     body_start = 1
+    front = None
     if _HANDLER.detect(text):
         try:
             _, front, content = _BOUNDARY.split(text, 2)
         except ValueError:
             note.problem("unterminated front matter: no closing '---' line", 1)
-            front = None
             content = text
         if front is not None:
             body_start = text[: len(text) - len(content)].count("\n") + 2
             body = content.split("\n", 1)[1] if "\n" in content else ""
-            note.key_lines = _key_lines(front)
-            note.meta = _load_front_matter(note, front)
+    facts = read_body(body, body_start, person_tags)
+    # A person by a body tag has its front matter read whatever it holds: its problems are worth reporting.
+    if front is not None and (front_filter is None or facts.tags or front_filter.matters(front)):
+        note.key_lines = _key_lines(front)
+        note.meta = _load_front_matter(note, front)
     note.body = body
     note.body_start = body_start
-    facts = read_body(body, body_start, person_tags)
     note.inline = facts.fields
     for key, line in facts.field_lines.items():
         note.key_lines.setdefault(key, line)

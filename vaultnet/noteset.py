@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .config import Config
 from .errors import Problem
 from .notes import Note, parse_note
+from .relevance import FrontMatterFilter
 from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk, walk_stat
 from .writes import NotAFile, read_regular
 
@@ -41,12 +42,18 @@ class NoteSet:
 
     ``trim`` is handed in by the caller and decides, as each entry is made,
     what a note keeps in memory (what counts is a domain rule this module does
-    not know); the entry then never changes until its file does.
+    not know); the entry then never changes until its file does. ``front_filter``
+    is handed in too: for a path, the cheap check that lets front matter which
+    cannot matter go unparsed (None: parse it all).
     """
 
-    def __init__(self, config: Config, trim: Callable[[Note], Note] | None = None) -> None:
+    def __init__(
+        self, config: Config, trim: Callable[[Note], Note] | None = None,
+        front_filter: Callable[[str], FrontMatterFilter | None] | None = None,
+    ) -> None:
         self.config = config
         self.trim = trim
+        self.front_filter = front_filter
         self.skipper = Skipper(config)
         self.entries: dict[str, Entry] = {}
         self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
@@ -72,13 +79,16 @@ class NoteSet:
             return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
-        note, problems = parse_note(file.rel, data, self.config.person_tags)
+        note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel))
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
             if self.trim is not None:
                 note = self.trim(note)
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
+
+    def _filter(self, rel: str) -> FrontMatterFilter | None:
+        return self.front_filter(rel) if self.front_filter is not None else None
 
     def stat_all(self) -> dict[str, tuple[VaultFile, Signature]]:
         """Every note's signature, without reading any (UNREADABLE when it cannot be stat'ed).
@@ -177,7 +187,7 @@ class NoteSet:
                 conflicts.append(rel)
                 continue
             if rel in overrides:
-                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags)
+                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._filter(rel))
             else:
                 note, unreadable = entry.note, list(entry.problems)
             if note is not None:

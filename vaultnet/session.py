@@ -26,6 +26,7 @@ from .network import AssemblyMemo, Network, assemble
 from .notes import Note
 from .noteset import NoteSet
 from .people import people_folder, person_rule
+from .relevance import FrontMatterFilter
 from .writes import remove_leftovers
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,11 @@ def trim_note(note: Note, config: Config) -> Note:
     return note
 
 
+def front_filter(rel: str, config: Config) -> FrontMatterFilter | None:
+    """Front matter that cannot matter is not loaded, except in a people folder (see ``notes.parse_note``)."""
+    return None if people_folder(rel, config) is not None else config.front_matter
+
+
 class Session:
     """A vault opened once and kept current by the paths that change.
 
@@ -60,7 +66,8 @@ class Session:
     def __init__(self, config: Config, *, remember: bool = True, progress: Progress | None = None) -> None:
         self.config = config
         self.cache = NoteCache(config)
-        self.notes = NoteSet(config, trim=lambda note: trim_note(note, config))
+        self.notes = NoteSet(config, trim=lambda note: trim_note(note, config),
+                             front_filter=lambda rel: front_filter(rel, config))
         self.memo = AssemblyMemo(remember=remember)
         self.progress = progress
         self._opened = False

@@ -70,6 +70,10 @@ class Skipper:
         name = rel.rsplit("/", 1)[-1]
         if name.startswith(".") or not name.lower().endswith(".md"):
             return True
+        return self.skip_note(rel, name)
+
+    def skip_note(self, rel: str, name: str) -> bool:
+        """For a ``.md`` file ``name`` (at ``rel``) not starting with a dot: True when it is skipped."""
         # Cheap string checks first: this runs for every file of the vault on every build.
         if (name[0] in "~#" or "~" in name or name.count(".") > 1) and _TEMPORARY.search(name):
             return True
@@ -105,37 +109,44 @@ def walk_stat(config: Config, folder: str = "",
     """
     skipper = Skipper(config)
     pending = [folder.strip("/")]
+    root = str(config.root)
     while pending:
         current = pending.pop()
         prefix = current + "/" if current else ""
         try:
-            with os.scandir(config.root / current) as listing:
+            with os.scandir(os.path.join(root, current) if current else root) as listing:
                 entries = sorted(listing, key=attrgetter("name"))
         except OSError:
             continue
         folders = []
+        # The warm build is this loop and a stat per note: each test below is ordered cheapest and
+        # most decisive first (a name starting with '.' is never part of the vault).
         for entry in entries:
-            rel = prefix + entry.name
+            name = entry.name
+            if name[0] == ".":
+                if leftovers is not None and TEMPORARY.match(name):
+                    leftovers.append(prefix + name)
+                continue
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_folder = False
-            if leftovers is not None and TEMPORARY.match(entry.name):
-                leftovers.append(rel)
-            if not is_utf8(entry.name):
+            if not is_folder and not name.endswith(".md") and not name.lower().endswith(".md"):
+                continue
+            rel = prefix + name
+            if not name.isascii() and not is_utf8(name):
                 # Never part of the build (no text can name it), but reported, and the rest goes on.
-                if not entry.name.startswith(".") and (is_folder or entry.name.lower().endswith(".md")):
-                    yield VaultFile(escaped(rel) + ("/" if is_folder else ""), bad_name=True), None
+                yield VaultFile(escaped(rel) + ("/" if is_folder else ""), bad_name=True), None
                 continue
             if is_folder:
                 if not skipper.skip_dir(rel):
                     folders.append(rel)
-            elif not skipper.skip_file(rel):
+            elif not skipper.skip_note(rel, name):
                 try:
                     stat: os.stat_result | None = entry.stat()
                 except OSError:
                     stat = None
-                yield VaultFile(rel, conflict_original(entry.name)), stat
+                yield VaultFile(rel, conflict_original(name) if "onflict" in name.lower() else None), stat
         pending.extend(reversed(folders))  # depth first, in name order
 
 
