@@ -76,7 +76,7 @@ def _reads(note: Note, config: Config) -> tuple[object, ...]:
     # Tags are read for one thing, whether they name a person tag: person_rule says that.
     names = [name for name in (*KEYS, *config.fields, *config.person_properties) if name != "tags"]
     items = tuple(props.item(name) for name in names)
-    return (person_rule(note, config), items, property_date(note, config, report=False),
+    return (person_rule(note, config), items, property_date(note, config),
             attendee_targets(note, config), daily_date(note, config), contact,
             [note.key_line(props.key(name)) for name in names], note.inline, note.body_tags,
             note.attendee_sections, note.unrendered, [line for line in note.countable()])
