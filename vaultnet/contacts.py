@@ -187,6 +187,8 @@ class Directory:
         self.contacts = ordered
         self._names: dict[str, list[Contact]] = {}
         self._aliases: dict[str, list[Contact]] = {}
+        # Link targets repeat across thousands of lines: each is folded and looked up once.
+        self._resolved: dict[str, Contact | None] = {}
         for contact in ordered:
             self._names.setdefault(fold(contact.name), []).append(contact)
             for alias in contact.aliases:
@@ -198,6 +200,13 @@ class Directory:
 
     def resolve(self, target: str) -> Contact | None:
         """The contact a ``[[target]]`` link points to, or ``None``."""
+        try:
+            return self._resolved[target]
+        except KeyError:
+            found = self._resolved[target] = self._resolve(target)
+            return found
+
+    def _resolve(self, target: str) -> Contact | None:
         target = target.strip()
         if target.lower().endswith(".md"):
             target = target[:-3]

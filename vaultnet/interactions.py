@@ -160,9 +160,12 @@ class Extractor:
                 self._interaction(note, line, date, people, people, "mention")
 
     def _people(self, line: Line, owner: Contact | None) -> tuple[str, ...]:
+        if not line.links:
+            return (owner.path,) if owner else ()
+        resolve = self.directory.resolve
         found: list[str] = [owner.path] if owner else []
         for link in line.links:
-            contact = self.directory.resolve(link.target)
+            contact = resolve(link.target)
             if contact and contact.path not in found:
                 found.append(contact.path)
         return tuple(found)
@@ -178,8 +181,9 @@ class Extractor:
         self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...],
         source: Source, raw: str | None = None, key: str | None = None,
     ) -> None:
-        kind = next((tag for tag in line.tags if tag in self.kinds), "note")
-        exchanges = tuple(tag for tag in EXCHANGES if tag in line.tags)
+        tags = line.tags
+        kind = next((tag for tag in tags if tag in self.kinds), "note") if tags else "note"
+        exchanges = tuple(tag for tag in EXCHANGES if tag in tags) if tags else ()
         self.evidence.interactions.append(
             Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
                         exchanges, exchanges_for if exchanges else (), line.tags, source, key)
