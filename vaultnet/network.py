@@ -16,6 +16,7 @@ from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
+from .neighbours import neighbours
 from .notes import Note
 from .noteset import NoteSet
 from .people import forget_properties, people_folder, person_rule
@@ -206,25 +207,19 @@ def assemble(
                 evidence.links.setdefault(contact.path, set()).add(friend.path)
 
     per_contact: dict[str, list[Interaction]] = defaultdict(list)
-    neighbours: dict[str, set[str]] = defaultdict(set)
     for item in evidence.interactions:
         for path in item.people:
             per_contact[path].append(item)
-            if item.date <= today:
-                neighbours[path].update(p for p in item.people if p != path)
-    for path, linked in evidence.links.items():
-        for other in linked:
-            neighbours[path].add(other)
-            neighbours[other].add(path)
+    embedded = neighbours(evidence.interactions, evidence.links, today)
     follow_ups = _by_person(evidence.follow_ups)
     open_loops = _by_person(evidence.open_loops)
 
     standings = []
     for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
-        inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
-                  frozenset(neighbours[contact.path]), today)
+        linked = embedded.get(contact.path, frozenset())
+        inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path], linked, today)
         work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
-                           open_loops[contact.path], frozenset(neighbours[contact.path]), config, today)
+                           open_loops[contact.path], linked, config, today)
         standings.append(memo.standing(inputs, work_out))
     memo.forget_except({note.rel for note in notes}, {contact.path for contact in contacts})
     problems.sort(key=lambda p: p.sort_key)
