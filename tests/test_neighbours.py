@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.interactions import Interaction
-from vaultnet.neighbours import neighbours
+from vaultnet.neighbours import neighbours, together
 
 TODAY = dt.date(2026, 11, 21)
 PEOPLE = [f"People/{name}.md" for name in "ABCDEFG"]
@@ -48,3 +48,18 @@ def test_a_big_recurring_meeting_is_one_group():
     assert found[attendees[0]] == frozenset(attendees[1:])
     assert len(found) == 200
     assert neighbours(weekly, {}, TODAY - dt.timedelta(weeks=200)) == {}  # all after that day: none yet
+
+
+def naive_met(groups):
+    """Everyone each person met, one set union per person per group (what intros used to do)."""
+    met = defaultdict(set)
+    for people in groups:
+        if len(people) > 1:
+            for person in set(people):
+                met[person] |= set(people)
+    return dict(met)
+
+
+@given(st.lists(groups, max_size=30))
+def test_together_equals_every_group_one_by_one(found):
+    assert together(found) == naive_met(found)

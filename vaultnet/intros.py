@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import islice
 
 from .insights import Standing
+from .neighbours import together
 from .network import Network
 
 VOUCH_BANDS = ("strong", "moderate")
@@ -95,14 +96,8 @@ def _met_pairs(network: Network) -> dict[str, set[str]]:
 
     Kept by person, so only the pairs that did meet are stored, never every pair.
     """
-    met: dict[str, set[str]] = defaultdict(set)
-    groups: Iterable[tuple[str, ...]] = [item.people for item in network.evidence.interactions]
-    for people in [*groups, *network.evidence.intro_lines]:
-        if len(people) > 1:
-            together = set(people)
-            for person in together:
-                met[person] |= together
-    return met
+    groups = [item.people for item in network.evidence.interactions]
+    return together([*groups, *network.evidence.intro_lines])
 
 
 def _different_companies(a: Standing, b: Standing) -> bool:

@@ -1,9 +1,10 @@
-"""Who is embedded with whom: the people each contact was in touch with together, or linked.
+"""Who appeared with whom: the people each contact was in touch with together, or linked.
 
 A contact's neighbours are everyone who shared a past interaction with them (a
 meeting's attendees, a line that links several people) and everyone whose note
 links theirs, or whose note theirs links. They are what a tie's embeddedness
-counts and what reconnect suggestions name.
+counts and what reconnect suggestions name; introductions use the same
+grouping to leave out people who have met.
 """
 
 from __future__ import annotations
@@ -15,33 +16,29 @@ from .dates import Date
 from .interactions import Interaction
 
 
+def together(groups: Iterable[tuple[str, ...]]) -> dict[str, set[str]]:
+    """Everyone each person appeared with in some group of two or more, themselves included.
+
+    Worked out per distinct group, not per occurrence or per pair: a weekly
+    meeting of 200 people over three years is one group, and each attendee's set
+    is one C-level union of the groups they were in, instead of 199 insertions
+    from each of the meeting's 156 occurrences.
+    """
+    by_person: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for group in {group for group in groups if len(group) > 1}:
+        for person in group:
+            by_person[person].append(group)
+    return {person: set().union(*found) for person, found in by_person.items()}
+
+
 def neighbours(
     interactions: Iterable[Interaction], links: Mapping[str, Iterable[str]], today: Date
 ) -> dict[str, frozenset[str]]:
-    """Each contact path's neighbours, for the paths that have any.
-
-    Worked out per distinct group of people, not per interaction: a weekly
-    meeting of 200 people over three years is one group, so each attendee's set
-    is built once from it (a C-level union) instead of taking 199 insertions
-    from each of its 156 occurrences.
-    """
-    distinct: set[tuple[str, ...]] = set()
-    for item in interactions:
-        if len(item.people) > 1 and item.date <= today:
-            distinct.add(item.people)
-    groups: dict[str, list[Iterable[str]]] = defaultdict(list)
-    for group in distinct:
-        for path in group:
-            groups[path].append(group)
-    for path, linked in links.items():
-        linked = tuple(linked)
-        if linked:
-            groups[path].append(linked)
-            for other in linked:
-                groups[other].append((path,))
-    found: dict[str, frozenset[str]] = {}
-    for path, sets in groups.items():
-        union = set().union(*sets)
-        union.discard(path)
-        found[path] = frozenset(union)
+    """Each contact path's neighbours (never itself), for the paths that have any."""
+    groups = [item.people for item in interactions if item.date <= today]
+    groups.extend((path, other) for path, linked in links.items() for other in linked if other != path)
+    found = {}
+    for path, paths in together(groups).items():
+        paths.discard(path)
+        found[path] = frozenset(paths)
     return found
