@@ -63,3 +63,10 @@ def naive_met(groups):
 @given(st.lists(groups, max_size=30))
 def test_together_equals_every_group_one_by_one(found):
     assert together(found) == naive_met(found)
+
+
+@given(st.sets(st.integers(0, 5000), max_size=40))
+def test_bit_sets_from_positions(positions):
+    from vaultnet.intros import _bits
+
+    assert _bits(positions) == sum(1 << p for p in positions)

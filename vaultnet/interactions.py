@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Literal
 
 from .capture.store import is_capture_note
@@ -25,9 +24,13 @@ NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
 _TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interaction:
-    """One line of evidence that you were in touch, on a date."""
+    """One line of evidence that you were in touch, on a date.
+
+    Slotted: a vault holds tens of thousands of them, and a ``__dict__`` each
+    would be most of their memory.
+    """
 
     date: Date
     kind: str
@@ -40,6 +43,7 @@ class Interaction:
     tags: tuple[str, ...] = ()
     source: Source = "log"
     key: str | None = None  # a plan tick's block id, without ^
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def own_words(self) -> bool:
@@ -52,10 +56,12 @@ class Interaction:
         section = key_section(self.key) if self.key else None
         return section.id if section else None
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """Readable text, worked out only for the interactions someone reads."""
-        return display(self.raw)
+        """Readable text, worked out only for the interactions someone reads (and then kept)."""
+        if self._text is None:
+            object.__setattr__(self, "_text", display(self.raw))
+        return self._text  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,8 @@ class Evidence:
         self.follow_ups.extend(other.follow_ups)
         self.open_loops.extend(other.open_loops)
         for path, linked in other.links.items():
-            self.links.setdefault(path, set()).update(linked)
+            if linked:  # most contact notes link no one: no empty set for each
+                self.links.setdefault(path, set()).update(linked)
         self.intro_lines.extend(other.intro_lines)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -173,9 +173,11 @@ class Matcher:
             self.offers_for[need_group] = found
             for group in found:
                 self.needs_for[group].append(need_group)
-        met = _met_pairs(network)
-        self.met = {self.position[path]: sum(1 << self.position[p] for p in others if p in self.position)
-                    for path, others in met.items() if path in self.position}
+        # Who met whom, as positions: a bit set each is made only for the people ranked (a 10,000-bit
+        # number for each of 10,000 people would be most of the plan's memory).
+        position = self.position
+        self.met = {position[path]: [position[p] for p in others if p in position]
+                    for path, others in _met_pairs(network).items() if path in position}
 
     def _counts(self, index: int) -> tuple[list[int], list[int]]:
         """Levels of needs met and of interests shared between ``index`` and everyone."""
@@ -205,7 +207,7 @@ class Matcher:
 
     def ranked(self, index: int, partners: int) -> Iterator[tuple[tuple[object, ...], int, int]]:
         """Pairs of ``index`` with anyone in ``partners`` (a bit set), best first, as (sort key, a, b)."""
-        partners &= ~self.met.get(index, 0) & ~(1 << index)
+        partners &= ~_bits(self.met.get(index, ())) & ~(1 << index)
         if not partners:
             return
         matched, shared = self._counts(index)
@@ -270,6 +272,16 @@ def _groups_match(a: frozenset[str], b: frozenset[str]) -> bool:
         return False
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     return shorter <= longer
+
+
+def _bits(positions: Collection[int]) -> int:
+    """The bit set of ``positions``, made in one byte array (not a new big number for each bit)."""
+    if not positions:
+        return 0
+    found = bytearray((max(positions) >> 3) + 1)
+    for position in positions:
+        found[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(found, "little")
 
 
 def _later(index: int, everyone: int) -> int:
