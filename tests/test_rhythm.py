@@ -164,7 +164,7 @@ def naive_usual_gap(days):
     """The window grown one gap at a time, every median sorted from scratch."""
     newest_first = sorted(set(days), reverse=True)
     gaps = []
-    for later, earlier in zip(newest_first, newest_first[1:]):
+    for later, earlier in zip(newest_first, newest_first[1:], strict=False):
         gaps.append((later - earlier).days)
         if len(gaps) > 30:
             break
