@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .config import Config
@@ -118,7 +119,7 @@ def read_contact(note: Note, config: Config) -> Contact:
     if circle and normalise(props.key("circle")) == normalise("prm-tier"):
         circle, tier = PRM_TIERS.get(circle.casefold(), (circle, None))
     if circle:
-        known = {fold(name): name for name in config.circles}
+        known = _folded(tuple(config.circles))
         if fold(circle) in known:
             contact.circle = known[fold(circle)]
         else:
@@ -167,6 +168,12 @@ def read_contact(note: Note, config: Config) -> Contact:
         setattr(contact, key, _as_list(value(key)))
     contact.friends = tuple(link_texts(value("friends")))
     return contact
+
+
+@lru_cache(maxsize=8)
+def _folded(names: tuple[str, ...]) -> dict[str, str]:
+    """Configured names by their folded form: folded once, not once per contact."""
+    return {fold(name): name for name in names}
 
 
 def _full_name(value: Any) -> str | None:

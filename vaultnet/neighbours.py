@@ -16,19 +16,26 @@ from .dates import Date
 from .interactions import Interaction
 
 
-def together(groups: Iterable[tuple[str, ...]]) -> dict[str, set[str]]:
-    """Everyone each person appeared with in some group of two or more, themselves included.
+def groups_of(groups: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """The distinct groups of two or more each person was in (the groups shared, not copied).
 
-    Worked out per distinct group, not per occurrence or per pair: a weekly
-    meeting of 200 people over three years is one group, and each attendee's set
-    is one C-level union of the groups they were in, instead of 199 insertions
-    from each of the meeting's 156 occurrences.
+    Per distinct group, not per occurrence or per pair: a weekly meeting of 200
+    people over three years is one group, listed once for each attendee.
     """
     by_person: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for group in {group for group in groups if len(group) > 1}:
         for person in group:
             by_person[person].append(group)
-    return {person: set().union(*found) for person, found in by_person.items()}
+    return by_person
+
+
+def together(groups: Iterable[tuple[str, ...]]) -> dict[str, set[str]]:
+    """Everyone each person appeared with in some group of two or more, themselves included.
+
+    Each person's set is one C-level union of their distinct groups, instead of
+    199 insertions from each of a 200-person meeting's 156 occurrences.
+    """
+    return {person: set().union(*found) for person, found in groups_of(groups).items()}
 
 
 def neighbours(
