@@ -137,8 +137,9 @@ class Extractor:
         if note.countable_lines is None and owner is None and not captured and (
                 "[[" not in note.body or (date is None and not _TASK.search(note.body))):
             return  # nothing here can link a contact; an undated note counts only for its tasks
+        own = (owner.path,) if owner else ()  # one tuple for every line of the note that names only its owner
         for line in note.countable():
-            people = self._people(line, owner)
+            people = self._people(line, owner, own)
             if links is not None:
                 links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
             if not people:
@@ -162,20 +163,20 @@ class Extractor:
                 if line.is_list and line.leading_date:
                     day = self._date(note, line, line.leading_date)
                     if day:
-                        self._interaction(note, line, day, people, (owner.path,), "log")
+                        self._interaction(note, line, day, people, own, "log")
             elif date is not None:
                 self._interaction(note, line, date, people, people, "mention")
 
-    def _people(self, line: Line, owner: Contact | None) -> tuple[str, ...]:
+    def _people(self, line: Line, owner: Contact | None, own: tuple[str, ...]) -> tuple[str, ...]:
         if not line.links:
-            return (owner.path,) if owner else ()
+            return own
         resolve = self.directory.resolve
         found: list[str] = [owner.path] if owner else []
         for link in line.links:
             contact = resolve(link.target)
             if contact and contact.path not in found:
                 found.append(contact.path)
-        return tuple(found)
+        return own if len(found) == len(own) else tuple(found)
 
     def _date(self, note: Note, line: Line, text: str) -> Date | None:
         try:
