@@ -4,6 +4,7 @@ from markdown_it import MarkdownIt
 from vaultnet.build import Builder
 from vaultnet.config import load_config
 from vaultnet.render import RenderError, cell, index_context, inline, neutralise, render
+from vaultnet.templates import read_default
 
 from conftest import TODAY, write
 
@@ -130,3 +131,32 @@ def test_runtime_error_in_template(vault, load):
     write(vault, ".vaultnet/templates/index.md", "{{ 1 // 0 }}")
     with pytest.raises(RenderError, match="ZeroDivisionError"):
         render(load_config(vault), "index.md", index_context(load()))
+
+
+OLD_ROW = ("| {{ row.name | link | cell }} | {{ row.circle | cell }} | {{ row.last_contact }} | {{ row.due }}"
+           "{% if row.days_overdue %} ({{ row.days_overdue }} days ago){% endif %} | {{ row.band }} | {{ row.reciprocity }} |")
+
+
+def test_index_rows_written_in_python_equal_the_cells_a_template_writes(vault, load):
+    """A vault template that writes each cell itself gets the same index as the default's one line per row."""
+    write(vault, "People/Ana | *the* [[one]].md", "---\ncircle: inner\n---\n- 2026-01-01 #call #got hello\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n- 2026-11-20 #call [[Ana | *the* [[one]]]]\n")
+    write(vault, "People/Cy.md", "---\ncadence: 1w\n---\n")
+    write(vault, "People/Di.md", "---\npaused: true\n---\n")
+    config = load_config(vault)
+    network = load()
+    default = render(config, "index.md", index_context(network))
+    source = read_default("index.md")
+    assert "{{ row.line }}" in source
+    write(vault, ".vaultnet/templates/index.md", source.replace("{{ row.line }}", OLD_ROW))
+    assert render(load_config(vault), "index.md", index_context(load())) == default
+    assert "## Overdue" in default and "## Paused" in default and "days ago)" in default
+
+
+def test_an_index_row_is_worked_out_once_per_standing(vault, load):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    network = load()
+    first = index_context(network)["tables"]
+    again = index_context(network)["tables"]
+    assert first[0][1][0] is again[0][1][0]
+    assert index_context(load())["tables"][0][1][0] is not first[0][1][0]  # a new standing, a new row

@@ -158,3 +158,24 @@ def test_the_index_lists_drifting_people_furthest_from_their_rhythm_first(drifti
         (drifting_vault / "People" / f"{name}.md").unlink()
     quiet = CliRunner().invoke(main, ["--vault", str(drifting_vault), "--today", TODAY.isoformat(), "index", "--stdout"])
     assert "## Drifting" not in quiet.output
+
+
+def naive_usual_gap(days):
+    """The window grown one gap at a time, every median sorted from scratch."""
+    newest_first = sorted(set(days), reverse=True)
+    gaps = []
+    for later, earlier in zip(newest_first, newest_first[1:], strict=False):
+        gaps.append((later - earlier).days)
+        if len(gaps) > 30:
+            break
+        ordered = sorted(gaps)
+        middle = len(ordered) // 2
+        median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle] + 1) // 2
+        if len(gaps) >= 3 and median * len(gaps) >= 21:
+            return median
+    return None
+
+
+@given(st.lists(st.integers(0, 400), max_size=45))
+def test_usual_gap_kept_sorted_equals_sorting_each_window(numbers):
+    assert usual_gap(days_ago(*numbers)) == naive_usual_gap(days_ago(*numbers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .config import Config
@@ -120,7 +121,7 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     if circle and normalise(props.key("circle")) == normalise("prm-tier"):
         circle, tier = PRM_TIERS.get(circle.casefold(), (circle, None))
     if circle:
-        known = {fold(name): name for name in config.circles}
+        known = _folded(tuple(config.circles))
         if fold(circle) in known:
             contact.circle = known[fold(circle)]
         else:
@@ -171,6 +172,12 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     return contact, problems
 
 
+@lru_cache(maxsize=8)
+def _folded(names: tuple[str, ...]) -> dict[str, str]:
+    """Configured names by their folded form: folded once, not once per contact."""
+    return {fold(name): name for name in names}
+
+
 def _full_name(value: Any) -> str | None:
     """``Name: Max Muster`` or obsidian-contacts' ``name: {first: carl, last: johnson}``."""
     if isinstance(value, dict):
@@ -189,6 +196,8 @@ class Directory:
         self.contacts = ordered
         self._names: dict[str, list[Contact]] = {}
         self._aliases: dict[str, list[Contact]] = {}
+        # Link targets repeat across thousands of lines: each is folded and looked up once.
+        self._resolved: dict[str, Contact | None] = {}
         for contact in ordered:
             self._names.setdefault(fold(contact.name), []).append(contact)
             for alias in contact.aliases:
@@ -200,6 +209,13 @@ class Directory:
 
     def resolve(self, target: str) -> Contact | None:
         """The contact a ``[[target]]`` link points to, or ``None``."""
+        try:
+            return self._resolved[target]
+        except KeyError:
+            found = self._resolved[target] = self._resolve(target)
+            return found
+
+    def _resolve(self, target: str) -> Contact | None:
         target = target.strip()
         if target.lower().endswith(".md"):
             target = target[:-3]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Literal
 
 from .capture.store import is_capture_note
@@ -26,9 +25,13 @@ NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
 _TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interaction:
-    """One line of evidence that you were in touch, on a date."""
+    """One line of evidence that you were in touch, on a date.
+
+    Slotted: a vault holds tens of thousands of them, and a ``__dict__`` each
+    would be most of their memory.
+    """
 
     date: Date
     kind: str
@@ -41,6 +44,7 @@ class Interaction:
     tags: tuple[str, ...] = ()
     source: Source = "log"
     key: str | None = None  # a plan tick's block id, without ^
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def own_words(self) -> bool:
@@ -53,10 +57,12 @@ class Interaction:
         section = key_section(self.key) if self.key else None
         return section.id if section else None
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """Readable text, worked out only for the interactions someone reads."""
-        return display(self.raw)
+        """Readable text, worked out only for the interactions someone reads (and then kept)."""
+        if self._text is None:
+            object.__setattr__(self, "_text", display(self.raw))
+        return self._text  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,8 @@ class Evidence:
         self.follow_ups.extend(other.follow_ups)
         self.open_loops.extend(other.open_loops)
         for path, linked in other.links.items():
-            self.links.setdefault(path, set()).update(linked)
+            if linked:  # most contact notes link no one: no empty set for each
+                self.links.setdefault(path, set()).update(linked)
         self.intro_lines.extend(other.intro_lines)
 
 
@@ -133,8 +140,9 @@ class Extractor:
         if note.countable_lines is None and owner is None and not captured and (
                 "[[" not in note.body or (date is None and not _TASK.search(note.body))):
             return  # nothing here can link a contact; an undated note counts only for its tasks
+        own = (owner.path,) if owner else ()  # one tuple for every line of the note that names only its owner
         for line in note.countable():
-            people = self._people(line, owner)
+            people = self._people(line, owner, own)
             if links is not None:
                 links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
             if not people:
@@ -158,17 +166,20 @@ class Extractor:
                 if line.is_list and line.leading_date:
                     day = self._date(note, line, line.leading_date)
                     if day:
-                        self._interaction(note, line, day, people, (owner.path,), "log")
+                        self._interaction(note, line, day, people, own, "log")
             elif date is not None:
                 self._interaction(note, line, date, people, people, "mention")
 
-    def _people(self, line: Line, owner: Contact | None) -> tuple[str, ...]:
+    def _people(self, line: Line, owner: Contact | None, own: tuple[str, ...]) -> tuple[str, ...]:
+        if not line.links:
+            return own
+        resolve = self.directory.resolve
         found: list[str] = [owner.path] if owner else []
         for link in line.links:
-            contact = self.directory.resolve(link.target)
+            contact = resolve(link.target)
             if contact and contact.path not in found:
                 found.append(contact.path)
-        return tuple(found)
+        return own if len(found) == len(own) else tuple(found)
 
     def _date(self, note: Note, line: Line, text: str) -> Date | None:
         try:
@@ -181,8 +192,9 @@ class Extractor:
         self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...],
         source: Source, raw: str | None = None, key: str | None = None,
     ) -> None:
-        kind = next((tag for tag in line.tags if tag in self.kinds), "note")
-        exchanges = tuple(tag for tag in EXCHANGES if tag in line.tags)
+        tags = line.tags
+        kind = next((tag for tag in tags if tag in self.kinds), "note") if tags else "note"
+        exchanges = tuple(tag for tag in EXCHANGES if tag in tags) if tags else ()
         self.evidence.interactions.append(
             Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
                         exchanges, exchanges_for if exchanges else (), line.tags, source, key)

@@ -18,12 +18,13 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
 from .insights import Standing
+from .neighbours import groups_of
 from .network import Network
 
 VOUCH_BANDS = ("strong", "moderate")
@@ -90,19 +91,14 @@ class Introduction:
                 self.first.name.casefold(), self.second.name.casefold())
 
 
-def _met_pairs(network: Network) -> dict[str, set[str]]:
-    """Who appeared with whom in one interaction (planned ones too) or one #intro line.
+def _met_groups(network: Network) -> dict[str, list[tuple[str, ...]]]:
+    """The groups each person appeared in: one interaction (planned ones too) or one #intro line.
 
-    Kept by person, so only the pairs that did meet are stored, never every pair.
+    Kept by person as the groups themselves, so neither every pair nor each
+    person's set of everyone they met is stored.
     """
-    met: dict[str, set[str]] = defaultdict(set)
-    groups: Iterable[tuple[str, ...]] = [item.people for item in network.evidence.interactions]
-    for people in [*groups, *network.evidence.intro_lines]:
-        if len(people) > 1:
-            together = set(people)
-            for person in together:
-                met[person] |= together
-    return met
+    groups = [item.people for item in network.evidence.interactions]
+    return groups_of([*groups, *network.evidence.intro_lines])
 
 
 def _different_companies(a: Standing, b: Standing) -> bool:
@@ -178,9 +174,9 @@ class Matcher:
             self.offers_for[need_group] = found
             for group in found:
                 self.needs_for[group].append(need_group)
-        met = _met_pairs(network)
-        self.met = {self.position[path]: sum(1 << self.position[p] for p in others if p in self.position)
-                    for path, others in met.items() if path in self.position}
+        # Who met whom, as the groups they were in: a bit set is made only for the people ranked (a
+        # 10,000-bit number, or a set of names, for each of 10,000 people would be most of the plan's memory).
+        self.met = _met_groups(network)
 
     def _counts(self, index: int) -> tuple[list[int], list[int]]:
         """Levels of needs met and of interests shared between ``index`` and everyone."""
@@ -208,9 +204,15 @@ class Matcher:
         matched += sum(len(self.need_layers[n]) for o in contact.offers for n in self.needs_for.get(words(o), ()))
         return matched + 0.5 * len(set(contact.interests)) + 1.0
 
+    def met_bits(self, index: int) -> int:
+        """Everyone ``index`` appeared with, as a bit set."""
+        position = self.position
+        groups = self.met.get(self.people[index].contact.path, ())
+        return _bits([position[p] for group in groups for p in group if p in position])
+
     def ranked(self, index: int, partners: int) -> Iterator[tuple[tuple[object, ...], int, int]]:
         """Pairs of ``index`` with anyone in ``partners`` (a bit set), best first, as (sort key, a, b)."""
-        partners &= ~self.met.get(index, 0) & ~(1 << index)
+        partners &= ~self.met_bits(index) & ~(1 << index)
         if not partners:
             return
         matched, shared = self._counts(index)
@@ -275,6 +277,16 @@ def _groups_match(a: frozenset[str], b: frozenset[str]) -> bool:
         return False
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     return shorter <= longer
+
+
+def _bits(positions: Collection[int]) -> int:
+    """The bit set of ``positions``, made in one byte array (not a new big number for each bit)."""
+    if not positions:
+        return 0
+    found = bytearray((max(positions) >> 3) + 1)
+    for position in positions:
+        found[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(found, "little")
 
 
 def _later(index: int, everyone: int) -> int:

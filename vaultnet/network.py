@@ -14,6 +14,7 @@ from .dates import Date
 from .errors import Problem
 from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
+from .neighbours import neighbours as neighbours_of
 from .notes import Note
 from .people import Rule, people_folder, person_rule
 from .vault import conflict_original
@@ -274,16 +275,16 @@ def assemble(
                 friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
 
     affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
-    per_contact, neighbours, follow_ups, open_loops = _aggregate(evidence, today, affected)
+    per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
     for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
         if affected is not None and contact.path not in affected:
             standings.append(memo.kept_standing(contact.path))  # nothing it is worked out from changed
             continue
-        inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path],
-                  frozenset(neighbours[contact.path]), today)
+        linked = embedded.get(contact.path, frozenset())
+        inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path], linked, today)
         work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
-                           open_loops[contact.path], frozenset(neighbours[contact.path]), config, today)
+                           open_loops[contact.path], linked, config, today)
         standings.append(memo.standing(inputs, work_out))
     memo.forget_except({note.rel for note in notes}, {contact.path for contact in contacts})
     problems.sort(key=lambda p: p.sort_key)
@@ -293,28 +294,21 @@ def assemble(
 
 
 def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
-    dict[str, list[Interaction]], dict[str, set[str]], dict[str, list[Task]], dict[str, list[Task]]
+    dict[str, list[Interaction]], dict[str, frozenset[str]], dict[str, list[Task]], dict[str, list[Task]]
 ]:
     """Each contact's interactions (in evidence order), neighbours, follow-ups and open loops.
 
     ``only``: for these contacts alone (the others' standings are kept); None: for everyone.
     """
     per_contact: dict[str, list[Interaction]] = defaultdict(list)
-    neighbours: dict[str, set[str]] = defaultdict(set)
     for item in evidence.interactions:
         for path in item.people:
-            if only is not None and path not in only:
-                continue
-            per_contact[path].append(item)
-            if item.date <= today:
-                neighbours[path].update(p for p in item.people if p != path)
-    for path, linked in evidence.links.items():
-        for other in linked:
             if only is None or path in only:
-                neighbours[path].add(other)
-            if only is None or other in only:
-                neighbours[other].add(path)
-    return per_contact, neighbours, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
+                per_contact[path].append(item)
+    embedded = neighbours_of(evidence.interactions, evidence.links, today)
+    if only is not None:
+        embedded = {path: linked for path, linked in embedded.items() if path in only}
+    return per_contact, embedded, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
 
 
 def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:

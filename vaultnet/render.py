@@ -25,7 +25,7 @@ from .calendar_svg import NAME as PICTURE
 from .config import STATE_DIR, Config
 from .errors import VaultnetError
 from .goals import IN_TOUCH_DAYS, helpers_per_goal
-from .insights import BANDS, STATUSES, Status, within
+from .insights import BANDS, STATUSES, Standing, Status, within
 from .network import Network
 from .plan import Plan
 from .sections import SECTIONS
@@ -253,6 +253,34 @@ def _describe(config: Config, filename: str | None, name: str) -> str:
         return name
 
 
+def index_row(standing: Standing) -> dict[str, Any]:
+    """One contact's row of the index, with ``line`` the table row the default template writes.
+
+    The row is kept on the standing itself: the watcher reuses the standings of
+    contacts an edit cannot change, so a 10,000-row index after one edit works
+    out one row again, not 10,000 (and jinja2 writes one string per row, not six
+    filtered cells).
+    """
+    kept = standing.__dict__.get("_index_row")
+    if kept is not None:
+        return kept
+    rec = standing.reciprocity
+    row: dict[str, Any] = {
+        "name": standing.name,
+        "circle": standing.contact.circle or "",
+        "last_contact": standing.last_contact.isoformat() if standing.last_contact else "",
+        "due": standing.due.isoformat() if standing.due else "",
+        "days_overdue": standing.days_overdue,
+        "band": standing.tie.band,
+        "reciprocity": rec.label + (", thank you due" if rec.thank_you_due else ""),
+    }
+    overdue = f" ({row['days_overdue']} days ago)" if row["days_overdue"] else ""
+    row["line"] = (f"| {cell(link(row['name']))} | {cell(row['circle'])} | {row['last_contact']} | "
+                   f"{row['due']}{overdue} | {row['band']} | {row['reciprocity']} |")
+    standing.__dict__["_index_row"] = row
+    return row
+
+
 def index_context(network: Network) -> dict[str, Any]:
     standings = network.standings
     statuses = Counter(s.status for s in standings)
@@ -260,16 +288,7 @@ def index_context(network: Network) -> dict[str, Any]:
     bands = Counter(s.tie.band for s in standings)
     rows = {status: [] for status in STATUS_ORDER}  # type: dict[str, list[dict[str, Any]]]
     for standing in sorted(standings, key=lambda s: (-s.days_overdue, s.due or network.today, s.name.casefold())):
-        rec = standing.reciprocity
-        rows[standing.status].append({
-            "name": standing.name,
-            "circle": standing.contact.circle or "",
-            "last_contact": standing.last_contact.isoformat() if standing.last_contact else "",
-            "due": standing.due.isoformat() if standing.due else "",
-            "days_overdue": standing.days_overdue,
-            "band": standing.tie.band,
-            "reciprocity": rec.label + (", thank you due" if rec.thank_you_due else ""),
-        })
+        rows[standing.status].append(index_row(standing))
     active = [s for s in standings if s.last_contact and within(s.last_contact, network.today, ACTIVE_DAYS)]
     active_industries = Counter(s.contact.fields.get("industry", "(none)").casefold() for s in active)
     active_bands = Counter(s.tie.band for s in active)

@@ -9,6 +9,7 @@ not so long that the situation it came from has plainly ended.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -38,9 +39,8 @@ class Rhythm:
 NO_RHYTHM = Rhythm(None, None)
 
 
-def _median(gaps: list[int]) -> int:
-    """The middle gap; with an even count, the mean of the two middle ones rounded half up."""
-    ordered = sorted(gaps)
+def _median(ordered: list[int]) -> int:
+    """The middle of sorted gaps; with an even count, the mean of the two middle ones rounded half up."""
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
@@ -54,15 +54,16 @@ def usual_gap(days: Iterable[Date]) -> int | None:
     ``MIN_GAPS`` gaps and the median repeated over the window spans three weeks.
     Measuring the span by the median (not by the raw gaps) keeps one long gap at
     the window's edge from turning a burst of daily mentions into a rhythm.
+    The gaps are kept sorted as the window grows, so each median is a lookup.
     """
     newest_first = sorted(set(days), reverse=True)
-    gaps: list[int] = []
+    ordered: list[int] = []
     for later, earlier in zip(newest_first, newest_first[1:], strict=False):
-        gaps.append((later - earlier).days)
-        if len(gaps) > MAX_GAPS:
+        insort(ordered, (later - earlier).days)
+        if len(ordered) > MAX_GAPS:
             break
-        if len(gaps) >= MIN_GAPS and _median(gaps) * len(gaps) >= MIN_SPAN_DAYS:
-            return _median(gaps)
+        if len(ordered) >= MIN_GAPS and _median(ordered) * len(ordered) >= MIN_SPAN_DAYS:
+            return _median(ordered)
     return None
 
 
