@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from .cli_state import DateType, State
+from .cli_state import DateType, State, progress_bar
 
 if TYPE_CHECKING:
     from .capture.imports import SourceKind
@@ -45,30 +45,13 @@ class ImportGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-def _progress_bar(state: State) -> Any:
-    """A rich progress bar on stderr for long loops, only on a terminal; ``None`` otherwise."""
-    if state.quiet or not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-    from rich.progress import track
-
-    console = Console(stderr=True)
-
-    def wrap(items: Any, total: int, description: str) -> Any:
-        if total < 100:  # small files finish before a bar would be readable
-            return items
-        return track(items, description=description, total=total, console=console, transient=True)
-
-    return wrap
-
-
 def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_changed: bool = False) -> None:
     from .importers import import_file, no_progress
     from .importers.news import news_lines, remember_news
 
     contacts = [standing.contact for standing in state.network.standings]
     plan, outcome, problems = import_file(state.config, kind, file, contacts, dry_run=dry_run,
-                                          progress=_progress_bar(state) or no_progress, update_changed=update_changed)
+                                          progress=progress_bar(state) or no_progress, update_changed=update_changed)
     if dry_run:
         for change in plan.changes:
             if change.action == "create":
@@ -116,7 +99,7 @@ def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, sin
     from .capture.imports import import_source
 
     result = import_source(state.config, state.network, kind, source, since=since,
-                           dry_run=dry_run, progress=_progress_bar(state))
+                           dry_run=dry_run, progress=progress_bar(state))
     for problem in result.read.problems:
         click.echo(str(problem), err=True)
     if kind == "calendar" and not state.config.me and not state.quiet:
