@@ -1,4 +1,4 @@
-"""The persistent cache in ``.vaultnet/cache/`` (spec section 9).
+"""The persistent cache in ``.vaultnet/cache/`` (docs/design.md, Speed).
 
 Two files, both JSON (a vault can come from anyone, so nothing here is ever
 unpickled or executed):

@@ -1,4 +1,4 @@
-"""Finding the vault and reading ``vaultnet.toml`` (spec section 2)."""
+"""Finding the vault and reading ``vaultnet.toml`` (docs/formats.md, The vault)."""
 
 from __future__ import annotations
 

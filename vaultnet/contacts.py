@@ -1,4 +1,4 @@
-"""Contacts: which notes are people, what their front matter says (spec section 3)."""
+"""Contacts: which notes are people, what their front matter says (docs/formats.md, Contact notes)."""
 
 from __future__ import annotations
 

@@ -180,7 +180,7 @@ def birthday_start(birthday: Birthday) -> tuple[dt.date, str]:
     """The first occurrence and the yearly rule.
 
     Feb 29 repeats on the last day of February (BYMONTHDAY=-1): Feb 29 in leap
-    years, Feb 28 otherwise, as vaultnet's own plan does (spec section 5); a
+    years, Feb 28 otherwise, as vaultnet's own plan does (docs/formats.md, What is worked out); a
     plain yearly rule would skip three years in four.
     """
     year = birthday.year if birthday.year and birthday.year >= 1900 else UNKNOWN_YEAR

@@ -1,4 +1,4 @@
-"""Safe note file names for names that come from input (spec section 10)."""
+"""Safe note file names for names that come from input (docs/design.md, Invariants)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where each relationship stands as of ``today`` (spec section 5)."""
+"""Where each relationship stands as of ``today`` (docs/formats.md, What is worked out)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Interactions, follow-ups and open loops found in note bodies (spec section 4)."""
+"""Interactions, follow-ups and open loops found in note bodies (docs/formats.md, Interactions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Introductions: people who should meet (spec section 5).
+"""Introductions: people who should meet (docs/formats.md, What is worked out).
 
 A pair is suggested when one person's ``needs`` match the other's ``offers``
 (ignoring case, punctuation and plurals: the shorter phrase's words all appear

@@ -2,7 +2,7 @@
 
 :func:`scan` yields only the lines that can carry an interaction, a task or a
 link, with code, comments, embeds, quotes, headings and tables already taken
-out (spec section 4.2).
+out (docs/formats.md, Interactions).
 """
 
 from __future__ import annotations

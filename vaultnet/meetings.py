@@ -4,7 +4,7 @@ People count as at a meeting when a property lists them (``people``,
 ``attendees``, ``participants``, ``with``, in front matter or as a Dataview
 inline field) or when a line under a heading named like those
 (``## Participants``) links them. A meeting note is one interaction with
-everyone it names, however many of its lines name them (spec section 4).
+everyone it names, however many of its lines name them (docs/formats.md, Interactions).
 """
 
 from __future__ import annotations

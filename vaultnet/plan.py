@@ -1,4 +1,4 @@
-"""The weekly plan: which actions go into this week's note (spec section 6)."""
+"""The weekly plan: which actions go into this week's note (docs/formats.md, Generated notes)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Adding missing front-matter properties to a note as new lines, touching nothing else.
 
 This is the only way vaultnet changes an existing note's front matter
-(spec section 1): each missing key becomes new lines just before the closing
+(docs/design.md, Principles): each missing key becomes new lines just before the closing
 ``---``; every other byte, comments and odd quoting included, stays as it was.
 """
 

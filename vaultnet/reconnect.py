@@ -1,4 +1,4 @@
-"""Moderately weak ties worth reviving (spec section 5).
+"""Moderately weak ties worth reviving (docs/formats.md, What is worked out).
 
 Research on millions of professional networks found that weak ties a few steps
 away, often in other fields, bring the most new opportunities. A candidate is a

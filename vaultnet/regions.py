@@ -1,4 +1,4 @@
-"""The generated region of a note and the check state of its items (spec section 6).
+"""The generated region of a note and the check state of its items (docs/formats.md, Generated notes).
 
 A generated note keeps vaultnet's text between two marker lines; everything
 outside them is the user's. Inside, task lines end in a stable ``^vn-`` block id

@@ -1,4 +1,4 @@
-"""Rendering generated notes with jinja2 templates (spec section 6).
+"""Rendering generated notes with jinja2 templates (docs/formats.md, Generated notes).
 
 Templates come from the vault's ``.vaultnet/templates/`` first, then from the
 defaults shipped with vaultnet. A vault can be cloned from anyone, so its

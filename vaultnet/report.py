@@ -1,4 +1,4 @@
-"""The JSON interface of ``status`` and ``show`` (spec section 7): field names are fixed."""
+"""The JSON interface of ``status`` and ``show`` (docs/formats.md, JSON): field names are fixed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which files in the vault are notes, and which are skipped (spec section 2)."""
+"""Which files in the vault are notes, and which are skipped (docs/formats.md, The vault)."""
 
 from __future__ import annotations
 

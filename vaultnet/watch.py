@@ -1,4 +1,4 @@
-"""``vaultnet watch``: keep the generated notes current (spec section 8).
+"""``vaultnet watch``: keep the generated notes current (docs/design.md, The watcher).
 
 The watchdog handler only records which paths changed and wakes the worker.
 The worker waits for a quiet period (editors save in several steps, Obsidian
