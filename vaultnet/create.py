@@ -147,6 +147,9 @@ class PersonMarker:
 
     def mark(self, rel: str, data: bytes) -> bytes:
         """``data`` as written, or with the marker added when it would not be a person."""
+        folder = people_folder(rel, self.config)
+        if folder is not None and rel.rsplit("/", 1)[0] == folder:
+            return data  # directly in a people folder: a person by where it is (no need to parse a thousand notes)
         note, _ = parse_note(rel, data, self.config.person_tags)
         if note is None or person_rule(note, self.config) is not None:
             return data
