@@ -181,6 +181,8 @@ def _set_inline(lines: list[str], data: bytes, rel: str, missing: dict[str, Any]
     that key: it changes there (and is taken out of ``missing``), never gains a
     second copy in the front matter that would silently win over it.
     """
+    if b"::" not in data:
+        return
     note, _ = parse_note(rel, data)
     if note is None or not note.inline:
         return
