@@ -101,3 +101,16 @@ def test_a_value_that_cannot_be_rewritten_is_one_problem(vault):
     assert result.exit_code == 0, result.output
     assert "role has a value over several lines; edit it by hand; not rewritten" in result.stderr
     assert (vault / ANA).read_text(encoding="utf-8").startswith("---\ncompany: Acme Ltda\nrole: >\n  Designer\n")
+
+
+def test_a_value_kept_as_a_dataview_inline_field_is_the_note_s(vault):
+    """``company:: Acme`` in the text is the company: never a front-matter copy that would win over it."""
+    write(vault, ANA, "---\nemail: ana.souza@example.com\n---\nWorks at [company:: Acme] as a\nrole:: Designer\n")
+    dry = run(vault, "import", "linkedin", str(LINKEDIN), "--dry-run")
+    assert "news: People/Ana Souza.md: company is now 'Acme Ltda' (the note says 'Acme'" in dry.stdout
+    assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
+    text = (vault / ANA).read_text(encoding="utf-8")
+    assert "company:" not in text.split("\n---\n")[0] and "role:" not in text.split("\n---\n")[0]
+    assert run(vault, "import", "linkedin", str(LINKEDIN), "--update-changed").exit_code == 0
+    assert (vault / ANA).read_text(encoding="utf-8").endswith(
+        "Works at [company:: Acme Ltda] as a\nrole:: Head of Platform Engineering\n")

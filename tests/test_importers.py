@@ -979,3 +979,14 @@ def test_the_learnt_marker_is_the_vault_s_own(vault, marker, expected):
     front = (vault / "Kenji Watanabe.md").read_text(encoding="utf-8").split("\n---\n")[0] + "\n"
     assert front.endswith(expected)
     assert "Kenji Watanabe.md" in contact_paths(vault)
+
+
+def test_capitalised_keys_are_found_and_never_added_again(vault):
+    """``Birthday:`` and ``Email:`` (as BryanHogan/Obsidian-CRM writes them) are the note's: an import adds no copy."""
+    note = "---\nEmail: ana.souza@example.com\nBirthday: 1990-03-14\nCompany: Acme\n---\n"
+    write(vault, "People/Ana Maria Souza.md", note)
+    assert run(vault, "import", "vcard", str(IPHONE)).exit_code == 0
+    text = (vault / "People/Ana Maria Souza.md").read_text(encoding="utf-8")
+    front = text.split("\n---\n")[0].lower()
+    assert front.count("birthday:") == front.count("email:") == front.count("company:") == 1
+    assert text.startswith(note.removesuffix("---\n"))

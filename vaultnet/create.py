@@ -19,7 +19,7 @@ from .notes import Note, parse_note
 from .people import link_texts, people_folder, person_rule, person_values, properties
 from .properties import add_missing, yaml_lines
 from .render import render
-from .writes import safe_write
+from .writes import read_bytes, safe_write
 
 PERSON_TEMPLATE = "person.md"
 # The vault's own person template, in one of its templates folders.
@@ -147,6 +147,9 @@ class PersonMarker:
 
     def mark(self, rel: str, data: bytes) -> bytes:
         """``data`` as written, or with the marker added when it would not be a person."""
+        folder = people_folder(rel, self.config)
+        if folder is not None and rel.rsplit("/", 1)[0] == folder:
+            return data  # directly in a people folder: a person by where it is (no need to parse a thousand notes)
         note, _ = parse_note(rel, data, self.config.person_tags)
         if note is None or person_rule(note, self.config) is not None:
             return data
@@ -165,8 +168,10 @@ class PersonMarker:
         found: Counter[tuple[str, Any]] = Counter()
         for contact in self.contacts[: self.SAMPLE]:
             try:
-                data = (self.config.root / contact.path).read_bytes()
-            except OSError:
+                data = read_bytes(self.config.root / contact.path)  # bounded; never a FIFO or a device
+            except (OSError, VaultnetError):
+                continue
+            if data is None:
                 continue
             note, _ = parse_note(contact.path, data, self.config.person_tags)
             marker = _marker_of(note, self.config) if note is not None else None

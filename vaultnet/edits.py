@@ -106,7 +106,8 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
 
     A key is found whatever its case and separators (``Company:``, ``Last Contact:``,
     as Obsidian and Dataview read them), and changed where it is written, never
-    added a second time. With ``add=False`` a key the note lacks is left out.
+    added a second time; a key kept as a Dataview inline field changes on its
+    line. With ``add=False`` a key the note lacks is left out.
     Returns the new bytes and the keys whose value changed. Raises
     :class:`EditError` when a key cannot be changed on one line.
     """
@@ -129,8 +130,7 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
     for wanted, value in values.items():
         key = _as_written(meta, wanted)
         if key is None:
-            if add:
-                missing[wanted] = value
+            missing[wanted] = value
             continue
         if meta[key] == _read_back(value):
             continue
@@ -158,7 +158,7 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
     if missing:
         _set_inline(lines, data, rel, missing, changed)
     new = (bom + "".join(lines)).encode("utf-8")
-    if missing:
+    if missing and add:
         added_data, added = add_missing(new, missing)
         if len(added) != len(missing):
             raise EditError(f"{rel}: cannot add {', '.join(k for k in missing if k not in added)} to the front matter; "
@@ -181,6 +181,8 @@ def _set_inline(lines: list[str], data: bytes, rel: str, missing: dict[str, Any]
     that key: it changes there (and is taken out of ``missing``), never gains a
     second copy in the front matter that would silently win over it.
     """
+    if b"::" not in data:
+        return
     note, _ = parse_note(rel, data)
     if note is None or not note.inline:
         return

@@ -29,6 +29,7 @@ from .dates import Birthday
 from .errors import VaultnetError
 from .insights import Standing
 from .interactions import Task
+from .keys import TEXT_KEYS
 from .network import Network
 from .report import status_json
 from .text import split_emails
@@ -91,7 +92,7 @@ def csv_row(standing: Standing) -> dict[str, str]:
         "last_contact": standing.last_contact,
         "due": standing.due,
         "days_overdue": standing.days_overdue,
-        **{key: contact.fields.get(key) for key in ("email", "phone", "company", "role")},
+        **{key: contact.fields.get(key) for key in CSV_COLUMNS if key in TEXT_KEYS},  # the note's own text
         "birthday": birthday_text(contact.birthday),
         "reciprocity": standing.reciprocity.label,
         "tie": standing.tie.band,

@@ -1,8 +1,9 @@
 """Adding missing front-matter properties to a note as new lines, touching nothing else.
 
-This is the only way vaultnet changes an existing note's front matter
-(docs/design.md, Principles): each missing key becomes new lines just before the closing
-``---``; every other byte, comments and odd quoting included, stays as it was.
+This is the only way vaultnet adds keys to an existing note's front matter
+(the user's notes are theirs): each missing key becomes new lines just before
+the closing ``---``; every other byte, comments and odd quoting included, stays
+as it was. Changing a value is :func:`vaultnet.edits.set_keys`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from ..contacts import Contact, fold
 from ..create import NewPaths
 from ..errors import Problem, VaultnetError
 from ..keys import normalise, spellings
+from ..notes import parse_note
 from ..properties import add_missing, existing_keys
 from .matching import MATCHED_KEYS, Matcher, dedupe
 from .news import differences
@@ -139,7 +140,8 @@ def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact]
             values = {"aliases": [person.name, *person.aliases], **{k: v for k, v in values.items() if k != "aliases"}}
         data = _read_note(config, contact.path)
         keys = existing_keys(data) if data is not None else None
-        present = {normalise(key) for key in keys or ()}  # `Email:` or `e-mail:` is the email already there
+        # `Email:`, `e-mail:` or a Dataview `email:: ...` in the text is the email already there.
+        present = {normalise(key) for key in (*(keys or ()), *_inline_keys(contact.path, data))}
         missing = {key: value for key, value in values.items()
                    if keys is not None and not set(spellings(key, config.fields)) & present}
         if data is None or keys is None:
@@ -183,6 +185,11 @@ def _conflict(unique: list[Person], assigned: list[str | None], notes: list[Cont
         if contact is not None and contact.path != assigned[index]:
             return index, contact.path
     return None
+
+
+def _inline_keys(rel: str, data: bytes | None) -> list[str]:
+    note = parse_note(rel, data)[0] if data is not None and b"::" in data else None
+    return list(note.inline) if note is not None else []
 
 
 def _read_note(config: Config, rel: str) -> bytes | None:
