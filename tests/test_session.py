@@ -261,3 +261,45 @@ TestIncrementalEqualsFresh = IncrementalEqualsFresh.TestCase
 TestIncrementalEqualsFresh.settings = settings(
     max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck),
 )
+
+
+# -- progress on long work --------------------------------------------------------------------
+
+
+def test_a_cold_build_reports_its_progress_to_the_callback(people):
+    seen: list[tuple[str, int, int]] = []
+    Session(load_config(people), remember=False, progress=lambda *step: seen.append(step)).build(TODAY)
+    assert ("reading notes", 3, 3) in seen and seen[-1] == ("building", 1, 1)
+    seen.clear()
+    Session(load_config(people), remember=False, progress=lambda *step: seen.append(step)).build(TODAY)
+    assert seen == []  # warm: one walk and nothing else
+
+
+def test_progress_is_drawn_only_on_a_terminal_and_only_once_the_work_is_slow(monkeypatch):
+    from vaultnet import progress as progress_module
+
+    now = [0.0]
+    bar = progress_module.TerminalProgress(clock=lambda: now[0])
+    bar("reading notes", 10, 100)
+    assert bar.bar is None  # under a second: nothing drawn
+    now[0] = 1.5
+    bar("reading notes", 20, 100)
+    assert bar.bar is not None and bar.bar.tasks[0].completed == 20
+    bar.close()
+    monkeypatch.setattr(progress_module.sys.stderr, "isatty", lambda: True, raising=False)
+    with progress_module.terminal_progress(quiet=True) as callback:
+        assert callback is None  # -q
+    with progress_module.terminal_progress(quiet=False) as callback:
+        assert callback is not None
+    monkeypatch.setattr(progress_module.sys.stderr, "isatty", lambda: False, raising=False)
+    with progress_module.terminal_progress(quiet=False) as callback:
+        assert callback is None  # a pipe
+
+
+def test_the_cli_shows_no_progress_in_a_pipe(people):
+    from click.testing import CliRunner
+
+    from vaultnet.cli import main
+
+    result = CliRunner().invoke(main, ["--vault", str(people), "--today", "2026-11-21", "build"])
+    assert result.exit_code == 0 and "reading notes" not in result.output

@@ -253,6 +253,7 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str
     """Write this week's plan note: follow-ups, birthdays, check-ins, thank-yous."""
     from .build import Builder
     from .plan import week_reference
+    from .progress import terminal_progress
 
     try:
         monday = parse_week(week) if week else None
@@ -261,8 +262,10 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str
     if place is not None:
         _plan_in(state, place, week_reference(state.today, monday), as_json)
         return
-    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
-    network, weekly, rel = builder.prepare_plan()
+    with terminal_progress(state.quiet) as progress:
+        builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json),
+                          seen_on=state.today, progress=progress)
+        network, weekly, rel = builder.prepare_plan()
     if as_json:
         from .report import plan_json
 
@@ -318,9 +321,11 @@ def today(state: State, as_json: bool) -> None:
 def index(state: State, stdout: bool) -> None:
     """Write the index note: counts, a chart, a table per status, problems."""
     from .build import Builder, index_rel
+    from .progress import terminal_progress
 
-    builder = Builder(state.config, state.today, write=not stdout)
-    network = builder.index_network()
+    with terminal_progress(state.quiet) as progress:
+        builder = Builder(state.config, state.today, write=not stdout, progress=progress)
+        network = builder.index_network()
     text, changed = builder.index_note(network)
     if stdout:
         click.echo(text, nl=False)
@@ -336,9 +341,12 @@ def index(state: State, stdout: bool) -> None:
 def build(state: State) -> None:
     """Write every generated note (the index and this week's plan)."""
     from .build import build_vault
+    from .progress import terminal_progress
 
     failed = False
-    for written in build_vault(state.config, state.today):
+    with terminal_progress(state.quiet) as progress:
+        written_notes = build_vault(state.config, state.today, progress)
+    for written in written_notes:
         if written.error:
             failed = True
             click.echo(f"Error: {written.error}", err=True)
