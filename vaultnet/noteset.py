@@ -93,7 +93,7 @@ class NoteSet:
         self, stats: dict[str, tuple[VaultFile, Signature]] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> bool:
-        """Re-read every note whose signature changed and drop the ones gone. True when any content did.
+        """Re-read every note whose signature changed and drop the ones gone. True when anything did.
 
         ``progress(done, total)`` is told, now and then, how many of the notes to read are read.
         """
@@ -125,7 +125,7 @@ class NoteSet:
         if entry is None or entry == old:
             return False
         self.entries[file.rel] = entry
-        return _content_changed(old, entry)
+        return True
 
     def signatures(self) -> dict[str, Signature]:
         return {rel: entry.signature for rel, entry in self.entries.items()}
@@ -164,7 +164,7 @@ class NoteSet:
             return self.entries.pop(rel, None) is not None or changed
         old = self.entries.get(rel)
         self.entries[rel] = entry
-        return _content_changed(old, entry) or changed
+        return old != entry or changed
 
     def _drop_under(self, folder: str, keep: set[str] | frozenset[str] = frozenset()) -> bool:
         prefix = folder + "/"
@@ -192,14 +192,3 @@ class NoteSet:
                 notes.append(note)
             problems.extend(unreadable)
         return notes, conflicts, problems
-
-
-def _content_changed(old: Entry | None, new: Entry) -> bool:
-    """True when what a build reads changed; a new signature alone (a save of the same bytes) is no change.
-
-    The new signature is stored all the same, so the next walk trusts the entry.
-    """
-    if old is None or (old.note, old.problems, old.conflict) != (new.note, new.problems, new.conflict):
-        return True
-    # A note compares without its lines (they are a cache of its body): compare them too.
-    return old.note is not None and new.note is not None and old.note.countable() != new.note.countable()
