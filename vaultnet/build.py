@@ -222,8 +222,8 @@ class Builder:
             prepared = self.prepare()
             network, rel = prepared.network, prepared.rel
             text, changed = self.plan_note(prepared.plan, rel)
-            counted = _ticks(text, rel) == _ticks(prepared.ticks_read_from, rel)
-            results.append(Written(rel, changed, text=text, taken_in=counted))
+            all_counted = _ticks(text, rel) == _ticks(prepared.ticks_read_from, rel)
+            results.append(Written(rel, changed, text=text, taken_in=all_counted))
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
             network = self._network({})

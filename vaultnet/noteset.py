@@ -155,7 +155,7 @@ class NoteSet:
                 signature = _signature(stat) if stat else UNREADABLE
                 if not self._current(file.rel, signature):
                     changed = self._reread(file, signature) or changed
-            return self._drop_under(rel, keep=fresh) or changed
+            return self._drop_under(rel, present=fresh) or changed
         changed = self._drop_under(rel)  # a folder that stood here is gone
         entry = None
         if not self.skipper.skip_path(rel):
@@ -166,9 +166,9 @@ class NoteSet:
         self.entries[rel] = entry
         return old != entry or changed
 
-    def _drop_under(self, folder: str, keep: set[str] | frozenset[str] = frozenset()) -> bool:
+    def _drop_under(self, folder: str, present: set[str] | frozenset[str] = frozenset()) -> bool:
         prefix = folder + "/"
-        gone = [rel for rel in self.entries if rel.startswith(prefix) and rel not in keep]
+        gone = [rel for rel in self.entries if rel.startswith(prefix) and rel not in present]
         for rel in gone:
             del self.entries[rel]
         return bool(gone)
