@@ -21,7 +21,7 @@ from .render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, 
 from .writes import Edited, decode_text, edit_note, edit_text, read_bytes
 
 if TYPE_CHECKING:
-    from .session import Session
+    from .session import Progress, Session
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class Builder:
 
     def __init__(
         self, config: Config, today: Date, write: bool = True, seen_on: Date | None = None,
-        session: Session | None = None,
+        session: Session | None = None, progress: Progress | None = None,
     ) -> None:
         self.config = config
         self.today = today
@@ -143,7 +143,7 @@ class Builder:
         if session is None:
             from .session import Session  # the session builds with a Builder: imported when first needed
 
-            session = Session(config, remember=False)
+            session = Session(config, remember=False, progress=progress)
         self.session = session
         self.completed: dict[str, bytes] = {}  # notes whose follow-ups this run completed
         self.problems: list[str] = []  # follow-ups that could not be completed, and why
@@ -222,8 +222,8 @@ class Builder:
             prepared = self.prepare()
             network, rel = prepared.network, prepared.rel
             text, changed = self.plan_note(prepared.plan, rel)
-            counted = _ticks(text, rel) == _ticks(prepared.ticks_read_from, rel)
-            results.append(Written(rel, changed, text=text, taken_in=counted))
+            all_counted = _ticks(text, rel) == _ticks(prepared.ticks_read_from, rel)
+            results.append(Written(rel, changed, text=text, taken_in=all_counted))
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
             network = self._network({})
@@ -241,11 +241,11 @@ class Builder:
         return results
 
 
-def build_vault(config: Config, today: Date) -> list[Written]:
+def build_vault(config: Config, today: Date, progress: Progress | None = None) -> list[Written]:
     """``vaultnet build`` with the persistent cache (see :meth:`Session.build`)."""
     from .session import Session
 
-    return Session(config, remember=False).build(today)
+    return Session(config, remember=False, progress=progress).build(today)
 
 
 def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str]]:

@@ -20,9 +20,12 @@ from .cli_state import Registered, State, emit_json
 def build(state: State) -> None:
     """Write every generated note (the index and this week's plan)."""
     from .build import build_vault
+    from .progress import terminal_progress
 
     failed = False
-    for written in build_vault(state.config, state.today):
+    with terminal_progress(state.quiet) as progress:
+        written_notes = build_vault(state.config, state.today, progress)
+    for written in written_notes:
         if written.error:
             failed = True
             click.echo(f"Error: {written.error}", err=True)
@@ -43,6 +46,7 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str
     from .build import Builder
     from .dates import parse_week
     from .plan import week_reference
+    from .progress import terminal_progress
 
     try:
         monday = parse_week(week) if week else None
@@ -51,8 +55,10 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str
     if place is not None:
         _plan_in(state, place, week_reference(state.today, monday), as_json)
         return
-    builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
-    network, weekly, rel = builder.prepare_plan()
+    with terminal_progress(state.quiet) as progress:
+        builder = Builder(state.config, week_reference(state.today, monday), write=not (stdout or as_json),
+                          seen_on=state.today, progress=progress)
+        network, weekly, rel = builder.prepare_plan()
     if as_json:
         from .report import plan_json
 
@@ -90,9 +96,11 @@ def _plan_in(state: State, place: str, day: dt.date, as_json: bool) -> None:
 def index(state: State, stdout: bool) -> None:
     """Write the index note: counts, a chart, a table per status, problems."""
     from .build import Builder, index_rel
+    from .progress import terminal_progress
 
-    builder = Builder(state.config, state.today, write=not stdout)
-    network = builder.index_network()
+    with terminal_progress(state.quiet) as progress:
+        builder = Builder(state.config, state.today, write=not stdout, progress=progress)
+        network = builder.index_network()
     text, changed = builder.index_note(network)
     if stdout:
         click.echo(text, nl=False)

@@ -108,7 +108,8 @@ class AssemblyMemo:
     ) -> tuple[Evidence, list[Problem]]:
         kept = self.evidence.get(note.rel)
         if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
-            kept = (note, names, owner, *extractor.extract(note, owner))
+            found, problems = extractor.extract(note, owner)
+            kept = (note, names, owner, found if _gives_anything(found) else _NOTHING, problems)
             if self.remember:
                 self.evidence[note.rel] = kept
         return kept[3], kept[4]
@@ -172,6 +173,14 @@ class AssemblyMemo:
                              (self.manual, contacts), (self.standings, contacts)):
             for key in set(table) - alive:
                 del table[key]
+
+
+_NOTHING = Evidence()  # shared by the many notes that give no evidence: thirty thousand empty ones is memory
+
+
+def _gives_anything(found: Evidence) -> bool:
+    return bool(found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines
+                or found.ticked)
 
 
 @dataclass(frozen=True)
@@ -259,8 +268,7 @@ def assemble(
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
         found_by_note[note.rel] = found
-        if found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines \
-                or found.ticked:
+        if found is not _NOTHING and _gives_anything(found):
             evidence.extend(found)
         problems.extend(added)
     friends: dict[str, frozenset[str]] = {}

@@ -15,7 +15,7 @@ from .config import Config
 from .errors import Problem
 from .notes import Note, parse_note
 from .relevance import FrontMatterFilter
-from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk, walk_stat
+from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
 from .writes import NotAFile, read_regular
 
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
@@ -103,31 +103,39 @@ class NoteSet:
         self, stats: dict[str, tuple[VaultFile, Signature]] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> bool:
-        """Re-read every note whose signature changed and drop the ones gone. True when any content did.
+        """Re-read every note whose signature changed and drop the ones gone. True when anything did.
 
         ``progress(done, total)`` is told, now and then, how many of the notes to read are read.
         """
         stats = self.stat_all() if stats is None else stats
         changed = False
-        stale = [(rel, file, signature) for rel, (file, signature) in stats.items()
-                 if (old := self.entries.get(rel)) is None or signature in (UNKNOWN, UNREADABLE)
-                 or old.signature != signature]
-        for done, (rel, file, signature) in enumerate(stale):
+        stale = [(file, signature) for file, signature in stats.values() if not self._current(file.rel, signature)]
+        for done, (file, signature) in enumerate(stale):
             if progress is not None and done % 256 == 0:
                 progress(done, len(stale))
-            old = self.entries.get(rel)
-            entry = self._read(file)
-            if entry is None and signature == UNREADABLE:
-                entry = Entry(UNREADABLE, None, (Problem(rel, None, "cannot read: no such file (a broken link?)"),))
-            if entry is not None and entry != old:
-                self.entries[rel] = entry
-                changed = _content_changed(old, entry) or changed
+            changed = self._reread(file, signature) or changed
         if progress is not None and stale:
             progress(len(stale), len(stale))
         for rel in set(self.entries) - set(stats):
             del self.entries[rel]
             changed = True
         return changed
+
+    def _current(self, rel: str, signature: Signature) -> bool:
+        """True when the entry was read from the file as it is (by its signature)."""
+        old = self.entries.get(rel)
+        return old is not None and signature not in (UNKNOWN, UNREADABLE) and old.signature == signature
+
+    def _reread(self, file: VaultFile, signature: Signature) -> bool:
+        """Read ``file`` again; True when what it holds changed."""
+        old = self.entries.get(file.rel)
+        entry = self._read(file)
+        if entry is None and signature == UNREADABLE:
+            entry = Entry(UNREADABLE, None, (Problem(file.rel, None, "cannot read: no such file (a broken link?)"),))
+        if entry is None or entry == old:
+            return False
+        self.entries[file.rel] = entry
+        return True
 
     def signatures(self) -> dict[str, Signature]:
         return {rel: entry.signature for rel, entry in self.entries.items()}
@@ -150,14 +158,14 @@ class NoteSet:
             if self.skipper.skip_path(rel + "/note.md"):
                 return self._drop_under(rel)
             changed, fresh = False, set()
-            for file in walk(self.config, rel):
+            # A folder's event says something in it changed, not what: read what its signature says changed
+            # (an edit also names the note itself), not every note in it again.
+            for file, stat in walk_stat(self.config, rel):
                 fresh.add(file.rel)
-                entry = self._read(file)
-                old = self.entries.get(file.rel)
-                if entry is not None and old != entry:
-                    self.entries[file.rel] = entry
-                    changed = _content_changed(old, entry) or changed
-            return self._drop_under(rel, keep=fresh) or changed
+                signature = _signature(stat) if stat else UNREADABLE
+                if not self._current(file.rel, signature):
+                    changed = self._reread(file, signature) or changed
+            return self._drop_under(rel, present=fresh) or changed
         changed = self._drop_under(rel)  # a folder that stood here is gone
         entry = None
         if not self.skipper.skip_path(rel):
@@ -166,11 +174,11 @@ class NoteSet:
             return self.entries.pop(rel, None) is not None or changed
         old = self.entries.get(rel)
         self.entries[rel] = entry
-        return _content_changed(old, entry) or changed
+        return old != entry or changed
 
-    def _drop_under(self, folder: str, keep: set[str] | frozenset[str] = frozenset()) -> bool:
+    def _drop_under(self, folder: str, present: set[str] | frozenset[str] = frozenset()) -> bool:
         prefix = folder + "/"
-        gone = [rel for rel in self.entries if rel.startswith(prefix) and rel not in keep]
+        gone = [rel for rel in self.entries if rel.startswith(prefix) and rel not in present]
         for rel in gone:
             del self.entries[rel]
         return bool(gone)
@@ -194,14 +202,3 @@ class NoteSet:
                 notes.append(note)
             problems.extend(unreadable)
         return notes, conflicts, problems
-
-
-def _content_changed(old: Entry | None, new: Entry) -> bool:
-    """True when what a build reads changed; a new signature alone (a save of the same bytes) is no change.
-
-    The new signature is stored all the same, so the next walk trusts the entry.
-    """
-    if old is None or (old.note, old.problems, old.conflict) != (new.note, new.problems, new.conflict):
-        return True
-    # A note compares without its lines (they are a cache of its body): compare them too.
-    return old.note is not None and new.note is not None and old.note.countable() != new.note.countable()
