@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .cli_state import DateType, State, resolve_contact
-from .keys import SET_KEYS
+from .keys import PROFILE_KEYS, SET_KEYS
 
 if TYPE_CHECKING:
     from .insights import Standing
@@ -57,23 +57,26 @@ def _apply(state: State, names: tuple[str, ...], values: dict[str, Any]) -> None
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+PROFILE_HELP = {
+    "circle": "One of the configured circles.",
+    "cadence": "e.g. '2 weeks', 3mo, quarterly (overrides the circle).",
+    "company": "Where they work.",
+    "role": "Their role or job title.",
+    "industry": "The field they work in.",
+    "location": "Where they live (what status --location and plan --in look for).",
+    "email": "Their email address (imports and mail captures match on it).",
+    "phone": "Their phone number.",
+    "linkedin": "Their LinkedIn profile address (imports match on it).",
+    "met": "Where and how you met.",
+    "birthday": "YYYY-MM-DD, or MM-DD when the year is unknown.",
+}
+assert tuple(PROFILE_HELP) == PROFILE_KEYS, "every profile key of keys.py has an option, in its order"
+
+
 def profile_options(command: F) -> F:
-    """The front-matter options ``add`` and ``set`` share: circle, cadence and the profile fields."""
-    options = [
-        click.option("--circle", help="One of the configured circles."),
-        click.option("--cadence", help="e.g. '2 weeks', 3mo, quarterly (overrides the circle)."),
-        click.option("--company", help="Where they work."),
-        click.option("--role", help="Their role or job title."),
-        click.option("--industry", help="The field they work in."),
-        click.option("--location", help="Where they live (what status --location and plan --in look for)."),
-        click.option("--email", help="Their email address (imports and mail captures match on it)."),
-        click.option("--phone", help="Their phone number."),
-        click.option("--linkedin", metavar="URL", help="Their LinkedIn profile address (imports match on it)."),
-        click.option("--met", help="Where and how you met."),
-        click.option("--birthday", help="YYYY-MM-DD, or MM-DD when the year is unknown."),
-    ]
-    for option in reversed(options):
-        command = option(command)
+    """The front-matter options ``add`` and ``set`` share: circle, cadence and the profile fields (keys.PROFILE_KEYS)."""
+    for key in reversed(PROFILE_KEYS):
+        command = click.option(f"--{key}", metavar="URL" if key == "linkedin" else None, help=PROFILE_HELP[key])(command)
     return command
 
 
@@ -124,8 +127,7 @@ def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None)
                 parse(values[option])
             except ValueError as err:
                 raise click.BadParameter(str(err), param_hint=f"--{option}") from None
-    keys = ("circle", "cadence", "company", "role", "industry", "location", "email", "phone", "linkedin", "met", "birthday")
-    ordered = {"aliases": list(aliases), **{key: values[key] for key in keys}}
+    ordered = {"aliases": list(aliases), **{key: values[key] for key in PROFILE_KEYS}}
     rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings])
     if not state.quiet:
         click.echo(f"created {rel}")

@@ -51,6 +51,8 @@ LIST_KEYS = ("offers", "needs", "interests", "goals")  # lists of text
 DATE_KEYS = ("last_contact", "snooze_until")  # YYYY-MM-DD
 # What an import fills, in the order a new note lists them (as `vaultnet add` does).
 IMPORT_KEYS = ("company", "role", "location", "email", "phone", "linkedin", "met", "birthday")
+# What `vaultnet add` writes and `add`/`set` take as options, in the order a new note lists them.
+PROFILE_KEYS = ("circle", "cadence", *TEXT_KEYS, "birthday")
 # What `vaultnet set` writes, in the order its lines are added.
 SET_KEYS = ("circle", "cadence", "location", "company", "role", "industry", "email", "phone", "linkedin", "met",
             "birthday", *DATE_KEYS)
