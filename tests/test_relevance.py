@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from vaultnet.cli import main
 from vaultnet.config import Config
 from vaultnet.contacts import is_contact, read_contact
 from vaultnet.keys import KEYS, PERSON_VALUES
@@ -16,6 +20,8 @@ from vaultnet.meetings import attendee_targets, daily_date, property_date
 from vaultnet.notes import Note, parse_note
 from vaultnet.people import person_rule, properties
 from vaultnet.relevance import FrontMatterFilter
+
+from conftest import write
 
 CONFIG = Config(root=Path("/nonexistent"))
 RENAMED = replace(CONFIG, fields={"last_contact": "Seen On", "company": "tags"}, person_properties=("kind",),
@@ -136,3 +142,25 @@ def test_a_person_by_body_tag_has_its_front_matter_read_and_its_problems_reporte
     note, problems = parse_note("Notes/Ana.md", text.encode(), CONFIG.person_tags, CONFIG.front_matter)
     assert note is not None and is_contact(note, CONFIG)
     assert [p.message.split(",")[0] for p in problems] == ["front matter is a list"]
+
+
+def test_a_build_with_the_shortcut_says_what_one_without_it_says(vault, monkeypatch):
+    write(vault, "People/Ana Souza.md", "---\nCircle: inner\nLast Contact: 2026-11-01\n---\n- 2026-11-10 #call [[Bo]]\n")
+    write(vault, "References/Bo.md", '---\ncategories:\n  - "[[People]]"\nBirthday: 1990-04-02\n---\n')
+    write(vault, "Notes/Cy.md", "---\ntags: [Person/friend]\ncreated: 2024-01-01\n---\n")
+    write(vault, "Notes/Topic.md", "---\ntags: [topic]\ncreated: 2024-01-01\n---\n- 2026-11-12 met [[Ana Souza]]\n")
+    write(vault, "Notes/Broken.md", "---\ntitle: [unclosed\n---\ntext\n")
+    write(vault, "Meetings/Sync.md", '---\nDate: 2026-11-14 10:00\nattendees: ["[[Bo]]", "[[Cy]]"]\n---\nnotes\n')
+    write(vault, "2026-11-15.md", "---\nmood: fine\n---\n- lunch with [[Cy]] #coffee\n")
+
+    def said() -> tuple[object, ...]:
+        runner = CliRunner()
+        status = json.loads(runner.invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "status", "--json"]).stdout)
+        checked = json.loads(runner.invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "check", "--json"]).stdout)
+        return status["contacts"], checked["rules"]
+
+    quick = said()
+    assert sorted(contact["name"] for contact in quick[0]) == ["Ana Souza", "Bo", "Cy"]
+    monkeypatch.setattr(FrontMatterFilter, "matters", lambda self, front: True)
+    shutil.rmtree(vault / ".vaultnet", ignore_errors=True)  # no cached notes: read again without the shortcut
+    assert said() == quick

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
-
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from .errors import Problem
 from .inline import read_body, unrendered
@@ -27,39 +24,52 @@ __all__ = ["MAX_NOTE_BYTES", "Note", "decode", "parse_note"]
 _MAYBE_COUNTABLE = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4}-\d{2}-\d{2})", re.MULTILINE)
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
-_HANDLER = YAMLHandler(fm_boundary=_BOUNDARY)
 _TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class NoteLoader(_BaseLoader):
-    """A safe loader that leaves dates as text.
+@cache
+def _note_loader() -> Any:
+    """The YAML loader notes are read with, made on first use: a build that reads
+    every note from the cache (a warm build) never imports PyYAML."""
+    import yaml
 
-    PyYAML raises a bare ``ValueError`` for ``1985-02-30`` and turns the whole
-    front matter into an error; keeping dates as strings lets vaultnet report
-    the one bad key, on its line, and read everything else.
-    """
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class NoteLoader(base):
+        """A safe loader that leaves dates as text.
+
+        PyYAML raises a bare ``ValueError`` for ``1985-02-30`` and turns the whole
+        front matter into an error; keeping dates as strings lets vaultnet report
+        the one bad key, on its line, and read everything else.
+        """
+
+    # YAML 1.1 surprises are read as Obsidian (YAML 1.2) reads them: `no`, `on`, `0123`,
+    # `12:30` and `1_000` stay text instead of becoming False, True, 83, 750 and 1000.
+    yaml_1_1 = {f"tag:yaml.org,2002:{name}" for name in ("timestamp", "bool", "int", "float")}
+    NoteLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in yaml_1_1]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    NoteLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    NoteLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+    )
+    NoteLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+.0123456789"),
+    )
+    return NoteLoader
 
 
-# YAML 1.1 surprises are read as Obsidian (YAML 1.2) reads them: `no`, `on`, `0123`,
-# `12:30` and `1_000` stay text instead of becoming False, True, 83, 750 and 1000.
-_YAML_1_1 = {f"tag:yaml.org,2002:{name}" for name in ("timestamp", "bool", "int", "float")}
-NoteLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _YAML_1_1]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-NoteLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-NoteLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-NoteLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+.0123456789"),
-)
+def __getattr__(name: str) -> Any:
+    """``NoteLoader``, for the modules that load YAML themselves (edits, properties)."""
+    if name == "NoteLoader":
+        return _note_loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -139,7 +149,7 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     body = text
     body_start = 1
     front = None
-    if _HANDLER.detect(text):
+    if _BOUNDARY.match(text):
         try:
             _, front, content = _BOUNDARY.split(text, 2)
         except ValueError:
@@ -179,14 +189,17 @@ _RESERVED_START = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)([@`][^\n]*?)[ \t]*$"
 
 
 def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
+    import yaml  # loaded with the first front matter read (see _note_loader)
+
+    loader = _note_loader()
     try:
-        data = _HANDLER.load(front, Loader=NoteLoader)
+        data = yaml.load(front, Loader=loader)
     except yaml.MarkedYAMLError as err:
         if err.problem and "cannot start any token" in err.problem and _RESERVED_START.search(front):
             # Read such values as the text they are (as Obsidian shows them), then everything else.
             quoted = _RESERVED_START.sub(lambda m: m.group(1) + "'" + m.group(2).replace("'", "''") + "'", front)
             try:
-                data = _HANDLER.load(quoted, Loader=NoteLoader)
+                data = yaml.load(quoted, Loader=loader)
             except Exception:  # noqa: BLE001 - report the original error below
                 data = None
             else:
