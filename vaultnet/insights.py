@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from . import vocabulary
 from .config import Config, TieConfig
@@ -51,9 +51,9 @@ class Tie:
     band: Band = "none"
 
 
-@dataclass
+@dataclass(slots=True)
 class Standing:
-    """One contact and everything worked out about them."""
+    """One contact and everything worked out about them (slotted: one per contact, 10,000 of them)."""
 
     contact: Contact
     status: Status
@@ -73,6 +73,7 @@ class Standing:
     open_loops: list[Task] = field(default_factory=list)
     neighbours: frozenset[str] = frozenset()  # paths of embedded contacts
     rhythm: Rhythm = NO_RHYTHM  # the usual gap between contacts, and drift from it
+    index_row: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # kept by render.index_row
 
     @property
     def name(self) -> str:

@@ -261,9 +261,8 @@ def index_row(standing: Standing) -> dict[str, Any]:
     out one row again, not 10,000 (and jinja2 writes one string per row, not six
     filtered cells).
     """
-    kept = standing.__dict__.get("_index_row")
-    if kept is not None:
-        return kept
+    if standing.index_row is not None:
+        return standing.index_row
     rec = standing.reciprocity
     row: dict[str, Any] = {
         "name": standing.name,
@@ -277,7 +276,7 @@ def index_row(standing: Standing) -> dict[str, Any]:
     overdue = f" ({row['days_overdue']} days ago)" if row["days_overdue"] else ""
     row["line"] = (f"| {cell(link(row['name']))} | {cell(row['circle'])} | {row['last_contact']} | "
                    f"{row['due']}{overdue} | {row['band']} | {row['reciprocity']} |")
-    standing.__dict__["_index_row"] = row
+    standing.index_row = row
     return row
 
 
