@@ -164,18 +164,16 @@ def test_an_index_row_is_worked_out_once_per_standing(vault, load):
 
 def test_a_rebuild_renders_again_only_the_rows_of_standings_an_edit_changed(vault):
     """With a memo (as the watcher keeps), an unchanged contact keeps its standing, so its row is not redone."""
-    from vaultnet.network import Memo, assemble
-    from vaultnet.noteset import NoteSet
+    from vaultnet.session import Session
 
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hi\n")
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
-    config = load_config(vault)
-    notes, memo = NoteSet(config), Memo()
-    notes.scan()
+    session = Session(load_config(vault))
+    session.refresh()
     rows = lambda network: {row["name"]: row for _, found in index_context(network)["tables"] for row in found}  # noqa: E731
-    before = rows(assemble(config, TODAY, *notes.contents(), memo=memo))
+    before = rows(session.network(TODAY))
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n- 2026-11-20 #call [[Bob]] again\n")
-    notes.update("People/Bob.md")
-    after = rows(assemble(config, TODAY, *notes.contents(), memo=memo))
+    session.refresh(["People/Bob.md"])
+    after = rows(session.network(TODAY))
     assert after["Ana"] is before["Ana"]
     assert after["Bob"] is not before["Bob"] and after["Bob"]["last_contact"] == "2026-11-20"
