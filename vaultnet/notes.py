@@ -29,6 +29,15 @@ _TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 
 
 @cache
+def _front_matter_handler() -> Any:
+    """python-frontmatter's YAML handler with Obsidian's boundary (a ``---`` line, trailing
+    blanks allowed), made on first use like the loader: a warm build parses no note."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    return YAMLHandler(fm_boundary=_BOUNDARY)
+
+
+@cache
 def _note_loader() -> Any:
     """The YAML loader notes are read with, made on first use: a build that reads
     every note from the cache (a warm build) never imports PyYAML."""
@@ -149,7 +158,7 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     body = text
     body_start = 1
     front = None
-    if _BOUNDARY.match(text):
+    if text.startswith("---") and _front_matter_handler().detect(text):
         try:
             _, front, content = _BOUNDARY.split(text, 2)
         except ValueError:
