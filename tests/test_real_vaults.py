@@ -522,6 +522,16 @@ def test_template_syntax_shown_in_code_does_not_make_a_note_a_template(vault):
     assert (found["Ana"]["last_contact"], found["Ana"]["last_kind"]) == ("2026-11-02", "meeting")
 
 
+def test_a_note_named_for_the_folder_vaultnet_found_is_no_person(vault):
+    """obsidian-help's ``it/Team/Obsidian per team.md`` is about teams; ``Team/Ana.md`` is Ana."""
+    write(vault, "it/Team/Obsidian per team.md", "# Obsidian per team\n")
+    write(vault, "it/Team/Teams and sync.md", "Sync for teams.\n")
+    write(vault, "it/Team/Ana.md", "Ana's notes.\n")
+    assert list(people(vault)) == ["Ana"]
+    write(vault, "vaultnet.toml", 'people = ["it/Team"]\n')  # a folder the user names holds people, whatever their names
+    assert sorted(people(vault)) == ["Ana", "Obsidian per team", "Teams and sync"]
+
+
 # --- init and add fit the vault ---------------------------------------------------------------------
 
 

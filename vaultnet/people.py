@@ -12,6 +12,7 @@ a film) and a note about a person kept in their folder (``Ana/Ana - Career.md``)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal
@@ -94,7 +95,8 @@ def person_rule(note: Note, config: Config) -> Rule | None:
     if kinds & NOT_PEOPLE:
         return None  # declares itself a company, a film, a meeting...
     folder = people_folder(note.rel, config)
-    if folder is not None and not _about_someone(note.rel, folder):
+    if folder is not None and not _about_someone(note.rel, folder) \
+            and (config.people_configured or not _about_the_folder(stem, folder)):
         return "folder"
     person_tags = [tag.lower() for tag in config.person_tags]
     if note.meta and props is not None and _tagged(_front_matter_tags(props), person_tags):
@@ -111,6 +113,14 @@ def _about_someone(rel: str, folder: str) -> bool:
         return False
     parent, stem = parts[-2].casefold(), parts[-1][:-3].casefold()
     return stem.startswith(parent) and stem[len(parent):].lstrip().startswith(("-", "–", "—", ":"))
+
+
+def _about_the_folder(stem: str, folder: str) -> bool:
+    """``Team/Obsidian per team.md``: a note that names the folder found by its name is about
+    teams, not a person (obsidian-help's ``it/Team/``). Only for folders vaultnet found itself:
+    a folder the user named holds people, whatever their notes are called."""
+    word = singular(folder.rsplit("/", 1)[-1])
+    return word in {singular(part) for part in re.findall(r"\w+", stem.casefold())}
 
 
 def _front_matter_tags(props: Properties) -> tuple[str, ...]:
