@@ -239,10 +239,10 @@ def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
 
 
 def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
-    import vaultnet.session as session_module
+    import vaultnet.build as build_module  # the session takes its Builder from there when it builds
 
     plan = vault / PLAN
-    real = session_module.Builder
+    real = build_module.Builder
     ticked = []
 
     class TickDuringBuild(real):
@@ -253,7 +253,7 @@ def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
                 ticked.append(1)
             return results
 
-    monkeypatch.setattr(session_module, "Builder", TickDuringBuild)
+    monkeypatch.setattr(build_module, "Builder", TickDuringBuild)
     change_and_wait(watching, lambda: write(vault, "2026-11-19.md", "- [[Ana]]\n"))
     deadline = time.monotonic() + TIMEOUT
     while "✅ 2026-11-21" not in plan.read_text() and time.monotonic() < deadline:

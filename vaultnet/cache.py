@@ -19,7 +19,6 @@ new one, never half of one.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -29,18 +28,18 @@ from sys import intern
 from typing import Any
 
 from . import __version__
-from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
-from .dates import Date
+from .config import STATE_DIR, Config
 from .errors import Problem
+from .freshness import CACHE_FORMAT, fingerprint, settings_digest
 from .markdown import Line, Link
-from .notes import Note
-from .noteset import Entry, Signature
-from .rolechanges import MEMORY
+from .noteset import Entry
 from .writes import UnsafePath, target_in_vault
+
+__all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "entry_from_json", "entry_json", "fingerprint", "settings_digest"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # 3: notes.json is a header line, then one entry (a JSON list) per line
+FORMAT = CACHE_FORMAT  # 3: notes.json is a header line, then one entry (a JSON list) per line
 _HEADER_LIMIT = 4096  # a longer first line is no header of ours (an older cache is one long line)
 NOTES = "notes.json"
 BUILD = "build.json"
@@ -131,6 +130,8 @@ def _keyed(data: Any, what: str) -> dict[str, Any]:
 
 def entry_from_json(data: Any) -> tuple[str, Entry]:
     """An entry from the cache, every value checked: a cache with the right signature can still be forged or damaged."""
+    from .notes import Note  # imported once the first entry is read: a warm build reads none
+
     rel, sig, conflict, problems, stored = _expect(data, list, "an entry")
     rel = _text(rel, "a path")
     note = None
@@ -253,36 +254,3 @@ class NoteCache:
 
     def save_fingerprint(self, fingerprint: str) -> None:
         self._write(BUILD, [_dumps({**self._head(), "fingerprint": fingerprint})])
-
-
-def settings_digest(config: Config) -> str:
-    """The files vaultnet's settings come from."""
-    digest = hashlib.sha256()
-    for name in (CONFIG_NAME, *SETTINGS_FILES):
-        try:
-            digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
-        except OSError:
-            digest.update(name.encode() + b"\0-\0")
-    return digest.hexdigest()
-
-
-def fingerprint(config: Config, today: Date, signatures: Mapping[str, Signature]) -> str:
-    """Everything a build reads: notes, settings, templates, the date and vaultnet itself."""
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{today.isoformat()}\0".encode())
-    digest.update(settings_digest(config).encode())
-    with contextlib.suppress(OSError):  # what vaultnet remembers of company and role changes
-        stat = (config.root / MEMORY).stat()
-        digest.update(f"{MEMORY}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    templates = config.root / STATE_DIR / "templates"
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*")):
-            try:
-                stat = path.stat()
-                seen = f"{stat.st_size}\0{stat.st_mtime_ns}"
-            except OSError:  # a dangling link or a loop: the render reports it
-                seen = "-"
-            digest.update(os.fsencode(path.relative_to(templates)) + f"\0{seen}\0".encode())
-    for rel in sorted(signatures):
-        digest.update(f"{rel}\0{signatures[rel]}\0".encode())
-    return digest.hexdigest()
-

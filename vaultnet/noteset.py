@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .errors import Problem
-from .notes import Note, parse_note
-from .relevance import FrontMatterFilter
 from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
 from .writes import NotAFile, read_regular
+
+if TYPE_CHECKING:
+    from .notes import Note
+    from .relevance import FrontMatterFilter
 
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
 # restores the mtime (and keeps the size) still changes the signature.
@@ -79,6 +82,8 @@ class NoteSet:
             return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
+        from .notes import parse_note  # YAML and all: imported by the first read, which a warm build never makes
+
         note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel))
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
@@ -195,6 +200,8 @@ class NoteSet:
                 conflicts.append(rel)
                 continue
             if rel in overrides:
+                from .notes import parse_note
+
                 note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._filter(rel))
             else:
                 note, unreadable = entry.note, list(entry.problems)
