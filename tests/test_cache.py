@@ -189,3 +189,14 @@ def test_a_dangling_link_does_not_defeat_the_warm_build(built, monkeypatch):
 
     monkeypatch.setattr(NoteCache, "load_entries", no_full_build)
     assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False, False]
+
+
+def test_notes_without_properties_share_their_empty_containers_and_still_read_as_empty(built):
+    write(built, "Notes/a.md", "just text\n")
+    write(built, "Notes/b.md", "more text\n")
+    build_vault(load_config(built), TODAY)
+    loaded = NoteCache(load_config(built)).load_entries()
+    a, b = loaded["Notes/a.md"].note, loaded["Notes/b.md"].note
+    assert a is not None and b is not None
+    assert a.meta is b.meta and a.meta == {} and a.problems == [] and a.countable() == []
+    assert loaded["People/Ana.md"].note.meta == {"circle": "inner"}  # a note with properties keeps its own

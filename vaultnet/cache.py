@@ -32,7 +32,7 @@ from .config import STATE_DIR, Config
 from .errors import Problem
 from .freshness import CACHE_FORMAT, fingerprint, settings_digest
 from .markdown import Line, Link
-from .noteset import Entry
+from .noteset import Entry, share_empties
 from .writes import UnsafePath, target_in_vault
 
 __all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "entry_from_json", "entry_json", "fingerprint", "settings_digest"]
@@ -148,6 +148,7 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                     attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
                                             for a, b in _expect(extra.get("sections", []), list, "sections")),
                     unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"))
+        share_empties(note)
     signature = tuple(_expect(part, int, "a signature") for part in _expect(sig, list, "a signature"))
     if len(signature) != 4:
         raise ValueError("bad signature")
