@@ -9,9 +9,10 @@ import os
 import pytest
 
 from vaultnet.build import build_vault
-from vaultnet.cache import BUILD, NOTES, NoteCache
+from vaultnet.cache import BUILD, FORMAT, NOTES, NoteCache
 from vaultnet.config import load_config
 from vaultnet.network import build_network
+from vaultnet.session import Session
 
 from conftest import TODAY, write
 
@@ -39,8 +40,20 @@ def test_cache_files_and_gitignore(built):
     cache = built / ".vaultnet" / "cache"
     assert sorted(p.name for p in cache.iterdir()) == [BUILD, NOTES]
     assert (built / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
-    data = json.loads((cache / NOTES).read_text())
-    assert "People/Ana.md" in data["entries"] and data["format"] == 2
+    head, *lines = (cache / NOTES).read_text().splitlines()
+    assert json.loads(head)["format"] == FORMAT == 3
+    assert "People/Ana.md" in [json.loads(line)[0] for line in lines]
+
+
+def test_entries_come_back_as_they_were_saved(built):
+    config = load_config(built)
+    session = Session(config)
+    session.refresh()
+    NoteCache(config).save_entries(session.notes.entries)
+    loaded = NoteCache(config).load_entries()
+    assert loaded == session.notes.entries
+    ana = loaded["People/Ana.md"].note
+    assert ana is not None and ana.meta == {"circle": "inner"} and ana.countable()[0].tags == ("call",)
 
 
 def test_warm_build_with_nothing_changed_writes_nothing(built):
@@ -91,14 +104,25 @@ def test_a_corrupt_or_foreign_cache_is_discarded_with_a_warning(built, damage, c
         build_vault(load_config(built), TODAY)
     assert "| [[Ana]] | inner | 2026-11-12 |" in index(built)
     assert "discarding" in caplog.text
-    assert json.loads((cache / NOTES).read_text())["format"] == 2  # rebuilt
+    assert json.loads((cache / NOTES).read_text().splitlines()[0])["format"] == FORMAT  # rebuilt
+
+
+def test_a_cache_in_the_older_one_document_form_is_ignored(built, caplog):
+    path = built / ".vaultnet" / "cache" / NOTES
+    path.write_text(json.dumps({"format": 2, "vaultnet": "x", "settings": "y", "entries": {}}))
+    with caplog.at_level(logging.WARNING, logger="vaultnet"):
+        assert NoteCache(load_config(built)).load_entries() == {}
+    assert "discarding" in caplog.text
 
 
 def test_entries_with_wrong_shapes_are_discarded(built, caplog):
     path = built / ".vaultnet" / "cache" / NOTES
-    data = json.loads(path.read_text())
-    data["entries"]["People/Ana.md"]["sig"] = "nonsense"
-    path.write_text(json.dumps(data))
+    head, *lines = path.read_text().splitlines()
+    entries = [json.loads(line) for line in lines]
+    for entry in entries:
+        if entry[0] == "People/Ana.md":
+            entry[1] = "nonsense"
+    path.write_text("\n".join([head, *map(json.dumps, entries)]) + "\n")
     with caplog.at_level(logging.WARNING, logger="vaultnet"):
         assert NoteCache(load_config(built)).load_entries() == {}
     assert "corrupt" in caplog.text
@@ -106,9 +130,8 @@ def test_entries_with_wrong_shapes_are_discarded(built, caplog):
 
 def test_a_cache_from_another_version_is_ignored(built, caplog):
     path = built / ".vaultnet" / "cache" / NOTES
-    data = json.loads(path.read_text())
-    data["vaultnet"] = "0.0.0-other"
-    path.write_text(json.dumps(data))
+    head, rest = path.read_text().split("\n", 1)
+    path.write_text(json.dumps({**json.loads(head), "vaultnet": "0.0.0-other"}) + "\n" + rest)
     with caplog.at_level(logging.INFO, logger="vaultnet"):
         assert NoteCache(load_config(built)).load_entries() == {}
     assert "ignoring the cache of vaultnet 0.0.0-other" in caplog.text
@@ -166,3 +189,14 @@ def test_a_dangling_link_does_not_defeat_the_warm_build(built, monkeypatch):
 
     monkeypatch.setattr(NoteCache, "load_entries", no_full_build)
     assert [r.changed for r in build_vault(load_config(built), TODAY)] == [False, False, False]
+
+
+def test_notes_without_properties_share_their_empty_containers_and_still_read_as_empty(built):
+    write(built, "Notes/a.md", "just text\n")
+    write(built, "Notes/b.md", "more text\n")
+    build_vault(load_config(built), TODAY)
+    loaded = NoteCache(load_config(built)).load_entries()
+    a, b = loaded["Notes/a.md"].note, loaded["Notes/b.md"].note
+    assert a is not None and b is not None
+    assert a.meta is b.meta and a.meta == {} and a.problems == [] and a.countable() == []
+    assert loaded["People/Ana.md"].note.meta == {"circle": "inner"}  # a note with properties keeps its own

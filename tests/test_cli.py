@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from vaultnet import __version__
 from vaultnet.cli import main
 
-from conftest import write
+from conftest import TODAY, write
 
 CONTACT_KEYS = {
     "name", "path", "aliases", "circle", "cadence_days", "last_contact", "last_kind", "due",
@@ -494,3 +494,19 @@ def test_loading_the_command_line_imports_no_core_module():
     loaded = set(done.stdout.split())
     light = {"vaultnet", "vaultnet.errors", "vaultnet.keys", "vaultnet.vocabulary"}  # registries: no work at import
     assert {name for name in loaded if not name.startswith("vaultnet.cli")} == light, loaded
+
+
+def test_a_warm_build_imports_no_parsing_assembly_or_rendering(vault):
+    """A warm build is a walk and a fingerprint check: YAML, the network, the plan and templates stay unloaded."""
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
+    assert CliRunner().invoke(main, ["--vault", str(vault), "--today", TODAY.isoformat(), "-q", "build"]).exit_code == 0
+    code = ("import sys\nfrom vaultnet.cli import main\n"
+            f"try:\n    main(['--vault', {str(vault)!r}, '--today', {TODAY.isoformat()!r}, '-q', 'build'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith(('vaultnet', 'yaml', 'jinja2', 'frontmatter')))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "vaultnet.freshness" in loaded  # the check ran
+    heavy = {"vaultnet.notes", "vaultnet.network", "vaultnet.build", "vaultnet.plan", "vaultnet.render",
+             "vaultnet.contacts", "yaml", "jinja2", "frontmatter"}
+    assert loaded & heavy == set(), loaded

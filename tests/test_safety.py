@@ -1636,10 +1636,12 @@ def test_a_cache_entry_of_the_wrong_shape_is_discarded_with_a_warning(tmp_path, 
     vault = tiny(tmp_path)
     assert cli(vault, "build").exit_code == 0
     cache = vault / ".vaultnet/cache/notes.json"
-    data = json.loads(cache.read_bytes())
-    entry = data["entries"]["People/Ana Souza.md"]
-    entry["note"]["lines"] = [[6, 5, 1, None, [], []]]  # a valid signature, a line of the wrong types
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    head, *lines = cache.read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    for entry in entries:
+        if entry[0] == "People/Ana Souza.md":
+            entry[4][4] = [[6, 5, 1, None, [], []]]  # a valid signature, a line of the wrong types
+    cache.write_text("\n".join([head, *map(json.dumps, entries)]) + "\n", encoding="utf-8")
     (vault / ".vaultnet/cache/build.json").unlink()
     with caplog.at_level("WARNING"):
         result = cli(vault, "build")

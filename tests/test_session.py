@@ -162,6 +162,21 @@ def test_an_edit_works_out_again_only_the_contacts_it_touches(people):
     assert after["People/Bob.md"] is not before["People/Bob.md"]
 
 
+def test_an_edit_regroups_the_neighbours_of_the_people_it_touches_with_their_other_groups(people):
+    """Only the touched contacts' neighbours are worked out again, from every group they are in (not only the edited one)."""
+    write(people, "People/Chloé.md", "---\ncircle: close\n---\nKnows [[Dev]].\n")
+    write(people, "People/Dev.md", "---\ncircle: close\n---\n")
+    write(people, "People/Eve.md", "---\ncircle: close\n---\nWorks with [[Ana]].\n")  # links Ana from Eve's note
+    write(people, "2026-11-10.md", "- dinner with [[Ana]] and [[Bob]]\n- walk with [[Bob]] and [[Chloé]]\n")
+    watcher = watcher_of(people)
+    write(people, "2026-11-15.md", "- call with [[Ana]] and [[Chloé]] #call\n")
+    settle(watcher, {str(people / "2026-11-15.md")})
+    after = {s.contact.path: s for s in watcher.session.network(TODAY).standings}
+    assert after["People/Ana.md"].neighbours == {"People/Bob.md", "People/Chloé.md", "People/Eve.md"}
+    assert after["People/Chloé.md"].neighbours == {"People/Ana.md", "People/Bob.md", "People/Dev.md"}
+    assert current(watcher) == fresh(people)
+
+
 # -- the incremental path equals a fresh batch build, whatever the edits -----------------------
 
 NAMES = ("Ana", "Bob", "Chloé", "Dev")

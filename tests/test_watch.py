@@ -19,6 +19,7 @@ import pytest
 
 from vaultnet.build import Builder
 from vaultnet.config import load_config
+from vaultnet.session import build_vault
 from vaultnet.watch import ChangeQueue, Watcher
 
 from conftest import TODAY, write
@@ -239,10 +240,10 @@ def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
 
 
 def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
-    import vaultnet.session as session_module
+    import vaultnet.build as build_module  # the session takes its Builder from there when it builds
 
     plan = vault / PLAN
-    real = session_module.Builder
+    real = build_module.Builder
     ticked = []
 
     class TickDuringBuild(real):
@@ -253,10 +254,74 @@ def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
                 ticked.append(1)
             return results
 
-    monkeypatch.setattr(session_module, "Builder", TickDuringBuild)
+    monkeypatch.setattr(build_module, "Builder", TickDuringBuild)
     change_and_wait(watching, lambda: write(vault, "2026-11-19.md", "- [[Ana]]\n"))
     deadline = time.monotonic() + TIMEOUT
     while "✅ 2026-11-21" not in plan.read_text() and time.monotonic() < deadline:
         watching.wait_for_build(watching.builds + 1, 1)
     assert "- [x] [[Bob]] — no contact yet · 15 min ✅ 2026-11-21 ^vn-" in plan.read_text()
     assert "| [[Bob]] | close | 2026-11-21 |" in (vault / INDEX).read_text()
+
+
+def _warm_build(vault: Path, monkeypatch) -> list:
+    """`vaultnet build` that fails the test if it has to read or assemble any note."""
+    import vaultnet.noteset as noteset_module
+
+    def no_read(self, file):
+        raise AssertionError(f"the build read {file.rel}: the cache was not warm")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(noteset_module.NoteSet, "_read", no_read)
+        return build_vault(load_config(vault), TODAY)
+
+
+def test_after_a_watcher_session_with_edits_a_build_is_warm_and_writes_the_same_notes(vault, monkeypatch):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, max_wait=2, poll_period=0.05)
+    watcher.start()
+    try:
+        change_and_wait(watcher, lambda: write(vault, "2026-11-19.md", "- coffee with [[Bob]] #coffee\n"))
+        change_and_wait(watcher, lambda: write(vault, "People/Cleo.md", "---\ncircle: close\n---\n"))
+    finally:
+        watcher.stop()  # saves what the last build worked from
+    after_watch = generated(vault)
+    assert "| [[Bob]] | close | 2026-11-19 |" in after_watch[INDEX] and "[[Cleo]]" in after_watch[INDEX]
+    assert [result.changed for result in _warm_build(vault, monkeypatch)] == [False, False, False]
+    assert generated(vault) == after_watch == fresh_build(vault)
+
+
+def test_the_cache_is_saved_at_most_once_per_period_while_edits_come_in(vault, monkeypatch):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, max_wait=2, poll_period=0.05,
+                                save_every=3600)
+    saves = []
+    real = watcher.session.save
+    monkeypatch.setattr(watcher.session, "save", lambda *args: saves.append(1) or real(*args))
+    watcher.start()
+    try:
+        assert saves == [1]  # the start saves what it read
+        change_and_wait(watcher, lambda: write(vault, "2026-11-19.md", "- [[Ana]] #call\n"))
+        change_and_wait(watcher, lambda: write(vault, "2026-11-20.md", "- [[Ana]] #coffee\n"))
+        assert saves == [1]  # within the period: not again
+    finally:
+        watcher.stop()
+    assert saves == [1, 1]  # on stop, what the last build worked from
+
+
+def test_an_edit_the_watcher_has_not_built_yet_is_never_taken_for_current(vault):
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, max_wait=3600, poll_period=0.05)
+    watcher.start()
+    try:
+        change_and_wait(watcher, lambda: write(vault, "2026-11-18.md", "- coffee with [[Ana]] #coffee\n"))
+        watcher.quiet = 3600  # the next edit is seen but waits for its quiet period
+        write(vault, "2026-11-19.md", "- call with [[Ana]] #call\n")
+        deadline = time.monotonic() + TIMEOUT
+        while watcher.queue.remaining(watcher.quiet, watcher.max_wait) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        watcher.stop()  # saves what the last build (the 18th) worked from, not the 19th
+    assert "| [[Ana]] | inner | 2026-11-18 |" in generated(vault)[INDEX]
+    build_vault(load_config(vault), TODAY)
+    assert "| [[Ana]] | inner | 2026-11-19 |" in generated(vault)[INDEX]

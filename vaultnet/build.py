@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import rolechanges
-from .calendar_svg import NAME as PICTURE
 from .calendar_svg import contact_calendar
 from .completion import complete_follow_ups
 from .config import Config
 from .dates import Date, iso_week
 from .errors import VaultnetError
+from .freshness import Written, index_rel, picture_rel, plan_rel, taken_in_as_built
 from .network import Network
 from .plan import Plan, build_plan, follow_up_key
 from .regions import merge, split, stamp, user_items
@@ -23,28 +23,10 @@ from .writes import Edited, decode_text, edit_note, edit_text, read_bytes
 if TYPE_CHECKING:
     from .session import Progress, Session
 
+__all__ = ["Builder", "Prepared", "Written", "build_vault", "index_rel", "picture_rel", "plan_rel",
+           "stamp_plan", "taken_in_as_built", "write_generated"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Written:
-    rel: str
-    changed: bool
-    error: str | None = None  # why this note was left alone
-    text: str | None = None  # the note as this build left it (LF line endings, no BOM)
-    taken_in: bool = False  # every tick in ``text`` is one this build counted
-
-
-def index_rel(config: Config) -> str:
-    return f"{config.output}/{config.index_name}.md"
-
-
-def picture_rel(config: Config) -> str:
-    return f"{config.output}/{PICTURE}"
-
-
-def plan_rel(config: Config, week: str) -> str:
-    return f"{config.output}/{config.plan_name.format(week=week)}.md"
 
 
 def _existing_text(config: Config, rel: str) -> tuple[bytes | None, str | None]:
@@ -242,27 +224,11 @@ class Builder:
 
 
 def build_vault(config: Config, today: Date, progress: Progress | None = None) -> list[Written]:
-    """``vaultnet build`` with the persistent cache (see :meth:`Session.build`)."""
-    from .session import Session
+    """``vaultnet build`` with the persistent cache (see :func:`vaultnet.session.build_vault`)."""
+    from .session import build_vault
 
-    return Session(config, remember=False, progress=progress).build(today)
+    return build_vault(config, today, progress)
 
 
 def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str]]:
     return user_items(split(text, rel)[1]) if text is not None else {}
-
-
-def taken_in_as_built(config: Config, result: Written) -> bool:
-    """True when a generated note is as this build left it, and holds only ticks it counted.
-
-    Otherwise someone edited the note while the build ran (a tick after the plan
-    was stamped, or another build's stamp): the build has not taken that in, so
-    the next build must not take the notes for current.
-    """
-    if result.error or result.text is None or not result.taken_in:
-        return False
-    data = read_bytes(config.root / result.rel)
-    try:
-        return data is not None and decode_text(data) == result.text
-    except UnicodeDecodeError:
-        return False

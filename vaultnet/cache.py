@@ -1,10 +1,10 @@
 """The persistent cache in ``.vaultnet/cache/`` (docs/design.md, Speed).
 
-Two files, both JSON (a vault can come from anyone, so nothing here is ever
+Two files of JSON (a vault can come from anyone, so nothing here is ever
 unpickled or executed):
 
-- ``notes.json``: each note as parsed, keyed by path and by the file's size,
-  modification time, change time and inode. ``ctime`` cannot be set back by
+- ``notes.json``: a header line, then each note as parsed, one per line, with its
+  path and the file's size, modification time, change time and inode. ``ctime`` cannot be set back by
   tools, so a same-size edit with a restored mtime is still seen as an edit.
 - ``build.json``: a fingerprint of everything a build reads. When it matches,
   the generated notes are already what a build would write, and a warm build
@@ -19,27 +19,28 @@ new one, never half of one.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from sys import intern
 from typing import Any
 
 from . import __version__
-from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
-from .dates import Date
+from .config import STATE_DIR, Config
 from .errors import Problem
+from .freshness import CACHE_FORMAT, fingerprint, settings_digest
 from .markdown import Line, Link
-from .notes import Note
-from .noteset import Entry, Signature
-from .rolechanges import MEMORY
+from .noteset import Entry, share_empties
 from .writes import UnsafePath, target_in_vault
+
+__all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "entry_from_json", "entry_json", "fingerprint", "settings_digest"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = CACHE_FORMAT  # 3: notes.json is a header line, then one entry (a JSON list) per line
+_HEADER_LIMIT = 4096  # a longer first line is no header of ours (an older cache is one long line)
 NOTES = "notes.json"
 BUILD = "build.json"
 
@@ -54,27 +55,31 @@ def _line_json(line: Line) -> list[Any]:
             [[link.target, link.label] for link in line.links], list(line.tags)]
 
 
-def entry_json(entry: Entry) -> dict[str, Any] | None:
-    """A JSON form of an entry, or None when it cannot be stored (it is then re-read next time)."""
-    data: dict[str, Any] = {
-        "sig": list(entry.signature),
-        "conflict": entry.conflict,
-        "problems": [[p.path, p.line, p.message] for p in entry.problems],
-    }
+def _problems_json(rel: str, problems: Iterable[Problem]) -> list[list[Any]]:
+    # A problem's path is nearly always its note's: null stands for it.
+    return [[None if p.path == rel else p.path, p.line, p.message] for p in problems]
+
+
+def entry_json(rel: str, entry: Entry) -> list[Any] | None:
+    """A JSON form of an entry, or None when it cannot be stored (it is then re-read next time).
+
+    A list, not an object: thirty thousand entries need not spell their keys
+    thirty thousand times, and a short form is a quick read.
+    """
     note = entry.note
+    stored: list[Any] | None = None
     if note is not None:
-        data["note"] = {
-            "meta": note.meta, "body_start": note.body_start, "key_lines": note.key_lines,
-            "problems": [[p.path, p.line, p.message] for p in note.problems],
-            "lines": [_line_json(line) for line in note.countable()],
-        }
+        if not _jsonable(note.meta):
+            return None  # front matter JSON cannot hold: read the note again next time
+        stored = [note.meta, note.body_start, note.key_lines, _problems_json(rel, note.problems),
+                  [_line_json(line) for line in note.countable()]]
         # Most notes have none of these: leave them out rather than write them thirty thousand times.
         extra = {"inline": note.inline, "tags": list(note.body_tags),
                  "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered}
-        data["note"].update((key, value) for key, value in extra.items() if value)
-    if note is not None and not _jsonable(note.meta):
-        return None  # front matter JSON cannot hold: read the note again next time
-    return data
+        extra = {key: value for key, value in extra.items() if value}
+        if extra:
+            stored.append(extra)
+    return [rel, list(entry.signature), entry.conflict, _problems_json(rel, entry.problems), stored]
 
 
 def _jsonable(value: Any) -> bool:
@@ -97,46 +102,58 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
     return value
 
 
-def _problem(data: Any) -> Problem:
+def _text(value: Any, what: str) -> str:
+    """A string the cache stores many times over (paths, link targets, tags, keys): kept once in memory."""
+    return intern(_expect(value, str, what))
+
+
+def _problem(rel: str, data: Any) -> Problem:
     path, line, message = _expect(data, list, "a problem")
-    return Problem(_expect(path, str, "a problem's path"), None if line is None else _expect(line, int, "a line"),
-                   _expect(message, str, "a problem's message"))
+    return Problem(rel if path is None else _text(path, "a problem's path"),
+                   None if line is None else _expect(line, int, "a line"), _expect(message, str, "a problem's message"))
 
 
 def _line(data: Any) -> Line:
     number, text, is_list, task, links, tags = _expect(data, list, "a line")
     if task is not None:
-        _expect(task, str, "a task")
+        _text(task, "a task")
     return Line(_expect(number, int, "a line number"), _expect(text, str, "a line's text"),
-                _expect(is_list, bool, "a list flag"), task,
-                tuple(Link(_expect(t, str, "a link"), None if label is None else _expect(label, str, "a label"))
+                _expect(is_list, bool, "a list flag"), task if task is None else intern(task),
+                tuple(Link(_text(t, "a link"), None if label is None else _text(label, "a label"))
                       for t, label in _expect(links, list, "links")),
-                tuple(_expect(tag, str, "a tag") for tag in _expect(tags, list, "tags")))
+                tuple(_text(tag, "a tag") for tag in _expect(tags, list, "tags")))
 
 
-def entry_from_json(rel: str, data: dict[str, Any]) -> Entry:
+def _keyed(data: Any, what: str) -> dict[str, Any]:
+    return {_text(key, what): value for key, value in _expect(data, dict, what).items()}
+
+
+def entry_from_json(data: Any) -> tuple[str, Entry]:
     """An entry from the cache, every value checked: a cache with the right signature can still be forged or damaged."""
-    _expect(data, dict, "an entry")
+    from .notes import Note  # imported once the first entry is read: a warm build reads none
+
+    rel, sig, conflict, problems, stored = _expect(data, list, "an entry")
+    rel = _text(rel, "a path")
     note = None
-    if data.get("note") is not None:
-        stored = _expect(data["note"], dict, "a note")
-        note = Note(rel, meta=_expect(stored["meta"], dict, "front matter"),
-                    body_start=_expect(stored["body_start"], int, "a line number"),
-                    key_lines={_expect(k, str, "a key"): _expect(v, int, "a line number")
-                               for k, v in _expect(stored["key_lines"], dict, "key lines").items()},
-                    problems=[_problem(p) for p in _expect(stored["problems"], list, "problems")],
-                    countable_lines=[_line(line) for line in _expect(stored["lines"], list, "lines")],
-                    inline={_expect(k, str, "an inline key"): v
-                            for k, v in _expect(stored.get("inline", {}), dict, "inline fields").items()},
-                    body_tags=tuple(_expect(tag, str, "a tag") for tag in _expect(stored.get("tags", []), list, "tags")),
+    if stored is not None:
+        meta, body_start, key_lines, note_problems, lines, *rest = _expect(stored, list, "a note")
+        extra = _expect(rest[0], dict, "a note's extras") if rest else {}
+        note = Note(rel, meta=_keyed(meta, "front matter"),
+                    body_start=_expect(body_start, int, "a line number"),
+                    key_lines={key: _expect(v, int, "a line number") for key, v in _keyed(key_lines, "key lines").items()},
+                    problems=[_problem(rel, p) for p in _expect(note_problems, list, "problems")],
+                    countable_lines=[_line(line) for line in _expect(lines, list, "lines")],
+                    inline=_keyed(extra.get("inline", {}), "inline fields"),
+                    body_tags=tuple(_text(tag, "a tag") for tag in _expect(extra.get("tags", []), list, "tags")),
                     attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
-                                            for a, b in _expect(stored.get("sections", []), list, "sections")),
-                    unrendered=_expect(stored.get("unrendered", False), bool, "an unrendered flag"))
-    signature = tuple(_expect(part, int, "a signature") for part in _expect(data["sig"], list, "a signature"))
+                                            for a, b in _expect(extra.get("sections", []), list, "sections")),
+                    unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"))
+        share_empties(note)
+    signature = tuple(_expect(part, int, "a signature") for part in _expect(sig, list, "a signature"))
     if len(signature) != 4:
         raise ValueError("bad signature")
-    problems = tuple(_problem(p) for p in _expect(data["problems"], list, "problems"))
-    return Entry(signature, note, problems, _expect(data["conflict"], bool, "a conflict flag"))
+    return rel, Entry(signature, note, tuple(_problem(rel, p) for p in _expect(problems, list, "problems")),
+                      _expect(conflict, bool, "a conflict flag"))
 
 
 class NoteCache:
@@ -144,22 +161,28 @@ class NoteCache:
         self.config = config
         self.folder = config.root / STATE_DIR / "cache"
 
+    def _header(self, name: str, data: Any) -> bool:
+        """True when ``data`` heads a cache this vaultnet wrote; a warning when it is something else."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            log.warning("discarding the cache %s: not a vaultnet cache; it will be rebuilt", self.folder / name)
+            return False
+        if data.get("vaultnet") != __version__:
+            log.info("ignoring the cache of vaultnet %s", data.get("vaultnet"))
+            return False
+        return True
+
+    def _unreadable(self, name: str, err: Exception) -> None:
+        log.warning("discarding the unreadable cache %s (%s); it will be rebuilt", self.folder / name, err)
+
     def _read(self, name: str) -> dict[str, Any] | None:
-        path = self.folder / name
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads((self.folder / name).read_bytes())
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as err:
-            log.warning("discarding the unreadable cache %s (%s); it will be rebuilt", path, err)
+            self._unreadable(name, err)
             return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            log.warning("discarding the cache %s: not a vaultnet cache; it will be rebuilt", path)
-            return None
-        if data.get("vaultnet") != __version__:
-            log.info("ignoring the cache of vaultnet %s", data.get("vaultnet"))
-            return None
-        return data
+        return data if self._header(name, data) else None
 
     def _write(self, name: str, chunks: Iterable[str]) -> None:
         """Atomic and inside the vault only; a cache that cannot be written is not an error."""
@@ -175,9 +198,7 @@ class NoteCache:
             fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(f'{{"format":{FORMAT},"vaultnet":{_dumps(__version__)}')
                     handle.writelines(chunks)
-                    handle.write("}")
                 os.replace(temporary, folder / name)
             except BaseException:
                 os.unlink(temporary)
@@ -185,26 +206,46 @@ class NoteCache:
         except (OSError, UnsafePath) as err:
             log.warning("cannot write the cache: %s", err)
 
+    def _head(self) -> dict[str, Any]:
+        return {"format": FORMAT, "vaultnet": __version__}
+
     def load_entries(self) -> dict[str, Entry]:
-        data = self._read(NOTES)
-        if data is None or data.get("settings") != settings_digest(self.config):
-            return {}  # notes are kept in the form the settings call for: other settings, other form
+        """The entries of ``notes.json``, read one line at a time.
+
+        Its first line says whose cache it is; each further line is one entry.
+        Reading it a line at a time means the whole file's text and JSON never
+        sit in memory beside the thirty thousand entries made from them.
+        """
+        entries: dict[str, Entry] = {}
         try:
-            return {rel: entry_from_json(rel, item) for rel, item in data["entries"].items()}
+            with open(self.folder / NOTES, "rb") as handle:
+                first = handle.readline(_HEADER_LIMIT)
+                try:
+                    head: Any = json.loads(first) if first.endswith(b"\n") else None
+                except ValueError:
+                    head = None
+                if not self._header(NOTES, head) or head.get("settings") != settings_digest(self.config):
+                    return {}  # notes are kept in the form the settings call for: other settings, other form
+                for line in handle:
+                    rel, entry = entry_from_json(json.loads(line))
+                    entries[rel] = entry
+        except FileNotFoundError:
+            return {}
+        except OSError as err:
+            self._unreadable(NOTES, err)
+            return {}
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             log.warning("discarding the corrupt cache %s (%s); it will be rebuilt", self.folder / NOTES, err)
             return {}
+        return entries
 
     def save_entries(self, entries: Mapping[str, Entry]) -> None:
         def chunks() -> Iterator[str]:
             # One entry at a time: a large vault's cache is never all in memory as text.
-            yield f',"settings":{_dumps(settings_digest(self.config))},"entries":{{'
-            first = True
+            yield _dumps({**self._head(), "settings": settings_digest(self.config)}) + "\n"
             for rel, entry in entries.items():
-                if entry.signature[0] >= 0 and (data := entry_json(entry)) is not None:
-                    yield ("" if first else ",") + _dumps(rel) + ":" + _dumps(data)
-                    first = False
-            yield "}"
+                if entry.signature[0] >= 0 and (data := entry_json(rel, entry)) is not None:
+                    yield _dumps(data) + "\n"
 
         self._write(NOTES, chunks())
 
@@ -213,37 +254,4 @@ class NoteCache:
         return data is not None and data.get("fingerprint") == fingerprint
 
     def save_fingerprint(self, fingerprint: str) -> None:
-        self._write(BUILD, [',"fingerprint":' + _dumps(fingerprint)])
-
-
-def settings_digest(config: Config) -> str:
-    """The files vaultnet's settings come from."""
-    digest = hashlib.sha256()
-    for name in (CONFIG_NAME, *SETTINGS_FILES):
-        try:
-            digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
-        except OSError:
-            digest.update(name.encode() + b"\0-\0")
-    return digest.hexdigest()
-
-
-def fingerprint(config: Config, today: Date, signatures: Mapping[str, Signature]) -> str:
-    """Everything a build reads: notes, settings, templates, the date and vaultnet itself."""
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{today.isoformat()}\0".encode())
-    digest.update(settings_digest(config).encode())
-    with contextlib.suppress(OSError):  # what vaultnet remembers of company and role changes
-        stat = (config.root / MEMORY).stat()
-        digest.update(f"{MEMORY}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    templates = config.root / STATE_DIR / "templates"
-    if templates.is_dir():
-        for path in sorted(templates.rglob("*")):
-            try:
-                stat = path.stat()
-                seen = f"{stat.st_size}\0{stat.st_mtime_ns}"
-            except OSError:  # a dangling link or a loop: the render reports it
-                seen = "-"
-            digest.update(os.fsencode(path.relative_to(templates)) + f"\0{seen}\0".encode())
-    for rel in sorted(signatures):
-        digest.update(f"{rel}\0{signatures[rel]}\0".encode())
-    return digest.hexdigest()
-
+        self._write(BUILD, [_dumps({**self._head(), "fingerprint": fingerprint})])

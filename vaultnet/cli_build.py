@@ -19,8 +19,8 @@ from .cli_state import Registered, State, emit_json
 @click.pass_obj
 def build(state: State) -> None:
     """Write every generated note (the index and this week's plan)."""
-    from .build import build_vault
     from .progress import terminal_progress
+    from .session import build_vault
 
     failed = False
     with terminal_progress(state.quiet) as progress:

@@ -313,9 +313,14 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
         for path in item.people:
             if only is None or path in only:
                 per_contact[path].append(item)
-    embedded = neighbours_of(evidence.interactions, evidence.links, today)
-    if only is not None:
-        embedded = {path: linked for path, linked in embedded.items() if path in only}
+    if only is None:
+        embedded = neighbours_of(evidence.interactions, evidence.links, today)
+    else:
+        # A contact's neighbours come from the groups it is in: the groups without any of
+        # ``only`` change none of theirs, so one edit does not regroup ten thousand people.
+        interactions = [item for item in evidence.interactions if not only.isdisjoint(item.people)]
+        links = {path: linked for path, linked in evidence.links.items() if path in only or not only.isdisjoint(linked)}
+        embedded = {path: linked for path, linked in neighbours_of(interactions, links, today).items() if path in only}
     return per_contact, embedded, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
 
 

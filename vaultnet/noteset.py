@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .errors import Problem
-from .notes import Note, parse_note
-from .relevance import FrontMatterFilter
 from .vault import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
 from .writes import NotAFile, read_regular
+
+if TYPE_CHECKING:
+    from .notes import Note
+    from .relevance import FrontMatterFilter
 
 # (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
 # restores the mtime (and keeps the size) still changes the signature.
@@ -31,6 +34,28 @@ class Entry:
     note: Note | None  # None: unreadable, see problems
     problems: tuple[Problem, ...] = ()
     conflict: bool = False
+
+
+# Shared by the thousands of notes that hold none: thirty thousand empty dicts and lists are
+# megabytes. A note is never changed once parsed (readers return values, they do not write
+# onto notes), so nothing ever writes into these.
+_NO_MAP: dict[str, Any] = {}
+_NO_LIST: list[Any] = []
+
+
+def share_empties(note: Note) -> Note:
+    """``note`` with its empty properties, key lines, inline fields, problems and lines shared."""
+    if not note.meta:
+        note.meta = _NO_MAP
+    if not note.key_lines:
+        note.key_lines = _NO_MAP
+    if not note.inline:
+        note.inline = _NO_MAP
+    if not note.problems:
+        note.problems = _NO_LIST
+    if note.countable_lines is not None and not note.countable_lines:
+        note.countable_lines = _NO_LIST
+    return note
 
 
 def _signature(stat: os.stat_result) -> Signature:
@@ -79,11 +104,14 @@ class NoteSet:
             return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
         except OSError as err:
             return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
+        from .notes import parse_note  # YAML and all: imported by the first read, which a warm build never makes
+
         note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel))
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
             if self.trim is not None:
                 note = self.trim(note)
+            share_empties(note)
         # Changed while being read: keep what was read, but never trust it later.
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
@@ -195,6 +223,8 @@ class NoteSet:
                 conflicts.append(rel)
                 continue
             if rel in overrides:
+                from .notes import parse_note
+
                 note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._filter(rel))
             else:
                 note, unreadable = entry.note, list(entry.problems)

@@ -16,18 +16,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from .build import Builder, Written, index_rel, picture_rel, plan_rel, taken_in_as_built
-from .cache import NoteCache, fingerprint
+from .cache import NoteCache
 from .config import Config
-from .dates import Date, iso_week
-from .meetings import attendee_targets
-from .network import AssemblyMemo, Network, assemble
-from .notes import Note
+from .dates import Date
+from .freshness import Written, fingerprint, outputs, picture_rel, taken_in_as_built
 from .noteset import NoteSet
-from .people import people_folder, person_rule
-from .relevance import FrontMatterFilter
 from .writes import remove_leftovers
+
+if TYPE_CHECKING:
+    from .build import Builder
+    from .network import AssemblyMemo, Network
+    from .notes import Note
+    from .relevance import FrontMatterFilter
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ def trim_note(note: Note, config: Config) -> Note:
     since they are what says it is no person. Its body tags go too, so that
     without its properties it is still no person.
     """
+    from .meetings import attendee_targets
+    from .people import people_folder, person_rule
+
     if note.unrendered or (not note.countable_lines and person_rule(note, config) is None
                            and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
         return replace(note, meta={}, key_lines={}, inline={}, body_tags=())
@@ -52,6 +57,8 @@ def trim_note(note: Note, config: Config) -> Note:
 
 def front_filter(rel: str, config: Config) -> FrontMatterFilter | None:
     """Front matter that cannot matter is not loaded, except in a people folder (see ``notes.parse_note``)."""
+    from .people import people_folder
+
     return None if people_folder(rel, config) is not None else config.front_matter
 
 
@@ -68,13 +75,23 @@ class Session:
         self.cache = NoteCache(config)
         self.notes = NoteSet(config, trim=lambda note: trim_note(note, config),
                              front_filter=lambda rel: front_filter(rel, config))
-        self.memo = AssemblyMemo(remember=remember)
+        self.remember = remember
+        self._memo: AssemblyMemo | None = None
         self.progress = progress
         self._opened = False
 
+    @property
+    def memo(self) -> AssemblyMemo:
+        """What the last assembly worked out; made with the first one (a warm build makes none)."""
+        if self._memo is None:
+            from .network import AssemblyMemo
+
+            self._memo = AssemblyMemo(remember=self.remember)
+        return self._memo
+
     def reconfigured(self, config: Config) -> Session:
         """A session for new settings that keeps the notes already read (re-checked by a scan)."""
-        session = Session(config, remember=self.memo.remember, progress=self.progress)
+        session = Session(config, remember=self.remember, progress=self.progress)
         session.notes.entries = dict(self.notes.entries)
         session._opened = True
         session.refresh()
@@ -111,15 +128,19 @@ class Session:
         """The vault as of ``today``; ``overrides`` stand in for files' contents (a plan stamped in memory)."""
         if not self._opened:
             self.refresh()
+        from .network import assemble  # the core, imported by the first assembly: a warm build makes none
+
         return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
 
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
+        from .build import Builder
+
         return Builder(self.config, today, write=write, seen_on=seen_on, session=self)
 
     # -- network → generated notes -----------------------------------------
 
     def outputs(self, today: Date) -> list[str]:
-        return [plan_rel(self.config, iso_week(today)), index_rel(self.config), picture_rel(self.config)]
+        return outputs(self.config, today)
 
     def build(self, today: Date, changed: Iterable[str] | None = None) -> list[Written]:
         """Bring every generated note up to date after ``changed`` (None: anything may have).
@@ -170,3 +191,12 @@ class Session:
         self.cache.save_entries(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
             self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()))
+
+
+def build_vault(config: Config, today: Date, progress: Progress | None = None) -> list[Written]:
+    """``vaultnet build`` with the persistent cache (see :meth:`Session.build`).
+
+    Here rather than in :mod:`vaultnet.build`: a warm build stops after the
+    fingerprint check, and importing this module costs only that check.
+    """
+    return Session(config, remember=False, progress=progress).build(today)

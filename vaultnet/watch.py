@@ -26,11 +26,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .build import taken_in_as_built
 from .cache import settings_digest
 from .config import CONFIG_NAME, Config, load_config
 from .dates import Date
 from .errors import VaultnetError
+from .freshness import Written, taken_in_as_built
 from .session import Session
 from .writes import read_bytes
 
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 QUIET_SECONDS = 1.5
 MAX_WAIT_SECONDS = 10.0
 RESCAN_SECONDS = 600.0
+SAVE_SECONDS = 60.0  # the cache is saved at most this often while edits come in, and on stop
 SETTINGS = (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json")
 
 
@@ -118,6 +119,7 @@ class Watcher:
         max_wait: float = MAX_WAIT_SECONDS,
         rescan: float = RESCAN_SECONDS,
         poll_period: float = 1.0,
+        save_every: float = SAVE_SECONDS,
     ) -> None:
         self.session = session
         self.today = today
@@ -128,6 +130,7 @@ class Watcher:
         self.max_wait = max_wait
         self.rescan = rescan
         self.poll_period = poll_period  # how often an idle worker wakes for the date and the rescan
+        self.save_every = save_every
         self.queue = ChangeQueue()
         self.stopping = threading.Event()
         self.exit_code = 0
@@ -137,6 +140,8 @@ class Watcher:
         self._settings = settings_digest(session.config)
         self._day: Date | None = None
         self._last_scan = 0.0
+        self._unsaved: list[Written] | None = None  # the last build's results, when the cache does not hold them
+        self._last_save = 0.0
         self._captured: dict[str, object] = {}  # capture sources unchanged since their last import
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
@@ -171,10 +176,28 @@ class Watcher:
                 self._own.pop(result.rel, None)
                 self.queue.put(str(self.config.root / result.rel))
         self._day = day
+        self._unsaved = results
         log.debug("built in %.3f s", time.perf_counter() - started)
         with self.built:
             self.builds += 1
             self.built.notify_all()
+
+    def save(self) -> None:
+        """Save the notes read and, when the generated notes are as the last build left them, the fingerprint.
+
+        Then a restart of the watcher, or a ``vaultnet build`` after it, is
+        warm. Called only between builds, from the thread that builds: the
+        notes saved are the ones the last build worked from (any note that
+        changed since has a signature its entry does not hold, so the next
+        build's fingerprint differs and it reads that note).
+        """
+        if self._unsaved is None or self._day is None:
+            return
+        started = time.perf_counter()
+        self.session.save(self._day, self._unsaved)
+        self._unsaved = None
+        self._last_save = time.monotonic()
+        log.debug("saved the cache in %.3f s", time.perf_counter() - started)
 
     def wait_for_build(self, count: int, timeout: float) -> bool:
         """Block until ``count`` builds have happened (for tests and tools)."""
@@ -244,6 +267,9 @@ class Watcher:
             return
         if self.queue.remaining(self.quiet, self.max_wait) == 0:
             self.process(self.queue.take())
+        if (self._unsaved is not None and self.queue.remaining(self.quiet, self.max_wait) is None
+                and time.monotonic() - self._last_save >= self.save_every):
+            self.save()  # nothing waiting: the notes are the ones the last build used
         if self.today() != self._day:
             log.info("a new day: rebuilding")
             self.build()
@@ -276,7 +302,7 @@ class Watcher:
         capturing = self.config.capture.calendars or self.config.capture.mail
         self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
         self.build()
-        self.session.cache.save_entries(self.session.notes.entries)
+        self.save()
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
         observer.schedule(Handler(self.queue), str(self.config.root), recursive=True)
         try:
@@ -301,6 +327,14 @@ class Watcher:
             self._observer.join(timeout=5)
         if self._worker is not None and self._worker is not threading.current_thread():
             self._worker.join(timeout=30)
+            if not self._worker.is_alive():
+                self._save_at_stop()
+
+    def _save_at_stop(self) -> None:
+        try:
+            self.save()
+        except Exception as err:  # a cache that cannot be saved costs the next start time, nothing else
+            log.error("cannot save the cache: %s", err)
 
     def run(self) -> int:
         """Watch until stop() (a signal handler calls it) or until the vault disappears."""
