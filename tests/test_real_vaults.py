@@ -527,9 +527,10 @@ def test_a_note_named_for_the_folder_vaultnet_found_is_no_person(vault):
     write(vault, "it/Team/Obsidian per team.md", "# Obsidian per team\n")
     write(vault, "it/Team/Teams and sync.md", "Sync for teams.\n")
     write(vault, "it/Team/Ana.md", "Ana's notes.\n")
-    assert list(people(vault)) == ["Ana"]
+    write(vault, "People/Jo Person.md", "Jo's notes.\n")  # `person` is no `people`: Jo is a person
+    assert sorted(people(vault)) == ["Ana", "Jo Person"]
     write(vault, "vaultnet.toml", 'people = ["it/Team"]\n')  # a folder the user names holds people, whatever their names
-    assert sorted(people(vault)) == ["Ana", "Obsidian per team", "Teams and sync"]
+    assert sorted(people(vault)) == ["Ana", "Obsidian per team", "Teams and sync"]  # People/ is no longer looked in
 
 
 # --- init and add fit the vault ---------------------------------------------------------------------

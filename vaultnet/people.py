@@ -119,8 +119,11 @@ def _about_the_folder(stem: str, folder: str) -> bool:
     """``Team/Obsidian per team.md``: a note that names the folder found by its name is about
     teams, not a person (obsidian-help's ``it/Team/``). Only for folders vaultnet found itself:
     a folder the user named holds people, whatever their notes are called."""
-    word = singular(folder.rsplit("/", 1)[-1])
-    return word in {singular(part) for part in re.findall(r"\w+", stem.casefold())}
+    def plain(word: str) -> str:  # `teams` is `team`; but `person` is a name's word, not `people`'s
+        return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+    word = plain(folder.rsplit("/", 1)[-1].casefold())
+    return word in {plain(part) for part in re.findall(r"\w+", stem.casefold())}
 
 
 def _front_matter_tags(props: Properties) -> tuple[str, ...]:
