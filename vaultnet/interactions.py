@@ -119,6 +119,12 @@ class Extractor:
         self.output = config.output.rstrip("/") + "/"
         self.evidence = Evidence()
         self.problems: list[Problem] = []
+        # One tuple for each distinct group of people or exchanges: tens of thousands of
+        # lines name the same few, and each interaction holds them for the whole build.
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def _share(self, items: tuple[str, ...]) -> tuple[str, ...]:
+        return self._shared.setdefault(items, items)
 
     def extract(self, note: Note, owner: Contact | None) -> tuple[Evidence, list[Problem]]:
         """The evidence of one note on its own, and the problems found (the note is left as parsed)."""
@@ -179,7 +185,7 @@ class Extractor:
             contact = resolve(link.target)
             if contact and contact.path not in found:
                 found.append(contact.path)
-        return own if len(found) == len(own) else tuple(found)
+        return own if len(found) == len(own) else self._share(tuple(found))
 
     def _date(self, note: Note, line: Line, text: str) -> Date | None:
         try:
@@ -194,7 +200,7 @@ class Extractor:
     ) -> None:
         tags = line.tags
         kind = next((tag for tag in tags if tag in self.kinds), "note") if tags else "note"
-        exchanges = tuple(tag for tag in EXCHANGES if tag in tags) if tags else ()
+        exchanges = self._share(tuple(tag for tag in EXCHANGES if tag in tags)) if tags else ()
         self.evidence.interactions.append(
             Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
                         exchanges, exchanges_for if exchanges else (), line.tags, source, key)

@@ -45,7 +45,10 @@ def neighbours(
     groups = [item.people for item in interactions if item.date <= today]
     groups.extend((path, other) for path, linked in links.items() for other in linked if other != path)
     found = {}
-    for path, paths in together(groups).items():
+    # One person's set at a time, frozen as soon as it is made: ten thousand sets and
+    # their frozen copies never sit in memory side by side.
+    for path, shared in groups_of(groups).items():
+        paths = set().union(*shared)
         paths.discard(path)
         found[path] = frozenset(paths)
     return found
