@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from sys import intern
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 # A backtick fence's info string holds no backtick: ```x``` is inline code, not a fence.
 _FENCE = re.compile(r"^\s*(`{3,}(?!.*`)|~{3,})")
@@ -58,6 +61,22 @@ _HTML_OPEN, _HTML_CLOSE = "<!--", "-->"
 _OPENER = re.compile(_INLINE_CODE.pattern + "|%%|" + re.escape(_HTML_OPEN))
 _TABLE_CELL = re.compile(r"\s*:?-+:?\s*")
 _HEADING = re.compile(r"#{1,6}(\s|$)")
+
+
+# Links and tag tuples as made once: the same few thousand names are linked from tens of
+# thousands of lines, and each line holds its links for the whole build. Bounded, since a
+# watcher runs for weeks: when full it starts again (sharing is a saving, never a meaning).
+_SHARED: dict[object, object] = {}
+_SHARED_LIMIT = 50_000
+
+
+def _shared(item: _T) -> _T:
+    found = _SHARED.get(item)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        _SHARED[item] = found = item
+    return found  # type: ignore[return-value]
 
 
 def _is_table_delimiter(text: str) -> bool:
@@ -196,13 +215,14 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         bare = text
         if "[[" in text:
             # Interned: the same few thousand names are linked from tens of thousands of lines.
-            links = tuple(Link(intern(m.group(1).strip()), m.group(2)) for m in _LINK.finditer(text))
+            links = _shared(tuple(_shared(Link(intern(m.group(1).strip()), m.group(2)))
+                                  for m in _LINK.finditer(text)))
             bare = _LINK.sub(" ", text)
         tags: tuple[str, ...] = ()
         if "#" in bare:
             if "://" in bare:
                 bare = _URL.sub(" ", bare)
-            tags = tuple(intern(tag.lower()) for tag in _TAG.findall(bare) if not tag.isdigit())
+            tags = _shared(tuple(intern(tag.lower()) for tag in _TAG.findall(bare) if not tag.isdigit()))
         yield Line(first_number + offset, text, list_match is not None, task, links, tags)
 
 

@@ -83,7 +83,9 @@ class NoteSet:
         self.entries: dict[str, Entry] = {}
         self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
 
-    def _read(self, file: VaultFile) -> Entry | None:
+    def _read(self, file: VaultFile, known: Signature | None = None) -> Entry | None:
+        """The entry ``file`` holds now; ``known``, the signature the walk saw, is kept when it is the one read
+        (thirty thousand signatures are held for the whole build: once each, not twice)."""
         if file.bad_name:
             what = "folder" if file.rel.endswith("/") else "file"
             return Entry(UNREADABLE, None, (Problem(file.rel.rstrip("/"), None,
@@ -113,6 +115,8 @@ class NoteSet:
                 note = self.trim(note)
             share_empties(note)
         # Changed while being read: keep what was read, but never trust it later.
+        if known is not None and before == known:
+            before = known
         return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
 
     def _filter(self, rel: str) -> FrontMatterFilter | None:
@@ -157,7 +161,7 @@ class NoteSet:
     def _reread(self, file: VaultFile, signature: Signature) -> bool:
         """Read ``file`` again; True when what it holds changed."""
         old = self.entries.get(file.rel)
-        entry = self._read(file)
+        entry = self._read(file, signature)
         if entry is None and signature == UNREADABLE:
             entry = Entry(UNREADABLE, None, (Problem(file.rel, None, "cannot read: no such file (a broken link?)"),))
         if entry is None or entry == old:
