@@ -450,3 +450,21 @@ def test_huge_lines_are_scanned_in_linear_time(unit):
     for result in scan([line, "- [[Ana]]"]):
         result.display()
     assert time.perf_counter() - start < 2.0
+
+
+def test_lines_share_equal_links_and_tags() -> None:
+    """Equal links and tag tuples are one object each: memory on large vaults, never meaning."""
+    first, second = list(scan(["- [[Ana]] #call"])), list(scan(["- met [[Ana]] again #call"]))
+    assert first[0].links == second[0].links == (Link("Ana", None),)
+    assert first[0].links[0] is second[0].links[0]
+    assert first[0].tags is second[0].tags
+
+
+def test_the_shared_links_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import vaultnet.markdown as markdown
+
+    monkeypatch.setattr(markdown, "_SHARED", {})
+    monkeypatch.setattr(markdown, "_SHARED_LIMIT", 5)
+    lines = [line for n in range(20) for line in scan([f"- [[Person {n}]]"])]
+    assert len(markdown._SHARED) <= 5
+    assert [line.links[0].target for line in lines] == [f"Person {n}" for n in range(20)]
