@@ -31,7 +31,7 @@ from . import __version__
 from .config import STATE_DIR, Config
 from .errors import Problem
 from .freshness import CACHE_FORMAT, fingerprint, settings_digest
-from .markdown import Line, Link
+from .markdown import Line, Link, shared
 from .noteset import Entry, share_empties
 from .writes import UnsafePath, target_in_vault
 
@@ -119,9 +119,9 @@ def _line(data: Any) -> Line:
         _text(task, "a task")
     return Line(_expect(number, int, "a line number"), _expect(text, str, "a line's text"),
                 _expect(is_list, bool, "a list flag"), task if task is None else intern(task),
-                tuple(Link(_text(t, "a link"), None if label is None else _text(label, "a label"))
-                      for t, label in _expect(links, list, "links")),
-                tuple(_text(tag, "a tag") for tag in _expect(tags, list, "tags")))
+                shared(tuple(shared(Link(_text(t, "a link"), None if label is None else _text(label, "a label")))
+                             for t, label in _expect(links, list, "links"))),
+                shared(tuple(_text(tag, "a tag") for tag in _expect(tags, list, "tags"))))
 
 
 def _keyed(data: Any, what: str) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def _keyed(data: Any, what: str) -> dict[str, Any]:
 
 def entry_from_json(data: Any) -> tuple[str, Entry]:
     """An entry from the cache, every value checked: a cache with the right signature can still be forged or damaged."""
-    from .notes import Note  # imported once the first entry is read: a warm build reads none
+    from .notes import Note, shared_value  # imported once the first entry is read: a warm build reads none
 
     rel, sig, conflict, problems, stored = _expect(data, list, "an entry")
     rel = _text(rel, "a path")
@@ -138,7 +138,7 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
     if stored is not None:
         meta, body_start, key_lines, note_problems, lines, *rest = _expect(stored, list, "a note")
         extra = _expect(rest[0], dict, "a note's extras") if rest else {}
-        note = Note(rel, meta=_keyed(meta, "front matter"),
+        note = Note(rel, meta={key: shared_value(value) for key, value in _keyed(meta, "front matter").items()},
                     body_start=_expect(body_start, int, "a line number"),
                     key_lines={key: _expect(v, int, "a line number") for key, v in _keyed(key_lines, "key lines").items()},
                     problems=[_problem(rel, p) for p in _expect(note_problems, list, "problems")],

@@ -70,7 +70,8 @@ _SHARED: dict[object, object] = {}
 _SHARED_LIMIT = 50_000
 
 
-def _shared(item: _T) -> _T:
+def shared(item: _T) -> _T:
+    """The one object equal to ``item`` made so far (``item`` itself the first time)."""
     found = _SHARED.get(item)
     if found is None:
         if len(_SHARED) >= _SHARED_LIMIT:
@@ -215,14 +216,14 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         bare = text
         if "[[" in text:
             # Interned: the same few thousand names are linked from tens of thousands of lines.
-            links = _shared(tuple(_shared(Link(intern(m.group(1).strip()), m.group(2)))
+            links = shared(tuple(shared(Link(intern(m.group(1).strip()), m.group(2)))
                                   for m in _LINK.finditer(text)))
             bare = _LINK.sub(" ", text)
         tags: tuple[str, ...] = ()
         if "#" in bare:
             if "://" in bare:
                 bare = _URL.sub(" ", bare)
-            tags = _shared(tuple(intern(tag.lower()) for tag in _TAG.findall(bare) if not tag.isdigit()))
+            tags = shared(tuple(intern(tag.lower()) for tag in _TAG.findall(bare) if not tag.isdigit()))
         yield Line(first_number + offset, text, list_match is not None, task, links, tags)
 
 

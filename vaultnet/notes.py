@@ -250,10 +250,10 @@ def _checked(note: Note, data: Any) -> dict[str, Any]:
     if not _small(data):
         note.problem("front matter too large or too deeply nested (YAML aliases?); its properties are ignored", 2)
         return {}
-    return {intern(str(key)): _shared(value) for key, value in data.items()}  # the same few keys in every note
+    return {intern(str(key)): shared_value(value) for key, value in data.items()}  # the same few keys in every note
 
 
-def _shared(value: Any) -> Any:
+def shared_value(value: Any) -> Any:
     """``value`` with its short strings interned: thousands of contacts say ``person``, a company, a city."""
     if type(value) is str:
         return intern(value) if len(value) <= _SHORT else value

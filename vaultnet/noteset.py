@@ -142,6 +142,7 @@ class NoteSet:
         stats = self.stat_all() if stats is None else stats
         changed = False
         stale = [(file, signature) for file, signature in stats.values() if not self._current(file.rel, signature)]
+        self._share_signatures(stats)
         for done, (file, signature) in enumerate(stale):
             if progress is not None and done % 256 == 0:
                 progress(done, len(stale))
@@ -152,6 +153,13 @@ class NoteSet:
             del self.entries[rel]
             changed = True
         return changed
+
+    def _share_signatures(self, stats: Mapping[str, tuple[VaultFile, Signature]]) -> None:
+        """Entries read from the cache keep the walk's equal signature: a build holds both, once is enough."""
+        for rel, (_, signature) in stats.items():
+            old = self.entries.get(rel)
+            if old is not None and old.signature is not signature and old.signature == signature:
+                self.entries[rel] = Entry(signature, old.note, old.problems, old.conflict)
 
     def _current(self, rel: str, signature: Signature) -> bool:
         """True when the entry was read from the file as it is (by its signature)."""
