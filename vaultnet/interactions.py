@@ -76,9 +76,9 @@ class Task:
     people: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
-    """Everything the bodies of all notes say about contacts."""
+    """Everything the bodies of all notes say about contacts (slotted: the watcher keeps one per note)."""
 
     interactions: list[Interaction] = field(default_factory=list)
     follow_ups: list[Task] = field(default_factory=list)
@@ -134,6 +134,13 @@ class Extractor:
         return evidence, self.problems
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
+        self._add_note(note, owner)
+        if owner is not None and not self.evidence.links.get(owner.path, True):
+            # A contact note that links no one says nothing by its empty set: the watcher keeps each
+            # note's evidence, and ten thousand empty sets would be megabytes of nothing.
+            del self.evidence.links[owner.path]
+
+    def _add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)
         captured = generated and is_capture_note(self.config, note.rel)
         date = None if generated else note_date(note, self.config, owner is not None, self.problems)
