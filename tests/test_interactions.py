@@ -729,3 +729,16 @@ def test_windows_line_endings_everywhere(vault, load):
     assert ana.last_contact.isoformat() == "2026-11-12" and ana.last_kind == "coffee"
     assert [t.due.isoformat() for t in ana.follow_ups] == ["2026-11-25"]
     assert len(ana.interactions) == 2
+
+
+def test_shared_empty_evidence_is_never_added_to(vault, load):
+    """Per-note evidence shares its empty lists, links and ids; nothing may ever add to them."""
+    from vaultnet import interactions
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\nfriends: ['[[Bo]]']\n---\n- 2026-11-02 #call [[Bo]]\n")
+    write(vault, "People/Bo.md", "---\ncircle: inner\n---\n- [ ] ask [[Ana]] 📅 2026-11-30\n")
+    write(vault, "Daily/2026-11-03.md", "- met [[Ana]] and [[Bo]] #intro\n- [x] thanked [[Bo]] ✅ 2026-11-03\n")
+    for _ in range(2):
+        network = load()
+    assert standing(network, "Ana").interactions and standing(network, "Bo").interactions
+    assert interactions._NO_ITEMS == [] and interactions._NO_LINKS == {} and not interactions._NO_IDS
