@@ -208,6 +208,42 @@ def test_best_n_are_the_top_of_the_full_list(tmp_path_factory, people, limit, ch
     assert described(iter_suggestions(network, favoured)) == described(expected)
 
 
+def test_phrases_kept_from_the_last_plan_are_worked_out_again_when_a_phrase_changes(vault):
+    """The same people with other needs, offers, interests or company: no pair from the old phrases."""
+    def people(needs, interest, company):
+        for index in range(6):
+            write(vault, f"People/P{index}.md", f"---\nneeds: [{needs[index]}]\noffers: [design]\n"
+                  f"interests: [{interest}]\ncompany: {company[index]}\n---\n")
+        return build_network(load_config(vault), TODAY)
+
+    first = people(["design", "law", "law", "law", "law", "law"], "chess", ["A", "B", "C", "D", "E", "F"])
+    assert described(suggest(first, limit=3)) == described(all_pairs(first)[:3])
+    for needs, interest, company in ((["law", "design", "law", "law", "law", "design"], "chess", list("ABCDEF")),
+                                     (["law", "design", "law", "law", "law", "design"], "tax law", list("ABCDEF")),
+                                     (["law", "design", "law", "law", "law", "design"], "tax law", list("AACCEE"))):
+        again = people(needs, interest, company)
+        assert described(suggest(again, limit=3)) == described(all_pairs(again)[:3])
+        assert described(suggest(again)) == described(all_pairs(again))
+
+
+def test_the_best_few_do_not_depend_on_who_is_looked_at_first(vault):
+    """The look goes by each person's bound and stops at the first that cannot beat the pairs kept.
+
+    In name order it would stop at P2 (nobody offers chess), after P0's pairs
+    and before the best pair, P3 and P4.
+    """
+    calls = "".join(f"- 2026-11-{day:02d} #call\n" for day in range(1, 12))
+    people = {"P0": ("[design]", "[]"), "P1": ("[]", "[design]"), "P2": ("[chess]", "[]"),
+              "P3": ("[design, law]", "[]"), "P4": ("[]", "[design, law]")}
+    for name, (needs, offers) in people.items():
+        write(vault, f"People/{name}.md", f"---\nneeds: {needs}\noffers: {offers}\n---\n" + (calls if name != "P2" else ""))
+    network = build_network(load_config(vault), TODAY)
+    full = all_pairs(network)
+    assert full[0].names == ("P3", "P4") and full[0].vouch
+    for limit in (1, 2, 3):
+        assert described(suggest(network, limit=limit)) == described(full[:limit])
+
+
 def test_intros_limit_and_all(vault):
     for index in range(30):
         write(vault, f"People/P{index:02d}.md", "---\nneeds: [design]\noffers: [design]\n---\n")
