@@ -137,7 +137,7 @@ class _Phrases:
 
     Worked out from the people's paths, order and phrases alone, so an edit
     that changes no one's needs, offers, interests or company (a logged call,
-    a new date) reuses them: see :func:`_phrases`.
+    a new date) reuses them: see :class:`PhraseMemo`.
     """
 
     def __init__(self, people: list[Standing]) -> None:
@@ -189,30 +189,35 @@ def _phrase_key(people: list[Standing]) -> tuple[object, ...]:
                  for s in people)
 
 
-# The last phrases worked out, by what they were worked out from: the watcher's next plan, after an
-# edit that changed nobody's phrases, reuses them instead of going over ten thousand people again.
-_last_phrases: list[tuple[tuple[object, ...], _Phrases]] = []
+class PhraseMemo:
+    """The last phrases worked out, with what they were worked out from, for a long-lived session.
 
+    The watcher's next plan, after an edit that changed nobody's needs, offers,
+    interests or company, reuses them instead of going over ten thousand people again.
+    """
 
-def _phrases(people: list[Standing]) -> _Phrases:
-    key = _phrase_key(people)
-    if _last_phrases and _last_phrases[0][0] == key:
-        return _last_phrases[0][1]
-    phrases = _Phrases(people)
-    _last_phrases[:] = [(key, phrases)]
-    return phrases
+    def __init__(self) -> None:
+        self._last: tuple[tuple[object, ...], _Phrases] | None = None
+
+    def phrases(self, people: list[Standing]) -> _Phrases:
+        key = _phrase_key(people)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        phrases = _Phrases(people)
+        self._last = (key, phrases)
+        return phrases
 
 
 class Matcher:
     """Everyone's needs, offers and interests as bit sets, to score partners in bulk."""
 
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, memo: PhraseMemo | None = None) -> None:
         self.people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
         people = self.people
         self.position = {s.contact.path: index for index, s in enumerate(people)}
         self.everyone = (1 << len(people)) - 1
         self.vouchable = sum(1 << i for i, s in enumerate(people) if s.tie.band in VOUCH_BANDS)
-        phrases = _phrases(people)
+        phrases = memo.phrases(people) if memo is not None else _Phrases(people)
         self.offer_layers, self.need_layers = phrases.offer_layers, phrases.need_layers
         self.interested, self.interest_rank = phrases.interested, phrases.interest_rank
         self.companies, self.offers_for, self.needs_for = phrases.companies, phrases.offers_for, phrases.needs_for
@@ -358,8 +363,12 @@ def iter_suggestions(network: Network, favoured: Iterable[str] = ()) -> Iterator
             yield matcher.introduction(a, b)
 
 
-def suggest(network: Network, limit: int | None = None, favoured: Iterable[str] = ()) -> list[Introduction]:
+def suggest(
+    network: Network, limit: int | None = None, favoured: Iterable[str] = (), memo: PhraseMemo | None = None
+) -> list[Introduction]:
     """The best ``limit`` introductions (all of them when None), best first; ``favoured`` as above.
+
+    ``memo``: the phrases a long-lived session worked out last time, reused while they are the same.
 
     With a limit, a bounded heap keeps the best pairs seen, and people whose
     best possible pair could not enter it are skipped without being scored.
@@ -367,7 +376,7 @@ def suggest(network: Network, limit: int | None = None, favoured: Iterable[str] 
     favoured = tuple(favoured)
     if limit is None:
         return list(iter_suggestions(network, favoured))
-    matcher = Matcher(network)
+    matcher = Matcher(network, memo)
     found: list[Introduction] = []
     for partners in _passes(matcher, favoured):
         if len(found) < limit:
