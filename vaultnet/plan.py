@@ -131,10 +131,12 @@ def build_plan(
     seen: set[tuple[str, int]] = set()
     follow_ups: list[tuple[Task, Date, tuple[str, ...]]] = []
     for task in network.evidence.follow_ups:
+        if not (task.due and task.due <= sunday):
+            continue
         people = tuple(p for p in task.people if p in active_paths)
         if follow_up_key(task) in network.evidence.ticked:
             continue  # ticked in a plan: done, even before its source note says so
-        if task.due and task.due <= sunday and people and (task.path, task.line) not in seen:
+        if people and (task.path, task.line) not in seen:
             seen.add((task.path, task.line))
             follow_ups.append((task, task.due, people))
     follow_ups.sort(key=lambda entry: (entry[1], entry[0].path, entry[0].line))
