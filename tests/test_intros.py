@@ -8,7 +8,16 @@ from hypothesis import strategies as st
 
 from vaultnet.cli import main
 from vaultnet.config import load_config
-from vaultnet.intros import Introduction, involving, iter_suggestions, phrases_match, singular, suggest, words
+from vaultnet.intros import (
+    Introduction,
+    PhraseMemo,
+    involving,
+    iter_suggestions,
+    phrases_match,
+    singular,
+    suggest,
+    words,
+)
 from vaultnet.network import build_network
 
 from conftest import TODAY, examples, write
@@ -206,6 +215,42 @@ def test_best_n_are_the_top_of_the_full_list(tmp_path_factory, people, limit, ch
     expected = [i for i in full if touching(i)] + [i for i in full if not touching(i)]
     assert described(suggest(network, limit=limit, favoured=favoured)) == described(expected[:limit])
     assert described(iter_suggestions(network, favoured)) == described(expected)
+
+
+def test_phrases_kept_from_the_last_plan_are_worked_out_again_when_a_phrase_changes(vault):
+    """The same people with other needs, offers, interests or company: no pair from the old phrases."""
+    def people(needs, interest, company):
+        for index in range(6):
+            write(vault, f"People/P{index}.md", f"---\nneeds: [{needs[index]}]\noffers: [design]\n"
+                  f"interests: [{interest}]\ncompany: {company[index]}\n---\n")
+        return build_network(load_config(vault), TODAY)
+
+    memo = PhraseMemo()
+    first = people(["design", "law", "law", "law", "law", "law"], "chess", ["A", "B", "C", "D", "E", "F"])
+    assert described(suggest(first, limit=3, memo=memo)) == described(all_pairs(first)[:3])
+    for needs, interest, company in ((["law", "design", "law", "law", "law", "design"], "chess", list("ABCDEF")),
+                                     (["law", "design", "law", "law", "law", "design"], "tax law", list("ABCDEF")),
+                                     (["law", "design", "law", "law", "law", "design"], "tax law", list("AACCEE"))):
+        again = people(needs, interest, company)
+        assert described(suggest(again, limit=3, memo=memo)) == described(all_pairs(again)[:3])
+
+
+def test_the_best_few_do_not_depend_on_who_is_looked_at_first(vault):
+    """The look goes by each person's bound and stops at the first that cannot beat the pairs kept.
+
+    In name order it would stop at P2 (nobody offers chess), after P0's pairs
+    and before the best pair, P3 and P4.
+    """
+    calls = "".join(f"- 2026-11-{day:02d} #call\n" for day in range(1, 12))
+    people = {"P0": ("[design]", "[]"), "P1": ("[]", "[design]"), "P2": ("[chess]", "[]"),
+              "P3": ("[design, law]", "[]"), "P4": ("[]", "[design, law]")}
+    for name, (needs, offers) in people.items():
+        write(vault, f"People/{name}.md", f"---\nneeds: {needs}\noffers: {offers}\n---\n" + (calls if name != "P2" else ""))
+    network = build_network(load_config(vault), TODAY)
+    full = all_pairs(network)
+    assert full[0].names == ("P3", "P4") and full[0].vouch
+    for limit in (1, 2, 3):
+        assert described(suggest(network, limit=limit)) == described(full[:limit])
 
 
 def test_intros_limit_and_all(vault):

@@ -182,6 +182,7 @@ def test_an_edit_regroups_the_neighbours_of_the_people_it_touches_with_their_oth
 NAMES = ("Ana", "Bob", "Chloé", "Dev")
 DAYS = ("2026-11-02", "2026-11-09", "2026-11-16", "2026-11-20")
 CIRCLES = ("inner", "close", "")
+PHRASES = ("design", "designers", "tax law", "chess")
 
 
 class IncrementalEqualsFresh(RuleBasedStateMachine):
@@ -192,8 +193,8 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
         self.base = Path(tempfile.mkdtemp(prefix="vaultnet-session-"))
         self.root = self.base / "vault"
         (self.root / ".obsidian").mkdir(parents=True)
-        write(self.root, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n")
-        write(self.root, "People/Bob.md", "---\ncircle: close\n---\n")
+        write(self.root, "People/Ana.md", "---\ncircle: inner\noffers: [design]\n---\n- 2026-10-01 #call hello\n")
+        write(self.root, "People/Bob.md", "---\ncircle: close\nneeds: [designers]\n---\n")
         write(self.root, "2026-11-02.md", "- [ ] ask [[Bob]] about Lyon 📅 2026-11-20\n")
         self.watcher = watcher_of(self.root)
 
@@ -208,9 +209,18 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(NAMES), circle=st.sampled_from(CIRCLES),
           aliases=st.lists(st.sampled_from(("Bobby", "Dee", "Ann")), max_size=1),
-          friends=st.lists(st.sampled_from(NAMES), max_size=2))
-    def add_or_edit_contact(self, name: str, circle: str, aliases: list[str], friends: list[str]) -> None:
+          friends=st.lists(st.sampled_from(NAMES), max_size=2),
+          needs=st.lists(st.sampled_from(PHRASES), max_size=2), offers=st.lists(st.sampled_from(PHRASES), max_size=2),
+          interests=st.lists(st.sampled_from(PHRASES), max_size=1), company=st.sampled_from(("", "Acme")))
+    def add_or_edit_contact(self, name: str, circle: str, aliases: list[str], friends: list[str],
+                            needs: list[str], offers: list[str], interests: list[str], company: str) -> None:
+        """With needs, offers, interests and a company: the introductions the plan keeps phrases for."""
         lines = [f"circle: {circle}"] if circle else []
+        for key, values in (("needs", needs), ("offers", offers), ("interests", interests)):
+            if values:
+                lines.append(f"{key}: [{', '.join(values)}]")
+        if company:
+            lines.append(f"company: {company}")
         if aliases:
             lines.append(f"aliases: [{', '.join(aliases)}]")
         if friends:
@@ -219,7 +229,7 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
         write(self.root, f"People/{name}.md", "---\n" + "\n".join(lines) + "\n---\n")
         self.touch(path)
 
-    @rule(name=st.sampled_from(NAMES), day=st.sampled_from(DAYS), kind=st.sampled_from(("#call", "#coffee", "")))
+    @rule(name=st.sampled_from(NAMES), day=st.sampled_from(DAYS), kind=st.sampled_from(("#call", "#coffee", "#got advice", "")))
     def log_in_contact(self, name: str, day: str, kind: str) -> None:
         path = self.contact(name)
         if path.exists():

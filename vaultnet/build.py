@@ -148,7 +148,7 @@ class Builder:
         memory = rolechanges.observe(remembered, (s.contact for s in network.standings), self.seen_on)
         if self.write and memory != remembered:  # ten thousand contacts: no JSON to write when nothing changed
             rolechanges.save(self.config, memory)
-        plan = build_plan(network, self.today, rel, memory)
+        plan = build_plan(network, self.today, rel, memory, self.session.plan_memo)
         return Prepared(network, plan, rel, decode_text(overrides[rel]) if rel in overrides else None)
 
     def complete_follow_ups(self, network: Network) -> bool:

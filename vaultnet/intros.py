@@ -132,15 +132,15 @@ def _exactly(levels: list[int]) -> list[int]:
     return [0, *(levels[k] & ~(levels[k + 1] if k + 1 < len(levels) else 0) for k in range(len(levels)))]
 
 
-class Matcher:
-    """Everyone's needs, offers and interests as bit sets, to score partners in bulk."""
+class _Phrases:
+    """Everyone's needs, offers, interests and companies as bit sets, and which phrases meet.
 
-    def __init__(self, network: Network) -> None:
-        self.people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
-        people = self.people
-        self.position = {s.contact.path: index for index, s in enumerate(people)}
-        self.everyone = (1 << len(people)) - 1
-        self.vouchable = sum(1 << i for i, s in enumerate(people) if s.tie.band in VOUCH_BANDS)
+    Worked out from the people's paths, order and phrases alone, so an edit
+    that changes no one's needs, offers, interests or company (a logged call,
+    a new date) reuses them: see :class:`PhraseMemo`.
+    """
+
+    def __init__(self, people: list[Standing]) -> None:
         offers: dict[frozenset[str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
         needs: dict[frozenset[str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
         interested: dict[frozenset[str], int] = defaultdict(int)
@@ -174,6 +174,54 @@ class Matcher:
             self.offers_for[need_group] = found
             for group in found:
                 self.needs_for[group].append(need_group)
+        self.bounds = [self._bound(standing) for standing in people]
+
+    def _bound(self, standing: Standing) -> float:
+        """No pair with this person scores more than this."""
+        contact = standing.contact
+        matched = sum(len(self.offer_layers[o]) for n in contact.needs for o in self.offers_for.get(words(n), ()))
+        matched += sum(len(self.need_layers[n]) for o in contact.offers for n in self.needs_for.get(words(o), ()))
+        return matched + 0.5 * len(set(contact.interests)) + 1.0
+
+
+def _phrase_key(people: list[Standing]) -> tuple[object, ...]:
+    return tuple((s.contact.path, s.contact.needs, s.contact.offers, s.contact.interests, s.contact.fields.get("company"))
+                 for s in people)
+
+
+class PhraseMemo:
+    """The last phrases worked out, with what they were worked out from, for a long-lived session.
+
+    The watcher's next plan, after an edit that changed nobody's needs, offers,
+    interests or company, reuses them instead of going over ten thousand people again.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[tuple[object, ...], _Phrases] | None = None
+
+    def phrases(self, people: list[Standing]) -> _Phrases:
+        key = _phrase_key(people)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        phrases = _Phrases(people)
+        self._last = (key, phrases)
+        return phrases
+
+
+class Matcher:
+    """Everyone's needs, offers and interests as bit sets, to score partners in bulk."""
+
+    def __init__(self, network: Network, memo: PhraseMemo | None = None) -> None:
+        self.people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+        people = self.people
+        self.position = {s.contact.path: index for index, s in enumerate(people)}
+        self.everyone = (1 << len(people)) - 1
+        self.vouchable = sum(1 << i for i, s in enumerate(people) if s.tie.band in VOUCH_BANDS)
+        phrases = memo.phrases(people) if memo is not None else _Phrases(people)
+        self.offer_layers, self.need_layers = phrases.offer_layers, phrases.need_layers
+        self.interested, self.interest_rank = phrases.interested, phrases.interest_rank
+        self.companies, self.offers_for, self.needs_for = phrases.companies, phrases.offers_for, phrases.needs_for
+        self.bounds = phrases.bounds
         # Who met whom, as the groups they were in: a bit set is made only for the people ranked (a
         # 10,000-bit number, or a set of names, for each of 10,000 people would be most of the plan's memory).
         self.met = _met_groups(network)
@@ -199,10 +247,7 @@ class Matcher:
 
     def bound(self, index: int) -> float:
         """No pair with ``index`` scores more than this."""
-        contact = self.people[index].contact
-        matched = sum(len(self.offer_layers[o]) for n in contact.needs for o in self.offers_for.get(words(n), ()))
-        matched += sum(len(self.need_layers[n]) for o in contact.offers for n in self.needs_for.get(words(o), ()))
-        return matched + 0.5 * len(set(contact.interests)) + 1.0
+        return self.bounds[index]
 
     def met_bits(self, index: int) -> int:
         """Everyone ``index`` appeared with, as a bit set."""
@@ -318,8 +363,12 @@ def iter_suggestions(network: Network, favoured: Iterable[str] = ()) -> Iterator
             yield matcher.introduction(a, b)
 
 
-def suggest(network: Network, limit: int | None = None, favoured: Iterable[str] = ()) -> list[Introduction]:
+def suggest(
+    network: Network, limit: int | None = None, favoured: Iterable[str] = (), memo: PhraseMemo | None = None
+) -> list[Introduction]:
     """The best ``limit`` introductions (all of them when None), best first; ``favoured`` as above.
+
+    ``memo``: the phrases a long-lived session worked out last time, reused while they are the same.
 
     With a limit, a bounded heap keeps the best pairs seen, and people whose
     best possible pair could not enter it are skipped without being scored.
@@ -327,7 +376,7 @@ def suggest(network: Network, limit: int | None = None, favoured: Iterable[str] 
     favoured = tuple(favoured)
     if limit is None:
         return list(iter_suggestions(network, favoured))
-    matcher = Matcher(network)
+    matcher = Matcher(network, memo)
     found: list[Introduction] = []
     for partners in _passes(matcher, favoured):
         if len(found) < limit:
@@ -336,11 +385,20 @@ def suggest(network: Network, limit: int | None = None, favoured: Iterable[str] 
 
 
 def _best(matcher: Matcher, limit: int, partners: Callable[[int], int]) -> list[tuple[int, int]]:
+    """The best ``limit`` pairs, as (a, b) positions, best first.
+
+    Every pair has its own place in the order (its key ends with both
+    positions), so the pairs kept do not depend on the order people are
+    looked at: people with the highest bound come first, the heap fills with
+    good pairs at once, and the look stops at the first person whose best
+    possible pair could not enter it (everyone after is bounded lower).
+    """
     best: list[tuple[_Reverse, int, int]] = []  # the worst pair kept on top
     worst: tuple[object, ...] | None = None
-    for index in range(len(matcher.people)):
-        if worst is not None and (False, False, -matcher.bound(index)) > worst[:3]:
-            continue
+    bounds = matcher.bounds
+    for index in sorted(range(len(matcher.people)), key=lambda i: -bounds[i]):
+        if worst is not None and (False, False, -bounds[index]) > worst[:3]:
+            break
         for key, a, b in islice(matcher.ranked(index, partners(index)), limit):
             if worst is not None and key >= worst:
                 break

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from . import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
 from .coming import birthdays_between, coming_up
@@ -14,9 +17,10 @@ from .network import Network
 from .rhythm import with_drifting
 from .sections import SECTIONS, SectionId, item_key
 
-__all__ = ["SECTIONS", "Plan", "PlanItem", "build_plan", "item_key", "ticked_minutes", "week_reference"]
+__all__ = ["SECTIONS", "Plan", "PlanItem", "PlanMemo", "build_plan", "item_key", "ticked_minutes", "week_reference"]
 
 CHECK_IN_STATUSES = ("overdue", "due", "never")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,39 @@ class Plan:
         return [item for item in self.items if item.section == name]
 
 
+class PlanMemo:
+    """What the last plan worked out, for a long-lived session's next one to reuse.
+
+    An incremental assembly keeps the very ``Standing`` objects of the contacts
+    an edit cannot change, so what depends on one standing alone (its planned
+    kind, whether to circle back) is kept by that object's identity, and the
+    introductions' phrases by what they are worked out from. One edit then
+    works out these again for the few standings it changed, not ten thousand.
+    """
+
+    def __init__(self) -> None:
+        self.phrases = intros.PhraseMemo()
+        self._kept: dict[tuple[object, ...], tuple[Standing, object]] = {}
+        self._used: dict[tuple[object, ...], tuple[Standing, object]] = {}
+
+    def per_standing(self, standing: Standing, key: tuple[object, ...], work_out: Callable[[], T]) -> T:
+        """``work_out()`` for this standing object and ``key`` (what it works out, and its other inputs)."""
+        ident = (id(standing), *key)
+        kept = self._used.get(ident) or self._kept.get(ident)
+        if kept is None or kept[0] is not standing:  # an id is reused only once its standing is gone
+            kept = (standing, work_out())
+        self._used[ident] = kept
+        return kept[1]  # type: ignore[return-value]
+
+    def done(self) -> None:
+        """Keep only what this plan used: the standings of contacts gone or changed are let go."""
+        self._kept, self._used = self._used, {}
+
+
+def _per_standing(memo: PlanMemo | None, standing: Standing, key: tuple[object, ...], work_out: Callable[[], T]) -> T:
+    return work_out() if memo is None else memo.per_standing(standing, key, work_out)
+
+
 def kind_minutes(config: Config, kind: str | None) -> int:
     """What a check-in of this kind costs in the week's budget."""
     return config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
@@ -73,12 +110,14 @@ def _plural(count: int, word: str) -> str:
 
 
 def build_plan(
-    network: Network, today: Date, plan_rel: str | None = None, memory: rolechanges.Memory | None = None
+    network: Network, today: Date, plan_rel: str | None = None, memory: rolechanges.Memory | None = None,
+    memo: PlanMemo | None = None,
 ) -> Plan:
     """Work out this week's actions for the ISO week holding ``today``.
 
     ``plan_rel`` is this week's plan note: the check-ins ticked there count against the budget.
     ``memory`` is what vaultnet remembers of company and role changes.
+    ``memo``: what a long-lived session's last plan worked out (see :class:`PlanMemo`).
     """
     monday, sunday = week_bounds(today)
     config = network.config
@@ -92,10 +131,12 @@ def build_plan(
     seen: set[tuple[str, int]] = set()
     follow_ups: list[tuple[Task, Date, tuple[str, ...]]] = []
     for task in network.evidence.follow_ups:
+        if not (task.due and task.due <= sunday):
+            continue
         people = tuple(p for p in task.people if p in active_paths)
         if follow_up_key(task) in network.evidence.ticked:
             continue  # ticked in a plan: done, even before its source note says so
-        if task.due and task.due <= sunday and people and (task.path, task.line) not in seen:
+        if people and (task.path, task.line) not in seen:
             seen.add((task.path, task.line))
             follow_ups.append((task, task.due, people))
     follow_ups.sort(key=lambda entry: (entry[1], entry[0].path, entry[0].line))
@@ -119,7 +160,7 @@ def build_plan(
     candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
     costs = [(s, kind_minutes(config, kind), kind) for s in with_drifting(candidates)
-             for kind in (planned_kind(s),)]
+             for kind in (_per_standing(memo, s, ("kind",), partial(planned_kind, s)),)]
     placed: list[tuple[Standing, int, str | None, Date | None]]
     if config.plan.daily_minutes is not None:
         days = daily.days_left(today, sunday)
@@ -156,7 +197,9 @@ def build_plan(
             ))
 
     # 4b. Circle back with what came of their help; congratulate; nudge unanswered outreaches.
-    for back in circleback.circle_backs(active, today, config.plan.circle_back_days):
+    back_days = config.plan.circle_back_days
+    due_of = partial(_circle_back, memo, today, back_days)
+    for back in circleback.circle_backs(active, today, back_days, due_of):
         plan.items.append(PlanItem(
             "circle-back", (back.standing.name,), back.text(),
             item_key("circle-back", back.standing.contact.path, back.got.date), back.got.date,
@@ -184,7 +227,8 @@ def build_plan(
 
     # 6. Introductions: ticking one records the #intro with both people.
     favoured = goals.gateway_paths(network.standings, config.goals)
-    found = intros.suggest(network, limit=config.plan.introductions, favoured=favoured)
+    found = intros.suggest(network, limit=config.plan.introductions, favoured=favoured,
+                           memo=memo.phrases if memo is not None else None)
     for intro, why in goals.rank(found, lambda i: (i.first.contact, i.second.contact), config.goals):
         plan.items.append(PlanItem(
             "introduce", intro.names, goals.with_reasons("; ".join(intro.reasons), why),
@@ -207,7 +251,13 @@ def build_plan(
                                    item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
     order = {section.id: index for index, section in enumerate(SECTIONS)}
     plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
+    if memo is not None:
+        memo.done()
     return plan
+
+
+def _circle_back(memo: PlanMemo | None, today: Date, days: int, standing: Standing) -> circleback.CircleBack | None:
+    return _per_standing(memo, standing, ("circle-back", today, days), partial(circleback.due, standing, today, days))
 
 
 def _day(date: Date) -> str:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .build import Builder
     from .network import AssemblyMemo, Network
     from .notes import Note
+    from .plan import PlanMemo
     from .relevance import FrontMatterFilter
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class Session:
                              front_filter=lambda rel: front_filter(rel, config))
         self.remember = remember
         self._memo: AssemblyMemo | None = None
+        self._plan_memo: PlanMemo | None = None
         self.progress = progress
         self._opened = False
 
@@ -88,6 +90,15 @@ class Session:
 
             self._memo = AssemblyMemo(remember=self.remember)
         return self._memo
+
+    @property
+    def plan_memo(self) -> PlanMemo | None:
+        """What the last plan worked out, for the next (None when nothing is reused)."""
+        if self._plan_memo is None and self.remember:
+            from .plan import PlanMemo
+
+            self._plan_memo = PlanMemo()
+        return self._plan_memo
 
     def reconfigured(self, config: Config) -> Session:
         """A session for new settings that keeps the notes already read (re-checked by a scan)."""
