@@ -238,3 +238,24 @@ def test_special_files_are_never_read(tmp_path):
     os.symlink("/dev/zero", tmp_path / "zero.md")
     with pytest.raises(NotAFile, match="device"):
         read_bytes(tmp_path / "zero.md")
+
+
+def test_a_note_longer_than_fstat_said_is_read_whole(tmp_path, monkeypatch):
+    """read_regular asks for the size fstat gives; a note that grew since (or a file system
+    that reports less) is still read to its end, in further reads."""
+    import vaultnet.reads as reads
+
+    path = tmp_path / "note.md"
+    data = b"- 2026-11-20 a line\n" * 400  # 8,000 bytes: several further reads of 4,096 and more
+    path.write_bytes(data)
+    real = os.fstat
+
+    def smaller(fd):
+        info = real(fd)
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid,
+                               info.st_gid, 3, info.st_atime, info.st_mtime, info.st_ctime))
+
+    monkeypatch.setattr(reads.os, "fstat", smaller)
+    found = reads.read_regular(path)
+    assert found is not None and found[0] == data
+    assert reads.read_regular(path, limit=10)[0] == data[:11]  # still bounded: limit + 1 bytes

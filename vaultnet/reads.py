@@ -65,12 +65,18 @@ def read_regular(path: Path, limit: int = MAX_NOTE_BYTES) -> tuple[bytes, os.sta
             raise NotAFile(f"{path}: is {describe_kind(info.st_mode)}, not a note")
         chunks = []
         left = limit + 1
+        # Ask for what fstat says is there, and a byte more: os.read allocates what it is asked
+        # for, and a megabyte for each of thirty thousand small notes costs more than reading them.
+        want = min(left, info.st_size + 1)
         while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
+            # A short read is (nearly always) the end: a small read makes sure; a file that grew
+            # since fstat is read on in larger steps.
+            want = min(left, 4096 if len(chunk) < want else 1 << 20)
         return b"".join(chunks), info
     finally:
         os.close(fd)
