@@ -80,8 +80,24 @@ def test_a_kept_item_is_never_glued_to_a_last_line_without_a_line_break():
 
 
 def test_user_items_remember_their_heading():
-    region = "## Check in\n- [x] a ^vn-1\n- [ ] b ^vn-2\n## Say thank you\n- [-] c ^vn-3\n"
-    assert user_items(region) == {"vn-1": ("- [x] a ^vn-1\n", "## Check in"), "vn-3": ("- [-] c ^vn-3\n", "## Say thank you")}
+    region = "## Check in\n**Sat 2026-11-21**\n- [x] a ^vn-1\n- [ ] b ^vn-2\n## Say thank you\n- [-] c ^vn-3\n"
+    assert user_items(region) == {"vn-1": ("- [x] a ^vn-1\n", "## Check in", "Sat 2026-11-21"),
+                                  "vn-3": ("- [-] c ^vn-3\n", "## Say thank you", None)}
+
+
+CHECK_INS = "## Check in\n\n**Sat 2026-11-21**\n\n- [ ] [[Bob]] — call ^vn-b\n\n**Sun 2026-11-22**\n\n- [ ] [[Cleo]] — call ^vn-c\n"
+
+
+def test_a_ticked_item_no_longer_generated_goes_back_under_its_day():
+    old = CHECK_INS.replace("- [ ] [[Bob]] — call ^vn-b\n", "- [ ] [[Bob]] — call ^vn-b\n- [x] [[Ana]] — call ✅ 2026-11-21 ^vn-a\n")
+    assert merge(CHECK_INS, old) == old
+
+
+def test_a_ticked_item_whose_day_is_gone_gets_its_day_back_in_order():
+    old = "## Check in\n\n**Fri 2026-11-20**\n\n- [x] [[Ana]] — call ✅ 2026-11-20 ^vn-a\n\n" + CHECK_INS.split("\n\n", 1)[1]
+    assert merge(CHECK_INS, old) == old
+    late = CHECK_INS + "\n**Mon 2026-11-23**\n\n- [x] [[Dev]] — call ✅ 2026-11-21 ^vn-d\n"
+    assert merge(CHECK_INS, late) == late
 
 
 def test_merge_keeps_ticks_of_items_still_generated():
@@ -188,7 +204,7 @@ def test_stamp_only_adds_a_done_date_to_ticked_items_without_one(region):
 @given(regions())
 def test_user_items_are_the_changed_items_with_their_lines(region):
     found = user_items(region)
-    for key, (line, heading) in found.items():
+    for key, (line, heading, _) in found.items():
         assert line.endswith("\n") and line.removesuffix("\n").removesuffix("\r") in _lines(region)
         if key.startswith("line:"):  # a ticked line without a block id is kept by its text
             assert TASK_STATE.match(line) and TASK_STATE.match(line).group(1) != " "

@@ -128,20 +128,47 @@ class Builder:
             session = Session(config, remember=False, progress=progress)
         self.session = session
         self.completed: dict[str, bytes] = {}  # notes whose follow-ups this run completed
+        self.stamped: dict[str, bytes] = {}  # other weeks' plans whose ticks this run stamped
         self.problems: list[str] = []  # follow-ups that could not be completed, and why
 
     def _network(self, overrides: Mapping[str, bytes]) -> Network:
         return self.session.network(self.today, overrides)
 
     def prepare_plan(self) -> tuple[Network, Plan, str]:
-        """Stamp this week's ticks, complete ticked follow-ups, then work out the network and the plan."""
+        """Stamp ticks, complete ticked follow-ups, then work out the network and the plan."""
         prepared = self.prepare()
         return prepared.network, prepared.plan, prepared.rel
 
+    def _ticked_network(self, rel: str, write: bool) -> tuple[Network, dict[str, bytes]]:
+        """The network with this week's ticks stamped first, then any left undated in another week's plan."""
+        overrides = stamp_plan(self.config, self.today, rel, write)
+        network = self._network(overrides)
+        earlier = self.stamp_earlier_plans(rel, write)
+        if earlier:
+            overrides = {**overrides, **earlier}
+            network = self._network(overrides)
+        return network, overrides
+
+    def stamp_earlier_plans(self, this_week: str, write: bool) -> dict[str, bytes]:
+        """Stamp the ticks left without a date in other weeks' plans: ticked on Sunday, built on Monday.
+
+        Without a date such a tick would never count (a plan note has no date of
+        its own), and the next week's plan would ask for the same thing again.
+        """
+        before, after = plan_rel(self.config, "\0").split("\0")
+        stamped: dict[str, bytes] = {}
+        for rel, entry in self.session.notes.entries.items():
+            if rel == this_week or entry.note is None or not (rel.startswith(before) and rel.endswith(after)):
+                continue
+            if any(line.done and not (line.done_date or line.leading_date) for line in entry.note.countable()):
+                stamped.update(stamp_plan(self.config, self.today, rel, write))
+        if write:
+            self.stamped.update(stamped)
+        return stamped
+
     def prepare(self) -> Prepared:
         rel = plan_rel(self.config, iso_week(self.today))
-        overrides = stamp_plan(self.config, self.today, rel, self.write)
-        network = self._network(overrides)
+        network, overrides = self._ticked_network(rel, self.write)
         if self.complete_follow_ups(network):
             network = self._network({**overrides, **self.completed})
         remembered = rolechanges.load(self.config)
@@ -173,10 +200,9 @@ class Builder:
     def index_network(self) -> Network:
         """The network the index shows: this week's ticks counted (stamped in memory only)."""
         try:
-            overrides = stamp_plan(self.config, self.today, plan_rel(self.config, iso_week(self.today)), write=False)
+            return self._ticked_network(plan_rel(self.config, iso_week(self.today)), write=False)[0]
         except VaultnetError:
-            overrides = {}  # a plan vaultnet cannot read counts for nothing; `build` reports it
-        return self._network(overrides)
+            return self._network({})  # a plan vaultnet cannot read counts for nothing; `build` reports it
 
     def index_note(self, network: Network) -> tuple[str, bool]:
         produce = lambda: render(self.config, INDEX_TEMPLATE, index_context(network))  # noqa: E731
@@ -209,7 +235,8 @@ class Builder:
         except VaultnetError as err:
             results.append(Written(rel, False, str(err)))
             network = self._network({})
-        results.extend(Written(path, True, text=decode_text(new), taken_in=True) for path, new in self.completed.items())
+        results.extend(Written(path, True, text=decode_text(new), taken_in=True)
+                       for path, new in {**self.stamped, **self.completed}.items())
         results.extend(Written(plan_rel(self.config, iso_week(self.today)), False, error) for error in self.problems)
         try:
             text, changed = self.index_note(network)
@@ -230,5 +257,5 @@ def build_vault(config: Config, today: Date, progress: Progress | None = None) -
     return build_vault(config, today, progress)
 
 
-def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str]]:
+def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str, str | None]]:
     return user_items(split(text, rel)[1]) if text is not None else {}

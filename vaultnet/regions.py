@@ -23,6 +23,8 @@ _TASK = re.compile(r"^\s*[-*+] \[(?P<state>.)\](?=\s|$)")
 # The one heading rule, for finding sections and putting lines back under them:
 # CommonMark's ATX heading (up to three spaces of indent); the heading is its normalised text.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+# A day's label within a section (``**Sat 2026-11-21**``): a ticked item goes back under its own day.
+_LABEL = re.compile(r"^\*\*([^*]+)\*\*[ \t]*$")
 
 
 def heading(line: str) -> str | None:
@@ -106,18 +108,25 @@ def stamp(region: str, today: Date) -> str:
     return "".join(out)
 
 
-def user_items(region: str) -> dict[str, tuple[str, str]]:
-    """Items the user changed (any state but open): key → (line, heading it stood under)."""
-    found: dict[str, tuple[str, str]] = {}
-    under = ""
+def label(line: str) -> str | None:
+    """``"Sat 2026-11-21"`` for a line that is one bold label (the plan's day within a section), else None."""
+    match = _LABEL.match(line.rstrip("\r\n"))
+    return match.group(1) if match else None
+
+
+def user_items(region: str) -> dict[str, tuple[str, str, str | None]]:
+    """Items the user changed (any state but open): key → (line, heading and day label it stood under)."""
+    found: dict[str, tuple[str, str, str | None]] = {}
+    under, day = "", None
     for line in _lines(region):
         title = heading(line)
         if title is not None:
-            under = title
+            under, day = title, None
             continue
+        day = label(line) or day
         match = item(line)
         if match and match[0] != " ":
-            found.setdefault(match[1], (line if line.endswith("\n") else line + "\n", under))
+            found.setdefault(match[1], (line if line.endswith("\n") else line + "\n", under, day))
     return found
 
 
@@ -125,7 +134,7 @@ def merge(region: str, old_region: str) -> str:
     """Carry the user's ticks from ``old_region`` into a freshly rendered ``region``.
 
     Items still generated keep the user's line as it is; ticked items no longer
-    generated stay under the heading they stood under.
+    generated stay under the heading (and the day label) they stood under.
     """
     kept = user_items(old_region)
     if not kept:
@@ -139,13 +148,17 @@ def merge(region: str, old_region: str) -> str:
         out.append(line)
     if kept and out and not out[-1].endswith("\n"):
         out[-1] += "\n"  # a line inserted after it must not be glued to it
-    for line, heading in kept.values():
-        _insert_under(out, heading, line)
+    for line, under, day in kept.values():
+        _insert_under(out, under, line, day)
     return "".join(out)
 
 
-def _insert_under(lines: list[str], under: str, line: str) -> None:
-    """Insert ``line`` after the last list item of the section headed ``under`` (created if missing)."""
+def _insert_under(lines: list[str], under: str, line: str, day: str | None = None) -> None:
+    """Insert ``line`` after the last list item of the section headed ``under`` (created if missing).
+
+    Within the section, under its day label when it stood under one: the label
+    is put back, in date order, when no item of that day is generated any more.
+    """
     try:
         start = next(i for i, text in enumerate(lines) if under and heading(text) == under)
     except StopIteration:
@@ -153,11 +166,33 @@ def _insert_under(lines: list[str], under: str, line: str) -> None:
             lines.append("\n")
         if under:
             lines.extend([under + "\n", "\n"])
+        if day:
+            lines.extend([f"**{day}**\n", "\n"])
         lines.append(line)
         return
     end = next((i for i in range(start + 1, len(lines)) if heading(lines[i]) is not None), len(lines))
+    if day is not None:
+        labels = [(i, found) for i in range(start + 1, end) if (found := label(lines[i])) is not None]
+        mine = next((i for i, found in labels if found == day), None)
+        if mine is None:
+            later = next((i for i, found in labels if _day_order(found) > _day_order(day)), None)
+            if later is not None:
+                lines[later:later] = [f"**{day}**\n", "\n", line, "\n"]
+                return
+            if labels:  # after the last day's items
+                body = [i for i in range(start + 1, end) if lines[i].strip()]
+                lines[body[-1] + 1:body[-1] + 1] = ["\n", f"**{day}**\n", "\n", line]
+                return
+        else:
+            start = mine
+            end = next((i for i, _ in labels if i > mine), end)
     body = [i for i in range(start + 1, end) if lines[i].strip()]
     if len(body) == 1 and not lines[body[0]].lstrip().startswith(("-", "*", "+")):
         lines[body[0]] = line  # the "nothing here" sentence: the section is no longer empty
         return
     lines.insert(body[-1] + 1 if body else start + 1, line)
+
+
+def _day_order(day: str) -> str:
+    """Labels end in an ISO date (``Sat 2026-11-21``): their order is that date's."""
+    return day.rsplit(" ", 1)[-1]
