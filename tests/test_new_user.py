@@ -1,0 +1,60 @@
+"""What a new user is told about a vault with no contacts, modelled on public vaults.
+
+coombsj/obsidian-management-starter-vault keeps its journal in
+``Areas/Journal/Daily Notes/`` (set in Periodic Notes) and has no person note
+yet; ``vaultnet init`` has been run on it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from vaultnet.cli import main
+
+from conftest import write
+
+PERIODIC = {"daily": {"format": "", "template": "Resources/Templates/periodic/Daily Note Template.md",
+                      "folder": "Areas/Journal/Daily Notes", "enabled": True}}
+DAILY = """---
+status: Archived
+tags:
+ - DailyNote
+ - 2023
+---
+# Tuesday, August 1st, 2023
+
+<< [[Journal/Daily Notes/2023-07-31|2023-07-31]] | [[Journal/Daily Notes/2023-08-02|2023-08-02]]>>
+"""
+
+
+def starter_vault(vault: Path) -> Path:
+    write(vault, ".obsidian/plugins/periodic-notes/data.json", json.dumps(PERIODIC))
+    for day in ("2023-08-01", "2023-08-03", "2023-08-04"):
+        write(vault, f"Areas/Journal/Daily Notes/{day}.md", DAILY)
+    write(vault, "Resources/memory-bank/activeContext.md", "# Active context\n")
+    write(vault, "Resources/memory-bank/progress.md", "# Progress\n")
+    return vault
+
+
+def stderr(vault: Path, *args: str) -> str:
+    return CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", *args]).stderr
+
+
+def test_daily_notes_are_not_named_as_what_could_be_people(vault):
+    message = stderr(starter_vault(vault), "status")
+    assert "vaultnet found no contacts" in message
+    assert "2 notes are in Resources/memory-bank/" in message  # other folders are still named
+    assert "Daily Notes" not in message
+
+
+def test_after_init_the_no_contacts_message_does_not_send_the_user_back_to_init(vault):
+    starter_vault(vault)
+    assert "Run 'vaultnet init'" in stderr(vault, "status")
+    assert CliRunner().invoke(main, ["init", str(vault)]).exit_code == 0
+    for command in (["status"], ["plan", "--stdout"], ["check"]):
+        message = stderr(vault, *command)
+        assert "vaultnet found no contacts" in message, command
+        assert "vaultnet init" not in message and "Set 'people' in vaultnet.toml" in message, command
