@@ -183,7 +183,8 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
 
     Periodic Notes' daily settings win over core Daily notes when they are enabled
     (the plugin takes the core plugin's place); with neither set up, a QuickAdd choice that
-    makes one note a day gives them; every templates folder found is skipped.
+    makes one note a day gives them; every templates folder found is skipped. Personal
+    CRM's log heading (``Contact log`` unless its settings name another) is the log heading.
     """
     found: dict[str, Any] = {}
     settings = root / ".obsidian"
@@ -204,6 +205,9 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
     if templates:
         found["templates_folder"] = templates[0]
         found["templates_folders"] = templates
+    crm = settings / "plugins" / "personal-crm" / "data.json"
+    if crm.is_file():  # Personal CRM logs under its own heading: `vaultnet log` adds to that section, not a second one
+        found["log_heading"] = _text(_json(crm), "bodyLogHeading") or "Contact log"
     return found
 
 
