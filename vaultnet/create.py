@@ -123,8 +123,9 @@ def contact_path(config: Config, name: str, contacts: Sequence[Contact]) -> str:
     """Where a new contact named ``name`` goes; refuses names already taken."""
     existing = find_existing(name, contacts)
     if existing is not None:
-        how = "named" if fold(existing.name) == fold(name) else "has the alias"
-        raise ContactExists(f"{existing.path} already {how} {name!r}")
+        if fold(existing.name) == fold(name):  # said as the note spells it: 'ana souza' is Ana Souza
+            raise ContactExists(f"there is a contact named {existing.name!r} already: {existing.path}")
+        raise ContactExists(f"{existing.path} already has the alias {name!r}")
     return NewPaths(config, contacts).path(name)
 
 
