@@ -125,3 +125,14 @@ def test_the_readme_examples_run_on_the_example_vault(tmp_path, heading):
     for args in commands:
         result = CliRunner().invoke(main, ["--vault", str(root), "--today", "2026-11-21", *args], input="q")
         assert result.exit_code == 0, (args, result.output)
+
+
+@pytest.mark.xfail(strict=True, reason="markdown.py reads only [[wikilinks]]: with Obsidian's 'Use [[Wikilinks]]' off, "
+                   "every link it writes is a markdown link to the note's path, and none of them counts")
+@pytest.mark.parametrize("link", ["[Kwame](People/Kwame%20Mensah.md)", "[Kwame](../People/Kwame%20Mensah.md)",
+                                  "[Kwame Mensah](<People/Kwame Mensah.md>)"])
+def test_a_markdown_link_to_a_contact_is_a_mention(vault, link):
+    write(vault, "People/Kwame Mensah.md", "---\ncircle: close\n---\n")
+    write(vault, "Daily/2026-11-20.md", f"- lunch with {link} #coffee\n")
+    kwame = standing(build_network(load_config(vault), TODAY), "Kwame Mensah")
+    assert [(i.date, i.kind) for i in kwame.interactions] == [(dt.date(2026, 11, 20), "coffee")]
