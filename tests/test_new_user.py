@@ -58,3 +58,26 @@ def test_after_init_the_no_contacts_message_does_not_send_the_user_back_to_init(
         message = stderr(vault, *command)
         assert "vaultnet found no contacts" in message, command
         assert "vaultnet init" not in message and "Set 'people' in vaultnet.toml" in message, command
+
+
+KEPANO_PERSON = '---\ncategories:\n  - "[[People]]"\nbirthday:\n---\n'
+
+
+def test_add_puts_people_beside_the_vaults_people_before_and_after_init(vault):
+    """kepano's people live in References/ beside films and cities; init writes ``people = []`` there."""
+    write(vault, "References/Steph Ango.md", KEPANO_PERSON)
+    write(vault, "References/Kevin Kelly.md", KEPANO_PERSON)
+    write(vault, "References/Lisbon.md", '---\ncategories:\n  - "[[Places]]"\n---\n')
+    runner = CliRunner()
+    assert runner.invoke(main, ["--vault", str(vault), "add", "Jo Lee"]).exit_code == 0
+    assert runner.invoke(main, ["init", str(vault)]).exit_code == 0
+    assert "\npeople = []" in (vault / "vaultnet.toml").read_text(encoding="utf-8")
+    assert runner.invoke(main, ["--vault", str(vault), "add", "Bo Chen"]).exit_code == 0
+    assert (vault / "References/Jo Lee.md").is_file() and (vault / "References/Bo Chen.md").is_file()
+    assert not (vault / "Bo Chen.md").exists() and not (vault / "People").exists()
+
+
+def test_with_people_empty_and_no_people_yet_add_uses_the_top_folder(vault):
+    write(vault, "vaultnet.toml", "people = []\n")
+    assert CliRunner().invoke(main, ["--vault", str(vault), "add", "Jo Lee"]).exit_code == 0
+    assert "type: person" in (vault / "Jo Lee.md").read_text(encoding="utf-8")

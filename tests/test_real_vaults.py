@@ -624,7 +624,7 @@ def test_add_where_people_are_marked_by_type_not_folder(vault):
     write(vault, "vaultnet.toml", "people = []\n")
     write(vault, "Notes/Ana.md", "---\ntype: person\n---\n")
     assert run(vault, "add", "Bo Chen").exit_code == 0
-    assert "type: person\n" in (vault / "Bo Chen.md").read_text()
+    assert "type: person\n" in (vault / "Notes/Bo Chen.md").read_text()  # beside the vault's people
     assert sorted(people(vault)) == ["Ana", "Bo Chen"]
 
 
