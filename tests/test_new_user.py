@@ -81,3 +81,25 @@ def test_with_people_empty_and_no_people_yet_add_uses_the_top_folder(vault):
     write(vault, "vaultnet.toml", "people = []\n")
     assert CliRunner().invoke(main, ["--vault", str(vault), "add", "Jo Lee"]).exit_code == 0
     assert "type: person" in (vault / "Jo Lee.md").read_text(encoding="utf-8")
+
+
+BRYAN_TEMPLATE = """---
+Name: <% tp.file.title %>
+aliases: 
+Company: 
+Created: <% tp.file.creation_date() %>
+Birthday: 
+---
+"""
+
+
+def test_add_fills_the_vaults_template_with_the_day_the_run_is_for(vault):
+    """BryanHogan/Obsidian-CRM's People Template, with the day pinned by --today as every other command has it."""
+    write(vault, ".obsidian/templates.json", '{"folder": "Miscellaneous/Templates"}')
+    write(vault, "Miscellaneous/Templates/People Template.md", BRYAN_TEMPLATE)
+    write(vault, "People/Max Muster.md", "---\nName: Max Muster\n---\n")
+    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "add", "Jo Lee", "--company", "Acme"])
+    assert result.exit_code == 0, result.output
+    text = (vault / "People/Jo Lee.md").read_text(encoding="utf-8")
+    assert "\nName: Jo Lee\n" in text and "\nCompany: Acme\n" in text
+    assert "\nCreated: 2026-11-21 " in text, text
