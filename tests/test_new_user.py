@@ -103,3 +103,30 @@ def test_add_fills_the_vaults_template_with_the_day_the_run_is_for(vault):
     text = (vault / "People/Jo Lee.md").read_text(encoding="utf-8")
     assert "\nName: Jo Lee\n" in text and "\nCompany: Acme\n" in text
     assert "\nCreated: 2026-11-21 " in text, text
+
+
+QUICKADD = {"choices": [
+    {"name": "new person", "type": "Template", "fileNameFormat": {"enabled": True, "format": "{{name}}"},
+     "folder": {"enabled": True, "folders": []}, "templatePath": "__Templates/Person Template.md"},
+    {"name": "new day", "type": "Template", "fileNameFormat": {"enabled": True, "format": "Diary-{{DATE:YYYYMMDD}}"},
+     "folder": {"enabled": True, "folders": ["Diary"]}, "templatePath": "__Templates/Diary Template.md"},
+]}
+
+
+def init_header(vault: Path) -> str:
+    assert CliRunner().invoke(main, ["init", str(vault)]).exit_code == 0
+    return (vault / "vaultnet.toml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+
+
+def test_init_names_the_plugin_whose_settings_give_the_daily_notes(vault):
+    """dex0501's daily notes come from a QuickAdd choice, coombsj's from Periodic Notes, not core Daily notes."""
+    write(vault, ".obsidian/plugins/quickadd/data.json", json.dumps(QUICKADD))
+    write(vault, ".obsidian/plugins/templater-obsidian/data.json", '{"templates_folder": "__Templates"}')
+    header = init_header(vault)
+    assert "# - daily notes: Diary/[Diary-]YYYYMMDD.md (from the settings of QuickAdd, read on every run)." in header
+    assert "# - templates, skipped: __Templates/ (from the settings of Templater)." in header
+    other = starter_vault(vault.parent / "starter")
+    write(other, ".obsidian/daily-notes.json", '{"folder": "Old daily"}')  # core Daily notes, left behind
+    header = init_header(other)
+    assert "Areas/Journal/Daily Notes/YYYY-MM-DD.md (from the settings of Periodic Notes, read on" in header
+    assert "core Daily notes" not in header

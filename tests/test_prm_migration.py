@@ -102,3 +102,10 @@ def test_a_date_link_in_a_persons_note_is_contact_that_day(vault):
     crm_vault(vault)
     write(vault, "People/Kim Lee.md", "---\nprm-tier: inner\n---\nA deep conversation on [[2026-11-10]] about her move.\n")
     assert days(vault, "Kim Lee") == [dt.date(2026, 11, 10)]
+
+
+def test_a_change_to_the_plugins_settings_is_seen_by_the_next_run(vault):
+    """The log heading comes from a settings file: the cache must know it as one (config.SETTINGS_FILES)."""
+    from vaultnet.config import SETTINGS_FILES
+
+    assert ".obsidian/plugins/personal-crm/data.json" in SETTINGS_FILES
