@@ -109,3 +109,27 @@ def test_a_change_to_the_plugins_settings_is_seen_by_the_next_run(vault):
     from vaultnet.config import SETTINGS_FILES
 
     assert ".obsidian/plugins/personal-crm/data.json" in SETTINGS_FILES
+
+
+CARL = """/---contact---/
+| key       | value                    |
+| --------- | ------------------------ |
+| Name      | carl                     |
+| Last Name | johnson                  |
+| Phone     | +1 555 555 5555          |
+| Telegram  | @carlj567                |
+| Linkedin  | linkedin.com/in/carlj567 |
+| Birthday  | 1966-12-06               |
+| Last chat | 2022-12-06               |
+| Friends   | [[Bob]] [[Sue]]          |
+/---contact---/
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="vbeskrovnov/obsidian-contacts' default format, the /---contact---/ table, is "
+                   "not read: properties.py (the note's properties) would take its rows as keys, as inline fields are")
+def test_the_contacts_plugins_default_table_format_is_read(vault):
+    write(vault, "Contacts/Carl Johnson.md", CARL)
+    carl = standing(build_network(load_config(vault), TODAY), "Carl Johnson")
+    assert carl.contact.last_contact == dt.date(2022, 12, 6)
+    assert carl.next_birthday is not None and (carl.next_birthday.month, carl.next_birthday.day) == (12, 6)
