@@ -136,3 +136,20 @@ def test_a_markdown_link_to_a_contact_is_a_mention(vault, link):
     write(vault, "Daily/2026-11-20.md", f"- lunch with {link} #coffee\n")
     kwame = standing(build_network(load_config(vault), TODAY), "Kwame Mensah")
     assert [(i.date, i.kind) for i in kwame.interactions] == [(dt.date(2026, 11, 20), "coffee")]
+
+
+@pytest.mark.parametrize("end", ["%%\nprivate thoughts, not finished\n", "```\nsome code\n", ""])
+def test_log_to_the_daily_note_never_writes_a_line_that_would_not_count(vault, end):
+    """With log_target = "daily", a day's note left open in a comment or a code block takes no hidden line."""
+    write(vault, "vaultnet.toml", 'log_target = "daily"\n')
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n")
+    before = f"---\ntags: [journal]\n---\nMorning pages\n{end}"
+    write(vault, "2026-11-21.md", before)
+    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "log", "Ana", "coffee"])
+    ana = standing(build_network(load_config(vault), TODAY), "Ana")
+    if end:
+        assert result.exit_code == 1 and (vault / "2026-11-21.md").read_text(encoding="utf-8") == before
+        assert "2026-11-21.md: the end of the note is inside a code block or a comment" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and ana.interactions == []
+    else:
+        assert result.exit_code == 0 and [i.date for i in ana.interactions] == [TODAY]
