@@ -21,7 +21,7 @@ def test_renamed_fields_and_vault_template(vault):
 def test_refuses_existing_names_and_aliases(vault):
     contacts = [Contact("Ana Souza", "People/Ana Souza.md", aliases=("Ana",))]
     config = load_config(vault)
-    with pytest.raises(ContactExists, match="People/Ana Souza.md already named 'ana souza'"):
+    with pytest.raises(ContactExists, match="there is a contact named 'Ana Souza' already: People/Ana Souza.md"):
         contact_path(config, "ana souza", contacts)
     with pytest.raises(ContactExists, match="People/Ana Souza.md already has the alias 'ANA'"):
         contact_path(config, "ANA", contacts)

@@ -976,9 +976,9 @@ def test_the_learnt_marker_is_the_vault_s_own(vault, marker, expected):
     write(vault, "vaultnet.toml", "people = []\n")
     write(vault, "Notes/Bea Costa.md", f"---\n{marker}---\n")
     assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
-    front = (vault / "Kenji Watanabe.md").read_text(encoding="utf-8").split("\n---\n")[0] + "\n"
+    front = (vault / "Notes/Kenji Watanabe.md").read_text(encoding="utf-8").split("\n---\n")[0] + "\n"
     assert front.endswith(expected)
-    assert "Kenji Watanabe.md" in contact_paths(vault)
+    assert "Notes/Kenji Watanabe.md" in contact_paths(vault)  # beside the vault's people
 
 
 def test_capitalised_keys_are_found_and_never_added_again(vault):

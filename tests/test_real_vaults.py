@@ -545,7 +545,7 @@ def test_init_writes_a_fitting_config_and_no_empty_people_folder(vault):
     text = (vault / "vaultnet.toml").read_text()
     assert "# - 2 notes are people." in text
     assert "people = []" in text and "categories naming a person" in text
-    assert "templates, skipped: Templates/ (from core Templates, Templater's settings)" in text
+    assert "templates, skipped: Templates/ (from the settings of core Templates and Templater)" in text
     assert sorted(people(vault)) == ["Kevin Kelly", "Steph Ango"]  # the written config finds the same people
 
 
@@ -624,7 +624,7 @@ def test_add_where_people_are_marked_by_type_not_folder(vault):
     write(vault, "vaultnet.toml", "people = []\n")
     write(vault, "Notes/Ana.md", "---\ntype: person\n---\n")
     assert run(vault, "add", "Bo Chen").exit_code == 0
-    assert "type: person\n" in (vault / "Bo Chen.md").read_text()
+    assert "type: person\n" in (vault / "Notes/Bo Chen.md").read_text()  # beside the vault's people
     assert sorted(people(vault)) == ["Ana", "Bo Chen"]
 
 

@@ -128,7 +128,9 @@ def add(state: State, name: str, aliases: tuple[str, ...], **values: str | None)
             except ValueError as err:
                 raise click.BadParameter(str(err), param_hint=f"--{option}") from None
     ordered = {"aliases": list(aliases), **{key: values[key] for key in PROFILE_KEYS}}
-    rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings])
+    # The template's {{date}} is the day the run is for (--today), as a log line's is; the time is the clock's.
+    now = dt.datetime.combine(state.today, dt.datetime.now().time())
+    rel = create_contact(config, name.strip(), ordered, [s.contact for s in state.network.standings], now=now)
     if not state.quiet:
         click.echo(f"created {rel}")
 

@@ -24,7 +24,7 @@ STATE_DIR = ".vaultnet"
 SETTINGS_FILES = (
     ".obsidian/daily-notes.json", ".obsidian/templates.json",
     ".obsidian/plugins/periodic-notes/data.json", ".obsidian/plugins/templater-obsidian/data.json",
-    ".obsidian/plugins/quickadd/data.json",
+    ".obsidian/plugins/quickadd/data.json", ".obsidian/plugins/personal-crm/data.json",
 )
 
 DEFAULT_CIRCLES = {
@@ -86,6 +86,8 @@ class Config:
     daily_template: str = ""
     templates_folder: str = ""
     templates_folders: tuple[str, ...] = ()  # every templates folder (core Templates, Templater), all skipped
+    daily_source: str = ""  # the plugin whose settings gave the daily notes ("Periodic Notes"), for init to say
+    templates_sources: tuple[str, ...] = ()  # ... and the ones that gave the templates folders
     output: str = "vaultnet"
     index_name: str = "Network"
     plan_name: str = "Plans/{week}"
@@ -183,27 +185,34 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
 
     Periodic Notes' daily settings win over core Daily notes when they are enabled
     (the plugin takes the core plugin's place); with neither set up, a QuickAdd choice that
-    makes one note a day gives them; every templates folder found is skipped.
+    makes one note a day gives them; every templates folder found is skipped. Personal
+    CRM's log heading (``Contact log`` unless its settings name another) is the log heading.
     """
     found: dict[str, Any] = {}
     settings = root / ".obsidian"
-    daily = _json(settings / "daily-notes.json")
+    daily, source = _json(settings / "daily-notes.json"), "core Daily notes"
     periodic = _json(settings / "plugins" / "periodic-notes" / "data.json").get("daily")
     if isinstance(periodic, dict) and periodic.get("enabled") is not False and any(
             _text(periodic, key) for key in ("format", "folder", "template")):
-        daily = periodic
+        daily, source = periodic, "Periodic Notes"
     if not any(_text(daily, key) for key in ("format", "folder")):  # no daily-notes plugin set up: QuickAdd's?
-        daily = {**_quickadd_daily(_json(settings / "plugins" / "quickadd" / "data.json")), **daily}
+        quickadd = _quickadd_daily(_json(settings / "plugins" / "quickadd" / "data.json"))
+        daily, source = {**quickadd, **daily}, "QuickAdd" if quickadd else source
     for source_key, target in (("format", "daily_format"), ("folder", "daily_folder"), ("template", "daily_template")):
         value = _text(daily, source_key)
         if value:
             found[target] = value
-    folders = [_text(_json(settings / "templates.json"), "folder"),
-               _text(_json(settings / "plugins" / "templater-obsidian" / "data.json"), "templates_folder")]
-    templates = tuple(dict.fromkeys(folder for folder in folders if folder))
+            found["daily_source"] = source
+    folders = [("core Templates", _text(_json(settings / "templates.json"), "folder")),
+               ("Templater", _text(_json(settings / "plugins" / "templater-obsidian" / "data.json"), "templates_folder"))]
+    templates = tuple(dict.fromkeys(folder for _, folder in folders if folder))
     if templates:
         found["templates_folder"] = templates[0]
         found["templates_folders"] = templates
+        found["templates_sources"] = tuple(name for name, folder in folders if folder)
+    crm = settings / "plugins" / "personal-crm" / "data.json"
+    if crm.is_file():  # Personal CRM logs under its own heading: `vaultnet log` adds to that section, not a second one
+        found["log_heading"] = _text(_json(crm), "bodyLogHeading") or "Contact log"
     return found
 
 

@@ -35,15 +35,19 @@ def people_home(config: Config, contacts: Sequence[Contact]) -> str:
     """Where new people go: the configured folder, else the people folder most contacts are in.
 
     In a vault whose people are marked by a property or a tag and live in no
-    people folder (kepano's ``References/``), beside most of them; with no
-    people at all, ``People``.
+    people folder (kepano's ``References/``), beside most of them, also with
+    ``people = []`` (what ``init`` writes for such a vault: running it must not move
+    where new people go); with no people at all, ``People``, or the vault's top
+    folder when ``people = []`` says no folder makes a person.
     """
-    if config.people_configured:
-        return config.people[0] if config.people else ""
+    if config.people_configured and config.people:
+        return config.people[0]
     found = Counter(folder for c in contacts if (folder := people_folder(c.path, config)))
     if not found:
         found = Counter(c.path.rsplit("/", 1)[0] if "/" in c.path else "" for c in contacts)
-    return found.most_common(1)[0][0] if found else "People"
+    if found:
+        return found.most_common(1)[0][0]
+    return "" if config.people_configured else "People"
 
 
 def vault_template(config: Config) -> str | None:
@@ -123,8 +127,9 @@ def contact_path(config: Config, name: str, contacts: Sequence[Contact]) -> str:
     """Where a new contact named ``name`` goes; refuses names already taken."""
     existing = find_existing(name, contacts)
     if existing is not None:
-        how = "named" if fold(existing.name) == fold(name) else "has the alias"
-        raise ContactExists(f"{existing.path} already {how} {name!r}")
+        if fold(existing.name) == fold(name):  # said as the note spells it: 'ana souza' is Ana Souza
+            raise ContactExists(f"there is a contact named {existing.name!r} already: {existing.path}")
+        raise ContactExists(f"{existing.path} already has the alias {name!r}")
     return NewPaths(config, contacts).path(name)
 
 

@@ -61,9 +61,7 @@ def insert_log_line(text: str, heading: str, date: Date, line: str) -> str:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     text = text[len(bom):]
     lines = _lines(text)
-    start = 0
-    if lines and _FRONT.match(lines[0]):
-        start = next((i + 1 for i in range(1, len(lines)) if _FRONT.match(lines[i])), 0)
+    start = _body_start(lines)
     counted = _counted(lines, start)
     wanted = " ".join(heading.split()).casefold()
     for found in _visible_headings(lines, start, wanted):
@@ -138,6 +136,13 @@ def _insert_in_section(lines: list[str], found: int, level: int, date: Date, new
     return out, position
 
 
+def _body_start(lines: list[str]) -> int:
+    """The index of the first line after the front matter (0 without one)."""
+    if lines and _FRONT.match(lines[0]):
+        return next((i + 1 for i in range(1, len(lines)) if _FRONT.match(lines[i])), 0)
+    return 0
+
+
 def _counted(lines: list[str], start: int) -> list[Line]:
     """What vaultnet counts in the body, ``lines[start:]``; numbers are indexes into ``lines``."""
     return list(scan([line.removesuffix("\n").removesuffix("\r") for line in lines[start:]], start))
@@ -191,7 +196,13 @@ def write_log(config: Config, contact_path: str, contact_name: str, date: Date, 
         text_line = f"- [[{contact_name}]] {_checked(line)}"
 
         def add_daily(text: str | None) -> str:
-            return append_line(daily_template(config, date) if text is None else text, text_line)
+            result = append_line(daily_template(config, date) if text is None else text, text_line)
+            lines = _lines(result)
+            if not any(counted.number == len(lines) - 1 for counted in _counted(lines, _body_start(lines))):
+                # Appended inside an unclosed code block or %% comment, it would say "logged" and never count.
+                raise VaultnetError(f"{rel}: the end of the note is inside a code block or a comment: close it, "
+                                    "or add the line by hand")
+            return result
 
         edit_text(config.root, rel, add_daily, exact=True)
         return rel

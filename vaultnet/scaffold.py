@@ -5,16 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config, load_config
+from .config import CONFIG_NAME, STATE_DIR, Config, load_config
 from .errors import ConfigError
 from .survey import RULE_WORDS, Candidates, candidates, read_all
 from .templates import read_default
-
-_SOURCES = {
-    ".obsidian/daily-notes.json": "core Daily notes", ".obsidian/templates.json": "core Templates",
-    ".obsidian/plugins/periodic-notes/data.json": "Periodic Notes",
-    ".obsidian/plugins/templater-obsidian/data.json": "Templater",
-}
 
 
 def init_vault(root: Path, people: str = "People") -> list[tuple[str, bool]]:
@@ -58,15 +52,13 @@ def fitted_config(config: Config, found: Candidates) -> str:
         lines.append(f"# - {found.contacts} notes are people.")
     else:
         lines.append(f"# - no notes are people yet ({found.notes} notes read): `vaultnet add NAME` creates one in People/.")
-    sources = [name for name in SETTINGS_FILES if (config.root / name).is_file() and _readable(config.root / name)]
     if config.daily_folder or config.daily_format != "YYYY-MM-DD":
-        where = [_SOURCES[name] for name in sources if "daily" in name or "periodic" in name]
+        where = f"the settings of {config.daily_source}" if config.daily_source else "vaultnet.toml"
         lines.append(f"# - daily notes: {config.daily_folder or 'the vault root'}/{config.daily_format}.md"
-                     f" (from {', '.join(where) or 'Obsidian'}'s settings, read on every run).")
+                     f" (from {where}, read on every run).")
     if config.templates_folders:
-        where = [_SOURCES[name] for name in sources if "templat" in name]
         lines.append(f"# - templates, skipped: {', '.join(f + '/' for f in config.templates_folders)}"
-                     f" (from {', '.join(where)}'s settings).")
+                     f" (from the settings of {' and '.join(config.templates_sources)}).")
     lines.append("")
     choice = _people_line(found)
     text = read_default(CONFIG_NAME)
@@ -85,9 +77,3 @@ def _people_line(found: Candidates) -> str:
                 + " or tagged #person")
     return '# people = ["People"]            # folders whose notes are contacts (found by name when unset)'
 
-
-def _readable(path: Path) -> bool:
-    try:
-        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
-    except (OSError, ValueError):
-        return False

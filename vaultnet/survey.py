@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .config import Config
+from .config import CONFIG_NAME, Config
 from .keys import singular
+from .meetings import daily_date
 from .network import Network
 from .notes import Note, parse_note
 from .people import RULES, categories, link_texts, people_folder, person_rule, properties
@@ -70,7 +71,8 @@ def candidates(config: Config, notes: list[Note]) -> Candidates:
             folder = people_folder(note.rel, config)
             if folder:
                 found.people_folders[folder] += 1
-        if "/" in note.rel:
+        if "/" in note.rel and daily_date(note, config) is None:
+            # Daily notes are never people: a journal folder is no candidate, however full.
             found.folders[note.rel.rsplit("/", 1)[0]] += 1
         props = properties(note, config)
         for name in config.person_properties:
@@ -89,7 +91,9 @@ def no_contacts_message(config: Config) -> str:
     text = f"vaultnet found no contacts: {where_looked(config)}."
     if seen:
         text += " It saw: " + "; ".join(seen) + "."
-    return text + " Run 'vaultnet init' to write a vaultnet.toml for this vault, or see README: Bringing your own vault."
+    if (config.root / CONFIG_NAME).is_file():  # init has run, or the user wrote one: init would refuse to overwrite it
+        return text + f" Set 'people' in {CONFIG_NAME} to the folders your people are in, or see README: Bringing your own vault."
+    return text + f" Run 'vaultnet init' to write a {CONFIG_NAME} for this vault, or see README: Bringing your own vault."
 
 
 def not_a_contact(config: Config, name: str) -> str | None:
