@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli_state import DateType, State, progress_bar
+from .cli_state import DateType, State
+from .progress import terminal_progress, tracked
 
 if TYPE_CHECKING:
     from .capture.imports import SourceKind
@@ -50,8 +51,9 @@ def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_chang
     from .importers.news import news_lines, remember_news
 
     contacts = [standing.contact for standing in state.network.standings]
-    plan, outcome, problems = import_file(state.config, kind, file, contacts, dry_run=dry_run,
-                                          progress=progress_bar(state) or no_progress, update_changed=update_changed)
+    with terminal_progress(state.quiet) as progress:
+        plan, outcome, problems = import_file(state.config, kind, file, contacts, dry_run=dry_run,
+                                              progress=tracked(progress) or no_progress, update_changed=update_changed)
     if dry_run:
         for change in plan.changes:
             if change.action == "create":
@@ -98,8 +100,9 @@ def _import_command(kind: str) -> click.Command:
 def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, since: dt.date | None) -> None:
     from .capture.imports import import_source
 
-    result = import_source(state.config, state.network, kind, source, since=since,
-                           dry_run=dry_run, progress=progress_bar(state))
+    with terminal_progress(state.quiet) as progress:
+        result = import_source(state.config, state.network, kind, source, since=since,
+                               dry_run=dry_run, progress=tracked(progress))
     for problem in result.read.problems:
         click.echo(str(problem), err=True)
     if kind == "calendar" and not state.config.me and not state.quiet:

@@ -1,5 +1,5 @@
 """What every command of the click layer shares: the run's state, dates as a parameter type, the
-contact a name means, a progress bar, and the one-line ways to print results.
+contact a name means, and the one-line ways to print results.
 
 Kept free of core imports at load time: ``vaultnet build`` on a warm cache
 should import only what a build uses, so the config, the network and the
@@ -12,7 +12,6 @@ import datetime as dt
 import importlib
 import json
 import os
-import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -117,23 +116,6 @@ class State:
     def report_write(self, rel: str, changed: bool) -> None:
         if not self.quiet:
             click.echo(f"{'wrote    ' if changed else 'unchanged'} {rel}", err=not changed)
-
-
-def progress_bar(state: State) -> Any:
-    """A rich progress bar on stderr for long loops, only on a terminal; ``None`` otherwise."""
-    if state.quiet or not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-    from rich.progress import track
-
-    console = Console(stderr=True)
-
-    def wrap(items: Any, total: int, description: str) -> Any:
-        if total < 100:  # small files finish before a bar would be readable
-            return items
-        return track(items, description=description, total=total, console=console, transient=True)
-
-    return wrap
 
 
 def resolve_contact(state: State, name: str) -> Any:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from .importers.records import Progress as Loop
     from .session import Progress
 
 DELAY_SECONDS = 1.0
+T = TypeVar("T")
 
 
 class TerminalProgress:
@@ -62,3 +64,22 @@ def terminal_progress(quiet: bool) -> Iterator[Progress | None]:
         yield progress
     finally:
         progress.close()
+
+
+def tracked(progress: Progress | None) -> Loop | None:
+    """The same bar for a loop over items (an import's rows): ``progress`` is told every 64 items.
+
+    The shape an importer's loops take (:class:`vaultnet.importers.records.Progress`);
+    None when there is no bar to draw.
+    """
+    if progress is None:
+        return None
+
+    def each(items: Iterable[T], total: int, description: str) -> Iterator[T]:
+        for done, item in enumerate(items):
+            if done % 64 == 0:
+                progress(description, done, total)
+            yield item
+        progress(description, total, total)
+
+    return each

@@ -14,9 +14,10 @@ from typing import Literal
 from ..config import CONFIG_NAME, Config
 from ..dates import Date
 from ..errors import ConfigError, Problem
+from ..importers.records import Progress
 from ..network import Network, build_network
 from .calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
-from .mail import Wrap, open_box, read_mail
+from .mail import open_box, read_mail
 from .model import Capture, People, Read
 from .sources import Source, SourceError, read_calendar_bytes, resolve
 from .store import Known, Outcome, known, store
@@ -50,7 +51,7 @@ def one_email_a_day(captures: Iterable[Capture], seen: Known) -> tuple[list[Capt
 
 
 def read_source(config: Config, network: Network, kind: SourceKind, source: Source, *,
-                since: Date | None = None, progress: Wrap | None = None) -> Read:
+                since: Date | None = None, progress: Progress | None = None) -> Read:
     people = People(config, network.directory.contacts)
     if kind == "calendar":
         try:
@@ -65,7 +66,7 @@ def read_source(config: Config, network: Network, kind: SourceKind, source: Sour
 
 
 def import_source(config: Config, network: Network, kind: SourceKind, spec: str, *, since: Date | None = None,
-                  dry_run: bool = False, progress: Wrap | None = None) -> Result:
+                  dry_run: bool = False, progress: Progress | None = None) -> Result:
     """Import one source into the capture notes (or say what would change, with ``dry_run``)."""
     if kind == "mail" and not config.me:
         raise ConfigError(f'{CONFIG_NAME}: set me = ["you@example.com", ...] (your own addresses) '

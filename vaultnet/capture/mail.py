@@ -11,22 +11,20 @@ import email.policy
 import email.utils
 import mailbox
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from email.message import Message
 from email.parser import BytesParser
 from pathlib import Path
 from typing import IO, Any
 
 from ..dates import Date
+from ..importers.records import Progress
 from .model import Capture, People, Read, capture_id
 
 MAX_HEADER_BYTES = 512_000
 _NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)(?:[+._-].*)?$")
 # compat32 hands headers over as text: the default policy's header objects cost five times as much.
 _PARSER = BytesParser(policy=email.policy.compat32)
-
-Wrap = Callable[[Iterable[Any], int, str], Iterable[Any]]
-
 
 def _headers(handle: IO[bytes]) -> Message:
     lines: list[bytes] = []
@@ -117,7 +115,7 @@ def open_box(path: Path) -> tuple[Any, str]:
 
 
 def read_mail(path: Path, source: str, people: People, *, since: Date | None = None,
-              progress: Wrap | None = None) -> Read:
+              progress: Progress | None = None) -> Read:
     read = Read(source)
     try:
         box, kind = open_box(path)
