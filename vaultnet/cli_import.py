@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli_state import DateType, State
-from .progress import terminal_progress, tracked
 
 if TYPE_CHECKING:
     from .capture.imports import SourceKind
@@ -49,6 +48,7 @@ class ImportGroup(click.Group):
 def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_changed: bool = False) -> None:
     from .importers import import_file, no_progress
     from .importers.news import news_lines, remember_news
+    from .progress import terminal_progress, tracked
 
     contacts = [standing.contact for standing in state.network.standings]
     with terminal_progress(state.quiet) as progress:
@@ -99,6 +99,7 @@ def _import_command(kind: str) -> click.Command:
 
 def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, since: dt.date | None) -> None:
     from .capture.imports import import_source
+    from .progress import terminal_progress, tracked
 
     with terminal_progress(state.quiet) as progress:
         result = import_source(state.config, state.network, kind, source, since=since,
