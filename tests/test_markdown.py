@@ -6,7 +6,7 @@ import textwrap
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from vaultnet.markdown import Line, Link, scan
@@ -468,3 +468,14 @@ def test_the_shared_links_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = [line for n in range(20) for line in scan([f"- [[Person {n}]]"])]
     assert len(markdown._SHARED) <= 5
     assert [line.links[0].target for line in lines] == [f"Person {n}" for n in range(20)]
+
+
+@given(st.lists(st.sampled_from(["[[", "]]", "[", "]", "|", "#", "^", "a", "b/", " ", "-"]), max_size=16).map("".join))
+@example("x [[a|b]] [[c#d|e]] [[f^g]] [[h]]")
+def test_links_read_by_their_text_are_the_links_written(text):
+    """Links are looked up by the text they are written as: the same as reading each one."""
+    from vaultnet.markdown import _LINK, _links
+
+    expected = tuple(Link(m.group(1).strip(), m.group(2)) for m in _LINK.finditer(text))
+    assert _links(text) == expected
+    assert _links(text) == expected  # and again, from what the first read kept

@@ -177,7 +177,7 @@ def copy_vault(source: Path, target: Path) -> Path:
     return target
 
 
-def stamped_last_week(before: dict[str, "Entry"]) -> bytes:
+def stamped_last_week(before: dict[str, Entry]) -> bytes:
     """Last week's plan once a writing build has dated its undated tick with today."""
     data = before[LAST_WEEK].data
     assert isinstance(data, bytes)

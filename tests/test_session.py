@@ -121,6 +121,36 @@ def test_problems_are_reported_once_and_never_left_on_cached_notes(vault):
     assert len(messages) == len(set(messages))
 
 
+def test_new_people_settings_under_the_watcher_find_what_a_fresh_build_finds(people):
+    """Rule: notes are kept across a settings change only while they would be read the same way."""
+    write(people, "Notes/Cleo.md", "---\ntype: human\n---\nMet at the fair.\n")  # no link: trimmed
+    watcher = watcher_of(people)
+    assert "Cleo" not in {s.contact.name for s in watcher.session.network(TODAY).standings}
+    write(people, "vaultnet.toml", 'person_values = ["human"]\n')
+    settle(watcher, {str(people / "vaultnet.toml")})
+    assert "Cleo" in {s.contact.name for s in watcher.session.network(TODAY).standings}
+    assert current(watcher) == fresh(people)
+
+
+def test_settings_that_read_notes_alike_keep_the_notes_read(people, monkeypatch):
+    """Rule: a settings change that does not change how notes are read re-reads none of them."""
+    watcher = watcher_of(people)
+    write(people, "vaultnet.toml", "[plan]\nbudget_minutes = 60\n")
+    reads: list[str] = []
+    real = Session.refresh
+
+    def counted(self, changed=None):
+        real_read = self.notes._read
+        self.notes._read = lambda file, *rest: reads.append(file.rel) or real_read(file, *rest)
+        return real(self, changed)
+
+    monkeypatch.setattr(Session, "refresh", counted)
+    settle(watcher, {str(people / "vaultnet.toml")})
+    assert watcher.builds == 2
+    assert [rel for rel in reads if not rel.startswith("vaultnet/")] == []  # the new plan is read, as ever
+    assert current(watcher) == fresh(people)
+
+
 @pytest.mark.parametrize("rel", [
     ".obsidian/workspace.json", ".vaultnet/cache/notes.json", ".hidden/Note.md", "People/.Ana.md.swp",
     "People/.#Ana.md", "People/Ana.md~", "People/4913", "People/Ana.md",

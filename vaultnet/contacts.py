@@ -13,7 +13,7 @@ from .dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse
 from .errors import Problem
 from .keys import DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
 from .notes import Note
-from .people import link_texts, person_rule, properties
+from .people import link_texts, properties, rule_of
 
 TEXT_FIELDS = TEXT_KEYS
 LIST_FIELDS = LIST_KEYS
@@ -96,7 +96,7 @@ def _as_list(value: Any) -> tuple[str, ...]:
 
 def is_contact(note: Note, config: Config) -> bool:
     """A person by any of the rules in :mod:`vaultnet.people`."""
-    return person_rule(note, config) is not None
+    return rule_of(note, config) is not None
 
 
 def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:

@@ -11,7 +11,7 @@ from .config import Config
 from .contacts import Contact, Directory
 from .dates import Date, parse_iso
 from .errors import Problem
-from .markdown import Line, display
+from .markdown import Line, Link, display
 from .meetings import daily_date, merge_meeting, property_date
 from .notes import Note
 from .sections import KEY_IN_LINE, key_section, tick_label
@@ -141,6 +141,9 @@ class Extractor:
         # One tuple for each distinct group of people or exchanges: tens of thousands of
         # lines name the same few, and each interaction holds them for the whole build.
         self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # The contacts each tuple of links names, by the tuple's identity (markdown shares one tuple
+        # per distinct set of links): a name is resolved once per assembly, not once per line.
+        self._resolved: dict[int, tuple[tuple[Link, ...], tuple[str, ...]]] = {}
 
     def _share(self, items: tuple[str, ...]) -> tuple[str, ...]:
         return self._shared.setdefault(items, items)
@@ -203,15 +206,22 @@ class Extractor:
                 self._interaction(note, line, date, people, people, "mention")
 
     def _people(self, line: Line, owner: Contact | None, own: tuple[str, ...]) -> tuple[str, ...]:
-        if not line.links:
+        links = line.links
+        if not links:
             return own
-        resolve = self.directory.resolve
-        found: list[str] = [owner.path] if owner else []
-        for link in line.links:
-            contact = resolve(link.target)
-            if contact and contact.path not in found:
-                found.append(contact.path)
-        return own if len(found) == len(own) else self._share(tuple(found))
+        kept = self._resolved.get(id(links))
+        if kept is None or kept[0] is not links:
+            found: list[str] = []
+            for link in links:
+                contact = self.directory.resolve(link.target)
+                if contact and contact.path not in found:
+                    found.append(contact.path)
+            kept = self._resolved[id(links)] = (links, self._share(tuple(found)))
+        named = kept[1]
+        if owner is None:
+            return named
+        others = tuple(path for path in named if path != owner.path)
+        return own if not others else self._share(own + others)
 
     def _date(self, note: Note, line: Line, text: str) -> Date | None:
         try:

@@ -24,6 +24,8 @@ _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 CODE_SPAN = _INLINE_CODE  # for the modules that read a whole text (vaultnet.inline)
 _EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
+# The same links, whole: every ``[[...]]`` _LINK matches, at the same places.
+_LINK_TEXT = re.compile(r"\[\[[^\[\]]*\]\]")
 # The scheme's length is bounded so that long dotted words cannot make this quadratic.
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)")
@@ -149,6 +151,34 @@ def display(text: str) -> str:
     return " ".join(text.split())
 
 
+# A line's links and tags by the text they are written as, so that a line naming people
+# already seen is a dictionary lookup, not new Link objects. Bounded as _SHARED is.
+_LINKS_BY_TEXT: dict[tuple[str, ...], tuple[Link, ...]] = {}
+_TAGS_BY_TEXT: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _links(text: str) -> tuple[Link, ...]:
+    written = tuple(_LINK_TEXT.findall(text))
+    found = _LINKS_BY_TEXT.get(written)
+    if found is None:
+        if len(_LINKS_BY_TEXT) >= _SHARED_LIMIT:
+            _LINKS_BY_TEXT.clear()
+        # Interned: the same few thousand names are linked from tens of thousands of lines.
+        found = _LINKS_BY_TEXT[written] = shared(tuple(
+            shared(Link(intern(m.group(1).strip()), m.group(2))) for m in map(_LINK.match, written) if m))
+    return found
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    written = tuple(_TAG.findall(text))
+    found = _TAGS_BY_TEXT.get(written)
+    if found is None:
+        if len(_TAGS_BY_TEXT) >= _SHARED_LIMIT:
+            _TAGS_BY_TEXT.clear()
+        found = _TAGS_BY_TEXT[written] = shared(tuple(intern(tag.lower()) for tag in written if not tag.isdigit()))
+    return found
+
+
 def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False) -> Iterator[Line]:
     """Yield the countable lines of a note body.
 
@@ -212,18 +242,14 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         if countable_only and task is None and "[[" not in text and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
             continue  # prose: no link, no task, no dated list item
-        links: tuple[Link, ...] = ()
-        bare = text
-        if "[[" in text:
-            # Interned: the same few thousand names are linked from tens of thousands of lines.
-            links = shared(tuple(shared(Link(intern(m.group(1).strip()), m.group(2)))
-                                  for m in _LINK.finditer(text)))
-            bare = _LINK.sub(" ", text)
+        links = _links(text) if "[[" in text else ()
         tags: tuple[str, ...] = ()
-        if "#" in bare:
+        if "#" in text:
+            bare = _LINK.sub(" ", text) if links else text
             if "://" in bare:
                 bare = _URL.sub(" ", bare)
-            tags = shared(tuple(intern(tag.lower()) for tag in _TAG.findall(bare) if not tag.isdigit()))
+            if "#" in bare:
+                tags = _tags(bare)
         yield Line(first_number + offset, text, list_match is not None, task, links, tags)
 
 

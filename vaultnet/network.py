@@ -16,7 +16,7 @@ from .insights import Standing, assess
 from .interactions import Evidence, Extractor, Interaction, Task, manual_contact
 from .neighbours import neighbours as neighbours_of
 from .notes import Note
-from .people import Rule, people_folder, person_rule
+from .people import people_folder, rule_of
 from .vault import conflict_original
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,6 @@ class AssemblyMemo:
 
     def __init__(self, remember: bool = True) -> None:
         self.remember = remember  # a one-off build has nothing to reuse: remember nothing, spare the memory
-        self.rules: dict[str, tuple[Note, Config, Rule | None]] = {}
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
@@ -86,14 +85,6 @@ class AssemblyMemo:
         if names != self._names:
             self._names, self._names_token = names, object()
         return self._names_token
-
-    def person_rule(self, note: Note, config: Config) -> Rule | None:
-        kept = self.rules.get(note.rel)
-        if kept is None or kept[0] is not note or kept[1] is not config:
-            kept = (note, config, person_rule(note, config))
-            if self.remember:
-                self.rules[note.rel] = kept
-        return kept[2]
 
     def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         kept = self.contacts.get(note.rel)
@@ -169,7 +160,7 @@ class AssemblyMemo:
 
     def forget_except(self, notes: set[str], contacts: set[str]) -> None:
         """Drop what belongs to notes and contacts that are gone."""
-        for table, alive in ((self.rules, notes), (self.contacts, notes), (self.evidence, notes),
+        for table, alive in ((self.contacts, notes), (self.evidence, notes),
                              (self.manual, contacts), (self.standings, contacts)):
             for key in set(table) - alive:
                 del table[key]
@@ -246,7 +237,7 @@ def assemble(
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
     for note in notes:
-        rule = memo.person_rule(note, config)
+        rule = rule_of(note, config)
         if rule and not note.rel.startswith(config.output + "/"):
             rules[rule] += 1
             contact, added = memo.contact(note, config)

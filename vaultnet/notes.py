@@ -18,6 +18,8 @@ from .markdown import Line, scan
 from .writes import MAX_NOTE_BYTES
 
 if TYPE_CHECKING:
+    from .config import Config
+    from .people import Rule
     from .relevance import FrontMatterFilter
 
 __all__ = ["MAX_NOTE_BYTES", "Note", "decode", "parse_note"]
@@ -102,6 +104,10 @@ class Note:
     unrendered: bool = False  # holds template syntax never rendered: a template, not a note
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
     countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
+    # The rule that makes it a person (vaultnet.people.rule_of), worked out once per settings:
+    # the trim, the assembly and the survey all ask, thirty thousand times each.
+    rule: Rule | None = field(default=None, compare=False, repr=False)
+    rule_config: Config | None = field(default=None, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:

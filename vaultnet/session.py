@@ -48,12 +48,19 @@ def trim_note(note: Note, config: Config) -> Note:
     without its properties it is still no person.
     """
     from .meetings import attendee_targets
-    from .people import people_folder, person_rule
+    from .people import people_folder, rule_of
 
-    if note.unrendered or (not note.countable_lines and person_rule(note, config) is None
+    if note.unrendered or (not note.countable_lines and rule_of(note, config) is None
                            and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
         return replace(note, meta={}, key_lines={}, inline={}, body_tags=())
     return note
+
+
+def reading_settings(config: Config) -> tuple[object, ...]:
+    """The settings a parsed and trimmed note depends on: which front matter is loaded
+    (``front_filter``), which body tags are kept and what the trim keeps (``trim_note``)."""
+    return (config.people_configured, config.people, config.people_folder_names, config.person_tags,
+            config.person_type, config.person_properties, config.person_values, sorted(config.fields.items()))
 
 
 def front_filter(rel: str, config: Config) -> FrontMatterFilter | None:
@@ -101,9 +108,15 @@ class Session:
         return self._plan_memo
 
     def reconfigured(self, config: Config) -> Session:
-        """A session for new settings that keeps the notes already read (re-checked by a scan)."""
+        """A session for new settings that keeps the notes already read (re-checked by a scan).
+
+        Only while they would be read the same way: a note read under other people
+        settings may lack the front matter that now makes it a person, so then every
+        note is read again, as a fresh build would read it.
+        """
         session = Session(config, remember=self.remember, progress=self.progress)
-        session.notes.entries = dict(self.notes.entries)
+        if reading_settings(config) == reading_settings(self.config):
+            session.notes.entries = dict(self.notes.entries)
         session._opened = True
         session.refresh()
         return session

@@ -13,7 +13,7 @@ from .keys import singular
 from .meetings import daily_date
 from .network import Network
 from .notes import Note, parse_note
-from .people import RULES, categories, link_texts, people_folder, person_rule, properties
+from .people import RULES, categories, link_texts, people_folder, properties, rule_of
 from .vault import Skipper, walk
 
 RULE_WORDS = {"folder": "in a people folder", "tag": "tagged #person", "body tag": "with #person in the text",
@@ -66,7 +66,7 @@ def candidates(config: Config, notes: list[Note]) -> Candidates:
     for note in notes:
         if note.unrendered:
             continue
-        if person_rule(note, config):
+        if rule_of(note, config):
             found.contacts += 1
             folder = people_folder(note.rel, config)
             if folder:
