@@ -250,9 +250,9 @@ def test_several_links_in_order():
     assert [link.target for link in line.links] == ["Ana", "Bob Lee", "Work/Cy"]
 
 
-def test_markdown_links_and_urls_are_not_wikilinks():
+def test_urls_are_not_links_and_markdown_links_to_notes_are():
     assert linked("[Ana](https://example.com/Ana) and [[Bob]]") == ["Bob"]
-    assert linked("[Ana](People/Ana.md)") == []
+    assert linked("[Ana](People/Ana.md)") == ["People/Ana"]
 
 
 # --- tags -------------------------------------------------------------------------
@@ -479,3 +479,20 @@ def test_links_read_by_their_text_are_the_links_written(text):
     expected = tuple(Link(m.group(1).strip(), m.group(2)) for m in _LINK.finditer(text))
     assert _links(text) == expected
     assert _links(text) == expected  # and again, from what the first read kept
+
+
+@pytest.mark.parametrize(("text", "targets", "shown"), [
+    ("lunch with [Kwame](People/Kwame%20Mensah.md) #coffee", ["People/Kwame Mensah"], "lunch with Kwame"),
+    ("[Kwame](../People/Kwame%20Mensah.md#Log)", ["../People/Kwame Mensah"], "Kwame"),
+    ("[Kwame Mensah](<People/Kwame Mensah.md>)", ["People/Kwame Mensah"], "Kwame Mensah"),
+    ("[](Kwame%20Mensah.md) then [[Ana]]", ["Kwame Mensah", "Ana"], "Kwame Mensah then Ana"),
+    ("[the notes](https://example.com/notes.md) and [a picture](pic.png)", [], None),
+    ("[not a link] (People/Kwame.md)", [], None),
+])
+def test_a_markdown_link_to_a_note_is_a_link(text, targets, shown):
+    """With Obsidian's "Use [[Wikilinks]]" off every link is ``[name](path.md)``: each one to a note counts."""
+    (line,) = scan([text])
+    assert [link.target for link in line.links] == targets
+    if shown:
+        assert line.display() == shown
+    assert line.tags == (("coffee",) if "#coffee" in text else ())

@@ -2,9 +2,10 @@ import re
 
 import pytest
 import yaml
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from vaultnet.keys import KEYS
 from vaultnet.notes import parse_note
 from vaultnet.properties import BOM, add_missing, existing_keys, yaml_lines
 
@@ -227,3 +228,26 @@ def test_every_key_group_names_keys_of_the_one_registry():
         assert set(group) <= set(keys.KEYS), set(group) - set(keys.KEYS)
     assert TEXT_FIELDS is keys.TEXT_KEYS and LIST_FIELDS is keys.LIST_KEYS and FIELDS is keys.IMPORT_KEYS
     assert Config.__dataclass_fields__["person_properties"].default == keys.PERSON_PROPERTIES
+
+
+_SPELT = sorted({spelling for names in KEYS.values() for spelling in names})
+_WRITTEN = st.sampled_from(_SPELT + ["Last Contact", "LAST_CONTACT", "Birth Date", "prm_tier", "Nickname", "x"])
+
+
+@given(st.dictionaries(_WRITTEN, st.integers(), max_size=6), st.dictionaries(_WRITTEN, st.integers(), max_size=4),
+       st.sampled_from([{}, {"circle": "Tier"}, {"last_contact": "seen", "nickname": "Nick"}]))
+@example({"circle": 1, "Tier": 2}, {}, {"circle": "Tier"})
+@example({"circle": 1}, {"last_contact": 3}, {"circle": "Tier"})  # renamed: the default spelling is not read
+def test_a_name_reads_the_first_of_its_spellings_the_note_has(meta, inline, fields):
+    """Properties answer each name from the note's own few keys: as reading every spelling in turn would."""
+    from vaultnet.keys import Properties, normalise, spellings
+
+    found: dict[str, tuple[str, int]] = {}
+    for source in (meta, inline):
+        for key, value in source.items():
+            found.setdefault(normalise(key), (key, value))
+    props = Properties(meta, inline, fields)
+    for name in [*KEYS, *fields, "nickname", "x"]:
+        spelt = spellings(name, fields) if name in KEYS or name in fields else (normalise(name),)
+        expected = next((found[s] for s in spelt if s in found), None)
+        assert props.item(name) == expected, name

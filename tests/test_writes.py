@@ -259,3 +259,29 @@ def test_a_note_longer_than_fstat_said_is_read_whole(tmp_path, monkeypatch):
     found = reads.read_regular(path)
     assert found is not None and found[0] == data
     assert reads.read_regular(path, limit=10)[0] == data[:11]  # still bounded: limit + 1 bytes
+
+
+def test_a_write_into_a_vault_deleted_after_its_check_never_creates_the_vault_again(tmp_path):
+    """The vault is checked, then removed (a user's rm, a sync), then written to: the write fails, no folder appears."""
+    from pathlib import PosixPath
+
+    from vaultnet.pathsafety import make_parents
+
+    class Checked(PosixPath):
+        def is_dir(self) -> bool:  # the check ran while the vault was still there
+            return True
+
+    vault = tmp_path / "vault"
+    with pytest.raises(VaultnetError, match="is gone"):
+        make_parents(Checked(vault), vault / "vaultnet" / "deep" / "Index.md", "vaultnet/deep/Index.md")
+    assert not vault.exists()
+
+
+def test_the_folders_a_write_needs_are_made_and_a_file_in_their_way_is_named(tmp_path):
+    from vaultnet.pathsafety import make_parents
+
+    assert make_parents(tmp_path, tmp_path / "a" / "b" / "n.md", "a/b/n.md") == [tmp_path / "a" / "b", tmp_path / "a"]
+    assert (tmp_path / "a" / "b").is_dir()
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    with pytest.raises(VaultnetError, match="a folder on its path is a file"):
+        make_parents(tmp_path, tmp_path / "f" / "g" / "n.md", "f/g/n.md")

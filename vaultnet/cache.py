@@ -39,7 +39,7 @@ __all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "entry_from_json", "entry_js
 
 log = logging.getLogger(__name__)
 
-FORMAT = CACHE_FORMAT  # 3: notes.json is a header line, then one entry (a JSON list) per line
+FORMAT = CACHE_FORMAT  # since 3: notes.json is a header line, then one entry (a JSON list) per line
 _HEADER_LIMIT = 4096  # a longer first line is no header of ours (an older cache is one long line)
 NOTES = "notes.json"
 BUILD = "build.json"
@@ -190,7 +190,8 @@ class NoteCache:
             return  # the vault is gone: never create it again
         try:
             folder = target_in_vault(self.config.root, f"{STATE_DIR}/cache")
-            folder.mkdir(parents=True, exist_ok=True)
+            for part in (folder.parent, folder):  # never parents=True: a vault deleted meanwhile stays deleted
+                part.mkdir(exist_ok=True)
             ignore = folder.parent / ".gitignore"
             if not os.path.lexists(ignore):  # a dangling link would make a file wherever it points
                 with contextlib.suppress(FileExistsError), open(ignore, "x", encoding="utf-8") as handle:

@@ -24,8 +24,9 @@ from .writes import decode_text, read_bytes
 PICTURE = "Contact calendar.svg"  # calendar_svg.NAME
 ROLE_MEMORY = f"{STATE_DIR}/changes.json"  # rolechanges.MEMORY: what vaultnet remembers of company and role changes
 
-# Bumped with the cache's form: a fingerprint from another form never matches.
-CACHE_FORMAT = 3
+# Bumped with the cache's form, or with what a parsed note holds (4: markdown links to notes
+# are links): a fingerprint or a cached note from another form is never used.
+CACHE_FORMAT = 4
 
 
 @dataclass(frozen=True)

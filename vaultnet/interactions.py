@@ -11,10 +11,10 @@ from .config import Config
 from .contacts import Contact, Directory
 from .dates import Date, parse_iso
 from .errors import Problem
-from .markdown import Line, Link, display
+from .markdown import Line, Link, display, has_links
 from .meetings import daily_date, merge_meeting, property_date
 from .notes import Note
-from .sections import KEY_IN_LINE, key_section, tick_label
+from .sections import KEY_IN_LINE, item_key, key_section, tick_label
 
 EXCHANGES = ("gave", "got", "asked", "thanked")
 # Where an interaction comes from: a log line in a contact's note, a line mentioning them in a
@@ -43,7 +43,8 @@ class Interaction:
     exchanges_for: tuple[str, ...] = ()  # contact paths the exchanges count for
     tags: tuple[str, ...] = ()
     source: Source = "log"
-    key: str | None = None  # a plan tick's block id, without ^
+    # A plan tick's block id, without ^; for a completed follow-up, the block id its plan item had.
+    key: str | None = None
     _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -63,6 +64,11 @@ class Interaction:
         if self._text is None:
             object.__setattr__(self, "_text", display(self.raw))
         return self._text  # type: ignore[return-value]
+
+
+def follow_up_id(path: str, text: str, due: Date) -> str:
+    """The block id of a follow-up's plan item: the same in every week's plan, and once it is done."""
+    return item_key("follow-ups", path, text, due)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +179,7 @@ class Extractor:
                 links.add(introducer.path)  # type: ignore[union-attr]
                 self.evidence.intro_lines.append((owner.path, introducer.path))  # they know each other
         if note.countable_lines is None and owner is None and not captured and (
-                "[[" not in note.body or (date is None and not _TASK.search(note.body))):
+                not has_links(note.body) or (date is None and not _TASK.search(note.body))):
             return  # nothing here can link a contact; an undated note counts only for its tasks
         own = (owner.path,) if owner else ()  # one tuple for every line of the note that names only its owner
         for line in note.countable():
@@ -269,8 +275,13 @@ class Extractor:
         day = self._date(note, line, written) if written else date
         if day is None:
             return
+        # A done follow-up keeps the block id its plan item had: when the item was ticked in a plan,
+        # the tick and this line are one contact, and the network counts this line (the user's words).
+        due_text = line.due_date
+        due = self._date(note, line, due_text) if due_text else None
+        key = follow_up_id(note.rel, line.display(), due) if due else None
         # In a contact's own note, exchanges are the owner's; elsewhere everyone's.
-        self._interaction(note, line, day, people, (owner.path,) if owner else people, "task")
+        self._interaction(note, line, day, people, (owner.path,) if owner else people, "task", key=key)
 
     def _open_task(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
         due_text = line.due_date

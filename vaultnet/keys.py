@@ -121,7 +121,7 @@ class Properties:
     :data:`KEYS` that the note has wins.
     """
 
-    __slots__ = ("_found", "_fields", "_table")
+    __slots__ = ("_found", "_fields", "_spellings", "_by_name")
 
     def __init__(self, meta: Mapping[str, Any], inline: Mapping[str, Any], fields: Mapping[str, str]) -> None:
         found: dict[str, tuple[str, Any]] = {}
@@ -130,18 +130,25 @@ class Properties:
                 found.setdefault(normalise(key), (key, value))
         self._found = found
         self._fields = fields
-        self._table = _table(fields)
+        self._spellings, readers = _table(fields)
+        # Each name the note has a key for, worked out from its few keys: a contact is asked
+        # for twenty names, most of which it does not have, and each is then one lookup.
+        by_name: dict[str, tuple[int, tuple[str, Any]]] = {}
+        for spelling, hit in found.items():
+            for name, rank in readers.get(spelling, ()):
+                kept = by_name.get(name)
+                if kept is None or rank < kept[0]:
+                    by_name[name] = (rank, hit)
+        self._by_name = by_name
 
     def item(self, name: str) -> tuple[str, Any] | None:
         """``(key as written, value)`` for ``name``, or ``None``."""
-        found = self._found
-        if not found:
+        kept = self._by_name.get(name)
+        if kept is not None:
+            return kept[1]
+        if name in self._spellings or not self._found:
             return None
-        for spelling in self._table.get(name) or (normalise(name),):
-            hit = found.get(spelling)
-            if hit is not None:
-                return hit
-        return None
+        return self._found.get(normalise(name))  # a name vaultnet does not know: read as written
 
     def get(self, name: str) -> Any:
         hit = self.item(name)
@@ -154,15 +161,25 @@ class Properties:
 
 
 _DEFAULT_SPELLINGS = {name: tuple(dict.fromkeys(normalise(item) for item in names)) for name, names in KEYS.items()}
-_TABLES: dict[tuple[tuple[str, str], ...], dict[str, tuple[str, ...]]] = {}
+# Every canonical name's spellings, and the other way round: the names each spelling is read
+# for, with its place among that name's spellings (the first one a note has wins).
+Table = tuple[dict[str, tuple[str, ...]], dict[str, tuple[tuple[str, int], ...]]]
+_TABLES: dict[tuple[tuple[str, str], ...], Table] = {}
 
 
-def _table(fields: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+def _readers(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[str, int], ...]]:
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name, spelt in table.items():
+        for rank, spelling in enumerate(spelt):
+            found.setdefault(spelling, []).append((name, rank))
+    return {spelling: tuple(names) for spelling, names in found.items()}
+
+
+def _table(fields: Mapping[str, str]) -> Table:
     """Every canonical name's spellings under one ``[fields]`` setting, worked out once."""
-    if not fields:
-        return _DEFAULT_SPELLINGS
     key = tuple(sorted(fields.items()))
     table = _TABLES.get(key)
     if table is None:
-        table = _TABLES[key] = {name: spellings(name, fields) for name in {*KEYS, *fields}}
+        spelt = {name: spellings(name, fields) for name in {*KEYS, *fields}}
+        table = _TABLES[key] = (spelt, _readers(spelt))
     return table

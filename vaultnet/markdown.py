@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from sys import intern
 from typing import TypeVar
+from urllib.parse import unquote
 
 _T = TypeVar("_T")
 
@@ -24,8 +25,12 @@ _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 CODE_SPAN = _INLINE_CODE  # for the modules that read a whole text (vaultnet.inline)
 _EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
-# The same links, whole: every ``[[...]]`` _LINK matches, at the same places.
-_LINK_TEXT = re.compile(r"\[\[[^\[\]]*\]\]")
+# A markdown link to a note, as Obsidian writes every link with "Use [[Wikilinks]]" off:
+# ``[Ana](People/Ana%20Souza.md)``, ``[Ana](../People/Ana%20Souza.md#Log)``, ``[Ana](<People/Ana Souza.md>)``.
+# Only a target ending in ``.md`` (before a heading) is a note; ``[site](https://...)`` is not.
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:<([^<>]+?\.md)(?:#[^<>]*)?>|([^()\s<>]+?\.md)(?:#[^()\s]*)?)\)")
+# The same links, whole: every ``[[...]]`` _LINK matches and every link _MD_LINK matches, at the same places.
+_LINK_TEXT = re.compile(r"\[\[[^\[\]]*\]\]|\[[^\[\]]*\]\((?:<[^<>]+?\.md(?:#[^<>]*)?>|[^()\s<>]+?\.md(?:#[^()\s]*)?)\)")
 # The scheme's length is bounded so that long dotted words cannot make this quadratic.
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)")
@@ -148,7 +153,28 @@ def display(text: str) -> str:
         text = _TAG.sub("", text)  # before links: `#project[[Ana]]` keeps Ana
     if "[[" in text:
         text = _LINK.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
+    if ".md" in text:
+        text = _MD_LINK.sub(lambda m: m.group(1).strip() or _md_link(m).target.rsplit("/", 1)[-1], text)
     return " ".join(text.split())
+
+
+def has_links(text: str) -> bool:
+    """Whether ``text`` may hold a link to a note (cheap: a substring test, before any regex)."""
+    return "[[" in text or ".md" in text
+
+
+def _md_link(match: re.Match[str]) -> Link:
+    """The note a markdown link points to: its path decoded (``%20`` is a space), without ``.md``."""
+    target = unquote(match.group(2) or match.group(3))
+    return Link(intern(target[:-3].strip()), match.group(1).strip() or None)
+
+
+def _link(written: str) -> Link | None:
+    if written.startswith("[["):
+        match = _LINK.match(written)
+        return Link(intern(match.group(1).strip()), match.group(2)) if match else None
+    match = _MD_LINK.match(written)
+    return _md_link(match) if match and "://" not in written else None
 
 
 # A line's links and tags by the text they are written as, so that a line naming people
@@ -164,8 +190,7 @@ def _links(text: str) -> tuple[Link, ...]:
         if len(_LINKS_BY_TEXT) >= _SHARED_LIMIT:
             _LINKS_BY_TEXT.clear()
         # Interned: the same few thousand names are linked from tens of thousands of lines.
-        found = _LINKS_BY_TEXT[written] = shared(tuple(
-            shared(Link(intern(m.group(1).strip()), m.group(2))) for m in map(_LINK.match, written) if m))
+        found = _LINKS_BY_TEXT[written] = shared(tuple(shared(link) for link in map(_link, written) if link))
     return found
 
 
@@ -239,13 +264,13 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         text = text.strip()
         if not text:
             continue
-        if countable_only and task is None and "[[" not in text and (
+        if countable_only and task is None and not has_links(text) and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
             continue  # prose: no link, no task, no dated list item
-        links = _links(text) if "[[" in text else ()
+        links = _links(text) if has_links(text) else ()
         tags: tuple[str, ...] = ()
         if "#" in text:
-            bare = _LINK.sub(" ", text) if links else text
+            bare = _LINK_TEXT.sub(" ", text) if links else text
             if "://" in bare:
                 bare = _URL.sub(" ", bare)
             if "#" in bare:

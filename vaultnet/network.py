@@ -300,7 +300,12 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
     ``only``: for these contacts alone (the others' standings are kept); None: for everyone.
     """
     per_contact: dict[str, list[Interaction]] = defaultdict(list)
+    # A follow-up ticked in a plan and then completed in its own note is one contact, not two:
+    # the completed line (the user's words) counts, the tick does not.
+    completed = {item.key for item in evidence.interactions if item.key and item.source == "task"}
     for item in evidence.interactions:
+        if completed and item.source == "plan" and item.key in completed:
+            continue
         for path in item.people:
             if only is None or path in only:
                 per_contact[path].append(item)

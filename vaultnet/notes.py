@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
 from .inline import read_body, unrendered
-from .markdown import Line, scan
+from .markdown import Line, has_links, scan
 from .writes import MAX_NOTE_BYTES
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class Note:
     def countable(self) -> list[Line]:
         if self.countable_lines is None:
             body = self.body
-            if "[[" in body or _MAYBE_COUNTABLE.search(body):
+            if has_links(body) or _MAYBE_COUNTABLE.search(body):
                 self.countable_lines = [
                     line for line in scan(self.lines, self.body_start, countable_only=True)
                     if line.links or line.task is not None or (line.is_list and line.leading_date)

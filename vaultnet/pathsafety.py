@@ -44,18 +44,33 @@ def make_parents(root: Path, path: Path, rel: str) -> list[Path]:
 
     Never the vault itself: a watcher must not recreate a vault that was deleted.
     """
+    gone = VaultnetError(f"the vault {root} is gone; not writing {rel}")
     if not root.is_dir():
-        raise VaultnetError(f"the vault {root} is gone; not writing {rel}")
+        raise gone
     missing = []
     folder = path.parent
-    while not folder.exists() and folder != folder.parent:
+    while folder != root and not folder.exists() and folder != folder.parent:
         missing.append(folder)
         folder = folder.parent
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise VaultnetError(f"cannot write {rel}: a folder on its path is a file") from None
-    return missing
+    made: list[Path] = []
+    # One folder at a time, never with parents=True: a vault deleted after the check above
+    # makes the first mkdir fail, where parents=True would quietly create the vault again.
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileNotFoundError:
+            remove_folders(made[::-1])
+            raise gone from None
+        except (FileExistsError, NotADirectoryError):
+            if not folder.is_dir():
+                remove_folders(made[::-1])
+                raise VaultnetError(f"cannot write {rel}: a folder on its path is a file") from None
+            continue
+        made.append(folder)
+    if not path.parent.is_dir():
+        remove_folders(made[::-1])
+        raise VaultnetError(f"cannot write {rel}: a folder on its path is a file")
+    return made[::-1]
 
 
 def remove_folders(folders: list[Path]) -> None:

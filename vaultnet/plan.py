@@ -12,7 +12,7 @@ from .coming import birthdays_between, coming_up
 from .config import Config
 from .dates import Date, iso_week, week_bounds
 from .insights import Standing
-from .interactions import Interaction, Task
+from .interactions import Interaction, Task, follow_up_id
 from .network import Network
 from .rhythm import with_drifting
 from .sections import SECTIONS, SectionId, item_key
@@ -266,7 +266,8 @@ def _day(date: Date) -> str:
 
 def follow_up_key(task: Task) -> str:
     """The block id of the plan item for a follow-up: the same in every week's plan."""
-    return item_key("follow-ups", task.path, task.text, task.due)
+    assert task.due is not None, "a follow-up has a due date"
+    return follow_up_id(task.path, task.text, task.due)
 
 
 def last_own_words(standing: Standing) -> Interaction | None:

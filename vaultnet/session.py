@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .cache import NoteCache
@@ -45,14 +44,15 @@ def trim_note(note: Note, config: Config) -> Note:
     entry; no person; no attendees) keeps no properties: thirty thousand notes
     need not hold their front matter. A note in a people folder keeps them,
     since they are what says it is no person. Its body tags go too, so that
-    without its properties it is still no person.
+    without its properties it is still no person. The note is trimmed in place, as
+    :meth:`Note.compact` leaves it: it was just parsed, and nothing else holds it yet.
     """
     from .meetings import attendee_targets
     from .people import people_folder, rule_of
 
     if note.unrendered or (not note.countable_lines and rule_of(note, config) is None
                            and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
-        return replace(note, meta={}, key_lines={}, inline={}, body_tags=())
+        note.meta, note.key_lines, note.inline, note.body_tags = {}, {}, {}, ()
     return note
 
 

@@ -308,6 +308,8 @@ class Watcher:
         try:
             observer.start()
         except OSError as err:
+            if not os.path.isdir(self.config.root):  # removed while the first build ran
+                raise VaultnetError(f"the vault {self.config.root} is gone") from None
             if err.errno in (errno.ENOSPC, errno.EMFILE):
                 raise VaultnetError(
                     "the inotify watch limit is reached; run 'vaultnet watch --polling', or raise the limit "
