@@ -338,6 +338,11 @@ def test_empty_list_items_and_blank_lines_are_not_yielded():
         ("- 2026-11-02 coffee", "2026-11-02"),
         ("- [[2026-11-02]] coffee", "2026-11-02"),
         ("- [[2026-11-02|Mon]] coffee", "2026-11-02"),
+        ("- [[Journal/2026-11-02|2026-11-02]] — coffee", "2026-11-02"),  # Personal CRM's links to the day's note
+        ("- [[Day-20261102|2026-11-02]] — coffee", "2026-11-02"),
+        ("- [[Journal/2026-11-02]] coffee", "2026-11-02"),
+        ("- [[Ana|Ana Souza]] 2026-11-02", None),
+        ("- [[Day-20261102]] coffee", None),
         ("- 2026-11-02: call", "2026-11-02"),
         ("- [x] 2026-11-02 — called", "2026-11-02"),
         ("- coffee on 2026-11-02", None),
@@ -347,6 +352,8 @@ def test_empty_list_items_and_blank_lines_are_not_yielded():
 )
 def test_leading_date(text, date):
     assert one(text).leading_date == date
+    if date:
+        assert "2026-11-02" not in one(text).display()
 
 
 def test_done_date():

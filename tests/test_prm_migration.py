@@ -77,8 +77,6 @@ def test_the_plugins_keys_are_read(vault):
     assert sam.interactions[0].date == dt.date(2026, 10, 1) and sam.interactions[0].text == "a call about the trip"
 
 
-@pytest.mark.xfail(strict=True, reason="markdown.py _LEADING_DATE (and the digit fast path in Line parsing) reads "
-                   "[[2026-11-02|...]] but not a link to a daily note named otherwise with the date as its text")
 @pytest.mark.parametrize("link", ["[[Day-20261102|2026-11-02]]", "[[Journal/2026-11-02|2026-11-02]]"])
 def test_a_log_line_dated_by_a_link_to_the_days_note(vault, link):
     crm_vault(vault)
@@ -87,21 +85,21 @@ def test_a_log_line_dated_by_a_link_to_the_days_note(vault, link):
     assert dt.date(2026, 11, 2) in days(vault, "Sam Rivera")
 
 
-@pytest.mark.xfail(strict=True, reason="prm-ignore-journal is not read: keys.py has no key for it, and "
-                   "interactions.py (InteractionsReader._add_note, mentions) would skip the person's daily-note mentions")
 def test_prm_ignore_journal_opts_a_person_out_of_journal_mentions(vault):
     crm_vault(vault)
-    write(vault, "People/Kim Lee.md", "---\nprm-tier: inner\nprm-ignore-journal: true\n---\n")
-    write(vault, "Journal/Day-20261115.md", "- lunch near [[Kim Lee]]'s office, she was away\n")
-    assert days(vault, "Kim Lee") == []
+    write(vault, "People/Kim Lee.md", "---\nprm-tier: inner\nprm-ignore-journal: true\n---\n"
+          "Her sister's wedding is on [[2026-11-12]].\n## Log\n- 2026-11-01 #call about the move\n")
+    write(vault, "Journal/Day-20261115.md", "- lunch near [[Kim Lee]]'s office, she was away\n"
+          "- coffee with [[Sam Rivera]] and [[Kim Lee]]\n")
+    assert days(vault, "Kim Lee") == [dt.date(2026, 11, 1)]  # her log line still counts
+    assert dt.date(2026, 11, 15) in days(vault, "Sam Rivera")  # and the others in the same line
 
 
-@pytest.mark.xfail(strict=True, reason="interactions.py counts only dated list items in a contact's note; Personal "
-                   "CRM counts any link to a dated note there (countPersonNoteDateLinks)")
 def test_a_date_link_in_a_persons_note_is_contact_that_day(vault):
     crm_vault(vault)
-    write(vault, "People/Kim Lee.md", "---\nprm-tier: inner\n---\nA deep conversation on [[2026-11-10]] about her move.\n")
-    assert days(vault, "Kim Lee") == [dt.date(2026, 11, 10)]
+    write(vault, "People/Kim Lee.md", "---\nprm-tier: inner\n---\nA deep conversation on [[2026-11-10]] about her move.\n"
+          "Then [[Day-20261114]] and [[Journal/2026-11-16|Monday]], met via [[Sam Rivera]] on [[2026-11-10]].\n")
+    assert days(vault, "Kim Lee") == [dt.date(2026, 11, 10), dt.date(2026, 11, 14), dt.date(2026, 11, 16)]
 
 
 def test_a_change_to_the_plugins_settings_is_seen_by_the_next_run(vault):
@@ -126,10 +124,17 @@ CARL = """/---contact---/
 """
 
 
-@pytest.mark.xfail(strict=True, reason="vbeskrovnov/obsidian-contacts' default format, the /---contact---/ table, is "
-                   "not read: properties.py (the note's properties) would take its rows as keys, as inline fields are")
 def test_the_contacts_plugins_default_table_format_is_read(vault):
     write(vault, "Contacts/Carl Johnson.md", CARL)
     carl = standing(build_network(load_config(vault), TODAY), "Carl Johnson")
     assert carl.contact.last_contact == dt.date(2022, 12, 6)
     assert carl.next_birthday is not None and (carl.next_birthday.month, carl.next_birthday.day) == (12, 6)
+    assert carl.contact.fields["phone"] == "+1 555 555 5555" and carl.contact.fields["linkedin"] == "linkedin.com/in/carlj567"
+    assert carl.contact.aliases == () and carl.contact.friends == ("Bob", "Sue")  # "carl" + "johnson" is his name
+    assert [i.source for i in carl.interactions] == ["manual"]  # the table's rows are no log
+
+
+def test_a_bad_value_in_the_contacts_table_names_its_row(vault):
+    write(vault, "Contacts/Carl Johnson.md", "Carl, from the climbing gym.\n\n" + CARL.replace("1966-12-06", "soon"))
+    problems = [str(p) for p in build_network(load_config(vault), TODAY).problems]
+    assert any(p.startswith("Contacts/Carl Johnson.md:11: Birthday:") for p in problems), problems

@@ -14,7 +14,7 @@
 
 One loss no file system call can prevent is measured rather than hidden: a save
 landing in the microseconds between vaultnet's last re-check of a note and its
-rename (see the concurrency section and the strict xfail below).
+rename (see the concurrency section below: such a loss is counted and excused).
 
 What vaultnet owns: ``vaultnet/Network.md``, this week's plan, the contact calendar and ``.vaultnet/``.
 Everything else is the user's, including other files in ``vaultnet/`` and last

@@ -45,6 +45,9 @@ class Contact:
     goals: tuple[str, ...] = ()
     last_contact_line: int | None = None
     friends: tuple[str, ...] = ()  # link targets as written (obsidian-contacts' `friends`)
+    # Personal CRM's prm-ignore-journal: lines in dated notes that link them, and date links in
+    # the running text of their note, are not contact (their log lines still are).
+    ignore_journal: bool = False
 
     @property
     def tracked(self) -> bool:
@@ -99,6 +102,9 @@ def is_contact(note: Note, config: Config) -> bool:
     return rule_of(note, config) is not None
 
 
+_FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False, "": False}
+
+
 def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     """Build a contact from its note, and the problems of its bad values (the note is left as parsed)."""
     props = properties(note, config)
@@ -147,12 +153,13 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
             bad(key, str(err))
     contact.last_contact_line = note.key_line(props.key("last_contact"))
 
-    paused = value("paused")
-    if isinstance(paused, str):
-        paused = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False, "": False}.get(paused.strip().lower(), paused)
-    if paused is not None and not isinstance(paused, bool):
-        bad("paused", f"expected true or false, not {paused!r}")
-    contact.paused = paused is True
+    for key in ("paused", "ignore_journal"):
+        flag = value(key)
+        if isinstance(flag, str):
+            flag = _FLAGS.get(flag.strip().lower(), flag)
+        if flag is not None and not isinstance(flag, bool):
+            bad(key, f"expected true or false, not {flag!r}")
+        setattr(contact, key, flag is True)
 
     birthday = value("birthday")
     if birthday not in (None, ""):

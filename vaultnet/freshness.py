@@ -25,7 +25,7 @@ PICTURE = "Contact calendar.svg"  # calendar_svg.NAME
 ROLE_MEMORY = f"{STATE_DIR}/changes.json"  # rolechanges.MEMORY: what vaultnet remembers of company and role changes
 
 # Bumped with the cache's form, or with what a parsed note holds (4: markdown links to notes
-# are links): a fingerprint or a cached note from another form is never used.
+# are links, a Contacts table is fields): a fingerprint or a cached note from another form is never used.
 CACHE_FORMAT = 4
 
 

@@ -30,6 +30,12 @@ _EMOJI_AND_MARKS = re.compile(r"[^\w\s-]+")
 _ATTENDEE_HEADING = re.compile(r"^#{1,6}[ \t]+\W*(?:" + "|".join(ATTENDEE_HEADINGS) + r")\b", re.MULTILINE | re.IGNORECASE)
 
 
+# vbeskrovnov/obsidian-contacts' default format: a key | value table between two marker lines.
+CONTACT_TABLE = "/---contact---/"
+_CONTACT_BLOCK = re.compile(r"^[ \t]*/---contact---/[ \t]*$(.*?)^[ \t]*/---contact---/[ \t]*$", re.MULTILINE | re.DOTALL)
+_TABLE_ROW = re.compile(r"^[ \t]*\|([^|\n]*)\|(.*?)\|?[ \t]*$", re.MULTILINE)
+
+
 @dataclass
 class BodyFacts:
     fields: dict[str, Any] = field(default_factory=dict)  # key as written → value text (a list when repeated)
@@ -85,6 +91,8 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
                 else:
                     facts.fields[key] = value
                     facts.field_lines[key] = line
+    if CONTACT_TABLE in body:
+        _read_contact_tables(body, first_line, facts)
     if "#" in body and any(f"#{tag}" in body or f"#{tag.capitalize()}" in body or f"#{tag.upper()}" in body
                            for tag in person_tags):
         tags = [m.group(1).lower() for m in tag_pattern(person_tags).finditer(body)
@@ -100,3 +108,23 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
                 sections.append((number + 1, end))
         facts.attendee_sections = tuple(sections)
     return facts
+
+
+def _read_contact_tables(body: str, first_line: int, facts: BodyFacts) -> None:
+    """The rows of each ``/---contact---/`` table, read as inline fields are (an inline field of the
+    same key wins). ``Name`` and ``Last Name`` are one name, as the plugin shows them."""
+    for block in _CONTACT_BLOCK.finditer(body):
+        rows: dict[str, tuple[str, int]] = {}
+        for row in _TABLE_ROW.finditer(block.group(1)):
+            key, value = row.group(1).strip(), row.group(2).strip()
+            if not key or not value or set(key) <= set("-: ") or (key.lower(), value.lower()) == ("key", "value"):
+                continue  # the header, its delimiter, a blank value
+            rows.setdefault(key, (value, first_line + body.count("\n", 0, block.start(1) + row.start())))
+        first = next((key for key in rows if normalise(key) == "name"), None)
+        last = next((key for key in rows if normalise(key) == normalise("last name")), None)
+        if first and last:
+            rows[first] = (f"{rows[first][0]} {rows.pop(last)[0]}", rows[first][1])
+        for key, (value, line) in rows.items():
+            if key not in facts.fields:
+                facts.fields[key] = value
+                facts.field_lines[key] = line

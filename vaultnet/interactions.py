@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ EXCHANGES = ("gave", "got", "asked", "thanked")
 Source = Literal["log", "mention", "task", "manual", "plan", "capture"]
 # Sources whose text is vaultnet's own, not the user's words: hints look past them.
 NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
@@ -150,6 +152,8 @@ class Extractor:
         # The contacts each tuple of links names, by the tuple's identity (markdown shares one tuple
         # per distinct set of links): a name is resolved once per assembly, not once per line.
         self._resolved: dict[int, tuple[tuple[Link, ...], tuple[str, ...]]] = {}
+        # People whose mentions in dated notes are not contact (Personal CRM's prm-ignore-journal).
+        self._unjournaled = frozenset(contact.path for contact in directory.contacts if contact.ignore_journal)
 
     def _share(self, items: tuple[str, ...]) -> tuple[str, ...]:
         return self._shared.setdefault(items, items)
@@ -208,8 +212,32 @@ class Extractor:
                     day = self._date(note, line, line.leading_date)
                     if day:
                         self._interaction(note, line, day, people, own, "log")
+                elif not owner.ignore_journal:
+                    # "A deep conversation on [[2026-01-24]]": a link to a day in their own note
+                    # is contact that day, as Personal CRM reads it.
+                    for day in self._linked_days(line):
+                        self._interaction(note, line, day, people, own, "log")
             elif date is not None:
+                if self._unjournaled:
+                    people = self._share(tuple(path for path in people if path not in self._unjournaled))
+                    if not people:
+                        continue
                 self._interaction(note, line, date, people, people, "mention")
+
+    def _linked_days(self, line: Line) -> list[Date]:
+        """The days a line's links name: ``[[2026-11-10]]``, ``[[Journal/2026-11-10]]``, a daily note's name."""
+        days: list[Date] = []
+        for link in line.links:
+            name = link.target.rsplit("/", 1)[-1]
+            if not any(c.isdigit() for c in name):
+                continue  # most links in a person's note are to other people
+            day = self.config.daily.match(link.target)
+            if day is None and _ISO_DAY.fullmatch(name):
+                with suppress(ValueError):
+                    day = parse_iso(name)
+            if day is not None and day not in days:
+                days.append(day)
+        return days
 
     def _people(self, line: Line, owner: Contact | None, own: tuple[str, ...]) -> tuple[str, ...]:
         links = line.links

@@ -20,6 +20,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "last_contact": ("last_contact", "prm-last-contacted", "last_contacted", "last_chat"),
     "snooze_until": ("snooze_until", "prm-snooze-until"),
     "paused": ("paused", "prm-paused"),
+    "ignore_journal": ("ignore_journal", "prm-ignore-journal"),
     "birthday": ("birthday", "prm-birthday", "birthdate"),
     "company": ("company", "org", "organization", "organisation"),
     "role": ("role", "position", "company-role", "job_title"),

@@ -34,7 +34,12 @@ _LINK_TEXT = re.compile(r"\[\[[^\[\]]*\]\]|\[[^\[\]]*\]\((?:<[^<>]+?\.md(?:#[^<>
 # The scheme's length is bounded so that long dotted words cannot make this quadratic.
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?:(?<=\s)|^)#([\w/-]+)")
-_LEADING_DATE = re.compile(r"^(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|(\d{4}-\d{2}-\d{2}))(?![\d])[\s:,.\-–—]*")
+# A log line's date: ``2026-11-02``, or a link to the day's note as Personal CRM writes one:
+# ``[[2026-11-02]]``, ``[[Journal/2026-11-02|...]]``, ``[[Day-20261102|2026-11-02]]``.
+_LEADING_DATE = re.compile(
+    r"^(?:\[\[(?:[^\[\]|]*/)?(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]|\[\[[^\[\]|]*\|(\d{4}-\d{2}-\d{2})\]\]"
+    r"|(\d{4}-\d{2}-\d{2}))(?![\d])[\s:,.\-–—]*"
+)
 # Dates as the Tasks plugin (emoji format) and Dataview (inline fields) write them; a time may follow.
 _DATE = r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\d:])"
 
@@ -122,7 +127,7 @@ class Line:
     @property
     def leading_date(self) -> str | None:
         match = _LEADING_DATE.match(self.text)
-        return (match.group(1) or match.group(2)) if match else None
+        return (match.group(1) or match.group(2) or match.group(3)) if match else None
 
     @property
     def done_date(self) -> str | None:
