@@ -510,3 +510,48 @@ def test_a_warm_build_imports_no_parsing_assembly_or_rendering(vault):
     heavy = {"vaultnet.notes", "vaultnet.network", "vaultnet.build", "vaultnet.plan", "vaultnet.render",
              "vaultnet.contacts", "yaml", "jinja2", "frontmatter"}
     assert loaded & heavy == set(), loaded
+
+
+def _slow_path_only(monkeypatch):
+    """Make working anything out fail loudly: a command that still succeeds answered from the last build."""
+    import vaultnet.build
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the network was worked out again")
+
+    monkeypatch.setattr(vaultnet.build.Builder, "prepare_plan", refuse)
+    monkeypatch.setattr(vaultnet.build.Builder, "index_note", refuse)
+
+
+def test_plan_and_index_stdout_after_a_build_print_the_built_notes(people, monkeypatch):
+    """Right after a build nothing changed, so the built notes are the answer, problem count and all."""
+    worked_out = {cmd: run(people, cmd, "--stdout") for cmd in ("plan", "index")}
+    assert run(people, "build").exit_code == 0
+    _slow_path_only(monkeypatch)
+    for cmd, slow in worked_out.items():
+        fast = run(people, cmd, "--stdout")
+        assert fast.exit_code == 0, fast.output
+        assert fast.stdout == slow.stdout
+        assert "1 problem in the vault" in fast.stderr
+    assert "unchanged vaultnet/Plans/2026-W47.md" in run(people, "plan").stderr
+
+
+def test_plan_stdout_after_an_edit_works_the_plan_out_again(people):
+    """An edit since the build (here Ana's follow-up ticked in her note) makes the built plan stale."""
+    assert run(people, "build").exit_code == 0
+    assert "send the deck" in run(people, "plan", "--stdout").stdout
+    note = people / "People/Ana Souza.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("- [ ] send the deck", "- [x] send the deck"),
+                    encoding="utf-8")
+    assert "send the deck" not in run(people, "plan", "--stdout").stdout
+    # Another day is another plan, too: the fingerprint holds the date.
+    assert run(people, "build").exit_code == 0
+    assert run(people, "plan", "--stdout", today="2026-11-22").stdout == run(
+        people, "plan", "--stdout", "--week", "2026-W47", today="2026-11-22").stdout
+
+
+def test_plan_stdout_on_a_built_vault_without_contacts_still_says_where_it_looked(vault):
+    write(vault, "Notes/Idea.md", "just a note\n")
+    assert run(vault, "build").exit_code == 0
+    result = run(vault, "plan", "--stdout")
+    assert result.exit_code == 0 and "no contacts" in result.stderr.lower()

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from vaultnet.build import build_vault, plan_rel
+from vaultnet.build import Builder, build_vault, plan_rel
 from vaultnet.config import load_config
 from vaultnet.dates import iso_week
+from vaultnet.session import as_built
 
 from conftest import examples, write
 
@@ -66,6 +67,18 @@ class WeeklyLoop(RuleBasedStateMachine):
     @rule()
     def build(self) -> None:
         build_vault(self.config, self.today)
+        assert as_built(self.config, self.today, plan_rel(self.config, iso_week(self.today))) is not None
+
+    @invariant()
+    def the_plan_as_built_is_the_plan_worked_out(self) -> None:
+        """``plan --stdout`` prints the built note only while it is what working the plan out again gives."""
+        rel = plan_rel(self.config, iso_week(self.today))
+        found = as_built(self.config, self.today, rel)
+        if found is not None:
+            builder = Builder(self.config, self.today, write=False)
+            network, plan, rel = builder.prepare_plan()
+            assert found.text == builder.plan_note(plan, rel)[0]
+            assert (found.contacts, found.problems) == (len(network.standings), len(network.problems))
 
     @rule(pick=st.integers(0, 20), date=st.sampled_from(DATES), at_end=st.booleans())
     def tick(self, pick: int, date: str, at_end: bool) -> None:

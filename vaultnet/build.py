@@ -130,6 +130,7 @@ class Builder:
         self.completed: dict[str, bytes] = {}  # notes whose follow-ups this run completed
         self.stamped: dict[str, bytes] = {}  # other weeks' plans whose ticks this run stamped
         self.problems: list[str] = []  # follow-ups that could not be completed, and why
+        self.network: Network | None = None  # what the last build() worked out
 
     def _network(self, overrides: Mapping[str, bytes]) -> Network:
         return self.session.network(self.today, overrides)
@@ -247,6 +248,7 @@ class Builder:
             results.append(self.picture(network))
         except VaultnetError as err:
             results.append(Written(picture_rel(self.config), False, str(err)))
+        self.network = network
         return results
 
 

@@ -251,8 +251,17 @@ class NoteCache:
         self._write(NOTES, chunks())
 
     def fresh(self, fingerprint: str) -> bool:
-        data = self._read(BUILD)
-        return data is not None and data.get("fingerprint") == fingerprint
+        return self.built(fingerprint) is not None
 
-    def save_fingerprint(self, fingerprint: str) -> None:
-        self._write(BUILD, [_dumps({**self._head(), "fingerprint": fingerprint})])
+    def built(self, fingerprint: str) -> dict[str, Any] | None:
+        """What the last build recorded, if it was built from exactly this vault state.
+
+        A read command that finds its note as built answers from it without
+        working anything out again.
+        """
+        data = self._read(BUILD)
+        return data if data is not None and data.get("fingerprint") == fingerprint else None
+
+    def save_fingerprint(self, fingerprint: str, summary: Mapping[str, int] | None = None) -> None:
+        """Record the state a build was made from, with its counts (``contacts``, ``problems``)."""
+        self._write(BUILD, [_dumps({**self._head(), **(summary or {}), "fingerprint": fingerprint})])

@@ -43,15 +43,20 @@ def build(state: State) -> None:
 @click.pass_obj
 def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str | None) -> None:
     """Write this week's plan note: follow-ups, birthdays, check-ins, thank-yous."""
-    from .build import Builder
-    from .dates import parse_week
-    from .plan import week_reference
-    from .progress import terminal_progress
+    from .dates import iso_week, parse_week
+    from .freshness import plan_rel
 
     try:
         monday = parse_week(week) if week else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--week") from None
+    if (monday is None and place is None and not as_json
+            and _as_built(state, plan_rel(state.config, iso_week(state.today)), stdout)):
+        return  # the core is imported only past here: nothing changed, so nothing is worked out
+    from .build import Builder
+    from .plan import week_reference
+    from .progress import terminal_progress
+
     if place is not None:
         _plan_in(state, place, week_reference(state.today, monday), as_json)
         return
@@ -70,6 +75,21 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str
         else:
             state.report_write(rel, changed)
     state.report_problems(network)
+
+
+def _as_built(state: State, rel: str, stdout: bool) -> bool:
+    """When nothing changed since the last build, its note is the answer: print it, or say it is unchanged."""
+    from .session import as_built
+
+    found = as_built(state.config, state.today, rel)
+    if found is None:
+        return False
+    if stdout:
+        click.echo(found.text, nl=False)
+    else:
+        state.report_write(rel, False)
+    state.report_problem_count(found.problems)
+    return True
 
 
 def _plan_in(state: State, place: str, day: dt.date, as_json: bool) -> None:
@@ -95,7 +115,11 @@ def _plan_in(state: State, place: str, day: dt.date, as_json: bool) -> None:
 @click.pass_obj
 def index(state: State, stdout: bool) -> None:
     """Write the index note: counts, a chart, a table per status, problems."""
-    from .build import Builder, index_rel
+    from .freshness import index_rel
+
+    if stdout and _as_built(state, index_rel(state.config), stdout):
+        return  # (writing also reports the contact calendar: that runs the build's own check)
+    from .build import Builder
     from .progress import terminal_progress
 
     with terminal_progress(state.quiet) as progress:

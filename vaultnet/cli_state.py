@@ -109,9 +109,12 @@ class State:
             from .survey import no_contacts_message
 
             click.echo(no_contacts_message(network.config), err=True)
-        if problems and not self.quiet:
-            noun = "problem" if len(problems) == 1 else "problems"
-            click.echo(f"{len(problems)} {noun} in the vault; run 'vaultnet check' to list them.", err=True)
+        self.report_problem_count(len(problems))
+
+    def report_problem_count(self, count: int) -> None:
+        if count and not self.quiet:
+            noun = "problem" if count == 1 else "problems"
+            click.echo(f"{count} {noun} in the vault; run 'vaultnet check' to list them.", err=True)
 
     def report_write(self, rel: str, changed: bool) -> None:
         if not self.quiet:

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .cache import NoteCache
 from .config import Config
 from .dates import Date
 from .freshness import Written, fingerprint, outputs, picture_rel, taken_in_as_built
-from .noteset import NoteSet
-from .writes import remove_leftovers
+from .noteset import NoteSet, Signature
+from .writes import decode_text, read_bytes, remove_leftovers
 
 if TYPE_CHECKING:
     from .build import Builder
@@ -88,6 +89,8 @@ class Session:
         self._plan_memo: PlanMemo | None = None
         self.progress = progress
         self._opened = False
+        # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
+        self.summary: dict[str, int] = {}
 
     @property
     def memo(self) -> AssemblyMemo:
@@ -181,9 +184,7 @@ class Session:
             stats = self.notes.stat_all()
             for rel in remove_leftovers(self.config.root, self.notes.leftovers):
                 log.info("removed %s, left by a vaultnet run that was killed", rel)
-            signatures = {rel: signature for rel, (_, signature) in stats.items()}
-            if (self.cache.fresh(fingerprint(self.config, today, signatures))
-                    and (self.config.root / picture_rel(self.config)).is_file()):
+            if self.last_build(today, stats) is not None:
                 log.info("nothing changed since the last build")
                 return [Written(rel, False) for rel in self.outputs(today)]
             self._open()
@@ -192,13 +193,24 @@ class Session:
             self.refresh(changed)
         if self.progress is not None:
             self.progress("building", 0, 1)
-        results = self.builder(today).build()
+        builder = self.builder(today)
+        results = builder.build()
+        if builder.network is not None:
+            self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems)}
         self.take_in(results)
         if whole:
             self.save(today, results)
         if self.progress is not None:
             self.progress("building", 1, 1)
         return results
+
+    def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None) -> dict[str, Any] | None:
+        """What the last build saved, when nothing a build reads changed since: its notes are current."""
+        stats = self.notes.stat_all() if stats is None else stats
+        signatures = {rel: signature for rel, (_, signature) in stats.items()}
+        if not (self.config.root / picture_rel(self.config)).is_file():
+            return None
+        return self.cache.built(fingerprint(self.config, today, signatures))
 
     def take_in(self, results: Iterable[Written]) -> None:
         """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
@@ -214,7 +226,37 @@ class Session:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
         self.cache.save_entries(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
-            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()))
+            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()), self.summary)
+
+
+@dataclass(frozen=True, slots=True)
+class AsBuilt:
+    """A generated note as the last build left it, and what that build found."""
+
+    text: str  # LF line endings, no BOM: as a build renders it
+    contacts: int
+    problems: int
+
+
+def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
+    """The generated note ``rel`` when nothing a build reads changed since the last build, else None.
+
+    Then the note is what ``plan --stdout`` or ``index --stdout`` would render
+    (a build renders the same notes from the same files), so printing it is a
+    walk and a fingerprint check, as a warm build is. None whenever the answer
+    needs the network: a changed vault, a build that saved no summary, or a
+    vault without contacts (whose message names what the walk saw).
+    """
+    built = Session(config, remember=False).last_build(today)
+    if built is None or not isinstance(built.get("contacts"), int) or not isinstance(built.get("problems"), int):
+        return None
+    data = read_bytes(config.root / rel)
+    if data is None or built["contacts"] == 0:
+        return None
+    try:
+        return AsBuilt(decode_text(data), built["contacts"], built["problems"])
+    except UnicodeDecodeError:
+        return None
 
 
 def build_vault(config: Config, today: Date, progress: Progress | None = None) -> list[Written]:
