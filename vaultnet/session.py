@@ -206,10 +206,10 @@ class Session:
 
     def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None) -> dict[str, Any] | None:
         """What the last build saved, when nothing a build reads changed since: its notes are current."""
-        stats = self.notes.stat_all() if stats is None else stats
-        signatures = {rel: signature for rel, (_, signature) in stats.items()}
         if not (self.config.root / picture_rel(self.config)).is_file():
             return None
+        stats = self.notes.stat_all() if stats is None else stats
+        signatures = {rel: signature for rel, (_, signature) in stats.items()}
         return self.cache.built(fingerprint(self.config, today, signatures))
 
     def take_in(self, results: Iterable[Written]) -> None:
@@ -248,10 +248,11 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     vault without contacts (whose message names what the walk saw).
     """
     built = Session(config, remember=False).last_build(today)
-    if built is None or not isinstance(built.get("contacts"), int) or not isinstance(built.get("problems"), int):
+    if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
+            or built["contacts"] == 0:
         return None
     data = read_bytes(config.root / rel)
-    if data is None or built["contacts"] == 0:
+    if data is None:
         return None
     try:
         return AsBuilt(decode_text(data), built["contacts"], built["problems"])
