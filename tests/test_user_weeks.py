@@ -78,7 +78,10 @@ def test_a_ticked_follow_up_is_one_interaction(vault):
     obsidian_tick(vault, W47, "send Ana the offsite notes")
     build_vault(config, TODAY)
     assert "✅ 2026-11-21" in (vault / "People/Ana Souza.md").read_text(encoding="utf-8")  # completed where it lives
-    assert len(on(build_network(config, TODAY), "Ana Souza", TODAY)) == 1  # one tick, one contact
+    network = build_network(config, TODAY)
+    assert len(on(network, "Ana Souza", TODAY)) == 1  # one tick, one contact
+    # ... everywhere: the contact calendar counts the evidence, not the standings
+    assert [item.date for item in network.evidence.interactions].count(TODAY) == 1
 
 
 def test_a_ticked_check_in_stays_under_its_day(vault):

@@ -273,6 +273,7 @@ def assemble(
                 evidence.links.setdefault(contact.path, set()).add(friend.path)
                 friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
 
+    evidence.interactions = _counted_once(evidence.interactions)
     affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
     per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
@@ -300,12 +301,7 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
     ``only``: for these contacts alone (the others' standings are kept); None: for everyone.
     """
     per_contact: dict[str, list[Interaction]] = defaultdict(list)
-    # A follow-up ticked in a plan and then completed in its own note is one contact, not two:
-    # the completed line (the user's words) counts, the tick does not.
-    completed = {item.key for item in evidence.interactions if item.key and item.source == "task"}
     for item in evidence.interactions:
-        if completed and item.source == "plan" and item.key in completed:
-            continue
         for path in item.people:
             if only is None or path in only:
                 per_contact[path].append(item)
@@ -318,6 +314,18 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
         links = {path: linked for path, linked in evidence.links.items() if path in only or not only.isdisjoint(linked)}
         embedded = {path: linked for path, linked in neighbours_of(interactions, links, today).items() if path in only}
     return per_contact, embedded, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
+
+
+def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
+    """A follow-up ticked in a plan and then completed in its own note is one contact, not two.
+
+    The completed line (the user's words) counts, the tick does not: for the
+    standings, the contact calendar, neighbours and exports alike.
+    """
+    completed = {item.key for item in interactions if item.key and item.source == "task"}
+    if not completed:
+        return interactions
+    return [item for item in interactions if not (item.source == "plan" and item.key in completed)]
 
 
 def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
