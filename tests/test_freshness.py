@@ -21,3 +21,19 @@ def test_remembered_role_changes_are_part_of_the_fingerprint(vault):
     before = fingerprint(config, TODAY, {})
     write(vault, ROLE_MEMORY, "{}")
     assert fingerprint(config, TODAY, {}) != before
+
+
+def test_changed_code_under_the_same_version_is_part_of_the_fingerprint(vault, tmp_path, monkeypatch):
+    """An install of changed code keeps the version: its notes must still be built again, not printed as built."""
+    from vaultnet import freshness
+
+    shipped = tmp_path / "templates"
+    write(shipped, "plan.md", "old\n")
+    monkeypatch.setattr(freshness, "default_templates", lambda: shipped)
+    config = load_config(vault)
+    freshness._code.cache_clear()
+    before = fingerprint(config, TODAY, {})
+    write(shipped, "plan.md", "a new template\n")
+    freshness._code.cache_clear()
+    assert fingerprint(config, TODAY, {}) != before
+    freshness._code.cache_clear()

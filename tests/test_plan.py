@@ -196,3 +196,22 @@ def test_coming_up_in_the_note_and_json(vault):
     write(vault, "People/Ana.md", "---\n---\n")
     note = CliRunner().invoke(main, [*args, "--stdout"]).output
     assert "## Coming up\n\nNo birthdays or follow-ups in the 14 days after this week.\n" in note
+
+
+def test_a_plan_with_only_untracked_people_says_how_to_give_them_a_circle(vault):
+    """A vault read as it is has people and no circles: the empty check-in section says why, and what to run."""
+    from vaultnet.config import load_config
+    from vaultnet.network import build_network
+    from vaultnet.render import plan_context
+
+    write(vault, "People/Ana.md", "---\ncompany: Acme\n---\n")
+    write(vault, "People/Bo.md", "---\ncompany: Acme\n---\n")
+    plan = build_plan(build_network(load_config(vault), TODAY), TODAY)
+    check_in = next(s for s in plan_context(plan)["sections"] if s["id"] == "check-in")
+    assert check_in["items"] == []
+    assert check_in["empty"] == ("Nobody is due for a check-in. 2 contacts have no circle or cadence yet: "
+                                 "`vaultnet triage` gives them one.")
+    write(vault, "People/Ana.md", "---\ncircle: close\n---\n- 2026-11-20 #call\n")
+    plan = build_plan(build_network(load_config(vault), TODAY), TODAY)
+    check_in = next(s for s in plan_context(plan)["sections"] if s["id"] == "check-in")
+    assert check_in["empty"].endswith("1 contact has no circle or cadence yet: `vaultnet triage` gives them one.")

@@ -9,14 +9,17 @@ templates) so that a warm build never imports what it does not run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
 from .dates import Date, iso_week
+from .templates import default_templates
 from .writes import decode_text, read_bytes
 
 # The names other modules own, spelt here so that a warm build need not import those
@@ -82,9 +85,27 @@ def settings_digest(config: Config) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _code() -> str:
+    """vaultnet's own modules and shipped templates, by name, size and mtime.
+
+    The version alone misses an install of changed code under the same version
+    (a checkout, a development build): its notes would stay as the old code
+    wrote them, and ``plan --stdout`` would print them. A hundred stats, once.
+    """
+    seen = []
+    for folder in (Path(__file__).parent, default_templates()):
+        with contextlib.suppress(OSError), os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_file():
+                    stat = entry.stat()
+                    seen.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return hashlib.sha256("\0".join(sorted(seen)).encode()).hexdigest()
+
+
 def fingerprint(config: Config, today: Date, signatures: Mapping[str, object]) -> str:
     """Everything a build reads: notes, settings, templates, the date and vaultnet itself."""
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{today.isoformat()}\0".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{_code()}\0{today.isoformat()}\0".encode())
     digest.update(settings_digest(config).encode())
     with contextlib.suppress(OSError):
         stat = (config.root / ROLE_MEMORY).stat()

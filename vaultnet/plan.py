@@ -45,6 +45,7 @@ class Plan:
     used_minutes: int = 0  # by ticked and planned check-ins
     lookahead_days: int = 14  # how far "Coming up" looks after this week
     items: list[PlanItem] = field(default_factory=list)
+    untracked: int = 0  # contacts with no circle or cadence: never due, so never checked in with
 
     def section(self, name: SectionId) -> list[PlanItem]:
         return [item for item in self.items if item.section == name]
@@ -122,7 +123,8 @@ def build_plan(
     monday, sunday = week_bounds(today)
     config = network.config
     plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
-                lookahead_days=config.plan.lookahead_days)
+                lookahead_days=config.plan.lookahead_days,
+                untracked=sum(1 for s in network.standings if s.status == "untracked"))
     plan.used_minutes = ticked_minutes(network, plan_rel) if plan_rel else 0
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     active_paths = {s.contact.path for s in active}

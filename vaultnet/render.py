@@ -329,6 +329,10 @@ def plan_context(plan: Plan) -> dict[str, Any]:
             for item in plan.section(section.id)
         ]
         empty = section.empty.format(lookahead_days=plan.lookahead_days)
+        if section.id == "check-in" and plan.untracked:
+            # A vault read as it is often has people and no circles yet: say why no one is due.
+            noun = "contact has" if plan.untracked == 1 else "contacts have"
+            empty += f" {plan.untracked} {noun} no circle or cadence yet: `vaultnet triage` gives them one."
         sections.append({"id": section.id, "title": section.title, "empty": empty, "items": items})
     return {
         "week": plan.week,
