@@ -87,20 +87,21 @@ def settings_digest(config: Config) -> str:
 
 @functools.cache
 def _code() -> str:
-    """vaultnet's own modules and shipped templates, by name, size and mtime.
+    """vaultnet's own modules and shipped templates, by name and content.
 
     The version alone misses an install of changed code under the same version
     (a checkout, a development build): its notes would stay as the old code
-    wrote them, and ``plan --stdout`` would print them. A hundred stats, once.
+    wrote them, and ``plan --stdout`` would print them. By content, not mtime,
+    so a source tree and an install of it agree. About a megabyte, read once.
     """
-    seen = []
+    digest = hashlib.sha256()
     for folder in (Path(__file__).parent, default_templates()):
         with contextlib.suppress(OSError), os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.is_file():
-                    stat = entry.stat()
-                    seen.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    return hashlib.sha256("\0".join(sorted(seen)).encode()).hexdigest()
+            for entry in sorted(listing, key=lambda entry: entry.name):
+                if entry.is_file() and not entry.name.endswith((".pyc", ".pyo")):
+                    with contextlib.suppress(OSError), open(entry.path, "rb") as handle:
+                        digest.update(entry.name.encode() + b"\0" + handle.read() + b"\0")
+    return digest.hexdigest()
 
 
 def fingerprint(config: Config, today: Date, signatures: Mapping[str, object]) -> str:
