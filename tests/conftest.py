@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from vaultnet.config import load_config
-from vaultnet.network import Network, build_network
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.session import build_network
+from vaultnet.standings.network import Network
 
 # Hypothesis profiles: CI runs the same examples every time (a failure there can be
 # re-run and bisected), developers get a quick loop; HYPOTHESIS_PROFILE picks one by hand.

@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from vaultnet.build import Builder, plan_rel
-from vaultnet.config import load_config
-from vaultnet.network import build_network
-from vaultnet.regions import BEGIN, END, RegionError
-from vaultnet.writes import WriteConflict
+from vaultnet.files.config import load_config
+from vaultnet.files.generated import plan_rel
+from vaultnet.files.writes import WriteConflict
+from vaultnet.output.regions import BEGIN, END, RegionError
+from vaultnet.pipeline.session import Session, build_network
 
 from conftest import TODAY, write
 
@@ -22,7 +22,7 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def builder(vault, today=TODAY, write=True):
-    return Builder(load_config(vault), today, write)
+    return Session(load_config(vault), remember=False).builder(today, write)
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_edit_between_read_and_write_is_merged_not_lost(vault, monkeypatch):
     builder(vault).build()
     write(vault, "People/Ben.md", "---\ncircle: inner\n---\n")  # the index has something new to write
     path = vault / INDEX
-    import vaultnet.build as build_module
+    import vaultnet.pipeline.build as build_module
 
     real_render = build_module.render
     calls = []
@@ -174,7 +174,7 @@ def test_an_edit_that_never_stops_is_reported(vault, monkeypatch):
     builder(vault).build()
     write(vault, "People/Ben.md", "---\ncircle: inner\n---\n")  # the index has something new to write
     path = vault / INDEX
-    import vaultnet.build as build_module
+    import vaultnet.pipeline.build as build_module
 
     real_render = build_module.render
 

@@ -8,11 +8,9 @@ import os
 
 import pytest
 
-from vaultnet.build import build_vault
-from vaultnet.cache import BUILD, FORMAT, NOTES, NoteCache
-from vaultnet.config import load_config
-from vaultnet.network import build_network
-from vaultnet.session import Session
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.cache import BUILD, FORMAT, NOTES, NoteCache
+from vaultnet.pipeline.session import Session, build_network, build_vault
 
 from conftest import TODAY, write
 

@@ -25,11 +25,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from vaultnet.cli import main
-from vaultnet.config import Config, load_config
-from vaultnet.errors import ConfigError
-from vaultnet.network import build_network
-from vaultnet.watch import Watcher
+from vaultnet.base.errors import ConfigError
+from vaultnet.cli.main import main
+from vaultnet.files.config import Config, load_config
+from vaultnet.pipeline.session import build_network
+from vaultnet.pipeline.watch import Watcher
 
 from conftest import TODAY, examples, standing, write
 
@@ -467,7 +467,7 @@ def test_merge_keeps_the_users_lines_and_dates_in_order() -> None:
 
 def test_captures_are_written_safely(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A capture note saved by the user while an import runs is read again, never overwritten."""
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     run(people, "import", "calendar", str(OUTLOOK))
     note = people / "vaultnet" / "Captures" / "2026-11.md"
@@ -494,8 +494,8 @@ def test_any_title_stays_inert(title: str) -> None:
 
     from vaultnet.capture.model import Capture
     from vaultnet.capture.store import _ID, render
-    from vaultnet.contacts import Contact, Directory
-    from vaultnet.markdown import scan
+    from vaultnet.evidence.contacts import Contact, Directory
+    from vaultnet.notes.markdown import scan
 
     ana = Contact("Ana Souza", "People/Ana Souza.md")
     line = render(Capture("vn-mail-0123456789", dt.date(2026, 11, 3), "email", (ana.path,), title, "a.mbox"),
@@ -518,16 +518,16 @@ def test_configured_sources_unchanged_are_not_read_again(people: Path, tmp_path:
     write(people, "vaultnet.toml", CONFIG + f'[capture]\nmail = ["{mbox}"]\ncalendars = ["{OUTLOOK}"]\n')
     config = load_config(people)
     seen: dict[str, object] = {}
-    first = import_configured(config, TODAY, seen)
+    first = import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)
     assert [r.read.source for r in first] == ["outlook-calendar.ics", "mail.mbox"]
-    assert [r.read.source for r in import_configured(config, TODAY, seen)] == ["mail.mbox"]  # it had a bad message
+    assert [r.read.source for r in import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)] == ["mail.mbox"]  # it had a bad message
     mbox.write_bytes(MBOX.read_bytes().replace(b"Date: the day after tomorrow", b"Date: Tue, 17 Nov 2026 13:00:00 +0000"))
-    assert [r.outcome.added for r in import_configured(config, TODAY, seen)] == [0]  # Diego had mail that day
-    assert import_configured(config, TODAY, seen) == []
+    assert [r.outcome.added for r in import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)] == [0]  # Diego had mail that day
+    assert import_configured(config, TODAY, lambda: build_network(config, TODAY), seen) == []
     with mbox.open("ab") as handle:
         handle.write(b"\nFrom x Sat Nov 21 09:00:00 2026\nDate: Sat, 21 Nov 2026 09:00:00 +0000\n"
                      b"Message-ID: <late@x>\nSubject: Late news\nFrom: carla@studio.example\nTo: me@example.com\n\nx\n")
-    assert [r.outcome.added for r in import_configured(config, TODAY, seen)] == [1]
+    assert [r.outcome.added for r in import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)] == [1]
 
 
 def test_mail_since_and_a_broken_maildir_message(people: Path, tmp_path: Path) -> None:
@@ -551,7 +551,7 @@ class CaptureNotes(RuleBasedStateMachine):
         import tempfile
 
         from vaultnet.capture.model import Capture
-        from vaultnet.contacts import Contact, Directory
+        from vaultnet.evidence.contacts import Contact, Directory
 
         self.root = Path(tempfile.mkdtemp(prefix="vaultnet-capture-"))
         self.config = Config(root=self.root)

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from vaultnet.circleback import MAX_AGE_DAYS
-from vaultnet.plan import build_plan
+from vaultnet.advice.circleback import MAX_AGE_DAYS
+from vaultnet.advice.plan import build_plan
 
 from conftest import TODAY, write
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from vaultnet import __version__
-from vaultnet.cli import main
+from vaultnet.cli.main import main
 
 from conftest import TODAY, write
 
@@ -236,7 +236,7 @@ def test_init_creates_and_never_overwrites(tmp_path):
 
 def test_init_config_is_valid_and_default(tmp_path):
     CliRunner().invoke(main, ["init", str(tmp_path)])
-    from vaultnet.config import Config, load_config
+    from vaultnet.files.config import Config, load_config
 
     assert load_config(tmp_path) == Config(root=tmp_path)
 
@@ -471,9 +471,9 @@ def test_index_counts_this_weeks_ticks_without_touching_the_plan(vault):
 
 
 def test_choices_come_from_the_core_registries():
-    from vaultnet.exports import FORMATS
     from vaultnet.importers import KINDS
-    from vaultnet.service import KINDS as SERVICES
+    from vaultnet.output.exports import FORMATS
+    from vaultnet.pipeline.service import KINDS as SERVICES
 
     ctx = click.Context(main)
     export = main.get_command(ctx, "export")
@@ -489,10 +489,11 @@ def test_choices_come_from_the_core_registries():
 
 def test_loading_the_command_line_imports_no_core_module():
     """Commands import the core when they run: a warm build pays only for what it uses."""
-    code = "import sys, vaultnet.cli; print(' '.join(sorted(m for m in sys.modules if m.startswith('vaultnet'))))"
+    code = "import sys, vaultnet.cli.main; print(' '.join(sorted(m for m in sys.modules if m.startswith('vaultnet'))))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
-    light = {"vaultnet", "vaultnet.errors", "vaultnet.keys", "vaultnet.vocabulary"}  # registries: no work at import
+    light = {"vaultnet", "vaultnet.base", "vaultnet.base.errors", "vaultnet.base.keys",
+             "vaultnet.base.version", "vaultnet.base.vocabulary"}  # registries: no work at import
     assert {name for name in loaded if not name.startswith("vaultnet.cli")} == light, loaded
 
 
@@ -500,27 +501,27 @@ def test_a_warm_build_imports_no_parsing_assembly_or_rendering(vault):
     """A warm build is a walk and a fingerprint check: YAML, the network, the plan and templates stay unloaded."""
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
     assert CliRunner().invoke(main, ["--vault", str(vault), "--today", TODAY.isoformat(), "-q", "build"]).exit_code == 0
-    code = ("import sys\nfrom vaultnet.cli import main\n"
+    code = ("import sys\nfrom vaultnet.cli.main import main\n"
             f"try:\n    main(['--vault', {str(vault)!r}, '--today', {TODAY.isoformat()!r}, '-q', 'build'])\n"
             "except SystemExit:\n    pass\n"
             "print(' '.join(sorted(m for m in sys.modules if m.startswith(('vaultnet', 'yaml', 'jinja2', 'frontmatter')))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
-    assert "vaultnet.freshness" in loaded  # the check ran
-    heavy = {"vaultnet.notes", "vaultnet.network", "vaultnet.build", "vaultnet.plan", "vaultnet.render",
-             "vaultnet.contacts", "yaml", "jinja2", "frontmatter"}
+    assert "vaultnet.pipeline.freshness" in loaded  # the check ran
+    heavy = {"vaultnet.notes.note", "vaultnet.standings.network", "vaultnet.pipeline.build", "vaultnet.advice.plan", "vaultnet.output.render",
+             "vaultnet.evidence.contacts", "yaml", "jinja2", "frontmatter"}
     assert loaded & heavy == set(), loaded
 
 
 def _slow_path_only(monkeypatch):
     """Make working anything out fail loudly: a command that still succeeds answered from the last build."""
-    import vaultnet.build
+    import vaultnet.pipeline.build
 
     def refuse(*args, **kwargs):
         raise AssertionError("the network was worked out again")
 
-    monkeypatch.setattr(vaultnet.build.Builder, "prepare_plan", refuse)
-    monkeypatch.setattr(vaultnet.build.Builder, "index_note", refuse)
+    monkeypatch.setattr(vaultnet.pipeline.build.Builder, "prepare_plan", refuse)
+    monkeypatch.setattr(vaultnet.pipeline.build.Builder, "index_note", refuse)
 
 
 def test_plan_and_index_stdout_after_a_build_print_the_built_notes(people, monkeypatch):

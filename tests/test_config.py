@@ -1,4 +1,4 @@
-"""Finding the vault and reading vaultnet.toml (vaultnet.config, spec section 2)."""
+"""Finding the vault and reading vaultnet.toml (vaultnet.files.config, spec section 2)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vaultnet.config import Config, PlanConfig, TieConfig, find_vault, load_config
-from vaultnet.dates import Cadence, parse_cadence
-from vaultnet.errors import ConfigError
+from vaultnet.base.dates import Cadence, parse_cadence
+from vaultnet.base.errors import ConfigError
+from vaultnet.files.config import Config, PlanConfig, TieConfig, find_vault, load_config
 
 from conftest import write
 

@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from vaultnet.contacts import Contact, Directory
-from vaultnet.dates import Birthday, Cadence
+from vaultnet.base.dates import Birthday, Cadence
+from vaultnet.evidence.contacts import Contact, Directory
 
 from conftest import standing, write
 

@@ -1,8 +1,8 @@
 import pytest
 
-from vaultnet.config import load_config
-from vaultnet.contacts import Contact
-from vaultnet.create import ContactExists, contact_path, create_contact, person_note
+from vaultnet.edits.add import ContactExists, contact_path, create_contact, person_note
+from vaultnet.evidence.contacts import Contact
+from vaultnet.files.config import load_config
 
 from conftest import write
 
@@ -49,7 +49,7 @@ def test_dry_run_writes_nothing(vault):
 
 def test_a_new_contact_is_made_the_way_the_vault_s_people_are(vault):
     """People tagged ``#person`` beside other notes in ``Notes/``: a new one goes there, tagged the same."""
-    from vaultnet.network import build_network
+    from vaultnet.pipeline.session import build_network
 
     from conftest import TODAY
 
@@ -66,7 +66,7 @@ def test_new_paths_list_the_folder_once_and_refuse_a_case_clash(vault, monkeypat
     """One allocator for ``add`` and imports: a thousand names, one listing of the people folder."""
     from pathlib import Path
 
-    from vaultnet.create import NewPaths
+    from vaultnet.edits.add import NewPaths
 
     write(vault, "People/ana souza.md", "---\n---\n")
     listed = []

@@ -5,9 +5,10 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.cli import main
-from vaultnet.daily import days_left, fair_share, spread, today_items
-from vaultnet.plan import build_plan
+from vaultnet.advice.daily import days_left, fair_share, spread
+from vaultnet.advice.plan import build_plan
+from vaultnet.advice.today import today_items
+from vaultnet.cli.main import main
 
 from conftest import write
 

@@ -1,4 +1,4 @@
-"""Dates, birthdays, cadences, ISO weeks and daily-note formats (vaultnet.dates)."""
+"""Dates, birthdays, cadences, ISO weeks and daily-note formats (vaultnet.base.dates)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.dates import (
+from vaultnet.base.dates import (
     Birthday,
     Cadence,
     DailyFormat,

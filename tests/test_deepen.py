@@ -1,7 +1,7 @@
 from click.testing import CliRunner
 
-from vaultnet.cli import main
-from vaultnet.plan import build_plan
+from vaultnet.advice.plan import build_plan
+from vaultnet.cli.main import main
 
 from conftest import TODAY, write
 

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from vaultnet.cli import main
-from vaultnet.edits import EditError, set_keys
+from vaultnet.cli.main import main
+from vaultnet.edits.quick import EditError, set_keys
 
 from conftest import examples, write
 
@@ -113,7 +113,7 @@ PLAIN = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl
     comment=st.booleans(), crlf=st.booleans(), bom=st.booleans(),
 )
 def test_setting_a_key_changes_exactly_one_line(others, old, new, comment, crlf, bom):
-    from vaultnet.properties import yaml_lines
+    from vaultnet.edits.properties import yaml_lines
 
     lines = ["---", "# kept comment"]
     for key, value in others.items():
@@ -142,7 +142,7 @@ def test_setting_a_key_changes_exactly_one_line(others, old, new, comment, crlf,
         assert after[changed[0]].endswith(b"  # where" + (b"\r" if crlf else b"")) == comment
     import yaml
 
-    from vaultnet.notes import NoteLoader
+    from vaultnet.notes.note import NoteLoader
     front = result.decode().removeprefix("\ufeff").replace("\r\n", "\n").split("---\n")[1]
     assert yaml.load(front, Loader=NoteLoader)["location"] == new
 
@@ -298,7 +298,7 @@ class RepeatedEdits(RuleBasedStateMachine):
     def front_matter_is_the_model(self):
         import yaml
 
-        from vaultnet.notes import NoteLoader
+        from vaultnet.notes.note import NoteLoader
 
         if not self.data:
             return
@@ -316,7 +316,7 @@ TestRepeatedEdits.settings = settings(max_examples=examples(40), stateful_step_c
 
 def test_a_note_saved_during_set_is_read_again_and_kept(people, monkeypatch):
     """``set`` uses the one write-with-retry policy: the user's save survives and the key is still set."""
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     real = writes.safe_write
     calls = []

@@ -15,10 +15,10 @@ import vobject
 from click.testing import CliRunner
 from dateutil.rrule import rrulestr
 
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.exports import CSV_COLUMNS, export, spreadsheet_safe
-from vaultnet.network import build_network
+from vaultnet.cli.main import main
+from vaultnet.files.config import load_config
+from vaultnet.output.exports import CSV_COLUMNS, export, spreadsheet_safe
+from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, write
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultnet.filenames import safe_filename
+from vaultnet.files.filenames import safe_filename
 
 from conftest import examples
 

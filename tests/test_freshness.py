@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from vaultnet import calendar_svg, rolechanges
-from vaultnet.cache import FORMAT
-from vaultnet.config import load_config
-from vaultnet.freshness import CACHE_FORMAT, PICTURE, ROLE_MEMORY, fingerprint
+from vaultnet.advice import rolechanges
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.cache import FORMAT
+from vaultnet.pipeline.freshness import CACHE_FORMAT, ROLE_MEMORY, fingerprint
 
 from conftest import TODAY, write
 
 
 def test_names_agree_with_the_modules_that_own_them():
-    assert PICTURE == calendar_svg.NAME
     assert ROLE_MEMORY == rolechanges.MEMORY
     assert CACHE_FORMAT == FORMAT
 
@@ -25,7 +24,7 @@ def test_remembered_role_changes_are_part_of_the_fingerprint(vault):
 
 def test_changed_code_under_the_same_version_is_part_of_the_fingerprint(vault, tmp_path, monkeypatch):
     """An install of changed code keeps the version: its notes must still be built again, not printed as built."""
-    from vaultnet import freshness
+    from vaultnet.pipeline import freshness
 
     shipped = tmp_path / "templates"
     write(shipped, "plan.md", "old\n")

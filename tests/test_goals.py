@@ -1,9 +1,9 @@
 import pytest
 
-from vaultnet.contacts import Contact
-from vaultnet.goals import Gateway, gateways, helpers_per_goal, rank
-from vaultnet.plan import build_plan
-from vaultnet.render import index_context
+from vaultnet.advice.goals import Gateway, gateways, helpers_per_goal, rank
+from vaultnet.advice.plan import build_plan
+from vaultnet.evidence.contacts import Contact
+from vaultnet.output.render import index_context
 
 from conftest import TODAY, write
 
@@ -71,7 +71,7 @@ def test_index_counts_helpers_per_goal(vault, load):
 def test_intros_command_lists_goal_reasons_first(vault):
     from click.testing import CliRunner
 
-    from vaultnet.cli import main
+    from vaultnet.cli.main import main
 
     write(vault, "People/A.md", "---\nneeds: [a lawyer]\n---\n")
     write(vault, "People/B.md", "---\noffers: [lawyers]\nrole: Recruiters lead\n---\n")
@@ -86,7 +86,7 @@ def test_show_says_which_goal_someone_leads_to(vault):
 
     from click.testing import CliRunner
 
-    from vaultnet.cli import main
+    from vaultnet.cli.main import main
 
     write(vault, "People/Kim.md", "---\nindustry: climate\ncompany: Verdant\n---\n")
     (vault / "vaultnet.toml").write_text('goals = ["climate tech"]\n')

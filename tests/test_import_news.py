@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultnet.cli import main
-from vaultnet.edits import EditError, set_keys
-from vaultnet.rolechanges import MEMORY
+from vaultnet.advice.rolechanges import MEMORY
+from vaultnet.cli.main import main
+from vaultnet.edits.quick import EditError, set_keys
 
 from conftest import TODAY, write
 

@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.create import people_home
-from vaultnet.errors import Problem, VaultnetError
-from vaultnet.filenames import safe_filename
+from vaultnet.base.errors import Problem, VaultnetError
+from vaultnet.cli.main import main
+from vaultnet.edits.add import people_home
+from vaultnet.files.config import load_config
+from vaultnet.files.filenames import safe_filename
 from vaultnet.importers import (
     Person,
     clean,
@@ -37,7 +37,7 @@ from vaultnet.importers import (
 )
 from vaultnet.importers.linkedin import parse_connected
 from vaultnet.importers.vcard import prepare
-from vaultnet.network import build_network
+from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, examples, write
 
@@ -526,7 +526,7 @@ def test_a_note_edited_during_the_import_is_not_overwritten(vault, monkeypatch):
     config = load_config(vault)
     contacts = [s.contact for s in build_network(config, TODAY).standings]
     plan = plan_import(config, read_file("linkedin", LINKEDIN).people, contacts)
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     real_write = writes.safe_write
     calls = []
@@ -961,7 +961,7 @@ def test_new_notes_take_the_marker_and_the_folder_of_the_vault_s_people(vault):
     assert "\ncategories:\n  - '[[People]]'\n---\n" in text
     found = contact_paths(vault)
     assert "References/Ana Souza.md" in found and "References/Lisbon.md" not in found and len(found) == 8
-    from vaultnet.create import contact_path
+    from vaultnet.edits.add import contact_path
 
     contacts = [s.contact for s in build_network(load_config(vault), TODAY).standings]
     assert contact_path(load_config(vault), "Someone New", contacts) == "References/Someone New.md"  # add agrees

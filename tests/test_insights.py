@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from vaultnet.insights import reciprocity, tie, within
+from vaultnet.standings.standing import reciprocity, tie, within
 
 from conftest import TODAY, standing, write
 
@@ -259,7 +259,7 @@ def test_reciprocity_labels(vault, load, lines, counts, label):
 
 
 def test_reciprocity_advice():
-    from vaultnet.insights import Reciprocity
+    from vaultnet.standings.standing import Reciprocity
 
     assert Reciprocity(label="taking").advice == "give before you ask again"
     assert "both ways" in Reciprocity(label="one-way").advice
@@ -323,7 +323,7 @@ def test_thanks_logged_elsewhere_count(vault, load):
 
 
 def test_reciprocity_function_counts_only_the_contact_s_exchanges():
-    from vaultnet.interactions import Interaction
+    from vaultnet.evidence.model import Interaction
 
     mine = Interaction(D(2026, 11, 10), "note", "", "a.md", 1, ("A", "B"), ("got",), ("A",))
     theirs = Interaction(D(2026, 11, 11), "note", "", "a.md", 2, ("A", "B"), ("gave", "thanked"), ("B",))
@@ -412,8 +412,8 @@ def test_tie_weak_boundary_with_default_threshold(vault, load):
 
 
 def test_tie_function_boundaries_exactly():
-    from vaultnet.config import TieConfig
-    from vaultnet.interactions import Interaction
+    from vaultnet.evidence.model import Interaction
+    from vaultnet.files.config import TieConfig
 
     one = [Interaction(TODAY, "note", "", "a.md", 1, ("A",))]
     config = TieConfig(strong=1, moderate=0.5, weak=0.25)

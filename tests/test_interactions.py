@@ -733,7 +733,7 @@ def test_windows_line_endings_everywhere(vault, load):
 
 def test_shared_empty_evidence_is_never_added_to(vault, load):
     """Per-note evidence shares its empty lists, links and ids; nothing may ever add to them."""
-    from vaultnet import interactions
+    from vaultnet.evidence import interactions
 
     write(vault, "People/Ana.md", "---\ncircle: inner\nfriends: ['[[Bo]]']\n---\n- 2026-11-02 #call [[Bo]]\n")
     write(vault, "People/Bo.md", "---\ncircle: inner\n---\n- [ ] ask [[Ana]] 📅 2026-11-30\n")

@@ -6,9 +6,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.intros import (
+from vaultnet.advice.intros import (
     Introduction,
     PhraseMemo,
     involving,
@@ -18,7 +16,9 @@ from vaultnet.intros import (
     suggest,
     words,
 )
-from vaultnet.network import build_network
+from vaultnet.cli.main import main
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, examples, write
 

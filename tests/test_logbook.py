@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.config import load_config
-from vaultnet.errors import VaultnetError
-from vaultnet.logbook import daily_note_rel, entry, insert_log_line, write_log
-from vaultnet.markdown import scan
-from vaultnet.notes import parse_note
-from vaultnet.writes import WriteConflict
+from vaultnet.base.errors import VaultnetError
+from vaultnet.edits.log import daily_note_rel, entry, insert_log_line, write_log
+from vaultnet.files.config import load_config
+from vaultnet.files.writes import WriteConflict
+from vaultnet.notes.markdown import scan
+from vaultnet.notes.note import parse_note
 
 from conftest import write
 
@@ -113,7 +113,7 @@ def test_daily_target_appends_and_creates_from_template(vault):
 def test_concurrent_edit_is_kept(vault, monkeypatch):
     path = write(vault, "People/Ana.md", "## Log\n- 2026-11-02 a\n")
     config = load_config(vault)
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     real = writes.safe_write
     calls = []
@@ -132,7 +132,7 @@ def test_concurrent_edit_is_kept(vault, monkeypatch):
 
 def test_an_edit_that_never_stops_is_an_error(vault, monkeypatch):
     path = write(vault, "People/Ana.md", "## Log\n")
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     real = writes.safe_write
 

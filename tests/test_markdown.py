@@ -1,4 +1,4 @@
-"""Reading note bodies the way Obsidian shows them (vaultnet.markdown.scan)."""
+"""Reading note bodies the way Obsidian shows them (vaultnet.notes.markdown.scan)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from vaultnet.markdown import Line, Link, scan
+from vaultnet.notes.markdown import Line, Link, scan
 
 
 def lines_of(text: str) -> list[Line]:
@@ -468,7 +468,7 @@ def test_lines_share_equal_links_and_tags() -> None:
 
 
 def test_the_shared_links_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vaultnet.markdown as markdown
+    import vaultnet.notes.markdown as markdown
 
     monkeypatch.setattr(markdown, "_SHARED", {})
     monkeypatch.setattr(markdown, "_SHARED_LIMIT", 5)
@@ -481,7 +481,7 @@ def test_the_shared_links_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 @example("x [[a|b]] [[c#d|e]] [[f^g]] [[h]]")
 def test_links_read_by_their_text_are_the_links_written(text):
     """Links are looked up by the text they are written as: the same as reading each one."""
-    from vaultnet.markdown import _LINK, _links
+    from vaultnet.notes.markdown import _LINK, _links
 
     expected = tuple(Link(m.group(1).strip(), m.group(2)) for m in _LINK.finditer(text))
     assert _links(text) == expected

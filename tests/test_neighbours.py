@@ -6,8 +6,8 @@ from collections import defaultdict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.interactions import Interaction
-from vaultnet.neighbours import neighbours, together
+from vaultnet.evidence.model import Interaction
+from vaultnet.standings.neighbours import neighbours, together
 
 TODAY = dt.date(2026, 11, 21)
 PEOPLE = [f"People/{name}.md" for name in "ABCDEFG"]
@@ -67,6 +67,6 @@ def test_together_equals_every_group_one_by_one(found):
 
 @given(st.sets(st.integers(0, 5000), max_size=40))
 def test_bit_sets_from_positions(positions):
-    from vaultnet.intros import _bits
+    from vaultnet.advice.intros import _bits
 
     assert _bits(positions) == sum(1 << p for p in positions)

@@ -6,8 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from vaultnet.config import load_config
-from vaultnet.network import build_network
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, standing, write
 
@@ -255,10 +255,10 @@ def test_notes_as_obsidian_writes_them(vault, load):
 
 
 def test_memo_recomputes_only_what_changed_and_agrees_with_a_fresh_build(vault):
-    from vaultnet.config import load_config
-    from vaultnet.network import AssemblyMemo, assemble
-    from vaultnet.report import status_json
-    from vaultnet.session import Session
+    from vaultnet.files.config import load_config
+    from vaultnet.output.report import status_json
+    from vaultnet.pipeline.session import Session
+    from vaultnet.standings.network import AssemblyMemo, assemble
 
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call\n")
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n")

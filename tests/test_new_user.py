@@ -12,7 +12,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from vaultnet.cli import main
+from vaultnet.cli.main import main
 
 from conftest import write
 

@@ -1,4 +1,4 @@
-"""Reading one note: bytes, front matter, body lines and problems (vaultnet.notes)."""
+"""Reading one note: bytes, front matter, body lines and problems (vaultnet.notes.note)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.dates import parse_date
-from vaultnet.markdown import scan
-from vaultnet.notes import MAX_NOTE_BYTES, Note, decode, parse_note
+from vaultnet.base.dates import parse_date
+from vaultnet.notes.markdown import scan
+from vaultnet.notes.note import MAX_NOTE_BYTES, Note, decode, parse_note
 
 from conftest import write
 

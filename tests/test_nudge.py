@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from vaultnet.plan import build_plan
+from vaultnet.advice.plan import build_plan
 
 from conftest import write
 

@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.calendar_svg import contact_calendar, level
-from vaultnet.cli import main
-from vaultnet.sparkline import contact_line, monthly_counts, sparkline
+from vaultnet.cli.main import main
+from vaultnet.output.calendar_svg import contact_calendar, level
+from vaultnet.output.sparkline import contact_line, monthly_counts, sparkline
 
 from conftest import TODAY, write
 

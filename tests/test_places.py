@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from vaultnet.cli import main
+from vaultnet.cli.main import main
 
 from conftest import write
 

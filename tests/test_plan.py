@@ -1,7 +1,7 @@
 import datetime as dt
 import json
 
-from vaultnet.plan import build_plan, item_key, ticked_minutes, week_reference
+from vaultnet.advice.plan import build_plan, item_key, ticked_minutes, week_reference
 
 from conftest import TODAY, write
 
@@ -185,7 +185,7 @@ def test_coming_up_lists_birthdays_and_follow_ups_in_the_lookahead_after_this_we
 def test_coming_up_in_the_note_and_json(vault):
     from click.testing import CliRunner
 
-    from vaultnet.cli import main
+    from vaultnet.cli.main import main
 
     write(vault, "People/Ana.md", "---\nbirthday: 1990-11-23\n---\n")
     args = ["--vault", str(vault), "--today", "2026-11-21", "plan"]
@@ -200,9 +200,9 @@ def test_coming_up_in_the_note_and_json(vault):
 
 def test_a_plan_with_only_untracked_people_says_how_to_give_them_a_circle(vault):
     """A vault read as it is has people and no circles: the empty check-in section says why, and what to run."""
-    from vaultnet.config import load_config
-    from vaultnet.network import build_network
-    from vaultnet.render import plan_context
+    from vaultnet.files.config import load_config
+    from vaultnet.output.render import plan_context
+    from vaultnet.pipeline.session import build_network
 
     write(vault, "People/Ana.md", "---\ncompany: Acme\n---\n")
     write(vault, "People/Bo.md", "---\ncompany: Acme\n---\n")

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.network import build_network
+from vaultnet.cli.main import main
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, standing, write
 
@@ -104,7 +104,7 @@ def test_a_date_link_in_a_persons_note_is_contact_that_day(vault):
 
 def test_a_change_to_the_plugins_settings_is_seen_by_the_next_run(vault):
     """The log heading comes from a settings file: the cache must know it as one (config.SETTINGS_FILES)."""
-    from vaultnet.config import SETTINGS_FILES
+    from vaultnet.files.config import SETTINGS_FILES
 
     assert ".obsidian/plugins/personal-crm/data.json" in SETTINGS_FILES
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vaultnet.progress import tracked
+from vaultnet.cli.progress import tracked
 
 
 def test_a_loop_over_items_tells_the_progress_callback_and_yields_every_item():

@@ -5,9 +5,9 @@ import yaml
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from vaultnet.keys import KEYS
-from vaultnet.notes import parse_note
-from vaultnet.properties import BOM, add_missing, existing_keys, yaml_lines
+from vaultnet.base.keys import KEYS
+from vaultnet.edits.properties import BOM, add_missing, existing_keys, yaml_lines
+from vaultnet.notes.note import parse_note
 
 ODD = (
     "---\n"
@@ -64,7 +64,7 @@ def test_empty_front_matter():
                                    "a: b", "- x", "#tag", "[[Bob]]", "it's", "100%", "Zoë", "@handle"])
 def test_values_read_back_as_the_same_text(value):
     (line,) = yaml_lines("key", value)
-    from vaultnet.notes import NoteLoader
+    from vaultnet.notes.note import NoteLoader
 
     assert yaml.load(line, Loader=NoteLoader) == {"key": value}
 
@@ -72,7 +72,7 @@ def test_values_read_back_as_the_same_text(value):
 @pytest.mark.parametrize("value", ["a\x85b", "a\u2028b", "a\nb", "2026-11-21\n", "x\x00y"])
 def test_line_breaks_in_values_stay_on_one_line_and_read_back(value):
     (line,) = yaml_lines("key", value)
-    from vaultnet.notes import NoteLoader
+    from vaultnet.notes.note import NoteLoader
 
     assert "\n" not in line and "\x85" not in line and "\u2028" not in line
     assert yaml.load(line, Loader=NoteLoader) == {"key": value}
@@ -218,9 +218,9 @@ def test_existing_keys_agrees_with_the_note_reader(data):
 
 def test_every_key_group_names_keys_of_the_one_registry():
     """Contacts, imports, ``set`` and config group keys by job; each name must be one the registry knows."""
-    from vaultnet import keys
-    from vaultnet.config import Config
-    from vaultnet.contacts import LIST_FIELDS, TEXT_FIELDS
+    from vaultnet.base import keys
+    from vaultnet.evidence.contacts import LIST_FIELDS, TEXT_FIELDS
+    from vaultnet.files.config import Config
     from vaultnet.importers.records import FIELDS
 
     groups = (keys.TEXT_KEYS, keys.LIST_KEYS, keys.DATE_KEYS, keys.IMPORT_KEYS, keys.SET_KEYS, keys.PERSON_PROPERTIES)
@@ -240,7 +240,7 @@ _WRITTEN = st.sampled_from(_SPELT + ["Last Contact", "LAST_CONTACT", "Birth Date
 @example({"circle": 1}, {"last_contact": 3}, {"circle": "Tier"})  # renamed: the default spelling is not read
 def test_a_name_reads_the_first_of_its_spellings_the_note_has(meta, inline, fields):
     """Properties answer each name from the note's own few keys: as reading every spelling in turn would."""
-    from vaultnet.keys import Properties, normalise, spellings
+    from vaultnet.base.keys import Properties, normalise, spellings
 
     found: dict[str, tuple[str, int]] = {}
     for source in (meta, inline):

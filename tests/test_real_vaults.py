@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultnet.cli import main
+from vaultnet.cli.main import main
 
 from conftest import write
 
@@ -209,7 +209,7 @@ DEX_QUICKADD = """{"choices": [
 
 
 def test_dex0501_diary_notes_are_daily_notes(vault):
-    from vaultnet.config import load_config
+    from vaultnet.files.config import load_config
 
     write(vault, ".obsidian/plugins/quickadd/data.json", DEX_QUICKADD)
     write(vault, ".obsidian/plugins/calendar/data.json", '{"weeklyNoteFolder": "Dairy", "showWeeklyNote": true}')
@@ -253,7 +253,7 @@ def test_dex0501_diary_notes_are_daily_notes(vault):
     ('{"type": "Capture", "captureTo": "Inbox.md"}', None),
 ])
 def test_quickadd_choices_that_make_one_note_a_day(vault, choice, expected):
-    from vaultnet.config import load_config
+    from vaultnet.files.config import load_config
 
     write(vault, ".obsidian/plugins/quickadd/data.json", '{"choices": [' + choice + ']}')
     config = load_config(vault)
@@ -584,7 +584,7 @@ def test_kepano_with_references_as_the_people_folder_keeps_films_and_cities_out(
 
 
 def test_settings_from_periodic_notes_and_templater(vault):
-    from vaultnet.config import load_config
+    from vaultnet.files.config import load_config
 
     write(vault, ".obsidian/daily-notes.json", '{"folder": "Daily", "format": "YYYY-MM-DD"}')
     write(vault, ".obsidian/templates.json", '{"folder": "Templates"}')

@@ -1,4 +1,4 @@
-from vaultnet.reconnect import candidates
+from vaultnet.advice.reconnect import candidates
 
 from conftest import TODAY, write
 

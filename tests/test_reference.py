@@ -1,4 +1,4 @@
-"""The README's command reference is what ``--help`` prints, and every command and option has help."""
+"""The documentation's command reference is what ``--help`` prints, and every command and option has help."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from pathlib import Path
 import click
 import pytest
 
-from vaultnet import reference
-from vaultnet.cli import main
+from vaultnet.cli import reference
+from vaultnet.cli.main import main
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 COMMANDS = [(path, command) for path, command in reference.command_paths(main)]
 
 
-def test_the_readme_reference_is_what_help_prints():
-    text = README.read_text(encoding="utf-8")
-    assert reference.updated(text) == text, "the README's command reference is stale: run python -m vaultnet.reference"
+def test_the_docs_reference_is_what_help_prints():
+    text = PAGE.read_text(encoding="utf-8")
+    assert reference.updated(text) == text, "the command reference is stale: run python -m vaultnet.cli.reference"
 
 
 def test_the_reference_has_every_command_and_its_options():
@@ -40,18 +40,18 @@ def test_check_reports_a_stale_reference_and_the_command_rewrites_it(tmp_path, c
     readme = tmp_path / "README.md"
     stale = f"# x\n\n{reference.BEGIN}\nold text\n{reference.END}\n\nafter\n"
     readme.write_text(stale, encoding="utf-8")
-    assert reference.run(["--check", "--readme", str(readme)]) == 1
+    assert reference.run(["--check", "--page", str(readme)]) == 1
     assert readme.read_text(encoding="utf-8") == stale
     assert "out of date" in capsys.readouterr().err
-    assert reference.run(["--readme", str(readme)]) == 0
+    assert reference.run(["--page", str(readme)]) == 0
     fresh = readme.read_text(encoding="utf-8")
     assert "old text" not in fresh and fresh.startswith("# x\n\n") and fresh.endswith(f"{reference.END}\n\nafter\n")
-    assert reference.run(["--check", "--readme", str(readme)]) == 0
+    assert reference.run(["--check", "--page", str(readme)]) == 0
 
 
-def test_a_readme_without_the_markers_is_one_line(tmp_path, capsys):
+def test_a_page_without_the_markers_is_one_line(tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text("# x\n", encoding="utf-8")
-    assert reference.run(["--readme", str(readme)]) == 1
+    assert reference.run(["--page", str(readme)]) == 1
     assert "no command reference markers" in capsys.readouterr().err
     assert readme.read_text(encoding="utf-8") == "# x\n"

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.markdown import done_date, scan
-from vaultnet.regions import (
+from vaultnet.notes.markdown import done_date, scan
+from vaultnet.output.regions import (
     BEGIN,
     END,
     RegionError,
@@ -16,7 +16,7 @@ from vaultnet.regions import (
     stamp,
     user_items,
 )
-from vaultnet.regions import heading as heading_of
+from vaultnet.output.regions import heading as heading_of
 
 NOTE = f"mine above\n{BEGIN}\n# Week\n\n## Check in\n\n- [ ] [[Ana]] — call ^vn-aaaa\n{END}\n\n## Notes\nmine below\n"
 

@@ -12,14 +12,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vaultnet.cli import main
-from vaultnet.config import Config
-from vaultnet.contacts import is_contact, read_contact
-from vaultnet.keys import KEYS, PERSON_VALUES
-from vaultnet.meetings import attendee_targets, daily_date, property_date
-from vaultnet.notes import Note, parse_note
-from vaultnet.people import person_rule, properties
-from vaultnet.relevance import FrontMatterFilter
+from vaultnet.base.keys import KEYS, PERSON_VALUES
+from vaultnet.cli.main import main
+from vaultnet.evidence.contacts import is_contact, read_contact
+from vaultnet.evidence.meetings import attendee_targets, daily_date, property_date
+from vaultnet.evidence.people import person_rule, properties
+from vaultnet.files.config import Config
+from vaultnet.notes.note import Note, parse_note
+from vaultnet.notes.relevance import FrontMatterFilter, front_matter_filter
 
 from conftest import write
 
@@ -91,7 +91,7 @@ def _reads(note: Note, config: Config) -> tuple[object, ...]:
 def _both(text: str, rel: str, config: Config) -> tuple[Note, Note]:
     data = text.encode()
     full, _ = parse_note(rel, data, config.person_tags)
-    quick, _ = parse_note(rel, data, config.person_tags, config.front_matter)
+    quick, _ = parse_note(rel, data, config.person_tags, front_matter_filter(config))
     assert full is not None and quick is not None
     return full, quick
 
@@ -106,7 +106,7 @@ def test_a_skipped_front_matter_changes_nothing_vaultnet_reads(front, rel, body,
     config = CONFIG if settings_name == "default" else RENAMED
     full, quick = _both(f"---\n{front}\n---\n{body}", rel, config)
     if full.problems:
-        return  # invalid YAML in a front matter nothing reads: not loaded, so not reported (README)
+        return  # invalid YAML in a front matter nothing reads: not loaded, so not reported (docs/commands.md)
     assert _reads(quick, config) == _reads(full, config)
 
 
@@ -115,7 +115,7 @@ def test_a_skipped_front_matter_changes_nothing_vaultnet_reads(front, rel, body,
     "cssclasses: wide\nmetadata: x",
 ])
 def test_front_matter_nothing_reads_is_not_loaded(front):
-    assert not CONFIG.front_matter.matters(front)
+    assert not front_matter_filter(CONFIG).matters(front)
     _, quick = _both(f"---\n{front}\n---\nbody\n", "Notes/Topic.md", CONFIG)
     assert quick.meta == {} and quick.key_lines == {}
 
@@ -126,20 +126,20 @@ def test_front_matter_nothing_reads_is_not_loaded(front):
     "k: \"\\x64ate\"", "Birthday: 1990-01-01", "`name`: Ana",
 ])
 def test_front_matter_that_can_matter_is_loaded(front):
-    assert CONFIG.front_matter.matters(front)
+    assert front_matter_filter(CONFIG).matters(front)
 
 
 def test_settings_make_their_own_keys_matter():
-    assert not CONFIG.front_matter.matters("seen on: 2026-01-01\nkind: x\ntags: [pal]")
-    assert RENAMED.front_matter.matters("seen on: 2026-01-01")
-    assert RENAMED.front_matter.matters("kind: x")
-    assert RENAMED.front_matter.matters("tags: [pal]")
+    assert not front_matter_filter(CONFIG).matters("seen on: 2026-01-01\nkind: x\ntags: [pal]")
+    assert front_matter_filter(RENAMED).matters("seen on: 2026-01-01")
+    assert front_matter_filter(RENAMED).matters("kind: x")
+    assert front_matter_filter(RENAMED).matters("tags: [pal]")
     assert FrontMatterFilter.for_settings({}, ("tags",), ()).matters("tags: [x]")
 
 
 def test_a_person_by_body_tag_has_its_front_matter_read_and_its_problems_reported():
     text = "---\n- a\n- b\n---\n#person\n"
-    note, problems = parse_note("Notes/Ana.md", text.encode(), CONFIG.person_tags, CONFIG.front_matter)
+    note, problems = parse_note("Notes/Ana.md", text.encode(), CONFIG.person_tags, front_matter_filter(CONFIG))
     assert note is not None and is_contact(note, CONFIG)
     assert [p.message.split(",")[0] for p in problems] == ["front matter is a list"]
 

@@ -1,10 +1,10 @@
 import pytest
 from markdown_it import MarkdownIt
 
-from vaultnet.build import Builder
-from vaultnet.config import load_config
-from vaultnet.render import RenderError, cell, index_context, inline, neutralise, render
-from vaultnet.templates import read_default
+from vaultnet.files.config import load_config
+from vaultnet.output.render import RenderError, cell, index_context, inline, neutralise, render
+from vaultnet.output.templates import read_default
+from vaultnet.pipeline.session import Session
 
 from conftest import TODAY, write
 
@@ -51,7 +51,7 @@ def test_generated_notes_show_note_text_as_written(vault):
         - 2026-10-01 #call asked about *the launch* <b>bold</b> and key:: value [mood:: happy]
         ''')
     write(vault, "People/Bob.md", "---\ncircle: close\ngoals: ['[!note] <i>sail</i> _far_']\n---\n")
-    builder = Builder(load_config(vault), TODAY, write=False)
+    builder = Session(load_config(vault), remember=False).builder(TODAY, write=False)
     network, plan, rel = builder.prepare_plan()
     text, _ = builder.plan_note(plan, rel)
     seen, markup = visible(text)
@@ -164,7 +164,7 @@ def test_an_index_row_is_worked_out_once_per_standing(vault, load):
 
 def test_a_rebuild_renders_again_only_the_rows_of_standings_an_edit_changed(vault):
     """With a memo (as the watcher keeps), an unchanged contact keeps its standing, so its row is not redone."""
-    from vaultnet.session import Session
+    from vaultnet.pipeline.session import Session
 
     write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hi\n")
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n")

@@ -1,8 +1,8 @@
 import pytest
 
-from vaultnet.contacts import Contact
-from vaultnet.errors import ResolveError
-from vaultnet.resolve import loose, resolve_name
+from vaultnet.base.errors import ResolveError
+from vaultnet.evidence.contacts import Contact
+from vaultnet.evidence.resolve import loose, resolve_name
 
 CONTACTS = [
     Contact("José Ramírez", "People/José Ramírez.md", aliases=("Pepe",)),

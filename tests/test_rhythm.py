@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultnet.cli import main
-from vaultnet.plan import build_plan
-from vaultnet.rhythm import NO_RHYTHM, Rhythm, is_drifting, rhythm, usual_gap
+from vaultnet.advice.plan import build_plan
+from vaultnet.cli.main import main
+from vaultnet.standings.rhythm import NO_RHYTHM, Rhythm, is_drifting, rhythm, usual_gap
 
 from conftest import TODAY, standing, write
 

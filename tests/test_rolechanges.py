@@ -7,11 +7,21 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.contacts import Contact
-from vaultnet.plan import build_plan
-from vaultnet.rolechanges import MEMORY, WINDOW_DAYS, Memory, RoleChange, congratulations, load, observe, report, save
+from vaultnet.advice.plan import build_plan
+from vaultnet.advice.rolechanges import (
+    MEMORY,
+    WINDOW_DAYS,
+    Memory,
+    RoleChange,
+    congratulations,
+    load,
+    observe,
+    report,
+    save,
+)
+from vaultnet.cli.main import main
+from vaultnet.evidence.contacts import Contact
+from vaultnet.files.config import load_config
 
 from conftest import TODAY, examples, write
 

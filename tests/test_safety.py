@@ -46,13 +46,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultnet import build as building
-from vaultnet import logbook
-from vaultnet.build import Builder
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.watch import Watcher
-from vaultnet.writes import WriteConflict
+from vaultnet.cli.main import main
+from vaultnet.edits import log as logbook
+from vaultnet.files.config import load_config
+from vaultnet.files.writes import WriteConflict
+from vaultnet.pipeline import build as building
+from vaultnet.pipeline.session import Session
+from vaultnet.pipeline.watch import Watcher
 
 TODAY = dt.date(2026, 11, 21)  # Saturday of ISO week 2026-W47
 YESTERDAY = dt.date(2026, 11, 20)  # same ISO week: same plan note, other content
@@ -280,7 +280,7 @@ def run_process(vault: Path, *args: str, today: dt.date = TODAY) -> subprocess.C
 
 def fresh_build(vault: Path, today: dt.date = TODAY) -> dict[str, str]:
     """What a build would write now, without writing it."""
-    builder = Builder(load_config(vault), today, write=False)
+    builder = Session(load_config(vault), remember=False).builder(today, write=False)
     network, plan, rel = builder.prepare_plan()
     return {rel: builder.plan_note(plan, rel)[0], INDEX: builder.index_note(network)[0]}
 
@@ -535,7 +535,7 @@ class WriteTrace:
     """When vaultnet, in this process, read, fsynced and replaced files (CLOCK_MONOTONIC ns)."""
 
     def __init__(self, monkeypatch) -> None:
-        from vaultnet import writes
+        from vaultnet.files import writes
 
         self.events: list[tuple[str, str, int, int]] = []
         real_read, real_fsync = writes.read_bytes, os.fsync
@@ -591,7 +591,7 @@ class WriteTrace:
 def count_conflicts(monkeypatch, module) -> list[str]:
     """Every time vaultnet saw the editor at work: a WriteConflict from safe_write (it reads the
     note again), or a wait for a note that was still changing to settle before taking it as a baseline."""
-    from vaultnet import writes
+    from vaultnet.files import writes
 
     seen: list[str] = []
     real = writes.safe_write
@@ -902,7 +902,7 @@ def on_read(monkeypatch, path: Path, number: int, action) -> list[int]:
     """Run ``action`` right after safe_write's ``number``-th read of ``path``: another process's
     save landing at that exact moment (safe_write reads a note once before writing the
     temporary file and once, as its last check, before the rename)."""
-    from vaultnet import writes
+    from vaultnet.files import writes
 
     real = writes.read_bytes
     target = os.fspath(path.resolve())
@@ -1136,7 +1136,7 @@ def fdopen(fd, mode="r", *args, **kwargs):
     return handle
 
 os.replace, os.fdopen = replace, fdopen
-import vaultnet.writes as writes
+import vaultnet.files.writes as writes
 real_exchange = writes._exchange
 
 def exchange(first, second):  # the swap that replaces a note where Linux has renameat2
@@ -1152,7 +1152,7 @@ def exchange(first, second):  # the swap that replaces a note where Linux has re
 
 if real_exchange is not None:
     writes._exchange = exchange
-from vaultnet.cli import main
+from vaultnet.cli.main import main
 main(sys.argv[3:], prog_name="vaultnet")
 '''
 
@@ -1384,7 +1384,7 @@ def test_builds_racing_an_editor_of_the_plan_lose_no_user_byte(tmp_path, style):
 
 def test_a_late_save_into_the_displaced_note_is_given_back(tmp_path, monkeypatch):
     """An in-place save that lands in the note right after the swap: the user's own file comes back."""
-    from vaultnet import writes
+    from vaultnet.files import writes
 
     vault = make_vault(tmp_path, contacts=20, other=10)
     path = vault / f"People/{ANA}.md"
@@ -1493,7 +1493,7 @@ def test_the_daily_note_template_stays_in_the_vault(tmp_path):
 
 
 def test_templates_that_never_end_or_never_stop_writing_are_stopped(tmp_path, monkeypatch):
-    from vaultnet import render
+    from vaultnet.output import render
 
     vault = tiny(tmp_path)
     monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)

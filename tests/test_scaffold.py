@@ -1,4 +1,4 @@
-from vaultnet.scaffold import init_vault
+from vaultnet.edits.scaffold import init_vault
 
 
 def test_init_reports_created_then_kept(tmp_path):

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from vaultnet.config import load_config
-from vaultnet.network import AssemblyMemo, assemble
-from vaultnet.report import status_json
-from vaultnet.session import Session
-from vaultnet.watch import Watcher
+from vaultnet.files.config import load_config
+from vaultnet.output.report import status_json
+from vaultnet.pipeline.session import Session
+from vaultnet.pipeline.watch import Watcher
+from vaultnet.standings.network import AssemblyMemo, assemble
 
 from conftest import TODAY, standing, write
 
@@ -329,7 +329,7 @@ def test_a_cold_build_reports_its_progress_to_the_callback(people):
 
 
 def test_progress_is_drawn_only_on_a_terminal_and_only_once_the_work_is_slow(monkeypatch):
-    from vaultnet import progress as progress_module
+    from vaultnet.cli import progress as progress_module
 
     now = [0.0]
     bar = progress_module.TerminalProgress(clock=lambda: now[0])
@@ -352,7 +352,7 @@ def test_progress_is_drawn_only_on_a_terminal_and_only_once_the_work_is_slow(mon
 def test_the_cli_shows_no_progress_in_a_pipe(people):
     from click.testing import CliRunner
 
-    from vaultnet.cli import main
+    from vaultnet.cli.main import main
 
     result = CliRunner().invoke(main, ["--vault", str(people), "--today", "2026-11-21", "build"])
     assert result.exit_code == 0 and "reading notes" not in result.output

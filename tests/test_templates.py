@@ -1,6 +1,6 @@
 import tomllib
 
-from vaultnet.templates import default_templates, read_default
+from vaultnet.output.templates import default_templates, read_default
 
 
 def test_default_templates_are_found():

@@ -7,13 +7,13 @@ import os
 
 import pytest
 
-from vaultnet.build import Builder, build_vault, plan_rel
-from vaultnet.completion import complete_task_text
-from vaultnet.config import load_config
-from vaultnet.network import build_network
-from vaultnet.plan import build_plan
-from vaultnet.regions import complete, heading, merge, stamp
-from vaultnet.report import interaction_json
+from vaultnet.advice.plan import build_plan
+from vaultnet.edits.completion import complete_task_text
+from vaultnet.files.config import load_config
+from vaultnet.files.generated import plan_rel
+from vaultnet.output.regions import complete, heading, merge, stamp
+from vaultnet.output.report import interaction_json
+from vaultnet.pipeline.session import Session, build_network, build_vault
 
 from conftest import TODAY, standing, write
 
@@ -58,7 +58,7 @@ def test_a_ticked_check_in_records_the_kind_it_planned_with_a_label(ana):
     assert (last.kind, last.source, last.section, last.text) == ("call", "plan", "check-in", "check-in from the 2026-W47 plan")
     assert interaction_json(last, build_network(config, TODAY))["source"] == "plan"
     # Next check-in: a call again, and the hint is what the user wrote, not the tick's label.
-    builder = Builder(config, dt.date(2027, 1, 4), write=False)
+    builder = Session(config, remember=False).builder(dt.date(2027, 1, 4), write=False)
     _, plan, _ = builder.prepare_plan()
     (item,) = plan.section("check-in")
     assert "call, 30 min · last time (2026-10-25): feedback on my deck" in item.text
@@ -105,7 +105,7 @@ def test_read_only_commands_never_complete_a_follow_up(ana):
     build_vault(config, TODAY)
     tick(ana, "send Ana the notes")
     before = (ana / "People/Ana.md").read_bytes()
-    _, plan, _ = Builder(config, TODAY, write=False).prepare_plan()
+    _, plan, _ = Session(config, remember=False).builder(TODAY, write=False).prepare_plan()
     assert plan.section("follow-ups") == []  # as a build would plan it
     assert (ana / "People/Ana.md").read_bytes() == before
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultnet.build import build_vault, plan_rel
-from vaultnet.cli import main
-from vaultnet.config import load_config
-from vaultnet.network import build_network
+from vaultnet.cli.main import main
+from vaultnet.files.config import load_config
+from vaultnet.files.generated import plan_rel
+from vaultnet.pipeline.session import build_network, build_vault
 
 from conftest import TODAY, standing, write
 
@@ -99,25 +99,25 @@ def test_a_ticked_check_in_stays_under_its_day(vault):
     assert re.search(r"^\*\*Sat 2026-11-21\*\*\n\n(?:- .*\n)*- \[x\] " + re.escape(first[6:40]), text, re.M), text
 
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-EXAMPLE = README.parent / "example-vault"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example-vault"
 
 
-def readme_commands(heading: str) -> list[list[str]]:
-    """The ``vaultnet ...`` lines of the first shell block under ``heading``, as arguments."""
-    text = README.read_text(encoding="utf-8").split(f"\n{heading}\n", 1)[1]
+def guide_commands(page: str, heading: str) -> list[list[str]]:
+    """The ``vaultnet ...`` lines of the first shell block under ``heading`` of a guide page, as arguments."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8").split(f"{heading}\n", 1)[1]
     block = text.split("```sh\n", 1)[1].split("```", 1)[0]
     lines = [line.split("  #", 1)[0].strip() for line in block.splitlines()]
     return [shlex.split(line)[1:] for line in lines if line.startswith("vaultnet ")]
 
 
-@pytest.mark.parametrize("heading", ["## Capturing: log, add and quick edits", "### Quick edits: set, snooze, pause, "
-                                     "unpause, triage"])
-def test_the_readme_examples_run_on_the_example_vault(tmp_path, heading):
-    """A new user types the README's examples into a copy of the example vault: every one works."""
+@pytest.mark.parametrize("page, heading", [("editing.md", "# Logging and quick edits"),
+                                           ("editing.md", "## Quick edits: set, snooze, pause, unpause, triage")])
+def test_the_guides_examples_run_on_the_example_vault(tmp_path, page, heading):
+    """A new user types the guide's examples into a copy of the example vault: every one works."""
     root = tmp_path / "example"
     shutil.copytree(EXAMPLE, root)
-    commands = readme_commands(heading)
+    commands = guide_commands(page, heading)
     assert len(commands) >= 3
     for args in commands:
         result = CliRunner().invoke(main, ["--vault", str(root), "--today", "2026-11-21", *args], input="q")

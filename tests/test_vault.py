@@ -1,4 +1,4 @@
-"""Which files are notes and which are skipped (vaultnet.vault, spec section 2)."""
+"""Which files are notes and which are skipped (vaultnet.files.walk, spec section 2)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from vaultnet.config import load_config
-from vaultnet.vault import Skipper, VaultFile, conflict_original, walk
+from vaultnet.files.config import load_config
+from vaultnet.files.walk import Skipper, VaultFile, conflict_original, walk
 
 from conftest import write
 

@@ -1,6 +1,6 @@
 import io
 
-from vaultnet.views import print_status, show_lines
+from vaultnet.output.views import print_status, show_lines
 
 from conftest import write
 
@@ -48,7 +48,7 @@ def test_show_lists_connections_and_advice(vault, load):
 def test_brief_lists_people_they_could_meet(vault, load):
     write(vault, "People/Ana.md", "---\nneeds: [a designer]\ngoals: [ship the app]\n---\n")
     write(vault, "People/Mei.md", "---\noffers: [designers]\n---\n")
-    from vaultnet.intros import suggest
+    from vaultnet.advice.intros import suggest
 
     network = load()
     lines = show_lines(network.standings[0], network, suggest(network))

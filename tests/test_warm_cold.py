@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from vaultnet.build import Builder, build_vault, plan_rel
-from vaultnet.config import load_config
-from vaultnet.dates import iso_week
-from vaultnet.session import as_built
+from vaultnet.base.dates import iso_week
+from vaultnet.files.config import load_config
+from vaultnet.files.generated import plan_rel
+from vaultnet.pipeline.session import Session, as_built, build_vault
 
 from conftest import examples, write
 
@@ -75,7 +75,7 @@ class WeeklyLoop(RuleBasedStateMachine):
         rel = plan_rel(self.config, iso_week(self.today))
         found = as_built(self.config, self.today, rel)
         if found is not None:
-            builder = Builder(self.config, self.today, write=False)
+            builder = Session(self.config, remember=False).builder(self.today, write=False)
             network, plan, rel = builder.prepare_plan()
             assert found.text == builder.plan_note(plan, rel)[0]
             assert (found.contacts, found.problems) == (len(network.standings), len(network.problems))

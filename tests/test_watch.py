@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from vaultnet.build import Builder
-from vaultnet.config import load_config
-from vaultnet.session import build_vault
-from vaultnet.watch import ChangeQueue, Watcher
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.session import Session, build_vault
+from vaultnet.pipeline.watch import ChangeQueue, Watcher
 
 from conftest import TODAY, write
 
@@ -31,7 +30,7 @@ INDEX = "vaultnet/Network.md"
 
 def fresh_build(vault: Path, today: dt.date = TODAY) -> dict[str, str]:
     """What a fresh `vaultnet build` would write, without writing it."""
-    builder = Builder(load_config(vault), today, write=False)
+    builder = Session(load_config(vault), remember=False).builder(today, write=False)
     network, plan, rel = builder.prepare_plan()
     return {rel: builder.plan_note(plan, rel)[0], INDEX: builder.index_note(network)[0]}
 
@@ -201,7 +200,7 @@ def test_sigterm_stops_cleanly(vault):
 def test_print_service(vault):
     from click.testing import CliRunner
 
-    from vaultnet.cli import main
+    from vaultnet.cli.main import main
 
     unit = CliRunner().invoke(main, ["--vault", str(vault), "watch", "--print-service", "systemd"]).output
     assert "[Service]" in unit and f"--vault {vault} watch" in unit and "WantedBy=default.target" in unit
@@ -227,8 +226,8 @@ def test_polling_observer(vault):
 def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
     import errno
 
-    import vaultnet.watch as watch_module
-    from vaultnet.errors import VaultnetError
+    import vaultnet.pipeline.watch as watch_module
+    from vaultnet.base.errors import VaultnetError
 
     def full(self):
         raise OSError(errno.ENOSPC, "inotify watch limit reached")
@@ -240,7 +239,7 @@ def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
 
 
 def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
-    import vaultnet.build as build_module  # the session takes its Builder from there when it builds
+    import vaultnet.pipeline.build as build_module  # the session takes its Builder from there when it builds
 
     plan = vault / PLAN
     real = build_module.Builder
@@ -265,7 +264,7 @@ def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):
 
 def _warm_build(vault: Path, monkeypatch) -> list:
     """`vaultnet build` that fails the test if it has to read or assemble any note."""
-    import vaultnet.noteset as noteset_module
+    import vaultnet.notes.noteset as noteset_module
 
     def no_read(self, file):
         raise AssertionError(f"the build read {file.rel}: the cache was not warm")

@@ -14,10 +14,10 @@ import re
 import shutil
 from pathlib import Path
 
-from vaultnet.build import build_vault, plan_rel
-from vaultnet.config import load_config
-from vaultnet.dates import iso_week
-from vaultnet.network import build_network
+from vaultnet.base.dates import iso_week
+from vaultnet.files.config import load_config
+from vaultnet.files.generated import plan_rel
+from vaultnet.pipeline.session import build_network, build_vault
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-vault"
 WEEKS = [dt.date(2026, 11, 21), dt.date(2026, 11, 28), dt.date(2026, 12, 5), dt.date(2026, 12, 12)]

@@ -3,8 +3,8 @@ import stat
 
 import pytest
 
-from vaultnet.errors import VaultnetError
-from vaultnet.writes import (
+from vaultnet.base.errors import VaultnetError
+from vaultnet.files.writes import (
     UnsafePath,
     WriteConflict,
     decode_text,
@@ -48,7 +48,7 @@ def test_refuses_an_edit_made_while_writing(tmp_path, monkeypatch):
     """The file changes after the first check but before the replace: the edit survives."""
     path = tmp_path / "Note.md"
     path.write_bytes(b"v1\n")
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     real_fsync = os.fsync
 
@@ -106,7 +106,7 @@ def test_encode_like_keeps_line_endings_and_bom(original, expected):
 
 def test_a_save_landing_after_the_last_check_is_given_back(tmp_path, monkeypatch):
     """An in-place save between the last check and the rename goes into the replaced file: it wins."""
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     path = tmp_path / "Note.md"
     path.write_bytes(b"v1\n")
@@ -134,7 +134,7 @@ def test_a_save_landing_after_the_last_check_is_given_back(tmp_path, monkeypatch
 
 
 def test_edit_note_applies_a_pure_transform_and_keeps_line_endings(tmp_path):
-    from vaultnet.writes import edit_text
+    from vaultnet.files.writes import edit_text
 
     path = tmp_path / "Note.md"
     path.write_bytes(b"\xef\xbb\xbfone\r\ntwo\r\n")
@@ -144,7 +144,7 @@ def test_edit_note_applies_a_pure_transform_and_keeps_line_endings(tmp_path):
 
 
 def test_edit_note_reads_again_when_someone_saved_meanwhile(tmp_path):
-    from vaultnet.writes import edit_note
+    from vaultnet.files.writes import edit_note
 
     path = tmp_path / "Note.md"
     path.write_bytes(b"v1\n")
@@ -162,7 +162,7 @@ def test_edit_note_reads_again_when_someone_saved_meanwhile(tmp_path):
 
 
 def test_a_note_open_for_writing_is_not_settled(tmp_path):
-    from vaultnet.writes import being_written
+    from vaultnet.files.writes import being_written
 
     path = tmp_path / "Note.md"
     path.write_bytes(b"x\n")
@@ -175,7 +175,7 @@ def test_a_note_open_for_writing_is_not_settled(tmp_path):
 
 @pytest.mark.parametrize("exchange", [True, False])
 def test_a_late_save_is_given_back_with_and_without_renameat2(tmp_path, monkeypatch, exchange):
-    import vaultnet.writes as writes
+    import vaultnet.files.writes as writes
 
     if not exchange:
         monkeypatch.setattr(writes, "_exchange", None)
@@ -216,7 +216,7 @@ def test_the_vault_itself_is_never_created(tmp_path):
 def test_only_stale_files_of_the_exact_pattern_are_removed(tmp_path):
     import time
 
-    from vaultnet.writes import remove_leftovers
+    from vaultnet.files.writes import remove_leftovers
 
     old = tmp_path / ".Note.md.ab12cd34.vaultnet-tmp"
     new = tmp_path / ".Other.md.ab12cd35.vaultnet-tmp"
@@ -230,7 +230,7 @@ def test_only_stale_files_of_the_exact_pattern_are_removed(tmp_path):
 
 
 def test_special_files_are_never_read(tmp_path):
-    from vaultnet.writes import NotAFile, read_bytes
+    from vaultnet.files.writes import NotAFile, read_bytes
 
     os.mkfifo(tmp_path / "x.md")
     with pytest.raises(NotAFile, match="FIFO"):
@@ -243,7 +243,7 @@ def test_special_files_are_never_read(tmp_path):
 def test_a_note_longer_than_fstat_said_is_read_whole(tmp_path, monkeypatch):
     """read_regular asks for the size fstat gives; a note that grew since (or a file system
     that reports less) is still read to its end, in further reads."""
-    import vaultnet.reads as reads
+    import vaultnet.files.reads as reads
 
     path = tmp_path / "note.md"
     data = b"- 2026-11-20 a line\n" * 400  # 8,000 bytes: several further reads of 4,096 and more
@@ -265,7 +265,7 @@ def test_a_write_into_a_vault_deleted_after_its_check_never_creates_the_vault_ag
     """The vault is checked, then removed (a user's rm, a sync), then written to: the write fails, no folder appears."""
     from pathlib import PosixPath
 
-    from vaultnet.pathsafety import make_parents
+    from vaultnet.files.pathsafety import make_parents
 
     class Checked(PosixPath):
         def is_dir(self) -> bool:  # the check ran while the vault was still there
@@ -278,7 +278,7 @@ def test_a_write_into_a_vault_deleted_after_its_check_never_creates_the_vault_ag
 
 
 def test_the_folders_a_write_needs_are_made_and_a_file_in_their_way_is_named(tmp_path):
-    from vaultnet.pathsafety import make_parents
+    from vaultnet.files.pathsafety import make_parents
 
     assert make_parents(tmp_path, tmp_path / "a" / "b" / "n.md", "a/b/n.md") == [tmp_path / "a" / "b", tmp_path / "a"]
     assert (tmp_path / "a" / "b").is_dir()

@@ -14,8 +14,8 @@ from typing import Any
 import icalendar
 import recurring_ical_events
 
-from ..dates import Date
-from .model import Capture, People, Read, capture_id
+from vaultnet.base.dates import Date
+from vaultnet.capture.model import Capture, People, Read, capture_id
 
 EARLIEST = dt.date(1970, 1, 1)
 PLANNED_DAYS = 60  # how far ahead planned meetings are captured

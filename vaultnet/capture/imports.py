@@ -7,20 +7,20 @@ every source in ``[capture]``; ``check`` asks whether each can be read.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ..config import CONFIG_NAME, Config
-from ..dates import Date
-from ..errors import ConfigError, Problem
-from ..importers.records import Progress
-from ..network import Network, build_network
-from .calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
-from .mail import open_box, read_mail
-from .model import Capture, People, Read
-from .sources import Source, SourceError, read_calendar_bytes, resolve
-from .store import Known, Outcome, known, store
+from vaultnet.base.dates import Date
+from vaultnet.base.errors import ConfigError, Problem
+from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
+from vaultnet.capture.mail import open_box, read_mail
+from vaultnet.capture.model import Capture, People, Read
+from vaultnet.capture.sources import Source, SourceError, read_calendar_bytes, resolve
+from vaultnet.capture.store import Known, Outcome, known, store
+from vaultnet.files.config import CONFIG_NAME, Config
+from vaultnet.importers.records import Progress
+from vaultnet.standings.network import Network
 
 SourceKind = Literal["calendar", "mail"]
 
@@ -106,8 +106,11 @@ def signature(config: Config, spec: str) -> tuple[object, ...] | None:
         return None
 
 
-def import_configured(config: Config, today: Date, seen: dict[str, object] | None = None) -> list[Result]:
+def import_configured(config: Config, today: Date, network: Callable[[], Network],
+                      seen: dict[str, object] | None = None) -> list[Result]:
     """Every ``[capture]`` source, as the watcher runs them on its rescan.
+
+    ``network`` gives the people to match, worked out only when a source is read.
 
     ``seen`` (kept by the caller between runs) skips local sources unchanged since
     they were last imported without error: re-reading a large mbox every few minutes
@@ -120,10 +123,10 @@ def import_configured(config: Config, today: Date, seen: dict[str, object] | Non
                    if signatures[spec] is None or seen.get(f"{kind}:{spec}") != (signatures[spec], today)]
     if not sources:
         return []
-    network = build_network(config, today)
+    people = network()
     results = []
     for kind, spec in sources:
-        result = import_source(config, network, kind, spec)
+        result = import_source(config, people, kind, spec)
         results.append(result)
         if seen is not None and result.outcome is not None and not result.read.problems:
             seen[f"{kind}:{spec}"] = (signatures[spec], today)

@@ -17,9 +17,9 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import IO, Any
 
-from ..dates import Date
-from ..importers.records import Progress
-from .model import Capture, People, Read, capture_id
+from vaultnet.base.dates import Date
+from vaultnet.capture.model import Capture, People, Read, capture_id
+from vaultnet.importers.records import Progress
 
 MAX_HEADER_BYTES = 512_000
 _NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)(?:[+._-].*)?$")

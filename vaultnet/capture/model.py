@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..config import Config
-from ..contacts import Contact
-from ..dates import Date
-from ..errors import Problem
+from vaultnet.base.dates import Date
+from vaultnet.base.errors import Problem
+from vaultnet.evidence.contacts import Contact
+from vaultnet.files.config import Config
 
 Kind = Literal["meeting", "email"]
 _SPLIT = re.compile(r"[\s,;]+")

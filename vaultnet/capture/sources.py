@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import __version__
+from vaultnet.base.version import __version__
 
 TIMEOUT = 30.0  # seconds for a calendar address to answer
 MAX_FEED_BYTES = 200_000_000

@@ -11,13 +11,22 @@ import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..config import Config
-from ..contacts import Contact
-from ..errors import Problem, VaultnetError
-from .applying import Outcome, apply_import
-from .matching import dedupe
-from .planning import Change, ImportPlan, plan_import
-from .records import MAX_FIELD_CHARS, Parsed, Person, Progress, clean, no_progress, parse_birthday
+from vaultnet.base.errors import Problem, VaultnetError
+from vaultnet.evidence.contacts import Contact
+from vaultnet.files.config import Config
+from vaultnet.importers.applying import Outcome, apply_import
+from vaultnet.importers.matching import dedupe
+from vaultnet.importers.planning import ImportPlan, plan_import
+from vaultnet.importers.records import (
+    MAX_FIELD_CHARS,
+    Change,
+    Parsed,
+    Person,
+    Progress,
+    clean,
+    no_progress,
+    parse_birthday,
+)
 
 # What the CLI and other modules use; everything else is imported from the module that does the job.
 __all__ = [

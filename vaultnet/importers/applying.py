@@ -10,15 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Config
-from ..create import ContactExists, PersonMarker, person_note
-from ..edits import EditError, set_keys
-from ..errors import Problem
-from ..keys import normalise, spellings
-from ..properties import add_missing, existing_keys
-from ..writes import UnsafePath, WriteConflict, edit_note, safe_write
-from .planning import Change, ImportPlan
-from .records import Progress, no_progress
+from vaultnet.base.errors import Problem
+from vaultnet.base.keys import normalise, spellings
+from vaultnet.edits.add import ContactExists, PersonMarker, person_note
+from vaultnet.edits.properties import add_missing, existing_keys
+from vaultnet.edits.quick import EditError, set_keys
+from vaultnet.files.config import Config
+from vaultnet.files.writes import UnsafePath, WriteConflict, edit_note, safe_write
+from vaultnet.importers.planning import ImportPlan
+from vaultnet.importers.records import Change, Progress, no_progress
 
 
 @dataclass

@@ -13,9 +13,9 @@ import csv
 import re
 from pathlib import Path
 
-from ..errors import VaultnetError
-from ..text import split_emails
-from .records import (
+from vaultnet.base.errors import VaultnetError
+from vaultnet.base.text import split_emails
+from vaultnet.importers.records import (
     Parsed,
     Person,
     Progress,

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..errors import VaultnetError
-from ..text import split_emails
-from .records import (
+from vaultnet.base.errors import VaultnetError
+from vaultnet.base.text import split_emails
+from vaultnet.importers.records import (
     Parsed,
     Person,
     Progress,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..contacts import Contact, fold
-from ..errors import Problem
-from ..resolve import loose
-from ..text import profile_key, split_emails
-from .records import Person
+from vaultnet.base.errors import Problem
+from vaultnet.base.text import profile_key, split_emails
+from vaultnet.evidence.contacts import Contact, fold
+from vaultnet.evidence.resolve import loose
+from vaultnet.importers.records import Person
 
 # The front-matter keys matching reads besides names and aliases.
 MATCHED_KEYS = ("email", "linkedin")

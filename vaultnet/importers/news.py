@@ -2,7 +2,7 @@
 
 An import never rewrites what the user wrote unless asked (``--update-changed``):
 a changed value is reported, in ``--dry-run`` too, and (when the import runs)
-remembered as a change to congratulate on (:mod:`vaultnet.rolechanges`).
+remembered as a change to congratulate on (:mod:`vaultnet.advice.rolechanges`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from .. import rolechanges
-from ..config import Config
-from ..contacts import Contact, fold
-from ..dates import Date
+from vaultnet.advice import rolechanges
+from vaultnet.base.dates import Date
+from vaultnet.evidence.contacts import Contact, fold
+from vaultnet.files.config import Config
 
 if TYPE_CHECKING:
-    from .planning import Change
-    from .records import Person
+    from vaultnet.importers.records import Change, Person
 
 
 def differences(person: Person, contact: Contact) -> dict[str, tuple[str, str]]:

@@ -14,29 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Config
-from ..contacts import Contact, fold
-from ..create import NewPaths
-from ..errors import Problem, VaultnetError
-from ..keys import normalise, spellings
-from ..notes import parse_note
-from ..properties import add_missing, existing_keys
-from .matching import MATCHED_KEYS, Matcher, dedupe
-from .news import differences
-from .records import Person
-
-
-@dataclass
-class Change:
-    """What an import does to one note."""
-
-    action: str  # "create", "update" or "unchanged"
-    rel: str
-    person: Person
-    values: dict[str, Any]  # create: the new note's keys; update: the keys to add (vaultnet's names)
-    keys: list[str]  # the front-matter keys written, as the vault names them
-    news: dict[str, tuple[str, str]] = field(default_factory=dict)  # a changed company or role: (note's, import's)
-    rewrite: bool = False  # rewrite the news into the note (--update-changed)
+from vaultnet.base.errors import Problem, VaultnetError
+from vaultnet.base.keys import normalise, spellings
+from vaultnet.edits.add import NewPaths
+from vaultnet.edits.properties import add_missing, existing_keys
+from vaultnet.evidence.contacts import Contact, fold
+from vaultnet.files.config import Config
+from vaultnet.importers.matching import MATCHED_KEYS, Matcher, dedupe
+from vaultnet.importers.news import differences
+from vaultnet.importers.records import Change, Person
+from vaultnet.notes.note import parse_note
 
 
 @dataclass

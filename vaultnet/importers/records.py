@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from ..contacts import fold
-from ..errors import Problem, VaultnetError
-from ..keys import IMPORT_KEYS
-from ..text import printable
-from ..writes import read_regular
+from vaultnet.base.errors import Problem, VaultnetError
+from vaultnet.base.keys import IMPORT_KEYS
+from vaultnet.base.text import printable
+from vaultnet.evidence.contacts import fold
+from vaultnet.files.writes import read_regular
 
 T = TypeVar("T")
 
@@ -177,3 +177,16 @@ def _month_day(raw: str, month: int, day: int) -> str:
     except ValueError:
         raise ValueError(f"impossible birthday {raw!r}") from None
     return f"{month:02d}-{day:02d}"
+
+
+@dataclass
+class Change:
+    """What an import does to one note."""
+
+    action: str  # "create", "update" or "unchanged"
+    rel: str
+    person: Person
+    values: dict[str, Any]  # create: the new note's keys; update: the keys to add (vaultnet's names)
+    keys: list[str]  # the front-matter keys written, as the vault names them
+    news: dict[str, tuple[str, str]] = field(default_factory=dict)  # a changed company or role: (note's, import's)
+    rewrite: bool = False  # rewrite the news into the note (--update-changed)

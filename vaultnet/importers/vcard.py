@@ -17,9 +17,9 @@ from pathlib import Path
 
 import vobject
 
-from ..errors import Problem
-from ..text import split_emails
-from .records import (
+from vaultnet.base.errors import Problem
+from vaultnet.base.text import split_emails
+from vaultnet.importers.records import (
     MAX_FIELD_CHARS,
     Parsed,
     Person,

@@ -1,0 +1,305 @@
+"""The weekly plan: which actions go into this week's note (docs/formats.md, Generated notes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from vaultnet.advice import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
+from vaultnet.advice.coming import birthdays_between, coming_up
+from vaultnet.base.dates import Date, iso_week, week_bounds
+from vaultnet.base.sections import SECTIONS, SectionId, item_key
+from vaultnet.evidence.model import Interaction, Task, follow_up_id
+from vaultnet.files.config import Config
+from vaultnet.standings.network import Network
+from vaultnet.standings.rhythm import with_drifting
+from vaultnet.standings.standing import Standing
+
+__all__ = ["SECTIONS", "Plan", "PlanItem", "PlanMemo", "build_plan", "item_key", "ticked_minutes", "week_reference"]
+
+CHECK_IN_STATUSES = ("overdue", "due", "never")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    section: SectionId
+    people: tuple[str, ...]  # contact names
+    text: str  # the reason, plain text (no links, no tags)
+    key: str  # block id without ^, starts with vn-
+    due: Date | None = None
+    tags: tuple[str, ...] = ()  # what ticking the item must record, e.g. ("thanked",)
+    task: bool = True  # reciprocity advice is a plain list item
+    day: Date | None = None  # with [plan] daily_minutes: the day a check-in is for
+
+
+@dataclass
+class Plan:
+    week: str
+    monday: Date
+    sunday: Date
+    today: Date
+    budget_minutes: int
+    used_minutes: int = 0  # by ticked and planned check-ins
+    lookahead_days: int = 14  # how far "Coming up" looks after this week
+    items: list[PlanItem] = field(default_factory=list)
+    untracked: int = 0  # contacts with no circle or cadence: never due, so never checked in with
+
+    def section(self, name: SectionId) -> list[PlanItem]:
+        return [item for item in self.items if item.section == name]
+
+
+class PlanMemo:
+    """What the last plan worked out, for a long-lived session's next one to reuse.
+
+    An incremental assembly keeps the very ``Standing`` objects of the contacts
+    an edit cannot change, so what depends on one standing alone (its planned
+    kind, whether to circle back) is kept by that object's identity, and the
+    introductions' phrases by what they are worked out from. One edit then
+    works out these again for the few standings it changed, not ten thousand.
+    """
+
+    def __init__(self) -> None:
+        self.phrases = intros.PhraseMemo()
+        self._kept: dict[tuple[object, ...], tuple[Standing, object]] = {}
+        self._used: dict[tuple[object, ...], tuple[Standing, object]] = {}
+
+    def per_standing(self, standing: Standing, key: tuple[object, ...], work_out: Callable[[], T]) -> T:
+        """``work_out()`` for this standing object and ``key`` (what it works out, and its other inputs)."""
+        ident = (id(standing), *key)
+        kept = self._used.get(ident) or self._kept.get(ident)
+        if kept is None or kept[0] is not standing:  # an id is reused only once its standing is gone
+            kept = (standing, work_out())
+        self._used[ident] = kept
+        return kept[1]  # type: ignore[return-value]
+
+    def done(self) -> None:
+        """Keep only what this plan used: the standings of contacts gone or changed are let go."""
+        self._kept, self._used = self._used, {}
+
+
+def _per_standing(memo: PlanMemo | None, standing: Standing, key: tuple[object, ...], work_out: Callable[[], T]) -> T:
+    return work_out() if memo is None else memo.per_standing(standing, key, work_out)
+
+
+def kind_minutes(config: Config, kind: str | None) -> int:
+    """What a check-in of this kind costs in the week's budget."""
+    return config.plan.minutes.get(kind, config.plan.default_minutes) if kind else config.plan.default_minutes
+
+
+def ticked_minutes(network: Network, plan_rel: str, on: Date | None = None) -> int:
+    """Minutes of the check-ins already ticked in this week's plan (done ``on`` that day, if given),
+    worked out again from their kinds."""
+    return sum(kind_minutes(network.config, tick.kind) for tick in network.evidence.interactions
+               if tick.source == "plan" and tick.path == plan_rel and tick.section == "check-in"
+               and (on is None or tick.date == on))
+
+
+def planned_kind(standing: Standing) -> str | None:
+    """The kind of contact to plan: the last one, looking past ticks and dates that say no kind."""
+    told = [i for i in standing.interactions if i.own_words or i.kind != "note"]
+    if not told:
+        return None
+    day = told[0].date
+    return next((i.kind for i in told if i.date == day and i.kind != "note"), "note")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def build_plan(
+    network: Network, today: Date, plan_rel: str | None = None, memory: rolechanges.Memory | None = None,
+    memo: PlanMemo | None = None,
+) -> Plan:
+    """Work out this week's actions for the ISO week holding ``today``.
+
+    ``plan_rel`` is this week's plan note: the check-ins ticked there count against the budget.
+    ``memory`` is what vaultnet remembers of company and role changes.
+    ``memo``: what a long-lived session's last plan worked out (see :class:`PlanMemo`).
+    """
+    monday, sunday = week_bounds(today)
+    config = network.config
+    plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
+                lookahead_days=config.plan.lookahead_days,
+                untracked=sum(1 for s in network.standings if s.status == "untracked"))
+    plan.used_minutes = ticked_minutes(network, plan_rel) if plan_rel else 0
+    active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+    active_paths = {s.contact.path for s in active}
+
+    # 1. Follow-ups due by the end of the week, overdue first.
+    seen: set[tuple[str, int]] = set()
+    follow_ups: list[tuple[Task, Date, tuple[str, ...]]] = []
+    for task in network.evidence.follow_ups:
+        if not (task.due and task.due <= sunday):
+            continue
+        people = tuple(p for p in task.people if p in active_paths)
+        if follow_up_key(task) in network.evidence.ticked:
+            continue  # ticked in a plan: done, even before its source note says so
+        if people and (task.path, task.line) not in seen:
+            seen.add((task.path, task.line))
+            follow_ups.append((task, task.due, people))
+    follow_ups.sort(key=lambda entry: (entry[1], entry[0].path, entry[0].line))
+    for task, due, people in follow_ups:
+        late = f", {_plural((today - due).days, 'day')} overdue" if due < today else ""
+        plan.items.append(PlanItem(
+            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(due)}{late})",
+            follow_up_key(task), due,
+        ))
+
+    # 2. Birthdays this week, past days included.
+    for day, standing in birthdays_between(active, monday, sunday):
+        year = standing.contact.birthday.year if standing.contact.birthday else None
+        age = f" (turns {day.year - year})" if year else ""
+        plan.items.append(PlanItem(
+            "birthdays", (standing.name,), f"birthday {_day(day)}{age}",
+            item_key("birthdays", standing.contact.path, day), day,
+        ))
+
+    # 3. Check-ins by priority within the week's time budget.
+    candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
+    candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
+    costs = [(s, kind_minutes(config, kind), kind) for s in with_drifting(candidates)
+             for kind in (_per_standing(memo, s, ("kind",), partial(planned_kind, s)),)]
+    placed: list[tuple[Standing, int, str | None, Date | None]]
+    if config.plan.daily_minutes is not None:
+        days = daily.days_left(today, sunday)
+        plan.budget_minutes = config.plan.daily_minutes * len(days)
+        # Earlier days are over: only today's ticks use today's time.
+        plan.used_minutes = ticked_minutes(network, plan_rel, today) if plan_rel else 0
+        spread = daily.spread([(s, minutes) for s, minutes, _ in costs], days, config.plan.daily_minutes,
+                              plan.used_minutes)
+        kinds = {id(s): kind for s, _, kind in costs}
+        placed = [(s, minutes, kinds[id(s)], when) for s, minutes, when in sorted(spread, key=lambda p: p[2])]
+    else:
+        placed = []
+        planned_minutes = plan.used_minutes
+        for standing, minutes, kind in costs:
+            if planned_minutes + minutes <= plan.budget_minutes:
+                planned_minutes += minutes
+                placed.append((standing, minutes, kind, None))
+    for standing, minutes, kind, when in placed:
+        plan.used_minutes += minutes
+        # The kind rides on the line as a tag, so that ticking it records that kind.
+        tags = (kind,) if kind in config.kinds else ()
+        plan.items.append(PlanItem(
+            "check-in", (standing.name,), _check_in_text(standing, kind, minutes),
+            item_key("check-in", standing.contact.path, plan.week), standing.due, tags, day=when,
+        ))
+
+    # 4. Thank-yous: ticking one records #thanked.
+    for standing in active:
+        got = standing.reciprocity.thank_for
+        if got is not None:
+            plan.items.append(PlanItem(
+                "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({_day(got.date)})",
+                item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
+            ))
+
+    # 4b. Circle back with what came of their help; congratulate; nudge unanswered outreaches.
+    back_days = config.plan.circle_back_days
+    due_of = partial(_circle_back, memo, today, back_days)
+    for back in circleback.circle_backs(active, today, back_days, due_of):
+        plan.items.append(PlanItem(
+            "circle-back", (back.standing.name,), back.text(),
+            item_key("circle-back", back.standing.contact.path, back.got.date), back.got.date,
+        ))
+    for note in rolechanges.congratulations(memory, active, today):
+        plan.items.append(PlanItem(
+            "congratulate", (note.standing.name,), note.text(),
+            item_key("congratulate", note.standing.contact.path, *sorted((c.field, c.new) for c in note.changes)), note.seen,
+        ))
+    for again in nudge.nudges(active, today, config.plan.nudge_days):
+        plan.items.append(PlanItem(
+            "nudge", (again.standing.name,), again.text(),
+            item_key("nudge", again.standing.contact.path, again.outreach.date, again.number), again.due, (nudge.WAITING_TAG,),
+        ))
+
+    # 5. Moderately weak ties to revive, unless already in this week's plan; gateways to your goals first.
+    planned = {name for item in plan.items for name in item.people}
+    ranked = goals.rank(reconnect.candidates(network, today, planned), lambda c: (c.standing.contact,), config.goals)
+    for candidate, why in ranked[: config.plan.reconnect]:
+        standing = candidate.standing
+        plan.items.append(PlanItem(
+            "reconnect", (standing.name,), goals.with_reasons(candidate.reason(), why),
+            item_key("reconnect", standing.contact.path, plan.week), standing.last_contact,
+        ))
+
+    # 6. Introductions: ticking one records the #intro with both people.
+    favoured = goals.gateway_paths(network.standings, config.goals)
+    found = intros.suggest(network, limit=config.plan.introductions, favoured=favoured,
+                           memo=memo.phrases if memo is not None else None)
+    for intro, why in goals.rank(found, lambda i: (i.first.contact, i.second.contact), config.goals):
+        plan.items.append(PlanItem(
+            "introduce", intro.names, goals.with_reasons("; ".join(intro.reasons), why),
+            item_key("introduce", intro.first.contact.path, intro.second.contact.path), None, ("intro",),
+        ))
+
+    # 7. Reciprocity advice for people you are in touch with.
+    for standing in active:
+        rec = standing.reciprocity
+        recent = standing.last_contact is not None and (today - standing.last_contact).days <= 90
+        if rec.advice and recent:
+            plan.items.append(PlanItem(
+                "reciprocity", (standing.name,),
+                f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
+                item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
+            ))
+    # 8. Birthdays and dated follow-ups in the days after this week: to see coming, not to do yet.
+    for upcoming in coming_up(network, sunday, config.plan.lookahead_days):
+        plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
+                                   item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
+    order = {section.id: index for index, section in enumerate(SECTIONS)}
+    plan.items.sort(key=lambda item: order[item.section])  # stable: keeps each section's order
+    if memo is not None:
+        memo.done()
+    return plan
+
+
+def _circle_back(memo: PlanMemo | None, today: Date, days: int, standing: Standing) -> circleback.CircleBack | None:
+    return _per_standing(memo, standing, ("circle-back", today, days), partial(circleback.due, standing, today, days))
+
+
+def _day(date: Date) -> str:
+    return f"{date:%a} {date.isoformat()}"
+
+
+def follow_up_key(task: Task) -> str:
+    """The block id of the plan item for a follow-up: the same in every week's plan."""
+    assert task.due is not None, "a follow-up has a due date"
+    return follow_up_id(task.path, task.text, task.due)
+
+
+def last_own_words(standing: Standing) -> Interaction | None:
+    """The last interaction told in the user's own words (never a tick's label or a bare date)."""
+    return next((i for i in standing.interactions if i.own_words and i.text), None)
+
+
+def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
+    if standing.status == "overdue":
+        when = f"overdue by {_plural(standing.days_overdue, 'day')}"
+    elif standing.rhythm.drifting:
+        when = standing.rhythm.describe()
+    elif standing.status == "due":
+        when = f"due {_day(standing.due)}" if standing.due else "due"
+    else:
+        when = "no contact yet"
+    way = f"{kind}, " if kind and kind != "note" else ""
+    text = f"{when} · {way}{minutes} min"
+    prompt = deepen.check_in_prompt(standing)
+    last = last_own_words(standing)
+    if last is not None:
+        text = f"{text} · last time ({last.date.isoformat()}): {last.text}"
+    elif standing.contact.goals:
+        text = f"{text} · ask about: {standing.contact.goals[0]}"
+    return f"{text} · {prompt}" if prompt else text
+
+
+def week_reference(today: Date, week_monday: Date | None) -> Date:
+    """The day a plan for ``week_monday`` is worked out on: today in this week, else that Monday."""
+    if week_monday is None or week_bounds(today)[0] == week_monday:
+        return today
+    return week_monday
+

@@ -1,0 +1,157 @@
+"""The read-only commands: ``status``, ``show``, ``check``, ``intros`` and ``export``.
+
+None of them writes into the vault (``export -o`` writes only the file it is
+given). A thin click layer: the core works out the answer, :mod:`vaultnet.output.report`
+and :mod:`vaultnet.output.views` shape it, and each command imports them when it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from vaultnet.base.vocabulary import STATUSES
+from vaultnet.cli.state import Registered, State, emit_json, resolve_contact
+
+
+@click.command()
+@click.option("--status", "statuses", multiple=True, type=click.Choice((*STATUSES, "drifting")),
+              help="Only contacts with this status, or drifting from their usual rhythm (repeatable).")
+@click.option("--circle", "circles", multiple=True, help="Only contacts in this circle (repeatable).")
+@click.option("--location", metavar="TEXT", help="Only contacts whose location holds TEXT (any case, accents optional).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], location: str | None, as_json: bool) -> None:
+    """Every contact and where the relationship stands."""
+    from vaultnet.advice.places import located
+    from vaultnet.output.report import status_json
+
+    known = set(state.config.circles)
+    for circle in circles:
+        if circle not in known:
+            raise click.BadParameter(f"unknown circle {circle!r} (known: {', '.join(state.config.circles)})", param_hint="--circle")
+    network = state.network
+    chosen = [
+        s for s in network.standings
+        if (not statuses or s.status in statuses or ("drifting" in statuses and s.rhythm.drifting))
+        and (not circles or s.contact.circle in circles) and (location is None or located(s, location))
+    ]
+    if as_json:
+        emit_json(status_json(network, chosen))
+    else:
+        from vaultnet.output.views import print_status
+
+        print_status(chosen, sys.stdout, terminal=sys.stdout.isatty())
+    state.report_problems()
+
+
+@click.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def show(state: State, name: str, as_json: bool) -> None:
+    """One contact: fields, status, reciprocity, tie, interactions and tasks."""
+    from vaultnet.advice.intros import involving as introductions_of
+
+    network = state.network
+    contact = resolve_contact(state, name)
+    standing = network.by_path(contact.path)
+    involving = introductions_of(network, standing)
+    if as_json:
+        from vaultnet.output.report import intro_json, show_json
+
+        emit_json({**show_json(standing, network), "introductions": [intro_json(i) for i in involving]})
+    else:
+        from vaultnet.output.views import show_lines
+
+        click.echo("\n".join(show_lines(standing, network, involving)))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def check(state: State, as_json: bool) -> None:
+    """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
+    from vaultnet.capture.imports import probe
+    from vaultnet.output.survey import interaction_sources, rule_summary
+
+    network = state.network
+    problems = [*network.problems, *probe(state.config)]
+    if as_json:
+        emit_json({"problems": [problem.to_json() for problem in problems],
+                   "rules": {"contacts": network.rules, "interactions": interaction_sources(network)}})
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        if not state.quiet:
+            click.echo(rule_summary(network), err=True)
+            if not network.standings:
+                from vaultnet.output.survey import no_contacts_message
+
+                click.echo(no_contacts_message(network.config), err=True)
+        if not problems and not state.quiet:
+            click.echo("No problems found.", err=True)
+    if problems:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Show the best N.")
+@click.option("--all", "show_all", is_flag=True, help="Show every introduction, printed as it is found.")
+@click.pass_obj
+def intros(state: State, as_json: bool, limit: int, show_all: bool) -> None:
+    """Introductions worth making: whose needs meet whose offers, best first."""
+    from vaultnet.advice.goals import gateway_paths
+    from vaultnet.advice.goals import reasons as goal_reasons
+    from vaultnet.advice.intros import iter_suggestions, suggest
+    from vaultnet.output.report import intro_json
+
+    network, goals = state.network, state.config.goals
+    favoured = gateway_paths(network.standings, goals)
+    found = iter_suggestions(network, favoured) if show_all else suggest(network, limit=limit, favoured=favoured)
+    # Found with the pairs leading to a goal first already: each gets its goal reasons as it comes.
+    suggestions = ((intro, goal_reasons((intro.first.contact, intro.second.contact), goals)) for intro in found)
+    shown = 0
+    if as_json and not show_all:
+        emit_json({"introductions": [{**intro_json(intro), "goals": why} for intro, why in suggestions]})
+        shown = 1
+    elif as_json:  # streamed: one introduction a line, as each is found
+        click.echo('{"introductions": [', nl=False)
+        for intro, why in suggestions:
+            line = json.dumps({**intro_json(intro), "goals": why}, ensure_ascii=False)
+            click.echo(("," if shown else "") + "\n  " + line, nl=False)
+            shown += 1
+        click.echo("\n]}")
+    else:
+        for intro, why in suggestions:
+            vouch = "you can vouch for both" if intro.vouch else "a weak tie on one side: introduce with care"
+            click.echo(f"{intro.first.name} + {intro.second.name}  (score {intro.score:g}; {vouch})")
+            for reason in [*why, *intro.reasons]:
+                click.echo(f"  - {reason}")
+            shown += 1
+        if not shown and not state.quiet:
+            click.echo("No introductions to suggest: add needs and offers to your contacts' notes.", err=True)
+    state.report_problems()
+
+
+@click.command("export")
+@click.argument("fmt", type=Registered("vaultnet.output.exports", "FORMATS"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+@click.pass_obj
+def export_command(state: State, fmt: str, output: Path | None) -> None:
+    """Contacts as JSON, CSV or vCard; birthdays and follow-ups as an iCalendar feed (ics)."""
+    from vaultnet.output.exports import export, write_output
+
+    data = export(state.network, fmt)
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        state.report_write(str(output), write_output(state.config, output, data))
+    state.report_problems()
+
+
+COMMANDS = (status, show, check, intros, export_command)

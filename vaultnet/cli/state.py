@@ -1,0 +1,157 @@
+"""What every command of the click layer shares: the run's state, dates as a parameter type, the
+contact a name means, and the one-line ways to print results.
+
+Kept free of core imports at load time: ``vaultnet build`` on a warm cache
+should import only what a build uses, so the config, the network and the
+resolvers are imported when a command first asks for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from vaultnet.base.errors import VaultnetError
+
+if TYPE_CHECKING:
+    from vaultnet.files.config import Config
+    from vaultnet.standings.network import Network
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        from vaultnet.base.dates import parse_iso
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_iso(str(value).strip())
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+class Registered(click.Choice):
+    """A choice among the names a core module registers (``exports.FORMATS``), read when first needed.
+
+    The command line never re-lists what the core knows, and loading the
+    command line does not import the module that knows it.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self._where = module, name
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        module, name = self._where
+        return tuple(getattr(importlib.import_module(module), name))
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        """An argument's metavar is the bare list, ``json|csv|vcard|ics``; an option's is click's own."""
+        if param.param_type_name == "argument":
+            return "|".join(self.choices)
+        return super().get_metavar(param, ctx)
+
+
+def describe_os_error(err: OSError) -> str:
+    """One line naming the path: ``cannot write vault/x.md: the disk is full``."""
+    from vaultnet.files.writes import os_error
+
+    where = err.filename if err.filename is not None else "a file"
+    return str(os_error(os.fsdecode(where), err, verb="use"))
+
+
+class Group(click.Group):
+    """Turns core errors into ``Error: ...`` and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VaultnetError as err:
+            raise click.ClickException(str(err)) from None
+        except OSError as err:  # disk full, permission denied, a folder where a file should be...
+            raise click.ClickException(describe_os_error(err)) from None
+
+
+@dataclass
+class State:
+    vault: str | None
+    today: dt.date
+    quiet: bool
+    today_given: dt.date | None = None  # --today or VAULTNET_TODAY, which pins the watcher's date
+
+    @cached_property
+    def config(self) -> Config:
+        from vaultnet.files.config import find_vault, load_config
+
+        return load_config(find_vault(self.vault))
+
+    @cached_property
+    def network(self) -> Network:
+        from vaultnet.pipeline.session import build_network
+
+        return build_network(self.config, self.today)
+
+    def report_problems(self, network: Network | None = None) -> None:
+        """One line on stderr when notes have problems (the run goes on), and a word when there are no contacts."""
+        network = network or self.network
+        problems = network.problems
+        if not network.standings and not self.quiet:
+            from vaultnet.output.survey import no_contacts_message
+
+            click.echo(no_contacts_message(network.config), err=True)
+        self.report_problem_count(len(problems))
+
+    def report_problem_count(self, count: int) -> None:
+        if count and not self.quiet:
+            noun = "problem" if count == 1 else "problems"
+            click.echo(f"{count} {noun} in the vault; run 'vaultnet check' to list them.", err=True)
+
+    def report_write(self, rel: str, changed: bool) -> None:
+        if not self.quiet:
+            click.echo(f"{'wrote    ' if changed else 'unchanged'} {rel}", err=not changed)
+
+
+def resolve_contact(state: State, name: str) -> Any:
+    """The contact NAME means; for a note that exists but is no contact, say which and what would make it one."""
+    from vaultnet.base.errors import ResolveError
+    from vaultnet.evidence.resolve import resolve_name
+    from vaultnet.output.survey import not_a_contact
+
+    contacts = [s.contact for s in state.network.standings]
+    try:
+        return resolve_name(name, contacts)
+    except ResolveError as err:
+        if "is ambiguous" in str(err):
+            return same_file(state.config, name, contacts, err)
+        if not str(err).startswith("no contact named"):
+            raise
+        explained = not_a_contact(state.config, name)
+        if explained is None:
+            raise
+        raise ResolveError(explained) from None
+
+
+def same_file(config: Config, name: str, contacts: list[Any], err: Exception) -> Any:
+    """A name that matches one note and a symlink to it (a people folder linking a note kept elsewhere): the note."""
+    from vaultnet.evidence.resolve import loose
+
+    matches = [c for c in contacts if loose(c.name) == loose(name)]
+    real = {os.path.realpath(config.root / c.path) for c in matches}
+    plain = [c for c in matches if not (config.root / c.path).is_symlink()]
+    if len(real) == 1 and len(plain) == 1:
+        return plain[0]
+    raise err
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,245 @@
+"""Interactions, follow-ups and open loops found in note bodies (docs/formats.md, Interactions)."""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from typing import Any
+
+from vaultnet.base.dates import Date, parse_iso
+from vaultnet.base.errors import Problem
+from vaultnet.base.sections import KEY_IN_LINE, tick_label
+from vaultnet.evidence.contacts import Contact, Directory
+from vaultnet.evidence.meetings import daily_date, merge_meeting, property_date
+from vaultnet.evidence.model import EXCHANGES, Evidence, Interaction, Source, Task, follow_up_id
+from vaultnet.files.config import Config
+from vaultnet.files.generated import is_capture_note
+from vaultnet.notes.markdown import Line, Link, has_links
+from vaultnet.notes.note import Note
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
+
+
+def note_date(note: Note, config: Config, is_contact: bool, problems: list[Problem] | None = None) -> Date | None:
+    """The date of a daily note (by file name) or a meeting note (``date`` property).
+
+    Contact notes are never dated: many templates give them a creation ``date``,
+    and their own log lines already carry dates.
+    """
+    if is_contact:
+        return None
+    return daily_date(note, config) or property_date(note, config, problems)
+
+
+# Shared by the per-note evidence that holds none of a kind (most notes hold one kind or two):
+# the watcher keeps every note's evidence, and an empty set is 216 bytes. Evidence returned
+# by :meth:`Extractor.extract` is read, never added to (the network extends one of its own).
+_NO_ITEMS: list[Any] = []
+_NO_LINKS: dict[str, set[str]] = {}
+_NO_IDS: set[str] = set()
+
+
+def _with_shared_empties(evidence: Evidence) -> Evidence:
+    for name in ("interactions", "follow_ups", "open_loops", "intro_lines"):
+        if not getattr(evidence, name):
+            setattr(evidence, name, _NO_ITEMS)
+    if not evidence.links:
+        evidence.links = _NO_LINKS
+    if not evidence.ticked:
+        evidence.ticked = _NO_IDS
+    return evidence
+
+
+class Extractor:
+    """Walks note bodies once, collecting :class:`Evidence`."""
+
+    def __init__(self, config: Config, directory: Directory) -> None:
+        self.config = config
+        self.directory = directory
+        self.kinds = config.kinds
+        self.output = config.output.rstrip("/") + "/"
+        self.evidence = Evidence()
+        self.problems: list[Problem] = []
+        # One tuple for each distinct group of people or exchanges: tens of thousands of
+        # lines name the same few, and each interaction holds them for the whole build.
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # The contacts each tuple of links names, by the tuple's identity (markdown shares one tuple
+        # per distinct set of links): a name is resolved once per assembly, not once per line.
+        self._resolved: dict[int, tuple[tuple[Link, ...], tuple[str, ...]]] = {}
+        # People whose mentions in dated notes are not contact (Personal CRM's prm-ignore-journal).
+        self._unjournaled = frozenset(contact.path for contact in directory.contacts if contact.ignore_journal)
+
+    def _share(self, items: tuple[str, ...]) -> tuple[str, ...]:
+        return self._shared.setdefault(items, items)
+
+    def extract(self, note: Note, owner: Contact | None) -> tuple[Evidence, list[Problem]]:
+        """The evidence of one note on its own, and the problems found (the note is left as parsed)."""
+        self.evidence, self.problems = Evidence(), []
+        self.add_note(note, owner)
+        evidence = self.evidence if owner else merge_meeting(self.evidence, note, self.config, self.directory)
+        return _with_shared_empties(evidence), self.problems
+
+    def add_note(self, note: Note, owner: Contact | None) -> None:
+        self._add_note(note, owner)
+        if owner is not None and not self.evidence.links.get(owner.path, True):
+            # A contact note that links no one says nothing by its empty set: the watcher keeps each
+            # note's evidence, and ten thousand empty sets would be megabytes of nothing.
+            del self.evidence.links[owner.path]
+
+    def _add_note(self, note: Note, owner: Contact | None) -> None:
+        generated = note.rel.startswith(self.output)
+        captured = generated and is_capture_note(self.config, note.rel)
+        date = None if generated else note_date(note, self.config, owner is not None, self.problems)
+        links = self.evidence.links.setdefault(owner.path, set()) if owner else None
+        if owner and owner.introduced_by:
+            introducer = self.directory.resolve(owner.introduced_by)
+            if introducer and introducer.path != owner.path:
+                links.add(introducer.path)  # type: ignore[union-attr]
+                self.evidence.intro_lines.append((owner.path, introducer.path))  # they know each other
+        if note.countable_lines is None and owner is None and not captured and (
+                not has_links(note.body) or (date is None and not _TASK.search(note.body))):
+            return  # nothing here can link a contact; an undated note counts only for its tasks
+        own = (owner.path,) if owner else ()  # one tuple for every line of the note that names only its owner
+        for line in note.countable():
+            people = self._people(line, owner, own)
+            if links is not None:
+                links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
+            if not people:
+                continue
+            if "intro" in line.tags and len(people) > 1 and (line.done or not generated):
+                self.evidence.intro_lines.append(people)
+            if captured and line.task is None and line.is_list and line.leading_date:
+                day = self._date(note, line, line.leading_date)
+                if day:  # a captured meeting or email; rejected ones are marked [-]
+                    self._interaction(note, line, day, people, people, "capture")
+            elif generated:
+                if line.done:
+                    self._plan_tick(note, line, people)
+            elif line.open:
+                self._open_task(note, line, people)
+            elif line.done:
+                self._done_task(note, line, people, date, owner)
+            elif line.task is not None:
+                continue  # [-], [/], ...: neither open nor done
+            elif owner is not None:
+                if line.is_list and line.leading_date:
+                    day = self._date(note, line, line.leading_date)
+                    if day:
+                        self._interaction(note, line, day, people, own, "log")
+                elif not owner.ignore_journal:
+                    # "A deep conversation on [[2026-01-24]]": a link to a day in their own note
+                    # is contact that day, as Personal CRM reads it.
+                    for day in self._linked_days(line):
+                        self._interaction(note, line, day, people, own, "log")
+            elif date is not None:
+                if self._unjournaled:
+                    people = self._share(tuple(path for path in people if path not in self._unjournaled))
+                    if not people:
+                        continue
+                self._interaction(note, line, date, people, people, "mention")
+
+    def _linked_days(self, line: Line) -> list[Date]:
+        """The days a line's links name: ``[[2026-11-10]]``, ``[[Journal/2026-11-10]]``, a daily note's name."""
+        days: list[Date] = []
+        for link in line.links:
+            name = link.target.rsplit("/", 1)[-1]
+            if not any(c.isdigit() for c in name):
+                continue  # most links in a person's note are to other people
+            day = self.config.daily.match(link.target)
+            if day is None and _ISO_DAY.fullmatch(name):
+                with suppress(ValueError):
+                    day = parse_iso(name)
+            if day is not None and day not in days:
+                days.append(day)
+        return days
+
+    def _people(self, line: Line, owner: Contact | None, own: tuple[str, ...]) -> tuple[str, ...]:
+        links = line.links
+        if not links:
+            return own
+        kept = self._resolved.get(id(links))
+        if kept is None or kept[0] is not links:
+            found: list[str] = []
+            for link in links:
+                contact = self.directory.resolve(link.target)
+                if contact and contact.path not in found:
+                    found.append(contact.path)
+            kept = self._resolved[id(links)] = (links, self._share(tuple(found)))
+        named = kept[1]
+        if owner is None:
+            return named
+        others = tuple(path for path in named if path != owner.path)
+        return own if not others else self._share(own + others)
+
+    def _date(self, note: Note, line: Line, text: str) -> Date | None:
+        try:
+            return parse_iso(text)
+        except ValueError as err:
+            self.problems.append(Problem(note.rel, line.number, str(err)))
+            return None
+
+    def _interaction(
+        self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...],
+        source: Source, raw: str | None = None, key: str | None = None,
+    ) -> None:
+        tags = line.tags
+        kind = next((tag for tag in tags if tag in self.kinds), "note") if tags else "note"
+        exchanges = self._share(tuple(tag for tag in EXCHANGES if tag in tags)) if tags else ()
+        self.evidence.interactions.append(
+            Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
+                        exchanges, exchanges_for if exchanges else (), line.tags, source, key)
+        )
+
+    def _plan_tick(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
+        """A ticked item of a generated note: contact of the kind it planned, told by a short label.
+
+        The item's tags say what it records (``#call``, ``#thanked``, ``#intro``);
+        its block id says which section it came from. A tick without a block id
+        still counts, and is reported: vaultnet cannot tell which item it was.
+        """
+        found = KEY_IN_LINE.search(line.text)
+        key = found.group(1) if found else None
+        if key is None:
+            self.problems.append(Problem(
+                note.rel, line.number, "a ticked line without its ^vn- block id: vaultnet cannot tell which plan item "
+                "it was; it counts as contact, and stays where it is"))
+        else:
+            self.evidence.ticked.add(key)
+        written = line.done_date or line.leading_date
+        day = self._date(note, line, written) if written else None
+        if day is not None:
+            self._interaction(note, line, day, people, people, "plan", tick_label(key, note.rel), key)
+
+    def _done_task(
+        self, note: Note, line: Line, people: tuple[str, ...], date: Date | None, owner: Contact | None
+    ) -> None:
+        written = line.done_date or line.leading_date
+        day = self._date(note, line, written) if written else date
+        if day is None:
+            return
+        # A done follow-up keeps the block id its plan item had: when the item was ticked in a plan,
+        # the tick and this line are one contact, and the network counts this line (the user's words).
+        due_text = line.due_date
+        due = self._date(note, line, due_text) if due_text else None
+        key = follow_up_id(note.rel, line.display(), due) if due else None
+        # In a contact's own note, exchanges are the owner's; elsewhere everyone's.
+        self._interaction(note, line, day, people, (owner.path,) if owner else people, "task", key=key)
+
+    def _open_task(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
+        due_text = line.due_date
+        due = self._date(note, line, due_text) if due_text else None
+        task = Task(line.display(), due, note.rel, line.number, people)
+        if due is not None:
+            self.evidence.follow_ups.append(task)
+        elif due_text is None:
+            self.evidence.open_loops.append(task)
+
+
+def manual_contact(contact: Contact) -> Interaction | None:
+    """A front-matter ``last_contact`` counts as one interaction of kind ``note``."""
+    if contact.last_contact is None:
+        return None
+    return Interaction(contact.last_contact, "note", "last_contact", contact.path,
+                       contact.last_contact_line, (contact.path,), source="manual")
+

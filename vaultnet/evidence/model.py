@@ -1,0 +1,100 @@
+"""What the bodies of notes say about people, as data: interactions, tasks and a note's evidence.
+
+The shapes every reader of evidence shares (the extractor, meetings, captures,
+standings), kept below them all so that none imports another for a type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from vaultnet.base.dates import Date
+from vaultnet.base.sections import item_key, key_section
+from vaultnet.notes.markdown import display
+
+EXCHANGES = ("gave", "got", "asked", "thanked")
+# Where an interaction comes from: a log line in a contact's note, a line mentioning them in a
+# dated note, a completed task, the front matter's ``last_contact``, or a ticked plan item.
+Source = Literal["log", "mention", "task", "manual", "plan", "capture"]
+# Sources whose text is vaultnet's own, not the user's words: hints look past them.
+NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One line of evidence that you were in touch, on a date.
+
+    Slotted: a vault holds tens of thousands of them, and a ``__dict__`` each
+    would be most of their memory.
+    """
+
+    date: Date
+    kind: str
+    raw: str  # the cleaned line; `text` is what people read
+    path: str
+    line: int | None
+    people: tuple[str, ...]  # contact paths that took part
+    exchanges: tuple[str, ...] = ()  # gave/got/asked/thanked, each once
+    exchanges_for: tuple[str, ...] = ()  # contact paths the exchanges count for
+    tags: tuple[str, ...] = ()
+    source: Source = "log"
+    # A plan tick's block id, without ^; for a completed follow-up, the block id its plan item had.
+    key: str | None = None
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def own_words(self) -> bool:
+        """The text is what the user wrote (not a label vaultnet gave a tick or a date)."""
+        return self.source not in NOT_OWN_WORDS
+
+    @property
+    def section(self) -> str | None:
+        """The plan section a tick came from."""
+        section = key_section(self.key) if self.key else None
+        return section.id if section else None
+
+    @property
+    def text(self) -> str:
+        """Readable text, worked out only for the interactions someone reads (and then kept)."""
+        if self._text is None:
+            object.__setattr__(self, "_text", display(self.raw))
+        return self._text  # type: ignore[return-value]
+
+
+def follow_up_id(path: str, text: str, due: Date) -> str:
+    """The block id of a follow-up's plan item: the same in every week's plan, and once it is done."""
+    return item_key("follow-ups", path, text, due)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """An open task linked to contacts: a follow-up when it has a due date, else an open loop."""
+
+    text: str
+    due: Date | None
+    path: str
+    line: int
+    people: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Everything the bodies of all notes say about contacts (slotted: the watcher keeps one per note)."""
+
+    interactions: list[Interaction] = field(default_factory=list)
+    follow_ups: list[Task] = field(default_factory=list)
+    open_loops: list[Task] = field(default_factory=list)
+    links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
+    intro_lines: list[tuple[str, ...]] = field(default_factory=list)  # people linked in one #intro line
+    ticked: set[str] = field(default_factory=set)  # block ids of every ticked item in a generated note
+
+    def extend(self, other: Evidence) -> None:
+        self.ticked.update(other.ticked)
+        self.interactions.extend(other.interactions)
+        self.follow_ups.extend(other.follow_ups)
+        self.open_loops.extend(other.open_loops)
+        for path, linked in other.links.items():
+            if linked:  # most contact notes link no one: no empty set for each
+                self.links.setdefault(path, set()).update(linked)
+        self.intro_lines.extend(other.intro_lines)

@@ -1,0 +1,383 @@
+"""Finding the vault and reading ``vaultnet.toml`` (docs/formats.md, The vault)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import string
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from vaultnet.base.dates import Cadence, DailyFormat, parse_cadence
+from vaultnet.base.errors import ConfigError
+from vaultnet.base.keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_PROPERTIES, PERSON_VALUES
+
+CONFIG_NAME = "vaultnet.toml"
+STATE_DIR = ".vaultnet"
+# Where Obsidian and its plugins keep the settings vaultnet reads (see _read_obsidian).
+SETTINGS_FILES = (
+    ".obsidian/daily-notes.json", ".obsidian/templates.json",
+    ".obsidian/plugins/periodic-notes/data.json", ".obsidian/plugins/templater-obsidian/data.json",
+    ".obsidian/plugins/quickadd/data.json", ".obsidian/plugins/personal-crm/data.json",
+)
+
+DEFAULT_CIRCLES = {
+    "inner": "2 weeks",
+    "close": "1 month",
+    "network": "3 months",
+    "acquaintance": "1 year",
+}
+DEFAULT_KINDS = ["call", "coffee", "meeting", "email", "message", "event", "intro"]
+DEFAULT_MINUTES = {"call": 30, "coffee": 60, "meeting": 60, "message": 10, "email": 15}
+
+
+@dataclass(frozen=True)
+class TieConfig:
+    half_life_days: float = 180
+    strong: float = 4
+    moderate: float = 1
+    weak: float = 0.1
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    budget_minutes: int = 120
+    minutes: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MINUTES))
+    default_minutes: int = 15
+    reconnect: int = 2
+    introductions: int = 1
+    lookahead_days: int = 14  # the plan's "Coming up": birthdays and follow-ups this many days after the week
+    circle_back_days: int = 30
+    nudge_days: int = 7
+    daily_minutes: int | None = None  # set: check-ins are spread over the days left in the week
+
+
+@dataclass(frozen=True)
+class CaptureConfig:
+    """``[capture]``: the calendars and mail that ``import`` and ``watch`` read (see vaultnet.capture)."""
+
+    calendars: tuple[str, ...] = ()  # .ics paths, http(s) URLs, env:NAME or file:PATH holding a URL
+    mail: tuple[str, ...] = ()  # mbox files and Maildir folders
+    max_attendees: int = 10
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one vault; every value has the spec's default."""
+
+    root: Path
+    people: tuple[str, ...] = ("People",)
+    # False until vaultnet.toml names `people`: then folders named like PEOPLE_FOLDERS count, at any depth.
+    people_configured: bool = False
+    people_folder_names: tuple[str, ...] = PEOPLE_FOLDERS
+    person_tags: tuple[str, ...] = ("person",)
+    person_type: str = "person"
+    person_properties: tuple[str, ...] = PERSON_PROPERTIES  # properties whose value can name a person
+    person_values: tuple[str, ...] = PERSON_VALUES  # ... and the values that do (as text or [[link]])
+    dated_folders: tuple[str, ...] = ()
+    daily_format: str = "YYYY-MM-DD"
+    daily_folder: str = ""
+    daily_template: str = ""
+    templates_folder: str = ""
+    templates_folders: tuple[str, ...] = ()  # every templates folder (core Templates, Templater), all skipped
+    daily_source: str = ""  # the plugin whose settings gave the daily notes ("Periodic Notes"), for init to say
+    templates_sources: tuple[str, ...] = ()  # ... and the ones that gave the templates folders
+    output: str = "vaultnet"
+    index_name: str = "Network"
+    plan_name: str = "Plans/{week}"
+    log_heading: str = "Log"
+    log_target: str = "contact"
+    ignore: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = tuple(DEFAULT_KINDS)
+    tie: TieConfig = field(default_factory=TieConfig)
+    circles: dict[str, Cadence] = field(
+        default_factory=lambda: {name: parse_cadence(text) for name, text in DEFAULT_CIRCLES.items()}
+    )
+    plan: PlanConfig = field(default_factory=PlanConfig)
+    fields: dict[str, str] = field(default_factory=dict)
+    me: tuple[str, ...] = ()  # the user's own email addresses, lower case
+    capture: CaptureConfig = field(default_factory=CaptureConfig)
+    goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
+
+    def key(self, name: str) -> str:
+        """The front-matter key the user chose for ``name``."""
+        return self.fields.get(name, name)
+
+    @cached_property
+    def daily(self) -> DailyFormat:
+        return DailyFormat(self.daily_format)
+
+    def circle_weight(self, circle: str | None) -> float:
+        """2.0 for the first circle down to 1.0 for the last; 1.0 without one."""
+        names = list(self.circles)
+        if circle not in names:
+            return 1.0
+        if len(names) == 1:
+            return 2.0
+        return 2.0 - names.index(circle) / (len(names) - 1)
+
+
+def find_vault(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """``--vault``, else ``VAULTNET_VAULT``, else the nearest marked ancestor, else cwd."""
+    if explicit is not None and not str(explicit).strip():
+        raise ConfigError("--vault is empty: give the vault's folder (or leave the option out)")
+    chosen = explicit or os.environ.get("VAULTNET_VAULT")
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise ConfigError(f"vault not found: {path}")
+        return path.resolve()
+    start = (cwd or Path.cwd()).resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_NAME).is_file() or (candidate / ".obsidian").is_dir():
+            return candidate
+    return start
+
+
+def _check_type(where: str, key: str, value: Any, kind: type | tuple[type, ...]) -> None:
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise ConfigError(f"{where}: {key} must be a number, not {value!r}")
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        expected = {"str": "text", "int": "a whole number", "list": "a list", "dict": "a table"}.get(names, names)
+        raise ConfigError(f"{where}: {key} must be {expected}, not {value!r}")
+
+
+def _list_of_text(where: str, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    _check_type(where, key, value, list)
+    for item in value:
+        _check_type(where, key, item, str)
+    return value
+
+
+def _text_list(where: str, key: str, value: Any) -> tuple[str, ...]:
+    return tuple(item.strip("/") for item in _list_of_text(where, key, value))
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value.strip().strip("/") if isinstance(value, str) and value.strip().strip("/") else None
+
+
+def _read_obsidian(root: Path) -> dict[str, Any]:
+    """Daily-note and templates settings where Obsidian and its plugins keep them; unreadable files are ignored.
+
+    Periodic Notes' daily settings win over core Daily notes when they are enabled
+    (the plugin takes the core plugin's place); with neither set up, a QuickAdd choice that
+    makes one note a day gives them; every templates folder found is skipped. Personal
+    CRM's log heading (``Contact log`` unless its settings name another) is the log heading.
+    """
+    found: dict[str, Any] = {}
+    settings = root / ".obsidian"
+    daily, source = _json(settings / "daily-notes.json"), "core Daily notes"
+    periodic = _json(settings / "plugins" / "periodic-notes" / "data.json").get("daily")
+    if isinstance(periodic, dict) and periodic.get("enabled") is not False and any(
+            _text(periodic, key) for key in ("format", "folder", "template")):
+        daily, source = periodic, "Periodic Notes"
+    if not any(_text(daily, key) for key in ("format", "folder")):  # no daily-notes plugin set up: QuickAdd's?
+        quickadd = _quickadd_daily(_json(settings / "plugins" / "quickadd" / "data.json"))
+        daily, source = {**quickadd, **daily}, "QuickAdd" if quickadd else source
+    for source_key, target in (("format", "daily_format"), ("folder", "daily_folder"), ("template", "daily_template")):
+        value = _text(daily, source_key)
+        if value:
+            found[target] = value
+            found["daily_source"] = source
+    folders = [("core Templates", _text(_json(settings / "templates.json"), "folder")),
+               ("Templater", _text(_json(settings / "plugins" / "templater-obsidian" / "data.json"), "templates_folder"))]
+    templates = tuple(dict.fromkeys(folder for _, folder in folders if folder))
+    if templates:
+        found["templates_folder"] = templates[0]
+        found["templates_folders"] = templates
+        found["templates_sources"] = tuple(name for name, folder in folders if folder)
+    crm = settings / "plugins" / "personal-crm" / "data.json"
+    if crm.is_file():  # Personal CRM logs under its own heading: `vaultnet log` adds to that section, not a second one
+        found["log_heading"] = _text(_json(crm), "bodyLogHeading") or "Contact log"
+    return found
+
+
+# QuickAdd's `{{DATE}}` and `{{DATE:YYYYMMDD}}` in a file name; `{{DATE}}` is YYYY-MM-DD.
+_QUICKADD_DATE = re.compile(r"\{\{DATE(?::([^{}]*))?\}\}", re.IGNORECASE)
+
+
+def _quickadd_daily(data: dict[str, Any]) -> dict[str, str]:
+    """Daily notes as a QuickAdd choice makes them: ``Diary/Diary-{{DATE:YYYYMMDD}}``.
+
+    A template choice's file name (or a capture's target) that is fixed text and one
+    day-precise date names one note per day: vaultnet reads those notes as daily notes,
+    with the fixed text as a literal (``[Diary-]YYYYMMDD``).
+    """
+    choices = data.get("choices")
+    for choice in choices if isinstance(choices, list) else ():
+        if not isinstance(choice, dict):
+            continue
+        name_format, folder = choice.get("fileNameFormat"), choice.get("folder")
+        if choice.get("type") == "Template" and isinstance(name_format, dict) and name_format.get("enabled"):
+            target = str(name_format.get("format") or "")
+            folders = folder.get("folders") if isinstance(folder, dict) and folder.get("enabled") else None
+            where = str(folders[0]) if isinstance(folders, list) and folders else ""
+        elif choice.get("type") == "Capture" and isinstance(choice.get("captureTo"), str):
+            where, _, target = choice["captureTo"].removesuffix(".md").rpartition("/")
+        else:
+            continue
+        dates = list(_QUICKADD_DATE.finditer(target))
+        if len(dates) != 1 or "{{" in _QUICKADD_DATE.sub("", target) or "[" in target or "]" in target:
+            continue  # no date, two dates, or other fields ({{VALUE}}, {{NAME}}): not one note a day
+        fmt = dates[0].group(1) or "YYYY-MM-DD"
+        if not all(token in fmt for token in ("YY", "M", "D")) or "/" in target:
+            continue
+        before, after = target[:dates[0].start()], target[dates[0].end():]
+        moment = (f"[{before}]" if before else "") + fmt + (f"[{after}]" if after else "")
+        return {"format": moment, "folder": where.strip("/")}
+    return {}
+
+
+def load_config(root: Path) -> Config:
+    """Read the vault's settings; raises ``ConfigError`` naming the key and file."""
+    path = root / CONFIG_NAME
+    settings: dict[str, Any] = _read_obsidian(root)
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{CONFIG_NAME}: {err}") from None
+        except OSError as err:
+            raise ConfigError(f"{CONFIG_NAME}: cannot read: {err.strerror}") from None
+    where = CONFIG_NAME
+
+    for key, value in data.items():
+        if key == "goals":
+            settings[key] = tuple(goal.strip() for goal in _text_list(where, key, value) if goal.strip())
+        elif key in ("people", "person_tags", "dated_folders", "ignore", "kinds", "person_properties", "person_values"):
+            items = _text_list(where, key, value)
+            if key == "people":
+                settings["people_configured"] = True
+            settings[key] = tuple(item.lower() for item in items) if key == "kinds" else items
+            if key in ("person_tags", "kinds"):
+                settings[key] = tuple(item.lstrip("#") for item in settings[key])
+        elif key in ("person_type", "daily_format", "output", "index_name", "plan_name", "log_heading", "log_target"):
+            _check_type(where, key, value, str)
+            if not value.strip():
+                raise ConfigError(f"{where}: {key} must not be empty")
+            settings[key] = value.strip().strip("/") if key == "output" else value.strip()
+        elif key == "tie":
+            settings["tie"] = _tie(where, value)
+        elif key == "circles":
+            settings["circles"] = _circles(where, value)
+        elif key == "plan":
+            settings["plan"] = _plan(where, value)
+        elif key == "me":
+            settings["me"] = tuple(item.strip().lower() for item in _text_list(where, key, value))
+        elif key == "capture":
+            settings["capture"] = _capture(where, value)
+        elif key == "fields":
+            _check_type(where, key, value, dict)
+            for name, renamed in value.items():
+                if name not in FIELD_KEYS:
+                    raise ConfigError(f"{where}: unknown key fields.{name} (known: {', '.join(FIELD_KEYS)})")
+                _check_type(where, f"fields.{name}", renamed, str)
+            settings["fields"] = dict(value)
+        else:
+            raise ConfigError(f"{where}: unknown key {key!r}")
+    if "person_type" in data and "person_values" not in data:
+        settings["person_values"] = (settings["person_type"],)  # the one value the user chose
+    if settings.get("log_target", "contact") not in ("contact", "daily"):
+        raise ConfigError(f"{where}: log_target must be \"contact\" or \"daily\", not {settings['log_target']!r}")
+    _check_plan_name(where, settings.get("plan_name", "{week}"))
+    return Config(root=root, **settings)
+
+
+def _check_plan_name(where: str, name: str) -> None:
+    """``{week}`` and nothing else in braces: ``{x}``, ``{0}`` or ``{week:>999999}`` would fail or explode later."""
+    try:
+        fields = [(field, spec, conversion) for _, field, spec, conversion in string.Formatter().parse(name)
+                  if field is not None]
+    except ValueError as err:
+        raise ConfigError(f"{where}: plan_name {name!r} is not a valid name pattern ({err})") from None
+    if not any(key == "week" for key, _, _ in fields):
+        raise ConfigError(f"{where}: plan_name must contain {{week}}")
+    for key, spec, conversion in fields:
+        if key != "week" or spec or conversion:
+            raise ConfigError(f"{where}: plan_name may hold only {{week}} in braces, not "
+                              f"{{{key}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+                              " (write {{ and }} for braces)")
+
+
+def _tie(where: str, value: Any) -> TieConfig:
+    _check_type(where, "tie", value, dict)
+    numbers: dict[str, float] = {}
+    for key, number in value.items():
+        if key not in TieConfig.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key tie.{key}")
+        _check_type(where, f"tie.{key}", number, (int, float))
+        if not math.isfinite(number):  # TOML allows nan and inf; they would reach --json as NaN
+            raise ConfigError(f"{where}: tie.{key} must be a finite number, not {number!r}")
+        if number <= 0 and key == "half_life_days":
+            raise ConfigError(f"{where}: tie.half_life_days must be positive")
+        numbers[key] = float(number)
+    return TieConfig(**numbers)
+
+
+def _circles(where: str, value: Any) -> dict[str, Cadence]:
+    _check_type(where, "circles", value, dict)
+    circles: dict[str, Cadence] = {}
+    for name, cadence in value.items():
+        try:
+            circles[name] = parse_cadence(cadence)
+        except ValueError as err:
+            raise ConfigError(f"{where}: circles.{name}: {err}") from None
+    return circles
+
+
+def _plan(where: str, value: Any) -> PlanConfig:
+    _check_type(where, "plan", value, dict)
+    options: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "minutes":
+            _check_type(where, "plan.minutes", item, dict)
+            for kind, minutes in item.items():
+                _count(where, f"plan.minutes.{kind}", minutes)
+            # kinds are matched lower case and without '#', as `kinds` and tags are
+            options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
+        elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions",
+                     "circle_back_days", "nudge_days", "daily_minutes", "lookahead_days"):
+            options[key] = _count(where, f"plan.{key}", item)
+        else:
+            raise ConfigError(f"{where}: unknown key plan.{key}")
+    return PlanConfig(**options)
+
+
+def _count(where: str, key: str, value: Any, least: int = 0) -> int:
+    """An integer setting of at least ``least``: minutes, days and limits are never negative."""
+    _check_type(where, key, value, int)
+    if value < least:
+        raise ConfigError(f"{where}: {key} must " + ("not be negative" if least == 0 else f"be at least {least}"))
+    return value
+
+
+def _capture(where: str, value: Any) -> CaptureConfig:
+    _check_type(where, "capture", value, dict)
+    options: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in ("calendars", "mail"):
+            options[key] = tuple(text.strip() for text in _list_of_text(where, f"capture.{key}", item))
+        elif key == "max_attendees":
+            options[key] = _count(where, "capture.max_attendees", item, least=1)
+        else:
+            raise ConfigError(f"{where}: unknown key capture.{key}")
+    return CaptureConfig(**options)

@@ -1,0 +1,248 @@
+"""The parsed notes of a vault, kept by path and updated one path at a time.
+
+A full :meth:`NoteSet.scan` reads every note whose size or modification time
+changed; :meth:`NoteSet.update` looks at one path on disk (a file, a folder, or
+something gone) so the watcher re-reads only what an event names.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from vaultnet.base.errors import Problem
+from vaultnet.files.config import Config
+from vaultnet.files.walk import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
+from vaultnet.files.writes import NotAFile, read_regular
+
+if TYPE_CHECKING:
+    from vaultnet.notes.note import Note
+    from vaultnet.notes.relevance import FrontMatterFilter
+
+# (size, mtime_ns, ctime_ns, inode): ctime cannot be set back, so an edit that
+# restores the mtime (and keeps the size) still changes the signature.
+Signature = tuple[int, int, int, int]
+UNKNOWN: Signature = (-1, -1, -1, -1)
+UNREADABLE: Signature = (-2, -2, -2, -2)  # cannot be stat'ed (a dangling symlink): reported, stable
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    signature: Signature  # when read; UNKNOWN means "read it again next time"
+    note: Note | None  # None: unreadable, see problems
+    problems: tuple[Problem, ...] = ()
+    conflict: bool = False
+
+
+# Shared by the thousands of notes that hold none: thirty thousand empty dicts and lists are
+# megabytes. A note is never changed once parsed (readers return values, they do not write
+# onto notes), so nothing ever writes into these.
+_NO_MAP: dict[str, Any] = {}
+_NO_LIST: list[Any] = []
+
+
+def share_empties(note: Note) -> Note:
+    """``note`` with its empty properties, key lines, inline fields, problems and lines shared."""
+    if not note.meta:
+        note.meta = _NO_MAP
+    if not note.key_lines:
+        note.key_lines = _NO_MAP
+    if not note.inline:
+        note.inline = _NO_MAP
+    if not note.problems:
+        note.problems = _NO_LIST
+    if note.countable_lines is not None and not note.countable_lines:
+        note.countable_lines = _NO_LIST
+    return note
+
+
+def _signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class NoteSet:
+    """Storage only: which notes there are and what they held when read.
+
+    ``trim`` is handed in by the caller and decides, as each entry is made,
+    what a note keeps in memory (what counts is a domain rule this module does
+    not know); the entry then never changes until its file does. ``front_filter``
+    is handed in too: for a path, the cheap check that lets front matter which
+    cannot matter go unparsed (None: parse it all).
+    """
+
+    def __init__(
+        self, config: Config, trim: Callable[[Note], Note] | None = None,
+        front_filter: Callable[[str], FrontMatterFilter | None] | None = None,
+    ) -> None:
+        self.config = config
+        self.trim = trim
+        self.front_filter = front_filter
+        self.skipper = Skipper(config)
+        self.entries: dict[str, Entry] = {}
+        self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
+
+    def _read(self, file: VaultFile, known: Signature | None = None) -> Entry | None:
+        """The entry ``file`` holds now; ``known``, the signature the walk saw, is kept when it is the one read
+        (thirty thousand signatures are held for the whole build: once each, not twice)."""
+        if file.bad_name:
+            what = "folder" if file.rel.endswith("/") else "file"
+            return Entry(UNREADABLE, None, (Problem(file.rel.rstrip("/"), None,
+                         f"the {what} name is not valid UTF-8, skipped; rename it"),))
+        path = self.config.root / file.rel
+        try:
+            before = _signature(path.stat())
+            if file.conflict_of is not None:
+                return Entry(before, None, (), conflict=True)
+            found = read_regular(path)
+            if found is None:
+                return None
+            data = found[0]
+            after = _signature(path.stat())
+        except FileNotFoundError:
+            return None
+        except NotAFile as err:
+            return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
+        except OSError as err:
+            return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
+        from vaultnet.notes.note import (
+            parse_note,  # YAML and all: imported by the first read, which a warm build never makes
+        )
+
+        note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel))
+        if note is not None:
+            note.compact()  # thousands of notes: keep what counts, not their whole text
+            if self.trim is not None:
+                note = self.trim(note)
+            share_empties(note)
+        # Changed while being read: keep what was read, but never trust it later.
+        if known is not None and before == known:
+            before = known
+        return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
+
+    def _filter(self, rel: str) -> FrontMatterFilter | None:
+        return self.front_filter(rel) if self.front_filter is not None else None
+
+    def stat_all(self) -> dict[str, tuple[VaultFile, Signature]]:
+        """Every note's signature, without reading any (UNREADABLE when it cannot be stat'ed).
+
+        vaultnet's own temporary files the walk meets are kept in ``leftovers``.
+        """
+        self.leftovers = []
+        return {file.rel: (file, _signature(stat) if stat else UNREADABLE)
+                for file, stat in walk_stat(self.config, leftovers=self.leftovers)}
+
+    def scan(
+        self, stats: dict[str, tuple[VaultFile, Signature]] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> bool:
+        """Re-read every note whose signature changed and drop the ones gone. True when anything did.
+
+        ``progress(done, total)`` is told, now and then, how many of the notes to read are read.
+        """
+        stats = self.stat_all() if stats is None else stats
+        changed = False
+        stale = [(file, signature) for file, signature in stats.values() if not self._current(file.rel, signature)]
+        self._share_signatures(stats)
+        for done, (file, signature) in enumerate(stale):
+            if progress is not None and done % 256 == 0:
+                progress(done, len(stale))
+            changed = self._reread(file, signature) or changed
+        if progress is not None and stale:
+            progress(len(stale), len(stale))
+        for rel in set(self.entries) - set(stats):
+            del self.entries[rel]
+            changed = True
+        return changed
+
+    def _share_signatures(self, stats: Mapping[str, tuple[VaultFile, Signature]]) -> None:
+        """Entries read from the cache keep the walk's equal signature: a build holds both, once is enough."""
+        for rel, (_, signature) in stats.items():
+            old = self.entries.get(rel)
+            if old is not None and old.signature is not signature and old.signature == signature:
+                self.entries[rel] = Entry(signature, old.note, old.problems, old.conflict)
+
+    def _current(self, rel: str, signature: Signature) -> bool:
+        """True when the entry was read from the file as it is (by its signature)."""
+        old = self.entries.get(rel)
+        return old is not None and signature not in (UNKNOWN, UNREADABLE) and old.signature == signature
+
+    def _reread(self, file: VaultFile, signature: Signature) -> bool:
+        """Read ``file`` again; True when what it holds changed."""
+        old = self.entries.get(file.rel)
+        entry = self._read(file, signature)
+        if entry is None and signature == UNREADABLE:
+            entry = Entry(UNREADABLE, None, (Problem(file.rel, None, "cannot read: no such file (a broken link?)"),))
+        if entry is None or entry == old:
+            return False
+        self.entries[file.rel] = entry
+        return True
+
+    def signatures(self) -> dict[str, Signature]:
+        return {rel: entry.signature for rel, entry in self.entries.items()}
+
+    def update(self, rel: str) -> bool:
+        """Look at ``rel`` on disk and re-read, add or drop what it holds. True when anything changed."""
+        rel = rel.strip("/")
+        if rel in ("", "."):
+            return self.scan()
+        if not is_utf8(rel):  # a name that is not UTF-8: reported while it exists, never read
+            shown = escaped(rel)
+            if os.path.lexists(self.config.root / rel) and not self.skipper.skip_path(shown):
+                entry = self._read(VaultFile(shown, bad_name=True))
+                changed = self.entries.get(shown) != entry
+                self.entries[shown] = entry  # type: ignore[assignment]
+                return changed
+            return self.entries.pop(shown, None) is not None
+        path = self.config.root / rel
+        if path.is_dir() and not path.is_symlink():
+            if self.skipper.skip_path(rel + "/note.md"):
+                return self._drop_under(rel)
+            changed, fresh = False, set()
+            # A folder's event says something in it changed, not what: read what its signature says changed
+            # (an edit also names the note itself), not every note in it again.
+            for file, stat in walk_stat(self.config, rel):
+                fresh.add(file.rel)
+                signature = _signature(stat) if stat else UNREADABLE
+                if not self._current(file.rel, signature):
+                    changed = self._reread(file, signature) or changed
+            return self._drop_under(rel, present=fresh) or changed
+        changed = self._drop_under(rel)  # a folder that stood here is gone
+        entry = None
+        if not self.skipper.skip_path(rel):
+            entry = self._read(VaultFile(rel, conflict_original(rel.rsplit("/", 1)[-1])))
+        if entry is None:
+            return self.entries.pop(rel, None) is not None or changed
+        old = self.entries.get(rel)
+        self.entries[rel] = entry
+        return old != entry or changed
+
+    def _drop_under(self, folder: str, present: set[str] | frozenset[str] = frozenset()) -> bool:
+        prefix = folder + "/"
+        gone = [rel for rel in self.entries if rel.startswith(prefix) and rel not in present]
+        for rel in gone:
+            del self.entries[rel]
+        return bool(gone)
+
+    def contents(self, overrides: Mapping[str, bytes] | None = None) -> tuple[list[Note], list[str], list[Problem]]:
+        """Notes, conflict copies and unreadable-file problems, in path order."""
+        notes: list[Note] = []
+        conflicts: list[str] = []
+        problems: list[Problem] = []
+        overrides = overrides or {}
+        for rel in sorted(self.entries):
+            entry = self.entries[rel]
+            if entry.conflict:
+                conflicts.append(rel)
+                continue
+            if rel in overrides:
+                from vaultnet.notes.note import parse_note
+
+                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._filter(rel))
+            else:
+                note, unreadable = entry.note, list(entry.problems)
+            if note is not None:
+                notes.append(note)
+            problems.extend(unreadable)
+        return notes, conflicts, problems

@@ -1,0 +1,283 @@
+"""One open vault: the single pipeline that ``build``, ``plan``, ``index`` and ``watch`` share.
+
+files → parsed notes (:class:`~vaultnet.notes.noteset.NoteSet`, warmed from the
+persistent cache) → network (:func:`~vaultnet.standings.network.assemble`, with a memo of
+what the last assembly worked out) → generated notes (:class:`~vaultnet.pipeline.build.Builder`)
+→ the cache and fingerprint saved for the next run.
+
+A batch build and the watcher run the same code; they differ only in which
+paths they say changed: all of them (``changed=None``: walk the vault), or the
+few an event named. Keeping one pipeline is what keeps an incremental result
+equal to a fresh build.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from vaultnet.base.dates import Date
+from vaultnet.files.config import Config
+from vaultnet.files.generated import outputs, picture_rel
+from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
+from vaultnet.notes.noteset import NoteSet, Signature
+from vaultnet.pipeline.cache import NoteCache
+from vaultnet.pipeline.freshness import Written, fingerprint, taken_in_as_built
+
+if TYPE_CHECKING:
+    from vaultnet.advice.plan import PlanMemo
+    from vaultnet.notes.note import Note
+    from vaultnet.notes.relevance import FrontMatterFilter
+    from vaultnet.pipeline.build import Builder
+    from vaultnet.standings.network import AssemblyMemo, Network
+
+log = logging.getLogger(__name__)
+
+# (what, done, total): called while long work runs, so a terminal can show it.
+Progress = Callable[[str, int, int], None]
+
+
+def trim_note(note: Note, config: Config) -> Note:
+    """What a note keeps in memory, decided once as its entry is made.
+
+    A note that can count for nothing (no line with a link, a task or a log
+    entry; no person; no attendees) keeps no properties: thirty thousand notes
+    need not hold their front matter. A note in a people folder keeps them,
+    since they are what says it is no person. Its body tags go too, so that
+    without its properties it is still no person. The note is trimmed in place, as
+    :meth:`Note.compact` leaves it: it was just parsed, and nothing else holds it yet.
+    """
+    from vaultnet.evidence.meetings import attendee_targets
+    from vaultnet.evidence.people import people_folder, rule_of
+
+    if note.unrendered or (not note.countable_lines and rule_of(note, config) is None
+                           and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
+        note.meta, note.key_lines, note.inline, note.body_tags = {}, {}, {}, ()
+    return note
+
+
+def reading_settings(config: Config) -> tuple[object, ...]:
+    """The settings a parsed and trimmed note depends on: which front matter is loaded
+    (``front_filter``), which body tags are kept and what the trim keeps (``trim_note``)."""
+    return (config.people_configured, config.people, config.people_folder_names, config.person_tags,
+            config.person_type, config.person_properties, config.person_values, sorted(config.fields.items()))
+
+
+def front_filter(rel: str, config: Config) -> FrontMatterFilter | None:
+    """Front matter that cannot matter is not loaded, except in a people folder (see ``notes.parse_note``)."""
+    from vaultnet.evidence.people import people_folder
+    from vaultnet.notes.relevance import front_matter_filter
+
+    return None if people_folder(rel, config) is not None else front_matter_filter(config)
+
+
+class Session:
+    """A vault opened once and kept current by the paths that change.
+
+    ``remember=False`` is for one-off commands: nothing is reused, so the
+    memo keeps nothing (thirty thousand notes' evidence is memory a single
+    run never reads twice).
+    """
+
+    def __init__(self, config: Config, *, remember: bool = True, progress: Progress | None = None) -> None:
+        self.config = config
+        self.cache = NoteCache(config)
+        self.notes = NoteSet(config, trim=lambda note: trim_note(note, config),
+                             front_filter=lambda rel: front_filter(rel, config))
+        self.remember = remember
+        self._memo: AssemblyMemo | None = None
+        self._plan_memo: PlanMemo | None = None
+        self.progress = progress
+        self._opened = False
+        # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
+        self.summary: dict[str, int] = {}
+
+    @property
+    def memo(self) -> AssemblyMemo:
+        """What the last assembly worked out; made with the first one (a warm build makes none)."""
+        if self._memo is None:
+            from vaultnet.standings.network import AssemblyMemo
+
+            self._memo = AssemblyMemo(remember=self.remember)
+        return self._memo
+
+    @property
+    def plan_memo(self) -> PlanMemo | None:
+        """What the last plan worked out, for the next (None when nothing is reused)."""
+        if self._plan_memo is None and self.remember:
+            from vaultnet.advice.plan import PlanMemo
+
+            self._plan_memo = PlanMemo()
+        return self._plan_memo
+
+    def reconfigured(self, config: Config) -> Session:
+        """A session for new settings that keeps the notes already read (re-checked by a scan).
+
+        Only while they would be read the same way: a note read under other people
+        settings may lack the front matter that now makes it a person, so then every
+        note is read again, as a fresh build would read it.
+        """
+        session = Session(config, remember=self.remember, progress=self.progress)
+        if reading_settings(config) == reading_settings(self.config):
+            session.notes.entries = dict(self.notes.entries)
+        session._opened = True
+        session.refresh()
+        return session
+
+    # -- files → notes -----------------------------------------------------
+
+    def _open(self) -> None:
+        """Start from the notes the persistent cache holds: only what changed since is read."""
+        if not self._opened:
+            self.notes.entries = self.cache.load_entries()
+            self._opened = True
+
+    def refresh(self, changed: Iterable[str] | None = None) -> bool:
+        """Re-read the notes: every one (``None``) or those the vault-relative paths name.
+
+        True when any note's content changed.
+        """
+        self._open()
+        if changed is None:
+            return self.notes.scan(progress=self._reading)
+        found = False
+        for rel in sorted(set(changed)):
+            found = self.notes.update(rel) or found
+        return found
+
+    def _reading(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress("reading notes", done, total)
+
+    # -- notes → network ---------------------------------------------------
+
+    def network(self, today: Date, overrides: Mapping[str, bytes] | None = None) -> Network:
+        """The vault as of ``today``; ``overrides`` stand in for files' contents (a plan stamped in memory)."""
+        if not self._opened:
+            self.refresh()
+        from vaultnet.standings.network import (
+            assemble,  # the core, imported by the first assembly: a warm build makes none
+        )
+
+        return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
+
+    def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
+        from vaultnet.pipeline.build import Builder
+
+        return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
+                       self.plan_memo, write=write, seen_on=seen_on)
+
+    # -- network → generated notes -----------------------------------------
+
+    def outputs(self, today: Date) -> list[str]:
+        return outputs(self.config, today)
+
+    def build(self, today: Date, changed: Iterable[str] | None = None) -> list[Written]:
+        """Bring every generated note up to date after ``changed`` (None: anything may have).
+
+        A batch build (``changed=None``) walks the vault once; when nothing a
+        build reads changed since the last one (the fingerprint), the notes are
+        current already and nothing else is done. It then saves the cache. The
+        watcher names the paths it saw change and saves the cache itself, at
+        start: rewriting thirty thousand entries after every edit would be
+        most of an incremental build.
+        """
+        whole = changed is None
+        if whole:
+            stats = self.notes.stat_all()
+            for rel in remove_leftovers(self.config.root, self.notes.leftovers):
+                log.info("removed %s, left by a vaultnet run that was killed", rel)
+            if self.last_build(today, stats) is not None:
+                log.info("nothing changed since the last build")
+                return [Written(rel, False) for rel in self.outputs(today)]
+            self._open()
+            self.notes.scan(stats, progress=self._reading)
+        else:
+            self.refresh(changed)
+        if self.progress is not None:
+            self.progress("building", 0, 1)
+        builder = self.builder(today)
+        results = builder.build()
+        if builder.network is not None:
+            self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems)}
+        self.take_in(results)
+        if whole:
+            self.save(today, results)
+        if self.progress is not None:
+            self.progress("building", 1, 1)
+        return results
+
+    def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None) -> dict[str, Any] | None:
+        """What the last build saved, when nothing a build reads changed since: its notes are current."""
+        if not (self.config.root / picture_rel(self.config)).is_file():
+            return None
+        stats = self.notes.stat_all() if stats is None else stats
+        signatures = {rel: signature for rel, (_, signature) in stats.items()}
+        return self.cache.built(fingerprint(self.config, today, signatures))
+
+    def take_in(self, results: Iterable[Written]) -> None:
+        """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
+
+        A note edited while the build ran is left as last read, so the next
+        look at it (the watcher's event, the next build's walk) sees a change.
+        """
+        for result in results:
+            if taken_in_as_built(self.config, result):
+                self.notes.update(result.rel)
+
+    def save(self, today: Date, results: Iterable[Written]) -> None:
+        """Save the notes read; the fingerprint only when every generated note is as this build left it."""
+        self.cache.save_entries(self.notes.entries)
+        if all(taken_in_as_built(self.config, result) for result in results):
+            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()), self.summary)
+
+
+@dataclass(frozen=True, slots=True)
+class AsBuilt:
+    """A generated note as the last build left it, and what that build found."""
+
+    text: str  # LF line endings, no BOM: as a build renders it
+    contacts: int
+    problems: int
+
+
+def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
+    """The generated note ``rel`` when nothing a build reads changed since the last build, else None.
+
+    Then the note is what ``plan --stdout`` or ``index --stdout`` would render
+    (a build renders the same notes from the same files), so printing it is a
+    walk and a fingerprint check, as a warm build is. None whenever the answer
+    needs the network: a changed vault, a build that saved no summary, or a
+    vault without contacts (whose message names what the walk saw).
+    """
+    built = Session(config, remember=False).last_build(today)
+    if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
+            or built["contacts"] == 0:
+        return None
+    data = read_bytes(config.root / rel)
+    if data is None:
+        return None
+    try:
+        return AsBuilt(decode_text(data), built["contacts"], built["problems"])
+    except UnicodeDecodeError:
+        return None
+
+
+def build_vault(config: Config, today: Date, progress: Progress | None = None) -> list[Written]:
+    """``vaultnet build`` with the persistent cache (see :meth:`Session.build`).
+
+    Here rather than in :mod:`vaultnet.pipeline.build`: a warm build stops after the
+    fingerprint check, and importing this module costs only that check.
+    """
+    return Session(config, remember=False, progress=progress).build(today)
+
+
+def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | None = None) -> Network:
+    """Read the vault and work out every contact's standing as of ``today``.
+
+    ``overrides`` stands in for files' contents (a plan stamped in memory).
+    The cache is read, never written: read-only commands leave the vault as it is.
+    """
+    return Session(config, remember=False).network(today, overrides)

@@ -1,0 +1,350 @@
+"""``vaultnet watch``: keep the generated notes current (docs/design.md, The watcher).
+
+The watchdog handler only records which paths changed and wakes the worker.
+The worker waits for a quiet period (editors save in several steps, Obsidian
+rewrites links in many notes at once, sync tools drop files in bursts), drops
+the paths its ignore rule and its own writes account for, and hands the rest
+to its :class:`~vaultnet.pipeline.session.Session`: the same pipeline as a batch build,
+told which paths changed. The watcher is handed its session and its ignore
+rule; it builds neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from vaultnet.base.dates import Date
+from vaultnet.base.errors import VaultnetError
+from vaultnet.files.config import CONFIG_NAME, Config, load_config
+from vaultnet.files.writes import read_bytes
+from vaultnet.pipeline.cache import settings_digest
+from vaultnet.pipeline.freshness import Written, taken_in_as_built
+from vaultnet.pipeline.session import Session
+
+log = logging.getLogger(__name__)
+
+QUIET_SECONDS = 1.5
+MAX_WAIT_SECONDS = 10.0
+RESCAN_SECONDS = 600.0
+SAVE_SECONDS = 60.0  # the cache is saved at most this often while edits come in, and on stop
+SETTINGS = (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json")
+
+
+class ChangeQueue:
+    """Changed paths, filled by the observer's thread and drained by the worker."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.wakeup = threading.Event()
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._first: float | None = None
+        self._last: float | None = None
+
+    def put(self, *paths: str) -> None:
+        now = self.clock()
+        with self._lock:
+            self._paths.update(path for path in paths if path)
+            self._first = self._first if self._first is not None else now
+            self._last = now
+        self.wakeup.set()
+
+    def remaining(self, quiet: float, max_wait: float) -> float | None:
+        """Seconds until the changes settle: ``quiet`` seconds without a new one, or
+        ``max_wait`` after the first. 0 when settled, None when nothing is waiting."""
+        with self._lock:
+            if self._last is None or self._first is None:
+                return None
+            now = self.clock()
+            return max(0.0, min(self._last + quiet, self._first + max_wait) - now)
+
+    def take(self) -> set[str]:
+        with self._lock:
+            paths, self._paths = self._paths, set()
+            self._first = self._last = None
+            self.wakeup.clear()
+        return paths
+
+
+class Handler(FileSystemEventHandler):
+    """Only signals: every event's source and destination go to the queue."""
+
+    def __init__(self, queue: ChangeQueue) -> None:
+        self.queue = queue
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # reads change nothing
+        self.queue.put(os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or ""))
+
+
+def _digest(data: bytes | None) -> str | None:
+    return hashlib.sha256(data).hexdigest() if data is not None else None
+
+
+def hidden(rel: str) -> bool:
+    """The default ignore rule: hidden folders and files, editors' swap files, vaultnet's own ``.vaultnet/``."""
+    return any(part.startswith(".") for part in rel.split("/"))
+
+
+class Watcher:
+    """The build loop; start() and stop() it, or run() it until a signal.
+
+    It is handed its ``session`` (what it builds with) and ``ignore`` (which
+    vault-relative paths are never notes to it); :meth:`for_vault` makes both.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        today: Callable[[], Date] = dt.date.today,
+        *,
+        ignore: Callable[[str], bool] = hidden,
+        polling: bool = False,
+        interval: float = 1.0,
+        quiet: float = QUIET_SECONDS,
+        max_wait: float = MAX_WAIT_SECONDS,
+        rescan: float = RESCAN_SECONDS,
+        poll_period: float = 1.0,
+        save_every: float = SAVE_SECONDS,
+    ) -> None:
+        self.session = session
+        self.today = today
+        self.ignore = ignore
+        self.polling = polling
+        self.interval = interval
+        self.quiet = min(quiet, max_wait)
+        self.max_wait = max_wait
+        self.rescan = rescan
+        self.poll_period = poll_period  # how often an idle worker wakes for the date and the rescan
+        self.save_every = save_every
+        self.queue = ChangeQueue()
+        self.stopping = threading.Event()
+        self.exit_code = 0
+        self.builds = 0
+        self.built = threading.Condition()
+        self._own: dict[str, str | None] = {}  # generated note → hash of what we last wrote
+        self._settings = settings_digest(session.config)
+        self._day: Date | None = None
+        self._last_scan = 0.0
+        self._unsaved: list[Written] | None = None  # the last build's results, when the cache does not hold them
+        self._last_save = 0.0
+        self._captured: dict[str, object] = {}  # capture sources unchanged since their last import
+        self._observer: BaseObserver | None = None
+        self._worker: threading.Thread | None = None
+
+    @classmethod
+    def for_vault(cls, config: Config, today: Callable[[], Date] = dt.date.today, **options: Any) -> Watcher:
+        """A watcher of ``config``'s vault with a long-lived session that remembers what it worked out."""
+        return cls(Session(config), today, **options)
+
+    @property
+    def config(self) -> Config:
+        return self.session.config
+
+    # -- building ---------------------------------------------------------
+
+    def build(self) -> None:
+        """Rebuild every generated note from the notes already read."""
+        day = self.today()
+        started = time.perf_counter()
+        results = self.session.build(day, changed=())
+        for result in results:
+            if result.error:
+                log.error("%s", result.error)
+            elif result.changed:
+                log.info("wrote %s", result.rel)
+        for result in results:
+            if taken_in_as_built(self.config, result):
+                # The session took our own output in: an event for it is no change.
+                self._own[result.rel] = _digest(read_bytes(self.config.root / result.rel))
+            else:
+                # Edited while we built (a tick saved meanwhile), or left alone: look at it again.
+                self._own.pop(result.rel, None)
+                self.queue.put(str(self.config.root / result.rel))
+        self._day = day
+        self._unsaved = results
+        log.debug("built in %.3f s", time.perf_counter() - started)
+        with self.built:
+            self.builds += 1
+            self.built.notify_all()
+
+    def save(self) -> None:
+        """Save the notes read and, when the generated notes are as the last build left them, the fingerprint.
+
+        Then a restart of the watcher, or a ``vaultnet build`` after it, is
+        warm. Called only between builds, from the thread that builds: the
+        notes saved are the ones the last build worked from (any note that
+        changed since has a signature its entry does not hold, so the next
+        build's fingerprint differs and it reads that note).
+        """
+        if self._unsaved is None or self._day is None:
+            return
+        started = time.perf_counter()
+        self.session.save(self._day, self._unsaved)
+        self._unsaved = None
+        self._last_save = time.monotonic()
+        log.debug("saved the cache in %.3f s", time.perf_counter() - started)
+
+    def wait_for_build(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` builds have happened (for tests and tools)."""
+        with self.built:
+            return self.built.wait_for(lambda: self.builds >= count, timeout)
+
+    def _relative(self, path: str) -> str | None:
+        """The vault-relative path of an event, or None for paths vaultnet ignores."""
+        rel = os.path.relpath(path, self.config.root).replace(os.sep, "/")
+        if rel == "." or rel == ".." or rel.startswith("../"):
+            return None  # the root itself changes with every file added or removed
+        if self.ignore(rel):
+            return None  # hidden folders, temporary files, our own .vaultnet/
+        if rel in self._own and _digest(read_bytes(self.config.root / rel)) == self._own[rel]:
+            return None  # what we wrote ourselves
+        return rel
+
+    def _settings_changed(self, paths: set[str]) -> bool:
+        """True when ``vaultnet.toml`` (or Obsidian's daily-note settings) changed: reload them."""
+        names = {os.path.join(self.config.root, name) for name in SETTINGS}
+        if not names & {os.path.normpath(path) for path in paths}:
+            return False
+        digest = settings_digest(self.config)
+        if digest == self._settings:
+            return False
+        self._settings = digest
+        try:
+            config = load_config(self.config.root)
+        except VaultnetError as err:
+            log.error("%s; keeping the settings read before", err)
+            return False
+        log.info("the settings changed: reloading them")
+        self.session = self.session.reconfigured(config)  # notes kept and re-checked; nothing else reused
+        return True
+
+    def process(self, paths: set[str]) -> bool:
+        """Re-read what the paths hold; rebuild when any note changed."""
+        if self._settings_changed(paths):
+            self.build()
+            return True
+        changed = self.session.refresh(rel for rel in {self._relative(path) for path in paths} if rel is not None)
+        if changed:
+            log.info("change in %d path(s); rebuilding", len(paths))
+            self.build()
+        return changed
+
+    def capture(self) -> None:
+        """Re-import the ``[capture]`` sources; new captures arrive as edited notes do, by the rescan."""
+        from vaultnet.capture.imports import import_configured
+
+        try:
+            today = self.today()
+            results = import_configured(self.config, today, lambda: self.session.network(today), self._captured)
+        except Exception as err:  # a failing import must not keep the rescan from running
+            log.error("capture failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+            return
+        for result in results:
+            for problem in result.read.problems:
+                log.warning("%s", problem)
+
+    # -- the loop ---------------------------------------------------------
+
+    def _step(self) -> None:
+        if not os.path.isdir(self.config.root):
+            log.error("the vault %s is gone; stopping", self.config.root)
+            self.exit_code = 1
+            self.stopping.set()
+            return
+        if self.queue.remaining(self.quiet, self.max_wait) == 0:
+            self.process(self.queue.take())
+        if (self._unsaved is not None and self.queue.remaining(self.quiet, self.max_wait) is None
+                and time.monotonic() - self._last_save >= self.save_every):
+            self.save()  # nothing waiting: the notes are the ones the last build used
+        if self.today() != self._day:
+            log.info("a new day: rebuilding")
+            self.build()
+        if time.monotonic() - self._last_scan >= self.rescan:
+            self._last_scan = time.monotonic()
+            self.capture()
+            if self.session.refresh():
+                log.info("a full rescan found changes; rebuilding")
+                self.build()
+
+    def _loop(self) -> None:
+        while not self.stopping.is_set():
+            remaining = self.queue.remaining(self.quiet, self.max_wait)
+            if remaining is None:
+                self.queue.wakeup.wait(self.poll_period)  # idle: wake now and then for the date and rescans
+            elif remaining > 0:
+                self.stopping.wait(min(remaining, self.poll_period))
+            if self.stopping.is_set():
+                break
+            try:
+                self._step()
+            except Exception as err:  # a failing rebuild must not stop the watcher
+                if not os.path.isdir(self.config.root):
+                    continue  # the vault went away during the build: the next step stops
+                log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+
+    def start(self) -> None:
+        """Scan (from the persistent cache), build once, then watch in the background."""
+        self.session.refresh()
+        capturing = self.config.capture.calendars or self.config.capture.mail
+        self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
+        self.build()
+        self.save()
+        observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
+        observer.schedule(Handler(self.queue), str(self.config.root), recursive=True)
+        try:
+            observer.start()
+        except OSError as err:
+            if not os.path.isdir(self.config.root):  # removed while the first build ran
+                raise VaultnetError(f"the vault {self.config.root} is gone") from None
+            if err.errno in (errno.ENOSPC, errno.EMFILE):
+                raise VaultnetError(
+                    "the inotify watch limit is reached; run 'vaultnet watch --polling', or raise the limit "
+                    "(sudo sysctl fs.inotify.max_user_watches=524288)"
+                ) from None
+            raise VaultnetError(f"cannot watch {self.config.root}: {err.strerror}") from None
+        self._observer = observer
+        self._worker = threading.Thread(target=self._loop, name="vaultnet-worker", daemon=True)
+        self._worker.start()
+        log.info("watching %s", self.config.root)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.queue.wakeup.set()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        if self._worker is not None and self._worker is not threading.current_thread():
+            self._worker.join(timeout=30)
+            if not self._worker.is_alive():
+                self._save_at_stop()
+
+    def _save_at_stop(self) -> None:
+        try:
+            self.save()
+        except Exception as err:  # a cache that cannot be saved costs the next start time, nothing else
+            log.error("cannot save the cache: %s", err)
+
+    def run(self) -> int:
+        """Watch until stop() (a signal handler calls it) or until the vault disappears."""
+        self.start()
+        try:
+            while not self.stopping.wait(0.5):
+                pass
+        finally:
+            self.stop()
+        return self.exit_code

@@ -1,0 +1,353 @@
+"""Loading a whole vault into a :class:`Network`: files → notes → contacts → standings."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+
+from vaultnet.base.dates import Date
+from vaultnet.base.errors import Problem
+from vaultnet.evidence.contacts import Contact, Directory, read_contact
+from vaultnet.evidence.interactions import Extractor, manual_contact
+from vaultnet.evidence.model import Evidence, Interaction, Task
+from vaultnet.evidence.people import people_folder, rule_of
+from vaultnet.files.config import Config
+from vaultnet.files.walk import conflict_original
+from vaultnet.notes.note import Note
+from vaultnet.standings.neighbours import neighbours as neighbours_of
+from vaultnet.standings.standing import Standing, assess
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Network:
+    """A vault as vaultnet understands it on one day."""
+
+    config: Config
+    today: Date
+    standings: list[Standing] = field(default_factory=list)  # sorted by name, case-insensitive
+    evidence: Evidence = field(default_factory=Evidence)
+    problems: list[Problem] = field(default_factory=list)
+    directory: Directory = field(default_factory=lambda: Directory(()))
+    rules: dict[str, int] = field(default_factory=dict)  # how many contacts each rule of people.py found
+
+    @cached_property
+    def _by_path(self) -> dict[str, Standing]:
+        return {standing.contact.path: standing for standing in self.standings}
+
+    def by_path(self, path: str) -> Standing:
+        return self._by_path[path]
+
+    def names(self, paths: Iterable[str]) -> list[str]:
+        """Contact names for contact paths, in the same order."""
+        return [self._by_path[path].name for path in paths if path in self._by_path]
+
+
+class AssemblyMemo:
+    """What one :func:`assemble` worked out per note and per contact, for the next to reuse.
+
+    It memoises, for each note, the contact read from it and the evidence it
+    gives; for each contact, its manual ``last_contact`` and its standing.
+    Parsed notes that did not change are the same objects from one run to the
+    next, so results are reused by identity: a contact while its note is the
+    same object, a note's evidence while its note, its owner and every
+    contact's name and aliases (the names token) stay the same, and a standing
+    while everything it is worked out from is the same. The watcher keeps one
+    for as long as it runs, so one edit recomputes little.
+    """
+
+    def __init__(self, remember: bool = True) -> None:
+        self.remember = remember  # a one-off build has nothing to reuse: remember nothing, spare the memory
+        self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
+        self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
+        self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
+        self.standings: dict[str, tuple[tuple[object, ...], Standing]] = {}
+        self._names: object = None
+        self._names_token = object()
+        self._last: _Assembly | None = None  # what the last assembly started from
+
+    def names_token(self, names: object) -> object:
+        """One object for as long as every contact's path, name and aliases stay the same."""
+        if names != self._names:
+            self._names, self._names_token = names, object()
+        return self._names_token
+
+    def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
+        kept = self.contacts.get(note.rel)
+        if kept is None or kept[0] is not note:
+            kept = (note, *read_contact(note, config))
+            if self.remember:
+                self.contacts[note.rel] = kept
+        return kept[1], kept[2]
+
+    def note_evidence(
+        self, note: Note, owner: Contact | None, names: object, extractor: Extractor
+    ) -> tuple[Evidence, list[Problem]]:
+        kept = self.evidence.get(note.rel)
+        if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
+            found, problems = extractor.extract(note, owner)
+            kept = (note, names, owner, found if _gives_anything(found) else _NOTHING, problems)
+            if self.remember:
+                self.evidence[note.rel] = kept
+        return kept[3], kept[4]
+
+    def manual_contact(self, contact: Contact) -> Interaction | None:
+        kept = self.manual.get(contact.path)
+        if kept is None or kept[0] is not contact:
+            kept = (contact, manual_contact(contact))
+            if self.remember:
+                self.manual[contact.path] = kept
+        return kept[1]
+
+    def standing(self, inputs: tuple[object, ...], work_out: Callable[[], Standing]) -> Standing:
+        path = inputs[0].path  # type: ignore[attr-defined]
+        kept = self.standings.get(path)
+        if kept is None or not _same(kept[0], inputs):
+            kept = (inputs, work_out())
+            if self.remember:
+                self.standings[path] = kept
+        return kept[1]
+
+    def affected(self, now: _Assembly) -> set[str] | None:
+        """The contacts whose standing can differ from the last assembly's; None: any of them.
+
+        A standing is worked out from its contact and from the evidence that
+        names it. When the settings, the day and every contact's names are as
+        last time, only the people named in evidence that changed (before or
+        after the change) and the contacts whose note changed (with their
+        friends) can stand differently; every other standing is the one kept.
+        """
+        last = self._last
+        self._last = now if self.remember else None
+        if last is None or last.config is not now.config or last.today != now.today or last.names is not now.names:
+            return None
+        paths: set[str] = set()
+        for rel, found in now.found.items():
+            before = last.found.get(rel)
+            if before is not found:
+                _add_people(paths, found)
+                if before is not None:
+                    _add_people(paths, before)
+        for rel in last.found.keys() - now.found.keys():
+            _add_people(paths, last.found[rel])
+        for path, contact in now.contacts.items():
+            if last.contacts.get(path) is not contact:
+                paths.add(path)
+                paths.update(now.friends.get(path, ()), last.friends.get(path, ()))
+        for path in last.contacts.keys() - now.contacts.keys():
+            paths.add(path)
+            paths.update(last.friends.get(path, ()))
+        if any(path not in self.standings for path in now.contacts.keys() - paths):
+            return None  # a standing that was never kept: work everything out
+        return paths
+
+    def kept_standing(self, path: str) -> Standing:
+        return self.standings[path][1]
+
+    def forget_except(self, notes: set[str], contacts: set[str]) -> None:
+        """Drop what belongs to notes and contacts that are gone."""
+        for table, alive in ((self.contacts, notes), (self.evidence, notes),
+                             (self.manual, contacts), (self.standings, contacts)):
+            for key in set(table) - alive:
+                del table[key]
+
+
+_NOTHING = Evidence()  # shared by the many notes that give no evidence: thirty thousand empty ones is memory
+
+
+def _gives_anything(found: Evidence) -> bool:
+    return bool(found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines
+                or found.ticked)
+
+
+@dataclass(frozen=True)
+class _Assembly:
+    """What one assembly started from, by identity: the memo compares the next one with it."""
+
+    config: Config
+    today: Date
+    names: object
+    found: dict[str, Evidence]  # note → the evidence it gave
+    contacts: dict[str, Contact]
+    friends: dict[str, frozenset[str]]  # contact → the contacts its `friends` resolve to
+
+
+def _add_people(paths: set[str], evidence: Evidence) -> None:
+    """Every contact ``evidence`` names: in interactions, tasks, links and intro lines."""
+    for item in evidence.interactions:
+        paths.update(item.people)
+    for task in evidence.follow_ups:
+        paths.update(task.people)
+    for task in evidence.open_loops:
+        paths.update(task.people)
+    for path, linked in evidence.links.items():
+        paths.add(path)
+        paths.update(linked)
+    for line in evidence.intro_lines:
+        paths.update(line)
+
+
+def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    """Inputs are the same objects (sequences: element by element)."""
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b) or any(x is not y for x, y in zip(a, b, strict=True)):
+                return False
+        elif a is not b and a != b:
+            return False
+    return True
+
+
+def assemble(
+    config: Config,
+    today: Date,
+    parsed: Iterable[Note],
+    conflicts: Iterable[str],
+    unreadable: Iterable[Problem],
+    memo: AssemblyMemo | None = None,
+) -> Network:
+    """Work out every contact's standing from notes already parsed.
+
+    Pass the same ``memo`` again to recompute only what depends on notes that changed.
+    """
+    memo = memo or AssemblyMemo(remember=False)
+    notes = list(parsed)
+    conflicts = list(conflicts)
+    problems = list(unreadable)
+    for note in notes:
+        if not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
+            problems.extend(note.problems)
+    contacts: list[Contact] = []
+    owners: dict[str, Contact] = {}
+    rules: dict[str, int] = defaultdict(int)
+    for note in notes:
+        rule = rule_of(note, config)
+        if rule and not note.rel.startswith(config.output + "/"):
+            rules[rule] += 1
+            contact, added = memo.contact(note, config)
+            problems.extend(added)
+            contacts.append(contact)
+            owners[note.rel] = contact
+    directory = Directory(contacts)
+    problems.extend(_duplicate_problems(directory))
+    problems.extend(_conflict_problems(conflicts, directory, config))
+
+    # Evidence from a note depends on the note and on how names resolve: on every
+    # contact's path, name and aliases.
+    names = memo.names_token(tuple((c.path, c.name, c.aliases) for c in directory.contacts))
+    extractor = Extractor(config, directory)
+    evidence = Evidence()
+    found_by_note: dict[str, Evidence] = {}
+    for note in notes:
+        if note.unrendered:
+            continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
+        found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
+        found_by_note[note.rel] = found
+        if found is not _NOTHING and _gives_anything(found):
+            evidence.extend(found)
+        problems.extend(added)
+    friends: dict[str, frozenset[str]] = {}
+    for contact in contacts:
+        manual = memo.manual_contact(contact)
+        if manual:
+            evidence.interactions.append(manual)
+        for target in contact.friends:  # obsidian-contacts' `friends`: they know each other
+            friend = directory.resolve(target)
+            if friend and friend.path != contact.path:
+                evidence.links.setdefault(contact.path, set()).add(friend.path)
+                friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
+
+    evidence.interactions = _counted_once(evidence.interactions)
+    affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
+    per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
+    standings = []
+    for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
+        if affected is not None and contact.path not in affected:
+            standings.append(memo.kept_standing(contact.path))  # nothing it is worked out from changed
+            continue
+        linked = embedded.get(contact.path, frozenset())
+        inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path], linked, today)
+        work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
+                           open_loops[contact.path], linked, config, today)
+        standings.append(memo.standing(inputs, work_out))
+    memo.forget_except({note.rel for note in notes}, {contact.path for contact in contacts})
+    problems.sort(key=lambda p: p.sort_key)
+    log.debug("read %d notes: %d contacts, %d interactions, %d problems",
+              len(notes), len(contacts), len(evidence.interactions), len(problems))
+    return Network(config, today, standings, evidence, problems, directory, dict(rules))
+
+
+def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
+    dict[str, list[Interaction]], dict[str, frozenset[str]], dict[str, list[Task]], dict[str, list[Task]]
+]:
+    """Each contact's interactions (in evidence order), neighbours, follow-ups and open loops.
+
+    ``only``: for these contacts alone (the others' standings are kept); None: for everyone.
+    """
+    per_contact: dict[str, list[Interaction]] = defaultdict(list)
+    for item in evidence.interactions:
+        for path in item.people:
+            if only is None or path in only:
+                per_contact[path].append(item)
+    if only is None:
+        embedded = neighbours_of(evidence.interactions, evidence.links, today)
+    else:
+        # A contact's neighbours come from the groups it is in: the groups without any of
+        # ``only`` change none of theirs, so one edit does not regroup ten thousand people.
+        interactions = [item for item in evidence.interactions if not only.isdisjoint(item.people)]
+        links = {path: linked for path, linked in evidence.links.items() if path in only or not only.isdisjoint(linked)}
+        embedded = {path: linked for path, linked in neighbours_of(interactions, links, today).items() if path in only}
+    return per_contact, embedded, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
+
+
+def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
+    """A follow-up ticked in a plan and then completed in its own note is one contact, not two.
+
+    The completed line (the user's words) counts, the tick does not: for the
+    standings, the contact calendar, neighbours and exports alike.
+    """
+    completed = {item.key for item in interactions if item.key and item.source == "task"}
+    if not completed:
+        return interactions
+    return [item for item in interactions if not (item.source == "plan" and item.key in completed)]
+
+
+def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
+    grouped: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        for path in task.people:
+            if only is None or path in only:
+                grouped[path].append(task)
+    return grouped
+
+
+def _duplicate_problems(directory: Directory) -> list[Problem]:
+    problems = []
+    for group in directory.duplicates():
+        winner = group[0]
+        for other in group[1:]:
+            problems.append(Problem(
+                other.path, None,
+                f"another contact is also named {other.name!r} ({winner.path}); "
+                f"[[{other.name}]] links go to {winner.path} (the shortest path); rename one",
+            ))
+    return problems
+
+
+def _conflict_problems(conflicts: list[str], directory: Directory, config: Config) -> list[Problem]:
+    problems = []
+    for rel in conflicts:
+        name = rel.rsplit("/", 1)[-1]
+        original = conflict_original(name) or name
+        in_people = people_folder(rel, config) is not None
+        # The copied note sits next to its copy: same folder, original name.
+        original_rel = rel[: len(rel) - len(name)] + original + ".md"
+        if in_people or any(contact.path == original_rel for contact in directory.contacts):
+            problems.append(Problem(rel, None, f"sync conflict copy of contact {original!r}: merge it into the note and delete the copy"))
+    return problems

@@ -1,9 +1,0 @@
-"""The names of statuses, tie bands and reciprocity labels, as every output spells them.
-
-Kept apart from the code that works them out, so that the command line can
-offer them as choices without importing the whole core.
-"""
-
-STATUSES = ("overdue", "due", "never", "ok", "snoozed", "untracked", "paused")
-BANDS = ("strong", "moderate", "weak", "dormant", "none")
-LABELS = ("taking", "one-way", "balanced", "none")
