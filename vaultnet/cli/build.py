@@ -141,14 +141,14 @@ def index(state: State, stdout: bool) -> None:
 def today(state: State, as_json: bool) -> None:
     """Today's share of the plan: follow-ups, birthdays, check-ins and short messages."""
     from vaultnet.advice.today import today_items
-    from vaultnet.output.report import plan_json
+    from vaultnet.output.report import today_json
     from vaultnet.output.views import today_lines
     from vaultnet.pipeline.session import Session
 
     network, weekly, _ = Session(state.config, remember=False).builder(state.today, write=False).prepare_plan()
     items = today_items(weekly)
     if as_json:
-        emit_json({"day": state.today.isoformat(), "items": plan_json(weekly, items)["items"]})
+        emit_json(today_json(weekly, items))
     else:
         click.echo("\n".join(today_lines(state.today, items)))
     state.report_problems(network)
