@@ -70,4 +70,15 @@ def notify(state: State, trial: bool, now: bool, dry_run: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = (notify,)
+@click.command()
+@click.pass_obj
+def mcp(state: State) -> None:
+    """Serve this vault to an AI assistant over stdio (Model Context Protocol): who is due, a person's
+    brief, the plan, introductions, search; log, snooze and set are the only writes."""
+    from vaultnet.reach.assistant import serve
+
+    fixed = state.today_given
+    serve(state.config, (lambda: fixed) if fixed else dt.date.today)
+
+
+COMMANDS = (notify, mcp)
