@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from vaultnet.base.errors import ConfigError, VaultnetError
+from vaultnet.base.sections import BY_ID
 from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
 from vaultnet.pipeline.session import Session
@@ -28,7 +29,7 @@ from vaultnet.pipeline.watch import Watcher
 from vaultnet.reach import notifier as notifier_module
 from vaultnet.reach import record
 from vaultnet.reach.links import config_folder, note_uri, vault_name
-from vaultnet.reach.messages import daily_message, render
+from vaultnet.reach.messages import daily_message, render, weekly_message
 from vaultnet.reach.notifier import Notifier, device_stagger, due
 from vaultnet.reach.targets import Target, TargetError, scrub, targets
 
@@ -360,4 +361,26 @@ def test_a_message_that_cannot_be_prepared_is_logged_and_prepared_again_later(va
         assert receiver.wait_for(1)
     finally:
         notifier.close()
+    assert receiver.titles() == ["vaultnet: Saturday 2026-11-21"]
+
+
+def test_the_weekly_digest_is_the_weeks_plan_by_section(vault):
+    notifying(vault, "json://localhost")
+    config = load_config(vault)
+    network, plan, _ = Session(config, remember=False).builder(TODAY, write=False).prepare_plan()
+    message = weekly_message(plan, network, None)
+    assert (message.id, message.title) == ("weekly-2026-W47", "vaultnet: week 2026-W47")
+    assert [(g.title, [e.text for e in g.entries]) for g in message.groups] == [
+        (BY_ID[section].title, [item.text for item in plan.section(section)])
+        for section in dict.fromkeys(item.section for item in plan.items)]
+    assert "obsidian://" not in render(message)  # no vault name: no links
+
+
+def test_notify_alone_sends_what_is_due_once_for_a_timer(vault, receiver):
+    notifying(vault, receiver.url)
+    write(vault, "vaultnet.toml", f'[notify]\nurls = ["{receiver.url}"]\ndaily = "00:00"\nweekly = false\n')
+    args = ["--vault", str(vault), "--today", "2026-11-21", "notify"]
+    first, second = CliRunner().invoke(main, args), CliRunner().invoke(main, args)
+    assert first.exit_code == second.exit_code == 0
+    assert "sent daily-2026-11-21" in first.output and "already sent daily-2026-11-21" in second.output
     assert receiver.titles() == ["vaultnet: Saturday 2026-11-21"]
