@@ -286,7 +286,7 @@ class Watcher:
             try:
                 hook(self.session, self.today())
             except Exception as err:  # a failing hook (a notification) must not stop the rebuilds
-                log.error("%s failed: %s", getattr(hook, "__qualname__", hook), err,
+                log.error("%s failed: %s", getattr(hook, "__qualname__", type(hook).__name__), err,
                           exc_info=log.isEnabledFor(logging.DEBUG))
 
     def _loop(self) -> None:
