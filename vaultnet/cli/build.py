@@ -141,14 +141,14 @@ def index(state: State, stdout: bool) -> None:
 def today(state: State, as_json: bool) -> None:
     """Today's share of the plan: follow-ups, birthdays, check-ins and short messages."""
     from vaultnet.advice.today import today_items
-    from vaultnet.output.report import plan_json
+    from vaultnet.output.report import today_json
     from vaultnet.output.views import today_lines
     from vaultnet.pipeline.session import Session
 
     network, weekly, _ = Session(state.config, remember=False).builder(state.today, write=False).prepare_plan()
     items = today_items(weekly)
     if as_json:
-        emit_json({"day": state.today.isoformat(), "items": plan_json(weekly, items)["items"]})
+        emit_json(today_json(weekly, items))
     else:
         click.echo("\n".join(today_lines(state.today, items)))
     state.report_problems(network)
@@ -163,7 +163,7 @@ def today(state: State, as_json: bool) -> None:
               help="Print a service definition that runs the watcher, and exit.")
 @click.pass_obj
 def watch(state: State, polling: bool, interval: float, quiet_period: float, print_service: str | None) -> None:
-    """Keep the index and this week's plan current while you edit."""
+    """Keep the index and this week's plan current while you edit; send [notify]'s notifications at their times."""
     if print_service:
         from vaultnet.pipeline.service import service
 
@@ -172,13 +172,19 @@ def watch(state: State, polling: bool, interval: float, quiet_period: float, pri
     import signal
 
     from vaultnet.pipeline.watch import Watcher
+    from vaultnet.reach.notifier import Notifier
 
     fixed = state.today_given
+    notifier = Notifier()  # sends only when [notify] lists URLs; reads them again when the settings change
     watcher = Watcher.for_vault(state.config, (lambda: fixed) if fixed else dt.date.today,
-                                polling=polling, interval=interval, quiet=quiet_period)
+                                polling=polling, interval=interval, quiet=quiet_period, hooks=[notifier])
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stopping.set())
-    sys.exit(watcher.run())
+    try:
+        code = watcher.run()
+    finally:
+        notifier.close()
+    sys.exit(code)
 
 
 COMMANDS = (plan, today, index, build, watch)

@@ -24,22 +24,12 @@ if TYPE_CHECKING:
 
 def _check(state: State, values: dict[str, Any]) -> dict[str, Any]:
     """Refuse values vaultnet would then report as problems; cadences in days become numbers."""
-    from vaultnet.base.dates import parse_birthday, parse_cadence, parse_iso
+    from vaultnet.edits.quick import BadValue, checked_values
 
-    config = state.config
-    circle = values.get("circle")
-    if circle is not None and circle not in config.circles:
-        raise click.BadParameter(f"unknown circle {circle!r} (known: {', '.join(config.circles)})", param_hint="--circle")
-    checks: dict[str, Callable[[Any], object]] = {"cadence": parse_cadence, "birthday": parse_birthday, "last_contact": parse_iso, "snooze_until": parse_iso}
-    for key, parse in checks.items():
-        if values.get(key) is not None:
-            try:
-                parse(values[key])
-            except ValueError as err:
-                raise click.BadParameter(str(err), param_hint=f"--{key.replace('_', '-')}") from None
-    if str(values.get("cadence", "")).isdigit():
-        values["cadence"] = int(values["cadence"])
-    return values
+    try:
+        return checked_values(state.config, values)
+    except BadValue as err:
+        raise click.BadParameter(str(err), param_hint=f"--{err.key.replace('_', '-')}") from None
 
 
 def _apply(state: State, names: tuple[str, ...], values: dict[str, Any]) -> None:
@@ -93,16 +83,15 @@ def profile_options(command: F) -> F:
 def log_command(state: State, name: str, text: str, day: dt.date | None, kind: str | None,
                 gave: bool, got: bool, asked: bool, thanked: bool) -> None:
     """Record an interaction with NAME: one line in their log (or today's daily note)."""
-    from vaultnet.edits.log import entry, write_log
+    from vaultnet.edits.log import BadEntry, checked_entry, write_log
 
     config = state.config
-    if kind is not None and kind.lower().lstrip("#") not in config.kinds:
-        raise click.BadParameter(f"{kind!r} is not one of {', '.join(config.kinds)}", param_hint="--kind")
-    if not text.strip():
-        raise click.BadParameter("nothing to log", param_hint="TEXT")
-    contact = resolve_contact(state, name)
     exchanges = [flag for flag, on in (("gave", gave), ("got", got), ("asked", asked), ("thanked", thanked)) if on]
-    line = entry(text, kind.lower().lstrip("#") if kind else None, exchanges)
+    try:
+        line = checked_entry(config, text, kind, exchanges)
+    except BadEntry as err:
+        raise click.BadParameter(str(err), param_hint="TEXT" if err.param == "text" else f"--{err.param}") from None
+    contact = resolve_contact(state, name)
     rel = write_log(config, contact.path, contact.name, day or state.today, line)
     if not state.quiet:
         click.echo(f"logged in {rel}")
@@ -155,19 +144,12 @@ def set_command(state: State, names: tuple[str, ...], **options: str | None) -> 
 @click.pass_obj
 def snooze(state: State, name: str, until: str) -> None:
     """Leave NAME out of plans until DATE, or for DURATION (2w, 3mo, 10d): sets snooze_until."""
-    from vaultnet.base.dates import parse_cadence, parse_iso
+    from vaultnet.edits.quick import BadValue, snooze_date
 
     try:
-        day = parse_iso(until.strip())
-    except ValueError:
-        try:
-            day = parse_cadence(until).after(state.today)
-        except ValueError:
-            raise click.BadParameter(f"{until!r} is neither a date (YYYY-MM-DD) nor a duration such as 2w or 3mo",
-                                     param_hint="DURATION|DATE") from None
-    if day <= state.today:
-        raise click.BadParameter(f"{day.isoformat()} is not after today ({state.today.isoformat()})",
-                                 param_hint="DURATION|DATE")
+        day = snooze_date(until, state.today)
+    except BadValue as err:
+        raise click.BadParameter(str(err), param_hint="DURATION|DATE") from None
     _apply(state, (name,), {"snooze_until": day.isoformat()})
 
 

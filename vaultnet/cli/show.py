@@ -26,19 +26,14 @@ from vaultnet.cli.state import Registered, State, emit_json, resolve_contact
 @click.pass_obj
 def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], location: str | None, as_json: bool) -> None:
     """Every contact and where the relationship stands."""
-    from vaultnet.advice.places import located
+    from vaultnet.output.report import chosen as choose
     from vaultnet.output.report import status_json
 
-    known = set(state.config.circles)
-    for circle in circles:
-        if circle not in known:
-            raise click.BadParameter(f"unknown circle {circle!r} (known: {', '.join(state.config.circles)})", param_hint="--circle")
     network = state.network
-    chosen = [
-        s for s in network.standings
-        if (not statuses or s.status in statuses or ("drifting" in statuses and s.rhythm.drifting))
-        and (not circles or s.contact.circle in circles) and (location is None or located(s, location))
-    ]
+    try:
+        chosen = choose(network, statuses, circles, location)
+    except ValueError as err:  # a circle the vault does not have
+        raise click.BadParameter(str(err), param_hint="--circle") from None
     if as_json:
         emit_json(status_json(network, chosen))
     else:
@@ -61,9 +56,9 @@ def show(state: State, name: str, as_json: bool) -> None:
     standing = network.by_path(contact.path)
     involving = introductions_of(network, standing)
     if as_json:
-        from vaultnet.output.report import intro_json, show_json
+        from vaultnet.output.report import show_answer
 
-        emit_json({**show_json(standing, network), "introductions": [intro_json(i) for i in involving]})
+        emit_json(show_answer(standing, network, involving))
     else:
         from vaultnet.output.views import show_lines
 
@@ -105,24 +100,18 @@ def check(state: State, as_json: bool) -> None:
 @click.pass_obj
 def intros(state: State, as_json: bool, limit: int, show_all: bool) -> None:
     """Introductions worth making: whose needs meet whose offers, best first."""
-    from vaultnet.advice.goals import gateway_paths
-    from vaultnet.advice.goals import reasons as goal_reasons
-    from vaultnet.advice.intros import iter_suggestions, suggest
-    from vaultnet.output.report import intro_json
+    from vaultnet.output.report import intro_answer, introductions, intros_json
 
-    network, goals = state.network, state.config.goals
-    favoured = gateway_paths(network.standings, goals)
-    found = iter_suggestions(network, favoured) if show_all else suggest(network, limit=limit, favoured=favoured)
-    # Found with the pairs leading to a goal first already: each gets its goal reasons as it comes.
-    suggestions = ((intro, goal_reasons((intro.first.contact, intro.second.contact), goals)) for intro in found)
-    shown = 0
     if as_json and not show_all:
-        emit_json({"introductions": [{**intro_json(intro), "goals": why} for intro, why in suggestions]})
-        shown = 1
-    elif as_json:  # streamed: one introduction a line, as each is found
+        emit_json(intros_json(state.network, limit))
+        state.report_problems()
+        return
+    suggestions = introductions(state.network, None if show_all else limit)
+    shown = 0
+    if as_json:  # streamed: one introduction a line, as each is found
         click.echo('{"introductions": [', nl=False)
         for intro, why in suggestions:
-            line = json.dumps({**intro_json(intro), "goals": why}, ensure_ascii=False)
+            line = json.dumps(intro_answer(intro, why), ensure_ascii=False)
             click.echo(("," if shown else "") + "\n  " + line, nl=False)
             shown += 1
         click.echo("\n]}")

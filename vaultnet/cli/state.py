@@ -123,34 +123,9 @@ class State:
 
 def resolve_contact(state: State, name: str) -> Any:
     """The contact NAME means; for a note that exists but is no contact, say which and what would make it one."""
-    from vaultnet.base.errors import ResolveError
-    from vaultnet.evidence.resolve import resolve_name
-    from vaultnet.output.survey import not_a_contact
+    from vaultnet.output.lookup import find_contact
 
-    contacts = [s.contact for s in state.network.standings]
-    try:
-        return resolve_name(name, contacts)
-    except ResolveError as err:
-        if "is ambiguous" in str(err):
-            return same_file(state.config, name, contacts, err)
-        if not str(err).startswith("no contact named"):
-            raise
-        explained = not_a_contact(state.config, name)
-        if explained is None:
-            raise
-        raise ResolveError(explained) from None
-
-
-def same_file(config: Config, name: str, contacts: list[Any], err: Exception) -> Any:
-    """A name that matches one note and a symlink to it (a people folder linking a note kept elsewhere): the note."""
-    from vaultnet.evidence.resolve import loose
-
-    matches = [c for c in contacts if loose(c.name) == loose(name)]
-    real = {os.path.realpath(config.root / c.path) for c in matches}
-    plain = [c for c in matches if not (config.root / c.path).is_symlink()]
-    if len(real) == 1 and len(plain) == 1:
-        return plain[0]
-    raise err
+    return find_contact(state.config, [s.contact for s in state.network.standings], name)
 
 
 def emit_json(data: Any) -> None:

@@ -22,6 +22,32 @@ _DATED_ITEM = re.compile(r"^[-*+][ \t]+(?:\[\[)?(\d{4}-\d{2}-\d{2})(?!\d)")
 _TEMPLATE_DATE = re.compile(r"\{\{\s*date(?::([^}]*))?\s*\}\}")
 
 
+EXCHANGES = ("gave", "got", "asked", "thanked")
+
+
+class BadEntry(ValueError):
+    """A log entry vaultnet refuses; ``param`` says which value (``kind``, ``text``, ``exchanges``)."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def checked_entry(config: Config, text: str, kind: str | None = None, exchanges: Iterable[str] = ()) -> str:
+    """The entry ``vaultnet log`` (and the MCP server's ``log``) writes; :class:`BadEntry` for a kind that is
+    not one of ``kinds``, an exchange that is not one of :data:`EXCHANGES`, or nothing to log."""
+    tag = kind.lower().lstrip("#") if kind is not None else None
+    if tag is not None and tag not in config.kinds:
+        raise BadEntry("kind", f"{kind!r} is not one of {', '.join(config.kinds)}")
+    given = list(exchanges)
+    unknown = [item for item in given if item not in EXCHANGES]
+    if unknown:
+        raise BadEntry("exchanges", f"{', '.join(map(repr, unknown))}: exchanges are {', '.join(EXCHANGES)}")
+    if not text.strip():
+        raise BadEntry("text", "nothing to log")
+    return entry(text, tag, [item for item in EXCHANGES if item in given])
+
+
 def entry(text: str, kind: str | None = None, exchanges: Iterable[str] = ()) -> str:
     """The tags and text of a log entry, on one line."""
     tags = ([f"#{kind}"] if kind and kind != "note" else []) + [f"#{e}" for e in exchanges]

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from vaultnet.base.dates import Date
 from vaultnet.base.errors import VaultnetError
 from vaultnet.base.keys import normalise
 from vaultnet.edits.properties import add_missing, scalar
@@ -30,6 +31,52 @@ _MISSING = object()
 
 class EditError(VaultnetError):
     """The front matter cannot be changed one line per key."""
+
+
+class BadValue(ValueError):
+    """A value ``set`` or ``snooze`` refuses, as vaultnet would then report it as a problem; ``key`` names it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def checked_values(config: Config, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as ``set`` writes them: a known circle, cadences, birthdays and dates that parse;
+    a cadence in days becomes a number. :class:`BadValue` names the first key that is wrong."""
+    from vaultnet.base.dates import parse_birthday, parse_cadence, parse_iso
+
+    checked = dict(values)
+    circle = checked.get("circle")
+    if circle is not None and circle not in config.circles:
+        raise BadValue("circle", f"unknown circle {circle!r} (known: {', '.join(config.circles)})")
+    checks: dict[str, Callable[[Any], object]] = {"cadence": parse_cadence, "birthday": parse_birthday,
+                                                  "last_contact": parse_iso, "snooze_until": parse_iso}
+    for key, parse in checks.items():
+        if checked.get(key) is not None:
+            try:
+                parse(checked[key])
+            except ValueError as err:
+                raise BadValue(key, str(err)) from None
+    if str(checked.get("cadence", "")).isdigit():
+        checked["cadence"] = int(checked["cadence"])
+    return checked
+
+
+def snooze_date(until: str, today: Date) -> Date:
+    """``snooze``'s DURATION|DATE as a date after ``today``: ``2026-12-01``, or ``2w``, ``3mo``, ``10d`` from today."""
+    from vaultnet.base.dates import parse_cadence, parse_iso
+
+    try:
+        day = parse_iso(until.strip())
+    except ValueError:
+        try:
+            day = parse_cadence(until).after(today)
+        except ValueError:
+            raise BadValue("until", f"{until!r} is neither a date (YYYY-MM-DD) nor a duration such as 2w or 3mo") from None
+    if day <= today:
+        raise BadValue("until", f"{day.isoformat()} is not after today ({today.isoformat()})")
+    return day
 
 
 def _lines(text: str) -> list[str]:

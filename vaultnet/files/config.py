@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -66,6 +67,21 @@ class CaptureConfig:
     max_attendees: int = 10
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NOTIFY_FORMATS = ("text", "markdown")
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """``[notify]``: where notifications go and when (see vaultnet.reach). Without ``urls`` nothing is sent."""
+
+    urls: tuple[str, ...] = ()  # Apprise URLs, or env:NAME / file:PATH holding one (kept out of a synced vault)
+    daily: dt.time | None = dt.time(8, 0)  # when the day's slice goes out; None: never
+    weekly: tuple[int, dt.time] | None = (0, dt.time(8, 0))  # the weekly digest's weekday (Monday 0) and time
+    format: str = "text"  # the body: plain text, or markdown for services that render it
+    obsidian_vault: str = ""  # the vault's name in obsidian:// links; empty: the vault folder's name
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings for one vault; every value has the spec's default."""
@@ -102,6 +118,7 @@ class Config:
     fields: dict[str, str] = field(default_factory=dict)
     me: tuple[str, ...] = ()  # the user's own email addresses, lower case
     capture: CaptureConfig = field(default_factory=CaptureConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
 
     def key(self, name: str) -> str:
@@ -285,6 +302,8 @@ def load_config(root: Path) -> Config:
             settings["me"] = tuple(item.strip().lower() for item in _text_list(where, key, value))
         elif key == "capture":
             settings["capture"] = _capture(where, value)
+        elif key == "notify":
+            settings["notify"] = _notify(where, value)
         elif key == "fields":
             _check_type(where, key, value, dict)
             for name, renamed in value.items():
@@ -381,3 +400,57 @@ def _capture(where: str, value: Any) -> CaptureConfig:
         else:
             raise ConfigError(f"{where}: unknown key capture.{key}")
     return CaptureConfig(**options)
+
+
+def _notify(where: str, value: Any) -> NotifyConfig:
+    _check_type(where, "notify", value, dict)
+    options: dict[str, Any] = {}
+    for key, item in value.items():
+        name = f"notify.{key}"
+        if key == "urls":
+            options[key] = tuple(text.strip() for text in _list_of_text(where, name, item) if text.strip())
+        elif key == "daily":
+            options[key] = None if _off(where, name, item) else _clock(where, name, item)
+        elif key == "weekly":
+            options[key] = None if _off(where, name, item) else _weekly(where, name, item)
+        elif key == "format":
+            _check_type(where, name, item, str)
+            if item.strip().lower() not in NOTIFY_FORMATS:
+                raise ConfigError(f"{where}: {name} must be one of {', '.join(NOTIFY_FORMATS)}, not {item!r}")
+            options[key] = item.strip().lower()
+        elif key == "obsidian_vault":
+            _check_type(where, name, item, str)
+            options[key] = item.strip()
+        else:
+            raise ConfigError(f"{where}: unknown key {name}")
+    return NotifyConfig(**options)
+
+
+def _off(where: str, key: str, value: Any) -> bool:
+    """``false`` or ``""`` turns a notification off; ``true`` is no time."""
+    if value is False or (isinstance(value, str) and not value.strip()):
+        return True
+    if value is True:
+        raise ConfigError(f"{where}: {key} must be a time such as \"08:00\", or false")
+    return False
+
+
+def _clock(where: str, key: str, value: Any) -> dt.time:
+    """``"08:00"`` or ``"8:30"`` (24-hour clock), or a TOML local time (``08:00:00``)."""
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0)
+    _check_type(where, key, value, str)
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:.h]([0-5]\d)", value.strip())
+    if match is None:
+        raise ConfigError(f"{where}: {key} must be a time on the 24-hour clock such as \"08:00\", not {value!r}")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _weekly(where: str, key: str, value: Any) -> tuple[int, dt.time]:
+    """``"monday 08:00"``, ``"mon 8:00"`` or ``"monday"`` (at 08:00)."""
+    _check_type(where, key, value, str)
+    day, _, clock = value.strip().partition(" ")
+    found = [index for index, name in enumerate(WEEKDAYS) if len(day) >= 2 and name.startswith(day.lower())]
+    if len(found) != 1:
+        raise ConfigError(f"{where}: {key} must be a weekday and a time such as \"monday 08:00\", not {value!r}")
+    return found[0], _clock(where, key, clock.strip()) if clock.strip() else dt.time(8, 0)

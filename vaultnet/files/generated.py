@@ -1,5 +1,5 @@
 """Where vaultnet's own notes live in the vault: the index, the weekly plans,
-the contact calendar and the capture notes.
+the contact calendar, the capture notes and the record of notifications sent.
 
 The names are settings (``output``, ``index_name``, ``plan_name``); every stage
 that must tell vaultnet's notes from the user's asks here, so readers of notes
@@ -13,6 +13,7 @@ from vaultnet.files.config import Config
 
 PICTURE = "Contact calendar.svg"  # the contact calendar the index embeds
 CAPTURES = "Captures"  # capture notes: <output>/Captures/YYYY-MM.md
+SENT = "Notifications sent"  # what `watch` and `notify` sent, one line each, kept in the vault so every device knows
 
 
 def index_rel(config: Config) -> str:
@@ -25,6 +26,10 @@ def picture_rel(config: Config) -> str:
 
 def plan_rel(config: Config, week: str) -> str:
     return f"{config.output}/{config.plan_name.format(week=week)}.md"
+
+
+def sent_rel(config: Config) -> str:
+    return f"{config.output}/{SENT}.md"
 
 
 def outputs(config: Config, today: Date) -> list[str]:

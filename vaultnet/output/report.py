@@ -1,12 +1,17 @@
-"""The JSON interface of ``status`` and ``show`` (docs/formats.md, JSON): field names are fixed."""
+"""The JSON interface of ``status``, ``show``, ``plan`` and ``intros`` (docs/formats.md, JSON): field names are fixed.
+
+The command line and the MCP server (:mod:`vaultnet.reach.assistant`) answer
+with these same functions, so an assistant sees exactly what ``--json`` prints.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from vaultnet.advice.goals import reasons
-from vaultnet.advice.intros import Introduction
+from vaultnet.advice.goals import gateway_paths, reasons
+from vaultnet.advice.intros import Introduction, iter_suggestions, suggest
+from vaultnet.advice.places import located
 from vaultnet.advice.plan import Plan, PlanItem
 from vaultnet.base.dates import Date
 from vaultnet.evidence.model import Interaction, Task
@@ -57,6 +62,21 @@ def status_json(network: Network, standings: Iterable[Standing]) -> dict[str, An
     }
 
 
+def chosen(network: Network, statuses: Sequence[str] = (), circles: Sequence[str] = (),
+           location: str | None = None) -> list[Standing]:
+    """The contacts ``status`` lists: any of ``statuses`` (``drifting``: away from their usual rhythm),
+    in any of ``circles``, living where ``location`` says. ValueError for a circle the vault does not have."""
+    known = network.config.circles
+    for circle in circles:
+        if circle not in known:
+            raise ValueError(f"unknown circle {circle!r} (known: {', '.join(known)})")
+    return [
+        s for s in network.standings
+        if (not statuses or s.status in statuses or ("drifting" in statuses and s.rhythm.drifting))
+        and (not circles or s.contact.circle in circles) and (location is None or located(s, location))
+    ]
+
+
 def interaction_json(item: Interaction, network: Network) -> dict[str, Any]:
     return {
         "date": item.date.isoformat(),
@@ -92,6 +112,35 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
     return data
 
 
+def show_answer(standing: Standing, network: Network, involving: Iterable[Introduction]) -> dict[str, Any]:
+    """``show --json``: the contact, and the introductions that include them."""
+    return {**show_json(standing, network), "introductions": [intro_json(intro) for intro in involving]}
+
+
+def mentions_json(standing: Standing, network: Network, query: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """The lines of the vault about one contact, newest first: interactions, planned meetings, follow-ups, open loops.
+
+    Each with its date (an open loop has none), the note and line it was read
+    from, and who was named in it; ``query`` keeps the lines holding it (any
+    case, accents optional).
+    """
+    from vaultnet.evidence.resolve import loose
+
+    lines: list[dict[str, Any]] = []
+    for what, items in (("interaction", standing.interactions), ("planned", standing.planned)):
+        lines.extend({**interaction_json(item, network), "what": what} for item in items)
+    for what, tasks in (("follow-up", standing.follow_ups), ("open loop", standing.open_loops)):
+        lines.extend({"date": iso(task.due), "kind": None, "text": task.text, "exchanges": [],
+                      "with": network.names(task.people),
+                      "path": task.path, "line": task.line, "source": "task", "what": what} for task in tasks)
+    wanted = loose(query) if query else ""
+    found = [line for line in lines if wanted in loose(line["text"])]
+    found.sort(key=lambda line: (line["path"], line["line"] or 0))
+    found.sort(key=lambda line: line["date"] or "", reverse=True)  # newest first; undated last, by note and line
+    return {"name": standing.name, "path": standing.contact.path, "query": query, "total": len(found),
+            "lines": found[:limit]}
+
+
 def plan_json(plan: Plan, items: Iterable[PlanItem] | None = None) -> dict[str, Any]:
     """The plan's items (or only ``items``, e.g. today's)."""
     return {
@@ -102,6 +151,30 @@ def plan_json(plan: Plan, items: Iterable[PlanItem] | None = None) -> dict[str, 
             for item in (plan.items if items is None else items)
         ],
     }
+
+
+def introductions(network: Network, limit: int | None = 20) -> Iterator[tuple[Introduction, list[str]]]:
+    """The best ``limit`` introductions (every one, as found, when None), each with the goals it leads to."""
+    goals = network.config.goals
+    favoured = gateway_paths(network.standings, goals)
+    found = iter_suggestions(network, favoured) if limit is None else suggest(network, limit=limit, favoured=favoured)
+    # Found with the pairs leading to a goal first already: each gets its goal reasons as it comes.
+    return ((intro, reasons((intro.first.contact, intro.second.contact), goals)) for intro in found)
+
+
+def intro_answer(intro: Introduction, goals: list[str]) -> dict[str, Any]:
+    """One introduction of ``intros --json``."""
+    return {**intro_json(intro), "goals": goals}
+
+
+def intros_json(network: Network, limit: int = 20) -> dict[str, Any]:
+    """``intros --json``: the best ``limit`` introductions."""
+    return {"introductions": [intro_answer(intro, goals) for intro, goals in introductions(network, limit)]}
+
+
+def today_json(plan: Plan, items: Iterable[PlanItem]) -> dict[str, Any]:
+    """``today --json``: one day's items of the week's plan."""
+    return {"day": plan.today.isoformat(), "items": plan_json(plan, items)["items"]}
 
 
 def intro_json(intro: Introduction) -> dict[str, Any]:

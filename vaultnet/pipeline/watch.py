@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -120,6 +120,7 @@ class Watcher:
         rescan: float = RESCAN_SECONDS,
         poll_period: float = 1.0,
         save_every: float = SAVE_SECONDS,
+        hooks: Sequence[Callable[[Session, Date], None]] = (),
     ) -> None:
         self.session = session
         self.today = today
@@ -131,6 +132,7 @@ class Watcher:
         self.rescan = rescan
         self.poll_period = poll_period  # how often an idle worker wakes for the date and the rescan
         self.save_every = save_every
+        self.hooks = tuple(hooks)  # called after every step with the session and the day (notifications at set times)
         self.queue = ChangeQueue()
         self.stopping = threading.Event()
         self.exit_code = 0
@@ -280,6 +282,12 @@ class Watcher:
             if self.session.refresh():
                 log.info("a full rescan found changes; rebuilding")
                 self.build()
+        for hook in self.hooks:
+            try:
+                hook(self.session, self.today())
+            except Exception as err:  # a failing hook (a notification) must not stop the rebuilds
+                log.error("%s failed: %s", getattr(hook, "__qualname__", type(hook).__name__), err,
+                          exc_info=log.isEnabledFor(logging.DEBUG))
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
