@@ -10,6 +10,7 @@ from vaultnet.advice.intros import Introduction
 from vaultnet.advice.plan import Plan, PlanItem
 from vaultnet.base.dates import Date
 from vaultnet.evidence.model import Interaction, Task
+from vaultnet.output.people import people_json
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
 
@@ -89,6 +90,7 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
         "open_loops": [task_json(task) for task in standing.open_loops],
         "connections": sorted(network.names(tuple(standing.neighbours)), key=str.casefold),
     })
+    data.update(people_json(standing, network))
     return data
 
 
