@@ -7,6 +7,7 @@ from the modules named for their job:
 - ``cli_show.py``: ``status``, ``show``, ``check``, ``intros``, ``export`` (read-only);
 - ``cli_edits.py``: ``log``, ``add``, ``set``, ``snooze``, ``pause``, ``unpause``, ``triage`` (the user's notes);
 - ``cli_import.py``: ``import`` and its subcommands;
+- ``cli_people.py``: ``duplicates`` and ``merge`` (who is who);
 - ``cli_state.py``: what they share (the run's state, the date type, errors as one line).
 
 Every command imports the core when it runs: loading the command line imports
@@ -27,6 +28,7 @@ from vaultnet.base.version import __version__
 from vaultnet.cli import build as cli_build
 from vaultnet.cli import edits as cli_edits
 from vaultnet.cli import imports as cli_import
+from vaultnet.cli import people as cli_people
 from vaultnet.cli import show as cli_show
 from vaultnet.cli.state import DateType, Group, State
 
@@ -61,6 +63,6 @@ def init(state: State, path: Path | None) -> None:
         click.echo(f"{'created' if created else 'kept   '} {rel}")
 
 
-for _module in (cli_build, cli_show, cli_edits, cli_import):
+for _module in (cli_build, cli_show, cli_edits, cli_import, cli_people):
     for _command in _module.COMMANDS:
         main.add_command(_command)
