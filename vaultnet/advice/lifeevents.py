@@ -102,7 +102,7 @@ class CheckIn:
 
     def text(self) -> str:
         event = self.event
-        what = WHAT.get(event.tag, f"#{event.tag}")
+        what = WHAT.get(event.tag, f"the {event.tag}")
         told = f": {event.text}" if event.text else ""
         ask = ASK.get(event.tag, "check in")
         return f"{in_words(self.delay)} since {what} ({event.date.isoformat()}{told}) · {ask}"

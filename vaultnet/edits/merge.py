@@ -167,10 +167,13 @@ def merged_text(keep_text: str, other_text: str, keep: Contact, other: Contact, 
 
 
 def _log_items(body: Sequence[str], heading: str) -> tuple[list[list[str]], list[str]]:
-    """The other note's log entries (each with the lines indented under it), and every other line."""
+    """The other note's log entries (each with the lines indented under it), and every other line.
+
+    A log heading whose entries all moved, and that holds nothing else, goes too.
+    """
     counted = {line.number: line for line in _counted(list(body), 0)}
     entries: list[list[str]] = []
-    rest: list[str] = []
+    taken: set[int] = set()
     index = 0
     while index < len(body):
         line = body[index]
@@ -178,15 +181,27 @@ def _log_items(body: Sequence[str], heading: str) -> tuple[list[list[str]], list
         if found is not None and found.is_list and found.task is None and line[:1] in ("-", "*", "+") \
                 and _valid(found.leading_date):
             entry = [line]
+            taken.add(index)
             index += 1
             while index < len(body) and body[index][:1] in (" ", "\t") and body[index].strip():
                 entry.append(body[index])
+                taken.add(index)
                 index += 1
             entries.append(entry)
             continue
-        rest.append(line)
         index += 1
-    return entries, _drop_empty_heading(rest, heading)
+    wanted = " ".join(heading.split()).casefold()
+    for index, line in enumerate(body):
+        match = _HEADING.match(line)
+        if not match or " ".join(match.group(2).split()).casefold() != wanted:
+            continue
+        level = len(match.group(1))
+        end = next((i for i in range(index + 1, len(body))
+                    if (m := _HEADING.match(body[i])) and len(m.group(1)) <= level), len(body))
+        section = range(index + 1, end)
+        if any(i in taken for i in section) and not any(body[i].strip() for i in section if i not in taken):
+            taken.update(range(index, end))
+    return entries, [line for index, line in enumerate(body) if index not in taken]
 
 
 def _valid(day: str | None) -> bool:
@@ -196,20 +211,11 @@ def _valid(day: str | None) -> bool:
         return False
 
 
-def _drop_empty_heading(lines: list[str], heading: str) -> list[str]:
-    """Without its entries, the other note's log heading heads nothing: it goes too."""
-    wanted = " ".join(heading.split()).casefold()
-    out = list(lines)
-    for index in range(len(out) - 1, -1, -1):
-        match = _HEADING.match(out[index])
-        if not match or " ".join(match.group(2).split()).casefold() != wanted:
-            continue
-        level = len(match.group(1))
-        end = next((i for i in range(index + 1, len(out))
-                    if (m := _HEADING.match(out[i])) and len(m.group(1)) <= level), len(out))
-        if not any(line.strip() for line in out[index + 1:end]):
-            del out[index:end]
-    return out
+def _holds(body: Sequence[str], entry: Sequence[str]) -> bool:
+    """The kept note already has this entry, every line of it (the same line imported into both notes)."""
+    wanted = [line.strip() for line in entry]
+    return any([line.strip() for line in body[i:i + len(wanted)]] == wanted
+               for i, line in enumerate(body) if line.strip() == wanted[0])
 
 
 def _date_of(entry: Sequence[str]) -> Date:
@@ -219,8 +225,7 @@ def _date_of(entry: Sequence[str]) -> Date:
 
 def _into_log(body: list[str], entries: Sequence[Sequence[str]], heading: str, newline: str) -> list[str]:
     """``body`` with each entry in its log, newest first (the log heading is added at the end when missing)."""
-    present = {line.strip() for line in body}
-    todo = [entry for entry in entries if entry[0].strip() not in present]
+    todo = [entry for entry in entries if not _holds(body, entry)]
     if not todo:
         return body
     wanted = " ".join(heading.split()).casefold()

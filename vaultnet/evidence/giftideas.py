@@ -9,6 +9,7 @@ line links. Ideas already ticked (``- [x]``: bought or given) or dropped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -49,12 +50,11 @@ def gift_ideas(notes: Iterable[Note], owners: Mapping[str, Contact], directory: 
 
 
 def _without_name(idea: GiftIdea, contact: Contact | None) -> GiftIdea:
-    """``[[Mia Lee]]: a kite`` is, for Mia Lee, ``a kite``."""
+    """``[[Mia Lee]]: a kite`` or ``idea for Mia Lee: a kite`` is, for Mia Lee, ``a kite``."""
     if contact is None:
         return idea
     for name in contact.names:
-        if idea.text.casefold().startswith(name.casefold()):
-            rest = idea.text[len(name):].lstrip(" :–—-,")
-            if rest and rest != idea.text[len(name):]:
-                return GiftIdea(rest, idea.path, idea.line)
+        found = re.match(r"^.{0,40}?" + re.escape(name) + r"\S*\s*(?:[:–—]|\s-)\s*(\S.*)$", idea.text, re.IGNORECASE)
+        if found:
+            return GiftIdea(found.group(1), idea.path, idea.line)
     return idea
