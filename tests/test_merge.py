@@ -194,7 +194,7 @@ def test_merging_keeps_every_user_line(keep_keys, keep_lines, other_keys, other_
     kept = {line.strip() for line in result.splitlines()}
     body = other_text.replace("\r", "").split("---\n", 2)[-1] if other_keys else other_text.replace("\r", "")
     for line in [*keep_text.removeprefix("\ufeff").replace("\r", "").splitlines(), *body.splitlines()]:
-        if not line.startswith(("aliases:", "tags:")):  # a one-line list takes the new items on its line
+        if line.strip() and not line.startswith(("aliases:", "tags:")):  # a one-line list takes the new items
             assert line.strip() in kept, line
     assert result.startswith("\ufeff") is bom
     assert ("\r\n" in result) is (crlf and "\n" in keep_text)

@@ -119,7 +119,7 @@ def events(network: Network, standings: Iterable[Standing], tags: Iterable[str],
     for standing in standings:
         path = standing.contact.path
         for item in standing.interactions:
-            if not item.own_words or not wanted.intersection(item.tags):
+            if not item.tags or wanted.isdisjoint(item.tags) or not item.own_words:
                 continue
             if item.path in contact_notes and item.path != path:
                 continue  # a line in someone else's note tells of their life, not this person's

@@ -66,12 +66,14 @@ def read_relations(props: Properties) -> tuple[Relation, ...]:
     found: list[Relation] = []
     for kind in KINDS:
         value = props.get(kind)
+        if value is None:
+            continue  # most notes name no one
         if isinstance(value, Mapping):  # relations: {godmother: "[[Chloé]]"}
             for label, targets in value.items():
                 found.extend(Relation(kind, r.target, r.label or str(label).strip()) for r in _items(kind, targets))
         else:
             found.extend(_items(kind, value))
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found)) if found else ()
 
 
 def _items(kind: Kind, value: Any) -> Iterable[Relation]:

@@ -34,12 +34,12 @@ GIFT_HEADINGS = frozenset({
 })
 # "Gift ideas for Christmas", "Idées cadeaux pour Noël": the words before these are the heading's name.
 _FOR = re.compile(r" (?:for|til|till|fur|pour|para|per|voor|dla) .*$")
-# A cheap first look: a gift tag, or a heading with one of the words those names start with.
-_HINT = re.compile(
-    r"#gift|^[ \t]{0,3}#{1,6}[ \t].*(?:gift|gave|gaver|present|wish|nsk|julklapp|geschenk|wunsch|cadeau|id[eé]e|"
-    r"regal|ideia|verlang|lahj|prezent|pomys)",
-    re.IGNORECASE | re.MULTILINE,
-)
+# A cheap first look: a gift tag, or a heading with one of the words those names hold.
+_TAG_HINT = re.compile(r"#gift", re.IGNORECASE)
+_LINE_STARTS = ("\n#", "\n #", "\n  #", "\n   #")
+_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.MULTILINE)
+_STEMS = re.compile(r"gift|gave|present|wish|nsk|julklapp|geschenk|wunsch|cadeau|ide|regal|verlang|lahj|prezent|pomys",
+                    re.IGNORECASE)
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
@@ -59,8 +59,14 @@ def is_gift_heading(title: str) -> bool:
 
 def gift_lines(body: str, first_line: int) -> tuple[GiftLine, ...]:
     """The gift-idea lines of a note body (``first_line`` is the file line number of its first line)."""
-    if "#" not in body or not _HINT.search(body):
+    if "#" not in body:
         return ()
+    if not (("#g" in body or "#G" in body) and _TAG_HINT.search(body)):
+        if not body.lstrip(" ").startswith("#") and not any(mark in body for mark in _LINE_STARTS):
+            return ()  # no heading at all: most daily notes
+        titles = _HEADING_LINE.findall(body)  # a few short lines: one search over all of them
+        if not titles or not _STEMS.search("\n".join(titles)):
+            return ()
     lines = [line.removesuffix("\r") for line in body.split("\n")]
     under = _gift_sections(lines, first_line)
     found: list[GiftLine] = []
