@@ -211,3 +211,25 @@ def test_gift_lines_survive_the_cache(vault):
     assert run(vault, "build").exit_code == 0
     assert json.loads(run(vault, "show", "Ana", "--json").stdout) == json.loads(cold)
     assert json.loads(cold)["gift_ideas"] == [{"text": "a kite", "path": "People/Ana.md", "line": 5}]
+
+
+# ---------------------------------------------------------------- under the watcher
+
+
+def test_the_watcher_keeps_families_dates_and_gifts_as_a_fresh_build_does(vault):
+    from test_session import current, fresh, settle, watcher_of
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\nneeds: [designers]\n---\n- 2026-11-01 #call hello\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\noffers: [design]\nbirthday: 1980-11-28\n---\n")
+    write(vault, "People/Cy.md", "---\ncircle: close\n---\n- 2026-11-02 #coffee\n")
+    watcher = watcher_of(vault)
+    for rel, text in (
+        ("People/Ana.md", "---\ncircle: inner\nneeds: [designers]\npartner: '[[Bob]]'\n---\n- 2026-11-01 #call hello\n"),
+        ("People/Bob.md", "---\ncircle: close\noffers: [design]\nbirthday: 1980-11-28\n---\n## Gift ideas\n- a kite\n"),
+        ("People/Cy.md", "---\ncircle: close\ndied: 2025-11-20\nsiblings: '[[Ana]]'\n---\n- 2026-11-02 #coffee\n"),
+        ("2026-11-14.md", "- [[Ana]] moved house #moved\n- scarf for [[Bob]] #gift\n"),
+        ("People/Ana.md", "---\ncircle: inner\nneeds: [designers]\n---\n- 2026-11-01 #call hello\n"),
+    ):
+        write(vault, rel, text)
+        settle(watcher, {str(vault / rel)})
+        assert current(watcher) == fresh(vault), rel
