@@ -73,7 +73,7 @@ def read_relations(props: Properties) -> tuple[Relation, ...]:
                 found.extend(Relation(kind, r.target, r.label or str(label).strip()) for r in _items(kind, targets))
         else:
             found.extend(_items(kind, value))
-    return tuple(dict.fromkeys(found)) if found else ()
+    return tuple(dict.fromkeys(r for r in found if r.target)) if found else ()
 
 
 def _items(kind: Kind, value: Any) -> Iterable[Relation]:
