@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from vaultnet.advice import circleback, daily, deepen, goals, intros, nudge, reconnect, rolechanges
-from vaultnet.advice.coming import birthdays_between, coming_up
+from vaultnet.advice import circleback, daily, dates, deepen, goals, intros, lifeevents, nudge, reconnect, rolechanges
 from vaultnet.base.dates import Date, iso_week, week_bounds
 from vaultnet.base.sections import SECTIONS, SectionId, item_key
 from vaultnet.evidence.model import Interaction, Task, follow_up_id
@@ -149,13 +148,10 @@ def build_plan(
             follow_up_key(task), due,
         ))
 
-    # 2. Birthdays this week, past days included.
-    for day, standing in birthdays_between(active, monday, sunday):
-        year = standing.contact.birthday.year if standing.contact.birthday else None
-        age = f" (turns {day.year - year})" if year else ""
+    # 2. Birthdays and the other dates that matter this week, past days included.
+    for dated in dates.this_week(network, active, monday, sunday):
         plan.items.append(PlanItem(
-            "birthdays", (standing.name,), f"birthday {_day(day)}{age}",
-            item_key("birthdays", standing.contact.path, day), day,
+            "birthdays", tuple(network.names(dated.people)), dated.text, item_key("birthdays", *dated.identity), dated.day,
         ))
 
     # 3. Check-ins by priority within the week's time budget.
@@ -211,6 +207,14 @@ def build_plan(
             "congratulate", (note.standing.name,), note.text(),
             item_key("congratulate", note.standing.contact.path, *sorted((c.field, c.new) for c in note.changes)), note.seen,
         ))
+    def ticked(check_in: lifeevents.CheckIn) -> bool:
+        return item_key("life-events", *check_in.identity) in network.evidence.ticked
+
+    for care in lifeevents.check_ins(network, active, today, sunday, config.events, ticked,
+                                     rolechanges.new_jobs(memory, today)):
+        plan.items.append(PlanItem(
+            "life-events", (care.standing.name,), care.text(), item_key("life-events", *care.identity), care.due,
+        ))
     for again in nudge.nudges(active, today, config.plan.nudge_days):
         plan.items.append(PlanItem(
             "nudge", (again.standing.name,), again.text(),
@@ -247,8 +251,8 @@ def build_plan(
                 f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
                 item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
             ))
-    # 8. Birthdays and dated follow-ups in the days after this week: to see coming, not to do yet.
-    for upcoming in coming_up(network, sunday, config.plan.lookahead_days):
+    # 8. Birthdays, other dates and dated follow-ups in the days after this week: to see coming, not to do yet.
+    for upcoming in dates.coming_up(network, sunday, config.plan.lookahead_days):
         plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
                                    item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
     order = {section.id: index for index, section in enumerate(SECTIONS)}

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from vaultnet.advice import lifeevents
 from vaultnet.base.dates import Date
 from vaultnet.evidence.contacts import Contact, fold
 from vaultnet.files.config import STATE_DIR, Config
@@ -155,7 +156,10 @@ class Congratulation:
 
 
 def congratulations(memory: Memory | None, standings: Sequence[Standing], today: Date) -> list[Congratulation]:
-    """Changes first seen in the last ``WINDOW_DAYS`` days, for people you have not been in touch with since."""
+    """Changes first seen in the last ``WINDOW_DAYS`` days, for people you have not been in touch with since.
+
+    A life event's check-in at once (:func:`vaultnet.advice.lifeevents.pending` with no delay).
+    """
     by_path: dict[str, list[RoleChange]] = {}
     for change in memory.changes if memory else ():
         if 0 <= (today - change.seen).days < WINDOW_DAYS:
@@ -163,6 +167,16 @@ def congratulations(memory: Memory | None, standings: Sequence[Standing], today:
     found = []
     for standing in standings:
         recent = tuple(by_path.get(standing.contact.path, ()))
-        if recent and not any(item.date >= min(c.seen for c in recent) for item in standing.interactions):
+        if recent and lifeevents.pending(min(c.seen for c in recent), (lifeevents.NOW,), standing.interactions,
+                                         today, today, WINDOW_DAYS - 1):
             found.append(Congratulation(standing, recent))
     return sorted(found, key=lambda c: (c.seen, c.standing.name.casefold()))
+
+
+def new_jobs(memory: Memory | None, today: Date) -> list[lifeevents.LifeEvent]:
+    """Each change vaultnet noticed, as the life event it is: a new job, with the check-ins that follow one."""
+    found = []
+    for change in memory.changes if memory else ():
+        if change.seen <= today:
+            found.append(lifeevents.LifeEvent(change.path, "newjob", change.seen, f"now {change.new}", MEMORY))
+    return found

@@ -43,6 +43,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "attendees": ("attendees", "participants", "people", "with"),
     "name": ("name",),
     "friends": ("friends",),
+    "partner": ("partner", "spouse", "husband", "wife"),
+    "children": ("children", "child", "kids"),
+    "parents": ("parents", "parent", "mother", "father"),
+    "siblings": ("siblings", "sibling", "brother", "sister"),
+    "household": ("household",),
+    "relations": ("relations", "relatives", "related"),
+    "dates": ("dates",),
+    "anniversary": ("anniversary", "wedding_anniversary"),
+    "died": ("died", "date_of_death", "death_date"),
 }
 FIELD_KEYS = tuple(KEYS)
 
@@ -57,6 +66,10 @@ PROFILE_KEYS = ("circle", "cadence", *TEXT_KEYS, "birthday")
 # What `vaultnet set` writes, in the order its lines are added.
 SET_KEYS = ("circle", "cadence", "location", "company", "role", "industry", "email", "phone", "linkedin", "met",
             "birthday", *DATE_KEYS)
+# Who a person is to others: links (or names), read by vaultnet.evidence.relations.
+RELATION_KEYS = ("partner", "children", "parents", "siblings", "household", "relations")
+# Dates that come back every year besides the birthday (a `dates` map holds any others).
+OCCASION_KEYS = ("anniversary", "died")
 # Properties whose value can name a person category (`type: person`, `categories: [[People]]`).
 PERSON_PROPERTIES = ("type", "categories")
 

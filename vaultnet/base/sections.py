@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 SectionId = Literal[
-    "follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "nudge",
+    "follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "life-events", "nudge",
     "reconnect", "introduce", "reciprocity", "coming-up",
 ]
 
@@ -35,6 +35,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("thank-you", "Say thank you", "No thank-yous owed.", "thank-you"),
     Section("circle-back", "Circle back", "Nobody to tell what came of their help.", "circle-back"),
     Section("congratulate", "Congratulate", "No new roles or companies noticed lately.", "congratulations"),
+    Section("life-events", "Life events", "No life events to follow up on this week.", "life-event check-in"),
     Section("nudge", "Nudge", "No outreach waiting for an answer.", "nudge"),
     Section("reconnect", "Reconnect", "No ties to revive this week.", "reconnect"),
     Section("introduce", "Introduce", "No introductions to make this week.", "introduction"),

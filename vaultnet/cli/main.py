@@ -3,12 +3,13 @@
 This module holds the group and its global options, and gathers the commands
 from the modules named for their job:
 
-- ``cli_build.py``: ``build``, ``plan``, ``index``, ``today``, ``watch`` (vaultnet's own notes);
-- ``cli_show.py``: ``status``, ``show``, ``check``, ``intros``, ``export`` (read-only);
-- ``cli_edits.py``: ``log``, ``add``, ``set``, ``snooze``, ``pause``, ``unpause``, ``triage`` (the user's notes);
-- ``cli_import.py``: ``import`` and its subcommands;
-- ``cli_reach.py``: ``notify`` and ``mcp`` (notifications, AI assistants);
-- ``cli_state.py``: what they share (the run's state, the date type, errors as one line).
+- ``build``: ``build``, ``plan``, ``index``, ``today``, ``watch`` (vaultnet's own notes);
+- ``show``: ``status``, ``show``, ``check``, ``intros``, ``export`` (read-only);
+- ``edits``: ``log``, ``add``, ``set``, ``snooze``, ``pause``, ``unpause``, ``triage`` (the user's notes);
+- ``imports``: ``import`` and its subcommands;
+- ``reach``: ``notify`` and ``mcp`` (notifications, AI assistants);
+- ``people``: ``duplicates`` and ``merge`` (who is who);
+- ``state``: what they share (the run's state, the date type, errors as one line).
 
 Every command imports the core when it runs: loading the command line imports
 click and little else, so a warm ``build`` pays only for what it uses.
@@ -28,6 +29,7 @@ from vaultnet.base.version import __version__
 from vaultnet.cli import build as cli_build
 from vaultnet.cli import edits as cli_edits
 from vaultnet.cli import imports as cli_import
+from vaultnet.cli import people as cli_people
 from vaultnet.cli import reach as cli_reach
 from vaultnet.cli import show as cli_show
 from vaultnet.cli.state import DateType, Group, State
@@ -63,6 +65,6 @@ def init(state: State, path: Path | None) -> None:
         click.echo(f"{'created' if created else 'kept   '} {rel}")
 
 
-for _module in (cli_build, cli_show, cli_edits, cli_import, cli_reach):
+for _module in (cli_build, cli_show, cli_edits, cli_import, cli_people, cli_reach):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -11,7 +11,9 @@ from typing import Any
 from vaultnet.base.dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse_date
 from vaultnet.base.errors import Problem
 from vaultnet.base.keys import DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
+from vaultnet.evidence.occasions import Occasion, death, read_occasions
 from vaultnet.evidence.people import link_texts, properties, rule_of
+from vaultnet.evidence.relations import Relation, read_relations
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
 
@@ -48,6 +50,12 @@ class Contact:
     # Personal CRM's prm-ignore-journal: lines in dated notes that link them, and date links in
     # the running text of their note, are not contact (their log lines still are).
     ignore_journal: bool = False
+    relations: tuple[Relation, ...] = ()  # partner, children, parents... as this note states them
+    occasions: tuple[Occasion, ...] = ()  # anniversaries, a death, the `dates` map
+
+    @property
+    def died(self) -> Birthday | None:
+        return death(self.occasions)
 
     @property
     def tracked(self) -> bool:
@@ -176,6 +184,12 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     for key in LIST_FIELDS:
         setattr(contact, key, _as_list(value(key)))
     contact.friends = tuple(link_texts(value("friends")))
+    contact.relations = read_relations(props)
+    contact.occasions, wrong = read_occasions(props)
+    for key, message in wrong:
+        bad(key, message)
+    if contact.died is not None:
+        contact.paused = True  # a date of death stops check-ins (a yearly remembrance comes instead)
     return contact, problems
 
 

@@ -101,11 +101,12 @@ class Extractor:
                 not has_links(note.body) or (date is None and not _TASK.search(note.body))):
             return  # nothing here can link a contact; an undated note counts only for its tasks
         own = (owner.path,) if owner else ()  # one tuple for every line of the note that names only its owner
+        gifts = {line[0] for line in note.gifts} if note.gifts else None  # gift ideas are never contact
         for line in note.countable():
             people = self._people(line, owner, own)
             if links is not None:
                 links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
-            if not people:
+            if not people or (gifts and line.number in gifts):
                 continue
             if "intro" in line.tags and len(people) > 1 and (line.done or not generated):
                 self.evidence.intro_lines.append(people)

@@ -120,6 +120,9 @@ class Config:
     capture: CaptureConfig = field(default_factory=CaptureConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
+    events: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)  # [events]: life-event tag -> check-in delays
+    trash: str = ""  # where `merge` puts a merged note: "local" (.trash/), "system", or "" (as Obsidian is set)
+    not_duplicates: tuple[tuple[str, ...], ...] = ()  # names (or paths) of people who only look like one person
 
     def key(self, name: str) -> str:
         """The front-matter key the user chose for ``name``."""
@@ -304,6 +307,16 @@ def load_config(root: Path) -> Config:
             settings["capture"] = _capture(where, value)
         elif key == "notify":
             settings["notify"] = _notify(where, value)
+        elif key == "events":
+            settings["events"] = _events(where, value)
+        elif key == "trash":
+            _check_type(where, key, value, str)
+            if value not in ("local", "system"):
+                raise ConfigError(f"{where}: trash must be \"local\" or \"system\", not {value!r}")
+            settings["trash"] = value
+        elif key == "not_duplicates":
+            _check_type(where, key, value, list)
+            settings["not_duplicates"] = tuple(tuple(_list_of_text(where, key, group)) for group in value)
         elif key == "fields":
             _check_type(where, key, value, dict)
             for name, renamed in value.items():
@@ -387,6 +400,19 @@ def _count(where: str, key: str, value: Any, least: int = 0) -> int:
     if value < least:
         raise ConfigError(f"{where}: {key} must " + ("not be negative" if least == 0 else f"be at least {least}"))
     return value
+
+
+def _events(where: str, value: Any) -> dict[str, tuple[Cadence, ...]]:
+    """``[events]``: a tag and the delays after it of its check-ins (``loss = ["1 week", "1 year"]``)."""
+    _check_type(where, "events", value, dict)
+    events: dict[str, tuple[Cadence, ...]] = {}
+    for tag, delays in value.items():
+        key = f"events.{tag}"
+        try:
+            events[tag.lower().lstrip("#")] = tuple(parse_cadence(delay) for delay in _list_of_text(where, key, delays))
+        except ValueError as err:
+            raise ConfigError(f"{where}: {key}: {err}") from None
+    return events
 
 
 def _capture(where: str, value: Any) -> CaptureConfig:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaultnet.base.errors import Problem
 from vaultnet.files.writes import MAX_NOTE_BYTES
+from vaultnet.notes.gifts import GiftLine, gift_lines
 from vaultnet.notes.inline import read_body, unrendered
 from vaultnet.notes.markdown import Line, has_links, scan
 
@@ -102,6 +103,7 @@ class Note:
     body_tags: tuple[str, ...] = ()  # person tags in the text: lower case, without '#'
     attendee_sections: tuple[tuple[int, int], ...] = ()  # file lines under a `## Participants` heading
     unrendered: bool = False  # holds template syntax never rendered: a template, not a note
+    gifts: tuple[GiftLine, ...] = ()  # gift-idea lines (never contact): see vaultnet.notes.gifts
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
     countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
     # The rule that makes it a person (vaultnet.evidence.people.rule_of), worked out once per settings:
@@ -190,6 +192,7 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     note.body_tags = facts.tags
     note.attendee_sections = facts.attendee_sections
     note.unrendered = unrendered(text)
+    note.gifts = gift_lines(body, body_start)
     return note, note.problems
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import vobject
 from vobject.icalendar import utc
 
+from vaultnet.advice.dates import yearly
 from vaultnet.base.dates import Birthday
 from vaultnet.base.errors import VaultnetError
 from vaultnet.base.keys import TEXT_KEYS
@@ -193,8 +194,8 @@ def birthday_start(birthday: Birthday) -> tuple[dt.date, str]:
 
 
 def export_ics(network: Network) -> str:
-    """A calendar feed: a yearly all-day event per birthday, an all-day event per dated follow-up
-    and per check-in due (see :func:`check_in_days`).
+    """A calendar feed: a yearly all-day event per birthday and per date that matters (an anniversary, a
+    remembrance), an all-day event per dated follow-up and per check-in due (see :func:`check_in_days`).
 
     Paused contacts are left out (they are not tracked at all); DTSTAMP is
     ``today`` at midnight UTC so that the output is deterministic.
@@ -221,6 +222,10 @@ def export_ics(network: Network) -> str:
         born = f", born {contact.birthday.year}" if contact.birthday.year else ""
         _event(calendar, f"vaultnet-birthday-{_digest(contact.path)}@vaultnet", stamp, start,
                f"{contact.name}'s birthday", f"{contact.path}{born}", rule)
+    for occasion in yearly(network):  # anniversaries, named dates, remembrances
+        start, rule = birthday_start(occasion.date)
+        _event(calendar, f"vaultnet-date-{_digest(*occasion.paths, occasion.label)}@vaultnet", stamp, start,
+               occasion.summary, occasion.description, rule)
 
     seen: Counter[tuple[str, str]] = Counter()
     follow_ups: list[tuple[dt.date, str, int, str, Task, list[str]]] = []

@@ -15,6 +15,7 @@ from vaultnet.advice.places import located
 from vaultnet.advice.plan import Plan, PlanItem
 from vaultnet.base.dates import Date
 from vaultnet.evidence.model import Interaction, Task
+from vaultnet.output.people import people_json
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
 
@@ -109,6 +110,7 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
         "open_loops": [task_json(task) for task in standing.open_loops],
         "connections": sorted(network.names(tuple(standing.neighbours)), key=str.casefold),
     })
+    data.update(people_json(standing, network))
     return data
 
 

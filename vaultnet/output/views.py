@@ -13,6 +13,7 @@ from vaultnet.advice import deepen, goals
 from vaultnet.advice.intros import Introduction
 from vaultnet.advice.plan import PlanItem
 from vaultnet.base.dates import Date
+from vaultnet.output.people import brief_sections
 from vaultnet.output.report import iso
 from vaultnet.output.sparkline import contact_line
 from vaultnet.standings.network import Network
@@ -112,6 +113,8 @@ def show_lines(
         if values
     ] + ([f"goals: {deepen.SHOW_NOTE}"] if deepen.goals_unknown(standing) else []))
     section("Towards your goals", goals.reasons([contact], network.config.goals))
+    for title, entries in brief_sections(standing, network):
+        section(title, entries)
     connections = sorted(network.names(standing.neighbours), key=str.casefold)
     section("Shared connections", [", ".join(connections)] if connections else [])
     section("What you owe each other", owed(standing))

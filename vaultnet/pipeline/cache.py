@@ -75,7 +75,8 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
                   [_line_json(line) for line in note.countable()]]
         # Most notes have none of these: leave them out rather than write them thirty thousand times.
         extra = {"inline": note.inline, "tags": list(note.body_tags),
-                 "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered}
+                 "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
+                 "gifts": [list(line) for line in note.gifts]}
         extra = {key: value for key, value in extra.items() if value}
         if extra:
             stored.append(extra)
@@ -124,6 +125,11 @@ def _line(data: Any) -> Line:
                 shared(tuple(_text(tag, "a tag") for tag in _expect(tags, list, "tags"))))
 
 
+def _gift_line(data: Any) -> tuple[int, str, str]:
+    number, task, text = _expect(data, list, "a gift line")
+    return _expect(number, int, "a line number"), _expect(task, str, "a task"), _expect(text, str, "a gift line's text")
+
+
 def _keyed(data: Any, what: str) -> dict[str, Any]:
     return {_text(key, what): value for key, value in _expect(data, dict, what).items()}
 
@@ -147,7 +153,8 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                     body_tags=tuple(_text(tag, "a tag") for tag in _expect(extra.get("tags", []), list, "tags")),
                     attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
                                             for a, b in _expect(extra.get("sections", []), list, "sections")),
-                    unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"))
+                    unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
+                    gifts=tuple(_gift_line(line) for line in _expect(extra.get("gifts", []), list, "gift lines")))
         share_empties(note)
     signature = tuple(_expect(part, int, "a signature") for part in _expect(sig, list, "a signature"))
     if len(signature) != 4:

@@ -28,7 +28,7 @@ ROLE_MEMORY = f"{STATE_DIR}/changes.json"  # rolechanges.MEMORY: what vaultnet r
 
 # Bumped with the cache's form, or with what a parsed note holds (4: markdown links to notes
 # are links, a Contacts table is fields): a fingerprint or a cached note from another form is never used.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 @dataclass(frozen=True)

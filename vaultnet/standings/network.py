@@ -11,9 +11,11 @@ from functools import cached_property, partial
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
+from vaultnet.evidence.giftideas import GiftIdea, gift_ideas
 from vaultnet.evidence.interactions import Extractor, manual_contact
 from vaultnet.evidence.model import Evidence, Interaction, Task
 from vaultnet.evidence.people import people_folder, rule_of
+from vaultnet.evidence.relations import Relative, relatives, ties
 from vaultnet.files.config import Config
 from vaultnet.files.walk import conflict_original
 from vaultnet.notes.note import Note
@@ -34,6 +36,8 @@ class Network:
     problems: list[Problem] = field(default_factory=list)
     directory: Directory = field(default_factory=lambda: Directory(()))
     rules: dict[str, int] = field(default_factory=dict)  # how many contacts each rule of people.py found
+    relatives: dict[str, tuple[Relative, ...]] = field(default_factory=dict)  # contact path → family and ties
+    gifts: dict[str, tuple[GiftIdea, ...]] = field(default_factory=dict)  # contact path → open gift ideas
 
     @cached_property
     def _by_path(self) -> dict[str, Standing]:
@@ -262,6 +266,11 @@ def assemble(
             if friend and friend.path != contact.path:
                 evidence.links.setdefault(contact.path, set()).add(friend.path)
                 friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
+    related = relatives(contacts, directory)
+    for path, others in ties(related).items():  # related people know each other: never introduce them
+        evidence.links.setdefault(path, set()).update(others)
+        evidence.intro_lines.extend((path, other) for other in sorted(others) if path < other)
+        friends[path] = friends.get(path, frozenset()) | others
 
     evidence.interactions = _counted_once(evidence.interactions)
     affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
@@ -280,7 +289,8 @@ def assemble(
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
-    return Network(config, today, standings, evidence, problems, directory, dict(rules))
+    gifts = gift_ideas(notes, owners, directory, config.output)
+    return Network(config, today, standings, evidence, problems, directory, dict(rules), related, gifts)
 
 
 def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
