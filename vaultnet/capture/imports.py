@@ -14,10 +14,12 @@ from typing import Literal
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import ConfigError, Problem
 from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
-from vaultnet.capture.mail import open_box, read_mail
+from vaultnet.capture.ledger import Ledger
+from vaultnet.capture.mail import kind_of, read_mail
 from vaultnet.capture.model import Capture, People, Read
 from vaultnet.capture.sources import Source, SourceError, read_calendar_bytes, resolve
 from vaultnet.capture.store import Known, Outcome, known, store
+from vaultnet.capture.zone import vault_zone
 from vaultnet.files.config import CONFIG_NAME, Config
 from vaultnet.importers.records import Progress
 from vaultnet.standings.network import Network
@@ -51,23 +53,35 @@ def one_email_a_day(captures: Iterable[Capture], seen: Known) -> tuple[list[Capt
 
 
 def read_source(config: Config, network: Network, kind: SourceKind, source: Source, *,
-                since: Date | None = None, progress: Progress | None = None) -> Read:
+                since: Date | None = None, progress: Progress | None = None, ledger: Ledger | None = None) -> Read:
+    """Read one source; a mail source only from where ``ledger`` says its last read ended."""
     people = People(config, network.directory.contacts)
     if kind == "calendar":
         try:
             data = read_calendar_bytes(source)
         except SourceError as err:
-            return Read(source.label).fail(str(err))
-        return read_calendar(data, source.label, people, network.today,
-                             max_attendees=config.capture.max_attendees, since=since)
+            return Read(source.label, source.name).fail(str(err))
+        return read_calendar(data, source.label, people, network.today, max_attendees=config.capture.max_attendees,
+                             since=since, zone=vault_zone(config), shown=source.name)
     if source.is_url:
-        return Read(source.label).fail("mail is read from an mbox file or a Maildir folder, not an address")
-    return read_mail(source.path, source.label, people, since=since, progress=progress)
+        return Read(source.label).fail("mail is read from an mbox file, a Maildir folder or a message file, "
+                                       "not an address")
+    mark = ledger.get(source.identity) if ledger is not None and since is None else None
+    # Mail is labelled by its name only: no capture from it is ever taken out again.
+    return read_mail(source.path, source.name, people, since=since, progress=progress, zone=vault_zone(config),
+                     mark=mark)
 
 
 def import_source(config: Config, network: Network, kind: SourceKind, spec: str, *, since: Date | None = None,
                   dry_run: bool = False, progress: Progress | None = None) -> Result:
-    """Import one source into the capture notes (or say what would change, with ``dry_run``)."""
+    """Import one source into the capture notes (or say what would change, with ``dry_run``).
+
+    A source that cannot be read whole changes nothing: its read failed. Planned
+    meetings a calendar stopped listing go only after a complete read of that
+    calendar (the whole of it, no event skipped). Mail is read from where the
+    last import of it ended; what was read is remembered only once its captures
+    are written, and never for ``--since`` or ``--dry-run``.
+    """
     if kind == "mail" and not config.me:
         raise ConfigError(f'{CONFIG_NAME}: set me = ["you@example.com", ...] (your own addresses) '
                           "so that vaultnet knows which side of a message you are on")
@@ -76,16 +90,18 @@ def import_source(config: Config, network: Network, kind: SourceKind, spec: str,
     except SourceError as err:
         read = Read(spec if not spec.startswith(("http:", "https:")) else "calendar address").fail(str(err))
         return Result(read, None)
-    read = read_source(config, network, kind, source, since=since, progress=progress)
+    ledger = Ledger(config) if kind == "mail" else None
+    read = read_source(config, network, kind, source, since=since, progress=progress, ledger=ledger)
     if read.failed:
         return Result(read, None)
     captures, skipped = read.captures, 0
     if kind == "mail":
         captures, skipped = one_email_a_day(captures, known(config, network.directory))
-    # Planned meetings a calendar stopped listing go, unless part of it could not be read.
     complete = kind == "calendar" and since is None and not read.problems
     outcome = store(config, network.directory, captures, network.today,
                     sources=[read.source] if complete else [], dry_run=dry_run)
+    if ledger is not None and read.mark is not None and since is None and not dry_run:
+        ledger.put(source.identity, read.mark)
     return Result(read, outcome, skipped)
 
 
@@ -100,8 +116,13 @@ def signature(config: Config, spec: str) -> tuple[object, ...] | None:
         source = resolve(spec, config.root)
         if source.is_url:
             return None
-        paths = [source.path / "cur", source.path / "new"] if source.path.is_dir() else [source.path]
-        return tuple((p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths)
+        if source.path.is_dir():
+            from vaultnet.capture.mail import maildirs
+
+            paths = [folder / sub for folder in maildirs(source.path) for sub in ("cur", "new")]
+        else:
+            paths = [source.path]
+        return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths if p.exists())
     except (SourceError, OSError):
         return None
 
@@ -113,23 +134,25 @@ def import_configured(config: Config, today: Date, network: Callable[[], Network
     ``network`` gives the people to match, worked out only when a source is read.
 
     ``seen`` (kept by the caller between runs) skips local sources unchanged since
-    they were last imported without error: re-reading a large mbox every few minutes
-    would find nothing new.
+    they were last imported with the same people: reading them again would find
+    nothing new. A source read with a bad message or event counts as imported
+    (the problem was reported; reading it again would only report it again).
     """
     sources = [(kind, spec) for kind, spec in configured(config) if kind == "calendar" or config.me]
-    signatures = {spec: signature(config, spec) for _kind, spec in sources}
-    if seen is not None:
-        sources = [(kind, spec) for kind, spec in sources
-                   if signatures[spec] is None or seen.get(f"{kind}:{spec}") != (signatures[spec], today)]
     if not sources:
         return []
-    people = network()
+    built = network()
+    people = People(config, built.directory.contacts).digest()
+    signatures = {spec: signature(config, spec) for _kind, spec in sources}
+    if seen is not None:
+        sources = [(kind, spec) for kind, spec in sources if signatures[spec] is None
+                   or seen.get(f"{kind}:{spec}") != (signatures[spec], today, people)]
     results = []
     for kind, spec in sources:
-        result = import_source(config, people, kind, spec)
+        result = import_source(config, built, kind, spec)
         results.append(result)
-        if seen is not None and result.outcome is not None and not result.read.problems:
-            seen[f"{kind}:{spec}"] = (signatures[spec], today)
+        if seen is not None and result.outcome is not None:
+            seen[f"{kind}:{spec}"] = (signatures[spec], today, people)
     return results
 
 
@@ -157,7 +180,7 @@ def _probe(kind: SourceKind, source: Source) -> None:
             raise SourceError(NOT_A_CALENDAR)
         return
     try:
-        open_box(source.path)[0].close()
+        kind_of(source.path)
     except OSError as err:
         raise SourceError(f"cannot read: {err.strerror or err}") from None
     except ValueError as err:

@@ -103,6 +103,7 @@ class Config:
     me: tuple[str, ...] = ()  # the user's own email addresses, lower case
     capture: CaptureConfig = field(default_factory=CaptureConfig)
     goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
+    timezone: str = ""  # an IANA zone name captures are dated in; empty: the machine's own zone
 
     def key(self, name: str) -> str:
         """The front-matter key the user chose for ``name``."""
@@ -285,6 +286,8 @@ def load_config(root: Path) -> Config:
             settings["me"] = tuple(item.strip().lower() for item in _text_list(where, key, value))
         elif key == "capture":
             settings["capture"] = _capture(where, value)
+        elif key == "timezone":
+            settings["timezone"] = _timezone(where, value)
         elif key == "fields":
             _check_type(where, key, value, dict)
             for name, renamed in value.items():
@@ -368,6 +371,19 @@ def _count(where: str, key: str, value: Any, least: int = 0) -> int:
     if value < least:
         raise ConfigError(f"{where}: {key} must " + ("not be negative" if least == 0 else f"be at least {least}"))
     return value
+
+
+def _timezone(where: str, value: Any) -> str:
+    """An IANA time zone name (``Europe/Amsterdam``), checked now rather than at the first import."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    _check_type(where, "timezone", value, str)
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f'{where}: timezone {value!r} is not a time zone name (like "Europe/Amsterdam")') from None
+    return name
 
 
 def _capture(where: str, value: Any) -> CaptureConfig:
