@@ -4,6 +4,7 @@ copy, and says what it changed; the files themselves are as their projects ship 
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import os
 import re
@@ -145,8 +146,6 @@ def test_two_calendars_of_one_name_keep_each_others_planned_meetings(tmp_path: P
 
     config = load_config(vault)
     for day in ("2026-03-20", "2026-03-21"):
-        import datetime as dt
-
         today = dt.date.fromisoformat(day)
         results = import_configured(config, today, lambda today=today: build_network(config, today), {})
         assert [r.outcome.removed for r in results] == [0, 0]
@@ -488,9 +487,7 @@ def test_a_new_contact_has_the_mailbox_read_again(tmp_path: Path) -> None:
     assert "added 2 captures" in run(vault, "import", "mail", str(mbox)).output
 
 
-def load_today():
-    import datetime as dt
-
+def load_today() -> dt.date:
     return dt.date(2026, 12, 6)
 
 

@@ -10,6 +10,22 @@ from __future__ import annotations
 import codecs
 import re
 
+# vaultnet's own keys a vCard has no property for, written by `export vcard` as X-VAULTNET-<KEY> (one
+# property per list item) and read back by `import vcard`; location also when ADR cannot hold it exactly.
+CARD_KEYS = ("circle", "cadence", "last_contact", "snooze_until", "paused", "ignore_journal", "industry", "met",
+             "introduced_by", "offers", "needs", "interests", "goals", "tags", "friends", "location")
+CARD_LISTS = ("offers", "needs", "interests", "goals", "tags", "friends")  # always read back as lists
+
+
+def location_text(city: str | None, country: str | None) -> str:
+    """What ``location`` holds for a postal address: ``city, country`` (both sides of the round trip agree)."""
+    return ", ".join(part for part in (city, country) if part)
+
+
+def card_property(key: str) -> str:
+    """``introduced_by`` → ``X-VAULTNET-INTRODUCED-BY``."""
+    return "X-VAULTNET-" + key.upper().replace("_", "-")
+
 
 def printable(text: str) -> str:
     """One line of text that is safe to print: control characters and line separators from the file are escaped."""

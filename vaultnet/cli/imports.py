@@ -18,6 +18,7 @@ from vaultnet.cli.state import DateType, State
 
 if TYPE_CHECKING:
     from vaultnet.capture.imports import SourceKind
+    from vaultnet.importers import ImportPlan
 
 # What each contact importer reads, as ``vaultnet import KIND --help`` says it.
 KIND_HELP = {
@@ -67,12 +68,20 @@ def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_chang
     for problem in problems:
         click.echo(str(problem), err=True)
     if state.quiet:
+        _fail_if_incomplete(plan)
         return
     if outcome is None:
         click.echo(f"would create {plan.count('create')}, update {plan.count('update')}, "
                    f"unchanged {plan.count('unchanged')} (dry run: nothing written)")
     else:
         click.echo(f"created {outcome.created}, updated {outcome.updated}, unchanged {outcome.unchanged}")
+    _fail_if_incomplete(plan)
+
+
+def _fail_if_incomplete(plan: ImportPlan) -> None:
+    """A file cut off is imported up to the cut (nothing is ever removed), and the command fails."""
+    if plan.incomplete:
+        sys.exit(1)
 
 
 @click.group("import", cls=ImportGroup)
