@@ -322,6 +322,27 @@ def test_an_exchange_series_with_an_escaped_rule(tmp_path: Path) -> None:
     assert days[:3] == ["2015-07-03", "2015-07-06", "2015-07-07"] and len(days) == 14  # weekdays to July 22
 
 
+def test_outlooks_quoted_time_zone_and_confluences_broken_fold(tmp_path: Path) -> None:
+    """node-ical's ms_timezones.ics: ``DTSTART;TZID="W. Europe Standard Time:20200609T090000"`` (the quote
+    takes in the value). Edit: an ORGANIZER (me) and an ATTENDEE after that event's SUMMARY. Then the
+    shape of a Confluence export (written here): a line folded without its space, parameters in the value."""
+    vault = make_vault(tmp_path / "v", [ME], {"Ana": "ana@example.com", "Daniel": "dlatham@example.com"},
+                       'timezone = "Europe/Berlin"\n')
+    calendar = copy(tmp_path, "node-ical-ms_timezones.ics", edit=after(
+        b"SUMMARY:Log Yesterday", b"ORGANIZER:mailto:me@example.com", b"ATTENDEE:mailto:ana@example.com"))
+    result = run(vault, "import", "calendar", str(calendar), today="2020-07-01")
+    assert result.exit_code == 0 and not result.stderr, result.output
+    jira = [line.split(" · ")[0] for line in lines(vault)]
+    assert jira[0] == "- 2020-06-09 #meeting Log Yesterday's Jira time — with [[Ana]]" and len(jira) > 1  # a series
+    confluence = tmp_path / "team.ics"
+    confluence.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:1@confluence\nSUMMARY:Planning\n"
+                          "DTSTART;VALUE=DATE:20200610\nORGANIZER:X-CONFLUENCE-USER-KEY=8a;CN=Dan\n"
+                          "iel Latham;CUTYPE=INDIVIDUAL:mailto:dlatham@example.com\n"
+                          "ATTENDEE:X-CONFLUENCE-USER-KEY=8b;CN=Me:mailto:me@example.com\nEND:VEVENT\nEND:VCALENDAR\n")
+    assert run(vault, "import", "calendar", str(confluence), today="2020-07-01").exit_code == 0
+    assert any(line.startswith("- 2020-06-10 #meeting Planning — with [[Daniel]]") for line in lines(vault))
+
+
 def test_a_latin1_calendar(tmp_path: Path) -> None:
     """Thunderbird's importLatin1.ics (``Event Tv\\xe5``). Edit: an ORGANIZER (me) and an ATTENDEE
     after each SUMMARY."""

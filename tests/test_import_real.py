@@ -113,6 +113,15 @@ def test_lotus_notes_android_and_a_bad_quoted_printable_byte(tmp_path: Path) -> 
     assert len(found) == 8
 
 
+def test_a_card_with_only_an_address_and_a_slashed_birthday(tmp_path: Path) -> None:
+    """jmap-php-icalendar_vcard's test_vcard_2.vcf, unedited: empty N and FN, ``BDAY:1995/05/05``, one EMAIL."""
+    vault = empty(tmp_path / "v")
+    result = run(vault, "import", "vcard", str(REAL / "jmap-test_vcard_2.vcf"))
+    assert result.exit_code == 0 and not result.stderr, result.output
+    meta = notes(vault)["forrestgump@example.com"]
+    assert str(meta["birthday"]) == "1995-05-05" and meta["tags"] == ["triage"] and meta["phone"] == "(111) 555-1212"
+
+
 def test_a_stray_cr_and_a_stray_latin1_byte_cost_nothing(tmp_path: Path) -> None:
     """Thunderbird's export.vcf: card 2 has a CR inside a value (``custom<CR>3``), unedited; then a copy
     with card 1's FN in UTF-8 (``contact número one``) and card 2's UTF-8 ``…`` made a cp1252 byte (the edit)."""

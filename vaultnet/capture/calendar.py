@@ -43,6 +43,7 @@ NOT_TAKING_PART = ("DECLINED", "DELEGATED")
 _CONTENT_LINE = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)?(?:;[^:]*)?:", re.ASCII)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _RULE_NOISE = re.compile(r"[\s\\]")
+_QUOTED_VALUE = re.compile(r'^((?:DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE);(?:[^:"]*;)?TZID="[^":]*):([0-9TZ,]+)"$')
 # What tells two UID-less events apart, and an event from another sharing its UID; never DTSTAMP,
 # which an export sets to the time of the export.
 _IDENTITY = ("SUMMARY", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "ORGANIZER", "ATTENDEE",
@@ -115,11 +116,15 @@ def clean(lines: list[tuple[int, str]], read: Read) -> list[str]:
         if alarm:
             continue  # a reminder: never needed, and a bad one must not cost the calendar
         if not _CONTENT_LINE.match(line):
-            read.problem(f"line {number}: {line[:40]!r} is not an iCalendar line; skipped")
+            if out and _name(out[-1]) not in ("BEGIN", "END"):
+                out[-1] += line  # a fold without its space (Confluence: `CN=Danie` / `l Latham;…`)
+            else:
+                read.problem(f"line {number}: {line[:40]!r} is not an iCalendar line; skipped")
             continue
         if name in ("RRULE", "EXRULE"):  # Exchange (CDO) writes `BYDAY=MO, TU` and escapes `\;`
             head, _, rule = line.partition(":")
             line = head + ":" + _RULE_NOISE.sub("", rule)
+        line = _QUOTED_VALUE.sub(r'\1":\2', line)  # Outlook: `TZID="W. Europe Standard Time:20200609T090000"`
         out.append(line)
     if out and out[0].upper().startswith("BEGIN:VEVENT"):
         out = ["BEGIN:VCALENDAR", "VERSION:2.0", *out, "END:VCALENDAR"]
@@ -279,8 +284,8 @@ def address_of(prop: Any) -> str | None:
     """An organiser's or attendee's address, however written: ``mailto:``/``MAILTO:``, quoted
     (``"mailto:a@b"``), folded with a space inside, or only in the ``EMAIL`` parameter (Apple)."""
     text = re.sub(r"\s+", "", str(prop)).strip("\"'")
-    while text[:7].lower() == "mailto:":
-        text = text[7:].strip("\"'")
+    if "mailto:" in text.lower():  # Confluence writes its parameters into the value before `mailto:`
+        text = text[text.lower().rindex("mailto:") + 7:].strip("\"'")
     if "@" not in text:
         params = getattr(prop, "params", {})
         text = re.sub(r"\s+", "", str(params.get("EMAIL", ""))).strip("\"'")

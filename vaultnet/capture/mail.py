@@ -50,7 +50,8 @@ _FROM_DATE = re.compile(
 _MONTHS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                              "nov", "dec"), start=1)}
 _NOT_IN_ADDRESS = re.compile(r"[^\w.!#$%&'*+/=?^`{|}~@-]")
-_MAIL_HEADERS = {"from", "date", "message-id", "received", "return-path", "delivered-to"}
+_MAIL_HEADERS = {"from", "to", "cc", "date", "subject", "message-id", "received", "return-path", "delivered-to",
+                 "mime-version", "content-type"}
 _JUNK = ("junk", "spam", "junk e-mail", "junk email")
 _UNIQUE = re.compile(r"[:;!]2,.*$")  # a Maildir file name's flags (`:2,S`; `;2,` and `!2,` where `:` is not allowed)
 

@@ -193,7 +193,7 @@ def join_name(*parts: str | None) -> str:
     return " ".join(part for part in (clean(p) for p in parts) if part)
 
 
-_FULL_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T[\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?")
+_FULL_DATE = re.compile(r"(\d{4})(?:-?|/)(\d{2})(?:-?|/)(\d{2})(?:T[\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?")
 _NO_YEAR = re.compile(r"(?:--)?(\d{1,2})-?(\d{2})")
 
 
