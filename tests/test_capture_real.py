@@ -427,6 +427,23 @@ def test_maildir_subfolders_and_messages_without_date(tmp_path: Path) -> None:
     ]
 
 
+def test_without_date_or_time_in_the_name_the_file_time_and_an_iso_date(tmp_path: Path) -> None:
+    """flanker's encoded-header.eml (no Date) as a Maildir file named ``mail3`` (no time in the name, as
+    in mu's test folders), delivered 2011-05-17; then a copy with ``Date: 2012-12-08 00:48`` (the edit)."""
+    maildir = in_maildir(tmp_path)
+    message = maildir / "cur" / "mail3"
+    shutil.copy(REAL / "flanker-encoded-header.eml", message)
+    os.utime(message, (1305664394, 1305664394))
+    vault = make_vault(tmp_path / "v", ["foo@example.com"], {"Foo Bar": "foo.bar@example.com"})
+    result = run(vault, "import", "mail", str(maildir))
+    assert result.exit_code == 0 and not result.stderr
+    assert [line[2:12] for line in lines(vault)] == ["2011-05-17"]
+    (maildir / "new" / "mail4").write_bytes((REAL / "flanker-encoded-header.eml").read_bytes().replace(
+        b"Message-ID: <1234567890", b"Date: 2012-12-08 00:48\nMessage-ID: <1234567891"))
+    assert run(vault, "import", "mail", str(maildir)).exit_code == 0
+    assert [line[2:12] for line in lines(vault)] == ["2011-05-17", "2012-12-08"]
+
+
 def test_mbox_messages_without_date_take_the_from_line_time(tmp_path: Path) -> None:
     """Thunderbird's mbox_mboxrd, unedited: two messages without Date (From_ lines of 2011-07-08)."""
     vault = make_vault(tmp_path / "v", ["recipient@example.com"], {"Author": "author@example.com"})

@@ -103,7 +103,7 @@ class Headers:
     fields: dict[str, list[str]]
     delivered: dt.datetime | None = None  # the mbox From_ line's or the Maildir name's time
     key: str = ""  # the Maildir file's unique name: an id for a message without Message-ID
-    saved: dt.datetime | None = None  # a single message file's modification time, the last resort
+    saved: dt.datetime | None = None  # the message file's modification time (delivery wrote it): the last resort
 
     def get(self, name: str) -> str | None:
         values = self.fields.get(name)
@@ -151,12 +151,16 @@ def is_list(headers: Headers) -> bool:
 
 
 def _date(text: str) -> dt.datetime:
+    """An RFC 5322 date, or the ISO 8601 one some programs write (``2012-12-08 00:48``)."""
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
-        raise ValueError(f"unreadable Date header {text!r}") from None
+        when = None
     if when is None:
-        raise ValueError(f"unreadable Date header {text!r}")
+        try:
+            when = dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"unreadable Date header {text!r}") from None
     return when
 
 
@@ -451,6 +455,7 @@ def _maildir(root: Path, mark: Mark | None, progress: Progress | None) -> tuple[
         try:
             with open(file, "rb") as handle:
                 item.raw, item.error = _header_block(handle)
+                item.saved = dt.datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, dt.UTC)
         except FileNotFoundError:
             listed.discard(key_of(unique_name(name)))  # moved (read, filed) meanwhile: found again next time
             continue

@@ -150,7 +150,8 @@ def import_calendar(state: State, source: str, dry_run: bool, since: dt.date | N
 @click.option("--since", type=DateType(), help="Only messages on or after DATE.")
 @click.pass_obj
 def import_mail(state: State, path: Path, dry_run: bool, since: dt.date | None) -> None:
-    """Email with your contacts from an mbox file or a Maildir folder (needs `me` in vaultnet.toml)."""
+    """Email with your contacts from an mbox file, a Maildir folder (and its subfolders) or one message file
+    (needs `me` in vaultnet.toml)."""
     _run_capture(state, "mail", str(path.resolve()), dry_run, since)
 
 
