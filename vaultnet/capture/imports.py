@@ -95,7 +95,7 @@ def import_source(config: Config, network: Network, kind: SourceKind, spec: str,
     if read.failed:
         return Result(read, None)
     captures, skipped = read.captures, 0
-    if kind == "mail":
+    if kind == "mail" and captures:
         captures, skipped = one_email_a_day(captures, known(config, network.directory))
     complete = kind == "calendar" and since is None and not read.problems
     outcome = store(config, network.directory, captures, network.today,

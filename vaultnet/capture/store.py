@@ -148,6 +148,8 @@ def store(config: Config, directory: Directory, captures: Iterable[Capture], tod
     captures = list(captures)
     outcome = Outcome()
     wanted = {escape(s) for s in sources}
+    if not captures and not wanted:
+        return outcome  # nothing to add, nothing to take out: no capture note need be read
     seen = known(config, directory)
     current = {capture.id for capture in captures}
     by_note: dict[str, list[Capture]] = {}
