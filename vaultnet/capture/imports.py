@@ -150,10 +150,18 @@ def import_configured(config: Config, today: Date, network: Callable[[], Network
     results = []
     for kind, spec in sources:
         result = import_source(config, built, kind, spec)
+        if not is_address(spec):  # problems name the source as configured (two may share a name)
+            result.read.problems = [dataclasses.replace(p, path=spec) for p in result.read.problems]
+            result.read.shown = spec
         results.append(result)
         if seen is not None and result.outcome is not None:
             seen[f"{kind}:{spec}"] = (signatures[spec], today, people)
     return results
+
+
+def is_address(spec: str) -> bool:
+    """Whether ``spec`` names a calendar address (never to be shown: it is a secret)."""
+    return spec.strip().lower().startswith(("http:", "https:", "webcal:"))
 
 
 def probe(config: Config) -> list[Problem]:
@@ -171,7 +179,7 @@ def probe(config: Config) -> list[Problem]:
 
 
 def _named(spec: str) -> str:
-    return spec if not spec.lower().startswith(("http:", "https:", "webcal:")) else "(a calendar address)"
+    return spec if not is_address(spec) else "(a calendar address)"
 
 
 def _probe(kind: SourceKind, source: Source) -> None:
