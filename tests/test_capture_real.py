@@ -472,6 +472,26 @@ def test_a_single_message_file_and_an_mbox_starting_with_a_blank_line(tmp_path: 
     assert result.exit_code == 0 and "added 2 captures" in result.output
 
 
+def test_an_apple_mail_export_and_a_folder_of_message_files(tmp_path: Path) -> None:
+    """Apple Mail exports a mailbox as a folder ``Inbox.mbox/`` holding a file ``mbox`` (layout: Thunderbird's
+    mbox_modern, unedited, placed so); a folder of saved messages (flanker's relative.eml and text-only.eml)."""
+    bundle = tmp_path / "Inbox.mbox"
+    bundle.mkdir()
+    shutil.copy(REAL / "thunderbird-mbox_modern", bundle / "mbox")
+    (bundle / "table_of_contents").write_bytes(b"\x00\x01")
+    saved = tmp_path / "Saved"
+    (saved / "2012").mkdir(parents=True)
+    shutil.copy(REAL / "flanker-relative.eml", saved / "2012" / "relative.eml")
+    shutil.copy(REAL / "flanker-text-only.eml", saved / "text-only.eml")
+    vault = make_vault(tmp_path / "v", ["recipient@example.com", "bob@example.com", "hello@there.com"],
+                       {"Author": "author@example.com", "Bob Simple": "example@example.com", "Bob Marley": "bob@marley.com"})
+    for source in (bundle, saved):
+        result = run(vault, "import", "mail", str(source))
+        assert result.exit_code == 0 and not result.stderr, result.output
+    assert len(lines(vault)) == 4
+    assert "added 0 captures, unchanged 0" in run(vault, "import", "mail", str(saved)).output  # read once
+
+
 def test_unquoted_from_lines_in_a_body_start_no_message(tmp_path: Path) -> None:
     """Thunderbird's mbox_unquoted, unedited: a body line ``From `` that older Thunderbirds left unquoted."""
     vault = make_vault(tmp_path / "v", ["recipient@example.com"], {"Author": "author@example.com"})

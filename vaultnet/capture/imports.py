@@ -7,15 +7,17 @@ every source in ``[capture]``; ``check`` asks whether each can be read.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import ConfigError, Problem
 from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
 from vaultnet.capture.ledger import Ledger
-from vaultnet.capture.mail import kind_of, read_mail
+from vaultnet.capture.mail import kind_of, mailbox_file, maildirs, read_mail
 from vaultnet.capture.model import Capture, People, Read
 from vaultnet.capture.sources import Source, SourceError, read_calendar_bytes, resolve
 from vaultnet.capture.store import Known, Outcome, known, store
@@ -116,12 +118,12 @@ def signature(config: Config, spec: str) -> tuple[object, ...] | None:
         source = resolve(spec, config.root)
         if source.is_url:
             return None
-        if source.path.is_dir():
-            from vaultnet.capture.mail import maildirs
-
-            paths = [folder / sub for folder in maildirs(source.path) for sub in ("cur", "new")]
+        path = mailbox_file(source.path)
+        if path.is_dir():  # a Maildir's cur/ and new/, else every folder of a folder of messages
+            paths = ([folder / sub for folder in maildirs(path) for sub in ("cur", "new")]
+                     or [Path(folder) for folder, _, _ in os.walk(path)])
         else:
-            paths = [source.path]
+            paths = [path]
         return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths if p.exists())
     except (SourceError, OSError):
         return None

@@ -38,7 +38,7 @@ from vaultnet.importers.records import Progress
 
 MAX_HEADER_BYTES = 512_000
 WINDOW = 4096  # bytes hashed before the position reached: an appended mbox still has them there
-BoxKind = Literal["mbox", "maildir", "message"]
+BoxKind = Literal["mbox", "maildir", "message", "messages"]
 
 _NO_REPLY = re.compile(r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?|notifications?)(?:[+._-].*)?$")
 _LIST_SENDER = re.compile(r"(?:^owner-|-owner@|-bounces?[+@]|-request@)")
@@ -225,12 +225,22 @@ def capture_of(headers: Headers, people: People, source: str, zone: Zone = None)
 # ---------------------------------------------------------------- what a path holds
 
 
+def mailbox_file(path: Path) -> Path:
+    """The file to read for ``path``: Apple Mail exports a mailbox as a folder ``Inbox.mbox/`` holding ``mbox``."""
+    return path / "mbox" if path.is_dir() and (path / "mbox").is_file() and not maildirs(path) else path
+
+
 def kind_of(path: Path) -> BoxKind:
-    """``mbox``, ``maildir`` or ``message``; ``ValueError`` saying why it is none of them."""
+    """``mbox``, ``maildir``, ``message`` or ``messages`` (a folder of ``.eml`` files); ``ValueError`` saying
+    why it is none of them."""
+    path = mailbox_file(path)
     if path.is_dir():
-        if not maildirs(path):
-            raise ValueError("not a Maildir (no folder with cur/ or new/ inside) and not an mbox file")
-        return "maildir"
+        if maildirs(path):
+            return "maildir"
+        if _message_files(path):
+            return "messages"
+        raise ValueError("not a Maildir (no folder with cur/ or new/ inside), nor a folder of .eml files, "
+                         "nor an mbox file")
     with open(path, "rb") as handle:
         start = handle.read(8192)
     first = start.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n \t")
@@ -251,6 +261,12 @@ def maildirs(root: Path) -> list[Path]:
         subfolders[:] = sorted(name for name in subfolders if name not in ("cur", "new", "tmp")
                                and name.rsplit(".", 1)[-1].strip().lower() not in _JUNK)
     return sorted(found)
+
+
+def _message_files(root: Path) -> list[tuple[Path, str]]:
+    """Every ``.eml`` file under ``root`` (hidden ones left out), with its path relative to it."""
+    return sorted((file, file.relative_to(root).as_posix()) for file in root.rglob("*.eml")
+                  if file.is_file() and not any(part.startswith(".") for part in file.relative_to(root).parts))
 
 
 def unique_name(file_name: str) -> str:
@@ -359,6 +375,7 @@ def read_mail(path: Path, source: str, people: People, *, since: Date | None = N
     read = Read(source, path.name)
     try:
         kind = kind_of(path)
+        path = mailbox_file(path)
         stat = path.stat()
     except OSError as err:
         return read.fail(f"cannot read: {err.strerror or err}")
@@ -367,8 +384,8 @@ def read_mail(path: Path, source: str, people: People, *, since: Date | None = N
     digest = people.digest()
     resume = mark if mark is not None and mark.people == digest and mark.kind == kind else None
     try:
-        if kind == "maildir":
-            found, read.mark = _maildir(path, resume, progress)
+        if kind in ("maildir", "messages"):
+            found, read.mark = _folder(path, kind, resume, progress)
         elif kind == "mbox":
             found, read.mark = _mbox(path, stat, resume, source, progress)
         else:
@@ -436,8 +453,7 @@ def _ends(handle: Any, position: int) -> tuple[str, str]:
     return head, digest_bytes(handle.read(position - max(0, position - WINDOW)))
 
 
-def _maildir(root: Path, mark: Mark | None, progress: Progress | None) -> tuple[list[Found], Mark]:
-    seen = set(mark.names) if mark is not None else set()
+def _maildir_files(root: Path) -> list[tuple[Path, str]]:
     files: list[tuple[Path, str]] = []
     for folder in maildirs(root):
         for sub in ("new", "cur"):
@@ -446,21 +462,32 @@ def _maildir(root: Path, mark: Mark | None, progress: Progress | None) -> tuple[
             except (FileNotFoundError, NotADirectoryError):
                 continue
             files.extend((folder / sub / name, name) for name in names if not name.startswith("."))
-    listed = {key_of(unique_name(name)) for _, name in files}
-    new = [(file, name) for file, name in files if key_of(unique_name(name)) not in seen]
+    return files
+
+
+def _folder(root: Path, kind: BoxKind, mark: Mark | None, progress: Progress | None) -> tuple[list[Found], Mark]:
+    """The messages of a Maildir tree (each known by its unique name) or of a folder of .eml files (by path)
+    not read before."""
+    maildir = kind == "maildir"
+    files = _maildir_files(root) if maildir else _message_files(root)
+    name_of = unique_name if maildir else str
+    seen = set(mark.names) if mark is not None else set()
+    listed = {key_of(name_of(name)) for _, name in files}
+    new = [(file, name) for file, name in files if key_of(name_of(name)) not in seen]
     items: Iterable[tuple[Path, str]] = progress(new, len(new), f"reading {root.name}") if progress else new
     found = []
     for file, name in items:
-        item = Found(f"message {unique_name(name)}", delivered=_name_time(name), key=unique_name(name))
+        item = Found(f"message {name_of(name)}", delivered=_name_time(name) if maildir else None,
+                     key=name_of(name) if maildir else "")
         try:
             with open(file, "rb") as handle:
                 item.raw, item.error = _header_block(handle)
                 item.saved = dt.datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, dt.UTC)
         except FileNotFoundError:
-            listed.discard(key_of(unique_name(name)))  # moved (read, filed) meanwhile: found again next time
+            listed.discard(key_of(name_of(name)))  # moved (read, filed) meanwhile: found again next time
             continue
         found.append(item)
-    return found, Mark("maildir", names=sorted(listed))
+    return found, Mark(kind, names=sorted(listed))
 
 
 def _message(path: Path, stat: os.stat_result, mark: Mark | None) -> tuple[list[Found], Mark]:
