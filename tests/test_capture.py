@@ -631,3 +631,18 @@ def test_example_vault_capture_notes_are_current(tmp_path: Path) -> None:
     assert run(copy, "import", "mail", str(copy / "Imports" / "mail.mbox")).exit_code == 0
     assert captures(copy) == captures(example)
     assert captures(example)
+
+
+@given(st.lists(st.tuples(st.from_regex(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]{0,12}", fullmatch=True),
+                          st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True),
+                          st.booleans()), min_size=1, max_size=4))
+def test_simple_address_lists_read_as_the_full_parser_reads_them(entries: list[tuple[str, str, bool]]) -> None:
+    """The fast path for `Ana <ana@x>, bob@y` gives what email.utils gives."""
+    import email.utils
+
+    from vaultnet.capture.mail import Headers
+
+    value = ", ".join(f"{name.strip()} <{address}>" if named and name.strip() else address
+                      for name, address, named in entries)
+    expected = [address.lower() for _name, address in email.utils.getaddresses([value]) if "@" in address]
+    assert Headers({"to": [value]}).addresses("to") == expected

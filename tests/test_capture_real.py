@@ -543,6 +543,31 @@ def test_a_mailbox_is_read_once_and_a_bad_message_reported_once(tmp_path: Path) 
     assert not result.read.problems and result.outcome.added == 1  # one a day
 
 
+def test_an_unchanged_mailbox_costs_neither_a_read_nor_the_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rescan of an unchanged mailbox reads the contacts' notes only: no message, no capture note."""
+    import vaultnet.capture.mail as mail
+    import vaultnet.pipeline.session as session
+
+    vault = make_vault(tmp_path / "v", ["recipient@example.com"], {"Author": "author@example.com"})
+    mbox = REAL / "thunderbird-mbox_modern"
+    assert "added 2 captures" in run(vault, "import", "mail", str(mbox)).output
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(mail, "scan_mbox", refuse)
+    monkeypatch.setattr(session, "build_network", refuse)
+    result = run(vault, "import", "mail", str(mbox))
+    assert result.exit_code == 0 and result.output == "added 0 captures, unchanged 0\n"
+    from vaultnet.capture.imports import contacts_only
+    from vaultnet.capture.model import People
+
+    config = load_config(vault)
+    monkeypatch.undo()
+    assert People(config, contacts_only(config)).digest() == People(
+        config, build_network(config, load_today()).directory.contacts).digest()
+
+
 def test_a_new_contact_has_the_mailbox_read_again(tmp_path: Path) -> None:
     """Thunderbird's mbox_modern, unedited: read before Author was a contact, then after."""
     vault = make_vault(tmp_path / "v", ["recipient@example.com"], {})

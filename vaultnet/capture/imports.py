@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from vaultnet.base.dates import Date
-from vaultnet.base.errors import ConfigError, Problem
+from vaultnet.base.errors import ConfigError, Problem, VaultnetError
 from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
 from vaultnet.capture.ledger import Ledger
 from vaultnet.capture.mail import kind_of, mailbox_file, maildirs, read_mail
@@ -22,8 +22,13 @@ from vaultnet.capture.model import Capture, People, Read
 from vaultnet.capture.sources import Source, SourceError, read_calendar_bytes, resolve
 from vaultnet.capture.store import Known, Outcome, known, store
 from vaultnet.capture.zone import vault_zone
+from vaultnet.evidence.contacts import Contact, read_contact
+from vaultnet.evidence.people import rule_of
 from vaultnet.files.config import CONFIG_NAME, Config
+from vaultnet.files.walk import walk
+from vaultnet.files.writes import read_bytes
 from vaultnet.importers.records import Progress
+from vaultnet.notes.note import parse_note
 from vaultnet.standings.network import Network
 
 SourceKind = Literal["calendar", "mail"]
@@ -54,16 +59,15 @@ def one_email_a_day(captures: Iterable[Capture], seen: Known) -> tuple[list[Capt
     return kept, skipped
 
 
-def read_source(config: Config, network: Network, kind: SourceKind, source: Source, *,
+def read_source(config: Config, people: People, today: Date, kind: SourceKind, source: Source, *,
                 since: Date | None = None, progress: Progress | None = None, ledger: Ledger | None = None) -> Read:
     """Read one source; a mail source only from where ``ledger`` says its last read ended."""
-    people = People(config, network.directory.contacts)
     if kind == "calendar":
         try:
             data = read_calendar_bytes(source)
         except SourceError as err:
             return Read(source.label, source.name).fail(str(err))
-        return read_calendar(data, source.label, people, network.today, max_attendees=config.capture.max_attendees,
+        return read_calendar(data, source.label, people, today, max_attendees=config.capture.max_attendees,
                              since=since, zone=vault_zone(config), shown=source.name)
     if source.is_url:
         return Read(source.label).fail("mail is read from an mbox file, a Maildir folder or a message file, "
@@ -74,8 +78,44 @@ def read_source(config: Config, network: Network, kind: SourceKind, source: Sour
                      mark=mark)
 
 
-def import_source(config: Config, network: Network, kind: SourceKind, spec: str, *, since: Date | None = None,
-                  dry_run: bool = False, progress: Progress | None = None) -> Result:
+class _Lazy:
+    """The vault's network, given or worked out once, when first needed."""
+
+    def __init__(self, network: Network | Callable[[], Network]) -> None:
+        self._make = network if callable(network) else None
+        self._network = network if isinstance(network, Network) else None
+
+    @property
+    def built(self) -> bool:
+        return self._network is not None
+
+    def get(self) -> Network:
+        if self._network is None:
+            assert self._make is not None
+            self._network = self._make()
+        return self._network
+
+
+def contacts_only(config: Config) -> list[Contact]:
+    """The vault's contacts from their notes alone, without working out what anyone did: all a read
+    needs to know whose address is whose. vaultnet's own notes (captures among them) are no one's."""
+    contacts = []
+    for file in walk(config):
+        if file.conflict_of is not None or file.bad_name or file.rel.startswith(config.output + "/"):
+            continue
+        try:
+            data = read_bytes(config.root / file.rel)
+        except (OSError, VaultnetError):
+            continue
+        note = parse_note(file.rel, data, config.person_tags)[0] if data is not None else None
+        if note is not None and rule_of(note, config):
+            contacts.append(read_contact(note, config)[0])
+    return contacts
+
+
+def import_source(config: Config, network: Network | Callable[[], Network], kind: SourceKind, spec: str, *,
+                  since: Date | None = None, dry_run: bool = False, progress: Progress | None = None,
+                  today: Date | None = None) -> Result:
     """Import one source into the capture notes (or say what would change, with ``dry_run``).
 
     A source that cannot be read whole changes nothing: its read failed. Planned
@@ -83,6 +123,10 @@ def import_source(config: Config, network: Network, kind: SourceKind, spec: str,
     calendar (the whole of it, no event skipped). Mail is read from where the
     last import of it ended; what was read is remembered only once its captures
     are written, and never for ``--since`` or ``--dry-run``.
+
+    ``network`` may be given as a callable (with ``today``): it is then worked out
+    only when there is something to store, so that a rescan of an unchanged
+    mailbox reads the contacts' notes and nothing else.
     """
     if kind == "mail" and not config.me:
         raise ConfigError(f'{CONFIG_NAME}: set me = ["you@example.com", ...] (your own addresses) '
@@ -92,16 +136,23 @@ def import_source(config: Config, network: Network, kind: SourceKind, spec: str,
     except SourceError as err:
         read = Read(spec if not spec.startswith(("http:", "https:")) else "calendar address").fail(str(err))
         return Result(read, None)
+    vault = _Lazy(network)
+    if today is None:
+        today = vault.get().today
+    people = People(config, vault.get().directory.contacts if vault.built else contacts_only(config))
     ledger = Ledger(config) if kind == "mail" else None
-    read = read_source(config, network, kind, source, since=since, progress=progress, ledger=ledger)
+    read = read_source(config, people, today, kind, source, since=since, progress=progress, ledger=ledger)
     if read.failed:
         return Result(read, None)
     captures, skipped = read.captures, 0
-    if kind == "mail" and captures:
-        captures, skipped = one_email_a_day(captures, known(config, network.directory))
     complete = kind == "calendar" and since is None and not read.problems
-    outcome = store(config, network.directory, captures, network.today,
-                    sources=[read.source] if complete else [], dry_run=dry_run)
+    if not captures and not complete:
+        outcome = Outcome()  # nothing new: no note need be read, nor the vault worked out
+    else:
+        if kind == "mail":
+            captures, skipped = one_email_a_day(captures, known(config, vault.get().directory))
+        outcome = store(config, vault.get().directory, captures, today,
+                        sources=[read.source] if complete else [], dry_run=dry_run)
     if ledger is not None and read.mark is not None and since is None and not dry_run:
         ledger.put(source.identity, read.mark)
     return Result(read, outcome, skipped)

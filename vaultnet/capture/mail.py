@@ -49,6 +49,7 @@ _FROM_DATE = re.compile(
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d\d)(?::(\d\d))?\s+(?:([+-]\d{4})\s+)?(?:\w{3,5}\s+)?(\d{4})")
 _MONTHS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                              "nov", "dec"), start=1)}
+_SIMPLE_ADDRESS = re.compile(r"<([^<>,]*@[^<>,]*)>|(?:^|,)\s*([^<>,\s]+@[^<>,\s]+)\s*(?=,|$)")
 _NOT_IN_ADDRESS = re.compile(r"[^\w.!#$%&'*+/=?^`{|}~@-]")
 _MAIL_HEADERS = {"from", "to", "cc", "date", "subject", "message-id", "received", "return-path", "delivered-to",
                  "mime-version", "content-type"}
@@ -115,10 +116,15 @@ class Headers:
     def addresses(self, *names: str) -> list[str]:
         values = [value for name in names for value in self.fields.get(name, [])]
         found = []
-        for _display, address in email.utils.getaddresses(values):
-            address = _NOT_IN_ADDRESS.sub("", address).lower()  # a stray byte read as `´` is no part of it
-            if "@" in address:
-                found.append(address)
+        for value in values:
+            if '"' in value or "(" in value or ";" in value:  # quoted names, comments, groups: the full parser
+                parsed = [address for _display, address in email.utils.getaddresses([value])]
+            else:  # `Ana <ana@x>, bob@y`: most headers, read a hundred times faster
+                parsed = [match.group(1) or match.group(2) for match in _SIMPLE_ADDRESS.finditer(value)]
+            for address in parsed:
+                address = _NOT_IN_ADDRESS.sub("", address).lower()  # a stray byte read as `´` is no part of it
+                if "@" in address:
+                    found.append(address)
         return found
 
 

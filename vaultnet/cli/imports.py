@@ -111,8 +111,8 @@ def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, sin
     from vaultnet.cli.progress import terminal_progress, tracked
 
     with terminal_progress(state.quiet) as progress:
-        result = import_source(state.config, state.network, kind, source, since=since,
-                               dry_run=dry_run, progress=tracked(progress))
+        result = import_source(state.config, lambda: state.network, kind, source, since=since,
+                               dry_run=dry_run, progress=tracked(progress), today=state.today)
     for problem in result.read.problems:
         click.echo(str(problem), err=True)
     if kind == "calendar" and not state.config.me and not state.quiet:
