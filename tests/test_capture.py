@@ -646,3 +646,41 @@ def test_simple_address_lists_read_as_the_full_parser_reads_them(entries: list[t
                       for name, address, named in entries)
     expected = [address.lower() for _name, address in email.utils.getaddresses([value]) if "@" in address]
     assert Headers({"to": [value]}).addresses("to") == expected
+
+
+@settings(max_examples=examples(100))
+@given(st.lists(st.tuples(st.text(max_size=60), st.sampled_from(["email", "meeting"]), st.sampled_from(["", "[-] ", "[x] "])),
+                min_size=1, max_size=5))
+def test_known_reads_capture_lines_as_the_markdown_scanner_does(lines: list[tuple[str, str, str]]) -> None:
+    """Capture notes are read by their line patterns, not as markdown: whatever a title holds, the ids and
+    each person's email days found are the ones the markdown scanner finds."""
+    import datetime as dt
+    import tempfile
+
+    from vaultnet.base.dates import parse_iso
+    from vaultnet.capture.model import Capture
+    from vaultnet.capture.store import _ID, known, render
+    from vaultnet.evidence.contacts import Contact, Directory
+    from vaultnet.notes.markdown import scan
+
+    ana, bob = Contact("Ana", "People/Ana.md"), Contact("Bob", "Work/Bob.md")
+    directory = Directory([ana, bob])
+    rendered = []
+    for number, (title, kind, box) in enumerate(lines):
+        capture = Capture(f"vn-{'mail' if kind == 'email' else 'cal'}-{number:010x}", dt.date(2026, 11, 1 + number),
+                          kind, (ana.path, bob.path)[: 1 + number % 2], title, "a.mbox")  # type: ignore[arg-type]
+        rendered.append(render(capture, directory).replace("- ", f"- {box}", 1))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "vaultnet" / "Captures").mkdir(parents=True)
+        (root / "vaultnet" / "Captures" / "2026-11.md").write_text("\n".join(["# x", "", *rendered, ""]), encoding="utf-8")
+        found = known(Config(root=root), directory)
+    ids, days = set(), set()
+    for line in scan(rendered):
+        match = _ID.search(line.text)
+        if match:
+            ids.add(match.group(1))
+            if "email" in line.tags and line.leading_date:
+                days.update((parse_iso(line.leading_date), c.path) for link in line.links
+                            if (c := directory.resolve(link.target)) is not None)
+    assert found.ids == ids and found.email_days == days

@@ -11,11 +11,10 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import ConfigError, Problem, VaultnetError
-from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
 from vaultnet.capture.ledger import Ledger
 from vaultnet.capture.mail import kind_of, mailbox_file, maildirs, read_mail
 from vaultnet.capture.model import Capture, People, Read
@@ -27,9 +26,11 @@ from vaultnet.evidence.people import rule_of
 from vaultnet.files.config import CONFIG_NAME, Config
 from vaultnet.files.walk import walk
 from vaultnet.files.writes import read_bytes
-from vaultnet.importers.records import Progress
 from vaultnet.notes.note import parse_note
-from vaultnet.standings.network import Network
+
+if TYPE_CHECKING:  # only for types: a mail import never loads the calendar stack or the standings
+    from vaultnet.importers.records import Progress
+    from vaultnet.standings.network import Network
 
 SourceKind = Literal["calendar", "mail"]
 
@@ -63,6 +64,8 @@ def read_source(config: Config, people: People, today: Date, kind: SourceKind, s
                 since: Date | None = None, progress: Progress | None = None, ledger: Ledger | None = None) -> Read:
     """Read one source; a mail source only from where ``ledger`` says its last read ended."""
     if kind == "calendar":
+        from vaultnet.capture.calendar import read_calendar
+
         try:
             data = read_calendar_bytes(source)
         except SourceError as err:
@@ -83,7 +86,7 @@ class _Lazy:
 
     def __init__(self, network: Network | Callable[[], Network]) -> None:
         self._make = network if callable(network) else None
-        self._network = network if isinstance(network, Network) else None
+        self._network = None if callable(network) else network
 
     @property
     def built(self) -> bool:
@@ -237,6 +240,8 @@ def _named(spec: str) -> str:
 
 def _probe(kind: SourceKind, source: Source) -> None:
     if kind == "calendar":
+        from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar
+
         if not looks_like_calendar(read_calendar_bytes(source)):
             raise SourceError(NOT_A_CALENDAR)
         return

@@ -27,14 +27,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from vaultnet.base.dates import Date
 from vaultnet.base.text import decode_mixed
 from vaultnet.capture.ledger import Mark, digest_bytes, key_of
 from vaultnet.capture.model import Capture, People, Read, capture_id
 from vaultnet.capture.zone import Zone, local_day
-from vaultnet.importers.records import Progress
+
+if TYPE_CHECKING:
+    from vaultnet.importers.records import Progress
 
 MAX_HEADER_BYTES = 512_000
 WINDOW = 4096  # bytes hashed before the position reached: an appended mbox still has them there
@@ -330,7 +332,7 @@ def scan_mbox(path: Path, start: int, stop: int, numbered: int, tick: Any = None
         candidate: tuple[int, bytes] | None = None
         header: list[bytes] | None = None
         size = 0
-        current: tuple[int, bytes] | None = None
+        current: tuple[int, dt.datetime | None] | None = None  # the message being read: offset, From_ time
         megabytes = start >> 20
         for line in handle:
             if offset >= stop:
@@ -344,7 +346,7 @@ def scan_mbox(path: Path, start: int, stop: int, numbered: int, tick: Any = None
                 if line in (b"\n", b"\r\n"):
                     assert current is not None
                     numbered += 1
-                    yield current[0], Found(f"message {numbered}", b"".join(header), from_line_time(current[1]))
+                    yield current[0], Found(f"message {numbered}", b"".join(header), current[1])
                     header, blank = None, True
                     continue
                 size += len(line)
@@ -360,11 +362,12 @@ def scan_mbox(path: Path, start: int, stop: int, numbered: int, tick: Any = None
                 at, from_line = candidate
                 candidate = None
                 if _HEADER_LINE.match(line):
-                    current, header, size = (at, from_line), [line], len(line)
+                    current, header, size = (at, from_line_time(from_line)), [line], len(line)
                     continue
             if blank and line.startswith(b"From "):
-                if from_line_time(line) is not None:
-                    current, header, size = (here, line), [], 0
+                when = from_line_time(line)
+                if when is not None:
+                    current, header, size = (here, when), [], 0
                 else:
                     candidate = (here, line)
                 blank = False
@@ -372,7 +375,7 @@ def scan_mbox(path: Path, start: int, stop: int, numbered: int, tick: Any = None
             blank = line in (b"\n", b"\r\n")
         if header is not None and current is not None:  # the file ends inside the last message's headers
             numbered += 1
-            yield current[0], Found(f"message {numbered}", b"".join(header), from_line_time(current[1]))
+            yield current[0], Found(f"message {numbered}", b"".join(header), current[1])
 
 
 def read_mail(path: Path, source: str, people: People, *, since: Date | None = None,
