@@ -96,10 +96,13 @@ def test_a_calendar_cut_off_mid_download_is_an_error_and_removes_nothing(tmp_pat
 
 def test_a_calendar_without_its_end_is_refused(tmp_path: Path) -> None:
     """icalendar's small_bad_calendar.ics, unedited: BEGIN:VCALENDAR, an event, and no END:VCALENDAR."""
-    vault = make_vault(tmp_path / "v", [ME], {})
-    result = run(vault, "import", "calendar", str(REAL / "icalendar-small_bad_calendar.ics"))
+    calendar = REAL / "icalendar-small_bad_calendar.ics"
+    vault = make_vault(tmp_path / "v", [ME], {}, f'[capture]\ncalendars = ["{calendar}"]\n')
+    result = run(vault, "import", "calendar", str(calendar))
     assert result.exit_code == 1
     assert "small_bad_calendar.ics: not a whole calendar" in result.stderr
+    check = run(vault, "check")
+    assert check.exit_code == 1 and f"capture calendar source {calendar}: not a whole calendar" in check.output
 
 
 class _Cut(http.server.BaseHTTPRequestHandler):

@@ -240,10 +240,21 @@ def _named(spec: str) -> str:
 
 def _probe(kind: SourceKind, source: Source) -> None:
     if kind == "calendar":
-        from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar
+        from vaultnet.capture.calendar import (
+            NOT_A_CALENDAR,
+            Incomplete,
+            check_whole,
+            content_lines,
+            looks_like_calendar,
+        )
 
-        if not looks_like_calendar(read_calendar_bytes(source)):
+        data = read_calendar_bytes(source)
+        if not looks_like_calendar(data):
             raise SourceError(NOT_A_CALENDAR)
+        try:
+            check_whole(content_lines(data))
+        except Incomplete as err:
+            raise SourceError(f"not a whole calendar: {err}") from None
         return
     try:
         kind_of(source.path)
