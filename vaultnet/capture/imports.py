@@ -142,7 +142,10 @@ def import_source(config: Config, network: Network | Callable[[], Network], kind
     vault = _Lazy(network)
     if today is None:
         today = vault.get().today
-    people = People(config, vault.get().directory.contacts if vault.built else contacts_only(config))
+    # A calendar is read whole and nearly always gives captures: work the vault out now. Mail often
+    # has nothing new: its contacts' notes are enough to tell.
+    lazy = kind == "mail" and not vault.built
+    people = People(config, contacts_only(config) if lazy else vault.get().directory.contacts)
     ledger = Ledger(config) if kind == "mail" else None
     read = read_source(config, people, today, kind, source, since=since, progress=progress, ledger=ledger)
     if read.failed:
