@@ -7,6 +7,12 @@ The mbox imitates a Gmail Takeout: three years of mail with 500 contacts, a
 quarter of it mailing-list and bulk mail, bodies of a few kB and one message in
 ten carrying a base64 attachment of about 60 kB. The vault holds the contacts.
 Nothing here is ever committed: it lives under /tmp.
+
+Four imports, each in a fresh process: the first (nothing read yet), the same
+mbox again (the watcher's rescan: target under a second, reading nothing), the
+mbox with 20 new messages appended (only they are read: "unchanged 0"), and the
+mbox after the new contact that one of them introduces (read whole again).
+The appended messages are cut off again at the end, so the mbox stays as generated.
 """
 
 from __future__ import annotations
@@ -76,9 +82,10 @@ def generate(base: Path, size_mb: int) -> Path:
 
 
 def measure(mbox: Path, vault: Path, fresh: bool = True) -> tuple[float, int, str]:
-    """One import in a fresh process; ``fresh=False`` keeps the captures (a re-import, as the watcher runs)."""
+    """One import in a fresh process; ``fresh=False`` keeps the captures and what was read (a re-import)."""
     if fresh:
         shutil.rmtree(vault / "vaultnet", ignore_errors=True)
+        shutil.rmtree(vault / ".vaultnet", ignore_errors=True)
     command = [sys.executable, "-m", "vaultnet", "--vault", str(vault), "--today", TODAY, "import", "mail", str(mbox)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -98,11 +105,37 @@ def main() -> None:
     args.base.mkdir(parents=True, exist_ok=True)
     mbox = generate(args.base, args.size_mb)
     size = mbox.stat().st_size
-    elapsed, peak, summary = measure(mbox, args.base / "vault")
-    again, peak_again, summary_again = measure(mbox, args.base / "vault", fresh=False)
+    vault = args.base / "vault"
+    (vault / "People" / "Newcomer.md").unlink(missing_ok=True)
+    elapsed, peak, summary = measure(mbox, vault)
+    again, peak_again, summary_again = measure(mbox, vault, fresh=False)
+    try:
+        with open(mbox, "a", encoding="utf-8") as out:
+            out.write(appended(20))
+        grown, peak_grown, summary_grown = measure(mbox, vault, fresh=False)
+        (vault / "People" / "Newcomer.md").write_text("---\nemail: newcomer@example.org\n---\n", encoding="utf-8")
+        whole, peak_whole, summary_whole = measure(mbox, vault, fresh=False)
+    finally:
+        with open(mbox, "r+b") as handle:
+            handle.truncate(size)
+        (vault / "People" / "Newcomer.md").unlink(missing_ok=True)
     print(f"mbox: {size / 1e9:.2f} GB")
-    print(f"first import:  {elapsed:.1f} s, peak memory {peak / 1e6:.0f} MB (target < 200 MB): {summary}")
-    print(f"re-import:     {again:.1f} s, peak memory {peak_again / 1e6:.0f} MB: {summary_again}")
+    print(f"first import:     {elapsed:.1f} s, peak memory {peak / 1e6:.0f} MB (target < 200 MB): {summary}")
+    print(f"unchanged again:  {again:.2f} s (target < 1 s), peak memory {peak_again / 1e6:.0f} MB: {summary_again}")
+    print(f"20 appended:      {grown:.2f} s, peak memory {peak_grown / 1e6:.0f} MB: {summary_grown}")
+    print(f"a new contact:    {whole:.1f} s, peak memory {peak_whole / 1e6:.0f} MB: {summary_whole}")
+
+
+def appended(count: int) -> str:
+    """New mail from existing contacts, and one message from someone not yet a contact."""
+    when = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
+    messages = []
+    for n in range(count):
+        sender = "newcomer@example.org" if n == 0 else f"person{n}@example.org"
+        messages.append(f"From x {when:%a %b %d %H:%M:%S +0000 %Y}\nDate: {when:%a, %d %b %Y %H:%M:%S +0000}\n"
+                        f"Message-ID: <appended-{n}@example.org>\nSubject: Appended {n}\nFrom: {sender}\nTo: {ME}\n\n"
+                        "A new message.\n\n")
+    return "".join(messages)
 
 
 if __name__ == "__main__":

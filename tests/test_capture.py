@@ -38,7 +38,7 @@ GOOGLE = DATA / "google-calendar.ics"
 OUTLOOK = DATA / "outlook-calendar.ics"
 MBOX = DATA / "mail.mbox"
 MAILDIR = DATA / "Maildir"
-CONFIG = 'me = ["me@example.com", "Me@Work.example"]\n'
+CONFIG = 'me = ["me@example.com", "Me@Work.example"]\ntimezone = "America/New_York"\n'
 
 
 def run(vault: Path, *args: str):
@@ -114,6 +114,7 @@ def test_captured_meetings_count_and_planned_ones_do_not(people: Path) -> None:
 
 
 def test_outlook_calendar(people: Path) -> None:
+    write(people, "vaultnet.toml", CONFIG.replace("America/New_York", "Europe/Berlin"))
     result = run(people, "import", "calendar", str(OUTLOOK))
     assert result.exit_code == 0, result.output
     lines = capture_lines(people)
@@ -170,7 +171,8 @@ def test_planned_meeting_dropped_when_the_source_drops_it(people: Path, tmp_path
 def test_show_lists_captures_with_title_and_origin(people: Path) -> None:
     run(people, "import", "calendar", str(GOOGLE))
     result = run(people, "show", "ana souza")
-    assert "meeting  Ana / me 1:1 — with Ana Souza · calendar google-calendar.ics  (vaultnet/Captures/2026-11.md:" in result.output
+    assert re.search(r"meeting  Ana / me 1:1 — with Ana Souza · calendar google-calendar\.ics \([0-9a-f]{6}\)  "
+                     r"\(vaultnet/Captures/2026-11\.md:", result.output)
     assert "Planned:" in result.output
     data = json.loads(run(people, "show", "Ana Souza", "--json").output)
     assert data["planned"][0]["date"] == "2026-11-23"
@@ -250,10 +252,17 @@ class _Calendar(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the timeout test's client leaves first: never print into another test's output
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     _Calendar.body, _Calendar.delay = GOOGLE.read_bytes(), 0.0
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)
+    httpd = _QuietServer(("127.0.0.1", 0), _Calendar)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)  # a quick shutdown
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -290,7 +299,7 @@ def test_two_calendars_on_one_host_keep_their_planned_meetings(people: Path, ser
     assert "removed" not in result.output
     lines = capture_lines(people)
     assert any("2026-11-23" in line and "1:1" in line for line in lines)  # Google's, still planned
-    assert any("2026-12-03" in line and "monthly sync" in line for line in lines)
+    assert any("2026-12-02" in line and "monthly sync" in line for line in lines)  # 00:30 in Berlin, the day before in New York
 
 
 def test_calendar_address_http_error(people: Path, server: str) -> None:
@@ -378,7 +387,7 @@ def test_not_mail(people: Path, tmp_path: Path) -> None:
     notes.write_text("just some text\n")
     result = run(people, "import", "mail", str(notes))
     assert result.exit_code == 1
-    assert result.stderr.strip() == "notes.txt: not an mbox file (it does not start with a 'From ' line)"
+    assert result.stderr.strip() == "notes.txt: not an mbox file (no 'From ' line first) nor a message (no mail headers first)"
     result = run(people, "import", "mail", str(tmp_path))
     assert result.exit_code == 1
     assert "not a Maildir" in result.stderr
@@ -396,7 +405,8 @@ def test_check_reports_unreadable_sources(people: Path, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"vaultnet.toml: capture calendar source {tmp_path}/gone.ics: cannot read: No such file or directory",
         "vaultnet.toml: capture calendar source env:VAULTNET_NOT_SET: environment variable VAULTNET_NOT_SET is not set",
-        f"vaultnet.toml: capture mail source {GOOGLE}: not an mbox file (it does not start with a 'From ' line)",
+        f"vaultnet.toml: capture mail source {GOOGLE}: not an mbox file (no 'From ' line first) nor a message "
+        "(no mail headers first)",
     ]
 
 
@@ -518,16 +528,22 @@ def test_configured_sources_unchanged_are_not_read_again(people: Path, tmp_path:
     write(people, "vaultnet.toml", CONFIG + f'[capture]\nmail = ["{mbox}"]\ncalendars = ["{OUTLOOK}"]\n')
     config = load_config(people)
     seen: dict[str, object] = {}
-    first = import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)
-    assert [r.read.source for r in first] == ["outlook-calendar.ics", "mail.mbox"]
-    assert [r.read.source for r in import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)] == ["mail.mbox"]  # it had a bad message
+
+    def rescan() -> list:
+        return import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)
+
+    first = rescan()
+    assert [r.read.shown for r in first] == [str(OUTLOOK), str(mbox)]  # as configured: two may share a name
+    assert [str(p) for p in first[1].read.problems] == [
+        f"{mbox}: message 10 <broken-1@fernandez.example>: unreadable Date header 'the day after tomorrow'; skipped"]
+    assert rescan() == []  # the bad message was reported once; nothing changed, nothing is read
     mbox.write_bytes(MBOX.read_bytes().replace(b"Date: the day after tomorrow", b"Date: Tue, 17 Nov 2026 13:00:00 +0000"))
-    assert [r.outcome.added for r in import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)] == [0]  # Diego had mail that day
-    assert import_configured(config, TODAY, lambda: build_network(config, TODAY), seen) == []
+    assert [(r.outcome.added, r.read.problems) for r in rescan()] == [(0, [])]  # Diego had mail that day
+    assert rescan() == []
     with mbox.open("ab") as handle:
         handle.write(b"\nFrom x Sat Nov 21 09:00:00 2026\nDate: Sat, 21 Nov 2026 09:00:00 +0000\n"
                      b"Message-ID: <late@x>\nSubject: Late news\nFrom: carla@studio.example\nTo: me@example.com\n\nx\n")
-    assert [r.outcome.added for r in import_configured(config, TODAY, lambda: build_network(config, TODAY), seen)] == [1]
+    assert [r.outcome.added for r in rescan()] == [1]
 
 
 def test_mail_since_and_a_broken_maildir_message(people: Path, tmp_path: Path) -> None:
@@ -615,3 +631,56 @@ def test_example_vault_capture_notes_are_current(tmp_path: Path) -> None:
     assert run(copy, "import", "mail", str(copy / "Imports" / "mail.mbox")).exit_code == 0
     assert captures(copy) == captures(example)
     assert captures(example)
+
+
+@given(st.lists(st.tuples(st.from_regex(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]{0,12}", fullmatch=True),
+                          st.from_regex(r"[a-z0-9._+-]{1,8}@[a-z0-9-]{1,8}\.[a-z]{2,4}", fullmatch=True),
+                          st.booleans()), min_size=1, max_size=4))
+def test_simple_address_lists_read_as_the_full_parser_reads_them(entries: list[tuple[str, str, bool]]) -> None:
+    """The fast path for `Ana <ana@x>, bob@y` gives what email.utils gives."""
+    import email.utils
+
+    from vaultnet.capture.mail import Headers
+
+    value = ", ".join(f"{name.strip()} <{address}>" if named and name.strip() else address
+                      for name, address, named in entries)
+    expected = [address.lower() for _name, address in email.utils.getaddresses([value]) if "@" in address]
+    assert Headers({"to": [value]}).addresses("to") == expected
+
+
+@settings(max_examples=examples(100))
+@given(st.lists(st.tuples(st.text(max_size=60), st.sampled_from(["email", "meeting"]), st.sampled_from(["", "[-] ", "[x] "])),
+                min_size=1, max_size=5))
+def test_known_reads_capture_lines_as_the_markdown_scanner_does(lines: list[tuple[str, str, str]]) -> None:
+    """Capture notes are read by their line patterns, not as markdown: whatever a title holds, the ids and
+    each person's email days found are the ones the markdown scanner finds."""
+    import datetime as dt
+    import tempfile
+
+    from vaultnet.base.dates import parse_iso
+    from vaultnet.capture.model import Capture
+    from vaultnet.capture.store import _ID, known, render
+    from vaultnet.evidence.contacts import Contact, Directory
+    from vaultnet.notes.markdown import scan
+
+    ana, bob = Contact("Ana", "People/Ana.md"), Contact("Bob", "Work/Bob.md")
+    directory = Directory([ana, bob])
+    rendered = []
+    for number, (title, kind, box) in enumerate(lines):
+        capture = Capture(f"vn-{'mail' if kind == 'email' else 'cal'}-{number:010x}", dt.date(2026, 11, 1 + number),
+                          kind, (ana.path, bob.path)[: 1 + number % 2], title, "a.mbox")  # type: ignore[arg-type]
+        rendered.append(render(capture, directory).replace("- ", f"- {box}", 1))
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "vaultnet" / "Captures").mkdir(parents=True)
+        (root / "vaultnet" / "Captures" / "2026-11.md").write_text("\n".join(["# x", "", *rendered, ""]), encoding="utf-8")
+        found = known(Config(root=root), directory)
+    ids, days = set(), set()
+    for line in scan(rendered):
+        match = _ID.search(line.text)
+        if match:
+            ids.add(match.group(1))
+            if "email" in line.tags and line.leading_date:
+                days.update((parse_iso(line.leading_date), c.path) for link in line.links
+                            if (c := directory.resolve(link.target)) is not None)
+    assert found.ids == ids and found.email_days == days

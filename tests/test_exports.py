@@ -123,7 +123,7 @@ def test_vcard_round_trip_through_the_importer(people, tmp_path):
     result = run(other, "import", "vcard", str(exported))
     assert result.stdout == "created 4, updated 0, unchanged 0\n"
     text = (other / "People/Ana Souza.md").read_text(encoding="utf-8")
-    for line in ("company: Acme; Ltda", "role: Head of Platform", "email: ana@example.com", "phone: +351 912 345 678",
+    for line in ("company: Acme; Ltda", "role: Head of Platform", "email:\n  - ana@example.com", "phone: +351 912 345 678",
                  "linkedin: https://www.linkedin.com/in/ana-souza", "birthday: 1990-11-20", "  - Aninha"):
         assert line + "\n" in text
     assert "birthday: 03-14\n" in (other / "People/No Year.md").read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ from vaultnet.importers import (
     read_file,
 )
 from vaultnet.importers.linkedin import parse_connected
-from vaultnet.importers.vcard import prepare
+from vaultnet.importers.vcard import Card, properties
 from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, examples, write
@@ -147,7 +147,7 @@ def test_iphone_vcard_folded_lines_photo_and_apple_birthday():
     ana = people["Ana Maria Souza"]
     assert ana.role == "Head of Platform Engineering and Developer Experience for Latin America"  # unfolded
     assert ana.emails == ["ana.souza@example.com", "ana@acme.example"]  # pref first
-    assert ana.phone == "+351 912 345 678"
+    assert ana.phones == ["+351 912 345 678", "+351 213 000 111"]  # every number, the mobile first
     assert ana.company == "Acme Ltda"
     assert ana.location == "Lisboa, Portugal"
     assert ana.linkedin == "http://www.linkedin.com/in/ana-souza-4b21a7"
@@ -200,26 +200,24 @@ def test_vcard_4():
     assert people["Omar Haddad"].birthday == "1985-09-17"  # 19850917
 
 
-def test_damaged_vcards_each_become_one_problem_and_the_others_are_read():
-    people, problems = people_by_name("vcard", DAMAGED)
-    assert sorted(people) == ["Bad Birthday", "Good After", "Good Before"]
+def test_damaged_vcards_cost_only_what_is_damaged():
+    parsed = read_file("vcard", DAMAGED)
+    people = {person.name: person for person in parsed.people}
+    # A line without a colon costs that line; a card with only an address is named by it.
+    assert sorted(people) == ["Bad Birthday", "Broken Line", "Good After", "Good Before", "nameless@example.com"]
     assert people["Bad Birthday"].emails == ["bad.birthday@example.com"]
-    joined = "\n".join(problems)
-    assert f"{DAMAGED}:6: card 2: unreadable (Failed to parse line: this line has no colon at all); skipped" in joined
-    assert f"{DAMAGED}:11: card 3: no name; skipped" in joined
+    assert people["nameless@example.com"].triage and not people["Good After"].triage
+    joined = "\n".join(str(p) for p in parsed.problems)
     assert f"{DAMAGED}:16: card 4: impossible birthday '1990-13-45'; birthday left out" in joined
-    assert f"{DAMAGED}:27: card 6: the file ends inside this card; skipped" in joined
+    assert parsed.incomplete and "ends inside card 6 (line 27)" in parsed.incomplete
     assert "Traceback" not in joined
 
 
-def test_prepare_joins_soft_breaks_and_drops_binary_properties():
-    text = prepare([
-        "FN:X", "NOTE;ENCODING=QUOTED-PRINTABLE:one=", "two=", "three", "PHOTO;ENCODING=BASE64;JPEG:AAAA",
-        "  BBBB", "", "LOGO;VALUE=uri:https://x.example/logo.png", "TITLE:Boss",
-    ])
-    assert "NOTE;ENCODING=QUOTED-PRINTABLE:onetwothree\r\n" in text
-    assert "PHOTO" not in text and "BBBB" not in text and "LOGO" not in text
-    assert "TITLE:Boss\r\n" in text
+def test_properties_join_soft_breaks_and_skip_binary_ones():
+    lines = ["FN:X", "NOTE;ENCODING=QUOTED-PRINTABLE:one=", "two=", "three", "PHOTO;ENCODING=BASE64;JPEG:AAAA",
+             "  BBBB", "", "LOGO;VALUE=uri:https://x.example/logo.png", "TITLE:Boss"]
+    found = {prop.name: prop.text() for prop in properties(Card(1, 1, [(n, line.encode()) for n, line in enumerate(lines)]))}
+    assert found == {"FN": "X", "NOTE": "onetwothree", "TITLE": "Boss"}
 
 
 # ---------------------------------------------------------------- Google CSV
@@ -234,10 +232,11 @@ def test_google_csv_current_format():
     assert priya.line == 2
     assert people["Kenji Watanabe"].birthday == "04-12"
     bob = people["Robert James Miller Jr."]
-    assert bob.aliases == ["Bob"] and bob.phone == "+1 212-555-0199" and bob.location == "New York, USA"
+    assert bob.aliases == ["Bob"] and bob.phones == ["+1 212-555-0199", "+1 212-555-0100"]  # `:::` and Phone 2
+    assert bob.location == "New York, USA"
     assert bob.line == 7  # Priya's row spans lines 2-5 (quoted line breaks)
     assert problems == [
-        f"{GOOGLE_CSV}:8: no name (only Joe's Pizza); skipped",
+        f"{GOOGLE_CSV}:8: no name and no email address (only Joe's Pizza); skipped",
         f"{GOOGLE_CSV}:9: impossible birthday '1985-02-30'; birthday left out",
     ]
     assert people["Nadia Petrova"].birthday is None
@@ -252,7 +251,9 @@ def test_google_csv_legacy_format():
     emma = people["Emma Johansson"]
     assert emma.emails == ["emma.j@example.se", "emma@work.example.se"]
     assert emma.location == "Stockholm" and emma.aliases == ["Em"] and emma.birthday == "11-03"
-    assert problems == [f"{GOOGLE_LEGACY}:4: no name (only unknown.sender@example.com); skipped"]
+    assert problems == []
+    unknown = people["unknown.sender@example.com"]  # only an address: named by it, tagged for triage
+    assert unknown.triage and unknown.values()["tags"] == ["triage"]
 
 
 def test_google_csv_in_utf16_and_cp1252(tmp_path):
@@ -307,7 +308,7 @@ def test_import_creates_untracked_notes_with_only_known_keys(vault):
 
 def test_duplicates_inside_one_file_are_merged():
     first = Person("Ana Souza", "f", 1, emails=["ana@x.example"])
-    second = Person("ana souza", "f", 2, phone="+1 555", company="Acme")
+    second = Person("ana souza", "f", 2, phones=["+1 555"], company="Acme")
     by_email = Person("Ana S.", "f", 3, emails=["ANA@x.example"], role="CTO")
     merged, problems = dedupe([first, second, by_email])
     assert problems == []
@@ -595,10 +596,10 @@ def test_cli_import_then_reimport(vault):
 
 
 def test_cli_quiet_prints_only_problems(vault):
-    result = run(vault, "-q", "import", "google", str(GOOGLE_LEGACY))
+    result = run(vault, "-q", "import", "google", str(GOOGLE_CSV))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"{GOOGLE_LEGACY}:4: no name (only unknown.sender@example.com); skipped\n"
+    assert result.stderr.startswith(f"{GOOGLE_CSV}:8: no name and no email address (only Joe's Pizza); skipped\n")
 
 
 def test_cli_errors_are_messages_not_tracebacks(vault, tmp_path):
@@ -657,7 +658,7 @@ ALL_SAMPLES = [path.read_bytes() for paths in SAMPLES.values() for path in paths
 WRONG_KIND = re.compile(
     r"a binary file, not a text export$|no header row with 'First Name', 'Last Name' and 'Connected On'; "
     r"is this LinkedIn's Connections.csv\?$|no 'First Name' or 'Name' column in the first row; "
-    r"is this a Google Contacts CSV\?$")
+    r"is this a Google Contacts CSV\?$|no BEGIN:VCARD ... END:VCARD: not a vCard file$")
 INTERNALS = re.compile(r"invalid literal|Exceeds the limit|has no attribute|NoneType|object is not|index out of range|"
                        r"Traceback")
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
@@ -679,7 +680,7 @@ def read_bytes_as(kind: str, data: bytes, name: str = "export"):
         for person in parsed.people:
             assert person.name and clean(person.name) == person.name, person.name
             assert person.file == str(path) and (person.line is None or 1 <= person.line <= lines)
-            for value in (person.phone, person.company, person.role, person.location, person.linkedin, person.met,
+            for value in (*person.phones, person.company, person.role, person.location, person.linkedin, person.met,
                           *person.aliases):
                 assert value is None or clean(value) == value, value
             assert all("@" in email and email.split() == [email] for email in person.emails)
@@ -813,8 +814,8 @@ def test_csv_readers_never_raise_on_random_csv(kind, data):
 @given(vcard_files())
 def test_vcard_reader_never_raises_on_random_cards(data):
     parsed = read_bytes_as("vcard", data)
-    if parsed is None:  # a text file is never "the wrong kind" for vCard: it has cards, or none
-        assert b"\x00" in data
+    if parsed is None:  # binary, or text with no card at all
+        assert b"\x00" in data or b"BEGIN:VCARD" not in data.upper()
         return
     cards = [line.strip().upper() for line in re.split(r"\r\n|\r|\n", data.decode("utf-8"))].count("BEGIN:VCARD")
     assert len(parsed.people) + len(parsed.problems) >= cards  # every card is a person or a problem

@@ -7,20 +7,30 @@ every source in ``[capture]``; ``check`` asks whether each can be read.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from vaultnet.base.dates import Date
-from vaultnet.base.errors import ConfigError, Problem
-from vaultnet.capture.calendar import NOT_A_CALENDAR, looks_like_calendar, read_calendar
-from vaultnet.capture.mail import open_box, read_mail
+from vaultnet.base.errors import ConfigError, Problem, VaultnetError
+from vaultnet.capture.ledger import Ledger
+from vaultnet.capture.mail import kind_of, mailbox_file, maildirs, read_mail
 from vaultnet.capture.model import Capture, People, Read
 from vaultnet.capture.sources import Source, SourceError, read_calendar_bytes, resolve
 from vaultnet.capture.store import Known, Outcome, known, store
+from vaultnet.capture.zone import vault_zone
+from vaultnet.evidence.contacts import Contact, read_contact
+from vaultnet.evidence.people import rule_of
 from vaultnet.files.config import CONFIG_NAME, Config
-from vaultnet.importers.records import Progress
-from vaultnet.standings.network import Network
+from vaultnet.files.walk import walk
+from vaultnet.files.writes import read_bytes
+from vaultnet.notes.note import parse_note
+
+if TYPE_CHECKING:  # only for types: a mail import never loads the calendar stack or the standings
+    from vaultnet.importers.records import Progress
+    from vaultnet.standings.network import Network
 
 SourceKind = Literal["calendar", "mail"]
 
@@ -50,24 +60,77 @@ def one_email_a_day(captures: Iterable[Capture], seen: Known) -> tuple[list[Capt
     return kept, skipped
 
 
-def read_source(config: Config, network: Network, kind: SourceKind, source: Source, *,
-                since: Date | None = None, progress: Progress | None = None) -> Read:
-    people = People(config, network.directory.contacts)
+def read_source(config: Config, people: People, today: Date, kind: SourceKind, source: Source, *,
+                since: Date | None = None, progress: Progress | None = None, ledger: Ledger | None = None) -> Read:
+    """Read one source; a mail source only from where ``ledger`` says its last read ended."""
     if kind == "calendar":
+        from vaultnet.capture.calendar import read_calendar
+
         try:
             data = read_calendar_bytes(source)
         except SourceError as err:
-            return Read(source.label).fail(str(err))
-        return read_calendar(data, source.label, people, network.today,
-                             max_attendees=config.capture.max_attendees, since=since)
+            return Read(source.label, source.name).fail(str(err))
+        return read_calendar(data, source.label, people, today, max_attendees=config.capture.max_attendees,
+                             since=since, zone=vault_zone(config), shown=source.name)
     if source.is_url:
-        return Read(source.label).fail("mail is read from an mbox file or a Maildir folder, not an address")
-    return read_mail(source.path, source.label, people, since=since, progress=progress)
+        return Read(source.label).fail("mail is read from an mbox file, a Maildir folder or a message file, "
+                                       "not an address")
+    mark = ledger.get(source.identity) if ledger is not None and since is None else None
+    # Mail is labelled by its name only: no capture from it is ever taken out again.
+    return read_mail(source.path, source.name, people, since=since, progress=progress, zone=vault_zone(config),
+                     mark=mark)
 
 
-def import_source(config: Config, network: Network, kind: SourceKind, spec: str, *, since: Date | None = None,
-                  dry_run: bool = False, progress: Progress | None = None) -> Result:
-    """Import one source into the capture notes (or say what would change, with ``dry_run``)."""
+class _Lazy:
+    """The vault's network, given or worked out once, when first needed."""
+
+    def __init__(self, network: Network | Callable[[], Network]) -> None:
+        self._make = network if callable(network) else None
+        self._network = None if callable(network) else network
+
+    @property
+    def built(self) -> bool:
+        return self._network is not None
+
+    def get(self) -> Network:
+        if self._network is None:
+            assert self._make is not None
+            self._network = self._make()
+        return self._network
+
+
+def contacts_only(config: Config) -> list[Contact]:
+    """The vault's contacts from their notes alone, without working out what anyone did: all a read
+    needs to know whose address is whose. vaultnet's own notes (captures among them) are no one's."""
+    contacts = []
+    for file in walk(config):
+        if file.conflict_of is not None or file.bad_name or file.rel.startswith(config.output + "/"):
+            continue
+        try:
+            data = read_bytes(config.root / file.rel)
+        except (OSError, VaultnetError):
+            continue
+        note = parse_note(file.rel, data, config.person_tags)[0] if data is not None else None
+        if note is not None and rule_of(note, config):
+            contacts.append(read_contact(note, config)[0])
+    return contacts
+
+
+def import_source(config: Config, network: Network | Callable[[], Network], kind: SourceKind, spec: str, *,
+                  since: Date | None = None, dry_run: bool = False, progress: Progress | None = None,
+                  today: Date | None = None) -> Result:
+    """Import one source into the capture notes (or say what would change, with ``dry_run``).
+
+    A source that cannot be read whole changes nothing: its read failed. Planned
+    meetings a calendar stopped listing go only after a complete read of that
+    calendar (the whole of it, no event skipped). Mail is read from where the
+    last import of it ended; what was read is remembered only once its captures
+    are written, and never for ``--since`` or ``--dry-run``.
+
+    ``network`` may be given as a callable (with ``today``): it is then worked out
+    only when there is something to store, so that a rescan of an unchanged
+    mailbox reads the contacts' notes and nothing else.
+    """
     if kind == "mail" and not config.me:
         raise ConfigError(f'{CONFIG_NAME}: set me = ["you@example.com", ...] (your own addresses) '
                           "so that vaultnet knows which side of a message you are on")
@@ -76,16 +139,28 @@ def import_source(config: Config, network: Network, kind: SourceKind, spec: str,
     except SourceError as err:
         read = Read(spec if not spec.startswith(("http:", "https:")) else "calendar address").fail(str(err))
         return Result(read, None)
-    read = read_source(config, network, kind, source, since=since, progress=progress)
+    vault = _Lazy(network)
+    if today is None:
+        today = vault.get().today
+    # A calendar is read whole and nearly always gives captures: work the vault out now. Mail often
+    # has nothing new: its contacts' notes are enough to tell.
+    lazy = kind == "mail" and not vault.built
+    people = People(config, contacts_only(config) if lazy else vault.get().directory.contacts)
+    ledger = Ledger(config) if kind == "mail" else None
+    read = read_source(config, people, today, kind, source, since=since, progress=progress, ledger=ledger)
     if read.failed:
         return Result(read, None)
     captures, skipped = read.captures, 0
-    if kind == "mail":
-        captures, skipped = one_email_a_day(captures, known(config, network.directory))
-    # Planned meetings a calendar stopped listing go, unless part of it could not be read.
     complete = kind == "calendar" and since is None and not read.problems
-    outcome = store(config, network.directory, captures, network.today,
-                    sources=[read.source] if complete else [], dry_run=dry_run)
+    if not captures and not complete:
+        outcome = Outcome()  # nothing new: no note need be read, nor the vault worked out
+    else:
+        if kind == "mail":
+            captures, skipped = one_email_a_day(captures, known(config, vault.get().directory))
+        outcome = store(config, vault.get().directory, captures, today,
+                        sources=[read.source] if complete else [], dry_run=dry_run)
+    if ledger is not None and read.mark is not None and since is None and not dry_run:
+        ledger.put(source.identity, read.mark)
     return Result(read, outcome, skipped)
 
 
@@ -100,8 +175,13 @@ def signature(config: Config, spec: str) -> tuple[object, ...] | None:
         source = resolve(spec, config.root)
         if source.is_url:
             return None
-        paths = [source.path / "cur", source.path / "new"] if source.path.is_dir() else [source.path]
-        return tuple((p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths)
+        path = mailbox_file(source.path)
+        if path.is_dir():  # a Maildir's cur/ and new/, else every folder of a folder of messages
+            paths = ([folder / sub for folder in maildirs(path) for sub in ("cur", "new")]
+                     or [Path(folder) for folder, _, _ in os.walk(path)])
+        else:
+            paths = [path]
+        return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in paths if p.exists())
     except (SourceError, OSError):
         return None
 
@@ -113,24 +193,34 @@ def import_configured(config: Config, today: Date, network: Callable[[], Network
     ``network`` gives the people to match, worked out only when a source is read.
 
     ``seen`` (kept by the caller between runs) skips local sources unchanged since
-    they were last imported without error: re-reading a large mbox every few minutes
-    would find nothing new.
+    they were last imported with the same people: reading them again would find
+    nothing new. A source read with a bad message or event counts as imported
+    (the problem was reported; reading it again would only report it again).
     """
     sources = [(kind, spec) for kind, spec in configured(config) if kind == "calendar" or config.me]
-    signatures = {spec: signature(config, spec) for _kind, spec in sources}
-    if seen is not None:
-        sources = [(kind, spec) for kind, spec in sources
-                   if signatures[spec] is None or seen.get(f"{kind}:{spec}") != (signatures[spec], today)]
     if not sources:
         return []
-    people = network()
+    built = network()
+    people = People(config, built.directory.contacts).digest()
+    signatures = {spec: signature(config, spec) for _kind, spec in sources}
+    if seen is not None:
+        sources = [(kind, spec) for kind, spec in sources if signatures[spec] is None
+                   or seen.get(f"{kind}:{spec}") != (signatures[spec], today, people)]
     results = []
     for kind, spec in sources:
-        result = import_source(config, people, kind, spec)
+        result = import_source(config, built, kind, spec)
+        if not is_address(spec):  # problems name the source as configured (two may share a name)
+            result.read.problems = [dataclasses.replace(p, path=spec) for p in result.read.problems]
+            result.read.shown = spec
         results.append(result)
-        if seen is not None and result.outcome is not None and not result.read.problems:
-            seen[f"{kind}:{spec}"] = (signatures[spec], today)
+        if seen is not None and result.outcome is not None:
+            seen[f"{kind}:{spec}"] = (signatures[spec], today, people)
     return results
+
+
+def is_address(spec: str) -> bool:
+    """Whether ``spec`` names a calendar address (never to be shown: it is a secret)."""
+    return spec.strip().lower().startswith(("http:", "https:", "webcal:"))
 
 
 def probe(config: Config) -> list[Problem]:
@@ -148,16 +238,29 @@ def probe(config: Config) -> list[Problem]:
 
 
 def _named(spec: str) -> str:
-    return spec if not spec.lower().startswith(("http:", "https:", "webcal:")) else "(a calendar address)"
+    return spec if not is_address(spec) else "(a calendar address)"
 
 
 def _probe(kind: SourceKind, source: Source) -> None:
     if kind == "calendar":
-        if not looks_like_calendar(read_calendar_bytes(source)):
+        from vaultnet.capture.calendar import (
+            NOT_A_CALENDAR,
+            Incomplete,
+            check_whole,
+            content_lines,
+            looks_like_calendar,
+        )
+
+        data = read_calendar_bytes(source)
+        if not looks_like_calendar(data):
             raise SourceError(NOT_A_CALENDAR)
+        try:
+            check_whole(content_lines(data))
+        except Incomplete as err:
+            raise SourceError(f"not a whole calendar: {err}") from None
         return
     try:
-        open_box(source.path)[0].close()
+        kind_of(source.path)
     except OSError as err:
         raise SourceError(f"cannot read: {err.strerror or err}") from None
     except ValueError as err:

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
@@ -33,18 +33,20 @@ class Capture:
 class Read:
     """What one source gave: captures, one-line problems, and whether it could be read at all."""
 
-    source: str
+    source: str  # the label captures carry
+    shown: str = ""  # how problems name the source (its file name), when not by its label
     captures: list[Capture] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: bool = False
+    mark: Any = None  # mail: what was read (a ledger.Mark), kept once the captures are stored
 
     def fail(self, message: str) -> Read:
-        self.problems.append(Problem(self.source, None, message))
+        self.problem(message)
         self.failed = True
         return self
 
     def problem(self, message: str) -> None:
-        self.problems.append(Problem(self.source, None, message))
+        self.problems.append(Problem(self.shown or self.source, None, message))
 
 
 def capture_id(prefix: Literal["cal", "mail"], *parts: str) -> str:
@@ -54,7 +56,13 @@ def capture_id(prefix: Literal["cal", "mail"], *parts: str) -> str:
 
 
 def split_addresses(text: str | None) -> list[str]:
-    return [part.lower() for part in _SPLIT.split(text or "") if "@" in part]
+    """Every address in an ``email`` field: one, a list, ``Ana <ana@x>``, ``mailto:ana@x``."""
+    found = []
+    for part in _SPLIT.split(text or ""):
+        address = re.sub(r"(?i)^mailto:", "", part.strip("<>()\"'")).lower()
+        if "@" in address:
+            found.append(address)
+    return found
 
 
 class People:
@@ -73,3 +81,8 @@ class People:
 
     def is_me(self, address: str | None) -> bool:
         return bool(address) and address.strip().lower() in self.me  # type: ignore[union-attr]
+
+    def digest(self) -> str:
+        """Who is matched by which address, and who you are: what a capture depends on."""
+        text = "\n".join([*sorted(self.me), "", *(f"{address}\t{path}" for address, path in sorted(self.by_address.items()))])
+        return hashlib.sha1(text.encode("utf-8", "surrogateescape")).hexdigest()

@@ -18,6 +18,7 @@ from vaultnet.cli.state import DateType, State
 
 if TYPE_CHECKING:
     from vaultnet.capture.imports import SourceKind
+    from vaultnet.importers import ImportPlan
 
 # What each contact importer reads, as ``vaultnet import KIND --help`` says it.
 KIND_HELP = {
@@ -67,12 +68,20 @@ def _run_import(state: State, kind: str, file: Path, dry_run: bool, update_chang
     for problem in problems:
         click.echo(str(problem), err=True)
     if state.quiet:
+        _fail_if_incomplete(plan)
         return
     if outcome is None:
         click.echo(f"would create {plan.count('create')}, update {plan.count('update')}, "
                    f"unchanged {plan.count('unchanged')} (dry run: nothing written)")
     else:
         click.echo(f"created {outcome.created}, updated {outcome.updated}, unchanged {outcome.unchanged}")
+    _fail_if_incomplete(plan)
+
+
+def _fail_if_incomplete(plan: ImportPlan) -> None:
+    """A file cut off is imported up to the cut (nothing is ever removed), and the command fails."""
+    if plan.incomplete:
+        sys.exit(1)
 
 
 @click.group("import", cls=ImportGroup)
@@ -102,8 +111,8 @@ def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, sin
     from vaultnet.cli.progress import terminal_progress, tracked
 
     with terminal_progress(state.quiet) as progress:
-        result = import_source(state.config, state.network, kind, source, since=since,
-                               dry_run=dry_run, progress=tracked(progress))
+        result = import_source(state.config, lambda: state.network, kind, source, since=since,
+                               dry_run=dry_run, progress=tracked(progress), today=state.today)
     for problem in result.read.problems:
         click.echo(str(problem), err=True)
     if kind == "calendar" and not state.config.me and not state.quiet:
@@ -141,7 +150,8 @@ def import_calendar(state: State, source: str, dry_run: bool, since: dt.date | N
 @click.option("--since", type=DateType(), help="Only messages on or after DATE.")
 @click.pass_obj
 def import_mail(state: State, path: Path, dry_run: bool, since: dt.date | None) -> None:
-    """Email with your contacts from an mbox file or a Maildir folder (needs `me` in vaultnet.toml)."""
+    """Email with your contacts from an mbox file, a Maildir folder (and its subfolders) or one message file
+    (needs `me` in vaultnet.toml)."""
     _run_capture(state, "mail", str(path.resolve()), dry_run, since)
 
 

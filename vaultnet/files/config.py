@@ -123,6 +123,7 @@ class Config:
     events: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)  # [events]: life-event tag -> check-in delays
     trash: str = ""  # where `merge` puts a merged note: "local" (.trash/), "system", or "" (as Obsidian is set)
     not_duplicates: tuple[tuple[str, ...], ...] = ()  # names (or paths) of people who only look like one person
+    timezone: str = ""  # an IANA zone name captures are dated in; empty: the machine's own zone
 
     def key(self, name: str) -> str:
         """The front-matter key the user chose for ``name``."""
@@ -317,6 +318,8 @@ def load_config(root: Path) -> Config:
         elif key == "not_duplicates":
             _check_type(where, key, value, list)
             settings["not_duplicates"] = tuple(tuple(_list_of_text(where, key, group)) for group in value)
+        elif key == "timezone":
+            settings["timezone"] = _timezone(where, value)
         elif key == "fields":
             _check_type(where, key, value, dict)
             for name, renamed in value.items():
@@ -413,6 +416,19 @@ def _events(where: str, value: Any) -> dict[str, tuple[Cadence, ...]]:
         except ValueError as err:
             raise ConfigError(f"{where}: {key}: {err}") from None
     return events
+
+
+def _timezone(where: str, value: Any) -> str:
+    """An IANA time zone name (``Europe/Amsterdam``), checked now rather than at the first import."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    _check_type(where, "timezone", value, str)
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f'{where}: timezone {value!r} is not a time zone name (like "Europe/Amsterdam")') from None
+    return name
 
 
 def _capture(where: str, value: Any) -> CaptureConfig:

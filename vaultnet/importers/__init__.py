@@ -54,6 +54,7 @@ def import_file(config: Config, kind: str, path: Path, contacts: Sequence[Contac
     """
     parsed = read_file(kind, path, progress)
     plan = plan_import(config, parsed.people, contacts)
+    plan.incomplete = parsed.incomplete
     for change in plan.changes:
         if change.news and update_changed:
             change.action, change.rewrite = "update", True

@@ -4,7 +4,9 @@ The current format (2023+) has ``First Name, Middle Name, Last Name, ...,
 Organization Name, Organization Title, Labels``; the older "Google CSV" has
 ``Name, Given Name, Additional Name, Family Name, ..., Group Membership`` and
 ``Organization 1 - Name``. Columns are taken by name; a cell may hold several
-values joined by ``:::``, of which the first is used (every email is matched).
+values joined by ``:::``: every email and phone is kept (``E-mail 2 - Value``
+too), of other values the first is used. A row with only an email address is
+someone you mailed: their note is named by the address, for you to name them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from vaultnet.importers.records import (
     clean,
     csv_reader,
     join_name,
+    nameless,
     no_progress,
     parse_birthday,
     problem_at,
@@ -80,20 +83,24 @@ def _person(cells: dict[str, str], label: str, number: int, parsed: Parsed) -> P
                                     get("last name", "family name"), get("name suffix"))
     if not name:
         name = get("file as") or ""
+    emails = [email for value in _all(cells, "e-mail", "value") for email in split_emails(value)]
+    triage = False
+    if not name and emails:
+        name, triage = nameless(emails), True  # only an address (common for people you only mailed)
     if not name:
-        what = get("organization name", "organization 1 - name") or _first(_numbered(cells, "e-mail", "value"))
+        what = get("organization name", "organization 1 - name")
         detail = f" (only {what})" if what else ""
-        parsed.problems.append(problem_at(label, number, f"no name{detail}; skipped"))
+        parsed.problems.append(problem_at(label, number, f"no name and no email address{detail}; skipped"))
         return None
-    person = Person(name, label, number)
+    person = Person(name, label, number, triage=triage)
     nickname = get("nickname")
     if nickname and nickname.casefold() != name.casefold():
         person.aliases.append(nickname)
-    for value in _all(cells, "e-mail", "value"):
-        for email in split_emails(value):
-            if email.casefold() not in {e.casefold() for e in person.emails}:
-                person.emails.append(email)
-    person.phone = next((_first(v) for v in _all(cells, "phone", "value") if _first(v)), None)
+    for email in emails:
+        person.add_email(email)
+    for value in _all(cells, "phone", "value"):
+        for phone in value.split(":::"):
+            person.add_phone(clean(phone) or "")
     person.company = get("organization name", "organization 1 - name")
     person.role = get("organization title", "organization 1 - title")
     city = _first(_numbered(cells, "address", "city")) or _first(_numbered(cells, "address", "region"))

@@ -33,6 +33,7 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     contacts: Sequence[Contact] = ()  # the vault's people: how new notes are marked as people
+    incomplete: str | None = None  # the file was cut off: what it held is imported, and the import fails
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)
@@ -50,6 +51,8 @@ def plan_import(config: Config, people: Iterable[Person], contacts: Sequence[Con
     note are not added.
     """
     unique, problems = dedupe(people)
+    for person in unique:
+        _circle_from_categories(config, person)
     refused: dict[int, str] = {}  # person → why their new note is not created
     bare: set[str] = set()  # existing notes that get no aliases
     while True:
@@ -150,16 +153,32 @@ def _plan_once(config: Config, unique: list[Person], contacts: Sequence[Contact]
     return plan, assigned, created, notes
 
 
+def _circle_from_categories(config: Config, person: Person) -> None:
+    """A vCard category that names one of the vault's circles is the person's circle (``export vcard``
+    writes the circle there, for phones to group by), unless the card says the circle itself."""
+    if "circle" in person.extra:
+        return
+    circles = {fold(name): name for name in config.circles}
+    found = next((circles[fold(item)] for item in person.categories if fold(item) in circles), None)
+    if found:
+        person.extra["circle"] = found
+
+
 def _planned(rel: str, person: Person) -> Contact:
     """The contact a planned note will be, as the next import reads it."""
-    fields = {key: value for key in MATCHED_KEYS if (value := getattr(person, key))}
+    fields = {key: _text(value) for key in MATCHED_KEYS if (value := getattr(person, key))}
     return Contact(rel.rsplit("/", 1)[-1][:-3], rel, tuple(person.aliases), fields=fields)
+
+
+def _text(value: Any) -> str:
+    """A front-matter value as a contact's fields hold it: a list is its items, comma-separated."""
+    return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
 
 
 def _as_updated(contact: Contact, added: dict[str, Any]) -> Contact:
     """An existing contact as the next import reads it, once ``added`` is in its front matter."""
     fields = dict(contact.fields)
-    fields.update({key: added[key] for key in MATCHED_KEYS if key in added})
+    fields.update({key: _text(added[key]) for key in MATCHED_KEYS if key in added})
     aliases = contact.aliases + tuple(added.get("aliases", ()))
     return Contact(contact.name, contact.path, aliases, fields=fields)
 

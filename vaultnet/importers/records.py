@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from vaultnet.base.errors import Problem, VaultnetError
 from vaultnet.base.keys import IMPORT_KEYS
-from vaultnet.base.text import printable
+from vaultnet.base.text import decode_mixed, printable
 from vaultnet.evidence.contacts import fold
 from vaultnet.files.writes import read_regular
 
@@ -49,43 +49,88 @@ class Person:
     line: int | None = None
     card: int | None = None  # vCard files: the card's number, counted from 1
     aliases: list[str] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)  # the first is written; all are matched
-    phone: str | None = None
+    emails: list[str] = field(default_factory=list)  # every one is written (a list when several) and matched
+    phones: list[str] = field(default_factory=list)  # every one is written, as the file writes it
     company: str | None = None
     role: str | None = None
     location: str | None = None
     linkedin: str | None = None
     met: str | None = None
     birthday: str | None = None  # YYYY-MM-DD, or MM-DD when the year is unknown
+    extra: dict[str, Any] = field(default_factory=dict)  # vaultnet's own keys a vCard carries (X-VAULTNET-*)
+    categories: list[str] = field(default_factory=list)  # vCard CATEGORIES: one naming a circle is the circle
+    triage: bool = False  # named after an address only: tagged for the user to name them
 
     @property
-    def email(self) -> str | None:
-        return self.emails[0] if self.emails else None
+    def email(self) -> str | list[str] | None:
+        return _one_or_all(self.emails)
+
+    @property
+    def phone(self) -> str | list[str] | None:
+        return _one_or_all(self.phones)
 
     def problem(self, message: str) -> Problem:
         return problem_at(self.file, self.line, message, self.card)
 
     def values(self) -> dict[str, Any]:
-        """Front-matter values by vaultnet's key names; empty ones are left out."""
+        """Front-matter values by vaultnet's key names, in the order a new note lists them; empty ones left out."""
         values: dict[str, Any] = {"aliases": list(self.aliases)} if self.aliases else {}
+        values.update({key: self.extra[key] for key in ("circle", "cadence") if self.extra.get(key) not in (None, "")})
         for key in FIELDS:
             value = getattr(self, key)
             if value:
                 values[key] = value
+        for key, value in self.extra.items():
+            if key not in values and value not in (None, "", []):
+                values[key] = value
+        if self.triage:
+            tags = values.get("tags")
+            values["tags"] = [*(tags if isinstance(tags, list) else [tags] if tags else []), TRIAGE_TAG]
         return values
 
     def absorb(self, other: Person) -> None:
-        """Merge a second record of the same person: fill what is missing, keep every name and email."""
+        """Merge a second record of the same person: fill what is missing, keep every name, email and phone."""
         for key in FIELDS:
-            if key != "email" and not getattr(self, key) and getattr(other, key):
+            if key not in ("email", "phone") and not getattr(self, key) and getattr(other, key):
                 setattr(self, key, getattr(other, key))
-        known = {email.casefold() for email in self.emails}
-        self.emails += [email for email in other.emails if email.casefold() not in known]
+        self.emails += [email for email in other.emails if email.casefold() not in {e.casefold() for e in self.emails}]
+        self.phones += [phone for phone in other.phones if digits(phone) not in {digits(p) for p in self.phones}]
+        for key, value in other.extra.items():
+            self.extra.setdefault(key, value)
+        self.categories += [item for item in other.categories if item not in self.categories]
+        self.triage = self.triage and other.triage
         names = {fold(self.name), *(fold(alias) for alias in self.aliases)}
         for alias in ([other.name] if fold(other.name) not in names else []) + other.aliases:
             if fold(alias) not in names:
                 names.add(fold(alias))
                 self.aliases.append(alias)
+
+    def add_email(self, address: str) -> None:
+        if address and address.casefold() not in {e.casefold() for e in self.emails}:
+            self.emails.append(address)
+
+    def add_phone(self, number: str) -> None:
+        """Each number once: ``905-555-1234`` and ``(905) 555 1234`` are one (its digits), the first spelling kept."""
+        if number and digits(number) not in {digits(p) for p in self.phones}:
+            self.phones.append(number)
+
+
+TRIAGE_TAG = "triage"
+
+
+def _one_or_all(values: list[str]) -> str | list[str] | None:
+    return values[0] if len(values) == 1 else list(values) if values else None
+
+
+def digits(number: str) -> str:
+    """A phone number's digits (and a leading +), to tell one number written twice."""
+    found = re.sub(r"[^0-9+]", "", number)
+    return found or number.casefold()
+
+
+def nameless(emails: list[str], displayed: str | None = None) -> str:
+    """The name of someone a file gives only an address for: the name shown with it, else the address."""
+    return clean(displayed) or emails[0]
 
 
 @dataclass
@@ -94,16 +139,17 @@ class Parsed:
 
     people: list[Person] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    incomplete: str | None = None  # the file was cut off: what was read is imported, and the import fails
 
 
 def problem_at(file: str, line: int | None, message: str, card: int | None = None) -> Problem:
     return Problem(file, line, printable(f"card {card}: {message}" if card else message))
 
 
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252.
+def read_export(path: Path) -> bytes:
+    """The file's bytes (UTF-16 with a BOM converted to UTF-8); a clear error for what is no export.
 
-    Exports come from many tools; guessing the legacy encoding beats refusing the file.
+    Refuses a FIFO or a device, a binary file, and more than 512 MB.
     """
     try:
         found = read_regular(path, limit=MAX_IMPORT_BYTES)
@@ -117,13 +163,16 @@ def read_text(path: Path) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise VaultnetError(f"{path}: larger than {MAX_IMPORT_BYTES // 1_000_000} MB; split the export")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")  # a file cut mid-character is still read
+        return data.decode("utf-16", errors="replace").encode("utf-8")  # a file cut mid-character is still read
     if b"\x00" in data[:4096]:
         raise VaultnetError(f"{path}: a binary file, not a text export")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), UTF-16 with a BOM; a byte that is not UTF-8 is read
+    as Windows-1252, that byte alone (one Latin-1 name does not turn the rest of the file into mojibake)."""
+    return decode_mixed(read_export(path))
 
 
 def csv_reader(text: str) -> Any:
@@ -144,7 +193,7 @@ def join_name(*parts: str | None) -> str:
     return " ".join(part for part in (clean(p) for p in parts) if part)
 
 
-_FULL_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T[\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?")
+_FULL_DATE = re.compile(r"(\d{4})(?:-?|/)(\d{2})(?:-?|/)(\d{2})(?:T[\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?")
 _NO_YEAR = re.compile(r"(?:--)?(\d{1,2})-?(\d{2})")
 
 

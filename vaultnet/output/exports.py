@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import vobject
 from vobject.icalendar import utc
@@ -26,12 +27,14 @@ from vobject.icalendar import utc
 from vaultnet.advice.dates import yearly
 from vaultnet.base.dates import Birthday
 from vaultnet.base.errors import VaultnetError
-from vaultnet.base.keys import TEXT_KEYS
-from vaultnet.base.text import split_emails
+from vaultnet.base.keys import TEXT_KEYS, Properties
+from vaultnet.base.text import CARD_KEYS, card_property, location_text, split_emails
 from vaultnet.evidence.contacts import Contact
 from vaultnet.evidence.model import Task
+from vaultnet.evidence.people import properties
 from vaultnet.files.config import Config
 from vaultnet.files.writes import read_bytes, safe_write
+from vaultnet.notes.note import parse_note
 from vaultnet.output.report import status_json
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
@@ -123,8 +126,14 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
-def vcard(contact: Contact) -> str:
-    """One vCard 3.0; N splits the name at its last word, the usual guess for "given family"."""
+def vcard(contact: Contact, own: Properties | None = None) -> str:
+    """One vCard 3.0; N splits the name at its last word, the usual guess for "given family".
+
+    ``own`` (the note's properties as written) gives every email and phone and
+    vaultnet's own keys, written as ``X-VAULTNET-*`` (one property per list
+    item), the circle also as CATEGORIES, and the location as ADR: ``import
+    vcard`` reads them all back (docs/capture.md, the round trip).
+    """
     card = vobject.vCard()
     card.add("uid").value = f"vaultnet-{_digest(contact.path)}"
     card.add("fn").value = contact.name
@@ -134,12 +143,13 @@ def vcard(contact: Contact) -> str:
     for alias in contact.aliases:
         card.add("nickname").value = alias
     fields = contact.fields
-    for email in split_emails(fields.get("email")):
+    raw = own.get if own is not None else (lambda key: fields.get(key))
+    for email in split_emails(_joined(raw("email"))):
         line = card.add("email")
         line.value = email
         line.type_param = "INTERNET"
-    if fields.get("phone"):
-        card.add("tel").value = _line(fields["phone"])
+    for phone in _items(raw("phone"), split=fields.get("phone") is not None and own is None):
+        card.add("tel").value = phone
     if fields.get("company"):
         card.add("org").value = [_line(fields["company"])]
     if fields.get("role"):
@@ -151,14 +161,58 @@ def vcard(contact: Contact) -> str:
         card.add("bday").value = unknown if birthday.year is None else birthday_text(birthday)
     if fields.get("linkedin"):
         card.add("url").value = _line(fields["linkedin"])
+    location = _line(fields.get("location") or "")
+    if location:
+        city, _, country = location.rpartition(", ") if ", " in location else (location, "", "")
+        card.add("adr").value = vobject.vcard.Address(city=city, country=country)
+        if location_text(city, country or None) == location:
+            location = ""  # the address holds it exactly: no X-VAULTNET-LOCATION needed
     if fields.get("met"):
         card.add("note").value = f"Met: {fields['met']}"
+    if contact.circle:
+        card.add("categories").value = [contact.circle]
+    for key in CARD_KEYS:
+        value = location if key == "location" else raw(key) if own is not None else None
+        for item in _items(value):
+            card.add(card_property(key).lower()).value = item
     return str(card.serialize())
+
+
+def _items(value: Any, split: bool = False) -> list[str]:
+    """A front-matter value as one line of text per item (lists item by item; mappings left out)."""
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for item in values:
+        if item is None or isinstance(item, dict) or item == "":
+            continue
+        if isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif isinstance(item, list):  # an unquoted [[link]] in YAML: a list in a list
+            out.extend(f"[[{_line(str(inner))}]]" for inner in item if inner is not None)
+        elif isinstance(item, dt.date):
+            out.append(item.isoformat())
+        else:
+            out.extend(part for part in (_line(p) for p in (str(item).split(",") if split else [str(item)])) if part)
+    return out
+
+
+def _joined(value: Any) -> str:
+    return ", ".join(str(item) for item in value if item is not None) if isinstance(value, list) else str(value or "")
 
 
 def export_vcard(network: Network) -> str:
     """Every contact as one vCard 3.0, in name order."""
-    return "".join(vcard(standing.contact) for standing in network.standings)
+    return "".join(vcard(standing.contact, _own(network.config, standing.contact)) for standing in network.standings)
+
+
+def _own(config: Config, contact: Contact) -> Properties | None:
+    """The contact's note's properties as written (lists stay lists); None when it cannot be read now."""
+    try:
+        data = read_bytes(config.root / contact.path)
+    except (OSError, VaultnetError):
+        return None
+    note = parse_note(contact.path, data, config.person_tags)[0] if data is not None else None
+    return properties(note, config) if note is not None else None
 
 
 # ---------------------------------------------------------------- iCalendar
