@@ -20,17 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 from vaultnet.base.dates import Date
 from vaultnet.files.config import Config
+from vaultnet.files.digests import note_digest
 from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
-from vaultnet.notes.noteset import NoteSet, Signature
+from vaultnet.notes.noteset import Entry, NoteSet, Signature
 from vaultnet.pipeline.cache import NoteCache
-from vaultnet.pipeline.freshness import Written, fingerprint, taken_in_as_built
+from vaultnet.pipeline.freshness import Written, content_record, fingerprint, known_by_content, taken_in_as_built
 
 if TYPE_CHECKING:
     from vaultnet.advice.plan import PlanMemo
     from vaultnet.notes.note import Note
     from vaultnet.notes.relevance import FrontMatterFilter
     from vaultnet.pipeline.build import Builder
+    from vaultnet.pipeline.ticks import TickKeeper
     from vaultnet.standings.network import AssemblyMemo, Network
 
 log = logging.getLogger(__name__)
@@ -84,15 +86,17 @@ class Session:
     def __init__(self, config: Config, *, remember: bool = True, progress: Progress | None = None) -> None:
         self.config = config
         self.cache = NoteCache(config)
+        self._ticks: TickKeeper | None = None
         self.notes = NoteSet(config, trim=lambda note: trim_note(note, config),
-                             front_filter=lambda rel: front_filter(rel, config))
+                             front_filter=lambda rel: front_filter(rel, config), digest=self._digest,
+                             replaced=self._replaced)
         self.remember = remember
         self._memo: AssemblyMemo | None = None
         self._plan_memo: PlanMemo | None = None
         self.progress = progress
         self._opened = False
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
-        self.summary: dict[str, int] = {}
+        self.summary: dict[str, int | str] = {}
 
     @property
     def memo(self) -> AssemblyMemo:
@@ -120,6 +124,7 @@ class Session:
         note is read again, as a fresh build would read it.
         """
         session = Session(config, remember=self.remember, progress=self.progress)
+        session._ticks = self._ticks
         if reading_settings(config) == reading_settings(self.config):
             session.notes.entries = dict(self.notes.entries)
         session._opened = True
@@ -127,6 +132,23 @@ class Session:
         return session
 
     # -- files → notes -----------------------------------------------------
+
+    @property
+    def ticks(self) -> TickKeeper:
+        """What this session saw of the ticks in vaultnet's notes (made when the first note is read)."""
+        if self._ticks is None:
+            from vaultnet.pipeline.ticks import TickKeeper
+
+            self._ticks = TickKeeper(self.config)
+        return self._ticks
+
+    def _digest(self, rel: str, data: bytes) -> int:
+        """What a note read gives a build (see :mod:`vaultnet.files.digests`); a generated note's stamp is kept."""
+        self.ticks.read(rel, data)
+        return note_digest(self.config, rel, data)
+
+    def _replaced(self, rel: str, old: Entry | None, new: Entry) -> None:
+        self.ticks.replaced(rel, old, new)
 
     def _open(self) -> None:
         """Start from the notes the persistent cache holds: only what changed since is read."""
@@ -166,8 +188,10 @@ class Session:
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
         from vaultnet.pipeline.build import Builder
 
+        record = self.cache.last_record() or {}
+        previous = record.get("form") if isinstance(record.get("form"), str) else None
         return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
-                       self.plan_memo, write=write, seen_on=seen_on)
+                       self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous)
 
     # -- network → generated notes -----------------------------------------
 
@@ -201,7 +225,8 @@ class Session:
         builder = self.builder(today)
         results = builder.build()
         if builder.network is not None:
-            self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems)}
+            self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems),
+                            "form": builder.form}
         self.take_in(results)
         if whole:
             self.save(today, results)
@@ -213,9 +238,14 @@ class Session:
         """What the last build saved, when nothing a build reads changed since: its notes are current."""
         if not (self.config.root / picture_rel(self.config)).is_file():
             return None
+        record = self.cache.last_record()
+        if record is None:
+            return None
         stats = self.notes.stat_all() if stats is None else stats
         signatures = {rel: signature for rel, (_, signature) in stats.items()}
-        return self.cache.built(fingerprint(self.config, today, signatures))
+        saved = record.get("content")
+        by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
+        return record if record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content) else None
 
     def take_in(self, results: Iterable[Written]) -> None:
         """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
@@ -231,7 +261,9 @@ class Session:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
         self.cache.save_entries(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
-            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()), self.summary)
+            digests, record = content_record(self.config, self.notes.entries)
+            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures(), digests),
+                                        self.summary, record)
 
 
 @dataclass(frozen=True, slots=True)
