@@ -39,12 +39,17 @@ def watcher_of(root: Path) -> Watcher:
 
 
 def settle(watcher: Watcher, paths: set[str]) -> None:
-    """Process ``paths`` and whatever the builds put back in the queue (notes edited while building)."""
+    """Process ``paths`` and whatever the builds put back in the queue (notes edited while building),
+    then the build the worker makes once a ticked follow-up's date has settled."""
     for _ in range(5):
         watcher.process(paths)
         paths = watcher.queue.take()
         if not paths:
+            break
+    for _ in range(3):
+        if not watcher.session.pending:
             return
+        watcher.build()
 
 
 def fresh(root: Path) -> tuple[dict[str, str], object, object]:

@@ -77,7 +77,7 @@ def replace_note(config: Config, rel: str, transform: Callable[[str], str | None
 
 def complete_follow_ups(
     config: Config, rel: str, tasks: list[tuple[int, str, Date]], write: bool = True,
-) -> tuple[bytes | None, str | None]:
+) -> tuple[bytes | None, VaultnetError | None]:
     """Complete follow-ups of one note, given as ``(file line, display text, the day it was ticked)``.
 
     Returns ``(the note's new bytes, None)``, ``(None, None)`` when none is open
@@ -93,4 +93,4 @@ def complete_follow_ups(
     try:
         return replace_note(config, rel, transform, write), None
     except VaultnetError as err:
-        return None, str(err)
+        return None, err

@@ -23,8 +23,11 @@ in the decomposed form of the same name.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections.abc import Container
+from pathlib import Path
 
 # Syncthing; Dropbox, Nextcloud, ownCloud, Box and Obsidian Sync ("(... conflicted copy ...)");
 # Seafile; pCloud; Dropbox's case and selective-sync conflicts.
@@ -38,12 +41,10 @@ _CONFLICT = re.compile(
     re.IGNORECASE,
 )
 # The suffixes of duplicate copies: " 2" (iCloud, Obsidian Sync, the Finder's duplicates), " (1)"
-# (Google Drive, Windows downloads), "-LAPTOP" (OneDrive: the device's name, in capitals),
-# " copy", " copy 2" (the Finder), " - Copy", " - Copy (2)" (Windows).
-_DUPLICATE = re.compile(
-    r"(?: [2-9]| [1-9][0-9]| \([1-9][0-9]?\)|-[A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
-    r"| copy(?: [1-9][0-9]?)?| - Copy(?: \([1-9][0-9]?\))?)$"
-)
+# (Google Drive, Windows downloads), " copy", " copy 2" (the Finder), " - Copy", " - Copy (2)" (Windows).
+_DUPLICATE = re.compile(r"(?: [2-9]| [1-9][0-9]| \([1-9][0-9]?\)| copy(?: [1-9][0-9]?)?| - Copy(?: \([1-9][0-9]?\))?)$")
+# OneDrive adds "-" and the device's name (``-LAPTOP``, ``-DESKTOP-1A2B3C``): capitals and digits.
+_DEVICE = re.compile(r"^[A-Z0-9]*[A-Z][A-Z0-9]*$")
 _DUPLICATE_LAST = frozenset("0123456789)ABCDEFGHIJKLMNOPQRSTUVWXYZy")  # how every suffix above ends
 ICLOUD_SUFFIX = ".icloud"
 
@@ -53,8 +54,14 @@ def nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def _split(name: str) -> tuple[str, str]:
+    """``("Ana", ".md")`` for ``Ana.md``: a name's stem and its extension (a copy keeps its original's)."""
+    stem, dot, extension = name.rpartition(".")
+    return (stem, dot + extension) if dot and stem and " " not in extension else (name, "")
+
+
 def _stem(name: str) -> str:
-    return name[:-3] if name.lower().endswith(".md") else name
+    return _split(name)[0]
 
 
 def conflict_original(name: str) -> str | None:
@@ -67,35 +74,62 @@ def conflict_original(name: str) -> str | None:
     return original or stem
 
 
-def duplicate_original(name: str) -> str | None:
-    """For ``Ana 2.md``, ``Ana (1).md``, ``Ana-LAPTOP.md`` or ``Ana copy.md``: ``Ana``; else None.
+def duplicate_originals(name: str) -> list[str]:
+    """For ``Ana 2.md``, ``Ana (1).md``, ``Ana-LAPTOP.md`` or ``Ana copy.md``: ``["Ana"]``; else ``[]``.
 
-    Only the name says so: the caller checks that ``Ana.md`` is there too.
+    Only the name says so: the caller checks that ``Ana.md`` is there too. A
+    OneDrive name can be read more than one way (``Q3-PLAN-LAPTOP``), so every
+    reading is given, the longest original first.
     """
     stem = _stem(name)
     if not stem or stem[-1] not in _DUPLICATE_LAST:
-        return None  # most names: one look at the last character
+        return []  # most names: one look at the last character
+    found = []
     match = _DUPLICATE.search(stem)
-    if match is None or match.start() == 0:
-        return None
-    return stem[: match.start()].rstrip() or None
+    if match is not None and match.start() > 0:
+        found.append(stem[: match.start()].rstrip())
+    at = len(stem)
+    while (at := stem.rfind("-", 0, at)) > 0:
+        suffix = stem[at + 1:]
+        if not all(_DEVICE.match(part) for part in suffix.split("-")):
+            break
+        found.append(stem[:at])
+    return [original for original in found if original]
 
 
-def copy_original(rel: str, exists: set[str] | frozenset[str] | dict[str, object]) -> str | None:
-    """The path of the note ``rel`` copies, when it is a conflict copy or a duplicate beside its original.
+def duplicate_original(name: str) -> str | None:
+    """The likeliest note ``name`` duplicates (see :func:`duplicate_originals`)."""
+    found = duplicate_originals(name)
+    return found[0] if found else None
+
+
+def copy_original(rel: str, exists: Container[str]) -> str | None:
+    """The path of the file ``rel`` copies, when it is a conflict copy or a duplicate beside its original.
 
     ``exists`` holds the vault's note paths in NFC; a conflict copy names its
     original even when that is gone (it is then the only version there is).
     """
     folder, _, name = rel.rpartition("/")
     prefix = folder + "/" if folder else ""
+    extension = _split(name)[1]
     found = conflict_original(name)
     if found is not None:
-        return prefix + found + ".md"
-    found = duplicate_original(name)
-    if found is not None and nfc(prefix + found + ".md") in exists:
-        return prefix + found + ".md"
-    return None
+        return prefix + found + extension
+    return next((prefix + original + extension for original in duplicate_originals(name)
+                 if nfc(prefix + original + extension) in exists), None)
+
+
+def copies_beside(root: Path, rel: str) -> list[str]:
+    """The sync copies of the file ``rel`` in its own folder (any kind of file: vaultnet's picture too)."""
+    folder, _, _ = rel.rpartition("/")
+    prefix = folder + "/" if folder else ""
+    try:
+        with os.scandir(root / folder if folder else root) as listing:
+            names = [entry.name for entry in listing if entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+    present = {nfc(prefix + name) for name in names}
+    return sorted(prefix + name for name in names if prefix + name != rel and copy_original(prefix + name, present) == rel)
 
 
 def icloud_note(name: str) -> str | None:

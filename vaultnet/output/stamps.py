@@ -13,8 +13,8 @@ Devices synced to one vault differ in what is not synced: their time zone
 the vaultnet they run. Each would write its own version of the same note and
 take the other's as an edit. The rules of :func:`leave_alone` stop that: no
 device replaces a note built for a later day, nor one built for the same day
-from the same inputs. Only the device whose own earlier form it is (it changed
-its template since) writes it again.
+from the same inputs; only a device whose own form changed since its last build
+(its template was edited, or vaultnet upgraded) writes it again, once.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def leave_alone(existing: Stamp | None, mine: Stamp, previous_form: str | None) 
     - a note built for a later day (a device whose day has begun already) is never replaced;
     - a note built for the same day from the same inputs is what this build would
       say, maybe in another form (another device's template, another version):
-      it stays, unless it is this device's own earlier form (then the user
-      changed the template here, and means to see it);
+      it stays, unless this device's own form changed since its last build
+      (``previous_form``: the user edited the template here, and means to see it);
     - anything else (an earlier day, other inputs, no stamp) is replaced when the text differs.
     """
     if existing is None:
@@ -87,5 +87,5 @@ def leave_alone(existing: Stamp | None, mine: Stamp, previous_form: str | None) 
     if existing.day > mine.day:
         return True
     if existing.day == mine.day and existing.inputs == mine.inputs:
-        return not (existing.form != mine.form and existing.form == previous_form)
+        return previous_form is None or previous_form == mine.form or existing.form == mine.form
     return False

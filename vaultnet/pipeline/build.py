@@ -8,9 +8,11 @@ stay quiet, whatever their time zones, templates or local state.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,15 +21,16 @@ from vaultnet.advice import rolechanges
 from vaultnet.advice.plan import Plan, build_plan, follow_up_key
 from vaultnet.base.dates import Date, iso_week
 from vaultnet.base.errors import VaultnetError
+from vaultnet.base.sections import KEY_IN_LINE
 from vaultnet.edits.completion import complete_follow_ups
 from vaultnet.files.config import STATE_DIR, Config
-from vaultnet.files.copies import copy_original, nfc
+from vaultnet.files.copies import copies_beside, copy_original, nfc
 from vaultnet.files.digests import combine, digest, note_digest, short
 from vaultnet.files.generated import index_rel, memory_rel, picture_rel, plan_rel
-from vaultnet.files.writes import Edited, decode_text, edit_note, edit_text, read_bytes
+from vaultnet.files.writes import Edited, WriteConflict, decode_text, edit_note, edit_text, read_bytes
 from vaultnet.output import memory as memory_note
 from vaultnet.output.calendar_svg import contact_calendar
-from vaultnet.output.regions import merge, split, user_items
+from vaultnet.output.regions import combined, merge_items, split, user_items
 from vaultnet.output.render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
 from vaultnet.output.stamps import Stamp, found, leave_alone, unstamped, with_stamp
 from vaultnet.pipeline.freshness import Written, _code, settings_digest
@@ -96,13 +99,16 @@ def _edit(config: Config, rel: str, transform: Callable[[str | None], str | None
 
 
 def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_ticks: bool, write: bool = True,
-                    stamp: Stamp | None = None, previous_form: str | None = None) -> tuple[str, bool]:
+                    stamp: Stamp | None = None, previous_form: str | None = None,
+                    counted: str | None = None) -> tuple[str, bool]:
     """Render and write one generated note, keeping what lies outside its markers.
 
     Returns the note's full text and whether it was written. An edit made while
     rendering is never overwritten: the note is re-read and merged again. With
     a ``stamp``, the note carries it, and a note on disk that
     :func:`~vaultnet.output.stamps.leave_alone` says stays, stays as it is.
+    ``counted`` is the note as the build counted its ticks: they are kept even
+    when a sync replaced the note meanwhile with a version without them.
     """
     full: list[str] = []
 
@@ -114,7 +120,8 @@ def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_t
         else:
             before, old_region, after = split(text, rel)
             if keep_ticks:
-                region = merge(region, old_region)
+                versions = [old_region] if counted is None else [old_region, split(counted, rel)[1]]
+                region = merge_items(region, combined(*versions))
             if stamp is not None:
                 if unstamped(region) == unstamped(old_region) or leave_alone(found(old_region), stamp, previous_form):
                     full[:] = [text]
@@ -170,7 +177,7 @@ class Builder:
     def __init__(
         self, config: Config, today: Date, notes: NoteSet, network: Callable[[Mapping[str, bytes]], Network],
         plan_memo: PlanMemo | None = None, *, write: bool = True, seen_on: Date | None = None,
-        ticks: TickKeeper | None = None, previous_form: str | None = None,
+        ticks: TickKeeper | None = None, previous_form: str | None = None, settle_ticks: bool = False,
     ) -> None:
         self.config = config
         self.today = today
@@ -184,10 +191,17 @@ class Builder:
         self.completed: dict[str, bytes] = {}  # notes whose follow-ups this run completed
         self.stamped: dict[str, bytes] = {}  # other weeks' plans whose ticks this run stamped
         self.remembered: dict[str, bytes] = {}  # the memory note, when this run wrote it
-        self.problems: list[str] = []  # follow-ups that could not be completed, and why
+        self.problems: list[VaultnetError] = []  # follow-ups that could not be completed, and why
         self.network: Network | None = None  # what the last build() worked out
         self.overrides: dict[str, bytes] = {}  # every file's content as this run left it (or would)
         self._stamp: Stamp | None = None
+        # A watcher completes a ticked follow-up only once its tick's date was on disk before the build
+        # (its own stamp, or another device's): two watchers that stamped one tick at once, each with
+        # its own day, first agree on the earliest (the sync's conflict copy of the plan holds the
+        # other) and then write the same line. A command run by hand completes at once.
+        self.settle_ticks = settle_ticks
+        self.pending = False  # a ticked follow-up waits for its tick's date to settle: build again soon
+        self.counted: dict[str, str] = {}  # this week's plan as its ticks were counted
 
     def _network(self, overrides: Mapping[str, bytes]) -> Network:
         self.overrides = {**self.overrides, **overrides}
@@ -290,7 +304,9 @@ class Builder:
             if saved is not None:
                 self.overrides[memory_rel(self.config)] = self.remembered[memory_rel(self.config)] = saved
         plan = build_plan(network, self.today, rel, memory, self.plan_memo)
-        return Prepared(network, plan, rel, decode_text(overrides[rel]) if rel in overrides else None)
+        if rel in overrides:
+            self.counted[rel] = decode_text(overrides[rel])
+        return Prepared(network, plan, rel, self.counted.get(rel))
 
     def complete_follow_ups(self, network: Network) -> bool:
         """Tick, in its own note, each open follow-up whose plan item was ticked (in any week's plan).
@@ -302,11 +318,18 @@ class Builder:
         for item in network.evidence.interactions:
             if item.source == "plan" and item.key and (item.key not in ticked_on or item.date < ticked_on[item.key]):
                 ticked_on[item.key] = item.date
+        settled = self._dated_on_disk() if self.settle_ticks else set()
         by_note: dict[str, list[tuple[int, str, Date]]] = {}
         for task in network.evidence.follow_ups:
             key = follow_up_key(task)
-            if key in network.evidence.ticked:
-                by_note.setdefault(task.path, []).append((task.line, task.text, ticked_on.get(key, self.today)))
+            if key not in network.evidence.ticked:
+                continue
+            if self.settle_ticks and key not in settled:
+                # Dated by this run only: completed by the next, once the date is on disk (and any other
+                # device's date for it has arrived). Not dated at all: left to the device that dates it.
+                self.pending = self.pending or key in ticked_on
+                continue
+            by_note.setdefault(task.path, []).append((task.line, task.text, ticked_on.get(key, self.today)))
         for path, tasks in sorted(by_note.items()):
             new, error = complete_follow_ups(self.config, path, tasks, self.write)
             if error:
@@ -316,12 +339,22 @@ class Builder:
                 log.info("completed %d ticked follow-up(s) in %s", len(tasks), path)
         return bool(self.completed)
 
+    def _dated_on_disk(self) -> set[str]:
+        """The keys of items ticked with a date in vaultnet's notes as read before this run changed any."""
+        found: set[str] = set()
+        for rel in self._generated_paths():
+            note = self.notes.entries[rel].note
+            for line in note.countable() if note is not None else ():
+                if line.done and (line.done_date or line.leading_date) and (key := KEY_IN_LINE.search(line.text)):
+                    found.add(key.group(1))
+        return found
+
     # -- the generated notes -----------------------------------------------------------
 
     def plan_note(self, plan: Plan, rel: str) -> tuple[str, bool]:
         produce = lambda: render(self.config, PLAN_TEMPLATE, plan_context(plan))  # noqa: E731
         return write_generated(self.config, rel, produce, keep_ticks=True, write=self.write,
-                               stamp=self.stamp(), previous_form=self.previous_form)
+                               stamp=self.stamp(), previous_form=self.previous_form, counted=self.counted.get(rel))
 
     def index_network(self) -> Network:
         """The network the index shows: this week's ticks counted (stamped in memory only)."""
@@ -357,7 +390,15 @@ class Builder:
             return Written(rel, False, text=kept[0] if kept else (new or b"").decode(), taken_in=True)
         edited = edit_note(self.config.root, rel, stamped)
         text = kept[0] if kept else (edited.after or b"").decode()
+        self._remove_picture_copies(rel)
         return Written(rel, edited.changed, text=text, taken_in=True)
+
+    def _remove_picture_copies(self, rel: str) -> None:
+        """A sync tool's conflict copies of the picture go: vaultnet draws it whole, and nothing in it is the user's."""
+        for copy in copies_beside(self.config.root, rel):
+            with contextlib.suppress(OSError):
+                os.unlink(self.config.root / copy)
+                log.info("removed %s, a sync tool's copy of the contact calendar", copy)
 
     def build(self) -> list[Written]:
         """Every generated note; the plan first so that its ticks count in the index too.
@@ -374,22 +415,27 @@ class Builder:
             all_counted = _ticks(text, rel) == _ticks(prepared.ticks_read_from, rel)
             results.append(Written(rel, changed, text=text, taken_in=all_counted))
         except VaultnetError as err:
-            results.append(Written(rel, False, str(err)))
+            results.append(_failed(rel, err))
             network = self._network({})
         results.extend(Written(path, True, text=decode_text(new), taken_in=True)
                        for path, new in {**self.stamped, **self.completed, **self.remembered}.items())
-        results.extend(Written(plan_rel(self.config, iso_week(self.today)), False, error) for error in self.problems)
+        results.extend(_failed(plan_rel(self.config, iso_week(self.today)), error) for error in self.problems)
         try:
             text, changed = self.index_note(network)
             results.append(Written(index_rel(self.config), changed, text=text, taken_in=True))
         except VaultnetError as err:
-            results.append(Written(index_rel(self.config), False, str(err)))
+            results.append(_failed(index_rel(self.config), err))
         try:
             results.append(self.picture(network))
         except VaultnetError as err:
-            results.append(Written(picture_rel(self.config), False, str(err)))
+            results.append(_failed(picture_rel(self.config), err))
         self.network = network
         return results
+
+
+def _failed(rel: str, err: VaultnetError) -> Written:
+    """A note left alone, and why; one a file kept changing for is worth another try (the watcher makes it)."""
+    return Written(rel, False, str(err), retry=isinstance(err, WriteConflict))
 
 
 def _ticks(text: str | None, rel: str) -> dict[str, tuple[str, str, str | None]]:

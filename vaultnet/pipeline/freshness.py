@@ -42,6 +42,7 @@ class Written:
     error: str | None = None  # why this note was left alone
     text: str | None = None  # the note as this build left it (LF line endings, no BOM)
     taken_in: bool = False  # every tick in ``text`` is one this build counted
+    retry: bool = False  # left alone because a file kept changing: worth trying again soon
 
 
 def taken_in_as_built(config: Config, result: Written) -> bool:

@@ -95,6 +95,8 @@ class Session:
         self._plan_memo: PlanMemo | None = None
         self.progress = progress
         self._opened = False
+        self.settle_ticks = False  # a watcher's session: see Builder.settle_ticks
+        self.pending = False  # the last build left a ticked follow-up for a build soon after
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
 
@@ -125,6 +127,7 @@ class Session:
         """
         session = Session(config, remember=self.remember, progress=self.progress)
         session._ticks = self._ticks
+        session.settle_ticks = self.settle_ticks
         if reading_settings(config) == reading_settings(self.config):
             session.notes.entries = dict(self.notes.entries)
         session._opened = True
@@ -191,7 +194,8 @@ class Session:
         record = self.cache.last_record() or {}
         previous = record.get("form") if isinstance(record.get("form"), str) else None
         return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
-                       self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous)
+                       self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous,
+                       settle_ticks=self.settle_ticks)
 
     # -- network → generated notes -----------------------------------------
 
@@ -224,6 +228,7 @@ class Session:
             self.progress("building", 0, 1)
         builder = self.builder(today)
         results = builder.build()
+        self.pending = builder.pending
         if builder.network is not None:
             self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems),
                             "form": builder.form}

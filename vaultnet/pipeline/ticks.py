@@ -40,8 +40,12 @@ from vaultnet.output.stamps import Stamp, found
 log = logging.getLogger(__name__)
 
 
-def tick_day(config: Config, rel: str, today: Date) -> Date:
-    """The day to date the undated ticks of ``rel`` by: when the note was last saved, as this device tells days."""
+def tick_day(config: Config, rel: str, today: Date) -> Date | None:
+    """The day to date the undated ticks of ``rel`` by: when the note was last saved, as this device tells days.
+
+    None for the plan of a week that has not begun here yet (a device a day ahead planned it): its
+    ticks are dated by a device whose week it is, never by one that would date them before the week.
+    """
     day = today
     with contextlib.suppress(OSError, ValueError, OverflowError):
         day = min(dt.datetime.fromtimestamp(os.stat(config.root / rel).st_mtime).date(), today)
@@ -51,7 +55,9 @@ def tick_day(config: Config, rel: str, today: Date) -> Date:
             monday = parse_week(week.group(0))
         except ValueError:
             return day
-        if day < monday <= today:
+        if monday > today:
+            return None
+        if day < monday:
             return monday
     return day
 
@@ -74,7 +80,7 @@ class Upkeep:
     put_back: dict[str, str] = field(default_factory=dict)  # key → where the tick came from
 
 
-def upkeep(text: str, rel: str, day: Date, copies: Mapping[str, str] = {},
+def upkeep(text: str, rel: str, day: Date | None, copies: Mapping[str, str] = {},
            lost: Mapping[str, str] = {}) -> Upkeep | None:
     """A generated note's region with every tick kept and dated, or None when nothing needed doing.
 
@@ -114,7 +120,8 @@ def upkeep(text: str, rel: str, day: Date, copies: Mapping[str, str] = {},
             section = key_section(key)
             kept[key] = (line if line.endswith("\n") else line + "\n", f"## {section.title}" if section else "", None)
             put_back[key] = "a version another device replaced"
-    new = before + stamp(merge_items(region, kept), day) + after
+    merged = merge_items(region, kept)
+    new = before + (stamp(merged, day) if day is not None else merged) + after
     if new == text:
         return None
     return Upkeep(new, put_back)

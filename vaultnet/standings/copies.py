@@ -21,11 +21,12 @@ the original lacks, so the user can merge it and delete it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from vaultnet.base.errors import Problem
 from vaultnet.base.sections import KEY_IN_LINE
+from vaultnet.evidence.meetings import daily_date
 from vaultnet.evidence.model import Evidence, Interaction
 from vaultnet.files.config import Config
 from vaultnet.files.copies import conflict_original, copy_original, duplicate_original, nfc
@@ -34,8 +35,15 @@ from vaultnet.notes.note import Note
 SHOWN = 3  # lines a problem quotes; the rest are counted
 
 
-def find_copies(notes: Iterable[Note], conflicts: Iterable[str] = ()) -> dict[str, str]:
-    """Copy path → the path of the note it copies, for every copy among ``notes``."""
+def find_copies(notes: Iterable[Note], conflicts: Iterable[str], config: Config,
+                is_person: Callable[[Note], bool]) -> dict[str, str]:
+    """Copy path → the path of the note it copies, for every copy among ``notes``.
+
+    A conflict copy says so in its name. A name that only adds a duplicate's
+    suffix (``Ana 2``, ``Ana (1)``) is a copy when its original beside it is a
+    person, a daily note or one of vaultnet's notes: those are never numbered
+    on purpose, where "Chapter 2" beside "Chapter" may well be a note of its own.
+    """
     notes = list(notes)
     candidates = set(conflicts)
     for note in notes:
@@ -44,11 +52,16 @@ def find_copies(notes: Iterable[Note], conflicts: Iterable[str] = ()) -> dict[st
             candidates.add(note.rel)
     if not candidates:
         return {}
-    present = {nfc(note.rel) for note in notes}
+    by_rel = {nfc(note.rel): note for note in notes}
     found = {}
     for rel in sorted(candidates):
-        original = copy_original(rel, present)
-        if original is not None and nfc(original) != nfc(rel):
+        original = copy_original(rel, by_rel)
+        if original is None or nfc(original) == nfc(rel):
+            continue
+        named = conflict_original(rel.rpartition("/")[2]) is not None
+        copied = by_rel.get(nfc(original))
+        if named or (copied is not None and (
+                is_person(copied) or original.startswith(config.output + "/") or daily_date(copied, config))):
             found[rel] = original
     return found
 

@@ -218,7 +218,8 @@ def assemble(
     """
     memo = memo or AssemblyMemo(remember=False)
     notes = list(parsed)
-    copies = sync_copies.find_copies(notes, conflicts)  # a copy is read as what it copies, never on its own
+    # A copy is read as what it copies, never on its own.
+    copies = sync_copies.find_copies(notes, conflicts, config, lambda note: rule_of(note, config) is not None)
     problems = list(unreadable)
     for note in notes:
         if not note.unrendered and note.rel not in copies:  # a template's `{{title}}` is no YAML error of the user's
