@@ -81,6 +81,52 @@ def conflict_name(rel: str, mtime_ns: int, device: str) -> str:
     return f"{stem}.sync-conflict-{stamp}-{device}" + (f".{ext}" if ext else "")
 
 
+def sync_round(sides: dict[str, Path], agreed: dict[str, str | None], mode: str) -> list[str]:
+    """One pass over both folders: carry every change across; returns what it did, one line each."""
+    done_lines = []
+    seen = {side: scan(root) for side, root in sides.items()}
+    for rel in sorted(set(seen["A"]) | set(seen["B"])):
+        now = {side: seen[side].get(rel) for side in sides}
+        hashes = {side: found[0] if found else None for side, found in now.items()}
+        base = agreed.get(rel)
+        if hashes["A"] == hashes["B"]:
+            agreed[rel] = hashes["A"]
+            continue
+        changed = [side for side in sides if hashes[side] != base]
+        if len(changed) == 1:
+            sender = changed[0]
+            receiver = "B" if sender == "A" else "A"
+            done = (place(sides[sender] / rel, sides[receiver] / rel, hashes[receiver]) if now[sender]
+                    else remove(sides[receiver] / rel, hashes[receiver]))  # type: ignore[arg-type]
+            if done:
+                agreed[rel] = hashes[sender]
+                done_lines.append(f"{sender} {rel}")
+            continue
+        # Both changed since they last agreed: the newer wins the name (a change beats a deletion).
+        times = {side: found[1] if found else -1 for side, found in now.items()}
+        winner = max(sides, key=lambda side: (times[side], side))
+        loser = "B" if winner == "A" else "A"
+        copy = "-"
+        if mode == "conflicts" and now[loser] is not None:
+            copy = conflict_name(rel, times[loser], f"DEVICE{loser}")
+            number = 1
+            while any((root / copy).exists() for root in sides.values()):
+                number += 1
+                copy = conflict_name(rel, times[loser], f"DEVICE{loser}{number}")
+            for side in sides:  # kept on both devices, as Syncthing syncs its conflict copies
+                place(sides[loser] / rel, sides[side] / copy, None)
+        if place(sides[winner] / rel, sides[loser] / rel, hashes[loser]):
+            agreed[rel] = hashes[winner]
+        done_lines.append(f"conflict {rel} {copy}")
+    return done_lines
+
+
+def agreement(first: Path, second: Path) -> dict[str, str | None]:
+    """What two folders agree on to begin with: the files that are the same on both."""
+    a, b = scan(first), scan(second)
+    return {rel: a[rel][0] for rel in set(a) & set(b) if a[rel][0] == b[rel][0]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("first", type=Path)
@@ -91,47 +137,11 @@ def main() -> int:
     parser.add_argument("--log", type=Path, required=True)
     args = parser.parse_args()
     sides = {"A": args.first, "B": args.second}
-    agreed: dict[str, str | None] = {}
-    a, b = scan(args.first), scan(args.second)
-    for rel in set(a) & set(b):
-        if a[rel][0] == b[rel][0]:
-            agreed[rel] = a[rel][0]
+    agreed = agreement(args.first, args.second)
     with open(args.log, "a", encoding="utf-8") as log:
         while not args.stop.exists():
-            seen = {"A": scan(args.first), "B": scan(args.second)}
-            for rel in sorted(set(seen["A"]) | set(seen["B"])):
-                now = {side: seen[side].get(rel) for side in sides}
-                hashes = {side: found[0] if found else None for side, found in now.items()}
-                base = agreed.get(rel)
-                if hashes["A"] == hashes["B"]:
-                    agreed[rel] = hashes["A"]
-                    continue
-                changed = [side for side in sides if hashes[side] != base]
-                if len(changed) == 1:
-                    sender = changed[0]
-                    receiver = "B" if sender == "A" else "A"
-                    done = (place(sides[sender] / rel, sides[receiver] / rel, hashes[receiver]) if now[sender]
-                            else remove(sides[receiver] / rel, hashes[receiver]))  # type: ignore[arg-type]
-                    if done:
-                        agreed[rel] = hashes[sender]
-                        log.write(f"{time.monotonic():.3f} {sender} {rel}\n")
-                    continue
-                # Both changed since they last agreed: the newer wins the name (a change beats a deletion).
-                times = {side: found[1] if found else -1 for side, found in now.items()}
-                winner = max(sides, key=lambda side: (times[side], side))
-                loser = "B" if winner == "A" else "A"
-                copy = "-"
-                if args.mode == "conflicts" and now[loser] is not None:
-                    copy = conflict_name(rel, times[loser], f"DEVICE{loser}")
-                    number = 1
-                    while any((root / copy).exists() for root in sides.values()):
-                        number += 1
-                        copy = conflict_name(rel, times[loser], f"DEVICE{loser}{number}")
-                    for side in sides:  # kept on both devices, as Syncthing syncs its conflict copies
-                        place(sides[loser] / rel, sides[side] / copy, None)
-                if place(sides[winner] / rel, sides[loser] / rel, hashes[loser]):
-                    agreed[rel] = hashes[winner]
-                log.write(f"{time.monotonic():.3f} conflict {rel} {copy}\n")
+            for line in sync_round(sides, agreed, args.mode):
+                log.write(f"{time.monotonic():.3f} {line}\n")
             log.flush()
             time.sleep(args.interval)
     return 0

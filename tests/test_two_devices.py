@@ -169,7 +169,7 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
                 process.wait(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
                 process.kill()
-    for side, out in outputs.items():
+    for out in outputs.values():
         assert not any("Traceback" in line for _, line in out.lines), out.lines
 
     # The devices converged: every synced file is the same on both.

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from vaultnet.base.dates import Date
 from vaultnet.base.errors import VaultnetError
 from vaultnet.base.version import __version__
 from vaultnet.files.config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
-from vaultnet.files.digests import counts_by_ticks, note_digest, problem_digest
+from vaultnet.files.digests import counts_by_ticks, note_digest, problem_digest, racy
 from vaultnet.files.writes import decode_text, read_bytes
 from vaultnet.output.templates import default_templates
 
@@ -147,6 +148,32 @@ def known_by_content(config: Config, signatures: Mapping[str, tuple[int, int, in
             data = None
         found[rel] = note_digest(config, rel, data) if data is not None else problem_digest(rel, ["gone"])
     return found
+
+
+def settled_record(config: Config, signatures: Mapping[str, tuple[int, int, int, int]], saved: Mapping[str, Any],
+                   digests: Mapping[str, int]) -> tuple[dict[str, Any] | None, dict[str, int]]:
+    """The record without the notes read too soon after a change that have grown old since (None: none has).
+
+    They were read again and found as the last build read them, and any change
+    from now on moves their modification time: their signatures can be trusted.
+    A generated note stays known by its digest (with its signature, to read it
+    only when it changes).
+    """
+    now = time.time_ns()
+    aged = [rel for rel, kept in saved.items() if isinstance(kept, list) and kept and kept[0] is None
+            and rel in signatures and not racy(signatures[rel][1], now)]
+    if not aged:
+        return None, dict(digests)
+    content = dict(saved)
+    known = dict(digests)
+    prefix = config.output + "/"
+    for rel in aged:
+        if rel.startswith(prefix) and counts_by_ticks(config, rel):
+            content[rel] = [list(signatures[rel]), f"{known[rel]:x}"]
+        else:
+            del content[rel]
+            known.pop(rel, None)
+    return content, known
 
 
 def content_record(config: Config, entries: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, list[Any]]]:

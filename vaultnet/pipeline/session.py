@@ -25,7 +25,14 @@ from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
 from vaultnet.notes.noteset import Entry, NoteSet, Signature
 from vaultnet.pipeline.cache import NoteCache
-from vaultnet.pipeline.freshness import Written, content_record, fingerprint, known_by_content, taken_in_as_built
+from vaultnet.pipeline.freshness import (
+    Written,
+    content_record,
+    fingerprint,
+    known_by_content,
+    settled_record,
+    taken_in_as_built,
+)
 
 if TYPE_CHECKING:
     from vaultnet.advice.plan import PlanMemo
@@ -217,7 +224,7 @@ class Session:
             stats = self.notes.stat_all()
             for rel in remove_leftovers(self.config.root, self.notes.leftovers):
                 log.info("removed %s, left by a vaultnet run that was killed", rel)
-            if self.last_build(today, stats) is not None:
+            if self.last_build(today, stats, refresh=True) is not None:
                 log.info("nothing changed since the last build")
                 return [Written(rel, False) for rel in self.outputs(today)]
             self._open()
@@ -239,8 +246,15 @@ class Session:
             self.progress("building", 1, 1)
         return results
 
-    def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None) -> dict[str, Any] | None:
-        """What the last build saved, when nothing a build reads changed since: its notes are current."""
+    def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None,
+                   refresh: bool = False) -> dict[str, Any] | None:
+        """What the last build saved, when nothing a build reads changed since: its notes are current.
+
+        With ``refresh`` (a build, never a read-only command), the notes the last
+        build read too soon after a change, found unchanged and since grown old
+        enough, are known by their signatures again: later warm builds need not
+        read them.
+        """
         if not (self.config.root / picture_rel(self.config)).is_file():
             return None
         record = self.cache.last_record()
@@ -249,8 +263,16 @@ class Session:
         stats = self.notes.stat_all() if stats is None else stats
         signatures = {rel: signature for rel, (_, signature) in stats.items()}
         saved = record.get("content")
-        by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
-        return record if record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content) else None
+        saved = saved if isinstance(saved, dict) else {}
+        by_content = known_by_content(self.config, signatures, saved)
+        if record.get("fingerprint") != fingerprint(self.config, today, signatures, by_content):
+            return None
+        if refresh:
+            content, by_content = settled_record(self.config, signatures, saved, by_content)
+            if content is not None:
+                summary: dict[str, Any] = {key: record[key] for key in ("contacts", "problems", "form") if key in record}
+                self.cache.save_fingerprint(fingerprint(self.config, today, signatures, by_content), summary, content)
+        return record
 
     def take_in(self, results: Iterable[Written]) -> None:
         """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
