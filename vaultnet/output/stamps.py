@@ -14,7 +14,8 @@ the vaultnet they run. Each would write its own version of the same note and
 take the other's as an edit. The rules of :func:`leave_alone` stop that: no
 device replaces a note built for a later day, nor one built for the same day
 from the same inputs; only a device whose own form changed since its last build
-(its template was edited, or vaultnet upgraded) writes it again, once.
+(its template was edited, or vaultnet upgraded), or that has no record of it,
+writes it again, once.
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def leave_alone(existing: Stamp | None, mine: Stamp, previous_form: str | None) 
     - a note built for the same day from the same inputs is what this build would
       say, maybe in another form (another device's template, another version):
       it stays, unless this device's own form changed since its last build
-      (``previous_form``: the user edited the template here, and means to see it);
+      (``previous_form``: the user edited the template here, or upgraded
+      vaultnet, and means to see it) or it keeps no record of its last build
+      (its cache was deleted): then it writes its form once, and is quiet after;
     - anything else (an earlier day, other inputs, no stamp) is replaced when the text differs.
     """
     if existing is None:
@@ -87,5 +90,5 @@ def leave_alone(existing: Stamp | None, mine: Stamp, previous_form: str | None) 
     if existing.day > mine.day:
         return True
     if existing.day == mine.day and existing.inputs == mine.inputs:
-        return previous_form is None or previous_form == mine.form or existing.form == mine.form
+        return existing.form == mine.form or previous_form == mine.form
     return False
