@@ -238,9 +238,14 @@ class Builder:
         prepared = self.prepare()
         return prepared.network, prepared.plan, prepared.rel
 
-    def _generated_paths(self) -> list[str]:
+    @functools.cached_property
+    def _generated(self) -> list[str]:
+        """The paths of vaultnet's notes among the notes read (once a run: thirty thousand paths)."""
         prefix = self.config.output + "/"
         return [rel for rel in self.notes.entries if rel.startswith(prefix)]
+
+    def _generated_paths(self) -> list[str]:
+        return [rel for rel in self._generated if rel in self.notes.entries]
 
     def keep_ticks(self, rel: str, write: bool) -> dict[str, bytes]:
         """Keep and date every tick of the plan ``rel``: from its conflict copies, from git's other side,

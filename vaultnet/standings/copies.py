@@ -30,6 +30,7 @@ from vaultnet.evidence.meetings import daily_date
 from vaultnet.evidence.model import Evidence, Interaction
 from vaultnet.files.config import Config
 from vaultnet.files.copies import conflict_original, copy_original, duplicate_original, nfc
+from vaultnet.files.generated import is_capture_note
 from vaultnet.notes.note import Note
 
 SHOWN = 3  # lines a problem quotes; the rest are counted
@@ -69,7 +70,8 @@ def find_copies(notes: Iterable[Note], conflicts: Iterable[str], config: Config,
 def _kind(rel: str, config: Config, contacts: set[str], copy_is_person: bool) -> str:
     if rel in contacts or (copy_is_person and rel not in contacts):
         return "contact"
-    return "generated" if rel.startswith(config.output + "/") else "note"
+    # A capture note counts its dated lines, as a daily note does: its copy counts what it lacks.
+    return "generated" if rel.startswith(config.output + "/") and not is_capture_note(config, rel) else "note"
 
 
 def classify(copies: Mapping[str, str], config: Config, contacts: set[str], people: set[str]) -> dict[str, str]:
