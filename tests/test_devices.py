@@ -594,3 +594,43 @@ def test_notes_read_too_soon_after_a_change_are_known_by_their_times_once_they_a
     monkeypatch.setattr(freshness, "read_bytes", lambda path: reads.append(str(path)) or real(path))
     assert not any(r.changed for r in build_vault(config, TODAY))
     assert reads == []  # a warm build is a walk and a fingerprint check again
+
+
+@pytest.mark.parametrize(("name", "original"), [
+    ("Ana.sync-conflict-20261121-101112-ABCDEFG.md", "Ana.md"),  # Syncthing
+    ("Ana (Ana's conflicted copy 2026-11-21).md", "Ana.md"),  # Dropbox
+    ("Ana (conflicted copy 2026-11-21 101112).md", "Ana.md"),  # Nextcloud, ownCloud
+    ("Ana (Conflicted copy PHONE 202611211011).md", "Ana.md"),  # Obsidian Sync
+    ("Ana (SFConflict ana@example.com 2026-11-21-10-11-12).md", "Ana.md"),  # Seafile
+    ("Ana [conflicted].md", "Ana.md"),  # pCloud
+    ("Ana (Case Conflict).md", "Ana.md"),  # Dropbox
+    ("Ana 2.md", "Ana.md"),  # iCloud, Obsidian Sync, the Finder
+    ("Ana (1).md", "Ana.md"),  # Google Drive, Windows
+    ("Ana-LAPTOP.md", "Ana.md"),  # OneDrive
+    ("Ana-DESKTOP-1A2B3C.md", "Ana.md"),  # OneDrive, a device name with a hyphen
+    ("Ana copy.md", "Ana.md"), ("Ana copy 2.md", "Ana.md"),  # the Finder
+    ("Ana - Copy.md", "Ana.md"), ("Ana - Copy (2).md", "Ana.md"),  # Windows
+    ("Contact calendar.sync-conflict-20261121-101112-ABCDEFG.svg", "Contact calendar.svg"),
+    ("Ana Lima.md", None), ("Jean-Luc.md", None), ("2026-11-20.md", None), ("Ana.md", None),
+    ("Bob 2.md", None),  # no Bob.md beside it
+])
+def test_sync_tools_names_for_their_copies(name, original):
+    from vaultnet.files.copies import copy_original
+
+    assert copy_original(f"People/{name}", {"People/Ana.md", "People/Contact calendar.svg"}) == (
+        f"People/{original}" if original else None)
+
+
+def test_when_a_device_leaves_a_note_alone():
+    from vaultnet.output.stamps import Stamp, found, leave_alone
+
+    mine = Stamp(TODAY, "aaaaaaaaaaaa", "11111111")
+    later, earlier = Stamp(TOMORROW, "bbbbbbbbbbbb", "22222222"), Stamp(TODAY - dt.timedelta(days=1), "aa", "11")
+    assert leave_alone(later, mine, "11111111")  # a later day: never replaced
+    assert not leave_alone(earlier, mine, "11111111") and not leave_alone(None, mine, None)
+    other_form = Stamp(TODAY, "aaaaaaaaaaaa", "22222222")  # the same day and inputs, another device's form
+    assert leave_alone(other_form, mine, "11111111")
+    assert not leave_alone(other_form, mine, "33333333")  # this device's template changed since: once
+    assert not leave_alone(other_form, mine, None)  # no record of this device's last form: once
+    assert not leave_alone(Stamp(TODAY, "cccccccccccc", "22222222"), mine, "11111111")  # other inputs
+    assert found(f"x\n{mine.line()}\ny") == mine and found(mine.xml()) == mine and found("no stamp") is None

@@ -163,8 +163,8 @@ def git_sides(text: str) -> list[str] | None:
     Lines outside the conflicts belong to both sides; a diff3 base section belongs to neither.
     """
     lines = _lines(text)
-    if not any(_GIT_MARKER.match(line.rstrip("\r\n")) for line in lines):
-        return None
+    if not any(line.startswith("<<<<<<<") for line in lines) or not any(line.startswith(">>>>>>>") for line in lines):
+        return None  # no conflict (a lone "=======" is a heading's underline)
     ours: list[str] = []
     theirs: list[str] = []
     side = "both"
