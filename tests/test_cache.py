@@ -39,7 +39,7 @@ def test_cache_files_and_gitignore(built):
     assert sorted(p.name for p in cache.iterdir()) == [BUILD, NOTES]
     assert (built / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
     head, *lines = (cache / NOTES).read_text().splitlines()
-    assert json.loads(head)["format"] == FORMAT == 5
+    assert json.loads(head)["format"] == FORMAT == 6
     assert "People/Ana.md" in [json.loads(line)[0] for line in lines]
 
 
@@ -155,7 +155,8 @@ def test_settings_and_templates_are_part_of_the_fingerprint(built):
     write(built, ".vaultnet/templates/index.md", "%% vaultnet:begin %%\ncustom\n%% vaultnet:end %%\n")
     (built / INDEX).unlink()
     build_vault(load_config(built), TODAY)
-    assert index(built).startswith("%% vaultnet:begin %%\ncustom")
+    assert index(built).startswith("%% vaultnet:begin %%\n%% vaultnet built this for 2026-11-21 from inputs ")
+    assert index(built).endswith(") %%\ncustom\n%% vaultnet:end %%\n")
 
 
 def test_read_only_commands_use_but_never_write_the_cache(built):

@@ -69,7 +69,7 @@ def test_today_with_the_setting(vault):
     lines = result.stdout.splitlines()
     assert lines[0] == "Sat 2026-11-21"
     assert [line.split()[0] for line in lines[1:]] == ["follow-ups", "check-in"]
-    assert "A — overdue" in lines[2] and "later" not in result.stdout
+    assert "A — was due" in lines[2] and "later" not in result.stdout
     data = json.loads(run(vault, "today", "--json").stdout)
     assert data["day"] == "2026-11-21" and [i["people"] for i in data["items"]] == [["C"], ["A"]]
     assert not (vault / "vaultnet").exists()

@@ -6,9 +6,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultnet.advice.rolechanges import MEMORY
 from vaultnet.cli.main import main
 from vaultnet.edits.quick import EditError, set_keys
+from vaultnet.files.config import load_config
+from vaultnet.output.memory import load
+
+MEMORY = "vaultnet/Company and role changes.md"
+
+
+def remembered(vault):
+    return load(load_config(vault)).to_json()
 
 from conftest import TODAY, write
 
@@ -39,7 +46,7 @@ def test_import_keeps_the_value_and_remembers_the_change(vault):
     assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
     text = (vault / ANA).read_text(encoding="utf-8")
     assert "company: Acme   # where she works\nrole: Designer\n" in text  # the user's values stay
-    changes = json.loads((vault / MEMORY).read_text())["changes"]
+    changes = remembered(vault)["changes"]
     assert [(c["field"], c["new"], c["source"], c["seen"]) for c in changes] == [
         ("company", "Acme Ltda", "import", "2026-11-21"), ("role", "Head of Platform Engineering", "import", "2026-11-21")]
     items = json.loads(run(vault, "plan", "--json").stdout)["items"]
@@ -47,7 +54,7 @@ def test_import_keeps_the_value_and_remembers_the_change(vault):
         "Ana Souza is now Head of Platform Engineering at Acme Ltda: send a thoughtful note"]
     # the same news again is the same change
     assert run(vault, "import", "linkedin", str(LINKEDIN)).exit_code == 0
-    assert len(json.loads((vault / MEMORY).read_text())["changes"]) == 2
+    assert len(remembered(vault)["changes"]) == 2
 
 
 def test_update_changed_rewrites_the_values(vault):

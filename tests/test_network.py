@@ -119,16 +119,22 @@ def test_conflict_copy_of_a_contact_note_is_a_problem(vault, load):
     assert [s.name for s in network.standings] == ["Ana", "Bob", "Carl"]
     assert problem_paths(network) == [
         "Friends/Carl (Conflicted copy 2026-11-21).md",
+        "Notes (conflicted copy).md",
         "People/Ana.sync-conflict-20261121-101010-ABCDEFG.md",
         "People/Bob (conflicted copy 2026-11-21).md",
+        "Projects/Launch.sync-conflict-20261121-101010-ABCDEFG.md",
     ]
     messages = {p.path: p.message for p in network.problems}
-    assert "'Ana'" in messages["People/Ana.sync-conflict-20261121-101010-ABCDEFG.md"]
-    assert "merge" in messages["People/Bob (conflicted copy 2026-11-21).md"]
-    # a conflict copy is not read: its lines count for nothing
+    ana_copy = messages["People/Ana.sync-conflict-20261121-101010-ABCDEFG.md"]
+    assert ana_copy.startswith("a sync copy of People/Ana.md (not another person)")
+    assert '"2026-11-20 #call conflict"' in ana_copy and "merge" in ana_copy  # what the original lacks
+    assert "holds nothing vaultnet reads that the original lacks" in messages["People/Bob (conflicted copy 2026-11-21).md"]
+    assert "which is gone" in messages["Notes (conflicted copy).md"]
+    # a copy of a contact counts for nothing; the copy of another note counts what its original lacks
     ana = standing(network, "Ana")
-    assert ana.interactions == []
-    assert ana.status == "never"
+    assert [(i.date, i.path) for i in ana.interactions] == [
+        (D(2026, 11, 20), "Projects/Launch.sync-conflict-20261121-101010-ABCDEFG.md")]
+    assert '"call [[Ana]] ✅ 2026-11-20"' in messages["Projects/Launch.sync-conflict-20261121-101010-ABCDEFG.md"]
 
 
 def test_conflict_copy_of_a_deleted_contact_in_people_is_still_reported(vault, load):
@@ -138,11 +144,16 @@ def test_conflict_copy_of_a_deleted_contact_in_people_is_still_reported(vault, l
     assert problem_paths(network) == ["People/Ana.sync-conflict-20261121-101010-ABCDEFG.md"]
 
 
-def test_conflict_copy_of_a_non_contact_note_sharing_a_contact_name_is_not_a_problem(vault, load):
+def test_conflict_copy_of_a_non_contact_note_sharing_a_contact_name_is_no_person(vault, load):
     write(vault, "People/Ana.md", "")
     write(vault, "Projects/Ana.md", "A project codenamed Ana.\n")
     write(vault, "Projects/Ana (conflicted copy 2026-11-21).md", "")
-    assert load().problems == []
+    network = load()
+    assert [s.contact.path for s in network.standings] == ["People/Ana.md"]
+    assert [(p.path, p.message) for p in network.problems] == [(
+        "Projects/Ana (conflicted copy 2026-11-21).md",
+        "a sync copy of Projects/Ana.md (what it adds counts): it holds nothing vaultnet reads that the original "
+        "lacks; delete it")]
 
 
 def test_standings_are_sorted_by_name_case_insensitively(vault, load):

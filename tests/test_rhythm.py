@@ -121,8 +121,8 @@ def test_drifting_people_get_a_check_in_after_the_overdue_ones(drifting_vault, l
     plan = build_plan(network, TODAY)
     check_ins = plan.section("check-in")
     assert [item.people for item in check_ins] == [("Ola",), ("Una",), ("Dee",)]
-    assert check_ins[1].text.startswith("usually every 7 days, quiet for 35 · call, 30 min · last time")
-    assert check_ins[2].text.startswith("usually every 7 days, quiet for 20 ·")
+    assert check_ins[1].text.startswith("usually every 7 days, quiet since 2026-10-17 · call, 30 min · last time")
+    assert check_ins[2].text.startswith("usually every 7 days, quiet since 2026-11-01 ·")
 
 
 def test_status_json_and_filter(drifting_vault):

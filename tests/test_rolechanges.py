@@ -9,19 +9,23 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from vaultnet.advice.plan import build_plan
 from vaultnet.advice.rolechanges import (
-    MEMORY,
     WINDOW_DAYS,
     Memory,
     RoleChange,
     congratulations,
-    load,
     observe,
     report,
-    save,
 )
 from vaultnet.cli.main import main
 from vaultnet.evidence.contacts import Contact
 from vaultnet.files.config import load_config
+from vaultnet.output.memory import load, save
+
+MEMORY = "vaultnet/Company and role changes.md"
+
+
+def seen_first(vault) -> str:
+    return load(load_config(vault)).changes[0].seen.isoformat()
 
 from conftest import TODAY, examples, write
 
@@ -55,10 +59,11 @@ def test_case_spacing_and_filled_in_values_are_no_change():
 def test_memory_round_trips_and_a_broken_file_starts_again(vault, caplog):
     config = load_config(vault)
     memory = observe(observe(None, [ana("Designer")], DAY), [ana("Head of Design")], DAY)
-    assert save(config, memory) is True
-    assert save(config, memory) is False  # unchanged: not written again
+    assert save(config, memory) is not None
+    assert save(config, memory) is None  # unchanged: not written again
     assert load(config) == memory
-    (vault / MEMORY).write_text("{not json")
+    text = (vault / MEMORY).read_text(encoding="utf-8")
+    (vault / MEMORY).write_text(text.replace('"format": 1', '{not json'), encoding="utf-8")
     assert load(config) is None and "cannot be read" in caplog.text
 
 
@@ -100,10 +105,9 @@ def test_an_edited_role_becomes_a_congratulate_item(vault):
     assert run(vault, "build", today="2026-11-19").exit_code == 0
     plan = (vault / "vaultnet/Plans/2026-W47.md").read_text(encoding="utf-8")
     assert "## Congratulate\n\n- [ ] [[Ana]] — Ana is now Head of Design at Acme: send a thoughtful note ^vn-" in plan
-    seen = json.loads((vault / MEMORY).read_text())["changes"][0]["seen"]
-    assert seen == "2026-11-19"
+    assert seen_first(vault) == "2026-11-19"
     assert run(vault, "build", today="2026-11-21").exit_code == 0  # seen again: still the first day
-    assert json.loads((vault / MEMORY).read_text())["changes"][0]["seen"] == "2026-11-19"
+    assert seen_first(vault) == "2026-11-19"
 
 
 def test_build_plan_without_memory_has_no_congratulations(vault, load):
@@ -156,4 +160,4 @@ def test_planning_another_week_dates_a_change_by_today(vault):
     assert run(vault, "build", today="2026-11-18").exit_code == 0
     write(vault, "People/Ana.md", "---\ncompany: Acme\nrole: CTO\n---\n")
     assert run(vault, "plan", "--week", "2026-W49", today="2026-11-19").exit_code == 0
-    assert json.loads((vault / MEMORY).read_text())["changes"][0]["seen"] == "2026-11-19"
+    assert seen_first(vault) == "2026-11-19"

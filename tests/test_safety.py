@@ -60,6 +60,7 @@ PLAN = "vaultnet/Plans/2026-W47.md"
 INDEX = "vaultnet/Network.md"
 GENERATED = (PLAN, INDEX)
 PICTURE = "vaultnet/Contact calendar.svg"  # generated too, but not a note
+MEMORY = "vaultnet/Company and role changes.md"  # vaultnet's memory, a note of its own
 TIMEOUT = 60  # seconds; every wait is bounded
 REPO = Path(__file__).resolve().parents[1]
 BEGIN = "%% vaultnet:begin %%"
@@ -205,7 +206,7 @@ class Entry:
 
 
 def owned(rel: str) -> bool:
-    return rel in GENERATED or rel == PICTURE or rel == ".vaultnet" or rel.startswith(".vaultnet/")
+    return rel in GENERATED or rel in (PICTURE, MEMORY) or rel == ".vaultnet" or rel.startswith(".vaultnet/")
 
 
 def snapshot(root: Path, beyond: Path | None = None) -> dict[str, Entry]:

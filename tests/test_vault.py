@@ -87,7 +87,7 @@ def test_upper_case_extension_is_a_note(vault):
         "People/Ana.md.crdownload",
         "People/~syncthing~Ana.md.tmp",  # Syncthing (Windows)
         "People/.syncthing.Ana.md.tmp",  # Syncthing (Unix)
-        "People/.Ana.md.icloud",  # iCloud stub
+        "People/.Ana.md.tmp.icloud",  # iCloud stub of a file that is no note
     ],
 )
 def test_temporary_files_and_stubs_are_skipped(vault, skipped):

@@ -142,9 +142,10 @@ def build_plan(
             follow_ups.append((task, task.due, people))
     follow_ups.sort(key=lambda entry: (entry[1], entry[0].path, entry[0].line))
     for task, due, people in follow_ups:
-        late = f", {_plural((today - due).days, 'day')} overdue" if due < today else ""
+        # A date, not "3 days overdue": the plan changes when the vault does, not at every midnight.
+        said = "was due" if due < today else "due"
         plan.items.append(PlanItem(
-            "follow-ups", tuple(network.names(people)), f"{task.text} (due {_day(due)}{late})",
+            "follow-ups", tuple(network.names(people)), f"{task.text} ({said} {_day(due)})",
             follow_up_key(task), due,
         ))
 
@@ -282,8 +283,14 @@ def last_own_words(standing: Standing) -> Interaction | None:
 
 
 def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
-    if standing.status == "overdue":
-        when = f"overdue by {_plural(standing.days_overdue, 'day')}"
+    # Dates, not "overdue by 52 days" or "quiet for 35": the plan's text changes when the vault
+    # does, not at every midnight, so a plan is not rewritten (and synced, and fought over) daily.
+    if standing.status == "overdue" and standing.due is not None:
+        when = f"was due {_day(standing.due)}"
+    elif standing.status == "overdue":
+        when = "overdue"
+    elif standing.rhythm.drifting and standing.last_contact is not None:
+        when = f"usually every {standing.rhythm.usual_gap_days} days, quiet since {standing.last_contact.isoformat()}"
     elif standing.rhythm.drifting:
         when = standing.rhythm.describe()
     elif standing.status == "due":

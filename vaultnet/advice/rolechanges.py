@@ -3,10 +3,16 @@
 "When someone in your network gets a promotion, why not send a thoughtful note
 that shows you are paying attention to their career?" Front matter holds only
 the current value, so vaultnet remembers what it last saw, and each change with
-the day it first saw it, in its own file ``.vaultnet/changes.json`` (plain
-JSON, like the cache). A change comes from an edited note or from an import
-that reports a new value. For ``WINDOW_DAYS`` after it was first seen, and
-until you are in touch with them, the plan asks you to congratulate.
+the day it first saw it. The memory decides a generated note (the plan), so it
+lives in the vault, where every device syncs it: a note of vaultnet's own
+(:mod:`vaultnet.output.memory` reads and writes it; earlier versions kept it in
+``.vaultnet/changes.json``, read once to carry it over). A change comes from an
+edited note or from an import that reports a new value. For ``WINDOW_DAYS``
+after it was first seen, and until you are in touch with them, the plan asks
+you to congratulate.
+
+Paths are kept in Unicode NFC: a note renamed to the decomposed form of its
+name (a copy made on a Mac) is the same person, with the same memory.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from vaultnet.advice import lifeevents
 from vaultnet.base.dates import Date
 from vaultnet.evidence.contacts import Contact, fold
 from vaultnet.files.config import STATE_DIR, Config
-from vaultnet.files.writes import WriteConflict, read_bytes, safe_write
+from vaultnet.files.copies import nfc
+from vaultnet.files.writes import read_bytes
 from vaultnet.standings.standing import Standing
 
 log = logging.getLogger(__name__)
@@ -30,7 +37,7 @@ log = logging.getLogger(__name__)
 FIELDS: tuple[str, ...] = ("company", "role")
 WINDOW_DAYS = 14
 KEEP_DAYS = 365  # older changes are forgotten
-MEMORY = f"{STATE_DIR}/changes.json"
+MEMORY = f"{STATE_DIR}/changes.json"  # where earlier versions kept the memory: read once, to carry it over
 FORMAT = 1
 Source = Literal["note", "import"]
 
@@ -61,25 +68,49 @@ class Memory:
         }
 
 
-def load(config: Config) -> Memory | None:
-    """The memory, or ``None`` when there is none yet (or it cannot be read: it is then started again)."""
+def from_json(text: str) -> Memory:
+    """The memory from its JSON form; ``ValueError`` when it is not one."""
+    try:
+        raw = json.loads(text)
+        if raw.get("format") != FORMAT:
+            raise ValueError("another format")
+        seen = {nfc(str(path)): {str(k): str(v) for k, v in values.items()} for path, values in raw["seen"].items()}
+        changes = tuple(
+            RoleChange(nfc(str(c["path"])), str(c["field"]), str(c["old"]), str(c["new"]),
+                       dt.date.fromisoformat(c["seen"]), "import" if c.get("source") == "import" else "note")
+            for c in raw["changes"]
+        )
+    except (TypeError, KeyError, AttributeError) as err:
+        raise ValueError(str(err)) from None
+    return Memory(seen, changes)
+
+
+def load_legacy(config: Config) -> Memory | None:
+    """The memory as earlier versions kept it in ``.vaultnet/changes.json`` (None when there is none)."""
     data = read_bytes(config.root / MEMORY)
     if data is None:
         return None
     try:
-        raw = json.loads(data.decode("utf-8"))
-        if raw.get("format") != FORMAT:
-            raise ValueError("another format")
-        seen = {str(path): {str(k): str(v) for k, v in values.items()} for path, values in raw["seen"].items()}
-        changes = tuple(
-            RoleChange(str(c["path"]), str(c["field"]), str(c["old"]), str(c["new"]),
-                       dt.date.fromisoformat(c["seen"]), "import" if c.get("source") == "import" else "note")
-            for c in raw["changes"]
-        )
-    except (ValueError, TypeError, KeyError, AttributeError) as err:
+        return from_json(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
         log.warning("%s cannot be read (%s); starting it again", MEMORY, err)
         return None
-    return Memory(seen, changes)
+
+
+def merged(memory: Memory | None, other: Memory) -> Memory:
+    """Two devices' memories as one (a sync conflict copy of it): every change, each with its earliest day."""
+    if memory is None:
+        return other
+    changes = list(memory.changes)
+    for change in other.changes:
+        same = next((i for i, c in enumerate(changes) if (c.path, c.field, fold(c.new)) ==
+                     (change.path, change.field, fold(change.new))), None)
+        if same is None:
+            changes.append(change)
+        elif change.seen < changes[same].seen:
+            changes[same] = change
+    seen = {**other.seen, **memory.seen}
+    return Memory(dict(sorted(seen.items())), tuple(sorted(changes, key=lambda c: (c.seen, c.path, c.field))))
 
 
 def _known(changes: Iterable[RoleChange], path: str, field: str, new: str) -> bool:
@@ -103,14 +134,16 @@ def observe(memory: Memory | None, contacts: Iterable[Contact], today: Date) -> 
     changes = list(memory.changes if memory else ())
     for contact in contacts:
         values = {key: contact.fields[key] for key in FIELDS if key in contact.fields}
-        before = remembered.get(contact.path)
+        path = nfc(contact.path)
+        before = remembered.get(path)
         if before is not None and memory is not None:
             for key, new in values.items():
                 old = before.get(key)
                 # The same text is the same value: ten thousand contacts need not be folded twice each.
-                if old is not None and old != new and fold(old) != fold(new) and not _known(changes, contact.path, key, new):
-                    changes.append(RoleChange(contact.path, key, old, new, today))
-        seen[contact.path] = {**(before or {}), **values}
+                if old is not None and old != new and fold(old) != fold(new) and not _known(changes, path, key, new):
+                    changes.append(RoleChange(path, key, old, new, today))
+        if before or values:  # nothing to remember of a contact without a company or a role
+            seen[path] = {**(before or {}), **values}
     return Memory(seen, _forget_old(changes, today))
 
 
@@ -119,19 +152,14 @@ def report(memory: Memory | None, news: Iterable[tuple[str, str, str, str]], tod
     base = memory or Memory({})
     changes = list(base.changes)
     for path, key, old, new in news:
-        if not _known(changes, path, key, new):
-            changes.append(RoleChange(path, key, old, new, today, "import"))
+        if not _known(changes, nfc(path), key, new):
+            changes.append(RoleChange(nfc(path), key, old, new, today, "import"))
     return replace(base, changes=_forget_old(changes, today))
 
 
-def save(config: Config, memory: Memory) -> bool:
-    """Write the memory if it changed (atomically, as every vaultnet write)."""
-    data = (json.dumps(memory.to_json(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    try:
-        return safe_write(config.root, MEMORY, data, read_bytes(config.root / MEMORY))
-    except WriteConflict:
-        log.info("%s changed meanwhile; it is updated on the next run", MEMORY)
-        return False
+def to_text(memory: Memory) -> str:
+    """The memory's JSON form: sorted, one key a line, the same bytes on every device for the same memory."""
+    return json.dumps(memory.to_json(), ensure_ascii=False, indent=1) + "\n"
 
 
 @dataclass(frozen=True)
@@ -166,7 +194,7 @@ def congratulations(memory: Memory | None, standings: Sequence[Standing], today:
             by_path.setdefault(change.path, []).append(change)
     found = []
     for standing in standings:
-        recent = tuple(by_path.get(standing.contact.path, ()))
+        recent = tuple(by_path.get(nfc(standing.contact.path), ()) if by_path else ())
         if recent and lifeevents.pending(min(c.seen for c in recent), (lifeevents.NOW,), standing.interactions,
                                          today, today, WINDOW_DAYS - 1):
             found.append(Congratulation(standing, recent))

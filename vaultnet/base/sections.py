@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,8 +53,13 @@ WEEK_IN_NAME = re.compile(r"\d{4}-W\d{2}")
 
 
 def item_key(section: SectionId, *parts: object) -> str:
-    """A block id that stays the same for the same action, whatever else changes."""
-    digest = hashlib.sha1("\x1f".join([section, *map(str, parts)]).encode("utf-8")).hexdigest()
+    """A block id that stays the same for the same action, whatever else changes.
+
+    Its parts are taken in Unicode NFC: a note renamed to the decomposed form of
+    its name (copied from a Mac) keeps the block ids of its plan items.
+    """
+    texts = [text if (text := str(part)).isascii() else unicodedata.normalize("NFC", text) for part in parts]
+    digest = hashlib.sha1("\x1f".join([section, *texts]).encode("utf-8")).hexdigest()
     return f"vn-{section}-{digest[:8]}"
 
 

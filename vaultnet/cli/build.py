@@ -159,10 +159,14 @@ def today(state: State, as_json: bool) -> None:
 @click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True, help="Seconds between polls.")
 @click.option("--quiet-period", type=click.FloatRange(min=0.0), default=1.5, show_default=True,
               help="Seconds without changes before rebuilding.")
+@click.option("--wait-for-git", is_flag=True,
+              help="Write nothing while git is at work on the vault (a command running, a merge or rebase in "
+                   "progress, or git busy in the last 10 s).")
 @click.option("--print-service", type=Registered("vaultnet.pipeline.service", "KINDS"),
               help="Print a service definition that runs the watcher, and exit.")
 @click.pass_obj
-def watch(state: State, polling: bool, interval: float, quiet_period: float, print_service: str | None) -> None:
+def watch(state: State, polling: bool, interval: float, quiet_period: float, wait_for_git: bool,
+          print_service: str | None) -> None:
     """Keep the index and this week's plan current while you edit; send [notify]'s notifications at their times."""
     if print_service:
         from vaultnet.pipeline.service import service
@@ -177,7 +181,8 @@ def watch(state: State, polling: bool, interval: float, quiet_period: float, pri
     fixed = state.today_given
     notifier = Notifier()  # sends only when [notify] lists URLs; reads them again when the settings change
     watcher = Watcher.for_vault(state.config, (lambda: fixed) if fixed else dt.date.today,
-                                polling=polling, interval=interval, quiet=quiet_period, hooks=[notifier])
+                                polling=polling, interval=interval, quiet=quiet_period, wait_for_git=wait_for_git,
+                                hooks=[notifier])
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stopping.set())
     try:

@@ -72,9 +72,10 @@ def check(state: State, as_json: bool) -> None:
     """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
     from vaultnet.capture.imports import probe
     from vaultnet.output.survey import interaction_sources, rule_summary
+    from vaultnet.pipeline.history import git_problems, picture_copies
 
     network = state.network
-    problems = [*network.problems, *probe(state.config)]
+    problems = [*network.problems, *probe(state.config), *picture_copies(state.config), *git_problems(state.config)]
     if as_json:
         emit_json({"problems": [problem.to_json() for problem in problems],
                    "rules": {"contacts": network.rules, "interactions": interaction_sources(network)}})

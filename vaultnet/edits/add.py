@@ -15,6 +15,7 @@ from vaultnet.edits.properties import add_missing, yaml_lines
 from vaultnet.evidence.contacts import Contact, fold
 from vaultnet.evidence.people import link_texts, people_folder, person_rule, person_values, properties
 from vaultnet.files.config import Config
+from vaultnet.files.copies import icloud_note
 from vaultnet.files.filenames import safe_filename
 from vaultnet.files.writes import read_bytes, safe_write
 from vaultnet.notes.inline import unrendered
@@ -110,6 +111,11 @@ class NewPaths:
         self.folder = people_home(config, contacts)
         directory = config.root / self.folder
         self.on_disk = {fold(entry.name): entry.name for entry in directory.iterdir()} if directory.is_dir() else {}
+        # A note iCloud has not downloaded here is there all the same: its placeholder holds its name.
+        for name in list(self.on_disk.values()):
+            note = icloud_note(name)
+            if note is not None:
+                self.on_disk.setdefault(fold(note), name)
 
     def path(self, name: str) -> str:
         """The new note's path for ``name``; names and aliases of existing contacts are the caller's to refuse."""
@@ -118,8 +124,12 @@ class NewPaths:
         except ValueError as err:
             raise VaultnetError(str(err)) from None
         clash = self.on_disk.get(fold(f"{stem}.md"))
+        where = f"{self.folder}/" if self.folder else ""
+        if clash is not None and icloud_note(clash) is not None:
+            raise ContactExists(f"{where}{icloud_note(clash)} is in iCloud but not downloaded on this device "
+                                f"({where}{clash}); open it once, or choose 'Keep Downloaded', instead of adding it again")
         if clash is not None:
-            raise ContactExists(f"{self.folder}/{clash} already exists" if self.folder else f"{clash} already exists")
+            raise ContactExists(f"{where}{clash} already exists")
         return f"{self.folder}/{stem}.md" if self.folder else f"{stem}.md"
 
 

@@ -2,8 +2,9 @@
 
 Ticking "send Sam the panel questions" in the weekly plan means the task is
 done; left open in its note it would be planned again next week. So the source
-task's ``[ ]`` becomes ``[x]`` with ``✅ today`` where the Tasks plugin puts it,
-and nothing else in that note changes. The write follows the rules of
+task's ``[ ]`` becomes ``[x]`` with ``✅`` and the day of the tick (the date the
+plan item carries, so that two devices completing the same follow-up write the
+same line) where the Tasks plugin puts it, and nothing else in that note changes. The write follows the rules of
 ``vaultnet log``: the note is read again right before it is replaced, a save
 made meanwhile wins and the change is made again on the new text, and never
 through a symlink that leads out of the vault.
@@ -75,9 +76,9 @@ def replace_note(config: Config, rel: str, transform: Callable[[str], str | None
 
 
 def complete_follow_ups(
-    config: Config, rel: str, tasks: list[tuple[int, str]], today: Date, write: bool = True,
-) -> tuple[bytes | None, str | None]:
-    """Complete follow-ups of one note, given as ``(file line, display text)``.
+    config: Config, rel: str, tasks: list[tuple[int, str, Date]], write: bool = True,
+) -> tuple[bytes | None, VaultnetError | None]:
+    """Complete follow-ups of one note, given as ``(file line, display text, the day it was ticked)``.
 
     Returns ``(the note's new bytes, None)``, ``(None, None)`` when none is open
     there any more, or ``(None, why not)``.
@@ -85,11 +86,11 @@ def complete_follow_ups(
 
     def transform(text: str) -> str | None:
         changed = None
-        for line, expected in tasks:
-            changed = complete_task_text(changed or text, line, expected, today) or changed
+        for line, expected, day in tasks:
+            changed = complete_task_text(changed or text, line, expected, day) or changed
         return changed
 
     try:
         return replace_note(config, rel, transform, write), None
     except VaultnetError as err:
-        return None, str(err)
+        return None, err

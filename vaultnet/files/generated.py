@@ -14,10 +14,16 @@ from vaultnet.files.config import Config
 PICTURE = "Contact calendar.svg"  # the contact calendar the index embeds
 CAPTURES = "Captures"  # capture notes: <output>/Captures/YYYY-MM.md
 SENT = "Notifications sent"  # what `watch` and `notify` sent, one line each, kept in the vault so every device knows
+MEMORY = "Company and role changes"  # what vaultnet remembers between builds, synced with the vault
 
 
 def index_rel(config: Config) -> str:
     return f"{config.output}/{config.index_name}.md"
+
+
+def memory_rel(config: Config) -> str:
+    """The note that keeps each contact's company and role as last seen, and the changes noticed."""
+    return f"{config.output}/{MEMORY}.md"
 
 
 def picture_rel(config: Config) -> str:

@@ -129,11 +129,16 @@ def read_settled(path: Path, wait: float = SETTLE_WAIT_SECONDS) -> bytes | None:
 
     A file read while an editor truncates and rewrites it is a half-written
     state; building on it would write that state back as if it were the note.
-    Accepted only when its stat is the same before and after the read and it
-    has not changed for :data:`SETTLE_SECONDS`. :class:`WriteConflict` when it
-    keeps changing for ``wait`` seconds.
+    Accepted only when its stat is the same before and after the read, nobody
+    has it open for writing, and it has not changed for :data:`SETTLE_SECONDS`:
+    either its times say so (both older than that by this device's clock), or
+    it is seen unchanged over that long. A note synced from a device whose
+    clock runs ahead has a modification time in the future, and its times say
+    nothing: watching it is what tells. :class:`WriteConflict` when it keeps
+    changing for ``wait`` seconds.
     """
     deadline = time.monotonic() + wait
+    seen: tuple[tuple[int, int, int, int], float] | None = None  # a signature, and since when it is unchanged
     while True:
         found = read_regular(path)
         if found is None:
@@ -143,13 +148,15 @@ def read_settled(path: Path, wait: float = SETTLE_WAIT_SECONDS) -> bytes | None:
             after = os.stat(path)
         except FileNotFoundError:
             after = None
-        if after is not None and signature(after) == signature(before):
+        pause = SETTLE_SECONDS
+        if after is not None and signature(after) == signature(before) and len(data) == after.st_size:
+            now = time.monotonic()
+            if seen is None or seen[0] != signature(after):
+                seen = (signature(after), now)
             age = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns)
-            if age >= SETTLE_SECONDS * 1e9 and len(data) == after.st_size and not being_written(path):
+            if (age >= SETTLE_SECONDS * 1e9 or now - seen[1] >= SETTLE_SECONDS) and not being_written(path):
                 return data
-            pause = max(0.0, SETTLE_SECONDS - age / 1e9) + 0.001
-        else:
-            pause = SETTLE_SECONDS
+            pause = max(0.0, seen[1] + SETTLE_SECONDS - now) + 0.001
         if time.monotonic() + pause > deadline:
             raise WriteConflict(f"{path.name} keeps changing; run the command again")
         time.sleep(pause)

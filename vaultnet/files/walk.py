@@ -10,14 +10,11 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from vaultnet.files.config import Config
+from vaultnet.files.copies import conflict_original, icloud_note
 from vaultnet.files.writes import TEMPORARY
 
-# Syncthing, Dropbox, Obsidian Sync, Nextcloud and friends.
-_CONFLICT = re.compile(
-    r"\.sync-conflict-[^/]*$|\s*\([^()]*conflicted copy[^()]*\)|conflicted copy",
-    re.IGNORECASE,
-)
-# Editor and sync-tool temporary files that may end in .md.
+__all__ = ["Skipper", "VaultFile", "conflict_original", "escaped", "is_utf8", "walk", "walk_stat"]
+
 # Editor and sync-tool temporary files that may end in .md (tested with and without the .md).
 _TEMPORARY = re.compile(
     r"^~|^#.*#(?:\.md)?$|~(?:\.md)?$|\.(?:tmp|swp|swo|bak|part|crdownload)(?:\.md)?$", re.IGNORECASE
@@ -29,6 +26,7 @@ class VaultFile:
     rel: str  # posix path relative to the vault root
     conflict_of: str | None = None  # for a conflict copy: the stem it copies
     bad_name: bool = False  # the name is not UTF-8: ``rel`` shows its bytes escaped, and it is never read
+    icloud: bool = False  # an iCloud placeholder (``.Name.md.icloud``): the note is not downloaded here
 
 
 def is_utf8(name: str) -> bool:
@@ -43,15 +41,6 @@ def is_utf8(name: str) -> bool:
 def escaped(name: str) -> str:
     """A name that is not UTF-8, printable: ``Caf\\xe9.md``."""
     return os.fsencode(name).decode("utf-8", errors="backslashreplace")
-
-
-def conflict_original(name: str) -> str | None:
-    """For ``Ana.sync-conflict-2026...md`` or ``Ana (conflicted copy ...).md``: ``Ana``."""
-    stem = name[:-3] if name.lower().endswith(".md") else name
-    if "conflict" not in stem.lower() or not _CONFLICT.search(stem):
-        return None
-    original = _CONFLICT.sub("", stem).strip()
-    return original or stem
 
 
 class Skipper:
@@ -86,6 +75,12 @@ class Skipper:
             if self.skip_dir("/".join(parts[:depth])):
                 return True
         return self.skip_file(rel)
+
+    def placeholder(self, rel: str) -> bool:
+        """True for an iCloud placeholder (``People/.Ana.md.icloud``) of a note vaultnet would read."""
+        folder, _, name = rel.rpartition("/")
+        note = icloud_note(name)
+        return note is not None and not self.skip_path(f"{folder}/{note}" if folder else note)
 
     def _ignored(self, rel: str, directory: bool) -> bool:
         name = rel.rsplit("/", 1)[-1]
@@ -126,6 +121,12 @@ def walk_stat(config: Config, folder: str = "",
             if name[0] == ".":
                 if leftovers is not None and TEMPORARY.match(name):
                     leftovers.append(prefix + name)
+                elif name.endswith(".icloud") and skipper.placeholder(prefix + name):
+                    try:
+                        found: os.stat_result | None = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        found = None
+                    yield VaultFile(prefix + name, icloud=True), found
                 continue
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)

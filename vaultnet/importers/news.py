@@ -14,6 +14,7 @@ from vaultnet.advice import rolechanges
 from vaultnet.base.dates import Date
 from vaultnet.evidence.contacts import Contact, fold
 from vaultnet.files.config import Config
+from vaultnet.output import memory
 
 if TYPE_CHECKING:
     from vaultnet.importers.records import Change, Person
@@ -41,4 +42,4 @@ def remember_news(config: Config, changes: Iterable[Change], today: Date) -> Non
     """Remember every reported change, so the plan asks you to congratulate."""
     news = [(change.rel, key, old, new) for change in changes for key, (old, new) in change.news.items()]
     if news:
-        rolechanges.save(config, rolechanges.report(rolechanges.load(config), news, today))
+        memory.save(config, rolechanges.report(memory.load(config), news, today))

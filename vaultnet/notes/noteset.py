@@ -8,12 +8,16 @@ something gone) so the watcher re-reads only what an event names.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vaultnet.base.errors import Problem
 from vaultnet.files.config import Config
+from vaultnet.files.copies import icloud_note
+from vaultnet.files.digests import digest, problem_digest
+from vaultnet.files.digests import racy as changed_too_recently
 from vaultnet.files.walk import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
 from vaultnet.files.writes import NotAFile, read_regular
 
@@ -33,7 +37,19 @@ class Entry:
     signature: Signature  # when read; UNKNOWN means "read it again next time"
     note: Note | None  # None: unreadable, see problems
     problems: tuple[Problem, ...] = ()
-    conflict: bool = False
+    conflict: bool = False  # a sync conflict copy (its note is read, and counted as a copy)
+    digest: int = 0  # what the note gives a build, the same on every device (vaultnet.files.digests)
+    racy: bool = False  # read within a timestamp's resolution of its last change: read it again next time
+
+    def differs(self, other: Entry | None) -> bool:
+        """True when ``other`` gives a build something else: a change of content, not of times."""
+        return (other is None or self.digest != other.digest or self.problems != other.problems
+                or self.conflict != other.conflict or (self.note is None) != (other.note is None))
+
+
+def _racy(signature: Signature, read_at: int) -> bool:
+    """Read in the same second (or two) it was last modified: a same-size edit may follow unseen."""
+    return signature[1] >= 0 and changed_too_recently(signature[1], read_at)
 
 
 # Shared by the thousands of notes that hold none: thirty thousand empty dicts and lists are
@@ -62,6 +78,14 @@ def _signature(stat: os.stat_result) -> Signature:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
+def _content_digest(rel: str, data: bytes) -> int:
+    return digest(rel, data)
+
+
+def _unreadable(signature: Signature, problem: Problem) -> Entry:
+    return Entry(signature, None, (problem,), digest=problem_digest(problem.path, [problem.message]))
+
+
 class NoteSet:
     """Storage only: which notes there are and what they held when read.
 
@@ -75,10 +99,16 @@ class NoteSet:
     def __init__(
         self, config: Config, trim: Callable[[Note], Note] | None = None,
         front_filter: Callable[[str], FrontMatterFilter | None] | None = None,
+        digest: Callable[[str, bytes], int] | None = None,
+        replaced: Callable[[str, Entry | None, Entry], None] | None = None,
     ) -> None:
         self.config = config
+        # Told when an entry is read again and gives something else (the session keeps what it must remember).
+        self.replaced = replaced
         self.trim = trim
         self.front_filter = front_filter
+        # What a note's bytes give a build (handed in: which notes count only by their ticks is not this module's rule).
+        self.digest = digest or (lambda rel, data: _content_digest(rel, data))
         self.skipper = Skipper(config)
         self.entries: dict[str, Entry] = {}
         self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
@@ -88,24 +118,25 @@ class NoteSet:
         (thirty thousand signatures are held for the whole build: once each, not twice)."""
         if file.bad_name:
             what = "folder" if file.rel.endswith("/") else "file"
-            return Entry(UNREADABLE, None, (Problem(file.rel.rstrip("/"), None,
-                         f"the {what} name is not valid UTF-8, skipped; rename it"),))
+            return _unreadable(UNREADABLE, Problem(file.rel.rstrip("/"), None,
+                               f"the {what} name is not valid UTF-8, skipped; rename it"))
         path = self.config.root / file.rel
+        if file.icloud:
+            return self._placeholder(file.rel)
         try:
             before = _signature(path.stat())
-            if file.conflict_of is not None:
-                return Entry(before, None, (), conflict=True)
             found = read_regular(path)
             if found is None:
                 return None
             data = found[0]
+            read_at = time.time_ns()
             after = _signature(path.stat())
         except FileNotFoundError:
             return None
         except NotAFile as err:
-            return Entry(UNREADABLE, None, (Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"),))
+            return _unreadable(UNREADABLE, Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"))
         except OSError as err:
-            return Entry(UNKNOWN, None, (Problem(file.rel, None, f"cannot read: {err.strerror}"),))
+            return _unreadable(UNKNOWN, Problem(file.rel, None, f"cannot read: {err.strerror}"))
         from vaultnet.notes.note import (
             parse_note,  # YAML and all: imported by the first read, which a warm build never makes
         )
@@ -116,10 +147,26 @@ class NoteSet:
             if self.trim is not None:
                 note = self.trim(note)
             share_empties(note)
-        # Changed while being read: keep what was read, but never trust it later.
+        # Changed while being read, or read so soon after a change that the next one could leave the same
+        # size and times (git's "racy clean"): keep what was read, but read it again next time.
         if known is not None and before == known:
             before = known
-        return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else ())
+        return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else (),
+                     file.conflict_of is not None, self.digest(file.rel, data), _racy(after, read_at))
+
+    def _placeholder(self, rel: str) -> Entry | None:
+        """An iCloud placeholder: the note is in iCloud but not on this device, so nothing of it can count."""
+        try:
+            signature = _signature(os.lstat(self.config.root / rel))
+        except FileNotFoundError:
+            return None
+        except OSError:
+            signature = UNREADABLE
+        folder, _, name = rel.rpartition("/")
+        note = f"{folder}/{icloud_note(name)}" if folder else str(icloud_note(name))
+        return _unreadable(signature, Problem(rel, None, (
+            f"{note} is in iCloud but not downloaded on this device, so vaultnet cannot read it: "
+            "open it once, or choose 'Keep Downloaded' for the vault's folder")))
 
     def _filter(self, rel: str) -> FrontMatterFilter | None:
         return self.front_filter(rel) if self.front_filter is not None else None
@@ -161,22 +208,29 @@ class NoteSet:
         for rel, (_, signature) in stats.items():
             old = self.entries.get(rel)
             if old is not None and old.signature is not signature and old.signature == signature:
-                self.entries[rel] = Entry(signature, old.note, old.problems, old.conflict)
+                self.entries[rel] = Entry(signature, old.note, old.problems, old.conflict, old.digest, old.racy)
 
     def _current(self, rel: str, signature: Signature) -> bool:
         """True when the entry was read from the file as it is (by its signature)."""
         old = self.entries.get(rel)
-        return old is not None and signature not in (UNKNOWN, UNREADABLE) and old.signature == signature
+        return old is not None and signature not in (UNKNOWN, UNREADABLE) and old.signature == signature and not old.racy
 
     def _reread(self, file: VaultFile, signature: Signature) -> bool:
         """Read ``file`` again; True when what it holds changed."""
         old = self.entries.get(file.rel)
         entry = self._read(file, signature)
         if entry is None and signature == UNREADABLE:
-            entry = Entry(UNREADABLE, None, (Problem(file.rel, None, "cannot read: no such file (a broken link?)"),))
+            entry = _unreadable(UNREADABLE, Problem(file.rel, None, "cannot read: no such file (a broken link?)"))
         if entry is None or entry == old:
             return False
         self.entries[file.rel] = entry
+        return self._differs(file.rel, old, entry)
+
+    def _differs(self, rel: str, old: Entry | None, entry: Entry) -> bool:
+        if not entry.differs(old):
+            return False
+        if self.replaced is not None:
+            self.replaced(rel, old, entry)
         return True
 
     def signatures(self) -> dict[str, Signature]:
@@ -195,6 +249,13 @@ class NoteSet:
                 self.entries[shown] = entry  # type: ignore[assignment]
                 return changed
             return self.entries.pop(shown, None) is not None
+        if self.skipper.placeholder(rel):
+            entry = self._read(VaultFile(rel, icloud=True))
+            if entry is None:
+                return self.entries.pop(rel, None) is not None
+            old = self.entries.get(rel)
+            self.entries[rel] = entry
+            return self._differs(rel, old, entry)
         path = self.config.root / rel
         if path.is_dir() and not path.is_symlink():
             if self.skipper.skip_path(rel + "/note.md"):
@@ -216,7 +277,7 @@ class NoteSet:
             return self.entries.pop(rel, None) is not None or changed
         old = self.entries.get(rel)
         self.entries[rel] = entry
-        return old != entry or changed
+        return self._differs(rel, old, entry) or changed
 
     def _drop_under(self, folder: str, present: set[str] | frozenset[str] = frozenset()) -> bool:
         prefix = folder + "/"
@@ -226,7 +287,7 @@ class NoteSet:
         return bool(gone)
 
     def contents(self, overrides: Mapping[str, bytes] | None = None) -> tuple[list[Note], list[str], list[Problem]]:
-        """Notes, conflict copies and unreadable-file problems, in path order."""
+        """Notes (conflict copies among them), the conflict copies' paths and unreadable-file problems, in path order."""
         notes: list[Note] = []
         conflicts: list[str] = []
         problems: list[Problem] = []
@@ -235,7 +296,6 @@ class NoteSet:
             entry = self.entries[rel]
             if entry.conflict:
                 conflicts.append(rel)
-                continue
             if rel in overrides:
                 from vaultnet.notes.note import parse_note
 

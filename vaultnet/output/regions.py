@@ -130,13 +130,75 @@ def user_items(region: str) -> dict[str, tuple[str, str, str | None]]:
     return found
 
 
+Items = dict[str, tuple[str, str, str | None]]  # key → (line, heading, day label), as user_items finds them
+
+
+def _rank(line: str) -> tuple[int, str]:
+    """Which of two versions of one item wins: a tick over any other state, then the earlier done date."""
+    found = item(line)
+    done = found is not None and found[0] in "xX"
+    return (0 if done else 1, done_date(line) or "9999")
+
+
+def combined(*regions: str) -> Items:
+    """The user's items of several versions of one region (a note and its sync or git conflict copies).
+
+    An item ticked in any version is ticked; ticked in several, the earliest
+    done date wins, so two devices that stamped one tick differently agree.
+    """
+    found: Items = {}
+    for region in regions:
+        for key, kept in user_items(region).items():
+            if key not in found or _rank(kept[0]) < _rank(found[key][0]):
+                found[key] = kept
+    return found
+
+
+_GIT_MARKER = re.compile(r"^(<{7}|\|{7}|={7}|>{7})(?:[ \t].*)?$")
+
+
+def git_sides(text: str) -> list[str] | None:
+    """When ``text`` holds git conflict markers: the text as each side left it (ours first), else None.
+
+    Lines outside the conflicts belong to both sides; a diff3 base section belongs to neither.
+    """
+    lines = _lines(text)
+    if not any(line.startswith("<<<<<<<") for line in lines) or not any(line.startswith(">>>>>>>") for line in lines):
+        return None  # no conflict (a lone "=======" is a heading's underline)
+    ours: list[str] = []
+    theirs: list[str] = []
+    side = "both"
+    for line in lines:
+        marker = _GIT_MARKER.match(line.rstrip("\r\n"))
+        kind = marker.group(1)[0] if marker else None
+        if kind == "<" and side == "both":
+            side = "ours"
+        elif kind == "|" and side == "ours":
+            side = "base"
+        elif kind == "=" and side in ("ours", "base"):
+            side = "theirs"
+        elif kind == ">" and side == "theirs":
+            side = "both"
+        else:
+            if side in ("both", "ours"):
+                ours.append(line)
+            if side in ("both", "theirs"):
+                theirs.append(line)
+    return ["".join(ours), "".join(theirs)]
+
+
 def merge(region: str, old_region: str) -> str:
     """Carry the user's ticks from ``old_region`` into a freshly rendered ``region``.
 
     Items still generated keep the user's line as it is; ticked items no longer
     generated stay under the heading (and the day label) they stood under.
     """
-    kept = user_items(old_region)
+    return merge_items(region, user_items(old_region))
+
+
+def merge_items(region: str, kept: Items) -> str:
+    """Carry the user's items ``kept`` (see :func:`merge`) into ``region``."""
+    kept = dict(kept)
     if not kept:
         return region
     lines = _lines(region)

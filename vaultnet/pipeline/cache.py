@@ -80,7 +80,8 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
         extra = {key: value for key, value in extra.items() if value}
         if extra:
             stored.append(extra)
-    return [rel, list(entry.signature), entry.conflict, _problems_json(rel, entry.problems), stored]
+    return [rel, list(entry.signature), entry.conflict, _problems_json(rel, entry.problems), stored,
+            f"{entry.digest:x}", entry.racy]
 
 
 def _jsonable(value: Any) -> bool:
@@ -138,7 +139,7 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
     """An entry from the cache, every value checked: a cache with the right signature can still be forged or damaged."""
     from vaultnet.notes.note import Note, shared_value  # imported once the first entry is read: a warm build reads none
 
-    rel, sig, conflict, problems, stored = _expect(data, list, "an entry")
+    rel, sig, conflict, problems, stored, digest, racy = _expect(data, list, "an entry")
     rel = _text(rel, "a path")
     note = None
     if stored is not None:
@@ -160,7 +161,8 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
     if len(signature) != 4:
         raise ValueError("bad signature")
     return rel, Entry(signature, note, tuple(_problem(rel, p) for p in _expect(problems, list, "problems")),
-                      _expect(conflict, bool, "a conflict flag"))
+                      _expect(conflict, bool, "a conflict flag"), int(_expect(digest, str, "a digest"), 16),
+                      _expect(racy, bool, "a racy flag"))
 
 
 class NoteCache:
@@ -269,6 +271,13 @@ class NoteCache:
         data = self._read(BUILD)
         return data if data is not None and data.get("fingerprint") == fingerprint else None
 
-    def save_fingerprint(self, fingerprint: str, summary: Mapping[str, int] | None = None) -> None:
-        """Record the state a build was made from, with its counts (``contacts``, ``problems``)."""
-        self._write(BUILD, [_dumps({**self._head(), **(summary or {}), "fingerprint": fingerprint})])
+    def last_record(self) -> dict[str, Any] | None:
+        """What the last build recorded, whatever it was built from (None when there is no such record)."""
+        return self._read(BUILD)
+
+    def save_fingerprint(self, fingerprint: str, summary: Mapping[str, Any] | None = None,
+                         content: Mapping[str, Any] | None = None) -> None:
+        """Record the state a build was made from, with its counts (``contacts``, ``problems``) and the
+        notes it knows by content (see :func:`vaultnet.pipeline.freshness.known_by_content`)."""
+        self._write(BUILD, [_dumps({**self._head(), **(summary or {}), "content": dict(content or {}),
+                                    "fingerprint": fingerprint})])

@@ -20,17 +20,26 @@ from typing import TYPE_CHECKING, Any
 
 from vaultnet.base.dates import Date
 from vaultnet.files.config import Config
+from vaultnet.files.digests import note_digest
 from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
-from vaultnet.notes.noteset import NoteSet, Signature
+from vaultnet.notes.noteset import Entry, NoteSet, Signature
 from vaultnet.pipeline.cache import NoteCache
-from vaultnet.pipeline.freshness import Written, fingerprint, taken_in_as_built
+from vaultnet.pipeline.freshness import (
+    Written,
+    content_record,
+    fingerprint,
+    known_by_content,
+    settled_record,
+    taken_in_as_built,
+)
 
 if TYPE_CHECKING:
     from vaultnet.advice.plan import PlanMemo
     from vaultnet.notes.note import Note
     from vaultnet.notes.relevance import FrontMatterFilter
     from vaultnet.pipeline.build import Builder
+    from vaultnet.pipeline.ticks import TickKeeper
     from vaultnet.standings.network import AssemblyMemo, Network
 
 log = logging.getLogger(__name__)
@@ -84,15 +93,19 @@ class Session:
     def __init__(self, config: Config, *, remember: bool = True, progress: Progress | None = None) -> None:
         self.config = config
         self.cache = NoteCache(config)
+        self._ticks: TickKeeper | None = None
         self.notes = NoteSet(config, trim=lambda note: trim_note(note, config),
-                             front_filter=lambda rel: front_filter(rel, config))
+                             front_filter=lambda rel: front_filter(rel, config), digest=self._digest,
+                             replaced=self._replaced)
         self.remember = remember
         self._memo: AssemblyMemo | None = None
         self._plan_memo: PlanMemo | None = None
         self.progress = progress
         self._opened = False
+        self.settle_ticks = False  # a watcher's session: see Builder.settle_ticks
+        self.pending = False  # the last build left a ticked follow-up for a build soon after
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
-        self.summary: dict[str, int] = {}
+        self.summary: dict[str, int | str] = {}
 
     @property
     def memo(self) -> AssemblyMemo:
@@ -120,6 +133,8 @@ class Session:
         note is read again, as a fresh build would read it.
         """
         session = Session(config, remember=self.remember, progress=self.progress)
+        session._ticks = self._ticks
+        session.settle_ticks = self.settle_ticks
         if reading_settings(config) == reading_settings(self.config):
             session.notes.entries = dict(self.notes.entries)
         session._opened = True
@@ -127,6 +142,23 @@ class Session:
         return session
 
     # -- files → notes -----------------------------------------------------
+
+    @property
+    def ticks(self) -> TickKeeper:
+        """What this session saw of the ticks in vaultnet's notes (made when the first note is read)."""
+        if self._ticks is None:
+            from vaultnet.pipeline.ticks import TickKeeper
+
+            self._ticks = TickKeeper(self.config)
+        return self._ticks
+
+    def _digest(self, rel: str, data: bytes) -> int:
+        """What a note read gives a build (see :mod:`vaultnet.files.digests`); a generated note's stamp is kept."""
+        self.ticks.read(rel, data)
+        return note_digest(self.config, rel, data)
+
+    def _replaced(self, rel: str, old: Entry | None, new: Entry) -> None:
+        self.ticks.replaced(rel, old, new)
 
     def _open(self) -> None:
         """Start from the notes the persistent cache holds: only what changed since is read."""
@@ -166,8 +198,11 @@ class Session:
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
         from vaultnet.pipeline.build import Builder
 
+        record = self.cache.last_record() or {}
+        previous = record.get("form") if isinstance(record.get("form"), str) else None
         return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
-                       self.plan_memo, write=write, seen_on=seen_on)
+                       self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous,
+                       settle_ticks=self.settle_ticks)
 
     # -- network → generated notes -----------------------------------------
 
@@ -189,7 +224,7 @@ class Session:
             stats = self.notes.stat_all()
             for rel in remove_leftovers(self.config.root, self.notes.leftovers):
                 log.info("removed %s, left by a vaultnet run that was killed", rel)
-            if self.last_build(today, stats) is not None:
+            if self.last_build(today, stats, refresh=True) is not None:
                 log.info("nothing changed since the last build")
                 return [Written(rel, False) for rel in self.outputs(today)]
             self._open()
@@ -200,8 +235,10 @@ class Session:
             self.progress("building", 0, 1)
         builder = self.builder(today)
         results = builder.build()
+        self.pending = builder.pending
         if builder.network is not None:
-            self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems)}
+            self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems),
+                            "form": builder.form}
         self.take_in(results)
         if whole:
             self.save(today, results)
@@ -209,13 +246,33 @@ class Session:
             self.progress("building", 1, 1)
         return results
 
-    def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None) -> dict[str, Any] | None:
-        """What the last build saved, when nothing a build reads changed since: its notes are current."""
+    def last_build(self, today: Date, stats: Mapping[str, tuple[object, Signature]] | None = None,
+                   refresh: bool = False) -> dict[str, Any] | None:
+        """What the last build saved, when nothing a build reads changed since: its notes are current.
+
+        With ``refresh`` (a build, never a read-only command), the notes the last
+        build read too soon after a change, found unchanged and since grown old
+        enough, are known by their signatures again: later warm builds need not
+        read them.
+        """
         if not (self.config.root / picture_rel(self.config)).is_file():
+            return None
+        record = self.cache.last_record()
+        if record is None:
             return None
         stats = self.notes.stat_all() if stats is None else stats
         signatures = {rel: signature for rel, (_, signature) in stats.items()}
-        return self.cache.built(fingerprint(self.config, today, signatures))
+        saved = record.get("content")
+        saved = saved if isinstance(saved, dict) else {}
+        by_content = known_by_content(self.config, signatures, saved)
+        if record.get("fingerprint") != fingerprint(self.config, today, signatures, by_content):
+            return None
+        if refresh:
+            content, by_content = settled_record(self.config, signatures, saved, by_content)
+            if content is not None:
+                summary: dict[str, Any] = {key: record[key] for key in ("contacts", "problems", "form") if key in record}
+                self.cache.save_fingerprint(fingerprint(self.config, today, signatures, by_content), summary, content)
+        return record
 
     def take_in(self, results: Iterable[Written]) -> None:
         """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
@@ -231,7 +288,9 @@ class Session:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
         self.cache.save_entries(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
-            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures()), self.summary)
+            digests, record = content_record(self.config, self.notes.entries)
+            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures(), digests),
+                                        self.summary, record)
 
 
 @dataclass(frozen=True, slots=True)

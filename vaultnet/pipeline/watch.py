@@ -40,6 +40,9 @@ QUIET_SECONDS = 1.5
 MAX_WAIT_SECONDS = 10.0
 RESCAN_SECONDS = 600.0
 SAVE_SECONDS = 60.0  # the cache is saved at most this often while edits come in, and on stop
+RETRY_SECONDS = (1.0, 60.0)  # a note that kept changing is tried again after 1 s, then 2, 4 ... at most 60
+SETTLE_TICKS_SECONDS = 2.0  # a ticked follow-up is completed this long after its tick was dated
+GIT_QUIET_SECONDS = 10.0  # with wait_for_git: no write this long after git last touched .git/
 SETTINGS = (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json")
 
 
@@ -80,15 +83,19 @@ class ChangeQueue:
 
 
 class Handler(FileSystemEventHandler):
-    """Only signals: every event's source and destination go to the queue."""
+    """Only signals: every event's source and destination go to the queue (and to ``seen``, when given)."""
 
-    def __init__(self, queue: ChangeQueue) -> None:
+    def __init__(self, queue: ChangeQueue, seen: Callable[[str], None] | None = None) -> None:
         self.queue = queue
+        self.seen = seen
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reads change nothing
-        self.queue.put(os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or ""))
+        source = os.fsdecode(event.src_path)
+        self.queue.put(source, os.fsdecode(getattr(event, "dest_path", "") or ""))
+        if self.seen is not None:
+            self.seen(source)
 
 
 def _digest(data: bytes | None) -> str | None:
@@ -96,8 +103,69 @@ def _digest(data: bytes | None) -> str | None:
 
 
 def hidden(rel: str) -> bool:
-    """The default ignore rule: hidden folders and files, editors' swap files, vaultnet's own ``.vaultnet/``."""
-    return any(part.startswith(".") for part in rel.split("/"))
+    """The default ignore rule: hidden folders and files, editors' swap files, vaultnet's own ``.vaultnet/``.
+
+    Not an iCloud placeholder (``People/.Ana.md.icloud``): it says a note is not downloaded here.
+    """
+    parts = rel.split("/")
+    if parts[-1].endswith(".md.icloud") and not any(part.startswith(".") for part in parts[:-1]):
+        return False
+    return any(part.startswith(".") for part in parts)
+
+
+class GitWatch:
+    """Whether git is at work on the vault, so that the watcher writes nothing meanwhile.
+
+    A running git command holds ``.git/index.lock``; a merge, rebase,
+    cherry-pick, revert or bisect in progress leaves its state in ``.git/``;
+    and between the commands of a ``stash``, ``pull``, ``stash pop`` the only
+    sign is that git touched ``.git/`` a moment ago (seen by the watcher's
+    events, judged by its own clock). Generated notes written then would make
+    ``git checkout`` refuse, or a ``stash pop`` conflict with the tick left in
+    the stash.
+    """
+
+    IN_PROGRESS = ("index.lock", "MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "BISECT_LOG",
+                   "rebase-merge", "rebase-apply", "sequencer")
+
+    def __init__(self, root: os.PathLike[str] | str, quiet: float = GIT_QUIET_SECONDS) -> None:
+        self.root = os.fspath(root)
+        self.quiet = quiet
+        self.last_seen = -float("inf")  # monotonic time of the last event in .git/
+        self._said = False
+
+    def folder(self) -> str | None:
+        """The repository's git folder (``.git`` may be a file naming it, in a worktree or submodule)."""
+        git = os.path.join(self.root, ".git")
+        if os.path.isdir(git):
+            return git
+        try:
+            with open(git, encoding="utf-8") as handle:
+                line = handle.readline().strip()
+        except OSError:
+            return None
+        if line.startswith("gitdir:"):
+            found = line.split(":", 1)[1].strip()
+            return found if os.path.isabs(found) else os.path.join(self.root, found)
+        return None
+
+    def saw(self, path: str) -> None:
+        """An event's path: one in ``.git/`` means git is at work now."""
+        git = os.path.join(self.root, ".git")
+        if path == git or path.startswith(git + os.sep):
+            self.last_seen = time.monotonic()
+
+    def busy(self) -> bool:
+        folder = self.folder()
+        if folder is None:
+            return False
+        reason = next((name for name in self.IN_PROGRESS if os.path.exists(os.path.join(folder, name))), None)
+        if reason is None and time.monotonic() - self.last_seen < self.quiet:
+            reason = "a git command a moment ago"
+        if reason is not None and not self._said:
+            log.info("git is at work (%s): writing nothing until it is done", reason)
+        self._said = reason is not None
+        return reason is not None
 
 
 class Watcher:
@@ -120,9 +188,14 @@ class Watcher:
         rescan: float = RESCAN_SECONDS,
         poll_period: float = 1.0,
         save_every: float = SAVE_SECONDS,
+        wait_for_git: bool = False,
+        git_quiet: float = GIT_QUIET_SECONDS,
+        settle_ticks: float = SETTLE_TICKS_SECONDS,
         hooks: Sequence[Callable[[Session, Date], None]] = (),
     ) -> None:
         self.session = session
+        session.settle_ticks = True  # two watchers stamping one tick at once agree before completing it
+        self.settle_ticks = settle_ticks
         self.today = today
         self.ignore = ignore
         self.polling = polling
@@ -145,6 +218,8 @@ class Watcher:
         self._unsaved: list[Written] | None = None  # the last build's results, when the cache does not hold them
         self._last_save = 0.0
         self._captured: dict[str, object] = {}  # capture sources unchanged since their last import
+        self._retry: tuple[float, float] | None = None  # (when, how long it waited): a build to try again
+        self.git = GitWatch(session.config.root, git_quiet) if wait_for_git else None
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
 
@@ -160,15 +235,27 @@ class Watcher:
     # -- building ---------------------------------------------------------
 
     def build(self) -> None:
-        """Rebuild every generated note from the notes already read."""
+        """Rebuild every generated note from the notes already read.
+
+        A note left alone because a file kept changing (an editor still
+        saving, a sync tool still writing) is tried again shortly, waiting
+        longer each time, until it is written.
+        """
         day = self.today()
         started = time.perf_counter()
         results = self.session.build(day, changed=())
         for result in results:
             if result.error:
-                log.error("%s", result.error)
+                log.error("%s%s", result.error, "; trying again shortly" if result.retry else "")
             elif result.changed:
                 log.info("wrote %s", result.rel)
+        if any(result.retry for result in results):
+            waited = min(RETRY_SECONDS[1], 2 * self._retry[1]) if self._retry else RETRY_SECONDS[0]
+            self._retry = (time.monotonic() + waited, waited)
+        elif self.session.pending:  # a ticked follow-up, completed once its tick's date has settled
+            self._retry = (time.monotonic() + self.settle_ticks, RETRY_SECONDS[0] / 2)
+        else:
+            self._retry = None
         for result in results:
             if taken_in_as_built(self.config, result):
                 # The session took our own output in: an event for it is no change.
@@ -268,8 +355,13 @@ class Watcher:
             self.exit_code = 1
             self.stopping.set()
             return
+        if self.git is not None and self.git.busy():
+            return  # git is at work on the vault: the changes wait, and nothing is written meanwhile
         if self.queue.remaining(self.quiet, self.max_wait) == 0:
             self.process(self.queue.take())
+        if self._retry is not None and time.monotonic() >= self._retry[0]:
+            log.info("trying again what could not be written")
+            self.build()
         if (self._unsaved is not None and self.queue.remaining(self.quiet, self.max_wait) is None
                 and time.monotonic() - self._last_save >= self.save_every):
             self.save()  # nothing waiting: the notes are the ones the last build used
@@ -313,7 +405,8 @@ class Watcher:
         self.build()
         self.save()
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
-        observer.schedule(Handler(self.queue), str(self.config.root), recursive=True)
+        observer.schedule(Handler(self.queue, self.git.saw if self.git is not None else None), str(self.config.root),
+                          recursive=True)
         try:
             observer.start()
         except OSError as err:

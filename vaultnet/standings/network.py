@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 
 from vaultnet.base.dates import Date
@@ -14,11 +14,11 @@ from vaultnet.evidence.contacts import Contact, Directory, read_contact
 from vaultnet.evidence.giftideas import GiftIdea, gift_ideas
 from vaultnet.evidence.interactions import Extractor, manual_contact
 from vaultnet.evidence.model import Evidence, Interaction, Task
-from vaultnet.evidence.people import people_folder, rule_of
+from vaultnet.evidence.people import rule_of
 from vaultnet.evidence.relations import Relative, relatives, ties
 from vaultnet.files.config import Config
-from vaultnet.files.walk import conflict_original
 from vaultnet.notes.note import Note
+from vaultnet.standings import copies as sync_copies
 from vaultnet.standings.neighbours import neighbours as neighbours_of
 from vaultnet.standings.standing import Standing, assess
 
@@ -222,16 +222,22 @@ def assemble(
     """
     memo = memo or AssemblyMemo(remember=False)
     notes = list(parsed)
-    conflicts = list(conflicts)
+    # A copy is read as what it copies, never on its own.
+    copies = sync_copies.find_copies(notes, conflicts, config, lambda note: rule_of(note, config) is not None)
     problems = list(unreadable)
     for note in notes:
-        if not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
+        if not note.unrendered and note.rel not in copies:  # a template's `{{title}}` is no YAML error of the user's
             problems.extend(note.problems)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
+    people_copies: set[str] = set()
     for note in notes:
         rule = rule_of(note, config)
+        if note.rel in copies:
+            if rule:
+                people_copies.add(note.rel)
+            continue
         if rule and not note.rel.startswith(config.output + "/"):
             rules[rule] += 1
             contact, added = memo.contact(note, config)
@@ -240,7 +246,7 @@ def assemble(
             owners[note.rel] = contact
     directory = Directory(contacts)
     problems.extend(_duplicate_problems(directory))
-    problems.extend(_conflict_problems(conflicts, directory, config))
+    kinds = sync_copies.classify(copies, config, set(owners), people_copies)
 
     # Evidence from a note depends on the note and on how names resolve: on every
     # contact's path, name and aliases.
@@ -249,13 +255,15 @@ def assemble(
     evidence = Evidence()
     found_by_note: dict[str, Evidence] = {}
     for note in notes:
-        if note.unrendered:
+        if note.unrendered or kinds.get(note.rel, "generated") != "generated":
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
         found_by_note[note.rel] = found
         if found is not _NOTHING and _gives_anything(found):
             evidence.extend(found)
         problems.extend(added)
+    if copies:
+        problems.extend(_copies(notes, copies, kinds, extractor, found_by_note, evidence))
     friends: dict[str, frozenset[str]] = {}
     for contact in contacts:
         manual = memo.manual_contact(contact)
@@ -317,15 +325,25 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
 
 
 def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
-    """A follow-up ticked in a plan and then completed in its own note is one contact, not two.
+    """A follow-up ticked in a plan and then completed in its own note is one contact, not two;
+    one item ticked in two versions of a plan (a sync conflict copy, git's two sides) is one, on its earliest day.
 
     The completed line (the user's words) counts, the tick does not: for the
     standings, the contact calendar, neighbours and exports alike.
     """
     completed = {item.key for item in interactions if item.key and item.source == "task"}
-    if not completed:
+    first: dict[str, Interaction] = {}
+    twice = False
+    for item in interactions:
+        if item.source == "plan" and item.key:
+            kept = first.get(item.key)
+            twice = twice or kept is not None
+            if kept is None or (item.date, item.path) < (kept.date, kept.path):
+                first[item.key] = item
+    if not completed and not twice:
         return interactions
-    return [item for item in interactions if not (item.source == "plan" and item.key in completed)]
+    return [item for item in interactions if not (item.source == "plan" and item.key and (
+        item.key in completed or first[item.key] is not item))]
 
 
 def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
@@ -350,14 +368,20 @@ def _duplicate_problems(directory: Directory) -> list[Problem]:
     return problems
 
 
-def _conflict_problems(conflicts: list[str], directory: Directory, config: Config) -> list[Problem]:
+def _copies(notes: list[Note], copies: dict[str, str], kinds: dict[str, str], extractor: Extractor,
+            found_by_note: dict[str, Evidence], evidence: Evidence) -> list[Problem]:
+    """Count what the sync copies add (see :mod:`vaultnet.standings.copies`), and name each one."""
+    by_rel = {note.rel: note for note in notes}
     problems = []
-    for rel in conflicts:
-        name = rel.rsplit("/", 1)[-1]
-        original = conflict_original(name) or name
-        in_people = people_folder(rel, config) is not None
-        # The copied note sits next to its copy: same folder, original name.
-        original_rel = rel[: len(rel) - len(name)] + original + ".md"
-        if in_people or any(contact.path == original_rel for contact in directory.contacts):
-            problems.append(Problem(rel, None, f"sync conflict copy of contact {original!r}: merge it into the note and delete the copy"))
+    for rel, original in sorted(copies.items()):
+        copy, kind = by_rel.get(rel), kinds[rel]
+        if copy is None:
+            continue
+        if kind == "note" and not copy.unrendered:
+            found, _ = extractor.extract(replace(copy, rel=original), None)  # dated as the original
+            added = sync_copies.added_evidence(found, found_by_note.get(original), rel)
+            found_by_note[rel] = added
+            evidence.extend(added)
+        missing = sync_copies.lacking(copy, by_rel.get(original), kind)
+        problems.append(sync_copies.problem(rel, original, kind, missing, original in by_rel))
     return problems

@@ -1,0 +1,151 @@
+"""A two-way sync between two folders, as Syncthing (or a keep-the-newer tool) does it, for the device tests.
+
+    python syncer.py A B --mode conflicts|newer --stop FILE --log FILE [--interval SECONDS]
+
+Every ``interval`` it compares both folders with what they last agreed on
+(content, not times) and carries each change across, keeping the sender's
+modification time, through a temporary file and a rename. ``.vaultnet/``
+stays on its device (Obsidian Sync skips dot-folders). When both sides
+changed a file since they last agreed:
+
+- ``conflicts``: the newer version keeps the name and the other is kept, on
+  both sides, as ``NAME.sync-conflict-YYYYMMDD-HHMMSS-DEVICE.md`` (Syncthing);
+- ``newer``: the newer version wins and the other is gone (a keep-the-newer sync).
+
+Identical content on both sides is no conflict. Each transfer is one line in
+the log (``time side path`` or ``time conflict path copy``), for the test to
+count. It stops when the stop file appears.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def scan(root: Path) -> dict[str, tuple[str, int]]:
+    """Path → (content hash, mtime_ns) of every file a sync carries."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in (".vaultnet", ".git")]
+        for name in files:
+            if name.startswith(".") and (name.endswith(".tmp") or "vaultnet-tmp" in name):
+                continue  # someone's file still being written
+            path = Path(folder) / name
+            try:
+                data = path.read_bytes()
+                mtime = path.stat().st_mtime_ns
+            except OSError:
+                continue
+            found[path.relative_to(root).as_posix()] = (hashlib.sha1(data).hexdigest(), mtime)
+    return found
+
+
+def place(source: Path, target: Path, expected: str | None) -> bool:
+    """Copy ``source`` over ``target`` (times kept) if ``target`` still holds ``expected`` (None: absent)."""
+    try:
+        data = source.read_bytes()
+        mtime = source.stat().st_mtime_ns
+    except OSError:
+        return False
+    now = hashlib.sha1(target.read_bytes()).hexdigest() if target.exists() else None
+    if now != expected:
+        return False  # changed on this side meanwhile: the next round sees a conflict
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".syncthing.{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.utime(temporary, ns=(mtime, mtime))
+    os.replace(temporary, target)
+    return True
+
+
+def remove(target: Path, expected: str) -> bool:
+    try:
+        if hashlib.sha1(target.read_bytes()).hexdigest() != expected:
+            return False
+        target.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def conflict_name(rel: str, mtime_ns: int, device: str) -> str:
+    stem, dot, ext = rel.rpartition(".")
+    if not dot:
+        stem, ext = rel, ""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(mtime_ns / 1e9))
+    return f"{stem}.sync-conflict-{stamp}-{device}" + (f".{ext}" if ext else "")
+
+
+def sync_round(sides: dict[str, Path], agreed: dict[str, str | None], mode: str) -> list[str]:
+    """One pass over both folders: carry every change across; returns what it did, one line each."""
+    done_lines = []
+    seen = {side: scan(root) for side, root in sides.items()}
+    for rel in sorted(set(seen["A"]) | set(seen["B"])):
+        now = {side: seen[side].get(rel) for side in sides}
+        hashes = {side: found[0] if found else None for side, found in now.items()}
+        base = agreed.get(rel)
+        if hashes["A"] == hashes["B"]:
+            agreed[rel] = hashes["A"]
+            continue
+        changed = [side for side in sides if hashes[side] != base]
+        if len(changed) == 1:
+            sender = changed[0]
+            receiver = "B" if sender == "A" else "A"
+            done = (place(sides[sender] / rel, sides[receiver] / rel, hashes[receiver]) if now[sender]
+                    else remove(sides[receiver] / rel, hashes[receiver]))  # type: ignore[arg-type]
+            if done:
+                agreed[rel] = hashes[sender]
+                done_lines.append(f"{sender} {rel}")
+            continue
+        # Both changed since they last agreed: the newer wins the name (a change beats a deletion).
+        times = {side: found[1] if found else -1 for side, found in now.items()}
+        winner = max(sides, key=lambda side: (times[side], side))
+        loser = "B" if winner == "A" else "A"
+        copy = "-"
+        if mode == "conflicts" and now[loser] is not None:
+            copy = conflict_name(rel, times[loser], f"DEVICE{loser}")
+            number = 1
+            while any((root / copy).exists() for root in sides.values()):
+                number += 1
+                copy = conflict_name(rel, times[loser], f"DEVICE{loser}{number}")
+            for side in sides:  # kept on both devices, as Syncthing syncs its conflict copies
+                place(sides[loser] / rel, sides[side] / copy, None)
+        if place(sides[winner] / rel, sides[loser] / rel, hashes[loser]):
+            agreed[rel] = hashes[winner]
+        done_lines.append(f"conflict {rel} {copy}")
+    return done_lines
+
+
+def agreement(first: Path, second: Path) -> dict[str, str | None]:
+    """What two folders agree on to begin with: the files that are the same on both."""
+    a, b = scan(first), scan(second)
+    return {rel: a[rel][0] for rel in set(a) & set(b) if a[rel][0] == b[rel][0]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("first", type=Path)
+    parser.add_argument("second", type=Path)
+    parser.add_argument("--mode", choices=("conflicts", "newer"), default="conflicts")
+    parser.add_argument("--interval", type=float, default=0.1)
+    parser.add_argument("--stop", type=Path, required=True)
+    parser.add_argument("--log", type=Path, required=True)
+    args = parser.parse_args()
+    sides = {"A": args.first, "B": args.second}
+    agreed = agreement(args.first, args.second)
+    with open(args.log, "a", encoding="utf-8") as log:
+        while not args.stop.exists():
+            for line in sync_round(sides, agreed, args.mode):
+                log.write(f"{time.monotonic():.3f} {line}\n")
+            log.flush()
+            time.sleep(args.interval)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
