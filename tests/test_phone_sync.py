@@ -4,6 +4,8 @@ did arrives as files changed, added or removed."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,6 +17,7 @@ from vaultnet.phone.report import Report
 from vaultnet.phone.runner import PhoneSync, run_command, session_work_out, sync_folders
 from vaultnet.phone.vdir import read_folder
 from vaultnet.pipeline.session import Session
+from vaultnet.pipeline.watch import Watcher
 
 from conftest import TODAY, write
 
@@ -249,7 +252,11 @@ def test_vaultnet_sync_runs_the_commands_around_the_folders(vault: Path, tmp_pat
 
 def test_a_command_that_hangs_is_stopped(vault: Path) -> None:
     write(vault, "vaultnet.toml", '[sync]\ncontacts = "c"\nbefore = "sleep 5"\ntimeout = 1\n')
-    assert "took more than 1 s and was stopped" in (run_command(load_config(vault), "before") or "")
+    config = load_config(vault)
+    config = replace(config, sync=replace(config.sync, timeout=0.2))  # type: ignore[arg-type]
+    started = time.monotonic()
+    assert "took more than 0.2 s and was stopped" in (run_command(config, "before") or "")
+    assert time.monotonic() - started < 3
 
 
 def test_the_watcher_syncs_after_builds_once_a_minute_and_every_few_minutes(vault: Path) -> None:
@@ -276,3 +283,28 @@ def test_the_watcher_syncs_after_builds_once_a_minute_and_every_few_minutes(vaul
             synced.append(moment)
     assert synced == [0, 70, 140, 1040] and ran == []  # at start; a minute after a build; 15 minutes on
     assert (vault / "phone").is_dir()
+
+
+def test_the_watcher_sends_a_new_person_to_the_phone_after_the_build(vault: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "contacts"
+    write(vault, "vaultnet.toml", f'[sync]\ncontacts = "{folder}"\n')
+    write(vault, "People/Ana Souza.md", ANA)
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, max_wait=2, poll_period=0.05,
+                                hooks=[PhoneSync(gap=0)])
+    watcher.start()
+    try:
+        def cards() -> set[str]:
+            return {line[3:] for path in folder.glob("*.vcf") for line in text(path).splitlines()
+                    if line.startswith("FN:")}
+
+        deadline = time.monotonic() + 20
+        while cards() != {"Ana Souza"} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cards() == {"Ana Souza"}
+        write(vault, "People/Bob Lee.md", "---\ncircle: network\n---\n")
+        while cards() != {"Ana Souza", "Bob Lee"} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cards() == {"Ana Souza", "Bob Lee"}
+        assert "vcard_uid: " in (vault / "People/Bob Lee.md").read_text()
+    finally:
+        watcher.stop()

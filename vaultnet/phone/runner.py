@@ -67,10 +67,10 @@ def run_command(config: Config, which: str, run: Run = subprocess.run) -> str | 
     return None
 
 
-def session_work_out(session: Session, today: Date) -> WorkOut:
-    """The network and this week's plan from ``session``: the vault looked at again (from the persistent
-    cache, so only what changed is read), then only the notes a sync changed."""
-    first = [True]
+def session_work_out(session: Session, today: Date, rescan: bool = True) -> WorkOut:
+    """The network and this week's plan from ``session``: with ``rescan``, the vault looked at again first
+    (from the persistent cache, so only what changed is read); then only the notes a sync changed."""
+    first = [rescan]
 
     def work_out(changed: Iterable[str]) -> tuple[Network, Plan]:
         session.refresh(None if first[0] else changed)
@@ -82,8 +82,13 @@ def session_work_out(session: Session, today: Date) -> WorkOut:
 
 
 def sync_folders(config: Config, work_out: WorkOut, today: Date, *, contacts: Path | None = None,
-                 calendar: Path | None = None, write: bool = True) -> list[Report]:
-    """Sync the folders given (the calendar first: a follow-up completed on the phone leaves the briefs)."""
+                 calendar: Path | None = None, write: bool = True, again: bool = True) -> list[Report]:
+    """Sync the folders given (the calendar first: a follow-up completed on the phone leaves the briefs).
+
+    ``again``: when the sync changed notes, sync once more from them. The watcher
+    says no: it reads those notes when their change reaches it, rebuilds, and the
+    sync after that build finishes the work.
+    """
 
     def one_pass(changed: Iterable[str]) -> list[Report]:
         network, plan = work_out(changed)
@@ -96,7 +101,7 @@ def sync_folders(config: Config, work_out: WorkOut, today: Date, *, contacts: Pa
 
     reports = one_pass(())
     changed = {rel for report in reports for rel in report.changed}
-    if write and changed:
+    if write and again and changed:
         for first, again in zip(reports, one_pass(changed), strict=True):
             _add(first, again)
     return reports
@@ -114,7 +119,8 @@ def _add(first: Report, again: Report) -> None:
     first.counts["unchanged"] = max(0, again.counts["unchanged"] - done_before)
 
 
-def sync_all(config: Config, work_out: WorkOut, today: Date, run: Run = subprocess.run) -> tuple[list[Report], list[str]]:
+def sync_all(config: Config, work_out: WorkOut, today: Date, run: Run = subprocess.run,
+             again: bool = True) -> tuple[list[Report], list[str]]:
     """``[sync] before``, the folders ``[sync]`` names, ``[sync] after``; the reports and what went wrong."""
     options = config.sync
     if not options.contacts and not options.calendar:
@@ -123,7 +129,7 @@ def sync_all(config: Config, work_out: WorkOut, today: Date, run: Run = subproce
     failures = [error for error in [run_command(config, "before", run)] if error]
     reports = sync_folders(config, work_out, today,
                            contacts=folder(config, options.contacts) if options.contacts else None,
-                           calendar=folder(config, options.calendar) if options.calendar else None)
+                           calendar=folder(config, options.calendar) if options.calendar else None, again=again)
     after = run_command(config, "after", run)
     return reports, failures + ([after] if after else [])
 
@@ -131,9 +137,11 @@ def sync_all(config: Config, work_out: WorkOut, today: Date, run: Run = subproce
 class PhoneSync:
     """The watcher's hook: the whole sync after each build (once a minute at most) and every ``every_minutes``."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, run: Run = subprocess.run) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, run: Run = subprocess.run,
+                 gap: float = AFTER_BUILD_SECONDS) -> None:
         self.clock = clock
         self.run = run
+        self.gap = gap
         self.last: float | None = None
         self._built: object = None  # the session's summary of the last build synced after (a new one each build)
 
@@ -144,11 +152,14 @@ class PhoneSync:
         now = self.clock()
         built = session.summary is not self._built
         since = None if self.last is None else now - self.last
-        if not (since is None or (built and since >= AFTER_BUILD_SECONDS) or since >= config.sync.every_minutes * 60):
+        if not (since is None or (built and since >= self.gap) or since >= config.sync.every_minutes * 60):
             return
         self.last, self._built = now, session.summary
         started = time.perf_counter()
-        reports, failures = sync_all(config, session_work_out(session, today), today, self.run)
+        # The watcher's session is current: nothing to rescan, and the notes the sync changes are left for
+        # the watcher to see change (reading them here would hide the change from it, and its rebuild).
+        reports, failures = sync_all(config, session_work_out(session, today, rescan=False), today, self.run,
+                                     again=False)
         for failure in failures:
             log.error("%s", failure)
         for report in reports:
