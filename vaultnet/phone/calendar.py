@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,11 +48,13 @@ from vaultnet.phone.report import Report
 from vaultnet.phone.vdir import (
     Item,
     file_name,
+    inputs_digest,
     open_folder,
     property_name,
     read_folder,
     remove_item,
     signature,
+    stat_of,
     unfolded,
     write_item,
 )
@@ -65,11 +68,12 @@ COUNTS = ("events written", "events removed", "follow-ups completed", "unchanged
 
 @dataclass(frozen=True)
 class Reminder:
-    """One item of the calendar folder as vaultnet makes it."""
+    """One item of the calendar folder as vaultnet makes it (made only when it is needed)."""
 
     uid: str
-    text: str  # the whole VCALENDAR
     what: str  # its summary, for messages
+    inputs: str  # a digest of everything it is made from
+    make: Callable[[], str]  # the whole VCALENDAR
     task: Task | None = None  # a follow-up's task, to complete when the phone completes it
 
 
@@ -119,9 +123,28 @@ def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
 
     def event(uid: str, day: Date, summary: str, about: str, alarm: dt.timedelta, rule: str | None = None,
               task: Task | None = None) -> None:
-        calendar = _calendar()
-        _alarm(_all_day(calendar, uid, stamp, day, summary, about, rule), alarm, summary)
-        found.append(Reminder(uid, str(calendar.serialize()), summary, task))
+        def make() -> str:
+            calendar = _calendar()
+            _alarm(_all_day(calendar, uid, stamp, day, summary, about, rule), alarm, summary)
+            return str(calendar.serialize())
+
+        inputs = inputs_digest(uid, day, summary, about, alarm.total_seconds(), rule)
+        found.append(Reminder(uid, summary, inputs, make, task))
+
+    def todo(uid: str, due: Date, summary: str, about: str, task: Task) -> None:
+        def make() -> str:
+            calendar = _calendar()
+            item = calendar.add("vtodo")
+            item.add("uid").value = uid
+            item.add("dtstamp").value = stamp
+            item.add("due").value = due
+            item.add("summary").value = summary
+            item.add("description").value = about
+            item.add("status").value = "NEEDS-ACTION"
+            _alarm(item, at, summary, from_end=True)
+            return str(calendar.serialize())
+
+        found.append(Reminder(uid, summary, inputs_digest(uid, due, summary, about, at.total_seconds()), make, task))
 
     active = [s for s in network.standings if not s.contact.paused]
     for standing in sorted(active, key=lambda s: s.contact.path):
@@ -150,18 +173,8 @@ def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
         about = f"Follow-up with {names} ({task.path})\n\n" + "\n\n".join(brief(s) for s in people)
         if options.followups == "event":
             event(f"vaultnet-follow-up-event-{key}", task.due, summary, about, at, task=task)
-            continue
-        uid = f"vaultnet-follow-up-{key}"
-        calendar = _calendar()
-        todo = calendar.add("vtodo")
-        todo.add("uid").value = uid
-        todo.add("dtstamp").value = stamp
-        todo.add("due").value = task.due
-        todo.add("summary").value = summary
-        todo.add("description").value = about
-        todo.add("status").value = "NEEDS-ACTION"
-        _alarm(todo, at, summary, from_end=True)
-        found.append(Reminder(uid, str(calendar.serialize()), summary, task))
+        else:
+            todo(f"vaultnet-follow-up-{key}", task.due, summary, about, task)
     for path, (day, reason) in sorted(check_in_days(plan, active).items()):
         standing = by_path[path]
         event(f"vaultnet-check-in-{_digest(path, plan.week)}", day, f"Check in with {standing.name}",
@@ -206,34 +219,38 @@ def sync_calendar(config: Config, folder: Path, network: Network, plan: Plan, to
     entries = dict(state.load_shared(config).entries["calendar"])
     local = state.load_local(config, "calendar", folder)
     seen = set(local.seen) if local is not None and ours else set()
-    written = dict(local.written) if local is not None else {}
     wanted = {reminder.uid: reminder for reminder in reminders(config, network, plan)}
 
     done = _complete(config, report, ours, wanted, today, write)
     present: dict[str, str] = {}
-    signatures: dict[str, str] = {}
+    known: dict[str, list[Any]] = {}
     for uid, reminder in wanted.items():
         item = ours.get(uid)
-        if uid in done:
-            continue
-        if entries.get(uid, {}).get("status") == "dismissed":
+        if uid in done or entries.get(uid, {}).get("status") == "dismissed":
             continue
         if item is None and uid in seen:
             entries[uid] = {"status": "dismissed", "what": reminder.what, "since": today.isoformat()}
             report.tell(f"{reminder.what}: deleted on the phone, so it is not made again "
                         f"(delete its line in {state.state_rel(config)} to have it back)")
             continue
-        mine = signature(reminder.text)
         name = item.name if item is not None else file_name(uid, EXT)
-        if item is not None and (signature(item.text) == mine or written.get(uid) == mine):
-            report.counts["unchanged"] += 1  # as vaultnet made it, or changed on the phone since
-        elif not write or write_item(folder, name, reminder.text, item.stat if item is not None else None):
+        made_from = local.made_from(uid) if local is not None else None
+        stat = item.stat if item is not None else None
+        if item is not None and made_from == reminder.inputs:
+            report.counts["unchanged"] += 1  # as vaultnet made it, or as the phone changed it since
+        elif item is not None and signature(text := reminder.make()) == signature(item.text):
+            report.counts["unchanged"] += 1
+        elif not write:
             report.counts["events written"] += 1
+        elif write_item(folder, name, reminder.make() if item is None else text, stat):
+            report.counts["events written"] += 1
+            stat = stat_of(folder, name)
         else:
             report.tell(f"{folder / name}: changed while vaultnet was syncing: synced next time")
-            mine = written.get(uid, "")
+            continue
         present[uid] = name
-        signatures[uid] = mine
+        if stat is not None:
+            known[uid] = [*stat, reminder.inputs]
     for uid, item in sorted(ours.items()):
         if uid in wanted and uid not in done:
             continue
@@ -242,7 +259,7 @@ def sync_calendar(config: Config, folder: Path, network: Network, plan: Plan, to
     entries = {uid: entry for uid, entry in entries.items() if uid in wanted}  # a reminder gone is forgotten
     if write:
         state.save_shared(config, "calendar", entries)
-        state.save_local(config, "calendar", folder, state.Local(str(folder.resolve()), present, signatures))
+        state.save_local(config, "calendar", folder, state.Local(str(folder.resolve()), present, known))
     return report
 
 

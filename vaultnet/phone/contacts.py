@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from vaultnet.files.config import Config
 from vaultnet.files.writes import WriteConflict, edit_note, edit_text, read_bytes
 from vaultnet.importers.matching import Matcher
 from vaultnet.importers.records import Person as Record
-from vaultnet.notes.note import parse_note
+from vaultnet.notes.note import Note, parse_note
 from vaultnet.phone import additions, state
 from vaultnet.phone.brief import brief, check_in_days
 from vaultnet.phone.cards import (
@@ -52,9 +53,18 @@ from vaultnet.phone.cards import (
     same_value,
     vault_fields,
 )
-from vaultnet.phone.merge import Outcome, merge
+from vaultnet.phone.merge import Outcome, Room, merge
 from vaultnet.phone.report import Report
-from vaultnet.phone.vdir import Item, file_name, open_folder, read_folder, signature, write_item
+from vaultnet.phone.vdir import (
+    Item,
+    file_name,
+    inputs_digest,
+    open_folder,
+    read_folder,
+    signature,
+    stat_of,
+    write_item,
+)
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
 
@@ -67,12 +77,12 @@ MERGED = tuple(key for key, kind in KINDS.items() if kind in ("items", "text"))
 
 @dataclass
 class Person:
-    """One person as the sync sees them: their note as read, its values, and their card's UID."""
+    """One person as the sync sees them: their note's values, and their card's UID."""
 
     rel: str
     name: str
     fields: Fields
-    data: bytes
+    created: bool = False  # a note this sync made for a card from the phone
     standing: Standing | None = None
     uid: str | None = None  # as the note has it
     assigned: str | None = None  # given in this run (a new line)
@@ -98,6 +108,8 @@ class Run:
     by_uid: dict[str, Person] = field(default_factory=dict)
     check_ins: dict[str, tuple[Date, str]] = field(default_factory=dict)
     news: list[tuple[str, str, str, str]] = field(default_factory=list)
+    local: state.Local | None = None  # this device's record of the folder from its last sync
+    known: dict[str, list[Any]] = field(default_factory=dict)  # ... and after this one
 
     def tell(self, person: Person | str, line: str) -> None:
         where = person if isinstance(person, str) else person.rel
@@ -105,8 +117,12 @@ class Run:
 
 
 def sync_contacts(config: Config, folder: Path, network: Network, plan: Plan, today: Date,
-                  write: bool = True) -> Report:
-    """Bring the folder's cards and the vault's people in step (see the module's docstring)."""
+                  write: bool = True, notes: Notes | None = None) -> Report:
+    """Bring the folder's cards and the vault's people in step (see the module's docstring).
+
+    ``notes`` gives a person's note as parsed for ``network`` (a session keeps
+    them); without it each note is read again.
+    """
     report = Report("contacts", str(folder), dry_run=not write)
     if write and open_folder(folder):
         report.tell(f"made the folder {folder}")
@@ -120,8 +136,9 @@ def sync_contacts(config: Config, folder: Path, network: Network, plan: Plan, to
         report.tell(f"{folder} is empty, while it held {len(local.seen)} cards at the last sync here: "
                     "every card is written again, and none is taken as deleted on the phone")
     seen = set(local.seen) if local is not None and items else set()
+    run.local = local
     run.check_ins = check_in_days(plan, network.standings)
-    _read_people(run, network)
+    _read_people(run, network, notes or read_note(config))
     _assign(run)
     _take_new_cards(run)
     present: dict[str, str] = {uid: item.name for uid, item in run.items.items()}
@@ -147,30 +164,43 @@ def sync_contacts(config: Config, folder: Path, network: Network, plan: Plan, to
         if run.news:
             rolechanges.save(config, rolechanges.report(rolechanges.load(config), run.news, today))
         state.save_shared(config, "contacts", run.entries)
-        state.save_local(config, "contacts", folder, state.Local(str(folder.resolve()), present))
+        state.save_local(config, "contacts", folder, state.Local(str(folder.resolve()), present, run.known))
     return report
 
 
 # ------------------------------------------------------------------ the vault's people
 
 
-def _read_people(run: Run, network: Network) -> None:
+Notes = Callable[[str], Note | None]
+
+
+def read_note(config: Config) -> Notes:
+    """A person's note, read from the vault."""
+
+    def note(rel: str) -> Note | None:
+        try:
+            data = read_bytes(config.root / rel)
+        except (OSError, VaultnetError):
+            return None
+        return parse_note(rel, data, config.person_tags)[0] if data is not None else None
+
+    return note
+
+
+def _read_people(run: Run, network: Network, notes: Notes) -> None:
     """Every person's note as it is now, with their card's UID (two notes with one UID: neither is synced)."""
     config = run.config
     owners: dict[str, list[Person]] = {}
     for standing in network.standings:
         contact = standing.contact
-        try:
-            data = read_bytes(config.root / contact.path)
-        except (OSError, VaultnetError):
-            continue
-        note = parse_note(contact.path, data, config.person_tags)[0] if data is not None else None
-        if note is None or data is None:
+        note = notes(contact.path)
+        if note is None:
             continue
         props = properties(note, config)
         uid = props.get(UID_KEY)
         uid = " ".join(str(uid).split()) if isinstance(uid, (str, int)) and str(uid).strip() else None
-        person = Person(contact.path, contact.name, vault_fields(contact, props), data, standing, uid, contact=contact)
+        person = Person(contact.path, contact.name, vault_fields(contact, props), False, standing, uid,
+                        contact=contact)
         run.people.append(person)
         if uid:
             owners.setdefault(uid, []).append(person)
@@ -304,7 +334,7 @@ def _create(run: Run, uid: str, item: Item, name: str, phone: Fields) -> None:
     run.tell(rel, f"created from a new card on the phone ({name}), tagged #{TRIAGE_TAG}")
     fields = {key: value for key, value in phone.items() if key in KINDS}
     fields.update({"name": rel.rsplit("/", 1)[-1][:-3], "tags": values["tags"]})
-    person = Person(rel, str(fields["name"]), fields, b"", uid=uid)
+    person = Person(rel, str(fields["name"]), fields, True, uid=uid)
     run.people.append(person)
     run.by_uid[uid] = person
 
@@ -322,6 +352,15 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
     """Merge one person's note and card, write both as needed; the card's file name, or None when left alone."""
     uid = person.card
     assert uid is not None
+    check_in = run.check_ins.get(person.rel)
+    the_brief = brief(person.standing, check_in[0] if check_in else None)
+    circles = list(run.config.circles)
+    if (item is not None and run.local is not None and entry is not None and entry.get("status") == "linked"
+            and run.local.unchanged(uid, item.stat, inputs_digest(uid, person.rel, person.fields, the_brief, entry,
+                                                                   circles))):
+        run.report.counts["unchanged"] += 1  # neither the card nor anything it is made from changed
+        run.known[uid] = run.local.known[uid]
+        return item.name
     existing = None
     phone: Fields = {}
     if item is not None:
@@ -337,33 +376,34 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
     only = entry.get("phone_only") if entry is not None else None
     changed = item is not None and (base is None or any(
         not same_value(key, phone.get(key), base.get(key)) for key in MERGED))
-    rooms = additions.room(run.config, person.data, MERGED) if changed and person.data else {}
+    rooms = _rooms(run, person) if changed and not person.created else {}
     if item is None:
         outcome = merge(None, person.fields, person.fields, rooms)  # a new card: the note's values
     else:
         outcome = merge(base, person.fields, phone, rooms, only if isinstance(only, dict) else None)
+    note_changed = bool(outcome.add) or (person.uid is None and not person.created)
     if not _write_note(run, person, outcome):
         return item.name if item is not None else None
     for finding in outcome.findings:
         run.tell(person, f"{finding.key}: {finding.text}")
         if finding.what == "changed" and base is not None and finding.key in rolechanges.FIELDS:
             run.news.append((person.rel, finding.key, finding.note or "", finding.phone or ""))
-    check_in = run.check_ins.get(person.rel)
-    the_brief = brief(person.standing, check_in[0] if check_in else None)
     said = phone.get("note")
     if base is not None and isinstance(said, str) and said != base.get("note") and said != the_brief:
         run.tell(person, f"the card's note was changed on the phone ({said!r}); it holds vaultnet's brief, which "
                  "replaces it: write what matters in the note")
     agreed = {key: value for key, value in outcome.agreed.items() if KINDS.get(key) in ("items", "text", "name")}
     location = base.get("location") if base is not None else None
-    text = render_card(existing, uid, outcome.agreed, the_brief, list(run.config.circles), person.rel,
+    text = render_card(existing, uid, outcome.agreed, the_brief, circles, person.rel,
                        location if isinstance(location, str) else None)
     name = item.name if item is not None else file_name(uid, EXT)
+    stat = item.stat if item is not None else None
     if item is None or signature(text) != signature(item.text):
-        if run.write and not write_item(run.folder, name, text, item.stat if item is not None else None):
+        if run.write and not write_item(run.folder, name, text, stat):
             run.tell(str(run.folder / name), "changed while vaultnet was syncing: synced next time")
             return name if item is not None else None
         run.report.counts["cards written"] += 1
+        stat = stat_of(run.folder, name)
     else:
         run.report.counts["unchanged"] += 1
     entry_out: dict[str, Any] = {"status": "linked", "name": person.name, "path": person.rel,
@@ -371,13 +411,24 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
     if outcome.phone_only:
         entry_out["phone_only"] = dict(sorted(outcome.phone_only.items()))
     run.entries[uid] = entry_out
+    if stat is not None and not note_changed:  # a changed note is read again next time: no shortcut until then
+        run.known[uid] = [*stat, inputs_digest(uid, person.rel, person.fields, the_brief, entry_out, circles)]
     return name
+
+
+def _rooms(run: Run, person: Person) -> dict[str, Room]:
+    """Where the note, as it is now, can take the phone's new values."""
+    try:
+        data = read_bytes(run.config.root / person.rel)
+    except (OSError, VaultnetError):
+        return {}
+    return additions.room(run.config, data, MERGED) if data is not None else {}
 
 
 def _write_note(run: Run, person: Person, outcome: Outcome) -> bool:
     """Add the phone's new values and the card's UID to the note as new lines; False when it cannot take them."""
     values = {key: note_value(key, value) for key, value in outcome.add.items()}
-    if person.uid is None and person.data:
+    if person.uid is None and not person.created:
         values[UID_KEY] = person.card
     if not values:
         return True
@@ -399,7 +450,7 @@ def _write_note(run: Run, person: Person, outcome: Outcome) -> bool:
         return False
     run.report.counts["notes updated"] += bool(outcome.add)
     run.report.changed.add(person.rel)
-    if person.uid is None and person.data:
+    if person.uid is None and not person.created:
         person.uid = person.card
     return True
 

@@ -28,10 +28,11 @@ from vaultnet.advice.plan import Plan
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import VaultnetError
 from vaultnet.files.config import Config
+from vaultnet.notes.note import Note
 from vaultnet.phone.calendar import COUNTS as CALENDAR_COUNTS
 from vaultnet.phone.calendar import sync_calendar
 from vaultnet.phone.contacts import COUNTS as CONTACTS_COUNTS
-from vaultnet.phone.contacts import sync_contacts
+from vaultnet.phone.contacts import Notes, sync_contacts
 from vaultnet.phone.report import Report
 from vaultnet.pipeline.session import Session
 from vaultnet.standings.network import Network
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 
 AFTER_BUILD_SECONDS = 60.0  # a sync after a build waits this long after the last one
 Run = Callable[..., subprocess.CompletedProcess[str]]
-WorkOut = Callable[[Iterable[str]], tuple[Network, Plan]]
+WorkOut = Callable[[Iterable[str]], tuple[Network, Plan, Notes | None]]
 
 
 def folder(config: Config, setting: str) -> Path:
@@ -72,11 +73,15 @@ def session_work_out(session: Session, today: Date, rescan: bool = True) -> Work
     (from the persistent cache, so only what changed is read); then only the notes a sync changed."""
     first = [rescan]
 
-    def work_out(changed: Iterable[str]) -> tuple[Network, Plan]:
+    def note(rel: str) -> Note | None:
+        entry = session.notes.entries.get(rel)
+        return entry.note if entry is not None else None
+
+    def work_out(changed: Iterable[str]) -> tuple[Network, Plan, Notes | None]:
         session.refresh(None if first[0] else changed)
         first[0] = False
         network, plan, _ = session.builder(today, write=False).prepare_plan()
-        return network, plan
+        return network, plan, note  # a person's note keeps its properties in the session (trim_note)
 
     return work_out
 
@@ -91,19 +96,19 @@ def sync_folders(config: Config, work_out: WorkOut, today: Date, *, contacts: Pa
     """
 
     def one_pass(changed: Iterable[str]) -> list[Report]:
-        network, plan = work_out(changed)
+        network, plan, notes = work_out(changed)
         reports = []
         if calendar is not None:
             reports.append(sync_calendar(config, calendar, network, plan, today, write))
         if contacts is not None:
-            reports.append(sync_contacts(config, contacts, network, plan, today, write))
+            reports.append(sync_contacts(config, contacts, network, plan, today, write, notes))
         return reports
 
     reports = one_pass(())
     changed = {rel for report in reports for rel in report.changed}
     if write and again and changed:
-        for first, again in zip(reports, one_pass(changed), strict=True):
-            _add(first, again)
+        for first, more in zip(reports, one_pass(changed), strict=True):
+            _add(first, more)
     return reports
 
 

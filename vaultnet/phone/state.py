@@ -132,15 +132,26 @@ def save_shared(config: Config, section: Section, entries: dict[str, dict[str, A
 
 @dataclass
 class Local:
-    """What one vdir held after this device's last sync: file → its UID, and each item's last written digest."""
+    """What one vdir held after this device's last sync: each item's file, and what it was made from.
+
+    ``known`` is an item's stat when it was last written or found right, and a
+    digest of everything vaultnet made it from: while both stay the same, the
+    item is as the last sync left it and is neither read nor made again.
+    """
 
     folder: str
     seen: dict[str, str] = field(default_factory=dict)  # UID → file name
-    written: dict[str, str] = field(default_factory=dict)  # UID → signature of what vaultnet last wrote there
+    known: dict[str, list[Any]] = field(default_factory=dict)  # UID → [size, mtime in ns, inode, inputs digest]
 
     def to_json(self) -> dict[str, Any]:
-        return {"folder": self.folder, "seen": dict(sorted(self.seen.items())),
-                "written": dict(sorted(self.written.items()))}
+        return {"folder": self.folder, "seen": dict(sorted(self.seen.items())), "known": dict(sorted(self.known.items()))}
+
+    def unchanged(self, uid: str, stat: tuple[int, int, int], inputs: str) -> bool:
+        return self.known.get(uid) == [*stat, inputs]
+
+    def made_from(self, uid: str) -> str | None:
+        found = self.known.get(uid)
+        return found[3] if isinstance(found, list) and len(found) == 4 else None
 
 
 def _local_rel(kind: Section, folder: Path) -> str:
@@ -157,9 +168,9 @@ def load_local(config: Config, kind: Section, folder: Path) -> Local | None:
         return None
     if not isinstance(raw, dict) or raw.get("folder") != str(folder.resolve()):
         return None
-    seen, written = raw.get("seen"), raw.get("written")
+    seen, known = raw.get("seen"), raw.get("known")
     return Local(raw["folder"], dict(seen) if isinstance(seen, dict) else {},
-                 dict(written) if isinstance(written, dict) else {})
+                 dict(known) if isinstance(known, dict) else {})
 
 
 def save_local(config: Config, kind: Section, folder: Path, local: Local) -> None:

@@ -12,6 +12,7 @@ in one step, never after the file changed since it was read.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -147,6 +148,18 @@ def read_folder(folder: Path, ext: str) -> tuple[dict[str, Item], list[Problem]]
             problems.append(Problem(str(folder), None, f"{', '.join(names)} have the same UID {uid!r}; "
                                     "none is synced until one is removed (vdirsyncer refuses them too)"))
     return items, problems
+
+
+def stat_of(folder: Path, name: str) -> Stat | None:
+    try:
+        return _stat((folder / name).stat(follow_symlinks=False))
+    except OSError:
+        return None
+
+
+def inputs_digest(*parts: object) -> str:
+    """A digest of what an item is made from (JSON-able parts), to tell without making it whether it would change."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:32]
 
 
 def write_item(folder: Path, name: str, text: str, expected: Stat | None) -> bool:
