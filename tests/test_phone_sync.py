@@ -120,7 +120,7 @@ def test_an_empty_or_new_folder_deletes_nothing(vault: Path, tmp_path: Path) -> 
     sync(vault, contacts=folder)
     card_of(folder, "Ana Souza").unlink()  # the folder emptied (a new device, a wiped folder)
     said = lines(sync(vault, contacts=folder))
-    assert "is empty, while it held 1 cards" in said and "was deleted on the phone" not in said
+    assert "is empty, while it held 1 card at" in said and "was deleted on the phone" not in said
     card_of(folder, "Ana Souza")
     elsewhere = tmp_path / "laptop" / "contacts"  # another device's folder: no record of it here
     assert sync(vault, contacts=elsewhere)[0].counts["cards written"] == 1
@@ -242,7 +242,7 @@ def test_vaultnet_sync_runs_the_commands_around_the_folders(vault: Path, tmp_pat
     write(vault, "People/Ana Souza.md", ANA)
     result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "sync"])
     assert result.exit_code == 1
-    assert "contacts (" in result.output and "1 cards written" in result.output
+    assert "contacts (" in result.output and "1 card written" in result.output
     assert "Error: [sync] after (sh -c 'echo after" in result.output and "failed (exit 3)" in result.output
     assert log.read_text() == "before\nafter\n"
     assert read_folder(vault / "phone/contacts", ".vcf")[0]

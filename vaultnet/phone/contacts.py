@@ -133,7 +133,8 @@ def sync_contacts(config: Config, folder: Path, network: Network, plan: Plan, to
     run.entries = dict(shared.entries["contacts"])
     local = state.load_local(config, "contacts", folder)
     if local is not None and local.seen and not items:
-        report.tell(f"{folder} is empty, while it held {len(local.seen)} cards at the last sync here: "
+        count = len(local.seen)
+        report.tell(f"{folder} is empty, while it held {count} card{'s' if count != 1 else ''} at the last sync here: "
                     "every card is written again, and none is taken as deleted on the phone")
     seen = set(local.seen) if local is not None and items else set()
     run.local = local

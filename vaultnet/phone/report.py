@@ -24,6 +24,13 @@ class Report:
         self.lines.append(line)
 
     def summary(self, order: tuple[str, ...]) -> str:
-        """``contacts (DIR): 2 cards written, 1 notes updated, 40 unchanged``."""
-        parts = [f"{self.counts[name]} {name}" for name in order if self.counts[name]] or ["nothing to do"]
+        """``contacts (DIR): 2 cards written, 1 note updated, 40 unchanged``."""
+        parts = [f"{self.counts[name]} {_counted(name, self.counts[name])}" for name in order
+                 if self.counts[name]] or ["nothing to do"]
         return f"{self.kind} ({self.folder}): " + ", ".join(parts) + (" (dry run: nothing written)" if self.dry_run else "")
+
+
+def _counted(name: str, count: int) -> str:
+    """``cards written`` → ``card written`` for one."""
+    noun, _, rest = name.partition(" ")
+    return f"{noun.removesuffix('s')} {rest}".strip() if count == 1 and rest else name
