@@ -308,3 +308,18 @@ def test_the_watcher_sends_a_new_person_to_the_phone_after_the_build(vault: Path
         assert "vcard_uid: " in (vault / "People/Bob Lee.md").read_text()
     finally:
         watcher.stop()
+
+
+def test_a_server_that_rewrites_cards_and_drops_vaultnets_properties_causes_no_churn(
+        vault: Path, tmp_path: Path) -> None:
+    write(vault, "People/Ana Souza.md", ANA.replace("circle: close", "circle: close\noffers: [code review]"))
+    folder = tmp_path / "contacts"
+    sync(vault, contacts=folder)
+    path = card_of(folder, "Ana Souza")
+    served = "\r\n".join(line for line in path.read_bytes().decode().replace("\r\n ", "").split("\r\n")
+                         if not line.startswith(("X-VAULTNET-", "CATEGORIES")))  # as a server might keep it
+    path.write_bytes(served.encode())
+    note = (vault / "People/Ana Souza.md").read_bytes()
+    report = sync(vault, contacts=folder)[0]
+    assert report.lines == [] and report.counts["unchanged"] == 1
+    assert path.read_bytes() == served.encode() and (vault / "People/Ana Souza.md").read_bytes() == note

@@ -254,6 +254,9 @@ def sync_calendar(config: Config, folder: Path, network: Network, plan: Plan, to
     for uid, item in sorted(ours.items()):
         if uid in wanted and uid not in done:
             continue
+        if uid not in done and uid.startswith("vaultnet-follow-up-") and _completed(item.text) is not None:
+            report.tell(f"{folder / item.name}: completed on the phone, but that follow-up is no longer in the vault "
+                        "as it was (changed, or done there): check it in its note")
         if not write or remove_item(folder, item):
             report.counts["events removed"] += 1
     entries = {uid: entry for uid, entry in entries.items() if uid in wanted}  # a reminder gone is forgotten

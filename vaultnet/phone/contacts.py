@@ -45,6 +45,7 @@ from vaultnet.phone import additions, state
 from vaultnet.phone.brief import brief, check_in_days
 from vaultnet.phone.cards import (
     KINDS,
+    OWN,
     Fields,
     card_fields,
     note_value,
@@ -356,9 +357,9 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
     check_in = run.check_ins.get(person.rel)
     the_brief = brief(person.standing, check_in[0] if check_in else None)
     circles = list(run.config.circles)
+    inputs = inputs_digest(uid, person.rel, person.fields, the_brief, entry, circles)
     if (item is not None and run.local is not None and entry is not None and entry.get("status") == "linked"
-            and run.local.unchanged(uid, item.stat, inputs_digest(uid, person.rel, person.fields, the_brief, entry,
-                                                                   circles))):
+            and run.local.unchanged(uid, item.stat, inputs)):
         run.report.counts["unchanged"] += 1  # neither the card nor anything it is made from changed
         run.known[uid] = run.local.known[uid]
         return item.name
@@ -374,6 +375,8 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
     base = entry.get("agreed") if entry is not None and entry.get("status") in ("linked", "gone") else None
     if not isinstance(base, dict):
         base = None
+    if base is not None:  # a phone never removes vaultnet's own properties; a server that drops them does
+        phone.update({key: base[key] for key in OWN if key not in phone and key in base})
     only = entry.get("phone_only") if entry is not None else None
     changed = item is not None and (base is None or any(
         not same_value(key, phone.get(key), base.get(key)) for key in MERGED))
@@ -394,6 +397,17 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
         run.tell(person, f"the card's note was changed on the phone ({said!r}); it holds vaultnet's brief, which "
                  "replaces it: write what matters in the note")
     agreed = {key: value for key, value in outcome.agreed.items() if KINDS.get(key) in ("items", "text", "name")}
+    entry_out: dict[str, Any] = {"status": "linked", "name": person.name, "path": person.rel,
+                                 "agreed": {**dict(sorted(agreed.items())), "note": the_brief}}
+    if outcome.phone_only:
+        entry_out["phone_only"] = dict(sorted(outcome.phone_only.items()))
+    if (item is not None and run.local is not None and run.local.made_from(uid) == inputs and entry_out == entry
+            and not outcome.add and not outcome.findings and said in (None, the_brief)):
+        # Nothing changed on either side, only the file: a server's own rendition of the card vaultnet wrote
+        # (servers that rewrite a card and give no ETag for it send it back). Writing it again would never end.
+        run.report.counts["unchanged"] += 1
+        run.known[uid] = [*item.stat, inputs]
+        return item.name
     location = base.get("location") if base is not None else None
     text = render_card(existing, uid, outcome.agreed, the_brief, circles, person.rel,
                        location if isinstance(location, str) else None)
@@ -407,10 +421,6 @@ def _sync_person(run: Run, person: Person, item: Item | None, entry: dict[str, A
         stat = stat_of(run.folder, name)
     else:
         run.report.counts["unchanged"] += 1
-    entry_out: dict[str, Any] = {"status": "linked", "name": person.name, "path": person.rel,
-                                 "agreed": {**dict(sorted(agreed.items())), "note": the_brief}}
-    if outcome.phone_only:
-        entry_out["phone_only"] = dict(sorted(outcome.phone_only.items()))
     run.entries[uid] = entry_out
     if stat is not None and not note_changed:  # a changed note is read again next time: no shortcut until then
         run.known[uid] = [*stat, inputs_digest(uid, person.rel, person.fields, the_brief, entry_out, circles)]

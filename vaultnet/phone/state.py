@@ -6,9 +6,10 @@ syncs only markdown, so a note is what reaches every device, and the next sync
 can run on any of them. It holds one line per card (``## Contacts``: the values
 agreed on, which the next three-way merge starts from; or that the card was
 deleted on the phone, or its note left the vault) and one per calendar item the
-phone deleted (``## Calendar``). Each line is a list item holding one JSON
-object, so a sync tool's merge of two versions is a union of lines; a line
-that is no JSON is left out, and a line deleted by hand forgets that card.
+phone deleted (``## Calendar``). Each line is one JSON object, in a code block
+so that Obsidian takes no link or tag in it for the user's; a sync tool's merge
+of two versions is then a union of lines, a line that is no JSON is left out,
+and a line deleted by hand forgets that card.
 Conflict copies of the note are read too (the note's own line wins) and folded
 in at the next write.
 
@@ -37,6 +38,7 @@ HEADER = ("%% vaultnet: what the vault and the phone last agreed on, for the nex
 Section = Literal["contacts", "calendar"]
 SECTIONS: dict[Section, str] = {"contacts": "## Contacts", "calendar": "## Calendar"}
 LOCAL = f"{STATE_DIR}/phone"
+FENCE = "```json"
 
 
 def state_rel(config: Config) -> str:
@@ -53,9 +55,10 @@ class Shared:
     def text(self) -> str:
         parts = [HEADER]
         for section, heading in SECTIONS.items():
-            parts += ["", heading, ""]
+            parts += ["", heading, "", FENCE]
             for uid in sorted(self.entries[section]):
-                parts.append("- " + json.dumps({"uid": uid, **self.entries[section][uid]}, ensure_ascii=False))
+                parts.append(json.dumps({"uid": uid, **self.entries[section][uid]}, ensure_ascii=False))
+            parts.append("```")
         return "\n".join(parts) + "\n"
 
 
@@ -67,10 +70,10 @@ def _parse(text: str) -> dict[Section, dict[str, dict[str, Any]]]:
         if heading is not None:
             section = heading
             continue
-        if section is None or not line.startswith("- {"):
+        if section is None or not line.startswith("{"):
             continue
         try:
-            entry = json.loads(line[2:])
+            entry = json.loads(line)
         except ValueError:
             continue
         if isinstance(entry, dict) and isinstance(entry.get("uid"), str):
