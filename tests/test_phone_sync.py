@@ -240,6 +240,9 @@ def test_vaultnet_sync_runs_the_commands_around_the_folders(vault: Path, tmp_pat
     write(vault, "vaultnet.toml", f'[sync]\ncontacts = "phone/contacts"\nbefore = "sh -c \'echo before >> {log}\'"\n'
                                   f'after = "sh -c \'echo after >> {log}; exit 3\'"\n')
     write(vault, "People/Ana Souza.md", ANA)
+    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "sync", "--dry-run"])
+    assert result.exit_code == 0 and "1 card to write (dry run: nothing written)" in result.output
+    assert not log.exists() and not (vault / "phone").exists()
     result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "sync"])
     assert result.exit_code == 1
     assert "contacts (" in result.output and "1 card written" in result.output

@@ -25,12 +25,18 @@ class Report:
 
     def summary(self, order: tuple[str, ...]) -> str:
         """``contacts (DIR): 2 cards written, 1 note updated, 40 unchanged``."""
-        parts = [f"{self.counts[name]} {_counted(name, self.counts[name])}" for name in order
+        parts = [f"{self.counts[name]} {_counted(name, self.counts[name], self.dry_run)}" for name in order
                  if self.counts[name]] or ["nothing to do"]
         return f"{self.kind} ({self.folder}): " + ", ".join(parts) + (" (dry run: nothing written)" if self.dry_run else "")
 
 
-def _counted(name: str, count: int) -> str:
-    """``cards written`` → ``card written`` for one."""
-    noun, _, rest = name.partition(" ")
-    return f"{noun.removesuffix('s')} {rest}".strip() if count == 1 and rest else name
+_TO_DO = {"written": "to write", "removed": "to remove", "updated": "to update", "created": "to create",
+          "completed": "to complete"}
+
+
+def _counted(name: str, count: int, dry_run: bool) -> str:
+    """``cards written`` → ``card written`` for one, ``cards to write`` in a dry run."""
+    noun, _, done = name.partition(" ")
+    if not done:
+        return name
+    return f"{noun.removesuffix('s') if count == 1 else noun} {_TO_DO.get(done, done) if dry_run else done}"
