@@ -151,7 +151,7 @@ def _text(line: Any) -> str | None:
         value = value[0] if value else ""
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
+    text = " ".join(re.sub(r"\\([\\:;,])", r"\1", value).split())  # `\:` and the like, where vobject leaves them
     return text or None
 
 
@@ -166,9 +166,13 @@ def _text_of(value: Any) -> str:
 
 
 def read_card(text: str) -> Any:
-    """The card as vobject reads it (``ValueError`` naming what is wrong when it cannot)."""
+    """The card as vobject reads it, every line (``ValueError`` naming what is wrong when it cannot).
+
+    A card with a line vobject cannot read is not taken at all: written back, it
+    would lose that line.
+    """
     try:
-        card = vobject.readOne(text, ignoreUnreadable=True)
+        card = vobject.readOne(text, ignoreUnreadable=False)
     except Exception as err:  # noqa: BLE001 - vobject raises many kinds for one bad card
         raise ValueError(f"not a card vaultnet can read ({err})") from None
     if getattr(card, "name", "").upper() != "VCARD":
@@ -186,7 +190,7 @@ def card_fields(card: Any) -> Fields:
             name = " ".join(text for part in parts if (text := _text_of(part))) or None
     if name:
         fields["name"] = name
-    aliases = [alias.strip() for line in _lines(card, "nickname") for alias in (_text(line) or "").split(",")]
+    aliases = [text for line in _lines(card, "nickname") if (text := _text(line))]  # one a line, as vaultnet writes
     emails = [re.sub(r"(?i)^mailto:", "", text) for line in _lines(card, "email") if (text := _text(line))]
     phones = [re.sub(r"(?i)^tel:", "", text) for line in _lines(card, "tel") if (text := _text(line))]
     for key, found in (("aliases", aliases), ("email", emails), ("phone", phones)):
