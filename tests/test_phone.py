@@ -68,16 +68,17 @@ def test_an_item_changed_since_it_was_read_is_neither_replaced_nor_removed(tmp_p
 
 
 def test_a_card_keeps_what_the_phone_added_and_carries_the_vaults_keys(tmp_path: Path) -> None:
-    phone = read_card(CARD)
+    phone = read_card(CARD.replace("END:VCARD", "ADR;TYPE=HOME:;;Rua Augusta 1;Lisboa;;1100;Portugal\r\nEND:VCARD"))
     fields = {"name": "Ana Souza", "aliases": ["Ana, Jr."], "phone": ["+44 20 7946 0000", "+351 912 345 678"],
               "circle": "inner",
-              "offers": ["code review", "career advice, for engineers"], "location": "Berlin, Germany"}
+              "offers": ["code review", "career advice, for engineers"], "location": "Accra and London"}
     text = render_card(phone, "abc", fields, "Last contact 2026-11-07 (call)", ["inner", "close"], "People/Ana.md")
     assert "PHOTO" in text and "item1.TEL;TYPE=CELL:+44 20 7946 0000" in text  # the phone's label and photo stay
+    assert "ADR;TYPE=HOME:;;Rua Augusta 1;Lisboa;;1100;Portugal" in text  # and its own address
     back = card_fields(read_card(text))
     assert back["phone"] == ["+44 20 7946 0000", "+351 912 345 678"] and back["aliases"] == ["Ana, Jr."]
     assert back["offers"] == ["code review", "career advice, for engineers"]
-    assert back["circle"] == "inner" and back["categories"] == ["inner"] and back["location"] == "Berlin, Germany"
+    assert back["circle"] == "inner" and back["categories"] == ["inner"] and back["location"] == "Accra and London"
     assert back["note"] == "Last contact 2026-11-07 (call)" and back["path"] == "People/Ana.md"
     moved = render_card(read_card(text), "abc", {**fields, "circle": "close"}, "", ["inner", "close"], "People/Ana.md")
     assert card_fields(read_card(moved))["categories"] == ["close"]  # the old circle's category is vaultnet's

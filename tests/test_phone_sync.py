@@ -100,6 +100,8 @@ def test_a_card_made_on_the_phone_becomes_a_note_for_triage_or_joins_its_person(
     assert "vcard_uid: OTHER" in ana and "linked to the card 'A. S.'" in said  # found by email: no second Ana
     assert "FN:Ana Souza" in (folder / "other.vcf").read_text()
     assert len(list(folder.glob("*.vcf"))) == 2
+    before = files(vault, folder)
+    assert lines(sync(vault, contacts=folder)) == "" and files(vault, folder) == before  # one sync did it all
 
 
 def test_a_card_deleted_on_the_phone_is_told_once_and_not_sent_again(vault: Path, tmp_path: Path) -> None:

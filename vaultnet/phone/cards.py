@@ -218,10 +218,10 @@ def card_fields(card: Any) -> Fields:
         found = [text for line in _lines(card, own_property(key)) if (text := _text(line))]
         if found:
             fields[key] = found if kind != "text" else found[0]
-    if "location" not in fields:
-        address = next((text for line in _lines(card, "adr") if (text := _city_country(line))), None)
-        if address:
-            fields["location"] = address
+    location = next((text for line in _lines(card, own_property("location")) if (text := _text(line))), None)
+    location = location or next((text for line in _lines(card, "adr") if (text := _city_country(line))), None)
+    if location:
+        fields["location"] = location
     path = next((text for line in _lines(card, NOTE_PATH) if (text := _text(line))), None)
     if path:
         fields["path"] = path
@@ -326,6 +326,7 @@ def render_card(existing: Any | None, uid: str, fields: Mapping[str, Value], bri
     _set_text(card, "fn", name or None)
     if had_name != name or not _lines(card, "n"):
         _set_text(card, "n", name or None, make=lambda line: setattr(line, "value", _name(name)))
+
     def email(line: Any, item: str) -> None:
         line.value = item
         line.type_param = "INTERNET"

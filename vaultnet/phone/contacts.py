@@ -467,7 +467,8 @@ def _write_note(run: Run, person: Person, outcome: Outcome) -> bool:
 
 
 def _forget_gone(run: Run) -> None:
-    """Forget cards gone from both sides (a note removed, then its card deleted on the phone)."""
-    for uid, entry in list(run.entries.items()):
-        if entry.get("status") in ("linked", "gone") and uid not in run.by_uid and uid not in run.items:
+    """Forget cards gone from both sides (a note removed, then its card deleted on the phone; a card left out, then
+    deleted): the state holds only what a folder or a note still has."""
+    for uid in list(run.entries):
+        if uid not in run.by_uid and uid not in run.items:
             del run.entries[uid]
