@@ -52,6 +52,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "dates": ("dates",),
     "anniversary": ("anniversary", "wedding_anniversary"),
     "died": ("died", "date_of_death", "death_date"),
+    "vcard_uid": ("vcard_uid",),  # the person's card on the phone (vaultnet sync contacts)
 }
 FIELD_KEYS = tuple(KEYS)
 

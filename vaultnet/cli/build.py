@@ -167,7 +167,8 @@ def today(state: State, as_json: bool) -> None:
 @click.pass_obj
 def watch(state: State, polling: bool, interval: float, quiet_period: float, wait_for_git: bool,
           print_service: str | None) -> None:
-    """Keep the index and this week's plan current while you edit; send [notify]'s notifications at their times."""
+    """Keep the index and this week's plan current while you edit; send [notify]'s notifications at their times;
+    sync the phone's folders after each build with [sync]."""
     if print_service:
         from vaultnet.pipeline.service import service
 
@@ -175,14 +176,16 @@ def watch(state: State, polling: bool, interval: float, quiet_period: float, wai
         return
     import signal
 
+    from vaultnet.phone.runner import PhoneSync
     from vaultnet.pipeline.watch import Watcher
     from vaultnet.reach.notifier import Notifier
 
     fixed = state.today_given
     notifier = Notifier()  # sends only when [notify] lists URLs; reads them again when the settings change
+    phone = PhoneSync()  # syncs only when [sync] names a folder
     watcher = Watcher.for_vault(state.config, (lambda: fixed) if fixed else dt.date.today,
                                 polling=polling, interval=interval, quiet=quiet_period, wait_for_git=wait_for_git,
-                                hooks=[notifier])
+                                hooks=[notifier, phone])
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stopping.set())
     try:

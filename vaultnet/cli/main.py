@@ -9,6 +9,7 @@ from the modules named for their job:
 - ``imports``: ``import`` and its subcommands;
 - ``reach``: ``notify`` and ``mcp`` (notifications, AI assistants);
 - ``people``: ``duplicates`` and ``merge`` (who is who);
+- ``phone``: ``sync`` and its subcommands (the phone's contacts and calendar);
 - ``state``: what they share (the run's state, the date type, errors as one line).
 
 Every command imports the core when it runs: loading the command line imports
@@ -30,6 +31,7 @@ from vaultnet.cli import build as cli_build
 from vaultnet.cli import edits as cli_edits
 from vaultnet.cli import imports as cli_import
 from vaultnet.cli import people as cli_people
+from vaultnet.cli import phone as cli_phone
 from vaultnet.cli import reach as cli_reach
 from vaultnet.cli import show as cli_show
 from vaultnet.cli.state import DateType, Group, State
@@ -65,6 +67,6 @@ def init(state: State, path: Path | None) -> None:
         click.echo(f"{'created' if created else 'kept   '} {rel}")
 
 
-for _module in (cli_build, cli_show, cli_edits, cli_import, cli_people, cli_reach):
+for _module in (cli_build, cli_show, cli_edits, cli_import, cli_people, cli_reach, cli_phone):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -82,6 +82,24 @@ class NotifyConfig:
     obsidian_vault: str = ""  # the vault's name in obsidian:// links; empty: the vault folder's name
 
 
+FOLLOW_UP_FORMS = ("todo", "event")
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """``[sync]``: the phone's folders (vdirs) and the commands run around a sync (see vaultnet.phone)."""
+
+    contacts: str = ""  # a folder of .vcf files, one a person; empty: contacts are not synced
+    calendar: str = ""  # a folder of .ics files: birthdays, dates, follow-ups, check-ins
+    before: str = ""  # a command run before each sync (e.g. "vdirsyncer sync"), to take in the phone's changes
+    after: str = ""  # ... and after it, to send the vault's
+    timeout: int = 120  # seconds each command may take
+    every_minutes: int = 15  # how often `watch` syncs when nothing in the vault changed
+    lead_days: int = 1  # birthdays and dates: the alarm this many days before
+    alarm: dt.time = dt.time(9, 0)  # ... at this time
+    followups: str = "todo"  # "event" for calendars that take no tasks (Google, iCloud)
+
+
 @dataclass(frozen=True)
 class Config:
     """Settings for one vault; every value has the spec's default."""
@@ -119,6 +137,7 @@ class Config:
     me: tuple[str, ...] = ()  # the user's own email addresses, lower case
     capture: CaptureConfig = field(default_factory=CaptureConfig)
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     goals: tuple[str, ...] = ()  # the user's own goals: who can help you reach them comes first
     events: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)  # [events]: life-event tag -> check-in delays
     trash: str = ""  # where `merge` puts a merged note: "local" (.trash/), "system", or "" (as Obsidian is set)
@@ -308,6 +327,8 @@ def load_config(root: Path) -> Config:
             settings["capture"] = _capture(where, value)
         elif key == "notify":
             settings["notify"] = _notify(where, value)
+        elif key == "sync":
+            settings["sync"] = _sync(where, value)
         elif key == "events":
             settings["events"] = _events(where, value)
         elif key == "trash":
@@ -466,6 +487,30 @@ def _notify(where: str, value: Any) -> NotifyConfig:
         else:
             raise ConfigError(f"{where}: unknown key {name}")
     return NotifyConfig(**options)
+
+
+def _sync(where: str, value: Any) -> SyncConfig:
+    _check_type(where, "sync", value, dict)
+    options: dict[str, Any] = {}
+    for key, item in value.items():
+        name = f"sync.{key}"
+        if key in ("contacts", "calendar", "before", "after"):
+            _check_type(where, name, item, str)
+            options[key] = item.strip()
+        elif key in ("timeout", "every_minutes"):
+            options[key] = _count(where, name, item, least=1)
+        elif key == "lead_days":
+            options[key] = _count(where, name, item)
+        elif key == "alarm":
+            options[key] = _clock(where, name, item)
+        elif key == "followups":
+            _check_type(where, name, item, str)
+            if item.strip().lower() not in FOLLOW_UP_FORMS:
+                raise ConfigError(f"{where}: {name} must be one of {', '.join(FOLLOW_UP_FORMS)}, not {item!r}")
+            options[key] = item.strip().lower()
+        else:
+            raise ConfigError(f"{where}: unknown key {name}")
+    return SyncConfig(**options)
 
 
 def _off(where: str, key: str, value: Any) -> bool:
