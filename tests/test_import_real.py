@@ -238,5 +238,6 @@ def test_the_example_vault_round_trip_keeps_every_key(tmp_path: Path) -> None:
     for name, contact in before.items():
         other = after[name]
         for attribute in ("circle", "cadence", "last_contact", "snooze_until", "paused", "birthday", "fields",
-                          "introduced_by", "offers", "needs", "interests", "goals", "aliases"):
+                          "introduced_by", "offers", "needs", "interests", "goals", "aliases", "relations",
+                          "occasions"):
             assert getattr(other, attribute) == getattr(contact, attribute), (name, attribute)

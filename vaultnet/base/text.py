@@ -13,8 +13,10 @@ import re
 # vaultnet's own keys a vCard has no property for, written by `export vcard` as X-VAULTNET-<KEY> (one
 # property per list item) and read back by `import vcard`; location also when ADR cannot hold it exactly.
 CARD_KEYS = ("circle", "cadence", "last_contact", "snooze_until", "paused", "ignore_journal", "industry", "met",
-             "introduced_by", "offers", "needs", "interests", "goals", "tags", "friends", "location")
-CARD_LISTS = ("offers", "needs", "interests", "goals", "tags", "friends")  # always read back as lists
+             "introduced_by", "offers", "needs", "interests", "goals", "tags", "friends", "partner", "children",
+             "parents", "siblings", "household", "anniversary", "died", "location")
+CARD_LISTS = ("offers", "needs", "interests", "goals", "tags", "friends", "children", "parents", "siblings",
+              "household")  # always read back as lists
 
 
 def location_text(city: str | None, country: str | None) -> str:

@@ -29,7 +29,7 @@ import vobject
 from vaultnet.base.dates import Birthday
 from vaultnet.base.keys import Properties
 from vaultnet.base.phones import same_number, split_numbers
-from vaultnet.base.text import split_emails
+from vaultnet.base.text import CARD_KEYS, CARD_LISTS, card_property, split_emails
 from vaultnet.evidence.contacts import Contact, fold
 from vaultnet.importers.records import parse_birthday
 
@@ -43,22 +43,18 @@ STANDARD: dict[str, Kind] = {
     "name": "name", "aliases": "items", "email": "items", "phone": "items", "company": "text", "role": "text",
     "birthday": "text", "linkedin": "text", "location": "text",
 }
-# vaultnet's own keys, as X-VAULTNET-<KEY> (the location too, as X-VAULTNET-LOCATION beside the address).
+# vaultnet's own keys, as X-VAULTNET-<KEY>, the same as `export vcard` writes and `import vcard` reads back
+# (the location too, as X-VAULTNET-LOCATION beside the address); relations and named dates only go out.
 OWN: dict[str, Kind] = {
-    "circle": "text", "cadence": "text", "last_contact": "text", "snooze_until": "text", "paused": "text",
-    "ignore_journal": "text", "industry": "text", "met": "text", "introduced_by": "text",
-    "offers": "items", "needs": "items", "interests": "items", "goals": "items", "tags": "items",
-    "friends": "items", "partner": "text", "children": "items", "parents": "items", "siblings": "items",
-    "household": "items", "anniversary": "text", "died": "text", "relations": "out", "dates": "out",
+    **{key: "items" if key in CARD_LISTS else "text" for key in CARD_KEYS if key != "location"},
+    "relations": "out", "dates": "out",
 }
 KINDS: dict[str, Kind] = {**STANDARD, **OWN}
 FLAGS = ("paused", "ignore_journal")  # written back to a note as true or false
 NOTE_PATH = "X-VAULTNET-NOTE"
 
 
-def own_property(key: str) -> str:
-    """``introduced_by`` → ``X-VAULTNET-INTRODUCED-BY``."""
-    return "X-VAULTNET-" + key.upper().replace("_", "-")
+own_property = card_property  # ``introduced_by`` → ``X-VAULTNET-INTRODUCED-BY``
 
 
 # -------------------------------------------------------------- the note side
