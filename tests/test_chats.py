@@ -451,9 +451,23 @@ def test_reply_line_after_the_grace_period_once_per_message(people: Path) -> Non
 
 def test_an_answer_elsewhere_ends_the_wait(people: Path) -> None:
     run(people, "import", "chat", str(ANDROID))
+    note = people / "vaultnet" / "Captures" / "2026-11.md"
+    captured = note.read_text(encoding="utf-8")
+
+    def replies() -> list[str]:
+        plan = json.loads(run(people, "plan", "--json").stdout)
+        return [i["text"] for i in plan["items"] if i["section"] == "reply"]
+
+    # A day of another chat on which only she wrote is no answer; one on which you wrote is.
+    for you, waiting in ((0, True), (1, False)):
+        note.write_text(captured + f"- 2026-11-14 #message Telegram: 1 from them, {you} from you; they wrote first, "
+                        f"{'you' if you else 'they'} last — with [[Ana Souza]] · chat Ana S. (5025e5) "
+                        "^vn-chat-00000000aa\n", encoding="utf-8")
+        assert bool(replies()) is waiting
+    note.write_text(captured, encoding="utf-8")
+    assert replies()
     write(people, "People/Ana Souza.md", "---\ncircle: close\n---\n## Log\n- 2026-11-17 #call about Sintra\n")
-    plan = json.loads(run(people, "plan", "--json").stdout)
-    assert not [i for i in plan["items"] if i["section"] == "reply"]
+    assert not replies()
 
 
 def chat_days_note(vault: Path, days: list[tuple[str, str]], name: str = "Ana Souza") -> None:
