@@ -163,6 +163,15 @@ def test_date_order_from_time_order_and_a_stated_guess() -> None:
     assert told.messages[0][0].date() == dt.date(2026, 4, 3) and not told.guesses
 
 
+def test_a_system_line_holding_a_colon_is_nobody() -> None:
+    text = ANDROID.read_text(encoding="utf-8") + (
+        "16/11/2026, 20:13 - Disappearing messages were turned on: new messages disappear after 7 days\n"
+        "16/11/2026, 20:14 - Max Weber: Yes, got them\n")
+    chat, me = whatsapp.to_chat(whatsapp.read_export(text, ANDROID.name, "Ana Souza"), frozenset())
+    assert not isinstance(chat, str) and not chat.group and me == "Max Weber"
+    assert [sent.party for sent in chat.messages][-3:] == ["them", "them", None]
+
+
 def test_a_file_name_names_the_chat() -> None:
     assert whatsapp.chat_name("WhatsApp Chat with Ana Souza.txt") == "Ana Souza"
     assert whatsapp.chat_name("WhatsApp Chat - Ana Souza (1).zip") == "Ana Souza"
@@ -254,6 +263,7 @@ def test_telegram_single_chat_of_an_old_version_is_claimed_by_an_alias(people: P
     run(people, "import", "chat", str(TELEGRAM))
     result = run(people, "import", "chat", str(TELEGRAM_OLD))
     assert "Telegram 'Ana S.': 3 messages" in result.stdout  # no numbers in a single chat: no one's yet
+    assert "perhaps Ana Souza? give the note the alias 'Ana S.'" in result.stdout
     assert "before Telegram Desktop 3.7.6" in result.stderr
     write(people, "People/Ana Souza.md", "---\ncircle: close\nphone: +351 912 345 678\naliases: [Ana S.]\n---\n")
     result = run(people, "import", "chat", str(TELEGRAM_OLD))

@@ -34,7 +34,7 @@ from vaultnet.base.phones import phone_key
 from vaultnet.capture import messagesdb, smsbackup, telegram, whatsapp
 from vaultnet.capture.conversations import APPS, Chat, Party, chat_days
 from vaultnet.capture.ledger import Mark, key_of
-from vaultnet.capture.model import Read
+from vaultnet.capture.model import Capture, Read
 from vaultnet.capture.phonebook import Phonebook, infer_region
 from vaultnet.capture.zone import Zone
 from vaultnet.evidence.contacts import Contact
@@ -239,8 +239,20 @@ def read_chats(source: Path, shown: str, label: str, contacts: Iterable[Contact]
     read.chats = len(chats)
     for chat in chats:
         _capture(chat, phonebook, settings, today, zone, since, read)
+    read.captures = _fullest(read.captures)
     read.unmatched.sort(key=lambda u: (-u.messages, u.app, u.name))
     return read
+
+
+def _fullest(captures: list[Capture]) -> list[Capture]:
+    """One capture a chat day: two exports of one chat read together give the day that saw the most of it."""
+    kept: dict[str, Capture] = {}
+    for capture in captures:
+        old = kept.get(capture.id)
+        if old is None or (old.chat is not None and capture.chat is not None
+                           and capture.chat.you + capture.chat.them > old.chat.you + old.chat.them):
+            kept[capture.id] = capture
+    return list(kept.values())
 
 
 def _national(chat: Chat) -> bool:

@@ -35,7 +35,7 @@ class Match:
     path: str | None
     how: str = ""  # "number", "address" or "name"
     candidates: tuple[str, ...] = ()  # the notes it could be, when it could be several
-    maybe: tuple[str, ...] = ()  # notes the name could mean (a first name alone): said, never taken
+    maybe: tuple[str, ...] = ()  # notes whose first name the chat's name starts with: said, never taken
 
 
 def region_of(number: str) -> str | None:
@@ -120,5 +120,5 @@ class Phonebook:
                 return Match(next(iter(found)), how)
             if found:
                 return Match(None, how, tuple(sorted(found)))
-        maybe = set().union(*(self._by_first.get(fold(n), set()) for n in party.names if len(fold(n).split()) == 1))
+        maybe = set().union(*(self._by_first.get(fold(n).split()[0], set()) for n in party.names if fold(n)))
         return Match(None, maybe=tuple(sorted(maybe))[:3])

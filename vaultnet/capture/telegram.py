@@ -117,7 +117,10 @@ def read_export(path: Path) -> tuple[list[Chat], list[str], str | None, int]:
                 continue
             wall = wall or walled
             if not group:
-                chat.messages.append(Sent(when, "them" if sender == chat_id else None))
+                if sender == chat_id:
+                    chat.messages.append(Sent(when, "them"))
+                elif sender is not None and (me is None or sender == me):
+                    chat.messages.append(Sent(when, None))  # in a personal chat, the other messages are yours
                 continue
             if me is None:
                 break  # a group, and no word of who you are: left out (said below)

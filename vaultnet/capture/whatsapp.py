@@ -297,14 +297,14 @@ def _party(label: str) -> Party:
     return Party(label, numbers=numbers, names=() if numbers else (label,))
 
 
-def _personal(export: Export, name: str | None, mine: frozenset[str]) -> tuple[str | None, str | None]:
+def _personal(people: list[str], name: str | None, mine: frozenset[str]) -> tuple[str | None, str | None]:
     """A personal chat's other person and the author who is you (``None`` when they cannot be told apart).
 
     When your name is known, the other author is the other person (or, when only you wrote, the chat's
     name). Otherwise the author the chat is named for is the other person, and the one other author is you.
     """
-    yours = [a for a in export.authors if fold(a) in mine]
-    others = [a for a in export.authors if fold(a) not in mine]
+    yours = [a for a in people if fold(a) in mine]
+    others = [a for a in people if fold(a) not in mine]
     if yours:
         if len(others) == 1:
             return others[0], yours[0]
@@ -321,22 +321,31 @@ def _personal(export: Export, name: str | None, mine: frozenset[str]) -> tuple[s
 def to_chat(export: Export, names: frozenset[str]) -> tuple[Chat | str, str | None]:
     """The chat an export holds (or why it cannot be read as one), and the author taken as you when
     ``names`` (your names, folded) did not say it.
+
+    An author is someone who wrote twice or more, or is you, or the one the chat is named for. In a
+    group, whoever wrote once is a member too; in a personal chat, an author seen once is the other side
+    only when the chat has room for them (one such author, and not already two people): anything else
+    is a system line that happened to hold ``name: ``.
     """
     name = export.name or next(iter(sorted(export.notice_authors)), None)
     mine = {a for a in export.authors if fold(a) in names}
-    others = [a for a in export.authors if a not in mine]
+    regular = [a for a, count in export.authors.items() if count >= 2 or a in mine or _same(a, name)]
+    once = [a for a in export.authors if a not in regular]
+    others = [a for a in regular if a not in mine]
     if export.group_events or len(others) >= (2 if mine else 3):
         if not mine:
             return ("a group chat, and none of its authors is you: set my_names (your WhatsApp name) "
                     "under [capture] in vaultnet.toml"), None
+        members = [a for a in export.authors if a not in mine]
         key = fold(name) if name else "\x1f".join(sorted(fold(a) for a in export.authors))
-        chat = Chat("whatsapp", key, name or ", ".join(sorted(others)), export.where, group=True,
-                    parties={author: _party(author) for author in others})
+        chat = Chat("whatsapp", key, name or ", ".join(sorted(members)), export.where, group=True,
+                    parties={author: _party(author) for author in members})
         chat.messages = [Sent(when, None if author in mine else author) for when, author in export.messages]
         return chat, None
-    party, me = _personal(export, name, names)
+    people = regular + (once if len(once) == 1 and len(regular) < 2 else [])
+    party, me = _personal(people, name, names)
     if party is None:
-        if not export.authors and name:
+        if not people and name:
             party = name  # nobody wrote (only notices): an empty chat
         else:
             return ("cannot tell which author is you: set my_names (your WhatsApp name) under [capture] "
@@ -347,8 +356,9 @@ def to_chat(export: Export, names: frozenset[str]) -> tuple[Chat | str, str | No
     chat = Chat("whatsapp", fold(shown), shown, export.where,
                 parties={"them": Party(shown, numbers=numbers,
                                        names=tuple(label for label in labels if label not in numbers))})
-    chat.messages = [Sent(when, None if author == me or fold(author) in names else "them")
-                     for when, author in export.messages]
+    yours = {a for a in people if a == me or fold(a) in names}
+    chat.messages = [Sent(when, None if author in yours else "them") for when, author in export.messages
+                     if author in people]
     return chat, (me if me is not None and fold(me) not in names else None)
 
 

@@ -452,7 +452,7 @@ def _capture(where: str, value: Any) -> CaptureConfig:
             options[key] = _phone_region(where, item)
         elif key == "whatsapp_date_order":
             _check_type(where, "capture.whatsapp_date_order", item, str)
-            if item.strip().lower() not in ("dmy", "mdy", "ymd"):
+            if item.strip().lower() not in ("dmy", "mdy", "ymd", ""):
                 raise ConfigError(f'{where}: capture.whatsapp_date_order must be "dmy", "mdy" or "ymd", not {item!r}')
             options[key] = item.strip().lower()
         else:
@@ -461,12 +461,12 @@ def _capture(where: str, value: Any) -> CaptureConfig:
 
 
 def _phone_region(where: str, value: Any) -> str:
-    """A country as a two-letter code (``DE``, ``br``) phone numbers know, checked now."""
+    """A country as a two-letter code (``DE``, ``br``) phone numbers know, checked now; empty: unset."""
     _check_type(where, "capture.phone_region", value, str)
     import phonenumbers
 
     code = value.strip().upper()
-    if code not in phonenumbers.SUPPORTED_REGIONS:
+    if code and code not in phonenumbers.SUPPORTED_REGIONS:
         raise ConfigError(f'{where}: capture.phone_region {value!r} is not a country code (like "DE" or "US")')
     return code
 
