@@ -172,6 +172,15 @@ def test_a_system_line_holding_a_colon_is_nobody() -> None:
     assert [sent.party for sent in chat.messages][-3:] == ["them", "them", None]
 
 
+def test_calls_and_notices_are_no_messages_and_words_like_them_are() -> None:
+    bodies = {"Missed voice call": False, "\u200eVoice call, \u200e12 min": False, "Llamada perdida": False,
+              "\u200eYour security code with Ana changed.": False, "Video call tomorrow?": True,
+              "Llamada mañana?": True, "we need end-to-end tests": True, "\u200eimage omitted": True}
+    text = "".join(f"[12/11/2026, 10:{i:02d}:00] Ana: {body}\n" for i, body in enumerate(bodies))
+    export = whatsapp.read_export(text, "x.txt", "Ana")
+    assert len(export.messages) == sum(bodies.values())
+
+
 def test_a_file_name_names_the_chat() -> None:
     assert whatsapp.chat_name("WhatsApp Chat with Ana Souza.txt") == "Ana Souza"
     assert whatsapp.chat_name("WhatsApp Chat - Ana Souza (1).zip") == "Ana Souza"
@@ -220,6 +229,13 @@ def test_your_name_when_it_cannot_be_told(people: Path, tmp_path: Path) -> None:
     assert "cannot tell which author is you" in result.stdout and "added 0 captures" in result.stdout
     write(people, "vaultnet.toml", 'timezone = "America/New_York"\n[capture]\nmy_names = ["max weber"]\n')
     assert "added 1 captures" in run(people, "import", "chat", str(folder / "_chat.txt")).stdout
+    # Without the setting, iOS's own first line tells: its notice is written as from the other person.
+    write(people, "vaultnet.toml", 'timezone = "America/New_York"\n')
+    (folder / "_chat.txt").write_text("[12/11/2026, 09:14:02] Ana Souza: \u200eMessages and calls are end-to-end "
+                                      "encrypted.\n" + (folder / "_chat.txt").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    result = run(people, "import", "chat", str(folder / "_chat.txt"))
+    assert "took 'Max Weber' as your name" in result.stderr and "unchanged 1" in result.stdout
 
 
 def test_group_chats_only_when_asked_and_as_weaker_contact(people: Path, tmp_path: Path) -> None:

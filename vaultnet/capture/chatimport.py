@@ -193,39 +193,39 @@ def read_chats(source: Path, shown: str, label: str, contacts: Iterable[Contact]
     does not list (the new mark lists every one read)."""
     contacts = list(contacts)
     read = ChatRead(label, shown)
-    if source.is_dir():
-        candidates = [(path, rel, export_kind(path, given=False)) for path, rel in export_files(source)]
-        files = [(path, rel, kind) for path, rel, kind in candidates if kind is not None]
-    elif source.is_file():
-        kind = export_kind(source)
-        if kind is None:
+    given = source.is_file()
+    if given:
+        if export_kind(source) is None:
             return read.fail(NOT_AN_EXPORT)  # type: ignore[return-value]
-        files = [(source, source.name, kind)]
+        files = [(source, source.name)]
+    elif source.is_dir():
+        files = export_files(source)
     else:
         return read.fail("no such file or folder")  # type: ignore[return-value]
     configured = settings.phone_region or None
     phonebook = Phonebook(contacts, configured)
     digest = settings_digest(phonebook, settings)
     seen = set(mark.names) if mark is not None and mark.people == digest and mark.kind == "chats" else set()
-    keys: list[str] = []
+    keys: list[str] = []  # every file looked at, exports or not: none is looked at again while unchanged
     parsed = _Parsed()
-    for path, rel, kind in files:
+    for path, rel in files:
         try:
             key = file_key(path, rel)
         except OSError:
             continue  # gone meanwhile
         keys.append(key)
-        if key in seen:
+        kind = None if key in seen else export_kind(path, given=given)
+        if kind is None:
             continue
         try:
             _parse(path, kind, settings, parsed, read)
             read.exports += 1
         except (whatsapp.NotAnExport, telegram.NotAnExport, smsbackup.NotAnExport, messagesdb.NotADatabase) as err:
-            if source.is_file():
+            if given:
                 return read.fail(str(err))  # type: ignore[return-value]
             read.problem(f"{rel}: {err}")
         except (OSError, zipfile.BadZipFile) as err:
-            if source.is_file():
+            if given:
                 return read.fail(f"cannot read: {getattr(err, 'strerror', None) or err}")  # type: ignore[return-value]
             read.problem(f"{rel}: cannot read: {getattr(err, 'strerror', None) or err}")
     read.mark = Mark("chats", names=sorted(set(keys)), people=digest)

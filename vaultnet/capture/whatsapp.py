@@ -74,10 +74,11 @@ _NOTICE = re.compile(
     r"|business account|unternehmenskonto|cuenta de empresa|compte professionnel|conta comercial",
     re.IGNORECASE,
 )
-# Calls show as a line under the caller's name; a call is not a message.
+# Calls show as a line under the caller's name; a call is not a message. Android writes the phrase alone
+# ("Missed voice call"), iOS after a left-to-right mark and with more ("Voice call, 12 min").
 _CALL = re.compile(
-    r"^(?:missed |verpasster |gemiste )?(?:group )?(?:voice|video|sprach|video-?|spraak|video-)\s?(?:call|anruf|oproep)\b"
-    r"|^(?:llamada|videollamada|appel|chamada|chiamata|videochiamata)(?: de voz| de vídeo| vocale?| vidéo)?"
+    r"(?:missed |verpasster |gemiste )?(?:group )?(?:voice|video|sprach|video-?|spraak|video-)\s?(?:call|anruf|oproep)\b"
+    r"|(?:llamada|videollamada|appel|chamada|chiamata|videochiamata)(?: de voz| de vídeo| vocale?| vidéo)?"
     r"(?: perdida| manqué| persa)?\b",
     re.IGNORECASE,
 )
@@ -234,7 +235,7 @@ def _body_kind(body: str, bracketed: bool, first: bool) -> str:
     bare = unmarked(body)
     if marked and (_NOTICE.search(bare[:200]) or (bracketed and first and not _ATTACHED.search(bare))):
         return "notice"
-    if len(bare) < 60 and _CALL.match(bare):
+    if (_CALL.match(bare) if marked else _CALL.fullmatch(bare.rstrip("."))) and len(bare) < 60:
         return "call"
     return "message"
 
