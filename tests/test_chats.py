@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultnet.base.errors import ConfigError
 from vaultnet.capture import whatsapp
@@ -33,7 +35,7 @@ from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
 from vaultnet.pipeline.session import build_network
 
-from conftest import TODAY, standing, write
+from conftest import TODAY, examples, standing, write
 
 CHATS = Path(__file__).parent / "data" / "chats"
 ANDROID = CHATS / "WhatsApp Chat with Ana Souza.txt"
@@ -144,6 +146,20 @@ def test_every_whatsapp_line_shape(shape: tuple[str, Shape]) -> None:
     assert not isinstance(chat, str)
     assert me == "+49 151 23456789"
     assert [sent.party for sent in chat.messages] == ["them", None, "them"]
+
+
+@settings(max_examples=examples(100))
+@given(st.sampled_from(SHAPES), st.lists(st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 12, 31)),
+                                         min_size=1, max_size=6))
+def test_any_times_in_any_shape_read_back(shape: tuple[str, Shape], times: list[dt.datetime]) -> None:
+    times = sorted(when.replace(second=0, microsecond=0) for when in times)
+    times.append((times[-1] + dt.timedelta(days=40)).replace(day=21))  # a day above 12: the order is told
+    text = "".join(shape[1](when, "Ana" if i % 2 else "Max") + "hi\n" for i, when in enumerate(times))
+    export = whatsapp.read_export(text, "WhatsApp Chat with Ana.txt", "Ana")
+    assert [when for when, _ in export.messages] == times
+    # Without it, the dates are read right, or the reading is said to be a guess.
+    export = whatsapp.read_export(text.rsplit("\n", 2)[0] + "\n", "WhatsApp Chat with Ana.txt", "Ana")
+    assert [when for when, _ in export.messages] == times[:-1] or export.guesses
 
 
 def test_date_order_from_time_order_and_a_stated_guess() -> None:
