@@ -7,20 +7,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from vaultnet.advice import (
-    circleback,
-    daily,
-    dates,
-    deepen,
-    goals,
-    intros,
-    lifeevents,
-    nudge,
-    reciprocity,
-    reconnect,
-    reply,
-    rolechanges,
-)
+from vaultnet.advice import circleback, daily, dates, deepen, goals, intros, lifeevents, nudge, reconnect, rolechanges
+from vaultnet.advice.reciprocity import advice_line
+from vaultnet.advice.reply import Waiting, replies, reply_key, waiting
 from vaultnet.base.dates import Date, iso_week, week_bounds
 from vaultnet.base.sections import SECTIONS, SectionId, item_key
 from vaultnet.evidence.model import Interaction, Task, follow_up_id
@@ -162,12 +151,11 @@ def build_plan(
         ))
 
     # 1b. People waiting for your answer in a chat; ticking the item records that you wrote.
-    def replied(message: reply.Waiting) -> bool:
-        return reply.key(message) in network.evidence.ticked
+    def replied(message: Waiting) -> bool:
+        return reply_key(message) in network.evidence.ticked
 
-    waiting_of = partial(_waiting, memo)
-    for message in reply.replies(active, today, config.plan.reply_days, replied, waiting_of):
-        plan.items.append(PlanItem("reply", (message.standing.name,), message.text(), reply.key(message),
+    for message in replies(active, today, config.plan.reply_days, replied, partial(_waiting, memo)):
+        plan.items.append(PlanItem("reply", (message.standing.name,), message.text(), reply_key(message),
                                    message.since, ("message",) if "message" in config.kinds else ()))
 
     # 2. Birthdays and the other dates that matter this week, past days included.
@@ -265,7 +253,7 @@ def build_plan(
 
     # 7. Reciprocity advice for people you are in touch with: what you gave and got, who starts.
     for standing in active:
-        advice = reciprocity.advice_line(standing, today)
+        advice = advice_line(standing, today)
         if advice is not None:
             text, about = advice
             plan.items.append(PlanItem(
@@ -283,8 +271,8 @@ def build_plan(
     return plan
 
 
-def _waiting(memo: PlanMemo | None, standing: Standing) -> reply.Waiting | None:
-    return _per_standing(memo, standing, ("reply",), partial(reply.waiting, standing))
+def _waiting(memo: PlanMemo | None, standing: Standing) -> Waiting | None:
+    return _per_standing(memo, standing, ("reply",), partial(waiting, standing))
 
 
 def _circle_back(memo: PlanMemo | None, today: Date, days: int, standing: Standing) -> circleback.CircleBack | None:

@@ -88,6 +88,6 @@ def replies(standings: Iterable[Standing], today: Date, days: int, ticked: Calla
     return sorted(found, key=lambda w: (w.since, w.standing.name.casefold(), w.standing.contact.path))
 
 
-def key(message: Waiting) -> str:
+def reply_key(message: Waiting) -> str:
     """The plan item's block id: the person, the chat and the day they wrote (a later message is a new item)."""
     return item_key("reply", message.standing.contact.path, message.chat, message.since)
