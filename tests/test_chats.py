@@ -34,6 +34,7 @@ from vaultnet.capture.ledger import Ledger
 from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
 from vaultnet.pipeline.session import build_network
+from vaultnet.pipeline.watch import Watcher
 
 from conftest import TODAY, examples, standing, write
 
@@ -561,6 +562,15 @@ def test_watch_reads_each_new_export_in_a_folder_once(people: Path) -> None:
     again = import_configured(config, TODAY, network, seen)
     assert [(r.outcome.added, r.read.exports) for r in again] == [(3, 1)]  # only the new export was read
     assert import_configured(config, TODAY, network, {})[0].read.exports == 0  # a restart: the ledger remembers
+    # The watcher's rescan is this same import.
+    (folder / ANDROID.name).unlink()
+    shutil.copy(GROUP, folder)
+    write(people, "vaultnet.toml", 'timezone = "America/New_York"\n[capture]\nchats = ["Imports/chats"]\n'
+          'group_chats = true\nmy_names = ["Max Weber"]\n')
+    watcher = Watcher.for_vault(load_config(people), lambda: TODAY, polling=True)
+    watcher.session.refresh()
+    watcher.capture()
+    assert "2026-11-02" in chat_lines(people, "WhatsApp")
 
 
 def test_check_and_settings(people: Path, tmp_path: Path) -> None:
