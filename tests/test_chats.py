@@ -317,6 +317,20 @@ def test_sms_backup(people: Path) -> None:
     assert "1 group chat left out" in result.stdout
 
 
+def test_surrogate_pairs_are_joined_whatever_the_reads_cut() -> None:
+    import io
+
+    from vaultnet.capture.smsbackup import _Repaired, repair
+
+    data = b'<sms body="ok &#55357;&#56832; and &#xD83D;&#xDE00; and a lone &#55357; half" />' * 3
+    assert repair(data).count(b"&#128512;") == 6 and b"&#65533;" in repair(data) and b"&#55357;" not in repair(data)
+    for size in (1, 5, 7, 16):
+        stream, parts = _Repaired(io.BytesIO(data)), []
+        while chunk := stream.read(size):
+            parts.append(chunk)
+        assert b"".join(parts) == repair(data)
+
+
 def test_sms_backup_refuses_other_xml(people: Path, tmp_path: Path) -> None:
     calls = write(tmp_path, "calls-20261120.xml", '<?xml version="1.0"?>\n<calls count="1"><call number="1" /></calls>\n')
     result = run(people, "import", "chat", str(calls))

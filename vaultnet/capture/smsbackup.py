@@ -79,8 +79,12 @@ class _Repaired:
             if not chunk:
                 self.held = b""
                 return repair(data)
-            cut = data.find(b"&", max(0, len(data) - 24))
-            self.held, data = (data[cut:], data[:cut]) if cut != -1 else (b"", data)
+            # Hold back the last 16 bytes (a pair of references is at most that long), and any reference
+            # that starts in the 16 bytes before the cut, so that no pair is cut in two.
+            cut = max(0, len(data) - 16)
+            while cut > 0 and (start := data.find(b"&", max(0, cut - 16), cut)) != -1:
+                cut = start
+            self.held, data = data[cut:], data[:cut]
             if data:
                 return repair(data)
 
