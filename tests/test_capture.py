@@ -629,6 +629,7 @@ def test_example_vault_capture_notes_are_current(tmp_path: Path) -> None:
     shutil.rmtree(copy / "vaultnet" / "Captures")
     assert run(copy, "import", "calendar", str(copy / "Imports" / "calendar.ics")).exit_code == 0
     assert run(copy, "import", "mail", str(copy / "Imports" / "mail.mbox")).exit_code == 0
+    assert run(copy, "import", "chat", str(copy / "Imports")).exit_code == 0
     assert captures(copy) == captures(example)
     assert captures(example)
 

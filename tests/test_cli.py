@@ -96,14 +96,16 @@ def test_status_json_shape(people):
     assert [c["name"] for c in data["contacts"]] == ["Ana Souza", "bob", "Broken", "Zoë Martin"]
     for contact in data["contacts"]:
         assert set(contact) == CONTACT_KEYS
-        assert set(contact["reciprocity"]) == {"gave", "got", "asked", "thanked", "label", "thank_you_due"}
+        assert set(contact["reciprocity"]) == {"gave", "got", "asked", "thanked", "label", "thank_you_due",
+                                               "started_by_you", "started_by_them", "starts"}
         assert set(contact["tie"]) == {"intensity", "embeddedness", "band"}
     ana = data["contacts"][0]
     assert ana == {
         "name": "Ana Souza", "path": "People/Ana Souza.md", "aliases": ["Ana"], "circle": "inner",
         "cadence_days": 14, "last_contact": "2026-11-02", "last_kind": "coffee", "due": "2026-11-16",
         "status": "overdue", "days_overdue": 5, "snooze_until": None, "next_birthday": "2027-11-20",
-        "reciprocity": {"gave": 0, "got": 1, "asked": 0, "thanked": 0, "label": "balanced", "thank_you_due": True},
+        "reciprocity": {"gave": 0, "got": 1, "asked": 0, "thanked": 0, "label": "balanced", "thank_you_due": True,
+                        "started_by_you": 0, "started_by_them": 0, "starts": "none"},
         "tie": {"intensity": round(0.5 ** (19 / 180), 3), "embeddedness": 0, "band": "weak"},
         "follow_ups": [{"text": "send the deck", "due": "2026-11-18", "path": "People/Ana Souza.md", "line": 8}],
         "rhythm": {"usual_gap_days": None, "quiet_days": 19, "drifting": None},
@@ -274,7 +276,7 @@ def test_plan_json_shape(people):
     data = json.loads(result.stdout)
     assert set(data) == {"week", "items"}
     assert data["week"] == "2026-W47"
-    sections = {"follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "nudge",
+    sections = {"follow-ups", "reply", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "nudge",
                 "reconnect", "introduce", "reciprocity"}
     for item in data["items"]:
         assert set(item) == {"section", "people", "text", "key", "due", "day"}
@@ -482,7 +484,7 @@ def test_choices_come_from_the_core_registries():
     assert isinstance(imports, click.Group)
     assert [tuple(p.type.choices) for p in export.params if p.name == "fmt"] == [FORMATS]
     assert [tuple(p.type.choices) for p in watch.params if p.name == "print_service"] == [SERVICES]
-    assert set(imports.list_commands(ctx)) == {*KINDS, "calendar", "mail"}
+    assert set(imports.list_commands(ctx)) == {*KINDS, "calendar", "mail", "chat"}
     for kind in KINDS:
         assert imports.get_command(ctx, kind) is not None, kind
 

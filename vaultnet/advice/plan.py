@@ -8,6 +8,8 @@ from functools import partial
 from typing import TypeVar
 
 from vaultnet.advice import circleback, daily, dates, deepen, goals, intros, lifeevents, nudge, reconnect, rolechanges
+from vaultnet.advice.reciprocity import advice_line
+from vaultnet.advice.reply import Waiting, replies, reply_key, waiting
 from vaultnet.base.dates import Date, iso_week, week_bounds
 from vaultnet.base.sections import SECTIONS, SectionId, item_key
 from vaultnet.evidence.model import Interaction, Task, follow_up_id
@@ -149,6 +151,14 @@ def build_plan(
             follow_up_key(task), due,
         ))
 
+    # 1b. People waiting for your answer in a chat; ticking the item records that you wrote.
+    def replied(message: Waiting) -> bool:
+        return reply_key(message) in network.evidence.ticked
+
+    for message in replies(active, today, config.plan.reply_days, replied, partial(_waiting, memo)):
+        plan.items.append(PlanItem("reply", (message.standing.name,), message.text(), reply_key(message),
+                                   message.since, ("message",) if "message" in config.kinds else ()))
+
     # 2. Birthdays and the other dates that matter this week, past days included.
     for dated in dates.this_week(network, active, monday, sunday):
         plan.items.append(PlanItem(
@@ -242,15 +252,14 @@ def build_plan(
             item_key("introduce", intro.first.contact.path, intro.second.contact.path), None, ("intro",),
         ))
 
-    # 7. Reciprocity advice for people you are in touch with.
+    # 7. Reciprocity advice for people you are in touch with: what you gave and got, who starts.
     for standing in active:
-        rec = standing.reciprocity
-        recent = standing.last_contact is not None and (today - standing.last_contact).days <= 90
-        if rec.advice and recent:
+        advice = advice_line(standing, today)
+        if advice is not None:
+            text, about = advice
             plan.items.append(PlanItem(
-                "reciprocity", (standing.name,),
-                f"{rec.label} (gave {rec.gave}, got {rec.got}, asked {rec.asked}): {rec.advice}",
-                item_key("reciprocity", standing.contact.path, rec.label), None, (), task=False,
+                "reciprocity", (standing.name,), text, item_key("reciprocity", standing.contact.path, about), None, (),
+                task=False,
             ))
     # 8. Birthdays, other dates and dated follow-ups in the days after this week: to see coming, not to do yet.
     for upcoming in dates.coming_up(network, sunday, config.plan.lookahead_days):
@@ -261,6 +270,10 @@ def build_plan(
     if memo is not None:
         memo.done()
     return plan
+
+
+def _waiting(memo: PlanMemo | None, standing: Standing) -> Waiting | None:
+    return _per_standing(memo, standing, ("reply",), partial(waiting, standing))
 
 
 def _circle_back(memo: PlanMemo | None, today: Date, days: int, standing: Standing) -> circleback.CircleBack | None:

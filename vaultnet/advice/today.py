@@ -10,7 +10,7 @@ from vaultnet.advice.daily import days_left, fair_share
 from vaultnet.advice.plan import Plan, PlanItem
 
 # Sections `today` shows whole: short messages that should not wait for another day.
-TODAY_SECTIONS = ("thank-you", "circle-back", "congratulate", "life-events", "nudge")
+TODAY_SECTIONS = ("reply", "thank-you", "circle-back", "congratulate", "life-events", "nudge")
 
 
 def today_items(plan: Plan) -> list[PlanItem]:

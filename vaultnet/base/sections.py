@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 SectionId = Literal[
-    "follow-ups", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "life-events", "nudge",
+    "follow-ups", "reply", "birthdays", "check-in", "thank-you", "circle-back", "congratulate", "life-events", "nudge",
     "reconnect", "introduce", "reciprocity", "coming-up",
 ]
 
@@ -31,6 +31,7 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section("follow-ups", "Follow-ups", "No follow-ups due this week.", "follow-up"),
+    Section("reply", "Reply", "Nobody is waiting for your answer.", "reply"),
     Section("birthdays", "Birthdays", "No birthdays this week.", "birthday wishes"),
     Section("check-in", "Check in", "Nobody is due for a check-in.", "check-in"),
     Section("thank-you", "Say thank you", "No thank-yous owed.", "thank-you"),

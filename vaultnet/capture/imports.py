@@ -1,12 +1,14 @@
 """Running an import: read a source, keep what counts, write the captures.
 
-``import calendar`` and ``import mail`` run one source; ``vaultnet watch`` runs
-every source in ``[capture]``; ``check`` asks whether each can be read.
+``import calendar``, ``import mail`` and ``import chat`` run one source;
+``vaultnet watch`` runs every source in ``[capture]``; ``check`` asks whether
+each can be read.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +34,9 @@ if TYPE_CHECKING:  # only for types: a mail import never loads the calendar stac
     from vaultnet.importers.records import Progress
     from vaultnet.standings.network import Network
 
-SourceKind = Literal["calendar", "mail"]
+log = logging.getLogger(__name__)
+
+SourceKind = Literal["calendar", "mail", "chat"]
 
 
 @dataclass
@@ -61,8 +65,18 @@ def one_email_a_day(captures: Iterable[Capture], seen: Known) -> tuple[list[Capt
 
 
 def read_source(config: Config, people: People, today: Date, kind: SourceKind, source: Source, *,
-                since: Date | None = None, progress: Progress | None = None, ledger: Ledger | None = None) -> Read:
-    """Read one source; a mail source only from where ``ledger`` says its last read ended."""
+                since: Date | None = None, progress: Progress | None = None, ledger: Ledger | None = None,
+                contacts: Iterable[Contact] = ()) -> Read:
+    """Read one source; a mail source only from where ``ledger`` says its last read ended, a chat source
+    only the exports it does not list as read."""
+    if kind == "chat":
+        from vaultnet.capture.chatimport import read_chats
+
+        if source.is_url:
+            return Read(source.label).fail("chats are read from export files and folders, not an address")
+        mark = ledger.get(source.identity) if ledger is not None and since is None else None
+        return read_chats(source.path, source.name, source.label, contacts, config.capture, today,
+                          vault_zone(config), since=since, mark=mark)
     if kind == "calendar":
         from vaultnet.capture.calendar import read_calendar
 
@@ -118,7 +132,7 @@ def contacts_only(config: Config) -> list[Contact]:
 
 def import_source(config: Config, network: Network | Callable[[], Network], kind: SourceKind, spec: str, *,
                   since: Date | None = None, dry_run: bool = False, progress: Progress | None = None,
-                  today: Date | None = None) -> Result:
+                  today: Date | None = None, once: bool = False) -> Result:
     """Import one source into the capture notes (or say what would change, with ``dry_run``).
 
     A source that cannot be read whole changes nothing: its read failed. Planned
@@ -130,6 +144,9 @@ def import_source(config: Config, network: Network | Callable[[], Network], kind
     ``network`` may be given as a callable (with ``today``): it is then worked out
     only when there is something to store, so that a rescan of an unchanged
     mailbox reads the contacts' notes and nothing else.
+
+    A chat source is read whole, unless ``once`` (the watcher's rescans): then
+    each export in it is read once, as a mailbox is.
     """
     if kind == "mail" and not config.me:
         raise ConfigError(f'{CONFIG_NAME}: set me = ["you@example.com", ...] (your own addresses) '
@@ -145,9 +162,11 @@ def import_source(config: Config, network: Network | Callable[[], Network], kind
     # A calendar is read whole and nearly always gives captures: work the vault out now. Mail often
     # has nothing new: its contacts' notes are enough to tell.
     lazy = kind == "mail" and not vault.built
-    people = People(config, contacts_only(config) if lazy else vault.get().directory.contacts)
-    ledger = Ledger(config) if kind == "mail" else None
-    read = read_source(config, people, today, kind, source, since=since, progress=progress, ledger=ledger)
+    contacts = contacts_only(config) if lazy else vault.get().directory.contacts
+    people = People(config, contacts)
+    ledger = Ledger(config) if kind == "mail" or (kind == "chat" and once) else None
+    read = read_source(config, people, today, kind, source, since=since, progress=progress, ledger=ledger,
+                       contacts=contacts)
     if read.failed:
         return Result(read, None)
     captures, skipped = read.captures, 0
@@ -166,17 +185,23 @@ def import_source(config: Config, network: Network | Callable[[], Network], kind
 
 def configured(config: Config) -> list[tuple[SourceKind, str]]:
     return [*(("calendar", spec) for spec in config.capture.calendars),
-            *(("mail", spec) for spec in config.capture.mail)]
+            *(("mail", spec) for spec in config.capture.mail),
+            *(("chat", spec) for spec in config.capture.chats)]
 
 
-def signature(config: Config, spec: str) -> tuple[object, ...] | None:
-    """What tells a local source changed (size and times; a Maildir's folders); None for addresses."""
+def signature(config: Config, spec: str, kind: SourceKind = "mail") -> tuple[object, ...] | None:
+    """What tells a local source changed (size and times; a Maildir's folders, a chat folder's exports);
+    None for addresses."""
     try:
         source = resolve(spec, config.root)
         if source.is_url:
             return None
-        path = mailbox_file(source.path)
-        if path.is_dir():  # a Maildir's cur/ and new/, else every folder of a folder of messages
+        path = mailbox_file(source.path) if kind != "chat" else source.path
+        if kind == "chat" and path.is_dir():
+            from vaultnet.capture.chatimport import export_files
+
+            paths = [file for file, _rel in export_files(path)]
+        elif path.is_dir():  # a Maildir's cur/ and new/, else every folder of a folder of messages
             paths = ([folder / sub for folder in maildirs(path) for sub in ("cur", "new")]
                      or [Path(folder) for folder, _, _ in os.walk(path)])
         else:
@@ -197,25 +222,45 @@ def import_configured(config: Config, today: Date, network: Callable[[], Network
     nothing new. A source read with a bad message or event counts as imported
     (the problem was reported; reading it again would only report it again).
     """
-    sources = [(kind, spec) for kind, spec in configured(config) if kind == "calendar" or config.me]
+    sources = [(kind, spec) for kind, spec in configured(config) if kind != "mail" or config.me]
     if not sources:
         return []
     built = network()
     people = People(config, built.directory.contacts).digest()
-    signatures = {spec: signature(config, spec) for _kind, spec in sources}
+    chat_people = ""
+    if config.capture.chats:
+        from vaultnet.capture.chatimport import settings_digest
+        from vaultnet.capture.phonebook import Phonebook
+
+        chat_people = settings_digest(Phonebook(built.directory.contacts, None), config.capture)
+    signatures = {(kind, spec): signature(config, spec, kind) for kind, spec in sources}
     if seen is not None:
-        sources = [(kind, spec) for kind, spec in sources if signatures[spec] is None
-                   or seen.get(f"{kind}:{spec}") != (signatures[spec], today, people)]
+        sources = [(kind, spec) for kind, spec in sources if signatures[kind, spec] is None
+                   or seen.get(f"{kind}:{spec}") != (signatures[kind, spec], today,
+                                                     chat_people if kind == "chat" else people)]
     results = []
     for kind, spec in sources:
-        result = import_source(config, built, kind, spec)
+        result = import_source(config, built, kind, spec, once=True)
         if not is_address(spec):  # problems name the source as configured (two may share a name)
             result.read.problems = [dataclasses.replace(p, path=spec) for p in result.read.problems]
             result.read.shown = spec
         results.append(result)
+        if kind == "chat":
+            _log_chats(result.read)
         if seen is not None and result.outcome is not None:
-            seen[f"{kind}:{spec}"] = (signatures[spec], today, people)
+            seen[f"{kind}:{spec}"] = (signatures[kind, spec], today, chat_people if kind == "chat" else people)
     return results
+
+
+def _log_chats(read: Read) -> None:
+    """What a chat source's read guessed, and the chats no note claims: said once, as the export is read once."""
+    from vaultnet.capture.chatimport import ChatRead
+
+    if isinstance(read, ChatRead):
+        for line in read.said:
+            log.info("%s", line)
+        for unmatched in read.unmatched:
+            log.info("a chat with no one in the vault: %s", unmatched.line())
 
 
 def is_address(spec: str) -> bool:
@@ -242,6 +287,16 @@ def _named(spec: str) -> str:
 
 
 def _probe(kind: SourceKind, source: Source) -> None:
+    if kind == "chat":
+        from vaultnet.capture.chatimport import NOT_AN_EXPORT, export_kind
+
+        if source.is_url:
+            raise SourceError("chats are read from export files and folders, not an address")
+        if not source.path.exists():
+            raise SourceError("no such file or folder")
+        if source.path.is_file() and export_kind(source.path) is None:
+            raise SourceError(NOT_AN_EXPORT)
+        return
     if kind == "calendar":
         from vaultnet.capture.calendar import (
             NOT_A_CALENDAR,

@@ -10,16 +10,17 @@ from typing import Any, Literal
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
+from vaultnet.evidence.chats import ChatDay
 from vaultnet.evidence.contacts import Contact
 from vaultnet.files.config import Config
 
-Kind = Literal["meeting", "email"]
+Kind = Literal["meeting", "email", "message"]
 _SPLIT = re.compile(r"[\s,;]+")
 
 
 @dataclass(frozen=True)
 class Capture:
-    """One meeting occurrence or one message, as it will be written: facts only."""
+    """One meeting occurrence, one email, or one chat's day, as it will be written: facts only."""
 
     id: str  # a block id, stable for the same source event or message
     date: Date
@@ -27,6 +28,7 @@ class Capture:
     people: tuple[str, ...]  # contact paths
     title: str
     source: str  # a label that names the source without giving away a secret address
+    chat: ChatDay | None = None  # a chat's day: who sent how many (its title is the summary of it)
 
 
 @dataclass
@@ -38,7 +40,7 @@ class Read:
     captures: list[Capture] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: bool = False
-    mark: Any = None  # mail: what was read (a ledger.Mark), kept once the captures are stored
+    mark: Any = None  # mail and chats: what was read (a ledger.Mark), kept once the captures are stored
 
     def fail(self, message: str) -> Read:
         self.problem(message)
@@ -49,8 +51,8 @@ class Read:
         self.problems.append(Problem(self.shown or self.source, None, message))
 
 
-def capture_id(prefix: Literal["cal", "mail"], *parts: str) -> str:
-    """``vn-cal-…`` or ``vn-mail-…``: a hash of what identifies the event or message in its source."""
+def capture_id(prefix: Literal["cal", "mail", "chat"], *parts: str) -> str:
+    """``vn-cal-…``, ``vn-mail-…`` or ``vn-chat-…``: a hash of what identifies the event, message or chat day."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return f"vn-{prefix}-{digest}"
 

@@ -86,7 +86,7 @@ def _fail_if_incomplete(plan: ImportPlan) -> None:
 
 @click.group("import", cls=ImportGroup)
 def import_group() -> None:
-    """Create contact notes from LinkedIn, vCard or Google Contacts exports; capture meetings and mail.
+    """Create contact notes from LinkedIn, vCard or Google Contacts exports; capture meetings, mail and chats.
 
     People already in the vault (same name, alias, email or LinkedIn profile) get only the
     front-matter keys their note lacks, as new lines. Imported people are
@@ -129,8 +129,35 @@ def _run_capture(state: State, kind: SourceKind, source: str, dry_run: bool, sin
         planned = f" ({outcome.planned} planned)" if outcome.planned else ""
         removed = f", removed {outcome.removed} planned no longer listed" if outcome.removed else ""
         same_day = f", {result.skipped} more the same day" if result.skipped else ""
-        click.echo(f"{verb} {outcome.added} captures{planned}, unchanged {outcome.unchanged}{removed}{same_day}"
-                   + (" (dry run: nothing written)" if dry_run else ""))
+        updated = f", {'would update' if dry_run else 'updated'} {outcome.updated}" if outcome.updated else ""
+        click.echo(f"{verb} {outcome.added} captures{planned}{updated}, unchanged {outcome.unchanged}{removed}"
+                   f"{same_day}" + (" (dry run: nothing written)" if dry_run else ""))
+    if kind == "chat":
+        _chat_report(state, result.read)
+
+
+def _chat_report(state: State, read: object) -> None:
+    """What a chat import guessed (on stderr), and the chats no note claims yet."""
+    from vaultnet.capture.chatimport import ChatRead
+
+    if not isinstance(read, ChatRead) or state.quiet:
+        return
+    for line in read.said:
+        click.echo(f"note: {line}", err=True)
+    if read.groups_left_out:
+        count = read.groups_left_out
+        click.echo(f"{count} group chat{'s' if count != 1 else ''} left out (set group_chats = true under [capture] "
+                   "in vaultnet.toml to count them, as weaker contact)")
+    if read.services:
+        count = read.services
+        click.echo(f"{count} chat{'s' if count != 1 else ''} with a short code or a named sender (a bank, a delivery "
+                   "service) left out: no one's")
+    if read.unmatched:
+        click.echo(f"{len(read.unmatched)} chat{'s' if len(read.unmatched) != 1 else ''} with no one in the vault "
+                   "(give their note the chat's name as an alias, add their number as its phone, or "
+                   "`vaultnet add` them, then import again):")
+        for unmatched in read.unmatched:
+            click.echo(f"  {unmatched.line()}")
 
 
 @import_group.command("calendar")
@@ -153,6 +180,18 @@ def import_mail(state: State, path: Path, dry_run: bool, since: dt.date | None) 
     """Email with your contacts from an mbox file, a Maildir folder (and its subfolders) or one message file
     (needs `me` in vaultnet.toml)."""
     _run_capture(state, "mail", str(path.resolve()), dry_run, since)
+
+
+@import_group.command("chat")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be captured; write nothing.")
+@click.option("--since", type=DateType(), help="Only days on or after DATE.")
+@click.pass_obj
+def import_chat(state: State, path: Path, dry_run: bool, since: dt.date | None) -> None:
+    """Days of chat with your contacts, never their text, from a WhatsApp export (.txt or .zip), Telegram
+    Desktop's result.json, an SMS Backup & Restore .xml file or the macOS Messages chat.db, or a folder of
+    them."""
+    _run_capture(state, "chat", str(path.resolve()), dry_run, since)
 
 
 COMMANDS = (import_group,)

@@ -9,6 +9,7 @@ from typing import Any
 from vaultnet.base.dates import Date, parse_iso
 from vaultnet.base.errors import Problem
 from vaultnet.base.sections import KEY_IN_LINE, tick_label
+from vaultnet.evidence.chats import CHAT_ID, ChatDay, chat_day
 from vaultnet.evidence.contacts import Contact, Directory
 from vaultnet.evidence.meetings import daily_date, merge_meeting, property_date
 from vaultnet.evidence.model import EXCHANGES, Evidence, Interaction, Source, Task, follow_up_id
@@ -112,8 +113,9 @@ class Extractor:
                 self.evidence.intro_lines.append(people)
             if captured and line.task is None and line.is_list and line.leading_date:
                 day = self._date(note, line, line.leading_date)
-                if day:  # a captured meeting or email; rejected ones are marked [-]
-                    self._interaction(note, line, day, people, people, "capture")
+                if day:  # a captured meeting, email or chat day; rejected ones are marked [-]
+                    chat = chat_day(line.text) if CHAT_ID in line.text else None
+                    self._interaction(note, line, day, people, people, "capture", chat=chat)
             elif generated:
                 if line.done:
                     self._plan_tick(note, line, people)
@@ -182,14 +184,14 @@ class Extractor:
 
     def _interaction(
         self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...],
-        source: Source, raw: str | None = None, key: str | None = None,
+        source: Source, raw: str | None = None, key: str | None = None, chat: ChatDay | None = None,
     ) -> None:
         tags = line.tags
         kind = next((tag for tag in tags if tag in self.kinds), "note") if tags else "note"
         exchanges = self._share(tuple(tag for tag in EXCHANGES if tag in tags)) if tags else ()
         self.evidence.interactions.append(
             Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
-                        exchanges, exchanges_for if exchanges else (), line.tags, source, key)
+                        exchanges, exchanges_for if exchanges else (), line.tags, source, key, chat)
         )
 
     def _plan_tick(self, note: Note, line: Line, people: tuple[str, ...]) -> None:

@@ -11,6 +11,7 @@ from typing import Literal
 
 from vaultnet.base.dates import Date
 from vaultnet.base.sections import item_key, key_section
+from vaultnet.evidence.chats import ChatDay
 from vaultnet.notes.markdown import display
 
 EXCHANGES = ("gave", "got", "asked", "thanked")
@@ -41,6 +42,7 @@ class Interaction:
     source: Source = "log"
     # A plan tick's block id, without ^; for a completed follow-up, the block id its plan item had.
     key: str | None = None
+    chat: ChatDay | None = None  # a captured chat day: who sent how many, who wrote first and last
     _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

@@ -55,16 +55,22 @@ class PlanConfig:
     lookahead_days: int = 14  # the plan's "Coming up": birthdays and follow-ups this many days after the week
     circle_back_days: int = 30
     nudge_days: int = 7
+    reply_days: int = 2  # someone who wrote waits this long for your answer before the plan says so
     daily_minutes: int | None = None  # set: check-ins are spread over the days left in the week
 
 
 @dataclass(frozen=True)
 class CaptureConfig:
-    """``[capture]``: the calendars and mail that ``import`` and ``watch`` read (see vaultnet.capture)."""
+    """``[capture]``: the calendars, mail and chats that ``import`` and ``watch`` read (see vaultnet.capture)."""
 
     calendars: tuple[str, ...] = ()  # .ics paths, http(s) URLs, env:NAME or file:PATH holding a URL
     mail: tuple[str, ...] = ()  # mbox files and Maildir folders
     max_attendees: int = 10
+    chats: tuple[str, ...] = ()  # chat exports, or folders they land in
+    group_chats: bool = False  # group chats count (as weaker contact) only when set
+    my_names: tuple[str, ...] = ()  # your own name(s) in WhatsApp exports
+    phone_region: str = ""  # the country of numbers written without their country code ("DE"); empty: worked out
+    whatsapp_date_order: str = ""  # "dmy", "mdy" or "ymd" for WhatsApp dates; empty: worked out per export
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -411,7 +417,7 @@ def _plan(where: str, value: Any) -> PlanConfig:
             # kinds are matched lower case and without '#', as `kinds` and tags are
             options[key] = {**DEFAULT_MINUTES, **{kind.lower().lstrip("#"): n for kind, n in item.items()}}
         elif key in ("budget_minutes", "default_minutes", "reconnect", "introductions",
-                     "circle_back_days", "nudge_days", "daily_minutes", "lookahead_days"):
+                     "circle_back_days", "nudge_days", "daily_minutes", "lookahead_days", "reply_days"):
             options[key] = _count(where, f"plan.{key}", item)
         else:
             raise ConfigError(f"{where}: unknown key plan.{key}")
@@ -456,13 +462,34 @@ def _capture(where: str, value: Any) -> CaptureConfig:
     _check_type(where, "capture", value, dict)
     options: dict[str, Any] = {}
     for key, item in value.items():
-        if key in ("calendars", "mail"):
+        if key in ("calendars", "mail", "chats", "my_names"):
             options[key] = tuple(text.strip() for text in _list_of_text(where, f"capture.{key}", item))
         elif key == "max_attendees":
             options[key] = _count(where, "capture.max_attendees", item, least=1)
+        elif key == "group_chats":
+            _check_type(where, "capture.group_chats", item, bool)
+            options[key] = item
+        elif key == "phone_region":
+            options[key] = _phone_region(where, item)
+        elif key == "whatsapp_date_order":
+            _check_type(where, "capture.whatsapp_date_order", item, str)
+            if item.strip().lower() not in ("dmy", "mdy", "ymd", ""):
+                raise ConfigError(f'{where}: capture.whatsapp_date_order must be "dmy", "mdy" or "ymd", not {item!r}')
+            options[key] = item.strip().lower()
         else:
             raise ConfigError(f"{where}: unknown key capture.{key}")
     return CaptureConfig(**options)
+
+
+def _phone_region(where: str, value: Any) -> str:
+    """A country as a two-letter code (``DE``, ``br``) phone numbers know, checked now; empty: unset."""
+    _check_type(where, "capture.phone_region", value, str)
+    import phonenumbers
+
+    code = value.strip().upper()
+    if code and code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(f'{where}: capture.phone_region {value!r} is not a country code (like "DE" or "US")')
+    return code
 
 
 def _notify(where: str, value: Any) -> NotifyConfig:

@@ -47,6 +47,7 @@ def contact_json(standing: Standing) -> dict[str, Any]:
         "reciprocity": {
             "gave": rec.gave, "got": rec.got, "asked": rec.asked, "thanked": rec.thanked,
             "label": rec.label, "thank_you_due": rec.thank_you_due,
+            "started_by_you": rec.started_by_you, "started_by_them": rec.started_by_them, "starts": rec.starts,
         },
         "tie": {"intensity": round(tie.intensity, 3), "embeddedness": tie.embeddedness, "band": tie.band},
         "follow_ups": [task_json(task) for task in standing.follow_ups],

@@ -12,6 +12,7 @@ from typing import IO
 from vaultnet.advice import deepen, goals
 from vaultnet.advice.intros import Introduction
 from vaultnet.advice.plan import PlanItem
+from vaultnet.advice.reciprocity import STARTS_ADVICE, starts_sentence
 from vaultnet.base.dates import Date
 from vaultnet.output.people import brief_sections
 from vaultnet.output.report import iso
@@ -89,6 +90,9 @@ def show_lines(
         lines.append(f"next birthday: {iso(standing.next_birthday)}{age}")
     lines.append(f"reciprocity (365 days): gave {rec.gave} · got {rec.got} · asked {rec.asked} · "
                  f"thanked {rec.thanked} — {rec.label}" + (" · thank you due" if rec.thank_you_due else ""))
+    conversations = starts_sentence(rec, contact.name)
+    if conversations:
+        lines.append(f"conversations (chats): {conversations}")
     lines.append(f"tie: {tie.band} (intensity {tie.intensity:.2f}, embeddedness {tie.embeddedness})")
     if standing.rhythm.usual_gap_days:
         lines.append(f"rhythm: {standing.rhythm.describe()}" + (" — drifting" if standing.rhythm.drifting else ""))
@@ -143,6 +147,8 @@ def owed(standing: Standing) -> list[str]:
         entries.append(f"balanced: you gave {rec.gave}, got {rec.got}, asked {rec.asked}, thanked {rec.thanked}")
     else:
         entries.append("no exchanges in the last 365 days")
+    if rec.starts in STARTS_ADVICE:
+        entries.append(f"{starts_sentence(rec, standing.name)}: {STARTS_ADVICE[rec.starts]}")
     return entries
 
 

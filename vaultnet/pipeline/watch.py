@@ -400,7 +400,7 @@ class Watcher:
     def start(self) -> None:
         """Scan (from the persistent cache), build once, then watch in the background."""
         self.session.refresh()
-        capturing = self.config.capture.calendars or self.config.capture.mail
+        capturing = self.config.capture.calendars or self.config.capture.mail or self.config.capture.chats
         self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
         self.build()
         self.save()

@@ -17,6 +17,7 @@ from vaultnet.standings.rhythm import NO_RHYTHM, Rhythm, rhythm
 Status = Literal["overdue", "due", "never", "ok", "snoozed", "untracked", "paused"]
 Band = Literal["strong", "moderate", "weak", "dormant", "none"]
 Label = Literal["taking", "one-way", "balanced", "none"]
+Starts = Literal["you", "them", "both", "none"]  # who starts your conversations (chats) with someone
 STATUSES: tuple[Status, ...] = get_args(Status)
 BANDS: tuple[Band, ...] = get_args(Band)
 LABELS: tuple[Label, ...] = get_args(Label)
@@ -33,15 +34,38 @@ class Reciprocity:
     label: Label = "none"
     thank_you_due: bool = False
     thank_for: Interaction | None = field(default=None, compare=False)  # the latest #got not thanked for yet
+    started_by_you: int = 0  # days of personal chat in the last 365 whose first message was yours
+    started_by_them: int = 0  # ... and theirs
 
     ADVICE = {
         "taking": "give before you ask again",
         "one-way": "ask for something small: a real relationship runs both ways",
     }
+    # Who starts is a pattern only with some conversations to go by, and only when one side starts nearly all.
+    STARTS_AT_LEAST = 6
+    STARTS_SHARE = 0.8
 
     @property
     def advice(self) -> str | None:
         return self.ADVICE.get(self.label)
+
+    @property
+    def conversations(self) -> int:
+        return self.started_by_you + self.started_by_them
+
+    @property
+    def starts(self) -> Starts:
+        """``you`` or ``them`` when one side started at least 80 % of six or more conversations; ``both``
+        when there were conversations and neither did; ``none`` when there were none."""
+        total = self.conversations
+        if not total:
+            return "none"
+        if total >= self.STARTS_AT_LEAST:
+            if self.started_by_you >= self.STARTS_SHARE * total:
+                return "you"
+            if self.started_by_them >= self.STARTS_SHARE * total:
+                return "them"
+        return "both"
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,10 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
     counts = {"gave": 0, "got": 0, "asked": 0, "thanked": 0}
     got: list[Interaction] = []
     thanked_dates: list[Date] = []
+    started = {"you": 0, "them": 0}  # a day of personal chat is a conversation, started by who wrote first
     for item in interactions:
+        if item.chat is not None and not item.chat.group and within(item.date, today, 365):
+            started[item.chat.first] += 1
         if path not in item.exchanges_for or not within(item.date, today, 365):
             continue
         for exchange in item.exchanges:
@@ -112,14 +139,19 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
     latest = max(recent_got, key=lambda i: (i.date, i.path, i.line or 0), default=None)
     if latest is not None and any(date >= latest.date for date in thanked_dates):
         latest = None
-    return Reciprocity(gave, counts["got"], asked, counts["thanked"], label, latest is not None, latest)
+    return Reciprocity(gave, counts["got"], asked, counts["thanked"], label, latest is not None, latest,
+                       started["you"], started["them"])
+
+
+GROUP_CHAT_WEIGHT = 0.25  # a day you both wrote in a group chat is weaker contact than one of your own
 
 
 def tie(interactions: Sequence[Interaction], neighbours: int, today: Date, config: TieConfig) -> Tie:
     if not interactions:
         return Tie(0.0, neighbours, "none")
     band: Band
-    intensity = sum(0.5 ** ((today - item.date).days / config.half_life_days) for item in interactions)
+    intensity = sum(0.5 ** ((today - item.date).days / config.half_life_days)
+                    * (GROUP_CHAT_WEIGHT if item.chat is not None and item.chat.group else 1.0) for item in interactions)
     if intensity >= config.strong:
         band = "strong"
     elif intensity >= config.moderate:
