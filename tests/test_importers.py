@@ -814,10 +814,12 @@ def test_csv_readers_never_raise_on_random_csv(kind, data):
 @given(vcard_files())
 def test_vcard_reader_never_raises_on_random_cards(data):
     parsed = read_bytes_as("vcard", data)
+    # Lines end at LF (a lone CR inside a value ends nothing), or at CR in a file without LF (classic Mac OS).
+    lines = re.split(rb"\r*\n", data) if b"\n" in data else data.split(b"\r")
+    cards = [line.strip().upper() for line in lines].count(b"BEGIN:VCARD")
     if parsed is None:  # binary, or text with no card at all
-        assert b"\x00" in data or b"BEGIN:VCARD" not in data.upper()
+        assert b"\x00" in data or cards == 0
         return
-    cards = [line.strip().upper() for line in re.split(r"\r\n|\r|\n", data.decode("utf-8"))].count("BEGIN:VCARD")
     assert len(parsed.people) + len(parsed.problems) >= cards  # every card is a person or a problem
 
 
