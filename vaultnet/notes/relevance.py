@@ -43,6 +43,12 @@ def normalised_text(text: str) -> str:
     return _SEPARATORS.sub("_", _FORMATTING.sub("", text)).casefold()
 
 
+# Keys read for their value alone (tags: only a person tag matters), or only beside a key that
+# matters on its own (a meeting's summary and kind, read once its date is): by themselves they
+# load no YAML.
+NOT_ON_THEIR_OWN = frozenset(("tags", "summary", "kind"))
+
+
 class FrontMatterFilter:
     """Says, from raw text, whether a front matter may hold anything vaultnet reads."""
 
@@ -61,7 +67,7 @@ class FrontMatterFilter:
         """The filter for one vault's settings (``[fields]``, ``person_properties``, ``person_tags``)."""
         words: set[str] = set()
         for name in {*KEYS, *fields}:
-            if name != "tags":  # ... read for its value: see matters()
+            if name not in NOT_ON_THEIR_OWN:
                 words.update(spellings(name, fields), spellings(name, {}))  # the defaults too: harmless
         words.update(normalise(name) for name in person_properties)  # `person_properties = ["tags"]` too
         return cls((word for word in words if word), person_tags)
