@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vaultnet.base.dates import Date
 from vaultnet.base.version import __version__
-from vaultnet.files.config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
+from vaultnet.files.config import CONFIG_NAME, STATE_DIR, Config, settings_files
 from vaultnet.files.writes import decode_text, read_bytes
 from vaultnet.output.templates import default_templates
 
@@ -59,7 +59,7 @@ def taken_in_as_built(config: Config, result: Written) -> bool:
 def settings_digest(config: Config) -> str:
     """The files vaultnet's settings come from."""
     digest = hashlib.sha256()
-    for name in (CONFIG_NAME, *SETTINGS_FILES):
+    for name in (CONFIG_NAME, *settings_files(config)):
         try:
             digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
         except OSError:
