@@ -104,8 +104,8 @@ def test_templates_folder_from_obsidian_settings_is_skipped(vault):
 
 def test_without_a_templates_setting_a_folder_named_like_one_is_skipped(vault):
     touch(vault, "Templates/person.md", "Meta/_templates/daily.md", "Vorlagen/Kontakt.md", "Templates.md",
-          "Notes/Templates for emails/a.md", "A/B/C/Templates/deep.md")
-    assert sorted(rels(vault)) == ["A/B/C/Templates/deep.md", "Notes/Templates for emails/a.md", "Templates.md"]
+          "Notes/Templates for emails/a.md", "A/B/Templates/deep.md")
+    assert sorted(rels(vault)) == ["A/B/Templates/deep.md", "Notes/Templates for emails/a.md", "Templates.md"]
 
 
 def test_ignore_globs(vault):

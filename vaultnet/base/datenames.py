@@ -57,6 +57,8 @@ _TOKEN = re.compile(r"(\d+)(st|nd|rd|th|er|e|º|ª|\.)?(?![^\W\d_])|([^\W\d_]+)|
 _ISO = re.compile(r"(?<!\d)(\d{4})([-_.])(\d{2})\2(\d{2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _WRITTEN_HINT = re.compile(r"[^\W\d_]{3,}")
+_MONTH_HINT = re.compile(r"[^\W\d_]+")
+_YEARISH = re.compile(r"(?<!\d)(?:\d{4}|\d{8})(?!\d)")
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
@@ -121,7 +123,7 @@ def find_written(text: str, need_year: bool = True) -> tuple[Found, int | None] 
     Returns the date (year 2000 when there is none and ``need_year`` is False) and the
     year as written (None when none was). A weekday next to it is part of the date.
     """
-    if not _WRITTEN_HINT.search(text):
+    if not any(word.casefold() in MONTHS for word in _MONTH_HINT.findall(text)):
         return None
     parts = [part for part in _parts(text) if part.kind != "sep"]
     for index, part in enumerate(parts):
@@ -198,9 +200,13 @@ def date_in_name(stem: str) -> Found | None:
 def may_hold_date(text: str) -> bool:
     """Cheap and generous: could ``text`` hold a full date in any form :func:`date_in_name` reads,
     or a compact ``20261102``? (Used before parsing, to decide what a note keeps.)"""
+    if _YEARISH.search(text) is None:
+        return False  # every full date has a year (or is eight digits): the common case, one search
     if _ISO.search(text) or _COMPACT.search(text):
         return True
-    return bool(_WRITTEN_HINT.search(text)) and any(ch.isdigit() for ch in text) and find_written(text) is not None
+    if not any(word.casefold() in MONTHS for word in _WRITTEN_HINT.findall(text)):
+        return False  # no month named: no written date
+    return find_written(text) is not None
 
 
 # --- the vault's own daily-note format, from its file names ---------------------------------------

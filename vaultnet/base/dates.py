@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vaultnet.base.datenames import MONTHS, parse_month_day, parse_written
-
 Date = dt.date
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -62,10 +60,13 @@ def parse_date(value: object) -> Date:
         match = _DATE_VALUE.match(text)
         if match:
             return parse_iso(match.group(1) or match.group(2))
-        linked = _DAY_LINK.match(text)
-        written = parse_written(linked.group(1) if linked else text) if any(c.isalpha() for c in text) else None
-        if written is not None:
-            return written
+        if any(c.isalpha() for c in text):  # a month written as a word (imported here: a warm build reads no date)
+            from vaultnet.base.datenames import parse_written
+
+            linked = _DAY_LINK.match(text)
+            written = parse_written(linked.group(1) if linked else text)
+            if written is not None:
+                return written
     raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)")
 
 
@@ -84,7 +85,11 @@ def parse_birthday(value: object) -> Birthday:
         value = str(value[0][0])  # an unquoted [[July 5th]] is a nested YAML list
     if isinstance(value, str):
         text = value.strip()
-        written = parse_month_day(_UNLINKED.sub(r"\1", text)) if any(c.isalpha() for c in text) else None
+        written = None
+        if any(c.isalpha() for c in text):
+            from vaultnet.base.datenames import parse_month_day
+
+            written = parse_month_day(_UNLINKED.sub(r"\1", text))
         if written is not None:
             month, day, year = written
             return Birthday(month, day, None if year == NO_YEAR else year)
@@ -256,7 +261,6 @@ _MOMENT_TOKENS = {
     "Q": r"\d",
 }
 _MOMENT_SPLIT = re.compile(r"\[[^\]]*\]|" + "|".join(sorted(_MOMENT_TOKENS, key=len, reverse=True)))
-_MONTHS = MONTHS  # English and the other languages vaults name months in (vaultnet.base.datenames)
 
 
 class DailyFormat:
@@ -303,7 +307,9 @@ class DailyFormat:
             if fields.get("M"):
                 month = int(fields["M"])
             elif fields.get("B") or fields.get("b"):
-                month = _MONTHS[(fields.get("B") or fields.get("b") or "").casefold()]
+                from vaultnet.base.datenames import MONTHS  # English and the other languages months are named in
+
+                month = MONTHS[(fields.get("B") or fields.get("b") or "").casefold()]
             else:
                 return None
             return dt.date(year, month, int(fields["D"]))

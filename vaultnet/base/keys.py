@@ -128,6 +128,8 @@ CIRCLE_WORDS: dict[str, str] = {
     "client": "network", "business": "network",
     "acquaintances": "acquaintance",
 }
+# Tags that name one person on the note that met them: `#people/john-appleseed`, `#person/ana-lima`.
+PEOPLE_TAGS = ("people", "person")
 # Headings whose links list who was at a meeting.
 ATTENDEE_HEADINGS = ("participants", "attendees", "people", "attendance", "present", "with")
 
@@ -215,6 +217,10 @@ def _with_joined(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*spelt, *(item.replace("_", "") for item in spelt if "_" in item)]))
 
 
+def _date_spellings() -> frozenset[str]:
+    return frozenset(_DEFAULT_SPELLINGS["date"])
+
+
 def is_person_word(word: str) -> bool:
     """``people``, ``Pessoas``, ``kontakt``: a word that means a person, in any of the languages vaultnet knows."""
     folded = word.casefold().strip()
@@ -244,3 +250,6 @@ def _table(fields: Mapping[str, str]) -> Table:
         spelt = {name: spellings(name, fields) for name in {*KEYS, *fields}}
         table = _TABLES[key] = (spelt, _readers(spelt))
     return table
+
+# The properties that date a note, as keys compare (``date``, ``dateTime``, ``Datum``...).
+DATE_SPELLINGS = _date_spellings()

@@ -8,6 +8,7 @@ import os
 import re
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -100,6 +101,11 @@ class Config:
     not_people: tuple[str, ...] = ()  # notes, folders (or globs) and names that are never people
     date_properties: tuple[str, ...] = ()  # properties that date a note (empty: date, dateTime, Datum...)
     attendee_properties: tuple[str, ...] = ()  # ... and list who was there (empty: any that links people)
+    # What vaultnet concluded from the vault itself (vaultnet.evidence.conventions): the notes it took
+    # as people and by which rule, the notes it set aside and why, and where the daily format came from.
+    inferred_people: Mapping[str, str] = field(default_factory=dict)
+    inferred_not: Mapping[str, str] = field(default_factory=dict)
+    daily_inferred: str = ""  # the daily format was read off this many file names ("240 notes such as ...")
     output: str = "vaultnet"
     index_name: str = "Network"
     plan_name: str = "Plans/{week}"
@@ -217,31 +223,33 @@ def settings_files(config: Config) -> list[str]:
     return found + list(config.note_templates)
 
 
-_TEMPLATE_DEPTH = 3  # a templates folder found by its name lies this deep at most (`Meta/Templates`)
+TEMPLATE_DEPTH = 2  # a templates folder found by its name lies this deep at most (`Templates`, `Meta/Templates`)
+# ... and is written one of these ways one folder down (at the top, in any case).
+_TEMPLATE_SPELLINGS = tuple(dict.fromkeys(
+    spelt for name in sorted(TEMPLATE_FOLDERS) for spelt in (name, name.capitalize())))
 
 
 def template_folders(config: Config) -> tuple[str, ...]:
     """The vault's templates folders: those its settings (or vaultnet.toml) name, else the folders
-    named like one (``Templates``, ``_templates``, ``Vorlagen``...) near the top of the vault."""
+    named like one (``Templates``, ``_templates``, ``Vorlagen``...) at the top of the vault or one
+    folder down (a warm build looks for them: by names only, never a stat per note)."""
     if config.templates_folders or config.templates_folder:
         return tuple(dict.fromkeys(f for f in (*config.templates_folders, config.templates_folder) if f))
-    found: list[str] = []
-    pending = [("", 0)]
-    while pending:
-        folder, depth = pending.pop()
-        try:
-            entries = sorted(os.scandir(config.root / folder if folder else config.root), key=lambda e: e.name)
-        except OSError:
+    try:
+        tops = sorted(entry.name for entry in os.scandir(config.root)
+                      if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return ()
+    found = [name for name in tops if name.casefold() in TEMPLATE_FOLDERS]
+    for top in tops:
+        if top.casefold() in TEMPLATE_FOLDERS or top == config.output:
             continue
-        for entry in entries:
-            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-                continue
-            rel = f"{folder}/{entry.name}" if folder else entry.name
-            if entry.name.casefold() in TEMPLATE_FOLDERS:
-                found.append(rel)
-            elif depth + 1 < _TEMPLATE_DEPTH and rel != config.output:
-                pending.append((rel, depth + 1))
-    return tuple(sorted(found))
+        base = os.path.join(config.root, top)
+        for name in _TEMPLATE_SPELLINGS:  # looked up, not listed: a people folder can hold thousands of notes
+            path = os.path.join(base, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                found.append(f"{top}/{name}")
+    return tuple(sorted(dict.fromkeys(found)))
 
 
 def template_files(config: Config) -> tuple[str, ...]:

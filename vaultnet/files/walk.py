@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from vaultnet.base.keys import TEMPLATE_FOLDERS
-from vaultnet.files.config import Config
+from vaultnet.files.config import TEMPLATE_DEPTH, Config
 from vaultnet.files.writes import TEMPORARY
 
 # Syncthing, Dropbox, Obsidian Sync, Nextcloud and friends.
@@ -67,7 +67,7 @@ class Skipper:
     def skip_dir(self, rel: str) -> bool:
         name = rel.rsplit("/", 1)[-1]
         return name.startswith(".") or rel in self.templates or (self.by_name and name.casefold() in TEMPLATE_FOLDERS
-                                                                  and rel.count("/") < 3) \
+                                                                  and rel.count("/") < TEMPLATE_DEPTH) \
             or self._ignored(rel, directory=True)
 
     def skip_file(self, rel: str) -> bool:

@@ -24,6 +24,8 @@ _TASK = re.compile(r"^\[(.)\]\s?(.*)$")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 CODE_SPAN = _INLINE_CODE  # for the modules that read a whole text (vaultnet.notes.inline)
 _EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
+# An embed written as a markdown image: ``![shot](People/Bob.md)``, ``![](<a b.png>)``: shown, not a mention.
+_MD_EMBED = re.compile(r"!\[[^\[\]]*\]\((?:<[^<>]*>|[^()\s]*)(?:\s+\"[^\"]*\")?\)")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
 # A markdown link to a note, as Obsidian writes every link with "Use [[Wikilinks]]" off:
 # ``[Ana](People/Ana%20Souza.md)``, ``[Ana](../People/Ana%20Souza.md#Log)``, ``[Ana](<People/Ana Souza.md>)``.
@@ -199,6 +201,14 @@ def _links(text: str) -> tuple[Link, ...]:
     return found
 
 
+def line_tags(text: str) -> tuple[str, ...]:
+    """The tags of a line's text (links and addresses left out), lower case, without '#'."""
+    if "#" not in text:
+        return ()
+    bare = _LINK_TEXT.sub(" ", text) if has_links(text) else text
+    return _tags(_URL.sub(" ", bare) if "://" in bare else bare) if "#" in bare else ()
+
+
 def _tags(text: str) -> tuple[str, ...]:
     written = tuple(_TAG.findall(text))
     found = _TAGS_BY_TEXT.get(written)
@@ -209,11 +219,23 @@ def _tags(text: str) -> tuple[str, ...]:
     return found
 
 
-def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False) -> Iterator[Line]:
+@dataclass(slots=True)
+class Outline:
+    """What a scan of a dated note keeps besides its countable lines: its headings, and its
+    lines of prose (no link, no task) that hold a capital letter, where a person can be named in
+    plain text (their tags are read when a name is found: see :func:`line_tags`)."""
+
+    headings: list[tuple[int, int, str]]  # (file line, level, text with comments and code removed)
+    prose: list[Line]
+
+
+def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False,
+         outline: Outline | None = None) -> Iterator[Line]:
     """Yield the countable lines of a note body.
 
     ``countable_only``: only the lines that can count (a link, a task, a list item starting
     with a date), the only ones a parsed note keeps; the others are not built at all.
+    ``outline``: collects the headings and the prose lines ``countable_only`` leaves out.
     """
     fence: str | None = None
     in_percent = False  # inside a %% ... %% block
@@ -254,11 +276,18 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
             fence = fence_match.group(1)
             continue
         if stripped.startswith("|") or (stripped.startswith("#") and _HEADING.match(stripped)):
+            if outline is not None and stripped.startswith("#"):
+                title = stripped.lstrip("#")
+                level = len(stripped) - len(title)
+                if "`" in title:
+                    title = _INLINE_CODE.sub(" ", title)
+                if title.strip(" #"):
+                    outline.headings.append((first_number + offset, level, " ".join(title.strip(" #").split())))
             continue  # tables, headings
         if "`" in text:
             text = _INLINE_CODE.sub(" ", text)
-        if "![[" in text:
-            text = _EMBED.sub(" ", text)
+        if "![" in text:
+            text = _MD_EMBED.sub(" ", _EMBED.sub(" ", text))
         list_match = _LIST.match(text)
         task = None
         if list_match:
@@ -271,6 +300,8 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
             continue
         if countable_only and task is None and not has_links(text) and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
+            if outline is not None and text.lower() != text:  # a name is written with a capital
+                outline.prose.append(Line(first_number + offset, text, list_match is not None, None, (), ()))
             continue  # prose: no link, no task, no dated list item
         links = _links(text) if has_links(text) else ()
         tags: tuple[str, ...] = ()

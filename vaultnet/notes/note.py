@@ -12,10 +12,12 @@ from functools import cache
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
+from vaultnet.base.datenames import may_hold_date
 from vaultnet.base.errors import Problem
+from vaultnet.base.keys import DATE_SPELLINGS, normalise
 from vaultnet.files.writes import MAX_NOTE_BYTES
 from vaultnet.notes.inline import read_body, unrendered
-from vaultnet.notes.markdown import Line, has_links, scan
+from vaultnet.notes.markdown import Line, Outline, has_links, scan, shared
 
 if TYPE_CHECKING:
     from vaultnet.base.vocabulary import Rule
@@ -28,6 +30,16 @@ _MAYBE_COUNTABLE = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+_TOP_KEYS = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t\r]|$)", re.MULTILINE)
+# A heading that may carry a date (`## 2026-04-01`, `### [[August 12th, 2021, Thursday]]`).
+_DATED_HEADING = re.compile(r"^#{1,6}[ \t][^\n]*\d", re.MULTILINE)
+# A body made of nothing but queries, embeds of bases and headings: a dashboard, not a note about anyone.
+_QUERY_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(?:dataview|dataviewjs|query|tasks|base|button|meta-bind\S*)"
+                          r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_DASHBOARD_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|!\[\[[^\]]*\.base(?:#[^\]]*)?\]\]|%%.*%%|\{\{query[^}]*\}\}|-{3,})?[ \t]*\r?$")
+# `Birthday: [[June 19th]] 1993`: a link and more text, which YAML cannot read as one value.
+_LINK_AND_TEXT = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)(\[\[[^\[\]\n]+\]\][ \t]*[^\s\[\]#][^\[\]\n]*?)[ \t]*$",
+                            re.MULTILINE)
 
 
 
@@ -102,6 +114,14 @@ class Note:
     body_tags: tuple[str, ...] = ()  # person tags in the text: lower case, without '#'
     attendee_sections: tuple[tuple[int, int], ...] = ()  # file lines under a `## Participants` heading
     unrendered: bool = False  # holds template syntax never rendered: a template, not a note
+    # Every front-matter key as written, kept whether or not the front matter was loaded: what
+    # notes share with a person template or with people says who else is a person.
+    keys: tuple[str, ...] = ()
+    # For a note that may be dated (a date in its name, a date property, a dated heading): its headings
+    # (file line, level, text) and its lines of prose, where people are named without a link.
+    headings: tuple[tuple[int, int, str], ...] = ()
+    prose_lines: list[Line] | None = field(default=None, compare=False, repr=False)
+    dashboard: bool = False  # nothing but queries, embedded bases and headings
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
     countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
     # The rule that makes it a person (vaultnet.evidence.people.rule_of), worked out once per settings:
@@ -118,6 +138,20 @@ class Note:
         """Keep only what counting needs: the countable lines, not the whole body."""
         self.countable()
         self.body = ""
+
+    def outline(self) -> None:
+        """Read headings and prose lines as well as the countable lines (a note that may be dated)."""
+        if self.countable_lines is None and self.prose_lines is None:
+            found = Outline([], [])
+            self.countable_lines = [
+                line for line in scan(self.lines, self.body_start, countable_only=True, outline=found)
+                if line.links or line.task is not None or (line.is_list and line.leading_date)
+            ]
+            self.headings = tuple(found.headings)
+            self.prose_lines = found.prose
+
+    def prose(self) -> list[Line]:
+        return self.prose_lines or []
 
     def countable(self) -> list[Line]:
         if self.countable_lines is None:
@@ -153,13 +187,16 @@ def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",),
-               front_filter: FrontMatterFilter | None = None) -> tuple[Note | None, list[Problem]]:
+               front_filter: FrontMatterFilter | None = None,
+               date_keys: frozenset[str] = DATE_SPELLINGS) -> tuple[Note | None, list[Problem]]:
     """Parse a note's bytes. ``None`` when the file cannot be read as text at all.
 
     ``person_tags``: the tags in the text worth keeping (see :func:`vaultnet.notes.inline.read_body`).
     ``front_filter``: when given, front matter it says cannot matter is not loaded (the note
     has no properties, and invalid YAML in it goes unreported): the build's shortcut. The
     caller passes none for a note in a people folder, whose problems are always worth reporting.
+    ``date_keys``: the (normalised) properties that date a note: a note with one, a date in its
+    name or a dated heading keeps its headings and prose lines (see :meth:`Note.outline`).
     """
     text, problem = decode(rel, data)
     if text is None:
@@ -178,10 +215,12 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
             body_start = text[: len(text) - len(content)].count("\n") + 2
             body = content.split("\n", 1)[1] if "\n" in content else ""
     facts = read_body(body, body_start, person_tags)
+    keys = tuple(dict.fromkeys(key.strip("'\"") for key in _TOP_KEYS.findall(front))) if front else ()
     # A person by a body tag has its front matter read whatever it holds: its problems are worth reporting.
-    if front is not None and (front_filter is None or facts.tags or front_filter.matters(front)):
+    if front is not None and (front_filter is None or facts.tags or front_filter.matters(front, keys)):
         note.key_lines = _key_lines(front)
         note.meta = _load_front_matter(note, front)
+    note.keys = shared(keys)
     note.body = body
     note.body_start = body_start
     note.inline = facts.fields
@@ -190,7 +229,28 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     note.body_tags = facts.tags
     note.attendee_sections = facts.attendee_sections
     note.unrendered = unrendered(text)
+    if _may_be_dated(rel, body, note.keys, facts.fields, date_keys):
+        note.outline()
+    if "```" in body or "~~~" in body or "![[" in body:
+        note.dashboard = _dashboard(body)
     return note, note.problems
+
+
+def _may_be_dated(rel: str, body: str, keys: tuple[str, ...], inline: dict[str, Any], date_keys: frozenset[str]) -> bool:
+    """Cheap and generous: could this note be dated (by its name, a property, or a dated heading)?"""
+    if may_hold_date(rel[rel.rfind("/") + 1:-3]):
+        return True
+    if keys and not date_keys.isdisjoint(map(normalise, keys)) or inline and not date_keys.isdisjoint(map(normalise, inline)):
+        return True
+    return ("\n#" in body or body[:1] == "#") and _DATED_HEADING.search(body) is not None
+
+
+def _dashboard(body: str) -> bool:
+    """A body that is queries, embedded bases and headings, and nothing else (an index, a dashboard)."""
+    rest = _QUERY_FENCE.sub("", body)
+    if rest == body and "![[" not in body:
+        return False
+    return all(_DASHBOARD_LINE.match(line) for line in rest.split("\n"))
 
 
 def _key_lines(front: str) -> dict[str, int]:
@@ -215,9 +275,10 @@ def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
     try:
         data = yaml.load(front, Loader=loader)
     except yaml.MarkedYAMLError as err:
-        if err.problem and "cannot start any token" in err.problem and _RESERVED_START.search(front):
+        pattern = _RESERVED_START if err.problem and "cannot start any token" in err.problem else _LINK_AND_TEXT
+        if pattern.search(front):
             # Read such values as the text they are (as Obsidian shows them), then everything else.
-            quoted = _RESERVED_START.sub(lambda m: m.group(1) + "'" + m.group(2).replace("'", "''") + "'", front)
+            quoted = pattern.sub(lambda m: m.group(1) + "'" + m.group(2).replace("'", "''") + "'", front)
             try:
                 data = yaml.load(quoted, Loader=loader)
             except Exception:  # noqa: BLE001 - report the original error below

@@ -52,10 +52,11 @@ NOT_ON_THEIR_OWN = frozenset(("tags", "summary", "kind"))
 class FrontMatterFilter:
     """Says, from raw text, whether a front matter may hold anything vaultnet reads."""
 
-    __slots__ = ("_keys", "_tags", "words")
+    __slots__ = ("_keys", "_tags", "_wanted", "words")
 
     def __init__(self, words: Iterable[str], person_tags: Iterable[str]) -> None:
         self.words = tuple(sorted(set(words)))
+        self._wanted = frozenset(self.words)
         alternatives = "|".join(re.escape(word) for word in sorted(self.words, key=len, reverse=True))
         # A whole key: no letter or digit right before or after (an '_' may be a separator).
         self._keys = re.compile(r"(?<![^\W_])(?:" + (alternatives or "(?!)") + r")(?![^\W_])")
@@ -72,22 +73,57 @@ class FrontMatterFilter:
         words.update(normalise(name) for name in person_properties)  # `person_properties = ["tags"]` too
         return cls((word for word in words if word), person_tags)
 
-    def matters(self, front: str) -> bool:
-        """False only when no property of ``front`` can be read by vaultnet."""
+    def matters(self, front: str, keys: Iterable[str] | None = None) -> bool:
+        """False only when no property of ``front`` can be read by vaultnet.
+
+        ``keys``: its top-level keys as written, when the caller has them: then a plain block
+        mapping (no flow style, anchors, tags or complex keys, which can hide a key) is decided by
+        its keys alone, and the text is searched only for person tags.
+        """
         if "\\" in front:
             return True
         text = normalised_text(front)
         if any(tag in text for tag in self._tags):
             return True
+        if keys is not None and not _HIDING.search(front):
+            return not self._wanted.isdisjoint(map(normalise, keys))
         return self._keys.search(text) is not None
+
+
+# What can hide a top-level key from a line-by-line reading: a flow mapping, an anchor or alias
+# (a merge key), a tag, a complex key.
+_HIDING = re.compile(r"[{&*!]|^\?|<<", re.MULTILINE)
 
 
 @lru_cache(maxsize=8)
 def _filter(fields: tuple[tuple[str, str], ...], person_properties: tuple[str, ...],
-            person_tags: tuple[str, ...]) -> FrontMatterFilter:
-    return FrontMatterFilter.for_settings(dict(fields), person_properties, person_tags)
+            person_tags: tuple[str, ...], more: tuple[str, ...] = ()) -> FrontMatterFilter:
+    found = FrontMatterFilter.for_settings(dict(fields), person_properties, person_tags)
+    return FrontMatterFilter((*found.words, *more), person_tags) if more else found
+
+
+_MADE: dict[int, tuple[Config, FrontMatterFilter]] = {}  # by settings object: asked once per note read
 
 
 def front_matter_filter(config: Config) -> FrontMatterFilter:
-    """Which front matter a build of this vault loads: made once per distinct settings."""
-    return _filter(tuple(sorted(config.fields.items())), tuple(config.person_properties), tuple(config.person_tags))
+    """See :func:`_front_matter_filter`; made once per settings object."""
+    kept = _MADE.get(id(config))
+    if kept is None or kept[0] is not config:
+        if len(_MADE) > 16:
+            _MADE.clear()
+        kept = _MADE[id(config)] = (config, _front_matter_filter(config))
+    return kept[1]
+
+
+def _front_matter_filter(config: Config) -> FrontMatterFilter:
+    """Which front matter a build of this vault loads: made once per distinct settings.
+
+    Besides the keys vaultnet reads: the keys of the vault's own templates that say what a
+    note is (a note made from a person template is a person, in whatever words it is
+    written), and the date and attendee properties vaultnet.toml names.
+    """
+    from vaultnet.notes.vaulttemplates import template_keys
+
+    more = {*template_keys(config), *(normalise(key) for key in (*config.date_properties, *config.attendee_properties))}
+    return _filter(tuple(sorted(config.fields.items())), tuple(config.person_properties), tuple(config.person_tags),
+                   tuple(sorted(more)))

@@ -75,7 +75,10 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
                   [_line_json(line) for line in note.countable()]]
         # Most notes have none of these: leave them out rather than write them thirty thousand times.
         extra = {"inline": note.inline, "tags": list(note.body_tags),
-                 "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered}
+                 "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
+                 "keys": list(note.keys) if list(note.keys) != list(note.key_lines) else [],
+                 "headings": [list(heading) for heading in note.headings], "dashboard": note.dashboard,
+                 "prose": [_line_json(line) for line in note.prose_lines or ()]}
         extra = {key: value for key, value in extra.items() if value}
         if extra:
             stored.append(extra)
@@ -147,7 +150,14 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                     body_tags=tuple(_text(tag, "a tag") for tag in _expect(extra.get("tags", []), list, "tags")),
                     attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
                                             for a, b in _expect(extra.get("sections", []), list, "sections")),
-                    unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"))
+                    unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
+                    headings=tuple((_expect(n, int, "a line number"), _expect(level, int, "a heading level"),
+                                    _expect(text, str, "a heading")) for n, level, text
+                                   in _expect(extra.get("headings", []), list, "headings")),
+                    prose_lines=[_line(line) for line in _expect(extra.get("prose", []), list, "lines")] or None,
+                    dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"))
+        note.keys = shared(tuple(_text(key, "a key") for key in _expect(extra.get("keys", []), list, "keys"))) \
+            or shared(tuple(note.key_lines))
         share_empties(note)
     signature = tuple(_expect(part, int, "a signature") for part in _expect(sig, list, "a signature"))
     if len(signature) != 4:

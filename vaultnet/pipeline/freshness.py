@@ -27,8 +27,9 @@ from vaultnet.output.templates import default_templates
 ROLE_MEMORY = f"{STATE_DIR}/changes.json"  # rolechanges.MEMORY: what vaultnet remembers of company and role changes
 
 # Bumped with the cache's form, or with what a parsed note holds (4: markdown links to notes
-# are links, a Contacts table is fields): a fingerprint or a cached note from another form is never used.
-CACHE_FORMAT = 4
+# are links, a Contacts table is fields; 5: every note's keys, a dated note's headings and prose,
+# markdown-image embeds left out): a fingerprint or a cached note from another form is never used.
+CACHE_FORMAT = 5
 
 
 @dataclass(frozen=True)

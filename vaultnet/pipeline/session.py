@@ -49,11 +49,9 @@ def trim_note(note: Note, config: Config) -> Note:
     without its properties it is still no person. The note is trimmed in place, as
     :meth:`Note.compact` leaves it: it was just parsed, and nothing else holds it yet.
     """
-    from vaultnet.evidence.meetings import attendee_targets
-    from vaultnet.evidence.people import people_folder, rule_of
+    from vaultnet.evidence.people import keeps_properties
 
-    if note.unrendered or (not note.countable_lines and rule_of(note, config) is None
-                           and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
+    if not keeps_properties(note, config):
         note.meta, note.key_lines, note.inline, note.body_tags = {}, {}, {}, ()
     return note
 

@@ -11,6 +11,7 @@ from functools import cached_property, partial
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
+from vaultnet.evidence.conventions import Conventions, Remembered
 from vaultnet.evidence.interactions import Extractor, manual_contact
 from vaultnet.evidence.model import Evidence, Interaction, Task
 from vaultnet.evidence.people import people_folder, rule_of
@@ -34,6 +35,9 @@ class Network:
     problems: list[Problem] = field(default_factory=list)
     directory: Directory = field(default_factory=lambda: Directory(()))
     rules: dict[str, int] = field(default_factory=dict)  # how many contacts each rule of people.py found
+    # What vaultnet concluded about the vault's conventions, and the rule that made each contact a person.
+    conventions: Conventions = field(default_factory=Conventions)
+    person_rules: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def _by_path(self) -> dict[str, Standing]:
@@ -69,6 +73,7 @@ class AssemblyMemo:
         self._names: object = None
         self._names_token = object()
         self._last: _Assembly | None = None  # what the last assembly started from
+        self.reading = Remembered()  # what was concluded about the vault last time, and the settings made from it
 
     def names_token(self, names: object) -> object:
         """One object for as long as every contact's path, name and aliases stay the same."""
@@ -220,12 +225,15 @@ def assemble(
     notes = list(parsed)
     conflicts = list(conflicts)
     problems = list(unreadable)
+    # The vault's own conventions, inferred from its notes: from here on the settings include them.
+    conventions, config = memo.reading.apply(config, notes)
     for note in notes:
         if not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
             problems.extend(note.problems)
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
+    person_rules: dict[str, str] = {}
     for note in notes:
         rule = rule_of(note, config)
         if rule and not note.rel.startswith(config.output + "/"):
@@ -234,6 +242,11 @@ def assemble(
             problems.extend(added)
             contacts.append(contact)
             owners[note.rel] = contact
+            person_rules[note.rel] = rule
+    for absent in conventions.absent:  # people with no note of their own, known by a tag or dated notes' names
+        rules[absent.rule] += 1
+        contacts.append(Contact(absent.name, absent.path, aliases=absent.aliases))
+        person_rules[absent.path] = absent.rule
     directory = Directory(contacts)
     problems.extend(_duplicate_problems(directory))
     problems.extend(_conflict_problems(conflicts, directory, config))
@@ -280,7 +293,7 @@ def assemble(
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
-    return Network(config, today, standings, evidence, problems, directory, dict(rules))
+    return Network(config, today, standings, evidence, problems, directory, dict(rules), conventions, person_rules)
 
 
 def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
