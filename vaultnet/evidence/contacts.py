@@ -205,10 +205,17 @@ class Directory:
         self._aliases: dict[str, list[Contact]] = {}
         # Link targets repeat across thousands of lines: each is folded and looked up once.
         self._resolved: dict[str, Contact | None] = {}
+        self._paths: dict[str, Contact] | None = None
         for contact in ordered:
             self._names.setdefault(fold(contact.name), []).append(contact)
             for alias in contact.aliases:
                 self._aliases.setdefault(fold(alias), []).append(contact)
+
+    def by_path(self, path: str) -> Contact | None:
+        """The contact whose note (or, for a person with no note, whose tag or name) is ``path``."""
+        if self._paths is None:
+            self._paths = {contact.path: contact for contact in self.contacts}
+        return self._paths.get(path)
 
     def duplicates(self) -> list[list[Contact]]:
         """Groups of contacts sharing a base name."""

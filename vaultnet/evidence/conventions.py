@@ -386,8 +386,11 @@ def _made_from(keys: frozenset[str], template: VaultTemplate) -> bool:
 
 
 def _dated_by_name(note: Note, config: Config) -> bool:
-    """Named by the daily format, or with a full date in its name (``2023-11-16 Weekly Catchup``)."""
-    return config.daily.match(note.rel[:-3]) is not None or date_in_name(_stem(note.rel)) is not None
+    """Named by the daily format, or with a full date and more in its name (``2023-11-16 Weekly Catchup``)."""
+    if config.daily.match(note.rel[:-3]) is not None:
+        return True
+    found = date_in_name(_stem(note.rel))
+    return found is not None and bool(found.rest)
 
 
 def _name_like(text: str, least: int = 1, months: bool = False) -> bool:

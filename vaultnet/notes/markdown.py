@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from sys import intern
 from typing import TypeVar
 from urllib.parse import unquote
@@ -201,6 +201,11 @@ def _links(text: str) -> tuple[Link, ...]:
     return found
 
 
+def links_in(text: str) -> tuple[Link, ...]:
+    """The links in a text (a heading's, say), as a scanned line holds them."""
+    return _links(text) if has_links(text) else ()
+
+
 def line_tags(text: str) -> tuple[str, ...]:
     """The tags of a line's text (links and addresses left out), lower case, without '#'."""
     if "#" not in text:
@@ -227,6 +232,10 @@ class Outline:
 
     headings: list[tuple[int, int, str]]  # (file line, level, text with comments and code removed)
     prose: list[Line]
+    # For each heading, how many lines right under it say something (the low 16 bits) and how many
+    # are questions or to-dos (above them): a heading over questions only ("Questions for [[Sam]]")
+    # is an agenda, not a record.
+    said: list[int] = field(default_factory=list)
 
 
 def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False,
@@ -283,6 +292,7 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
                     title = _INLINE_CODE.sub(" ", title)
                 if title.strip(" #"):
                     outline.headings.append((first_number + offset, level, " ".join(title.strip(" #").split())))
+                    outline.said.append(0)
             continue  # tables, headings
         if "`" in text:
             text = _INLINE_CODE.sub(" ", text)
@@ -298,6 +308,9 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         text = text.strip()
         if not text:
             continue
+        if outline is not None and outline.headings:
+            # a line that says what happened, or a question or a to-do
+            outline.said[-1] += 1 << 16 if text.endswith("?") or (task is not None and task in " /") else 1
         if countable_only and task is None and not has_links(text) and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
             if outline is not None and text.lower() != text:  # a name is written with a capital

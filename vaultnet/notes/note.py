@@ -119,7 +119,7 @@ class Note:
     keys: tuple[str, ...] = ()
     # For a note that may be dated (a date in its name, a date property, a dated heading): its headings
     # (file line, level, text) and its lines of prose, where people are named without a link.
-    headings: tuple[tuple[int, int, str], ...] = ()
+    headings: tuple[tuple[int, int, str, int], ...] = ()  # (file line, level, text, lines under it that say something)
     prose_lines: list[Line] | None = field(default=None, compare=False, repr=False)
     dashboard: bool = False  # nothing but queries, embedded bases and headings
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
@@ -147,7 +147,7 @@ class Note:
                 line for line in scan(self.lines, self.body_start, countable_only=True, outline=found)
                 if line.links or line.task is not None or (line.is_list and line.leading_date)
             ]
-            self.headings = tuple(found.headings)
+            self.headings = tuple((*heading, said) for heading, said in zip(found.headings, found.said, strict=True))
             self.prose_lines = found.prose
 
     def prose(self) -> list[Line]:

@@ -8,7 +8,8 @@ A front matter is handed to YAML when its text holds, as a whole key in
 Obsidian's and Dataview's key normalisation (:func:`vaultnet.base.keys.normalise`),
 any spelling of a key vaultnet reads (every name in :data:`vaultnet.base.keys.KEYS`,
 renamed by ``[fields]``, and the ``person_properties``), or any person tag, or a
-backslash (a YAML escape can spell any key). Tags are the one key read for
+backslash (a YAML escape can spell any key), or a ``[[link]]`` (any property of a dated
+note that links people lists who was there). Tags are the one key read for
 its value alone: they matter only when they can name a person tag, so the
 ``tags`` key by itself does not count.
 
@@ -80,8 +81,8 @@ class FrontMatterFilter:
         mapping (no flow style, anchors, tags or complex keys, which can hide a key) is decided by
         its keys alone, and the text is searched only for person tags.
         """
-        if "\\" in front:
-            return True
+        if "\\" in front or "[[" in front:
+            return True  # an escape can spell any key; a link in any property can name who was at a meeting
         text = normalised_text(front)
         if any(tag in text for tag in self._tags):
             return True

@@ -152,7 +152,7 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                                             for a, b in _expect(extra.get("sections", []), list, "sections")),
                     unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
                     headings=tuple((_expect(n, int, "a line number"), _expect(level, int, "a heading level"),
-                                    _expect(text, str, "a heading")) for n, level, text
+                                    _expect(text, str, "a heading"), _expect(said, int, "a count")) for n, level, text, said
                                    in _expect(extra.get("headings", []), list, "headings")),
                     prose_lines=[_line(line) for line in _expect(extra.get("prose", []), list, "lines")] or None,
                     dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
-from vaultnet.evidence.conventions import Conventions, Remembered
+from vaultnet.evidence.conventions import Conventions, Remembered, lower_case_words
+from vaultnet.evidence.mentions import Mentions
 from vaultnet.evidence.interactions import Extractor, manual_contact
 from vaultnet.evidence.model import Evidence, Interaction, Task
 from vaultnet.evidence.people import people_folder, rule_of
@@ -166,7 +167,7 @@ _NOTHING = Evidence()  # shared by the many notes that give no evidence: thirty 
 
 def _gives_anything(found: Evidence) -> bool:
     return bool(found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines
-                or found.ticked)
+                or found.ticked or found.unclear)
 
 
 @dataclass(frozen=True)
@@ -253,8 +254,10 @@ def assemble(
 
     # Evidence from a note depends on the note and on how names resolve: on every
     # contact's path, name and aliases.
-    names = memo.names_token(tuple((c.path, c.name, c.aliases) for c in directory.contacts))
-    extractor = Extractor(config, directory)
+    mentions = _mentions(config, contacts, notes)
+    names = memo.names_token((tuple((c.path, c.name, c.aliases) for c in directory.contacts),
+                              mentions.unclear if mentions is not None else None))
+    extractor = Extractor(config, directory, mentions)
     evidence = Evidence()
     found_by_note: dict[str, Evidence] = {}
     for note in notes:
@@ -296,6 +299,17 @@ def assemble(
     return Network(config, today, standings, evidence, problems, directory, dict(rules), conventions, person_rules)
 
 
+def _mentions(config: Config, contacts: list[Contact], notes: list[Note]) -> Mentions | None:
+    """What finds people named in plain text (``mentions = false`` in vaultnet.toml: nothing).
+
+    A one-word name the vault's dated notes also write in lower case is a word, not a name.
+    """
+    if not config.mentions or not contacts:
+        return None
+    single = Mentions.single_words(contacts)
+    return Mentions(contacts, lower_case_words(notes, single) if single else ())
+
+
 def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
     dict[str, list[Interaction]], dict[str, frozenset[str]], dict[str, list[Task]], dict[str, list[Task]]
 ]:
@@ -326,9 +340,26 @@ def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
     standings, the contact calendar, neighbours and exports alike.
     """
     completed = {item.key for item in interactions if item.key and item.source == "task"}
-    if not completed:
+    if completed:
+        interactions = [item for item in interactions if not (item.source == "plan" and item.key in completed)]
+    return _unlinked_once(interactions)
+
+
+def _unlinked_once(interactions: list[Interaction]) -> list[Interaction]:
+    """A name in plain text counts on a day nothing else says you were in touch: "Call with Grace
+    (logged in her note)" beside the log line in her note is one contact, the log line."""
+    if not any(item.source == "unlinked" for item in interactions):
         return interactions
-    return [item for item in interactions if not (item.source == "plan" and item.key in completed)]
+    seen = {(item.date, path) for item in interactions if item.source != "unlinked" for path in item.people}
+    kept = []
+    for item in interactions:
+        if item.source == "unlinked" and any((item.date, path) in seen for path in item.people):
+            people = tuple(path for path in item.people if (item.date, path) not in seen)
+            if not people:
+                continue
+            item = replace(item, people=people, exchanges_for=tuple(p for p in item.exchanges_for if p in people))
+        kept.append(item)
+    return kept
 
 
 def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
