@@ -300,13 +300,13 @@ def infer_format(stems: Iterable[str], least: int = 3) -> tuple[InferredFormat |
         found = shape(stem)
         if found is None:
             continue
-        tokens, values, width = found
-        key = tuple(_loose(token) for token in tokens)
-        if "MMM" in tokens or "MMMM" in tokens:
-            months.setdefault(key, set()).add("MMM" in tokens)
+        written, values, width = found
+        key = tuple(_loose(token) for token in written)
+        if "MMM" in written or "MMMM" in written:
+            months.setdefault(key, set()).add("MMM" in written)
         groups[key] += 1
         numbers.setdefault(key, []).append(values)
-        widths.setdefault(key, set()).add(width + tuple(len(t) for t in tokens if t in ("D", "DD", "M", "MM")))
+        widths.setdefault(key, set()).add(width + tuple(len(t) for t in written if t in ("D", "DD", "M", "MM")))
         if len(examples.setdefault(key, [])) < 2:
             examples[key].append(stem)
     if not groups:
@@ -315,7 +315,7 @@ def infer_format(stems: Iterable[str], least: int = 3) -> tuple[InferredFormat |
     if count < least:
         return None, None
     padded = all(all(w == 2 for w in width) for width in widths[key])
-    tokens = [token if token not in ("D", "M") else token * (2 if padded else 1) for token in key]
+    tokens: list[str] = [token if token not in ("D", "M") else token * (2 if padded else 1) for token in key]
     if "MMMM" in tokens and months.get(key) == {True}:
         tokens[tokens.index("MMMM")] = "MMM"
     if "N" in tokens:

@@ -26,6 +26,7 @@ KEYS: dict[str, tuple[str, ...]] = {
                  "anniversaire", "cumpleaños", "aniversário", "compleanno"),
     "follow_up": ("next_follow_up", "follow_up", "next_followup", "followup", "follow_up_date", "next_contact",
                   "folgetermin"),
+    "follow_up_context": ("followup_context", "follow_up_context", "next_step"),
     "company": ("company", "org", "organization", "organisation"),
     "role": ("role", "position", "company-role", "job_title"),
     "industry": ("industry",),

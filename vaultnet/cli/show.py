@@ -76,18 +76,23 @@ def show(state: State, name: str, as_json: bool) -> None:
 def check(state: State, as_json: bool) -> None:
     """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
     from vaultnet.capture.imports import probe
+    from vaultnet.output.reading import lines, read
     from vaultnet.output.survey import interaction_sources, rule_summary
 
     network = state.network
     problems = [*network.problems, *probe(state.config)]
     if as_json:
         emit_json({"problems": [problem.to_json() for problem in problems],
-                   "rules": {"contacts": network.rules, "interactions": interaction_sources(network)}})
+                   "rules": {"contacts": network.rules, "interactions": interaction_sources(network)},
+                   "reading": read(network).json()})
     else:
         for problem in problems:
             click.echo(str(problem))
         if not state.quiet:
             click.echo(rule_summary(network), err=True)
+            click.echo("how vaultnet read this vault:", err=True)
+            for line in lines(read(network), network):
+                click.echo(f"  {line}", err=True)
             if not network.standings:
                 from vaultnet.output.survey import no_contacts_message
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from vaultnet.base.dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse_date
 from vaultnet.base.errors import Problem
-from vaultnet.base.keys import DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
+from vaultnet.base.keys import CIRCLE_WORDS, DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
 from vaultnet.evidence.people import link_texts, properties, rule_of
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
@@ -48,6 +48,10 @@ class Contact:
     # Personal CRM's prm-ignore-journal: lines in dated notes that link them, and date links in
     # the running text of their note, are not contact (their log lines still are).
     ignore_journal: bool = False
+    # A follow-up date in the front matter (`next_follow_up: 2026-10-01`, as CRM templates keep it).
+    follow_up: Date | None = None
+    follow_up_line: int | None = None
+    follow_up_text: str = "follow up"
 
     @property
     def tracked(self) -> bool:
@@ -130,6 +134,8 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         known = _folded(tuple(config.circles))
         if fold(circle) in known:
             contact.circle = known[fold(circle)]
+        elif CIRCLE_WORDS.get(fold(circle)) in config.circles:
+            contact.circle = CIRCLE_WORDS[fold(circle)]  # `family`, `close friend`, `work`: a default circle
         else:
             bad("circle", f"unknown circle {circle!r} (known: {', '.join(config.circles)})")
     cadence = value("cadence")
@@ -160,6 +166,18 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         if flag is not None and not isinstance(flag, bool):
             bad(key, f"expected true or false, not {flag!r}")
         setattr(contact, key, flag is True)
+
+    follow_up = value("follow_up")
+    if follow_up not in (None, ""):
+        try:
+            contact.follow_up = parse_date(follow_up)
+        except ValueError as err:
+            bad("follow_up", str(err))
+        else:
+            contact.follow_up_line = note.key_line(props.key("follow_up"))
+            context = _as_text(value("follow_up_context"))
+            if context:
+                contact.follow_up_text = context
 
     birthday = value("birthday")
     if birthday not in (None, ""):

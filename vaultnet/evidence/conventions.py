@@ -219,10 +219,10 @@ class _Inference:
                 continue
             made = [note for note in self.notes if _made_from(_keys(note), template)]
             people = [note for note in made if note.rel in self.explicit]
-            if people and len(people) * 2 >= len(made):
+            if len(people) >= 2 or people and len(people) * 2 >= len(made):  # people are made from it
                 found.append(template)
                 self.templates[template.rel] = (f"{len(people)} of the {len(made)} notes made from it are people "
-                                                f"already ({_stem(people[0].rel)})")
+                                                f"by another rule ({_stem(people[0].rel)})")
         self._found_templates = found
         return found
 
@@ -427,22 +427,32 @@ def person_name_tags(note: Note, config: Config) -> list[str]:
 
 
 def lower_case_words(notes: Iterable[Note], words: frozenset[str]) -> set[str]:
-    """Which of ``words`` (lower case) the vault writes in lower case, as whole words, in its dated
-    notes' lines: such a word is a common word here, whatever it names elsewhere."""
+    """Which of ``words`` (lower case) the vault writes in lower case at least as often as with a capital,
+    as whole words, in its dated notes' lines (links, tags and addresses left out): such a word is a
+    common word here (``far``, ``will``), whatever it names elsewhere; a name written in lower case
+    now and then (``oliver``) stays a name."""
     if not words:
         return set()
+    from vaultnet.evidence.mentions import NOT_PROSE
+
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                         + r")(?![\w])")
-    found: set[str] = set()
+                         + r")(?![\w])", re.IGNORECASE)
+    lower: Counter[str] = Counter()
+    upper: Counter[str] = Counter()
     for note in notes:
         if note.prose_lines is None and not note.headings:
             continue
         for line in (*note.countable(), *note.prose()):
-            for match in pattern.finditer(line.text):
-                found.add(match.group(0))
-            if found == words:
-                return found
-    return found
+            text = line.text
+            if "[" in text or "#" in text or "://" in text or "@" in text:
+                text = NOT_PROSE.sub(" ", text)
+            for match in pattern.finditer(text):
+                word = match.group(0)
+                if word.islower():
+                    lower[word] += 1
+                elif word[0].isupper():
+                    upper[word.casefold()] += 1
+    return {word for word, count in lower.items() if count >= upper[word]}
 
 
 class Remembered:

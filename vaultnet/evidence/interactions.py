@@ -420,6 +420,13 @@ class Extractor:
             self.evidence.open_loops.append(task)
 
 
+def manual_follow_up(contact: Contact) -> Task | None:
+    """A front-matter follow-up date (``next_follow_up: 2026-10-01``) is a follow-up on that day."""
+    if contact.follow_up is None:
+        return None
+    return Task(contact.follow_up_text, contact.follow_up, contact.path, contact.follow_up_line or 1, (contact.path,))
+
+
 def manual_contact(contact: Contact) -> Interaction | None:
     """A front-matter ``last_contact`` counts as one interaction of kind ``note``."""
     if contact.last_contact is None:

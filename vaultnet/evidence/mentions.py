@@ -22,7 +22,7 @@ from vaultnet.base.datenames import is_month_or_weekday
 from vaultnet.evidence.contacts import Contact
 
 # What is not prose: links (wikilinks and markdown links), addresses, tags, e-mail addresses.
-_NOT_PROSE = re.compile(r"!?\[\[[^\[\]]*\]\]|!?\[[^\[\]]*\]\([^()]*\)|\b[a-z][a-z0-9+.-]{0,31}://\S+|#[\w/-]+|\S+@\S+",
+NOT_PROSE = re.compile(r"!?\[\[[^\[\]]*\]\]|!?\[[^\[\]]*\]\([^()]*\)|\b[a-z][a-z0-9+.-]{0,31}://\S+|#[\w/-]+|\S+@\S+",
                         re.IGNORECASE)
 _LEADING = "([{\"'*_“‘«¡¿"
 _TRAILING = ")]}\"'*_.,;:!?”’»…"
@@ -107,7 +107,7 @@ class Mentions:
         if not self._index or text.lower() == text:
             return (), ()
         if "[" in text or "#" in text or "://" in text or "@" in text:
-            text = _NOT_PROSE.sub(" ", text)
+            text = NOT_PROSE.sub(" ", text)
         words = tokens(text)
         found: list[str] = []
         unclear: list[Unclear] = []

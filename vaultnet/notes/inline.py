@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from vaultnet.base.keys import ATTENDEE_HEADINGS, PEOPLE_TAGS, normalise
+from vaultnet.base.keys import ATTENDEE_HEADINGS, DATE_SPELLINGS, PEOPLE_TAGS, normalise
 from vaultnet.notes.markdown import CODE_SPAN
 
 _FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -22,6 +22,7 @@ _FULL_LINE = re.compile(
     re.MULTILINE,
 )
 # `[key:: value]` and `(key:: value)` anywhere in a line; the value may hold [[links]].
+_NESTED_ITEM = re.compile(r"[ \t]+(?:[-*+]|\d+[.)])[ \t]")  # an indented list item: part of the item above it
 _BRACKETED = re.compile(r"[\[(]([^\[\]():`\n]+?)::[ \t]*((?:[^\[\]()\n]|\[\[[^\[\]\n]*\]\])*?)[ \t]*[\])]")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
 # Templater's cursor markers (`<% tp.file.cursor(2) %>`) stay in notes made from a template until
@@ -100,6 +101,8 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
                 value = match.group(2).strip()
                 if not key or not value.strip("[] "):
                     continue  # `[company:: [[]] ]`: a template's blank
+                if pattern is _FULL_LINE and _NESTED_ITEM.match(body, match.start()) and normalise(key) in DATE_SPELLINGS:
+                    continue  # `    - Date:: ...` under a highlight dates that item, not the note
                 line = first_line + body.count("\n", 0, match.start())
                 if key in facts.fields:
                     old = facts.fields[key]

@@ -38,7 +38,8 @@ _QUERY_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(?:dataview|dataviewjs|que
                           r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
 _DASHBOARD_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|!\[\[[^\]]*\.base(?:#[^\]]*)?\]\]|%%.*%%|\{\{query[^}]*\}\}|-{3,})?[ \t]*\r?$")
 # `Birthday: [[June 19th]] 1993`: a link and more text, which YAML cannot read as one value.
-_LINK_AND_TEXT = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)(\[\[[^\[\]\n]+\]\][ \t]*[^\s\[\]#][^\[\]\n]*?)[ \t]*$",
+# ... or `Location: [[Apple Valley, [[MN]]]]`, `Tags: [#People, [[Boss]]]`: read as the text Obsidian shows.
+_LINK_AND_TEXT = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)((?=[^\n]*\[\[[^\[\]\n]+\]\])(?![\"'])[^\n]*?)[ \t]*$",
                             re.MULTILINE)
 
 

@@ -18,7 +18,10 @@ from vaultnet.notes.note import Note, parse_note
 from vaultnet.standings.network import Network
 
 RULE_WORDS = {"folder": "in a people folder", "tag": "tagged #person", "body tag": "with #person in the text",
-              "property": "with a type or categories naming a person"}
+              "property": "with a type or categories naming a person", "listed": "listed in vaultnet.toml",
+              "template": "made from a person template", "folder of people": "in a folder of people",
+              "folder note": "as their folder's own note", "tag only": "known only by a tag",
+              "note name": "known only by dated notes' names"}
 
 
 @dataclass

@@ -10,11 +10,12 @@ from functools import cached_property, partial
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
+from vaultnet.base.keys import KEYS, normalise
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
 from vaultnet.evidence.conventions import Conventions, Remembered, lower_case_words
+from vaultnet.evidence.interactions import Extractor, manual_contact, manual_follow_up
 from vaultnet.evidence.mentions import Mentions
-from vaultnet.evidence.interactions import Extractor, manual_contact
-from vaultnet.evidence.model import Evidence, Interaction, Task
+from vaultnet.evidence.model import Evidence, Interaction, Task, follow_up_id
 from vaultnet.evidence.people import people_folder, rule_of
 from vaultnet.files.config import Config
 from vaultnet.files.walk import conflict_original
@@ -39,6 +40,9 @@ class Network:
     # What vaultnet concluded about the vault's conventions, and the rule that made each contact a person.
     conventions: Conventions = field(default_factory=Conventions)
     person_rules: dict[str, str] = field(default_factory=dict)
+    # The notes it was worked out from (the same objects the session keeps): for the reports that
+    # say how the vault was read (`check`, `init`, `show --why`), worked out only when asked.
+    notes: list[Note] = field(default_factory=list, repr=False)
 
     @cached_property
     def _by_path(self) -> dict[str, Standing]:
@@ -229,8 +233,8 @@ def assemble(
     # The vault's own conventions, inferred from its notes: from here on the settings include them.
     conventions, config = memo.reading.apply(config, notes)
     for note in notes:
-        if not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
-            problems.extend(note.problems)
+        if note.problems and not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
+            problems.extend(problem for problem in note.problems if _worth_saying(problem, note, config))
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
@@ -273,6 +277,11 @@ def assemble(
         manual = memo.manual_contact(contact)
         if manual:
             evidence.interactions.append(manual)
+        if contact.follow_up is not None:
+            task = manual_follow_up(contact)
+            # Ticked in a plan, it is done: the date in the note is the user's to change.
+            if task is not None and follow_up_id(task.path, task.text, contact.follow_up) not in evidence.ticked:
+                evidence.follow_ups.append(task)
         for target in contact.friends:  # obsidian-contacts' `friends`: they know each other
             friend = directory.resolve(target)
             if friend and friend.path != contact.path:
@@ -296,7 +305,24 @@ def assemble(
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
-    return Network(config, today, standings, evidence, problems, directory, dict(rules), conventions, person_rules)
+    return Network(config, today, standings, evidence, problems, directory, dict(rules), conventions, person_rules,
+                   notes)
+
+
+# Keys that can make a note a person or a meeting: front matter that holds one and cannot be read is
+# worth a problem; one that holds only titles and authors (a Readwise import's) is not.
+_TELLING_KEYS = frozenset(normalise(key) for key in (*KEYS["type"], *KEYS["categories"], *KEYS["tags"],
+                                                     *KEYS["date"], *KEYS["attendees"]))
+
+
+def _worth_saying(problem: Problem, note: Note, config: Config) -> bool:
+    """A front matter that cannot be read is a problem where it could hold a person or a meeting."""
+    if not problem.message.startswith(("invalid YAML", "invalid front matter", "front matter is a")):
+        return True
+    if people_folder(note.rel, config) is not None or note.rel in config.inferred_people or note.body_tags:
+        return True
+    return any(normalise(key) in _TELLING_KEYS or normalise(key) in config.person_properties for key in note.keys) \
+        or not note.keys
 
 
 def _mentions(config: Config, contacts: list[Contact], notes: list[Note]) -> Mentions | None:
