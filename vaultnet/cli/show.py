@@ -51,8 +51,10 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], lo
 @click.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--why", is_flag=True,
+              help="Say which rule made the note a person, and which note and line gave each fact.")
 @click.pass_obj
-def show(state: State, name: str, as_json: bool) -> None:
+def show(state: State, name: str, as_json: bool, why: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
     from vaultnet.advice.intros import involving as introductions_of
 
@@ -60,14 +62,24 @@ def show(state: State, name: str, as_json: bool) -> None:
     contact = resolve_contact(state, name)
     standing = network.by_path(contact.path)
     involving = introductions_of(network, standing)
+    reasons = None
+    if why:
+        from vaultnet.output.why import explain
+
+        reasons = explain(standing, network)
     if as_json:
         from vaultnet.output.report import intro_json, show_json
 
-        emit_json({**show_json(standing, network), "introductions": [intro_json(i) for i in involving]})
+        emit_json({**show_json(standing, network), "introductions": [intro_json(i) for i in involving],
+                   **({"why": reasons} if reasons is not None else {})})
     else:
         from vaultnet.output.views import show_lines
 
         click.echo("\n".join(show_lines(standing, network, involving)))
+        if reasons is not None:
+            from vaultnet.output.why import why_lines
+
+            click.echo("\nWhy:\n" + "\n".join(f"  {line}" for line in why_lines(reasons)))
 
 
 @click.command()

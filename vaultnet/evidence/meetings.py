@@ -256,6 +256,7 @@ def merge_meeting(evidence: Evidence, note: Note, config: Config, directory: Dir
         tuple(dict.fromkeys(x for item in same_day for x in item.exchanges)),
         tuple(dict.fromkeys(p for item in same_day for p in item.exchanges_for)),
         tuple(dict.fromkeys(t for item in same_day for t in item.tags)),
+        "mention" if daily is not None else "meeting",
     )
     others = [item for item in evidence.interactions if item not in same_day]
     return replace(evidence, interactions=[merged, *others])

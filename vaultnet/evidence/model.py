@@ -18,9 +18,9 @@ from vaultnet.notes.markdown import display
 
 EXCHANGES = ("gave", "got", "asked", "thanked")
 # Where an interaction comes from: a log line in a contact's note, a line mentioning them in a
-# dated note (linked, or by name in plain text: "unlinked"), a completed task, the front matter's
-# ``last_contact``, or a ticked plan item.
-Source = Literal["log", "mention", "unlinked", "task", "manual", "plan", "capture"]
+# dated note (linked, or by name in plain text: "unlinked"), a meeting note (one interaction with
+# everyone at it), a completed task, the front matter's ``last_contact``, or a ticked plan item.
+Source = Literal["log", "mention", "unlinked", "meeting", "task", "manual", "plan", "capture"]
 # Sources whose text is vaultnet's own, not the user's words: hints look past them.
 NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
 
