@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -106,6 +107,9 @@ def is_contact(note: Note, config: Config) -> bool:
     return rule_of(note, config) is not None
 
 
+# A template's blank left in a note: `<% tp.file.cursor(3) %>`, `{{date}}`: no value yet.
+_PLACEHOLDER = re.compile(r"<%.*?%>|\{\{[^{}]*\}\}")
+
 _FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False, "": False}
 
 
@@ -115,7 +119,10 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     problems: list[Problem] = []
     name = unicodedata.normalize("NFC", note.rel.rsplit("/", 1)[-1][:-3])
     contact = Contact(name=name, path=note.rel)
-    value = props.get
+
+    def value(name: str) -> Any:
+        found = props.get(name)
+        return None if isinstance(found, str) and _PLACEHOLDER.fullmatch(found.strip()) else found
 
     def bad(key: str, message: str) -> None:
         problems.append(Problem(note.rel, note.key_line(props.key(key)), f"{props.key(key)}: {message}"))

@@ -207,20 +207,26 @@ class _Inference:
                 self.explicit.pop(note.rel, None)
 
     def _person_templates(self) -> list[VaultTemplate]:
+        """The templates that make people, each with only the keys that tell its notes apart from the
+        notes of the vault's other templates (a starter vault gives every template the same keys)."""
         if hasattr(self, "_found_templates"):
             return self._found_templates  # type: ignore[has-type]
+        templates = [template for template in vault_templates(self.config) if template.distinctive]
         found = []
-        for template in vault_templates(self.config):
-            if not template.distinctive:
-                continue
+        for template in templates:
+            others = {key for other in templates if other is not template and not other.says_person
+                      for key in other.distinctive}
+            own = replace(template, distinctive=template.distinctive - others)
+            if not own.distinctive:
+                continue  # its keys are every template's: they say nothing about a note
             if template.says_person:
-                found.append(template)
+                found.append(own)
                 self.templates[template.rel] = "its name or type says person"
                 continue
-            made = [note for note in self.notes if _made_from(_keys(note), template)]
+            made = [note for note in self.notes if _made_from(_keys(note), own)]
             people = [note for note in made if note.rel in self.explicit]
             if len(people) >= 2 or people and len(people) * 2 >= len(made):  # people are made from it
-                found.append(template)
+                found.append(own)
                 self.templates[template.rel] = (f"{len(people)} of the {len(made)} notes made from it are people "
                                                 f"by another rule ({_stem(people[0].rel)})")
         self._found_templates = found
@@ -293,8 +299,24 @@ class _Inference:
             if not _name_like(stem) or note.dashboard or self._typed_otherwise(note) \
                     or not_an_entry(stem, note.keys) or note.rel in self.dated:
                 continue
+            if not (_keys(note) & _PERSON_KEYS or self._template_person(note) or _fold(stem) in self._met()):
+                continue  # named like someone, but nothing says it is someone
             self.people[note.rel] = "folder note"
             self.reasons[note.rel] = f"the note of its own folder {folder_path}/, beside folders of people"
+
+    def _met(self) -> set[str]:
+        """The names dated notes link or name in their headings: whom the journal met (folded)."""
+        if not hasattr(self, "_met_names"):
+            found: set[str] = set()
+            for note in self.notes:
+                if note.rel in self.dated:
+                    for line in note.countable():
+                        found.update(_fold(link.target.rsplit("/", 1)[-1]) for link in line.links)
+                    for _, _, text, *_ in note.headings:
+                        found.update(_fold(word) for word in re.findall(r"[^\W\d_]+", text))
+                        found.update(_fold(m.group(1)) for m in re.finditer(r"\[\[([^\]|#]+)", text))
+            self._met_names = found
+        return self._met_names
 
     # -- people with no note ---------------------------------------------------------------------
 

@@ -206,7 +206,12 @@ class Extractor:
                     continue
                 self._interaction(note, line, day, people, people, "mention")
         if owner is None and not generated and self.mentions is not None:
-            self._unlinked(note, sections, date)
+            # In a journal, a name in plain text is someone met; in another dated note (a meeting, an
+            # import, a chat with a bot), only beside someone it links or lists.
+            journal = date is None or daily_date(note, self.config) is not None
+            if journal or self._names_someone or self._present or any(
+                    self.directory.resolve(target) for target in attendee_targets(note, self.config)):
+                self._unlinked(note, sections, date)
         for section in sections:
             if section.people and section.date is not None and owner is None:
                 self._section(note, section)

@@ -37,6 +37,7 @@ _NOT_ATTENDEES = frozenset(normalise(key) for key in (
     "aliases", "alias", "tags", "tag", "type", "categories", "category", "up", "parent", "parents", "related",
     "links", "source", "url", "date", "day", "week", "month", "year", "project", "projects", "area", "topics",
     "topic", "company", "org", "organisation", "organization", "deal", "customer", "location", "place"))
+_FULL_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 
 
@@ -85,6 +86,8 @@ def property_date(note: Note, config: Config, problems: list[Problem] | None = N
                 if len(set(value)) > 1:
                     return None  # many dates: a log, not a meeting
                 value = value[0]
+            if isinstance(value, str) and len(_FULL_DATE.findall(value)) > 1:
+                return None  # `2019-10-24 to 2019-11-25`: a span of time, not a day
             try:
                 return parse_date(value.strip() if isinstance(value, str) else value)
             except ValueError as err:

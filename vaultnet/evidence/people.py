@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from vaultnet.base.datenames import date_in_name, may_hold_date
-from vaultnet.base.keys import GENERIC_KEYS, NOT_PEOPLE, Properties, normalise, singular
+from vaultnet.base.keys import GENERIC_KEYS, NOT_PEOPLE, PERSON_VALUES, PERSON_WORDS, Properties, normalise, singular
 from vaultnet.base.vocabulary import Rule
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
@@ -32,8 +32,9 @@ _NOT_A_PERSON_STEMS = frozenset(("_about_", "index", "readme", "untitled", "home
                                  "start here", "moc"))
 _WORDS = re.compile(r"[^\W\d_]+")
 # A name that marks no entry: `_aliases`, a drawing, a template in the languages vaultnet knows
-# (`Person Template`, `hiring-template`, `Vorlage Kontakt`).
-_NO_ENTRY = re.compile(r"^_|\.excalidraw$|templat|vorlage|plantilla|sjablo|skabelon|modèle de", re.IGNORECASE)
+# (`Person Template`, `hiring-template`, `Vorlage Kontakt`), a map of content or an index (`People MOC`).
+_NO_ENTRY = re.compile(r"^_|\.excalidraw$|templat|vorlage|plantilla|sjablo|skabelon|modèle de|(?:^|\W)(?:moc|index)(?:$|\W)",
+                       re.IGNORECASE)
 
 
 def properties(note: Note, config: Config) -> Properties:
@@ -119,10 +120,12 @@ def person_rule(note: Note, config: Config) -> Rule | None:
     wanted = person_values(config)
     if singular(stem) in wanted or stem.casefold() in _NOT_A_PERSON_STEMS:
         return None  # the category note itself, a folder's index
+    if may_hold_date(stem) and date_in_name(stem) is not None:
+        return None  # named by a day: a meeting, a journal, a copy an editor saved, never someone
     props = properties(note, config) if note.meta or note.inline else None
     kinds = categories(props, config) if props is not None else set()
-    if kinds & wanted:
-        return "property"
+    if kinds & wanted or (kinds and _any_language(config) and any(kind in PERSON_WORDS for kind in kinds)):
+        return "property"  # `type: person`, `tipo:: [[Personas]]`, `categories: [[People]]`
     if kinds & NOT_PEOPLE:
         return None  # declares itself a company, a film, a meeting...
     if config.people_configured and rel in config.people:
@@ -138,6 +141,11 @@ def person_rule(note: Note, config: Config) -> Rule | None:
         return "body tag"
     inferred = config.inferred_people.get(rel)
     return inferred  # type: ignore[return-value]
+
+
+def _any_language(config: Config) -> bool:
+    """With the default person values, a word for a person in another language is one too."""
+    return config.person_type == "person" and config.person_values == PERSON_VALUES
 
 
 def not_an_entry(stem: str, keys: Iterable[str] = ()) -> bool:
@@ -173,8 +181,7 @@ def _in_folder_as_person(note: Note, stem: str, folder: str, config: Config) -> 
         return False  # the folder's own note: its index
     if note.dashboard and all(normalise(key) in GENERIC_KEYS for key in note.keys):
         return False  # nothing but queries: a dashboard of the people around it
-    return not (any(ch.isdigit() for ch in stem) and may_hold_date(stem) and
-                (config.daily.match(note.rel[:-3]) is not None or date_in_name(stem) is not None))
+    return config.daily.match(note.rel[:-3]) is None
 
 
 def _names_others(tags: Iterable[str], person_tags: list[str], stem: str) -> bool:

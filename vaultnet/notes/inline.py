@@ -80,7 +80,7 @@ def _with_people_tags(person_tags: tuple[str, ...]) -> tuple[str, ...]:
 def tag_pattern(person_tags: tuple[str, ...]) -> re.Pattern[str]:
     """Finds ``#person`` and ``#person/...`` (for each person tag) in a text, and ``#people/<name>``
     (a person named by a tag on the note that met them), and no other tag."""
-    names = "|".join(re.escape(tag.lower()) for tag in (*person_tags, *PEOPLE_TAGS)) or "(?!)"
+    names = "|".join(re.escape(tag.lower()) for tag in sorted(_with_people_tags(person_tags), key=len, reverse=True))
     # A literal '#' first lets the engine skip ahead; the character before it is checked by the caller.
     return re.compile(r"#((?i:" + names + r")(?:/[\w/-]*)?)(?![\w-])")
 

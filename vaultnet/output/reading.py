@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vaultnet.base.dates import parse_date
-from vaultnet.base.keys import GENERIC_KEYS, KEYS, normalise
+from vaultnet.base.keys import GENERIC_KEYS, KEYS, normalise, spellings
 from vaultnet.evidence.meetings import attendee_items, daily_date, date_spellings, name_date, property_date
 from vaultnet.evidence.people import people_folder
 from vaultnet.notes.note import Note
@@ -39,7 +39,7 @@ RULE_SAID = {
 _NOT_CONTACT_DATES = frozenset(normalise(key) for key in (
     "created", "updated", "modified", "date_created", "date_modified", "created_at", "updated_at", "met_date",
     "met", "first_met", "known_since", "since", "date", "deadline", "due"))
-_KNOWN = frozenset(normalise(spelling) for names in KEYS.values() for spelling in names)
+_KNOWN = frozenset(spelling for name in KEYS for spelling in spellings(name, {}))
 
 
 @dataclass
