@@ -46,11 +46,23 @@ def init_vault(root: Path, people: str = "People", network: Network | None = Non
             results.append((rel, True))
         except FileExistsError:
             results.append((rel, False))
-    if network is None or not network.standings:
+    if network is None or not network.standings and not own_people_folder(network):
         folder = root / people
         results.append((people + "/", not folder.exists()))
         folder.mkdir(exist_ok=True)
     return results
+
+
+def own_people_folder(network: Network) -> str | None:
+    """The vault's own folder for people, named in its language (``Pessoas/``, ``Kontakte/``), holding none yet."""
+    from vaultnet.base.keys import is_person_word
+
+    root = network.config.root
+    try:
+        names = sorted(entry.name for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith("."))
+    except OSError:
+        return None
+    return next((name for name in names if is_person_word(name)), None)
 
 
 def people_places(network: Network) -> tuple[Counter[str], list[str]]:
@@ -87,7 +99,7 @@ def fitted_config(network: Network, reading: Reading) -> str:
                         f"{' and '.join(entry['examples'])}.")
     else:
         head.append(f"# - no notes are people yet ({len(network.notes)} notes read): "
-                    "`vaultnet add NAME` creates one in People/.")
+                    f"`vaultnet add NAME` creates one in {own_people_folder(network) or 'People'}/.")
     for entry in reading.set_aside[:4]:
         head.append(f"# - set aside: {entry['count']} {entry['why']} ({', '.join(entry['examples'])}).")
     if config.daily_folder or config.daily_format != "YYYY-MM-DD":
@@ -124,7 +136,12 @@ def fitted_config(network: Network, reading: Reading) -> str:
                              f"# attendee_properties = {json.dumps(attendees, ensure_ascii=False)}"
                              "   # found listing who was there; unset: any property that links people")
     for entry in reading.unread:
-        text = text.rstrip("\n") + f'\n# {entry["means"]} = "{entry["key"]}"   # holds dates on {entry["count"]} people notes\n'
+        if entry["means"] == "date":
+            text = _replace_line(text, "# date_properties = ",
+                                 f"# {entry['line']}   # holds dates on {entry['count']} undated notes that link people")
+        else:
+            text = text.rstrip("\n") + (f'\n# {entry["means"]} = "{entry["key"]}"   '
+                                        f'# holds dates on {entry["count"]} people notes\n')
     return "\n".join(head) + "\n\n" + text
 
 
@@ -144,4 +161,7 @@ def _people_line(network: Network, folders: Counter[str], notes: list[str]) -> s
     if network.standings:
         return ("people = []                # no people folder: people are notes " + RULE_SAID["property"]
                 + ", tagged #person, or made from a person template")
+    own = own_people_folder(network)
+    if own:
+        return f'people = ["{own}"]   # the vault\'s own folder for people, empty so far: `vaultnet add NAME` puts them there'
     return '# people = ["People"]            # folders whose notes are contacts (found by name when unset)'

@@ -67,6 +67,7 @@ def read(network: Network) -> Reading:
     _dated(network, reading)
     _mentions(network, reading)
     _unread(network, reading)
+    _undated(network, reading)
     return reading
 
 
@@ -197,13 +198,14 @@ def _dated(network: Network, reading: Reading) -> None:
 
 
 def _daily_source(config: Any) -> str:
+    """Where the daily format came from, said as ``(...)`` follows the format."""
     if config.daily_inferred:
         return config.daily_inferred
     if config.daily_format_configured:
-        return "vaultnet.toml"
+        return "from vaultnet.toml"
     if config.daily_source:
         folder = config.settings_folder or ".obsidian"
-        return f"the settings of {config.daily_source} in {folder}/"
+        return f"from the settings of {config.daily_source} in {folder}/"
     return "the default"
 
 
@@ -253,6 +255,39 @@ def _unread(network: Network, reading: Reading) -> None:
                                "means": target, "line": line})
 
 
+def _undated(network: Network, reading: Reading) -> None:
+    """Notes that link people, dated by nothing vaultnet reads, with a property that holds a date
+    (``Erstellt: 2023-06-07 @ 22:09`` on support tickets): the line that dates them by it."""
+    config = network.config
+    linking = {item.path for item in network.evidence.interactions} | {
+        task.path for task in (*network.evidence.follow_ups, *network.evidence.open_loops)}
+    found: dict[str, list[str]] = defaultdict(list)
+    spelled: dict[str, str] = {}
+    wanted = date_spellings(config)
+    for note in network.notes:
+        if note.rel in network.person_rules or note.rel in linking or not (note.meta or note.inline):
+            continue
+        if not any(network.directory.resolve(target) for _, target in attendee_items(note, config)) and not any(
+                network.directory.resolve(link.target) for line in note.countable() for link in line.links):
+            continue  # names no one
+        if daily_date(note, config) or property_date(note, config) or name_date(note, config):
+            continue
+        for key, value in (*note.meta.items(), *note.inline.items()):
+            folded = normalise(key)
+            if folded in wanted or folded in _NOT_CONTACT_DATES - {"date"} or folded in _KNOWN:
+                continue
+            try:
+                parse_date(value.strip() if isinstance(value, str) else value)
+            except ValueError:
+                continue
+            found[folded].append(note.rel)
+            spelled.setdefault(folded, key)
+    for folded, rels in sorted(found.items(), key=lambda item: -len(item[1]))[:3]:
+        key = spelled[folded].strip("*_ ")
+        reading.unread.append({"key": key, "count": len(rels), "examples": rels[:2], "means": "date",
+                               "on": "notes that link people", "line": f'date_properties = ["{key}"]'})
+
+
 def _meaning(days: list[Any], network: Network) -> str:
     """What dates most like these mean: in the future, a follow-up; years ago, a birthday; else the last contact."""
     today = network.today
@@ -284,7 +319,7 @@ def lines(reading: Reading, network: Network) -> list[str]:
         out.append("dated notes:")
         for entry in reading.dated:
             if entry["how"] == "daily notes":
-                out.append(f"  {entry['count']} daily notes {entry['where']}{entry['format']} (from {entry['source']})")
+                out.append(f"  {entry['count']} daily notes {entry['where']}{entry['format']} ({entry['source']})")
             else:
                 examples = f" ({', '.join(entry['examples'])})" if entry["examples"] else ""
                 out.append(f"  {entry['count']} dated by {entry['how']}{examples}")
@@ -305,7 +340,11 @@ def lines(reading: Reading, network: Network) -> list[str]:
             out.append(f"  not counted: {entry['name']!r} {entry['why']} (seen {entry['seen']} times, "
                        f"e.g. {entry['example']}); link it to count it")
     for entry in reading.unread:
-        out.append(f"not read: {entry['key']!r} holds dates on {entry['count']} people notes; if it is their "
-                   f"{entry['means'].replace('_', ' ')}, add under [fields] in vaultnet.toml: {entry['line']}")
+        if entry["means"] == "date":
+            out.append(f"not read: {entry['key']!r} holds dates on {entry['count']} undated notes that link people; "
+                       f"if it is when they happened, add to vaultnet.toml: {entry['line']}")
+        else:
+            out.append(f"not read: {entry['key']!r} holds dates on {entry['count']} people notes; if it is their "
+                       f"{entry['means'].replace('_', ' ')}, add under [fields] in vaultnet.toml: {entry['line']}")
     out.extend(reading.notes)
     return out
