@@ -139,7 +139,7 @@ def find_written(text: str, need_year: bool = True) -> tuple[Found, int | None] 
             day = parts[day_at]
             year_part = parts[year_at] if 0 <= year_at < len(parts) and parts[year_at].kind == "num" \
                 and len(parts[year_at].text) == 4 and not parts[year_at].ordinal else None
-            if year_part is None and day_at == index + 1 and index >= 2 and parts[index - 1].kind == "num" \
+            if year_part is None and day_at == index + 1 and index >= 1 and parts[index - 1].kind == "num" \
                     and len(parts[index - 1].text) == 4:
                 year_part = parts[index - 1]  # 2022 April 10
             if year_part is None and need_year:

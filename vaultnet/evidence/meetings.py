@@ -161,14 +161,13 @@ def attendee_targets(note: Note, config: Config) -> list[str]:
 
 
 def meeting_kind(note: Note, config: Config) -> str | None:
-    """``kind: call``, ``interaction_type: meeting``, ``type: meeting``: the kind a meeting note says it is."""
+    """``kind: call``, ``interaction_type: email``: the kind a meeting note says it is (``type`` says what
+    the note is, not how you were in touch)."""
     if not note.meta and not note.inline:
         return None
-    props = properties(note, config)
-    for name in ("kind", "type"):
-        for text in link_texts(props.get(name)):
-            if text.casefold() in config.kinds:
-                return text.casefold()
+    for text in link_texts(properties(note, config).get("kind")):
+        if text.casefold() in config.kinds:
+            return text.casefold()
     return None
 
 
@@ -196,8 +195,10 @@ def subject(note: Note, config: Config, names: Iterable[str]) -> str:
     return ""
 
 
-_FILLER = re.compile(r"[\W\d_]+|\b(?:and|with|og|med|m|und|mit|et|avec|y|con|e|com|en|met|och|1on1|1-1|1:1|meeting|"
-                     r"call|chat|sync|catch ?up|interaction|with)\b", re.IGNORECASE)
+# Words that say who was there or that it was a meeting, not what it was about.
+_FILLER = re.compile(r"[\W\d_]+|\b(?:and|with|og|med|m|und|mit|et|avec|y|con|e|com|en|met|och|1on1|meeting|call|"
+                     r"chat|sync|catch ?up|interaction|attendees?|participants?|present|people|organi[sz]er|"
+                     r"teilnehmer|deltagere|deltagare|participantes)\b", re.IGNORECASE)
 
 
 def _more_than_names(text: str, names: list[str]) -> bool:
@@ -236,8 +237,8 @@ def merge_meeting(evidence: Evidence, note: Note, config: Config, directory: Dir
         named = {path for item in same_day for path in item.people}
         people = [path for path in people if path not in named]
         same_day = []
-    if not people and len(same_day) < 2:
-        return evidence
+    if not people and (len(same_day) < 2 if daily is not None else not same_day):
+        return evidence  # a meeting note is one interaction, and says what it was about, even with one line
     present_at = list(people)
     for item in same_day:
         present_at.extend(path for path in item.people if path not in present_at)

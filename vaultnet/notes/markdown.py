@@ -227,8 +227,8 @@ def _tags(text: str) -> tuple[str, ...]:
 @dataclass(slots=True)
 class Outline:
     """What a scan of a dated note keeps besides its countable lines: its headings, and its
-    lines of prose (no link, no task) that hold a capital letter, where a person can be named in
-    plain text (their tags are read when a name is found: see :func:`line_tags`)."""
+    lines of prose (no link, no task), where a person can be named in plain text and where the
+    vault's common words are seen (their tags are read when a name is found: see :func:`line_tags`)."""
 
     headings: list[tuple[int, int, str]]  # (file line, level, text with comments and code removed)
     prose: list[Line]
@@ -313,7 +313,7 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
             outline.said[-1] += 1 << 16 if text.endswith("?") or (task is not None and task in " /") else 1
         if countable_only and task is None and not has_links(text) and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
-            if outline is not None and text.lower() != text:  # a name is written with a capital
+            if outline is not None:
                 outline.prose.append(Line(first_number + offset, text, list_match is not None, None, (), ()))
             continue  # prose: no link, no task, no dated list item
         links = _links(text) if has_links(text) else ()
