@@ -187,9 +187,12 @@ def parse_month_day(text: str) -> tuple[int, int, int | None] | None:
     return date.month, date.day, year
 
 
+@lru_cache(maxsize=32768)  # asked of the same names by several readers in one build
 def date_in_name(stem: str) -> Found | None:
     """A full date in a note's name (``2023-11-16 Weekly Catchup``, ``Session 02 - 2022-01-23``,
     ``Interaction - 2026-02-04 Sarah Chen``), or None; a span (``Week of January 3rd, 2022``) is no day."""
+    if _YEARISH.search(stem) is None:
+        return None
     found = find_date(stem)
     if found is None:
         return None

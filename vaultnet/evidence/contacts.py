@@ -119,12 +119,12 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     problems: list[Problem] = []
     name = unicodedata.normalize("NFC", note.rel.rsplit("/", 1)[-1][:-3])
     contact = Contact(name=name, path=note.rel)
-
-    def value(name: str) -> Any:
-        found = props.get(name)
-        return None if isinstance(found, str) and _PLACEHOLDER.fullmatch(found.strip()) else found
+    value = props.get
 
     def bad(key: str, message: str) -> None:
+        found = value(key)
+        if type(found) is str and _PLACEHOLDER.fullmatch(found.strip()):
+            return  # a template's blank left in the note (`<% tp.file.cursor(3) %>`): no value yet, no problem
         problems.append(Problem(note.rel, note.key_line(props.key(key)), f"{props.key(key)}: {message}"))
 
     aliases = [unicodedata.normalize("NFC", alias) for alias in _as_list(value("aliases"))]

@@ -462,10 +462,9 @@ def lower_case_words(notes: Iterable[Note], words: frozenset[str]) -> set[str]:
     lower: Counter[str] = Counter()
     upper: Counter[str] = Counter()
     for note in notes:
-        if note.prose_lines is None and not note.headings:
+        if not note.dated:
             continue
-        for line in (*note.countable(), *note.prose()):
-            text = line.text
+        for text in (*(line.text for line in note.countable()), *(line.text for line in note.prose()), note.plain):
             if "[" in text or "#" in text or "://" in text or "@" in text:
                 text = NOT_PROSE.sub(" ", text)
             for match in pattern.finditer(text):

@@ -55,7 +55,12 @@ class _Section:
 
 
 def _sections(note: Note) -> list[_Section]:
+    """The note's sections; a heading that only restates the note's name (a daily note's ``# 2026-11-21``)
+    is its title, not a section."""
     headings = note.headings
+    stem = note.rel.rsplit("/", 1)[-1][:-3]
+    if len(headings) == 1 and headings[0][2].strip("[]") == stem:
+        return []
     found = []
     for index, (number, level, text, _) in enumerate(headings):
         last = next((n - 1 for n, lv, _, _ in headings[index + 1:] if lv <= level), 10**9)
@@ -142,14 +147,15 @@ class Extractor:
         captured = generated and is_capture_note(self.config, note.rel)
         date = None if generated else note_date(note, self.config, owner is not None, self._date_problems)
         links = self.evidence.links.setdefault(owner.path, set()) if owner else None
-        sections = _sections(note) if note.headings and not generated else []
+        sections = _sections(note) if not generated and note.has_sections() else []
         if sections:
             self._date_sections(sections, date)
             if owner is not None:
                 self._owner_sections(note, owner, sections)
             elif any(section.date for section in sections) or date is not None:
                 self._name_sections(sections)
-        if owner is None and not generated and (date is not None or any(s.date for s in sections)):
+        if owner is None and not generated and (date is not None or any(s.date for s in sections)) \
+                and (note.body_tags or note.meta or note.inline or name_date(note, self.config) is not None):
             self._present_by_name_and_tags(note, date)
         if owner and owner.introduced_by:
             introducer = self.directory.resolve(owner.introduced_by)
@@ -205,7 +211,8 @@ class Extractor:
                     section.people.extend(p for p in people if p not in section.people)  # one with its heading
                     continue
                 self._interaction(note, line, day, people, people, "mention")
-        if owner is None and not generated and self.mentions is not None:
+        if owner is None and not generated and self.mentions is not None and note.may_name_people() and (
+                date is not None or any(section.date for section in sections)):
             # In a journal, a name in plain text is someone met; in another dated note (a meeting, an
             # import, a chat with a bot), only beside someone it links or lists.
             journal = date is None or daily_date(note, self.config) is not None
@@ -278,7 +285,7 @@ class Extractor:
             if not section.dated_here or section.date is None:
                 continue
             first = next((line for line in lines if section.first < line.number <= section.last), None)
-            if not section.text and first is None:
+            if not section.text and first is None and not section.said:
                 continue  # a date and nothing under it
             text = section.text or (first.text if first else "")
             self.evidence.interactions.append(Interaction(

@@ -54,7 +54,7 @@ def name_date(note: Note, config: Config) -> Found | None:
     """A full date and more in the name of a note that is no daily note: ``2023-11-16 Weekly Catchup``.
     (A name that is a date and nothing else is a daily note when the daily format says so, else nothing.)"""
     stem = note.rel.rsplit("/", 1)[-1][:-3]
-    if not any(ch.isdigit() for ch in stem) or not in_dated_folders(note, config):
+    if not in_dated_folders(note, config):
         return None
     found = date_in_name(stem)
     return found if found is not None and found.rest else None
@@ -217,10 +217,10 @@ def merge_meeting(evidence: Evidence, note: Note, config: Config, directory: Dir
     everyone at it or named in it. ``present``: people the caller found at it besides its properties
     and attendee headings (by tag, by the note's name, named in plain text)."""
     extra = list(present)
+    if not note.meta and not note.inline and not note.attendee_sections and not extra \
+            and name_date(note, config) is None:
+        return evidence  # no date property, no date and title in its name, no one listed: lines count as they are
     daily = daily_date(note, config)
-    if daily is None and not note.meta and not note.inline and not extra and not note.headings \
-            and not any(ch.isdigit() for ch in note.rel):
-        return evidence  # no date property, no date in its name, no one found: lines count as they are
     dated = None if daily else name_date(note, config)
     date = daily or property_date(note, config) or (dated.date if dated else None)
     if date is None:

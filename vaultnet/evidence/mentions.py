@@ -24,6 +24,7 @@ from vaultnet.evidence.contacts import Contact
 # What is not prose: links (wikilinks and markdown links), addresses, tags, e-mail addresses.
 NOT_PROSE = re.compile(r"!?\[\[[^\[\]]*\]\]|!?\[[^\[\]]*\]\([^()]*\)|\b[a-z][a-z0-9+.-]{0,31}://\S+|#[\w/-]+|\S+@\S+",
                         re.IGNORECASE)
+_WIKILINK = re.compile(r"!?\[\[[^\[\]]*\]\]")
 _LEADING = "([{\"'*_“‘«¡¿"
 _TRAILING = ")]}\"'*_.,;:!?”’»…"
 _POSSESSIVE = ("'s", "’s", "'", "’")
@@ -35,8 +36,11 @@ def _fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of a name or a line, punctuation around them dropped (``(Oliver,`` is ``Oliver``)."""
+    words = text.split()
+    if text.isalnum() or all(word.isalnum() for word in words):
+        return words  # most names and many lines: words and spaces only
     out = []
-    for raw in text.split():
+    for raw in words:
         word = raw.strip(_LEADING).rstrip(_TRAILING)
         for ending in _POSSESSIVE:
             if word.endswith(ending) and len(word) > len(ending) + 1:
@@ -59,6 +63,17 @@ class Mentions:
     """Finds the people a line names in plain text (see the module's docstring)."""
 
     def __init__(self, contacts: Iterable[Contact], common: Iterable[str] = ()) -> None:
+        self._contacts = list(contacts)
+        self._common = frozenset(_fold(word) for word in common)
+        self._built = False
+        self.unclear: dict[tuple[str, ...], Unclear] = {}
+        self._index: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
+
+    def _build(self) -> None:
+        """The index of names, made when the first line with a capital letter is read: a vault whose
+        dated notes name no one in plain text never pays for it."""
+        self._built = True
+        contacts, common = self._contacts, self._common
         by_name: dict[tuple[str, ...], set[str]] = {}
         written: dict[tuple[str, ...], str] = {}
         people: dict[str, str] = {}
@@ -70,9 +85,6 @@ class Mentions:
                     continue
                 by_name.setdefault(words, set()).add(contact.path)
                 written.setdefault(words, name)
-        common = {_fold(word) for word in common}
-        self.unclear: dict[tuple[str, ...], Unclear] = {}
-        self._index: dict[str, list[tuple[tuple[str, ...], str | None]]] = {}
         for words, paths in by_name.items():
             path: str | None = next(iter(paths)) if len(paths) == 1 else None
             if path is None:
@@ -89,7 +101,12 @@ class Mentions:
             entries.sort(key=lambda entry: -len(entry[0]))  # the longest name first
 
     def __bool__(self) -> bool:
-        return bool(self._index)
+        return bool(self._contacts)
+
+    @property
+    def token(self) -> object:
+        """What the people found depend on besides everyone's names: the words the vault uses."""
+        return self._common
 
     @staticmethod
     def single_words(contacts: Iterable[Contact]) -> frozenset[str]:
@@ -104,10 +121,18 @@ class Mentions:
 
     def find(self, text: str) -> tuple[tuple[str, ...], tuple[Unclear, ...]]:
         """The people ``text`` names in plain text (contact paths, in order), and the unclear names it holds."""
-        if not self._index or text.lower() == text:
-            return (), ()
+        if text.lower() == text:
+            return (), ()  # no capital letter: no name (most lines)
+        if "[[" in text:
+            text = _WIKILINK.sub(" ", text)
+            if text.lower() == text:
+                return (), ()  # capitals only in links: the names there are linked, not written
         if "[" in text or "#" in text or "://" in text or "@" in text:
             text = NOT_PROSE.sub(" ", text)
+        if not self._built:
+            self._build()
+        if not self._index:
+            return (), ()
         words = tokens(text)
         found: list[str] = []
         unclear: list[Unclear] = []

@@ -111,17 +111,28 @@ def rule_of(note: Note, config: Config) -> Rule | None:
 
 def person_rule(note: Note, config: Config) -> Rule | None:
     """The rule that makes ``note`` a person, or ``None`` when it is not one."""
+    rule = _rule(note, config)
+    if rule is None:
+        return None
+    # What no rule can make a person: read only for the notes a rule took (most notes are none).
     rel = note.rel
-    if note.unrendered or rel in config.inferred_not:
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    if rel in config.inferred_not or (config.not_people and set_aside(rel, config.not_people)) \
+            or not_an_entry(stem, note.keys):
+        return None
+    if may_hold_date(stem) and date_in_name(stem) is not None:
+        return None  # named by a day: a meeting, a journal, a copy an editor saved, never someone
+    return rule
+
+
+def _rule(note: Note, config: Config) -> Rule | None:
+    rel = note.rel
+    if note.unrendered:
         return None
     stem = rel.rsplit("/", 1)[-1][:-3]
-    if (config.not_people and set_aside(rel, config.not_people)) or not_an_entry(stem, note.keys):
-        return None
     wanted = person_values(config)
     if singular(stem) in wanted or stem.casefold() in _NOT_A_PERSON_STEMS:
         return None  # the category note itself, a folder's index
-    if may_hold_date(stem) and date_in_name(stem) is not None:
-        return None  # named by a day: a meeting, a journal, a copy an editor saved, never someone
     props = properties(note, config) if note.meta or note.inline else None
     kinds = categories(props, config) if props is not None else set()
     if kinds & wanted or (kinds and _any_language(config) and any(kind in PERSON_WORDS for kind in kinds)):
@@ -197,7 +208,7 @@ def keeps_properties(note: Note, config: Config) -> bool:
     properties are all of the kind every note has (tags, created...) and that counts for nothing goes."""
     if note.unrendered:
         return False
-    if note.countable_lines or note.prose_lines or rule_of(note, config) is not None:
+    if note.countable_lines or note.dated or rule_of(note, config) is not None:
         return True
     if people_folder(note.rel, config) is not None:
         return True

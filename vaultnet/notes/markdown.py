@@ -227,11 +227,12 @@ def _tags(text: str) -> tuple[str, ...]:
 @dataclass(slots=True)
 class Outline:
     """What a scan of a dated note keeps besides its countable lines: its headings, and its
-    lines of prose (no link, no task), where a person can be named in plain text and where the
-    vault's common words are seen (their tags are read when a name is found: see :func:`line_tags`)."""
+    lines of prose (no link, no task), where a person can be named in plain text (their tags are
+    read when a name is found: see :func:`line_tags`) and where the vault's common words are seen."""
 
     headings: list[tuple[int, int, str]]  # (file line, level, text with comments and code removed)
-    prose: list[Line]
+    prose: list[Line]  # ... with a capital letter
+    plain: list[str] = field(default_factory=list)  # the lines of prose with none, as text
     # For each heading, how many lines right under it say something (the low 16 bits) and how many
     # are questions or to-dos (above them): a heading over questions only ("Questions for [[Sam]]")
     # is an agenda, not a record.
@@ -314,7 +315,10 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         if countable_only and task is None and not has_links(text) and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
             if outline is not None:
-                outline.prose.append(Line(first_number + offset, text, list_match is not None, None, (), ()))
+                if text.lower() != text:  # a capital: a name can be written here
+                    outline.prose.append(Line(first_number + offset, text, list_match is not None, None, (), ()))
+                else:
+                    outline.plain.append(text)  # only its words matter: which are written in lower case
             continue  # prose: no link, no task, no dated list item
         links = _links(text) if has_links(text) else ()
         tags: tuple[str, ...] = ()

@@ -37,6 +37,7 @@ _DATED_HEADING = re.compile(r"^#{1,6}[ \t][^\n]*\d", re.MULTILINE)
 _QUERY_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(?:dataview|dataviewjs|query|tasks|base|button|meta-bind\S*)"
                           r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
 _DASHBOARD_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|!\[\[[^\]]*\.base(?:#[^\]]*)?\]\]|%%.*%%|\{\{query[^}]*\}\}|-{3,})?[ \t]*\r?$")
+_YEARISH = re.compile(r"(?<!\d)(?:\d{4}|\d{8})(?!\d)")  # every full date has a year, or is eight digits
 # `Birthday: [[June 19th]] 1993`: a link and more text, which YAML cannot read as one value.
 # ... or `Location: [[Apple Valley, [[MN]]]]`, `Tags: [#People, [[Boss]]]`: read as the text Obsidian shows.
 _LINK_AND_TEXT = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)((?=[^\n]*\[\[[^\[\]\n]+\]\])(?![\"'])[^\n]*?)[ \t]*$",
@@ -97,6 +98,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@dataclass(frozen=True, slots=True)
+class NoteOutline:
+    headings: tuple[tuple[int, int, str, int], ...]
+    prose: list[Line]
+    plain: str
+
+
+NO_OUTLINE = NoteOutline((), [], "")
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t#]*\r?$", re.MULTILINE)
+_WIKILINK = re.compile(r"!?\[\[[^\[\]]*\]\]")
+
+
 @dataclass(slots=True)
 class Note:
     """A readable note: its front matter, its body lines and where they start.
@@ -118,10 +131,10 @@ class Note:
     # Every front-matter key as written, kept whether or not the front matter was loaded: what
     # notes share with a person template or with people says who else is a person.
     keys: tuple[str, ...] = ()
-    # For a note that may be dated (a date in its name, a date property, a dated heading): its headings
-    # (file line, level, text) and its lines of prose, where people are named without a link.
-    headings: tuple[tuple[int, int, str, int], ...] = ()  # (file line, level, text, lines under it that say something)
-    prose_lines: list[Line] | None = field(default=None, compare=False, repr=False)
+    # A note that may be dated (a date in its name, a date property, a dated heading) keeps its body:
+    # its headings and its lines of prose, where people are named without a link, are read from it
+    # when asked (see :meth:`outline`), and most notes are never asked.
+    dated: bool = False
     dashboard: bool = False  # nothing but queries, embedded bases and headings
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
     countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
@@ -129,6 +142,7 @@ class Note:
     # the trim, the assembly and the survey all ask, thirty thousand times each.
     rule: Rule | None = field(default=None, compare=False, repr=False)
     rule_config: Config | None = field(default=None, compare=False, repr=False)
+    read_outline: NoteOutline | None = field(default=None, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -136,23 +150,53 @@ class Note:
         return [line.removesuffix("\r") for line in self.body.split("\n")]
 
     def compact(self) -> None:
-        """Keep only what counting needs: the countable lines, not the whole body."""
+        """Keep only what counting needs: the countable lines, not the whole body (a dated note keeps it)."""
         self.countable()
-        self.body = ""
+        if not self.dated:
+            self.body = ""
 
-    def outline(self) -> None:
-        """Read headings and prose lines as well as the countable lines (a note that may be dated)."""
-        if self.countable_lines is None and self.prose_lines is None:
-            found = Outline([], [])
-            self.countable_lines = [
-                line for line in scan(self.lines, self.body_start, countable_only=True, outline=found)
-                if line.links or line.task is not None or (line.is_list and line.leading_date)
-            ]
-            self.headings = tuple((*heading, said) for heading, said in zip(found.headings, found.said, strict=True))
-            self.prose_lines = found.prose
+    def outline(self) -> NoteOutline:
+        """A dated note's headings, prose lines and lowercase text, read from its body once, when first asked."""
+        if self.read_outline is None:
+            if not self.dated or not self.body:
+                self.read_outline = NO_OUTLINE
+            else:
+                found = Outline([], [])
+                for _ in scan(self.lines, self.body_start, countable_only=True, outline=found):
+                    pass
+                headings = tuple((*heading, said) for heading, said in zip(found.headings, found.said, strict=True))
+                self.read_outline = NoteOutline(headings, found.prose, "\n".join(found.plain))
+        return self.read_outline
+
+    @property
+    def headings(self) -> tuple[tuple[int, int, str, int], ...]:
+        """(file line, level, text, lines under it that say something: see Outline.said) of a dated note."""
+        return self.outline().headings if self.dated else ()
 
     def prose(self) -> list[Line]:
-        return self.prose_lines or []
+        """A dated note's lines of prose with a capital letter (no link, no task)."""
+        return self.outline().prose if self.dated else []
+
+    @property
+    def plain(self) -> str:
+        """A dated note's lines of prose without a capital letter, as one text (for the words the vault uses)."""
+        return self.outline().plain if self.dated else ""
+
+    def has_sections(self) -> bool:
+        """Cheap: a heading other than one that restates the note's name (a daily note's ``# 2026-11-21``)."""
+        if not self.dated or ("\n#" not in self.body and not self.body.startswith("#")):
+            return False
+        stem = self.rel.rsplit("/", 1)[-1][:-3]
+        return any(text.strip("[] ") != stem for text in _HEADING_LINE.findall(self.body))
+
+    def may_name_people(self) -> bool:
+        """Cheap: a capital letter in the body outside its links (a name can be written there)."""
+        if not self.dated:
+            return False
+        body = self.body
+        if "[[" in body:
+            body = _WIKILINK.sub(" ", body)
+        return body.lower() != body
 
     def countable(self) -> list[Line]:
         if self.countable_lines is None:
@@ -230,16 +274,15 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     note.body_tags = facts.tags
     note.attendee_sections = facts.attendee_sections
     note.unrendered = unrendered(text)
-    if _may_be_dated(rel, body, note.keys, facts.fields, date_keys):
-        note.outline()
-    if "```" in body or "~~~" in body or "![[" in body:
+    note.dated = _may_be_dated(rel, body, note.keys, facts.fields, date_keys)
+    if "```" in body or "![[" in body or "~~~" in body:
         note.dashboard = _dashboard(body)
     return note, note.problems
 
 
 def _may_be_dated(rel: str, body: str, keys: tuple[str, ...], inline: dict[str, Any], date_keys: frozenset[str]) -> bool:
     """Cheap and generous: could this note be dated (by its name, a property, or a dated heading)?"""
-    if may_hold_date(rel[rel.rfind("/") + 1:-3]):
+    if _YEARISH.search(rel, rel.rfind("/") + 1) and may_hold_date(rel[rel.rfind("/") + 1:-3]):
         return True
     if keys and not date_keys.isdisjoint(map(normalise, keys)) or inline and not date_keys.isdisjoint(map(normalise, inline)):
         return True

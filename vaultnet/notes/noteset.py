@@ -55,8 +55,6 @@ def share_empties(note: Note) -> Note:
         note.problems = _NO_LIST
     if note.countable_lines is not None and not note.countable_lines:
         note.countable_lines = _NO_LIST
-    if note.prose_lines is not None and not note.prose_lines:
-        note.prose_lines = None
     return note
 
 

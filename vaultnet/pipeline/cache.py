@@ -77,8 +77,7 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
         extra = {"inline": note.inline, "tags": list(note.body_tags),
                  "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
                  "keys": list(note.keys) if list(note.keys) != list(note.key_lines) else [],
-                 "headings": [list(heading) for heading in note.headings], "dashboard": note.dashboard,
-                 "prose": [_line_json(line) for line in note.prose_lines or ()]}
+                 "dashboard": note.dashboard, "body": note.body if note.dated else ""}
         extra = {key: value for key, value in extra.items() if value}
         if extra:
             stored.append(extra)
@@ -151,11 +150,9 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                     attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
                                             for a, b in _expect(extra.get("sections", []), list, "sections")),
                     unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
-                    headings=tuple((_expect(n, int, "a line number"), _expect(level, int, "a heading level"),
-                                    _expect(text, str, "a heading"), _expect(said, int, "a count")) for n, level, text, said
-                                   in _expect(extra.get("headings", []), list, "headings")),
-                    prose_lines=[_line(line) for line in _expect(extra.get("prose", []), list, "lines")] or None,
-                    dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"))
+                    dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"),
+                    body=_expect(extra.get("body", ""), str, "a note's text"))
+        note.dated = bool(note.body)
         note.keys = shared(tuple(_text(key, "a key") for key in _expect(extra.get("keys", []), list, "keys"))) \
             or shared(tuple(note.key_lines))
         share_empties(note)

@@ -260,7 +260,7 @@ def assemble(
     # contact's path, name and aliases.
     mentions = _mentions(config, contacts, notes)
     names = memo.names_token((tuple((c.path, c.name, c.aliases) for c in directory.contacts),
-                              mentions.unclear if mentions is not None else None))
+                              mentions.token if mentions is not None else None))
     extractor = Extractor(config, directory, mentions)
     evidence = Evidence()
     found_by_note: dict[str, Evidence] = {}
