@@ -53,10 +53,9 @@ def daily_date(note: Note, config: Config) -> Date | None:
 def name_date(note: Note, config: Config) -> Found | None:
     """A full date and more in the name of a note that is no daily note: ``2023-11-16 Weekly Catchup``.
     (A name that is a date and nothing else is a daily note when the daily format says so, else nothing.)"""
-    stem = note.rel.rsplit("/", 1)[-1][:-3]
-    if not in_dated_folders(note, config):
-        return None
-    found = date_in_name(stem)
+    if not note.dated or not in_dated_folders(note, config):
+        return None  # a note whose name holds a date is read as one that may be dated (notes.note)
+    found = date_in_name(note.rel[note.rel.rfind("/") + 1:-3])
     return found if found is not None and found.rest else None
 
 

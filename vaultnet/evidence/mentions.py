@@ -37,7 +37,7 @@ def _fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The words of a name or a line, punctuation around them dropped (``(Oliver,`` is ``Oliver``)."""
     words = text.split()
-    if text.isalnum() or all(word.isalnum() for word in words):
+    if "".join(words).isalnum():
         return words  # most names and many lines: words and spaces only
     out = []
     for raw in words:

@@ -77,7 +77,7 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
         extra = {"inline": note.inline, "tags": list(note.body_tags),
                  "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
                  "keys": list(note.keys) if list(note.keys) != list(note.key_lines) else [],
-                 "dashboard": note.dashboard, "body": note.body if note.dated else ""}
+                 "dashboard": note.dashboard, "dated": note.dated, "body": note.body if note.dated else ""}
         extra = {key: value for key, value in extra.items() if value}
         if extra:
             stored.append(extra)
@@ -152,7 +152,7 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                     unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
                     dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"),
                     body=_expect(extra.get("body", ""), str, "a note's text"))
-        note.dated = bool(note.body)
+        note.dated = _expect(extra.get("dated", False), bool, "a dated flag")
         note.keys = shared(tuple(_text(key, "a key") for key in _expect(extra.get("keys", []), list, "keys"))) \
             or shared(tuple(note.key_lines))
         share_empties(note)

@@ -60,7 +60,8 @@ def reading_settings(config: Config) -> tuple[object, ...]:
     """The settings a parsed and trimmed note depends on: which front matter is loaded
     (``front_filter``), which body tags are kept and what the trim keeps (``trim_note``)."""
     return (config.people_configured, config.people, config.people_folder_names, config.person_tags,
-            config.person_type, config.person_properties, config.person_values, sorted(config.fields.items()))
+            config.person_type, config.person_properties, config.person_values, sorted(config.fields.items()),
+            config.not_people, config.date_properties, config.attendee_properties, config.templates_folders)
 
 
 def front_filter(rel: str, config: Config) -> FrontMatterFilter | None:
