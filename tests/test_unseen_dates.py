@@ -199,3 +199,10 @@ def test_show_why_says_which_note_and_line_gave_each_fact(vault):
     text = run(vault, "show", "Ana Lima", "--why").stdout
     assert "cadence 30 days: circle 'family' (read as close) at People/Ana Lima.md:2" in text
     assert "why" not in shown(vault, "Ana Lima")
+
+
+def test_numbers_day_first_are_read_off_the_names_when_one_day_is_above_twelve(vault):
+    write(vault, "People/Ana Lima.md", "---\ncircle: close\n---\n")
+    for name in ("01.11.2026", "13.11.2026", "02.11.2026"):
+        write(vault, f"Journal/{name}.md", "- met [[Ana Lima]]\n")
+    assert contacts(vault)["Ana Lima"]["last_contact"] == "2026-11-13"

@@ -59,6 +59,7 @@ _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[0
 _WRITTEN_HINT = re.compile(r"[^\W\d_]{3,}")
 _MONTH_HINT = re.compile(r"[^\W\d_]+")
 _YEARISH = re.compile(r"(?<!\d)(?:\d{4}|\d{8})(?!\d)")
+_NUMERIC = re.compile(r"(?<!\d)\d{1,2}([-_. ])\d{1,2}\1\d{4}(?!\d)")  # 03.04.2022: a day and a month, some order
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
@@ -205,7 +206,7 @@ def may_hold_date(text: str) -> bool:
     or a compact ``20261102``? (Used before parsing, to decide what a note keeps.)"""
     if _YEARISH.search(text) is None:
         return False  # every full date has a year (or is eight digits): the common case, one search
-    if _ISO.search(text) or _COMPACT.search(text):
+    if _ISO.search(text) or _COMPACT.search(text) or _NUMERIC.search(text):
         return True
     if not any(word.casefold() in MONTHS for word in _WRITTEN_HINT.findall(text)):
         return False  # no month named: no written date

@@ -114,29 +114,30 @@ class _Inference:
     # -- the parts ------------------------------------------------------------------------------
 
     def conclude(self) -> Conventions:
-        daily, declined = self._daily_format()
         config = self.config
-        if daily is not None:
-            config = replace(config, daily_format=daily.format)
-        self.config = config
-        # One pass over the notes for what every later step asks: each note's rule, which are
-        # dated by their names, which lie in each folder, and which are their folder's own note.
-        self.explicit: dict[str, Rule] = {}
-        self.dated: set[str] = set()
+        # One pass over the notes for what every later step asks: the names that may be dates,
+        # which lie in each folder, and which are their folder's own note.
         self.members: dict[str, list[Note]] = defaultdict(list)
         self.own_notes: list[Note] = []
+        maybe: list[Note] = []
         for note in self.notes:
-            rel = note.rel
-            rule = rule_of(note, config)
-            if rule is not None:
-                self.explicit[rel] = rule
-            folder, _, name = rel.rpartition("/")
-            if _YEAR.search(name) and _dated_by_name(note, config):
-                self.dated.add(rel)
+            folder, _, name = note.rel.rpartition("/")
+            if note.dated and _YEAR.search(name):
+                maybe.append(note)
             elif folder:
                 self.members[folder].append(note)
                 if folder.endswith(name[:-3]) and folder.rpartition("/")[2] == name[:-3]:
                     self.own_notes.append(note)
+        daily, declined = self._daily_format(maybe)
+        if daily is not None:
+            config = replace(config, daily_format=daily.format)
+        self.config = config
+        self.dated: set[str] = {note.rel for note in maybe if _dated_by_name(note, config)}
+        for note in maybe:
+            if note.rel not in self.dated and "/" in note.rel:
+                self.members[note.rel.rpartition("/")[0]].append(note)
+        self.explicit: dict[str, Rule] = {note.rel: rule for note in self.notes
+                                          if (rule := rule_of(note, config)) is not None}
         if not config.people_configured:
             self._doubt_folders_by_name()
         self._from_templates()
@@ -147,13 +148,13 @@ class _Inference:
         return Conventions(self.people, self.reasons, self.folders, self.set_aside, self.doubted, self.templates,
                            absent, daily, declined)
 
-    def _daily_format(self) -> tuple[InferredFormat | None, str | None]:
-        """The daily format, read off file names when neither vaultnet.toml nor Obsidian's settings give it."""
+    def _daily_format(self, maybe: list[Note]) -> tuple[InferredFormat | None, str | None]:
+        """The daily format, read off file names when neither vaultnet.toml nor Obsidian's settings give it
+        (``maybe``: the notes whose names may hold a date)."""
         config = self.config
         if config.daily_format_configured or config.daily_source:
             return None, None
-        stems = [note.rel[:-3].rsplit("/", 1)[-1] for note in self.notes]
-        candidates = [stem for stem in stems if _YEAR.search(stem) or (len(stem) == 8 and stem.isdigit())]
+        candidates = [_stem(note.rel) for note in maybe]
         matched = sum(1 for stem in candidates if config.daily.match(stem) is not None)
         if matched * 2 >= len(candidates):
             return None, None  # the default (YYYY-MM-DD) names most dated notes already

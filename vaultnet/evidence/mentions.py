@@ -80,7 +80,7 @@ class Mentions:
         for contact in contacts:
             people[contact.path] = contact.name
             for name in contact.names:
-                words = tuple(_fold(word) for word in tokens(name))
+                words = tuple(tokens(_fold(name)))
                 if not words or (len(words) == 1 and len(words[0]) < 3) or any(w.isdigit() for w in words):
                     continue
                 by_name.setdefault(words, set()).add(contact.path)
@@ -114,6 +114,8 @@ class Mentions:
         found = set()
         for contact in contacts:
             for name in contact.names:
+                if " " in name.strip():
+                    continue  # most names: more than one word
                 words = tokens(name)
                 if len(words) == 1 and len(words[0]) >= 3:
                     found.add(_fold(words[0]))
