@@ -201,7 +201,8 @@ class _Inference:
             if named * 2 > len(members):
                 continue
             examples = ", ".join(_stem(note.rel) for note in members[:2])
-            self.doubted[folder] = (f"named like a people folder, but its {len(members)} notes ({examples}) "
+            notes = "its note" if len(members) == 1 else f"its {len(members)} notes"
+            self.doubted[folder] = (f"named like a people folder, but {notes} ({examples}) "
                                     "carry nothing people's notes do and are not named like people")
             for note in members:
                 self.set_aside[note.rel] = f"in {folder}/, which does not hold people"

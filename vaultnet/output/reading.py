@@ -146,7 +146,9 @@ def _why_not(note: Note, network: Network) -> str | None:
             return "says it is something else (" + ", ".join(sorted(kinds)[:2]) + ")"
     if stem.casefold() == note.rel.rsplit("/", 2)[-2].casefold() or note.dashboard:
         return "an index of the folder"
-    return "about a person, or dated"
+    if note.dated:
+        return "dated: a meeting or a journal kept there"
+    return "about a person or about the folder's topic"
 
 
 def _dated(network: Network, reading: Reading) -> None:
@@ -264,6 +266,7 @@ def _undated(network: Network, reading: Reading) -> None:
     found: dict[str, list[str]] = defaultdict(list)
     spelled: dict[str, str] = {}
     wanted = date_spellings(config)
+    undated: list[str] = []
     for note in network.notes:
         if note.rel in network.person_rules or note.rel in linking or not (note.meta or note.inline):
             continue
@@ -272,6 +275,7 @@ def _undated(network: Network, reading: Reading) -> None:
             continue  # names no one
         if daily_date(note, config) or property_date(note, config) or name_date(note, config):
             continue
+        undated.append(note.rel)
         for key, value in (*note.meta.items(), *note.inline.items()):
             folded = normalise(key)
             if folded in wanted or folded in _NOT_CONTACT_DATES - {"date"} or folded in _KNOWN:
@@ -282,7 +286,9 @@ def _undated(network: Network, reading: Reading) -> None:
                 continue
             found[folded].append(note.rel)
             spelled.setdefault(folded, key)
-    for folded, rels in sorted(found.items(), key=lambda item: -len(item[1]))[:3]:
+    for folded, rels in sorted(found.items(), key=lambda item: -len(item[1]))[:2]:
+        if len(rels) < 3 or len(rels) * 3 < len(undated) * 2:
+            continue  # on a few of them: something else they say, not when they happened
         key = spelled[folded].strip("*_ ")
         reading.unread.append({"key": key, "count": len(rels), "examples": rels[:2], "means": "date",
                                "on": "notes that link people", "line": f'date_properties = ["{key}"]'})
