@@ -10,7 +10,7 @@ from functools import cached_property, partial
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
-from vaultnet.base.keys import KEYS, normalise
+from vaultnet.base.keys import GENERIC_KEYS, KEYS, normalise
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
 from vaultnet.evidence.conventions import Conventions, Remembered, lower_case_words
 from vaultnet.evidence.interactions import Extractor, manual_contact, manual_follow_up
@@ -309,8 +309,9 @@ def assemble(
                    notes)
 
 
-# Keys that can make a note a person or a meeting: front matter that holds one and cannot be read is
-# worth a problem; one that holds only titles and authors (a Readwise import's) is not.
+# Keys that can make a note a person or a meeting: front matter that holds one, or any key but those
+# every note has, and cannot be read is worth a problem; one that holds only titles, aliases and
+# authors (a reading app's import) is not.
 _TELLING_KEYS = frozenset(normalise(key) for key in (*KEYS["type"], *KEYS["categories"], *KEYS["tags"],
                                                      *KEYS["date"], *KEYS["attendees"]))
 
@@ -321,8 +322,8 @@ def _worth_saying(problem: Problem, note: Note, config: Config) -> bool:
         return True
     if people_folder(note.rel, config) is not None or note.rel in config.inferred_people or note.body_tags:
         return True
-    return any(normalise(key) in _TELLING_KEYS or normalise(key) in config.person_properties for key in note.keys) \
-        or not note.keys
+    return not note.keys or any(normalise(key) in _TELLING_KEYS or normalise(key) not in GENERIC_KEYS
+                                or normalise(key) in config.person_properties for key in note.keys)
 
 
 def _mentions(config: Config, contacts: list[Contact], notes: list[Note]) -> Mentions | None:
