@@ -104,3 +104,11 @@ def test_imports_with_a_date_on_every_highlight_fill_check_with_nothing(vault):
     result = json.loads(run(vault, "check", "--json").stdout)
     assert result["problems"] == []
     assert contacts(vault)["Bob Lee"]["last_contact"] is None
+
+
+def test_a_name_in_plain_text_beside_another_record_of_that_day_is_one_contact(vault):
+    write(vault, "People/Grace Park.md", "---\naliases: [Grace]\n---\n## Log\n- 2026-07-16 #call about the long read\n")
+    write(vault, "Daily/2026-07-16.md", "Call with Grace about the long read (logged in her note).\n")
+    write(vault, "Daily/2026-08-02.md", "Ran into Grace at the market.\n")
+    assert [(date, source) for date, source, _ in interactions(vault, "Grace Park")] == [
+        ("2026-08-02", "unlinked"), ("2026-07-16", "log")]
