@@ -131,6 +131,8 @@ def test_people_known_only_by_a_tag_or_by_the_names_of_dated_notes(vault):
     # A person with no note has nowhere to log to: said in one line, nothing written.
     result = run(vault, "log", "Ada Lovelace", "coffee")
     assert result.exit_code == 1 and "no note" in result.output  # type: ignore[attr-defined]
+    write(vault, "vaultnet.toml", 'not_people = ["Grace Hopper", "#people/ada-lovelace"]\n')
+    assert sorted(contacts(vault)) == ["Kai Berg"]
 
 
 def crm(vault: Path) -> Path:

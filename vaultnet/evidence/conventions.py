@@ -36,7 +36,15 @@ from functools import lru_cache
 from vaultnet.base.datenames import InferredFormat, date_in_name, infer_format, is_month_or_weekday
 from vaultnet.base.keys import GENERIC_KEYS, KEYS, PEOPLE_TAGS, is_person_word, normalise
 from vaultnet.base.vocabulary import Rule
-from vaultnet.evidence.people import categories, not_an_entry, people_folder, person_values, properties, rule_of
+from vaultnet.evidence.people import (
+    categories,
+    not_an_entry,
+    people_folder,
+    person_values,
+    properties,
+    rule_of,
+    set_aside,
+)
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
 from vaultnet.notes.vaulttemplates import VaultTemplate, vault_templates
@@ -129,6 +137,9 @@ class _Inference:
                 if folder.endswith(name[:-3]) and folder.rpartition("/")[2] == name[:-3]:
                     self.own_notes.append(note)
         daily, declined = self._daily_format(maybe)
+        # The rules read off each note, for the settings the session keeps: worked out once per note.
+        self.explicit: dict[str, Rule] = {note.rel: rule for note in self.notes
+                                          if (rule := rule_of(note, config)) is not None}
         if daily is not None:
             config = replace(config, daily_format=daily.format)
         self.config = config
@@ -136,8 +147,6 @@ class _Inference:
         for note in maybe:
             if note.rel not in self.dated and "/" in note.rel:
                 self.members[note.rel.rpartition("/")[0]].append(note)
-        self.explicit: dict[str, Rule] = {note.rel: rule for note in self.notes
-                                          if (rule := rule_of(note, config)) is not None}
         if not config.people_configured:
             self._doubt_folders_by_name()
         self._from_templates()
@@ -145,6 +154,10 @@ class _Inference:
             self._folders_of_people()
             self._folder_notes()
         absent = self._absent()
+        if config.not_people:  # vaultnet.toml's word is the last: whatever was inferred, these are no one
+            self.people = {rel: rule for rel, rule in self.people.items() if not set_aside(rel, config.not_people)}
+            absent = tuple(person for person in absent
+                           if not set_aside(f"{person.name}.md", config.not_people) and person.path not in config.not_people)
         return Conventions(self.people, self.reasons, self.folders, self.set_aside, self.doubted, self.templates,
                            absent, daily, declined)
 

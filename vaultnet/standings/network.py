@@ -231,7 +231,8 @@ def assemble(
     conflicts = list(conflicts)
     problems = list(unreadable)
     # The vault's own conventions, inferred from its notes: from here on the settings include them.
-    conventions, config = memo.reading.apply(config, notes)
+    base = config
+    conventions, config = memo.reading.apply(base, notes)
     for note in notes:
         if note.problems and not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
             problems.extend(problem for problem in note.problems if _worth_saying(problem, note, config))
@@ -240,7 +241,11 @@ def assemble(
     rules: dict[str, int] = defaultdict(int)
     person_rules: dict[str, str] = {}
     for note in notes:
-        rule = rule_of(note, config)
+        # The rules read off each note, kept on it for the settings object the session keeps (the
+        # same from one assembly to the next), with what the vault's conventions add and set aside.
+        rule = rule_of(note, base) if note.rel not in config.inferred_not else None
+        if rule is None and config.inferred_people:
+            rule = config.inferred_people.get(note.rel)  # type: ignore[assignment]
         if rule and not note.rel.startswith(config.output + "/"):
             rules[rule] += 1
             contact, added = memo.contact(note, config)
