@@ -21,6 +21,7 @@ _DATE_VALUE = re.compile(r"^\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]$"
 # A link to a day's note named any other way: "[[October 3rd, 2021, Sunday]]", "[[Journal/3 Oct 2021|Sunday]]".
 _DAY_LINK = re.compile(r"^\[\[(?:[^\[\]|]*/)?([^\[\]|/]+?)(?:\|[^\]]*)?\]\]$")
 _UNLINKED = re.compile(r"\[\[(?:[^\[\]|]*/)?([^\[\]|/]+?)(?:\|[^\]]*)?\]\]")  # [[Folder/June 19th|x]] → June 19th
+_LETTER = re.compile(r"[^\W\d_]")
 # Apple Contacts' and vCard's year for "year unknown" (BDAY:1604-07-05).
 NO_YEAR = 1604
 _MONTH_DAY = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
@@ -60,7 +61,7 @@ def parse_date(value: object) -> Date:
         match = _DATE_VALUE.match(text)
         if match:
             return parse_iso(match.group(1) or match.group(2))
-        if any(c.isalpha() for c in text):  # a month written as a word (imported here: a warm build reads no date)
+        if _LETTER.search(text):  # a month written as a word (imported here: a warm build reads no date)
             from vaultnet.base.datenames import parse_written
 
             linked = _DAY_LINK.match(text)
@@ -85,14 +86,13 @@ def parse_birthday(value: object) -> Birthday:
         value = str(value[0][0])  # an unquoted [[July 5th]] is a nested YAML list
     if isinstance(value, str):
         text = value.strip()
-        written = None
-        if any(c.isalpha() for c in text):
+        if _LETTER.search(text):
             from vaultnet.base.datenames import parse_month_day
 
             written = parse_month_day(_UNLINKED.sub(r"\1", text))
-        if written is not None:
-            month, day, year = written
-            return Birthday(month, day, None if year == NO_YEAR else year)
+            if written is not None:
+                month, day, year = written
+                return Birthday(month, day, None if year == NO_YEAR else year)
         match = _MONTH_DAY.match(text)
         if match:
             month, day = int(match.group(1)), int(match.group(2))

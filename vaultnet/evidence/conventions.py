@@ -123,30 +123,21 @@ class _Inference:
 
     def conclude(self) -> Conventions:
         config = self.config
-        # One pass over the notes for what every later step asks: the names that may be dates,
-        # which lie in each folder, and which are their folder's own note.
-        self.members: dict[str, list[Note]] = defaultdict(list)
-        self.own_notes: list[Note] = []
+        # One pass over the notes: each note's rule, and the notes whose names may hold a date (a
+        # note that may be dated says so: notes.note.parse_note).
+        self.explicit: dict[str, Rule] = {}
         maybe: list[Note] = []
         for note in self.notes:
-            folder, _, name = note.rel.rpartition("/")
-            if note.dated and _YEAR.search(name):
+            rule = rule_of(note, config)  # worked out once per note, for the settings the session keeps
+            if rule is not None:
+                self.explicit[note.rel] = rule
+            if note.dated and _YEAR.search(note.rel, note.rel.rfind("/") + 1):
                 maybe.append(note)
-            elif folder:
-                self.members[folder].append(note)
-                if folder.endswith(name[:-3]) and folder.rpartition("/")[2] == name[:-3]:
-                    self.own_notes.append(note)
         daily, declined = self._daily_format(maybe)
-        # The rules read off each note, for the settings the session keeps: worked out once per note.
-        self.explicit: dict[str, Rule] = {note.rel: rule for note in self.notes
-                                          if (rule := rule_of(note, config)) is not None}
         if daily is not None:
             config = replace(config, daily_format=daily.format)
         self.config = config
         self.dated: set[str] = {note.rel for note in maybe if _dated_by_name(note, config)}
-        for note in maybe:
-            if note.rel not in self.dated and "/" in note.rel:
-                self.members[note.rel.rpartition("/")[0]].append(note)
         if not config.people_configured:
             self._doubt_folders_by_name()
         self._from_templates()
@@ -267,7 +258,7 @@ class _Inference:
     def _folders_of_people(self) -> None:
         """Folders where three or more people found note by note are a third of all notes and two thirds of those
         that say anything about themselves: every other note there is a person too."""
-        for folder, inside in sorted(self.members.items()):
+        for folder, inside in sorted(self._members().items()):
             inside = [note for note in inside if not note.unrendered]
             if len(inside) < 3:
                 continue
@@ -293,6 +284,30 @@ class _Inference:
                 self.people[note.rel] = "folder of people"
                 self.reasons[note.rel] = f"in {folder}/, a folder of people ({self.folders[folder]})"
 
+    def _members(self) -> dict[str, list[Note]]:
+        """The undated notes of each folder (asked only when three people found note by note share one)."""
+        found: dict[str, list[Note]] = defaultdict(list)
+        counts: Counter[str] = Counter(rel.rpartition("/")[0] for rel, rule in (*self.people.items(),
+                                       *self.explicit.items()) if rule in ("property", "tag", "body tag", "template"))
+        wanted = {folder for folder, count in counts.items() if count >= 3 and folder}
+        if wanted:
+            for note in self.notes:
+                folder = note.rel.rpartition("/")[0]
+                if folder in wanted and note.rel not in self.dated:
+                    found[folder].append(note)
+        return found
+
+    def _own_notes(self, beside: set[str]) -> Iterable[Note]:
+        """``Areas/Elias/Elias.md``: the notes of their own folder, in a folder whose parent is in ``beside``."""
+        for note in self.notes:
+            rel = note.rel
+            cut = rel.rfind("/")
+            if cut < 0 or not rel.endswith(".md"):
+                continue
+            above = rel.rfind("/", 0, cut)
+            if rel[above + 1:cut] == rel[cut + 1:-3] and rel[:max(above, 0)] in beside:
+                yield note
+
     def _folder_notes(self) -> None:
         """``Areas/Elias/Elias.md``: a folder's own note, beside folders of people, named like a person."""
         beside: set[str] = {folder.rpartition("/")[0] for folder in self.folders}
@@ -303,7 +318,7 @@ class _Inference:
                     beside.add(folder.rpartition("/")[0])
         if not beside:
             return
-        for note in self.own_notes:
+        for note in self._own_notes(beside):
             folder_path, _, name = note.rel.rpartition("/")
             above = folder_path.rpartition("/")[0]
             stem = name[:-3]

@@ -147,14 +147,14 @@ class Extractor:
         captured = generated and is_capture_note(self.config, note.rel)
         date = None if generated else note_date(note, self.config, owner is not None, self._date_problems)
         links = self.evidence.links.setdefault(owner.path, set()) if owner else None
-        sections = _sections(note) if not generated and note.has_sections() else []
+        sections = _sections(note) if note.dated and not generated and note.has_sections() else []
         if sections:
             self._date_sections(sections, date)
             if owner is not None:
                 self._owner_sections(note, owner, sections)
             elif any(section.date for section in sections) or date is not None:
                 self._name_sections(sections)
-        if owner is None and not generated and (date is not None or any(s.date for s in sections)) \
+        if owner is None and not generated and (date is not None or sections and any(s.date for s in sections)) \
                 and (note.body_tags or note.meta or note.inline or name_date(note, self.config) is not None):
             self._present_by_name_and_tags(note, date)
         if owner and owner.introduced_by:
@@ -211,8 +211,8 @@ class Extractor:
                     section.people.extend(p for p in people if p not in section.people)  # one with its heading
                     continue
                 self._interaction(note, line, day, people, people, "mention")
-        if owner is None and not generated and self.mentions is not None and note.may_name_people() and (
-                date is not None or any(section.date for section in sections)):
+        if owner is None and not generated and self.mentions is not None and (
+                date is not None or any(section.date for section in sections)) and note.may_name_people():
             # In a journal, a name in plain text is someone met; in another dated note (a meeting, an
             # import, a chat with a bot), only beside someone it links or lists.
             journal = date is None or daily_date(note, self.config) is not None
@@ -276,6 +276,7 @@ class Extractor:
         self.evidence.interactions.append(Interaction(
             section.date, kind, section.text, note.rel, section.first, people, exchanges,
             people if exchanges else (), tags, "mention" if section.linked else "unlinked"))
+        self.evidence.unlinked = self.evidence.unlinked or not section.linked
 
     def _owner_sections(self, note: Note, owner: Contact, sections: list[_Section]) -> None:
         """A dated heading in a person's own note (``## 2026-04-01`` under ``# Log``) is a log entry that day:
@@ -317,6 +318,7 @@ class Extractor:
             if line.done:
                 continue  # a done task counts once, for the people it links
             self._interaction(note, line, day, people, people, "unlinked", tags=line_tags(line.text))
+            self.evidence.unlinked = True
 
     def _present_by_name_and_tags(self, note: Note, date: Date | None) -> None:
         """People a dated note names by tag (``#people/john-appleseed``) or by its own name

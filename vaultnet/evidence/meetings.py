@@ -47,7 +47,9 @@ def in_dated_folders(note: Note, config: Config) -> bool:
 
 def daily_date(note: Note, config: Config) -> Date | None:
     """The date a daily note's file name gives (within the dated folders)."""
-    return config.daily.match(note.rel[:-3]) if in_dated_folders(note, config) else None
+    if not config.dated_folders or any(note.rel.startswith(folder + "/") for folder in config.dated_folders):
+        return config.daily.match(note.rel[:-3])
+    return None
 
 
 def name_date(note: Note, config: Config) -> Found | None:
@@ -217,7 +219,7 @@ def merge_meeting(evidence: Evidence, note: Note, config: Config, directory: Dir
     and attendee headings (by tag, by the note's name, named in plain text)."""
     extra = list(present)
     if not note.meta and not note.inline and not note.attendee_sections and not extra \
-            and name_date(note, config) is None:
+            and (not note.dated or name_date(note, config) is None):
         return evidence  # no date property, no date and title in its name, no one listed: lines count as they are
     daily = daily_date(note, config)
     dated = None if daily else name_date(note, config)

@@ -81,7 +81,7 @@ class Mentions:
             people[contact.path] = contact.name
             for name in contact.names:
                 words = tuple(tokens(_fold(name)))
-                if not words or (len(words) == 1 and len(words[0]) < 3) or any(w.isdigit() for w in words):
+                if not words or (len(words) == 1 and len(words[0]) < 3) or any(map(str.isdigit, words)):
                     continue
                 by_name.setdefault(words, set()).add(contact.path)
                 written.setdefault(words, name)

@@ -94,10 +94,12 @@ class Evidence:
     ticked: set[str] = field(default_factory=set)  # block ids of every ticked item in a generated note
     # Names seen in plain text and not counted, where: (path, line, the name and why).
     unclear: list[tuple[str, int | None, Unclear]] = field(default_factory=list)
+    unlinked: bool = False  # some interaction is a name in plain text
 
     def extend(self, other: Evidence) -> None:
         self.ticked.update(other.ticked)
         self.unclear.extend(other.unclear)
+        self.unlinked = self.unlinked or other.unlinked
         self.interactions.extend(other.interactions)
         self.follow_ups.extend(other.follow_ups)
         self.open_loops.extend(other.open_loops)

@@ -120,7 +120,7 @@ def person_rule(note: Note, config: Config) -> Rule | None:
     if rel in config.inferred_not or (config.not_people and set_aside(rel, config.not_people)) \
             or not_an_entry(stem, note.keys):
         return None
-    if may_hold_date(stem) and date_in_name(stem) is not None:
+    if note.dated and may_hold_date(stem) and date_in_name(stem) is not None:
         return None  # named by a day: a meeting, a journal, a copy an editor saved, never someone
     return rule
 
@@ -192,7 +192,7 @@ def _in_folder_as_person(note: Note, stem: str, folder: str, config: Config) -> 
         return False  # the folder's own note: its index
     if note.dashboard and all(normalise(key) in GENERIC_KEYS for key in note.keys):
         return False  # nothing but queries: a dashboard of the people around it
-    return config.daily.match(note.rel[:-3]) is None
+    return not note.dated or config.daily.match(note.rel[:-3]) is None
 
 
 def _names_others(tags: Iterable[str], person_tags: list[str], stem: str) -> bool:

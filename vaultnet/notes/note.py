@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,6 @@ _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
 _TOP_KEYS = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t\r]|$)", re.MULTILINE)
 # A heading that may carry a date (`## 2026-04-01`, `### [[August 12th, 2021, Thursday]]`).
-_DATED_HEADING = re.compile(r"^#{1,6}[ \t][^\n]*\d", re.MULTILINE)
 # A body made of nothing but queries, embeds of bases and headings: a dashboard, not a note about anyone.
 _QUERY_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(?:dataview|dataviewjs|query|tasks|base|button|meta-bind\S*)"
                           r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
@@ -106,8 +105,6 @@ class NoteOutline:
 
 
 NO_OUTLINE = NoteOutline((), [], "")
-_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t#]*\r?$", re.MULTILINE)
-_WIKILINK = re.compile(r"!?\[\[[^\[\]]*\]\]")
 
 
 @dataclass(slots=True)
@@ -150,9 +147,10 @@ class Note:
         return [line.removesuffix("\r") for line in self.body.split("\n")]
 
     def compact(self) -> None:
-        """Keep only what counting needs: the countable lines, not the whole body (a dated note keeps it)."""
+        """Keep only what counting needs: the countable lines, not the whole body. A dated note keeps it
+        while it has a heading of its own or a capital letter outside its links: something to read there."""
         self.countable()
-        if not self.dated:
+        if not self.dated or not (self.has_sections() or self.may_name_people()):
             self.body = ""
 
     def outline(self) -> NoteOutline:
@@ -187,16 +185,25 @@ class Note:
         if not self.dated or ("\n#" not in self.body and not self.body.startswith("#")):
             return False
         stem = self.rel.rsplit("/", 1)[-1][:-3]
-        return any(text.strip("[] ") != stem for text in _HEADING_LINE.findall(self.body))
+        return any(text.strip("[] ") != stem for text in _heading_texts(self.body))
 
     def may_name_people(self) -> bool:
         """Cheap: a capital letter in the body outside its links (a name can be written there)."""
         if not self.dated:
             return False
         body = self.body
-        if "[[" in body:
-            body = _WIKILINK.sub(" ", body)
-        return body.lower() != body
+        if body.lower() == body:
+            return False
+        if "[[" not in body:
+            return True
+        parts = body.split("[[")
+        if parts[0].lower() != parts[0]:
+            return True
+        for part in parts[1:]:
+            rest = part[part.find("]]") + 2:] if "]]" in part else ""
+            if rest.lower() != rest:
+                return True
+        return False
 
     def countable(self) -> list[Line]:
         if self.countable_lines is None:
@@ -260,11 +267,17 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
             body_start = text[: len(text) - len(content)].count("\n") + 2
             body = content.split("\n", 1)[1] if "\n" in content else ""
     facts = read_body(body, body_start, person_tags)
-    keys = tuple(dict.fromkeys(key.strip("'\"") for key in _TOP_KEYS.findall(front))) if front else ()
-    # A person by a body tag has its front matter read whatever it holds: its problems are worth reporting.
-    if front is not None and (front_filter is None or facts.tags or front_filter.matters(front, keys)):
-        note.key_lines = _key_lines(front)
-        note.meta = _load_front_matter(note, front)
+    keys: tuple[str, ...] = ()
+    if front is not None:
+        # A person by a body tag has its front matter read whatever it holds: its problems are worth reporting.
+        loaded = front_filter is None or bool(facts.tags)
+        if not loaded:
+            keys = tuple(dict.fromkeys(key.strip("'\"") for key in _TOP_KEYS.findall(front)))
+            loaded = front_filter.matters(front, keys)  # type: ignore[union-attr]
+        if loaded:
+            note.key_lines = _key_lines(front)
+            keys = tuple(note.key_lines)
+            note.meta = _load_front_matter(note, front)
     note.keys = shared(keys)
     note.body = body
     note.body_start = body_start
@@ -284,9 +297,35 @@ def _may_be_dated(rel: str, body: str, keys: tuple[str, ...], inline: dict[str, 
     """Cheap and generous: could this note be dated (by its name, a property, or a dated heading)?"""
     if _YEARISH.search(rel, rel.rfind("/") + 1) and may_hold_date(rel[rel.rfind("/") + 1:-3]):
         return True
-    if keys and not date_keys.isdisjoint(map(normalise, keys)) or inline and not date_keys.isdisjoint(map(normalise, inline)):
+    if keys and _dates_by(keys, date_keys) or inline and _dates_by(tuple(inline), date_keys):
         return True
-    return ("\n#" in body or body[:1] == "#") and _DATED_HEADING.search(body) is not None
+    if "\n#" not in body and body[:1] != "#":
+        return False
+    return any(any(ch.isdigit() for ch in text) for text in _heading_texts(body))
+
+
+@lru_cache(maxsize=4096)  # notes share a few dozen key sets
+def _dates_by(keys: tuple[str, ...], date_keys: frozenset[str]) -> bool:
+    return not date_keys.isdisjoint(map(normalise, keys))
+
+
+def _heading_texts(body: str) -> list[str]:
+    """The text of each line of ``body`` that starts like a heading (``## 2026-04-01``): found with
+    ``str.find``, as most bodies hold a few headings and many other lines."""
+    found = []
+    start = 0 if body.startswith("#") else body.find("\n#") + 1
+    while start > 0 or (start == 0 and body.startswith("#")):
+        end = body.find("\n", start)
+        line = body[start:] if end < 0 else body[start:end]
+        hashes = len(line) - len(line.lstrip("#"))
+        if hashes <= 6 and line[hashes:hashes + 1] in (" ", "\t"):
+            found.append(line[hashes:].strip(" \t\r#"))
+        if end < 0:
+            break
+        start = body.find("\n#", end) + 1
+        if start == 0:
+            break
+    return found
 
 
 def _dashboard(body: str) -> bool:
@@ -298,13 +337,15 @@ def _dashboard(body: str) -> bool:
 
 
 def _key_lines(front: str) -> dict[str, int]:
+    """Each top-level key of a front matter and its line (one pass of a regular expression)."""
     found: dict[str, int] = {}
-    for index, line in enumerate(front.split("\n")):
-        match = _TOP_KEY.match(line)
-        if match:
-            # +1: the opening ---; a repeated key's value is its last one, so is its line.
-            # Interned: thirty thousand notes spell the same few dozen keys.
-            found[intern(match.group(1).strip("'\""))] = index + 1
+    line, at = 1, 0  # +1: the opening ---
+    for match in _TOP_KEYS.finditer(front):
+        line += front.count("\n", at, match.start())
+        at = match.start()
+        # A repeated key's value is its last one, so is its line.
+        # Interned: thirty thousand notes spell the same few dozen keys.
+        found[intern(match.group(1).strip("'\""))] = line
     return found
 
 

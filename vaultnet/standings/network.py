@@ -293,7 +293,7 @@ def assemble(
                 evidence.links.setdefault(contact.path, set()).add(friend.path)
                 friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
 
-    evidence.interactions = _counted_once(evidence.interactions)
+    evidence.interactions = _counted_once(evidence.interactions, evidence.unlinked)
     affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
     per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
@@ -365,7 +365,7 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
     return per_contact, embedded, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
 
 
-def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
+def _counted_once(interactions: list[Interaction], unlinked: bool = True) -> list[Interaction]:
     """A follow-up ticked in a plan and then completed in its own note is one contact, not two.
 
     The completed line (the user's words) counts, the tick does not: for the
@@ -374,7 +374,7 @@ def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
     completed = {item.key for item in interactions if item.key and item.source == "task"}
     if completed:
         interactions = [item for item in interactions if not (item.source == "plan" and item.key in completed)]
-    return _unlinked_once(interactions)
+    return _unlinked_once(interactions) if unlinked else interactions
 
 
 def _unlinked_once(interactions: list[Interaction]) -> list[Interaction]:
