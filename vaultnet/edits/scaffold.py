@@ -113,7 +113,8 @@ def fitted_config(network: Network, reading: Reading) -> str:
     for entry in reading.dated:
         if entry["how"] != "daily notes":
             examples = f" ({', '.join(entry['examples'])})" if entry["examples"] else ""
-            head.append(f"# - {entry['count']} notes are dated by {entry['how']}{examples}.")
+            are = "note is" if entry["count"] == 1 else "notes are"
+            head.append(f"# - {entry['count']} {are} dated by {entry['how']}{examples}.")
     if config.templates_folders:
         head.append(f"# - templates, skipped: {', '.join(f + '/' for f in config.templates_folders)}"
                     f" (from the settings of {' and '.join(config.templates_sources)}).")

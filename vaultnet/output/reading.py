@@ -295,14 +295,16 @@ def _undated(network: Network, reading: Reading) -> None:
 
 
 def _meaning(days: list[Any], network: Network) -> str:
-    """What dates most like these mean: in the future, a follow-up; years ago, a birthday; else the last contact."""
+    """What dates most like these mean: in the future, a follow-up; years ago, a birthday (or, for people
+    in a vault whose birthdays vaultnet reads already, when you met); else the last contact."""
     today = network.today
     future = sum(1 for day in days if day > today)
     old = sum(1 for day in days if (today - day).days > 365 * 12)
     if future * 2 > len(days):
         return "follow_up"
     if old * 2 > len(days):
-        return "birthday"
+        known = sum(1 for standing in network.standings if standing.contact.birthday)
+        return "met" if known >= 3 else "birthday"  # birthdays are read already: this is something else
     return "last_contact"
 
 
@@ -343,7 +345,8 @@ def lines(reading: Reading, network: Network) -> list[str]:
             found += f" ({', '.join(mentions['people'])})"
         out.append(f"names in plain text: {found}")
         for entry in mentions.get("unclear", [])[:5]:
-            out.append(f"  not counted: {entry['name']!r} {entry['why']} (seen {entry['seen']} times, "
+            seen = "once" if entry["seen"] == 1 else f"{entry['seen']} times"
+            out.append(f"  not counted: {entry['name']!r} {entry['why']} (seen {seen}, "
                        f"e.g. {entry['example']}); link it to count it")
     for entry in reading.unread:
         if entry["means"] == "date":
