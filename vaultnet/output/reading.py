@@ -308,6 +308,10 @@ def _meaning(days: list[Any], network: Network) -> str:
     return "last_contact"
 
 
+_MEANT = {"last_contact": "their last contact", "birthday": "their birthday", "follow_up": "their next follow-up",
+          "met": "when you met"}
+
+
 def lines(reading: Reading, network: Network) -> list[str]:
     """The reading in a few lines of text."""
     out: list[str] = []
@@ -353,7 +357,8 @@ def lines(reading: Reading, network: Network) -> list[str]:
             out.append(f"not read: {entry['key']!r} holds dates on {entry['count']} undated notes that link people; "
                        f"if it is when they happened, add to vaultnet.toml: {entry['line']}")
         else:
-            out.append(f"not read: {entry['key']!r} holds dates on {entry['count']} people notes; if it is their "
-                       f"{entry['means'].replace('_', ' ')}, add under [fields] in vaultnet.toml: {entry['line']}")
+            meant = _MEANT.get(entry["means"], entry["means"])
+            out.append(f"not read: {entry['key']!r} holds dates on {entry['count']} people notes; if it is "
+                       f"{meant}, add under [fields] in vaultnet.toml: {entry['line']}")
     out.extend(reading.notes)
     return out
