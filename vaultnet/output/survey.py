@@ -120,7 +120,8 @@ def _own_places(config: Config) -> str:
         "this vault has a person template and no people yet"
     if templates:
         said += f" ({templates[0]} makes them)"
-    where = f'after `vaultnet init` (it writes people = ["{folders[0]}"]), ' if folders else ""
+    configured = (config.root / CONFIG_NAME).is_file()
+    where = f'after `vaultnet init` (it writes people = ["{folders[0]}"]), ' if folders and not configured else ""
     return f"{said}: {where}`vaultnet add NAME` makes one."
 
 
