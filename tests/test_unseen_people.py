@@ -183,3 +183,22 @@ def test_a_person_template_with_keys_every_template_has_says_nothing(vault):
     for index in range(4):
         write(vault, f"Notas/Nota {index}.md", f"---\nData: 2024-06-0{index + 1}\nHora: 10:00\nRef: \"[[Projetos]]\"\n---\n")
     assert contacts(vault) == {}
+
+
+def test_the_watchers_session_infers_again_as_notes_change_and_keeps_its_settings_while_nothing_does(vault):
+    import datetime as dt
+
+    from vaultnet.files.config import load_config
+    from vaultnet.pipeline.session import Session
+
+    nordic(vault)
+    session = Session(load_config(vault))
+    first = session.network(dt.date(2026, 11, 21))
+    again = session.network(dt.date(2026, 11, 21))
+    assert again.config is first.config  # the same conclusions: the same settings, the memo stays valid
+    write(vault, "Alueet/Ystävyys/Anni Korpi.md", "---\nviimeksi nähty: 2026-06-01\n---\n")
+    session.refresh(["Alueet/Ystävyys/Anni Korpi.md"])
+    later = session.network(dt.date(2026, 11, 21))
+    assert later.person_rules["Alueet/Ystävyys/Anni Korpi.md"] == "template"
+    fresh = Session(load_config(vault), remember=False).network(dt.date(2026, 11, 21))
+    assert [s.contact.path for s in later.standings] == [s.contact.path for s in fresh.standings]
