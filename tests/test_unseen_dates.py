@@ -206,3 +206,22 @@ def test_numbers_day_first_are_read_off_the_names_when_one_day_is_above_twelve(v
     for name in ("01.11.2026", "13.11.2026", "02.11.2026"):
         write(vault, f"Journal/{name}.md", "- met [[Ana Lima]]\n")
     assert contacts(vault)["Ana Lima"]["last_contact"] == "2026-11-13"
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from vaultnet.base.datenames import find_date, may_hold_date, shape  # noqa: E402
+
+_WRITTEN = st.text(alphabet=st.sampled_from(list("0123456789 -_.,/:Ma yJunlOctSdhrs[]#|")), max_size=30)
+
+
+@given(text=st.one_of(_WRITTEN, st.text(max_size=30)))
+def test_reading_a_date_off_any_text_never_fails_and_agrees_with_the_cheap_check(text):
+    found = date_in_name(text)
+    shape(text)
+    find_date(text)
+    parse_written(text)
+    infer_format([text, text, text])
+    if found is not None:
+        assert may_hold_date(text)  # the cheap check may say yes wrongly, never no wrongly
