@@ -104,14 +104,21 @@ class Conventions:
 
 def infer(notes: Sequence[Note], config: Config) -> Conventions:
     """Work out the vault's conventions from its parsed notes (see the module's docstring)."""
+    return read_conventions(notes, config)[0]
+
+
+def read_conventions(notes: Sequence[Note], config: Config) -> tuple[Conventions, dict[str, Rule]]:
+    """The vault's conventions, and the rule each note that is a person by its own says (worked out
+    on the way: the assembly reads them from here rather than asking each note again)."""
     found = _Inference(notes, config)
-    return found.conclude()
+    return found.conclude(), found.explicit
 
 
 class _Inference:
     def __init__(self, notes: Sequence[Note], config: Config) -> None:
         self.config = config
-        self.notes = [note for note in notes if not note.rel.startswith(config.output + "/")]
+        output = config.output + "/"
+        self.notes = [note for note in notes if not note.rel.startswith(output)]
         self.people: dict[str, Rule] = {}
         self.reasons: dict[str, str] = {}
         self.folders: dict[str, str] = {}
@@ -127,10 +134,13 @@ class _Inference:
         # note that may be dated says so: notes.note.parse_note).
         self.explicit: dict[str, Rule] = {}
         maybe: list[Note] = []
+        self.in_folders: list[Note] = []  # people by a folder, found by its name or set in vaultnet.toml
         for note in self.notes:
             rule = rule_of(note, config)  # worked out once per note, for the settings the session keeps
             if rule is not None:
                 self.explicit[note.rel] = rule
+                if rule == "folder":
+                    self.in_folders.append(note)
             if note.dated and _YEAR.search(note.rel, note.rel.rfind("/") + 1):
                 maybe.append(note)
         daily, declined = self._daily_format(maybe)
@@ -191,11 +201,10 @@ class _Inference:
         """A folder found by its name (``Relationships/``) whose notes neither carry what people's notes
         carry nor are named like people holds notes about people, not people: they are set aside."""
         by_folder: dict[str, list[Note]] = defaultdict(list)
-        for note in self.notes:
-            if self.explicit.get(note.rel) == "folder":
-                folder = people_folder(note.rel, self.config)
-                if folder is not None:
-                    by_folder[folder].append(note)
+        for note in self.in_folders:
+            folder = people_folder(note.rel, self.config)
+            if folder is not None:
+                by_folder[folder].append(note)
         for folder, members in by_folder.items():
             if is_person_word(folder.rsplit("/", 1)[-1]):
                 continue  # People/, Kontakte/: a folder named for people holds people, whatever their notes say
@@ -211,6 +220,7 @@ class _Inference:
             for note in members:
                 self.set_aside[note.rel] = f"in {folder}/, which does not hold people"
                 self.explicit.pop(note.rel, None)
+            self.in_folders = [note for note in self.in_folders if note.rel in self.explicit]
 
     def _person_templates(self) -> list[VaultTemplate]:
         """The templates that make people, each with only the keys that tell its notes apart from the
@@ -298,24 +308,24 @@ class _Inference:
         return found
 
     def _own_notes(self, beside: set[str]) -> Iterable[Note]:
-        """``Areas/Elias/Elias.md``: the notes of their own folder, in a folder whose parent is in ``beside``."""
-        for note in self.notes:
-            rel = note.rel
-            cut = rel.rfind("/")
-            if cut < 0 or not rel.endswith(".md"):
-                continue
-            above = rel.rfind("/", 0, cut)
-            if rel[above + 1:cut] == rel[cut + 1:-3] and rel[:max(above, 0)] in beside:
-                yield note
+        """``Areas/Elias/Elias.md``: the notes of their own folder, in a folder whose parent is in ``beside``
+        (looked up by name, folder by folder: there are few folders and many notes)."""
+        by_rel = {note.rel: note for note in self.notes}
+        folders = {rel.rpartition("/")[0] for rel in by_rel}
+        for folder in sorted(folders):
+            above, _, name = folder.rpartition("/")
+            if name and above in beside:
+                note = by_rel.get(f"{folder}/{name}.md")
+                if note is not None:
+                    yield note
 
     def _folder_notes(self) -> None:
         """``Areas/Elias/Elias.md``: a folder's own note, beside folders of people, named like a person."""
         beside: set[str] = {folder.rpartition("/")[0] for folder in self.folders}
-        for note in self.notes:
-            if self.explicit.get(note.rel) == "folder":
-                folder = people_folder(note.rel, self.config)
-                if folder is not None:
-                    beside.add(folder.rpartition("/")[0])
+        for note in self.in_folders:
+            folder = people_folder(note.rel, self.config)
+            if folder is not None:
+                beside.add(folder.rpartition("/")[0])
         if not beside:
             return
         for note in self._own_notes(beside):
@@ -514,12 +524,13 @@ class Remembered:
         self.conventions: Conventions | None = None
         self.config: Config | None = None
 
-    def apply(self, config: Config, notes: Sequence[Note]) -> tuple[Conventions, Config]:
-        conventions = infer(notes, config)
+    def apply(self, config: Config, notes: Sequence[Note]) -> tuple[Conventions, Config, dict[str, Rule]]:
+        """The conclusions, the settings with them in, and each note's own rule (see :func:`read_conventions`)."""
+        conventions, explicit = read_conventions(notes, config)
         if self.base is config and self.conventions == conventions and self.config is not None:
-            return self.conventions, self.config
+            return self.conventions, self.config, explicit
         self.base, self.conventions, self.config = config, conventions, conventions.apply(config)
-        return conventions, self.config
+        return conventions, self.config, explicit
 
 
 def counts(conventions: Conventions) -> Counter[str]:

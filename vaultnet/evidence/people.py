@@ -212,6 +212,8 @@ def keeps_properties(note: Note, config: Config) -> bool:
         return True
     if people_folder(note.rel, config) is not None:
         return True
+    if not note.meta and not note.inline:
+        return False
     return any(normalise(key) not in GENERIC_KEYS or normalise(key) in _SAY_WHAT_IT_IS
                for key in (*note.meta, *note.inline))
 

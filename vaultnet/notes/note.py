@@ -278,7 +278,7 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
             note.key_lines = _key_lines(front)
             keys = tuple(note.key_lines)
             note.meta = _load_front_matter(note, front)
-    note.keys = shared(keys)
+    note.keys = shared(keys) if keys else ()
     note.body = body
     note.body_start = body_start
     note.inline = facts.fields
@@ -295,7 +295,8 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
 
 def _may_be_dated(rel: str, body: str, keys: tuple[str, ...], inline: dict[str, Any], date_keys: frozenset[str]) -> bool:
     """Cheap and generous: could this note be dated (by its name, a property, or a dated heading)?"""
-    if _YEARISH.search(rel, rel.rfind("/") + 1) and may_hold_date(rel[rel.rfind("/") + 1:-3]):
+    start = rel.rfind("/") + 1
+    if _YEARISH.search(rel, start) and may_hold_date(rel[start:-3]):
         return True
     if keys and _dates_by(keys, date_keys) or inline and _dates_by(tuple(inline), date_keys):
         return True

@@ -16,7 +16,7 @@ from vaultnet.evidence.conventions import Conventions, Remembered, lower_case_wo
 from vaultnet.evidence.interactions import Extractor, manual_contact, manual_follow_up
 from vaultnet.evidence.mentions import Mentions
 from vaultnet.evidence.model import Evidence, Interaction, Task, follow_up_id
-from vaultnet.evidence.people import people_folder, rule_of
+from vaultnet.evidence.people import people_folder
 from vaultnet.files.config import Config
 from vaultnet.files.walk import conflict_original
 from vaultnet.notes.note import Note
@@ -231,8 +231,7 @@ def assemble(
     conflicts = list(conflicts)
     problems = list(unreadable)
     # The vault's own conventions, inferred from its notes: from here on the settings include them.
-    base = config
-    conventions, config = memo.reading.apply(base, notes)
+    conventions, config, explicit = memo.reading.apply(config, notes)
     for note in notes:
         if note.problems and not note.unrendered:  # a template's `{{title}}` is no YAML error of the user's
             problems.extend(problem for problem in note.problems if _worth_saying(problem, note, config))
@@ -240,13 +239,16 @@ def assemble(
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
     person_rules: dict[str, str] = {}
+    inferred, set_aside = config.inferred_people, config.inferred_not
     for note in notes:
-        # The rules read off each note, kept on it for the settings object the session keeps (the
-        # same from one assembly to the next), with what the vault's conventions add and set aside.
-        rule = rule_of(note, base) if note.rel not in config.inferred_not else None
-        if rule is None and config.inferred_people:
-            rule = config.inferred_people.get(note.rel)  # type: ignore[assignment]
-        if rule and not note.rel.startswith(config.output + "/"):
+        # The rule each note says of itself (read once per note by the inference), with what the
+        # vault's conventions add and set aside.
+        rule: str | None = explicit.get(note.rel)
+        if rule is not None and set_aside and note.rel in set_aside:
+            rule = None
+        if rule is None and inferred:
+            rule = inferred.get(note.rel)
+        if rule:
             rules[rule] += 1
             contact, added = memo.contact(note, config)
             problems.extend(added)
