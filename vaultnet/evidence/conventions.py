@@ -147,7 +147,9 @@ class _Inference:
         if daily is not None:
             config = replace(config, daily_format=daily.format)
         self.config = config
-        self.dated: set[str] = {note.rel for note in maybe if _dated_by_name(note, config)}
+        self.daily: set[str] = {note.rel for note in maybe if config.daily.match(note.rel[:-3]) is not None}
+        self.dated: set[str] = self.daily | {note.rel for note in maybe if note.rel not in self.daily
+                                             and _dated_by_name(note, config)}
         if not config.people_configured:
             self._doubt_folders_by_name()
         self._from_templates()
@@ -370,7 +372,7 @@ class _Inference:
                     tagged[tag].append(note.rel)
         found: dict[str, Absent] = {}
         name_parts: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for rel in sorted(self.dated):
+        for rel in sorted(self.dated - self.daily):  # a daily note's name is its date and nothing else
             dated = date_in_name(_stem(rel))
             if dated is not None and dated.rest:
                 name_parts[_fold(dated.rest)].append((dated.rest, rel))
