@@ -19,7 +19,7 @@ from vaultnet.evidence.meetings import attendee_targets, daily_date, property_da
 from vaultnet.evidence.people import person_rule, properties
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note, parse_note
-from vaultnet.notes.relevance import FrontMatterFilter, front_matter_filter
+from vaultnet.notes.relevance import NOT_ON_THEIR_OWN, FrontMatterFilter, front_matter_filter
 
 from conftest import write
 
@@ -80,7 +80,8 @@ def _reads(note: Note, config: Config) -> tuple[object, ...]:
     props = properties(note, config)
     contact = read_contact(note, config) if is_contact(note, config) else None
     # Tags are read for one thing, whether they name a person tag: person_rule says that.
-    names = [name for name in (*KEYS, *config.fields, *config.person_properties) if name != "tags"]
+    # A meeting's summary and kind are read once its date is: on their own they load nothing.
+    names = [name for name in (*KEYS, *config.fields, *config.person_properties) if name not in NOT_ON_THEIR_OWN]
     items = tuple(props.item(name) for name in names)
     return (person_rule(note, config), items, property_date(note, config),
             attendee_targets(note, config), daily_date(note, config), contact,
@@ -161,6 +162,6 @@ def test_a_build_with_the_shortcut_says_what_one_without_it_says(vault, monkeypa
 
     quick = said()
     assert sorted(contact["name"] for contact in quick[0]) == ["Ana Souza", "Bo", "Cy"]
-    monkeypatch.setattr(FrontMatterFilter, "matters", lambda self, front: True)
+    monkeypatch.setattr(FrontMatterFilter, "matters", lambda self, front, keys=None: True)
     shutil.rmtree(vault / ".vaultnet", ignore_errors=True)  # no cached notes: read again without the shortcut
     assert said() == quick

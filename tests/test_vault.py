@@ -102,9 +102,10 @@ def test_templates_folder_from_obsidian_settings_is_skipped(vault):
     assert sorted(rels(vault)) == ["Meta/Index.md", "Templates.md", "Templates/kept.md"]
 
 
-def test_without_a_templates_setting_nothing_is_skipped_as_templates(vault):
-    touch(vault, "Templates/person.md")
-    assert rels(vault) == ["Templates/person.md"]
+def test_without_a_templates_setting_a_folder_named_like_one_is_skipped(vault):
+    touch(vault, "Templates/person.md", "Meta/_templates/daily.md", "Vorlagen/Kontakt.md", "Templates.md",
+          "Notes/Templates for emails/a.md", "A/B/Templates/deep.md")
+    assert sorted(rels(vault)) == ["A/B/Templates/deep.md", "Notes/Templates for emails/a.md", "Templates.md"]
 
 
 def test_ignore_globs(vault):

@@ -15,8 +15,15 @@ from functools import lru_cache
 Date = dt.date
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-# "[[2026-11-21]]", "2026-11-21", "2026-11-21T10:30", "2026-11-21 10:30:00"
-_DATE_VALUE = re.compile(r"^\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]$|^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# "[[2026-11-21]]", "2026-11-21", "2026-11-21T10:30", "2026-11-21 10:30:00", "2026-11-21 @ 10:30"
+_DATE_VALUE = re.compile(r"^\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\]]*)?\]\]$"
+                         r"|^(\d{4}-\d{2}-\d{2})(?:(?:[T ]| @ ?)[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# A link to a day's note named any other way: "[[October 3rd, 2021, Sunday]]", "[[Journal/3 Oct 2021|Sunday]]".
+_DAY_LINK = re.compile(r"^\[\[(?:[^\[\]|]*/)?([^\[\]|/]+?)(?:\|[^\]]*)?\]\]$")
+_UNLINKED = re.compile(r"\[\[(?:[^\[\]|]*/)?([^\[\]|/]+?)(?:\|[^\]]*)?\]\]")  # [[Folder/June 19th|x]] → June 19th
+_LETTER = re.compile(r"[^\W\d_]")
+# Apple Contacts' and vCard's year for "year unknown" (BDAY:1604-07-05).
+NO_YEAR = 1604
 _MONTH_DAY = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")
 
 
@@ -36,7 +43,9 @@ def parse_iso(text: str) -> Date:
 def parse_date(value: object) -> Date:
     """Parse a front-matter date: a YAML date, ``YYYY-MM-DD`` or ``"[[YYYY-MM-DD]]"``.
 
-    Obsidian's "Date & time" properties (``2026-11-21T10:30``) give their date.
+    Obsidian's "Date & time" properties (``2026-11-21T10:30``) give their date, and so
+    does a link to a day's note named with the month as a word
+    (``"[[October 3rd, 2021, Sunday]]"``), whatever the vault's daily format.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -52,6 +61,13 @@ def parse_date(value: object) -> Date:
         match = _DATE_VALUE.match(text)
         if match:
             return parse_iso(match.group(1) or match.group(2))
+        if _LETTER.search(text):  # a month written as a word (imported here: a warm build reads no date)
+            from vaultnet.base.datenames import parse_written
+
+            linked = _DAY_LINK.match(text)
+            written = parse_written(linked.group(1) if linked else text)
+            if written is not None:
+                return written
     raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)")
 
 
@@ -63,9 +79,21 @@ class Birthday:
 
 
 def parse_birthday(value: object) -> Birthday:
-    """Parse ``YYYY-MM-DD``, ``MM-DD`` or ``--MM-DD`` (year unknown)."""
+    """Parse ``YYYY-MM-DD``, ``MM-DD`` or ``--MM-DD`` (year unknown), or the month as a word:
+    ``July 13th``, ``[[July 5th]]``, ``13 July 1990``. The year 1604 is Apple Contacts' way
+    of saying it is unknown."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list) and len(value[0]) == 1:
+        value = str(value[0][0])  # an unquoted [[July 5th]] is a nested YAML list
     if isinstance(value, str):
-        match = _MONTH_DAY.match(value.strip())
+        text = value.strip()
+        if _LETTER.search(text):
+            from vaultnet.base.datenames import parse_month_day
+
+            written = parse_month_day(_UNLINKED.sub(r"\1", text))
+            if written is not None:
+                month, day, year = written
+                return Birthday(month, day, None if year == NO_YEAR else year)
+        match = _MONTH_DAY.match(text)
         if match:
             month, day = int(match.group(1)), int(match.group(2))
             # 2000 is a leap year, so Feb 29 is accepted here.
@@ -79,8 +107,8 @@ def parse_birthday(value: object) -> Birthday:
     except ValueError as err:
         if str(err).startswith("impossible"):
             raise
-        raise ValueError(f"not a birthday: {value!r} (expected YYYY-MM-DD, MM-DD or --MM-DD)") from None
-    return Birthday(date.month, date.day, date.year)
+        raise ValueError(f"not a birthday: {value!r} (expected YYYY-MM-DD, MM-DD, --MM-DD or July 13th)") from None
+    return Birthday(date.month, date.day, None if date.year == NO_YEAR else date.year)
 
 
 def birthday_in(birthday: Birthday, year: int) -> Date:
@@ -212,17 +240,17 @@ def parse_week(text: str) -> Date:
 _MOMENT_TOKENS = {
     "YYYY": r"(?P<Y>\d{4})",
     "YY": r"(?P<y>\d{2})",
-    "MMMM": r"(?P<B>[A-Za-z]+)",
-    "MMM": r"(?P<b>[A-Za-z]{3})",
+    "MMMM": r"(?P<B>[^\W\d_]+)",
+    "MMM": r"(?P<b>[^\W\d_]{3})",
     "MM": r"(?P<M>\d{2})",
     "M": r"(?P<M>\d{1,2})",
     "DDDD": r"\d{3}",
     "DD": r"(?P<D>\d{2})",
     "Do": r"(?P<D>\d{1,2})(?:st|nd|rd|th)",
     "D": r"(?P<D>\d{1,2})",
-    "dddd": r"[A-Za-z]+",
-    "ddd": r"[A-Za-z]{3}",
-    "dd": r"[A-Za-z]{2}",
+    "dddd": r"[^\W\d_]+",
+    "ddd": r"[^\W\d_]{3}",
+    "dd": r"[^\W\d_]{2}",
     "d": r"\d",
     "ww": r"\d{2}",
     "w": r"\d{1,2}",
@@ -233,8 +261,6 @@ _MOMENT_TOKENS = {
     "Q": r"\d",
 }
 _MOMENT_SPLIT = re.compile(r"\[[^\]]*\]|" + "|".join(sorted(_MOMENT_TOKENS, key=len, reverse=True)))
-_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
 
 
 class DailyFormat:
@@ -281,7 +307,9 @@ class DailyFormat:
             if fields.get("M"):
                 month = int(fields["M"])
             elif fields.get("B") or fields.get("b"):
-                month = _MONTHS[(fields.get("B") or fields.get("b") or "").lower()]
+                from vaultnet.base.datenames import MONTHS  # English and the other languages months are named in
+
+                month = MONTHS[(fields.get("B") or fields.get("b") or "").casefold()]
             else:
                 return None
             return dt.date(year, month, int(fields["D"]))

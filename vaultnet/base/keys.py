@@ -16,12 +16,17 @@ from typing import Any
 # canonical name → the spellings read, best first (the first is what vaultnet writes).
 KEYS: dict[str, tuple[str, ...]] = {
     "circle": ("circle", "prm-tier"),
-    "cadence": ("cadence", "prm-cadence"),
-    "last_contact": ("last_contact", "prm-last-contacted", "last_contacted", "last_chat"),
+    "cadence": ("cadence", "prm-cadence", "cadence_days", "contact_frequency", "contact_cadence"),
+    "last_contact": ("last_contact", "prm-last-contacted", "last_contacted", "last_chat", "last_chatted"),
     "snooze_until": ("snooze_until", "prm-snooze-until"),
     "paused": ("paused", "prm-paused"),
     "ignore_journal": ("ignore_journal", "prm-ignore-journal"),
-    "birthday": ("birthday", "prm-birthday", "birthdate"),
+    "birthday": ("birthday", "prm-birthday", "birthdate", "birth", "birth_date", "date_of_birth", "dob", "bday",
+                 "geburtstag", "geburtsdatum", "fødselsdag", "fødselsdato", "födelsedag", "bursdag", "verjaardag",
+                 "anniversaire", "cumpleaños", "aniversário", "compleanno"),
+    "follow_up": ("next_follow_up", "follow_up", "next_followup", "followup", "follow_up_date", "next_contact",
+                  "folgetermin"),
+    "follow_up_context": ("followup_context", "follow_up_context", "next_step"),
     "company": ("company", "org", "organization", "organisation"),
     "role": ("role", "position", "company-role", "job_title"),
     "industry": ("industry",),
@@ -37,10 +42,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     "goals": ("goals",),
     "aliases": ("aliases",),
     "tags": ("tags", "tag"),
-    "type": ("type",),
-    "categories": ("categories", "category"),
-    "date": ("date",),
-    "attendees": ("attendees", "participants", "people", "with"),
+    "type": ("type", "tipo", "typ", "kind_of_note"),
+    "categories": ("categories", "category", "kategorie", "kategorien", "categoria", "categoría", "catégorie",
+                   "kategori"),
+    "date": ("date", "datetime", "date_time", "datum", "fecha", "fecha_hora"),
+    "attendees": ("attendees", "participants", "people", "with", "attendee", "participant", "attending", "contacts",
+                  "teilnehmer", "teilnehmende", "deltagere", "deltagare", "participantes", "partecipanti", "deelnemers"),
     "name": ("name",),
     "friends": ("friends",),
     "partner": ("partner", "spouse", "husband", "wife"),
@@ -53,6 +60,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "anniversary": ("anniversary", "wedding_anniversary"),
     "died": ("died", "date_of_death", "death_date"),
     "vcard_uid": ("vcard_uid",),  # the person's card on the phone (vaultnet sync contacts)
+    "summary": ("summary", "subject", "topic", "title", "titel", "titulo", "título", "titre", "betreff"),
+    "kind": ("kind", "interaction_type", "meeting_type"),
 }
 FIELD_KEYS = tuple(KEYS)
 
@@ -85,16 +94,58 @@ PRM_TIERS: dict[str, tuple[str, int | None]] = {
 
 # Values of `type` / `categories` (singular or plural, as text or as a link) that mark a person.
 PERSON_VALUES = ("person", "people", "contact", "contacts")
+# The same words in the languages vaults are kept in: a template, a tag, a type or a folder
+# named with one of them is about people (`Pessoas/`, `tags: kontakt`, `tipo: [[Personas]]`).
+PERSON_WORDS = frozenset((
+    "person", "people", "persons", "contact", "contacts", "personer", "personen", "persoon", "persona", "personas",
+    "pessoa", "pessoas", "personne", "personnes", "persone", "mensch", "menschen", "kontakt", "kontakte",
+    "kontakter", "kontakten", "contacto", "contactos", "contato", "contatos", "contatto", "contatti",
+))
 # ...and values that mark a note as clearly not a person, even in a people folder.
 NOT_PEOPLE = frozenset((
     "company", "organization", "organisation", "org", "business", "client", "team", "movie", "film", "show",
     "book", "album", "place", "city", "country", "project", "meeting", "event", "product", "app", "recipe",
     "trip", "podcast", "game", "category", "moc", "template", "location", "role", "area", "resource",
     "dailytodo", "daily", "journal", "note", "clipping", "post",
+    # what CRM kits and typed vaults keep beside people (`type: crm-deal`, `type: Decision`)
+    "deal", "interaction", "ticket", "session", "review", "concept", "decision", "task", "log", "case",
+    "opportunity", "invoice", "brand", "vendor", "supplier", "tool", "service", "article", "highlight", "tweet",
+    "paper", "course", "idea", "quote", "character", "npc", "faction", "pet", "animal", "dog", "cat", "horse",
+    "firma", "unternehmen", "empresa", "entreprise", "azienda", "bedrijf", "virksomhed", "företag", "projekt",
+    "projet", "proyecto", "projeto", "progetto", "buch", "livre", "libro", "livro", "boek", "bog", "bok",
+    "reunião", "reunion", "réunion", "reunión", "besprechung", "møde", "möte", "vergadering", "riunione",
 ))
 # Folder names that hold people, found at any depth when `people` is not configured.
 PEOPLE_FOLDERS = ("people", "persons", "contacts", "friends", "family", "network", "crm", "team",
-                  "colleagues", "relationships")
+                  "colleagues", "relationships",
+                  # the same words in other languages
+                  "personer", "personen", "pessoas", "personas", "persone", "personnes", "kontakte", "kontakter",
+                  "contactos", "contatos", "contatti", "familie", "familia", "família", "famille", "famiglia",
+                  "familj", "freunde", "venner", "vänner", "vrienden", "amigos", "amis", "amici", "kollegen",
+                  "kolleger", "collègues", "colegas", "colleghi")
+# Folders named like a templates folder: skipped when no setting names the vault's templates folder.
+TEMPLATE_FOLDERS = frozenset(("templates", "template", "_templates", "_template", "vorlagen", "plantillas",
+                              "modelos", "modèles", "modeles", "modelli", "skabeloner", "maler", "mallar",
+                              "sjablonen"))
+# Properties every kind of note carries: they say nothing about what a note is about.
+GENERIC_KEYS = frozenset((
+    "aliases", "alias", "tags", "tag", "created", "updated", "modified", "date_created", "date_modified",
+    "created_at", "updated_at", "creation_date", "last_modified", "date", "title", "type", "categories", "category",
+    "cssclasses", "cssclass", "publish", "permalink", "id", "uid", "status", "source", "url", "author", "authors",
+    "description", "banner", "icon", "sticker", "cover", "image", "related", "up", "parent", "links", "lang",
+    "language", "kind", "summary", "notes",
+))
+# Circle names people write, as one of the default circles (an explicit [circles] setting wins).
+CIRCLE_WORDS: dict[str, str] = {
+    "close friend": "inner", "close friends": "inner", "best friend": "inner", "partner": "inner",
+    "inner circle": "inner",
+    "family": "close", "friend": "close", "friends": "close",
+    "professional": "network", "work": "network", "colleague": "network", "colleagues": "network",
+    "client": "network", "business": "network",
+    "acquaintances": "acquaintance",
+}
+# Tags that name one person on the note that met them: `#people/john-appleseed`, `#person/ana-lima`.
+PEOPLE_TAGS = ("people", "person")
 # Headings whose links list who was at a meeting.
 ATTENDEE_HEADINGS = ("participants", "attendees", "people", "attendance", "present", "with")
 
@@ -175,7 +226,24 @@ class Properties:
         return hit[0] if hit else self._fields.get(name, name)
 
 
-_DEFAULT_SPELLINGS = {name: tuple(dict.fromkeys(normalise(item) for item in names)) for name, names in KEYS.items()}
+def _with_joined(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each spelling, then each with its separators dropped: ``lastContacted`` and ``nextFollowUp``
+    are read as ``last_contacted`` and ``next_follow_up`` (keys compare case-insensitively)."""
+    spelt = [normalise(item) for item in names]
+    return tuple(dict.fromkeys([*spelt, *(item.replace("_", "") for item in spelt if "_" in item)]))
+
+
+def _date_spellings() -> frozenset[str]:
+    return frozenset(_DEFAULT_SPELLINGS["date"])
+
+
+def is_person_word(word: str) -> bool:
+    """``people``, ``Pessoas``, ``kontakt``: a word that means a person, in any of the languages vaultnet knows."""
+    folded = word.casefold().strip()
+    return folded in PERSON_WORDS or singular(folded) in PERSON_WORDS
+
+
+_DEFAULT_SPELLINGS = {name: _with_joined(names) for name, names in KEYS.items()}
 # Every canonical name's spellings, and the other way round: the names each spelling is read
 # for, with its place among that name's spellings (the first one a note has wins).
 Table = tuple[dict[str, tuple[str, ...]], dict[str, tuple[tuple[str, int], ...]]]
@@ -198,3 +266,6 @@ def _table(fields: Mapping[str, str]) -> Table:
         spelt = {name: spellings(name, fields) for name in {*KEYS, *fields}}
         table = _TABLES[key] = (spelt, _readers(spelt))
     return table
+
+# The properties that date a note, as keys compare (``date``, ``dateTime``, ``Datum``...).
+DATE_SPELLINGS = _date_spellings()

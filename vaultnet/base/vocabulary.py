@@ -10,6 +10,9 @@ STATUSES = ("overdue", "due", "never", "ok", "snoozed", "untracked", "paused")
 BANDS = ("strong", "moderate", "weak", "dormant", "none")
 LABELS = ("taking", "one-way", "balanced", "none")
 
-# The rules by which a note is a person (vaultnet.evidence.people), as `init` and `check` report them.
-Rule = Literal["folder", "tag", "body tag", "property"]
-RULES: tuple[Rule, ...] = ("folder", "tag", "body tag", "property")
+# The rules by which a note is a person (vaultnet.evidence.people), as `init` and `check` report them;
+# the first four are read off the note alone, the rest inferred from the vault (vaultnet.evidence.conventions).
+Rule = Literal["folder", "tag", "body tag", "property", "listed", "template", "folder of people", "folder note",
+               "tag only", "note name"]
+RULES: tuple[Rule, ...] = ("folder", "tag", "body tag", "property", "listed", "template", "folder of people",
+                           "folder note", "tag only", "note name")

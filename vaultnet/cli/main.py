@@ -60,10 +60,24 @@ def main(ctx: click.Context, vault: str | None, today: dt.date | None, verbose: 
 @click.pass_obj
 def init(state: State, path: Path | None) -> None:
     """Set up a vault: vaultnet.toml, .vaultnet/ and People/ (nothing is overwritten)."""
+    from vaultnet.base.errors import ConfigError
     from vaultnet.edits.scaffold import init_vault
+    from vaultnet.files.config import load_config
+    from vaultnet.output.reading import lines, read
+    from vaultnet.pipeline.session import build_network
 
     root = path or Path(state.vault or ".")
-    for rel, created in init_vault(root):
+    network = None
+    if root.is_dir():
+        try:  # the vault as every command reads it with no settings: what init records
+            network = build_network(load_config(root.resolve()), state.today)
+        except ConfigError:
+            network = None  # an existing vaultnet.toml that cannot be read is kept as it is
+    if network is not None and not state.quiet:
+        click.echo("vaultnet read this vault:")
+        for line in lines(read(network), network):
+            click.echo(f"  {line}")
+    for rel, created in init_vault(root, network=network):
         click.echo(f"{'created' if created else 'kept   '} {rel}")
 
 

@@ -46,8 +46,10 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], lo
 @click.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--why", is_flag=True,
+              help="Say which rule made the note a person, and which note and line gave each fact.")
 @click.pass_obj
-def show(state: State, name: str, as_json: bool) -> None:
+def show(state: State, name: str, as_json: bool, why: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
     from vaultnet.advice.intros import involving as introductions_of
 
@@ -55,14 +57,23 @@ def show(state: State, name: str, as_json: bool) -> None:
     contact = resolve_contact(state, name)
     standing = network.by_path(contact.path)
     involving = introductions_of(network, standing)
+    reasons = None
+    if why:
+        from vaultnet.output.why import explain
+
+        reasons = explain(standing, network)
     if as_json:
         from vaultnet.output.report import show_answer
 
-        emit_json(show_answer(standing, network, involving))
+        emit_json({**show_answer(standing, network, involving), **({"why": reasons} if reasons is not None else {})})
     else:
         from vaultnet.output.views import show_lines
 
         click.echo("\n".join(show_lines(standing, network, involving)))
+        if reasons is not None:
+            from vaultnet.output.why import why_lines
+
+            click.echo("\nWhy:\n" + "\n".join(f"  {line}" for line in why_lines(reasons)))
 
 
 @click.command()
@@ -71,6 +82,7 @@ def show(state: State, name: str, as_json: bool) -> None:
 def check(state: State, as_json: bool) -> None:
     """List every problem in the vault, as path:line: message. Exits 1 when there are any."""
     from vaultnet.capture.imports import probe
+    from vaultnet.output.reading import lines, read
     from vaultnet.output.survey import interaction_sources, rule_summary
     from vaultnet.pipeline.history import git_problems, picture_copies
 
@@ -78,12 +90,16 @@ def check(state: State, as_json: bool) -> None:
     problems = [*network.problems, *probe(state.config), *picture_copies(state.config), *git_problems(state.config)]
     if as_json:
         emit_json({"problems": [problem.to_json() for problem in problems],
-                   "rules": {"contacts": network.rules, "interactions": interaction_sources(network)}})
+                   "rules": {"contacts": network.rules, "interactions": interaction_sources(network)},
+                   "reading": read(network).json()})
     else:
         for problem in problems:
             click.echo(str(problem))
         if not state.quiet:
             click.echo(rule_summary(network), err=True)
+            click.echo("how vaultnet read this vault:", err=True)
+            for line in lines(read(network), network):
+                click.echo(f"  {line}", err=True)
             if not network.standings:
                 from vaultnet.output.survey import no_contacts_message
 

@@ -63,6 +63,15 @@ def vault_template(config: Config) -> str | None:
                     return path.read_text(encoding="utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue
+    # A template whose name or type says person in the vault's own language (`Pessoa.md`, `Kontakt.md`).
+    from vaultnet.notes.vaulttemplates import vault_templates
+
+    for template in vault_templates(config):
+        if template.says_person:
+            try:
+                return (config.root / template.rel).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
     return None
 
 

@@ -215,6 +215,13 @@ def append_line(text: str, line: str) -> str:
     return text + tail + line + newline
 
 
+def no_note(rel: str, name: str) -> None:
+    """A person known only by a tag or by dated notes' names has no note to write into: say so."""
+    if rel.startswith("#"):
+        raise VaultnetError(f"{name} has no note of their own (vaultnet knows them by {rel}): "
+                            f"`vaultnet add \"{name}\"` makes one")
+
+
 def write_log(config: Config, contact_path: str, contact_name: str, date: Date, line: str) -> str:
     """Record one entry where the config says; returns the note written."""
     if config.log_target == "daily":
@@ -233,6 +240,7 @@ def write_log(config: Config, contact_path: str, contact_name: str, date: Date, 
         edit_text(config.root, rel, add_daily, exact=True)
         return rel
     rel = contact_path
+    no_note(rel, contact_name)
     _checked(line)
 
     def add_entry(text: str | None) -> str:

@@ -272,6 +272,8 @@ def edit_note(config: Config, rel: str, transform: Callable[[bytes], bytes]) -> 
 
 def set_in_note(config: Config, rel: str, values: Mapping[str, Any]) -> list[str]:
     """Set front-matter ``values`` (keys as vaultnet names them) in the note ``rel``; returns the keys changed."""
+    if rel.startswith("#"):
+        raise VaultnetError(f"{rel} has no note of their own: `vaultnet add NAME` makes one")
     named = {config.key(key): value for key, value in values.items()}
     changed: list[str] = []
 

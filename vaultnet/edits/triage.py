@@ -22,7 +22,8 @@ QUIT_KEYS = ("q", "Q", "", "\x1b")  # "" is the end of the input
 
 def queue(network: Network) -> list[Standing]:
     """Untracked people who are not paused, the most-mentioned first."""
-    waiting = [s for s in network.standings if not s.contact.tracked and not s.contact.paused]
+    waiting = [s for s in network.standings if not s.contact.tracked and not s.contact.paused
+               and not s.contact.path.startswith("#")]  # known only by a tag: no note to give a circle to
     return sorted(waiting, key=lambda s: (-len(s.interactions), s.name.casefold(), s.contact.path))
 
 

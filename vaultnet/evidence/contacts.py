@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 from vaultnet.base.dates import Birthday, Cadence, Date, parse_birthday, parse_cadence, parse_date
 from vaultnet.base.errors import Problem
-from vaultnet.base.keys import DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
+from vaultnet.base.keys import CIRCLE_WORDS, DATE_KEYS, LIST_KEYS, PRM_TIERS, TEXT_KEYS, normalise
 from vaultnet.evidence.occasions import Occasion, death, read_occasions
 from vaultnet.evidence.people import link_texts, properties, rule_of
 from vaultnet.evidence.relations import Relation, read_relations
@@ -50,6 +51,10 @@ class Contact:
     # Personal CRM's prm-ignore-journal: lines in dated notes that link them, and date links in
     # the running text of their note, are not contact (their log lines still are).
     ignore_journal: bool = False
+    # A follow-up date in the front matter (`next_follow_up: 2026-10-01`, as CRM templates keep it).
+    follow_up: Date | None = None
+    follow_up_line: int | None = None
+    follow_up_text: str = "follow up"
     relations: tuple[Relation, ...] = ()  # partner, children, parents... as this note states them
     occasions: tuple[Occasion, ...] = ()  # anniversaries, a death, the `dates` map
 
@@ -110,6 +115,9 @@ def is_contact(note: Note, config: Config) -> bool:
     return rule_of(note, config) is not None
 
 
+# A template's blank left in a note: `<% tp.file.cursor(3) %>`, `{{date}}`: no value yet.
+_PLACEHOLDER = re.compile(r"<%.*?%>|\{\{[^{}]*\}\}")
+
 _FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False, "": False}
 
 
@@ -122,6 +130,9 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
     value = props.get
 
     def bad(key: str, message: str) -> None:
+        found = value(key)
+        if type(found) is str and _PLACEHOLDER.fullmatch(found.strip()):
+            return  # a template's blank left in the note (`<% tp.file.cursor(3) %>`): no value yet, no problem
         problems.append(Problem(note.rel, note.key_line(props.key(key)), f"{props.key(key)}: {message}"))
 
     aliases = [unicodedata.normalize("NFC", alias) for alias in _as_list(value("aliases"))]
@@ -138,6 +149,8 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         known = _folded(tuple(config.circles))
         if fold(circle) in known:
             contact.circle = known[fold(circle)]
+        elif CIRCLE_WORDS.get(fold(circle)) in config.circles:
+            contact.circle = CIRCLE_WORDS[fold(circle)]  # `family`, `close friend`, `work`: a default circle
         else:
             bad("circle", f"unknown circle {circle!r} (known: {', '.join(config.circles)})")
     cadence = value("cadence")
@@ -168,6 +181,18 @@ def read_contact(note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         if flag is not None and not isinstance(flag, bool):
             bad(key, f"expected true or false, not {flag!r}")
         setattr(contact, key, flag is True)
+
+    follow_up = value("follow_up")
+    if follow_up not in (None, ""):
+        try:
+            contact.follow_up = parse_date(follow_up)
+        except ValueError as err:
+            bad("follow_up", str(err))
+        else:
+            contact.follow_up_line = note.key_line(props.key("follow_up"))
+            context = _as_text(value("follow_up_context"))
+            if context:
+                contact.follow_up_text = context
 
     birthday = value("birthday")
     if birthday not in (None, ""):
@@ -219,10 +244,17 @@ class Directory:
         self._aliases: dict[str, list[Contact]] = {}
         # Link targets repeat across thousands of lines: each is folded and looked up once.
         self._resolved: dict[str, Contact | None] = {}
+        self._paths: dict[str, Contact] | None = None
         for contact in ordered:
             self._names.setdefault(fold(contact.name), []).append(contact)
             for alias in contact.aliases:
                 self._aliases.setdefault(fold(alias), []).append(contact)
+
+    def by_path(self, path: str) -> Contact | None:
+        """The contact whose note (or, for a person with no note, whose tag or name) is ``path``."""
+        if self._paths is None:
+            self._paths = {contact.path: contact for contact in self.contacts}
+        return self._paths.get(path)
 
     def duplicates(self) -> list[list[Contact]]:
         """Groups of contacts sharing a base name."""

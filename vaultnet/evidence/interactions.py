@@ -6,16 +6,19 @@ import re
 from contextlib import suppress
 from typing import Any
 
+from vaultnet.base.datenames import find_date
 from vaultnet.base.dates import Date, parse_iso
 from vaultnet.base.errors import Problem
 from vaultnet.base.sections import KEY_IN_LINE, tick_label
 from vaultnet.evidence.chats import CHAT_ID, ChatDay, chat_day
 from vaultnet.evidence.contacts import Contact, Directory
-from vaultnet.evidence.meetings import daily_date, merge_meeting, property_date
+from vaultnet.evidence.conventions import person_name_tags
+from vaultnet.evidence.meetings import attendee_targets, daily_date, merge_meeting, name_date, property_date
+from vaultnet.evidence.mentions import Mentions
 from vaultnet.evidence.model import EXCHANGES, Evidence, Interaction, Source, Task, follow_up_id
 from vaultnet.files.config import Config
 from vaultnet.files.generated import is_capture_note
-from vaultnet.notes.markdown import Line, Link, has_links
+from vaultnet.notes.markdown import Line, Link, display, has_links, line_tags, links_in
 from vaultnet.notes.note import Note
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -23,14 +26,57 @@ _TASK = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^\]]\]", re.MULTILINE)
 
 
 def note_date(note: Note, config: Config, is_contact: bool, problems: list[Problem] | None = None) -> Date | None:
-    """The date of a daily note (by file name) or a meeting note (``date`` property).
+    """The date of a daily note (by file name), or a meeting note (a date property, or a full date in its name).
 
     Contact notes are never dated: many templates give them a creation ``date``,
     and their own log lines already carry dates.
     """
     if is_contact:
         return None
-    return daily_date(note, config) or property_date(note, config, problems)
+    found = daily_date(note, config) or property_date(note, config, problems)
+    if found is None:
+        named = name_date(note, config)
+        found = named.date if named else None
+    return found
+
+
+class _Section:
+    """A heading and the lines under it, down to the next heading of its level or above."""
+
+    __slots__ = ("first", "last", "level", "text", "date", "dated_here", "people", "linked", "tags", "said", "asked")
+
+    def __init__(self, number: int, level: int, text: str, last: int, said: int = 0, asked: int = 0) -> None:
+        self.first, self.last, self.level, self.text = number, last, level, text
+        self.said, self.asked = said, asked  # lines under it that say something; questions and to-dos
+        self.date: Date | None = None
+        self.dated_here = False  # the heading holds its date itself
+        self.people: list[str] = []  # who the heading and its lines name
+        self.linked = False  # by a link (else only in plain text)
+        self.tags: tuple[str, ...] = ()
+
+
+def _sections(note: Note) -> list[_Section]:
+    """The note's sections; a heading that only restates the note's name (a daily note's ``# 2026-11-21``)
+    is its title, not a section."""
+    headings = note.headings
+    stem = note.rel.rsplit("/", 1)[-1][:-3]
+    if len(headings) == 1 and headings[0][2].strip("[]") == stem:
+        return []
+    found = []
+    for index, (number, level, text, _) in enumerate(headings):
+        last = next((n - 1 for n, lv, _, _ in headings[index + 1:] if lv <= level), 10**9)
+        said = sum(count for n, _, _, count in headings if number <= n <= last)
+        found.append(_Section(number, level, text, last, said & 0xFFFF, said >> 16))
+    return found
+
+
+def _within(sections: list[_Section], number: int) -> _Section | None:
+    """The innermost of ``sections`` that holds line ``number``."""
+    inner = None
+    for section in sections:
+        if section.first < number <= section.last and (inner is None or section.level > inner.level):
+            inner = section
+    return inner
 
 
 # Shared by the per-note evidence that holds none of a kind (most notes hold one kind or two):
@@ -42,7 +88,7 @@ _NO_IDS: set[str] = set()
 
 
 def _with_shared_empties(evidence: Evidence) -> Evidence:
-    for name in ("interactions", "follow_ups", "open_loops", "intro_lines"):
+    for name in ("interactions", "follow_ups", "open_loops", "intro_lines", "unclear"):
         if not getattr(evidence, name):
             setattr(evidence, name, _NO_ITEMS)
     if not evidence.links:
@@ -55,13 +101,17 @@ def _with_shared_empties(evidence: Evidence) -> Evidence:
 class Extractor:
     """Walks note bodies once, collecting :class:`Evidence`."""
 
-    def __init__(self, config: Config, directory: Directory) -> None:
+    def __init__(self, config: Config, directory: Directory, mentions: Mentions | None = None) -> None:
         self.config = config
         self.directory = directory
+        self.mentions = mentions if mentions else None  # plain-text names (None: `mentions = false`, or no one)
         self.kinds = config.kinds
         self.output = config.output.rstrip("/") + "/"
         self.evidence = Evidence()
         self.problems: list[Problem] = []
+        self._date_problems: list[Problem] = []  # a bad date property, reported only where it dates someone
+        self._present: list[str] = []  # who a dated note names by tag or by its own name
+        self._names_someone = False  # a line of the note links a contact
         # One tuple for each distinct group of people or exchanges: tens of thousands of
         # lines name the same few, and each interaction holds them for the whole build.
         self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -76,9 +126,14 @@ class Extractor:
 
     def extract(self, note: Note, owner: Contact | None) -> tuple[Evidence, list[Problem]]:
         """The evidence of one note on its own, and the problems found (the note is left as parsed)."""
-        self.evidence, self.problems = Evidence(), []
+        self.evidence, self.problems, self._date_problems, self._present = Evidence(), [], [], []
+        self._names_someone = False
         self.add_note(note, owner)
-        evidence = self.evidence if owner else merge_meeting(self.evidence, note, self.config, self.directory)
+        evidence = self.evidence if owner else merge_meeting(self.evidence, note, self.config, self.directory,
+                                                             self._present)
+        if self._date_problems and (self._names_someone or evidence.interactions or attendee_targets(note, self.config)):
+            # A bad date matters where it would date someone: a Readwise highlight's `Date::` is no one's problem.
+            self.problems.extend(self._date_problems)
         return _with_shared_empties(evidence), self.problems
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
@@ -91,8 +146,18 @@ class Extractor:
     def _add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)
         captured = generated and is_capture_note(self.config, note.rel)
-        date = None if generated else note_date(note, self.config, owner is not None, self.problems)
+        date = None if generated else note_date(note, self.config, owner is not None, self._date_problems)
         links = self.evidence.links.setdefault(owner.path, set()) if owner else None
+        sections = _sections(note) if note.dated and not generated and note.has_sections() else []
+        if sections:
+            self._date_sections(sections, date)
+            if owner is not None:
+                self._owner_sections(note, owner, sections)
+            elif any(section.date for section in sections) or date is not None:
+                self._name_sections(sections)
+        if owner is None and not generated and (date is not None or sections and any(s.date for s in sections)) \
+                and (note.body_tags or note.meta or note.inline or name_date(note, self.config) is not None):
+            self._present_by_name_and_tags(note, date)
         if owner and owner.introduced_by:
             introducer = self.directory.resolve(owner.introduced_by)
             if introducer and introducer.path != owner.path:
@@ -109,6 +174,7 @@ class Extractor:
                 links.update(p for p in people if p != owner.path)  # type: ignore[union-attr]
             if not people or (gifts and line.number in gifts):
                 continue
+            self._names_someone = True
             if "intro" in line.tags and len(people) > 1 and (line.done or not generated):
                 self.evidence.intro_lines.append(people)
             if captured and line.task is None and line.is_list and line.leading_date:
@@ -122,7 +188,7 @@ class Extractor:
             elif line.open:
                 self._open_task(note, line, people)
             elif line.done:
-                self._done_task(note, line, people, date, owner)
+                self._done_task(note, line, people, self._line_date(sections, line.number, date), owner)
             elif line.task is not None:
                 continue  # [-], [/], ...: neither open nor done
             elif owner is not None:
@@ -135,12 +201,144 @@ class Extractor:
                     # is contact that day, as Personal CRM reads it.
                     for day in self._linked_days(line):
                         self._interaction(note, line, day, people, own, "log")
-            elif date is not None:
+            else:
+                day = self._line_date(sections, line.number, date)
+                if day is None:
+                    continue
                 if self._unjournaled:
                     people = self._share(tuple(path for path in people if path not in self._unjournaled))
                     if not people:
                         continue
-                self._interaction(note, line, date, people, people, "mention")
+                section = _within(sections, line.number) if sections else None
+                if section is not None and section.people:
+                    section.people.extend(p for p in people if p not in section.people)  # one with its heading
+                    continue
+                self._interaction(note, line, day, people, people, "mention")
+        if owner is None and not generated and self.mentions is not None and (
+                date is not None or any(section.date for section in sections)) and note.may_name_people():
+            # In a journal, a name in plain text is someone met; in another dated note (a meeting, an
+            # import, a chat with a bot), only beside someone it links or lists.
+            journal = date is None or daily_date(note, self.config) is not None
+            if journal or self._names_someone or self._present or any(
+                    self.directory.resolve(target) for target in attendee_targets(note, self.config)):
+                self._unlinked(note, sections, date)
+        for section in sections:
+            if section.people and section.date is not None and owner is None:
+                self._section(note, section)
+
+    # -- dated headings, headings that name people, names in plain text --------------------------
+
+    @staticmethod
+    def _line_date(sections: list[_Section], number: int, date: Date | None) -> Date | None:
+        """The date a line takes: its dated heading's (``### [[August 12th, 2021]]``), else its note's."""
+        dated = None
+        for section in sections:
+            if section.date is not None and section.first < number <= section.last \
+                    and (dated is None or section.level > dated.level):
+                dated = section
+        return dated.date if dated is not None else date
+
+    def _date_sections(self, sections: list[_Section], date: Date | None) -> None:
+        """Give each section the date it holds: its heading's own (a journal's dated heading), else the note's."""
+        for section in sections:
+            if any(ch.isdigit() for ch in section.text):
+                found = find_date(section.text)
+                if found is not None:
+                    section.date, section.dated_here = found.date, True
+                    section.text = display(found.rest).strip(" -–—:|")
+                    continue
+        for section in sections:
+            if section.date is None:
+                section.date = self._line_date(sections, section.first, date)
+
+    def _name_sections(self, sections: list[_Section]) -> None:
+        """Headings of a dated note that name people: the heading and the lines under it are one interaction,
+        unless every line under it is a question or a to-do (an agenda for a meeting to come)."""
+        for section in sections:
+            if section.date is None or (section.said == 0 and section.asked):
+                continue
+            linked: list[str] = []
+            for link in links_in(section.text):
+                contact = self.directory.resolve(link.target)
+                if contact is not None and contact.path not in linked and contact.path not in self._unjournaled:
+                    linked.append(contact.path)
+            named: tuple[str, ...] = ()
+            if self.mentions is not None:
+                named, _ = self.mentions.find(section.text)
+            people = linked + [path for path in named if path not in linked and path not in self._unjournaled]
+            if people:
+                section.people, section.linked = people, bool(linked)
+                section.tags = line_tags(section.text)
+
+    def _section(self, note: Note, section: _Section) -> None:
+        tags = section.tags
+        kind = next((tag for tag in tags if tag in self.kinds), "note")
+        people = self._share(tuple(section.people))
+        exchanges = self._share(tuple(tag for tag in EXCHANGES if tag in tags))
+        assert section.date is not None
+        self.evidence.interactions.append(Interaction(
+            section.date, kind, section.text, note.rel, section.first, people, exchanges,
+            people if exchanges else (), tags, "mention" if section.linked else "unlinked"))
+        self.evidence.unlinked = self.evidence.unlinked or not section.linked
+
+    def _owner_sections(self, note: Note, owner: Contact, sections: list[_Section]) -> None:
+        """A dated heading in a person's own note (``## 2026-04-01`` under ``# Log``) is a log entry that day:
+        what it says after the date, or its first line."""
+        lines = sorted((*note.countable(), *note.prose()), key=lambda line: line.number)
+        for section in sections:
+            if not section.dated_here or section.date is None:
+                continue
+            first = next((line for line in lines if section.first < line.number <= section.last), None)
+            if not section.text and first is None and not section.said:
+                continue  # a date and nothing under it
+            text = section.text or (first.text if first else "")
+            self.evidence.interactions.append(Interaction(
+                section.date, "note", text, note.rel, section.first, (owner.path,), source="log"))
+
+    def _unlinked(self, note: Note, sections: list[_Section], date: Date | None) -> None:
+        """Lines of a dated note that name people in plain text, each one interaction with them
+        (or, under a heading that names people, part of that heading's)."""
+        assert self.mentions is not None
+        for line in (*note.countable(), *note.prose()):
+            if line.task is not None and not line.done:
+                continue  # a reminder, not contact
+            day = self._line_date(sections, line.number, date)
+            if day is None:
+                continue
+            named, unclear = self.mentions.find(line.text)
+            for name in unclear:
+                self.evidence.unclear.append((note.rel, line.number, name))
+            if not named:
+                continue
+            linked = self._people(line, None, ()) if line.links else ()
+            people = self._share(tuple(path for path in named if path not in linked and path not in self._unjournaled))
+            if not people:
+                continue
+            section = _within(sections, line.number) if sections else None
+            if section is not None and section.people:
+                section.people.extend(p for p in people if p not in section.people)
+                continue
+            if line.done:
+                continue  # a done task counts once, for the people it links
+            self._interaction(note, line, day, people, people, "unlinked", tags=line_tags(line.text))
+            self.evidence.unlinked = True
+
+    def _present_by_name_and_tags(self, note: Note, date: Date | None) -> None:
+        """People a dated note names by tag (``#people/john-appleseed``) or by its own name
+        (``2024-11-13 John Appleseed``, ``2026-01-26-ben-cohen``): they were there."""
+        found: list[str] = []
+        for slug in person_name_tags(note, self.config):
+            contact = self.directory.resolve(slug) or self.directory.resolve(slug.replace("-", " ").replace("_", " "))
+            if contact is not None:
+                found.append(contact.path)
+        named = name_date(note, self.config) if date is not None else None
+        if named is not None and named.rest:
+            contact = self.directory.resolve(named.rest)
+            if contact is not None:
+                found.append(contact.path)
+            elif self.mentions is not None:
+                found.extend(self.mentions.find(named.rest)[0])
+        self._present = [path for path in dict.fromkeys(found) if path not in self._unjournaled]
 
     def _linked_days(self, line: Line) -> list[Date]:
         """The days a line's links name: ``[[2026-11-10]]``, ``[[Journal/2026-11-10]]``, a daily note's name."""
@@ -184,14 +382,15 @@ class Extractor:
 
     def _interaction(
         self, note: Note, line: Line, date: Date, people: tuple[str, ...], exchanges_for: tuple[str, ...],
-        source: Source, raw: str | None = None, key: str | None = None, chat: ChatDay | None = None,
+        source: Source, raw: str | None = None, key: str | None = None, tags: tuple[str, ...] | None = None,
+        chat: ChatDay | None = None,
     ) -> None:
-        tags = line.tags
+        tags = line.tags if tags is None else tags
         kind = next((tag for tag in tags if tag in self.kinds), "note") if tags else "note"
         exchanges = self._share(tuple(tag for tag in EXCHANGES if tag in tags)) if tags else ()
         self.evidence.interactions.append(
             Interaction(date, kind, line.text if raw is None else raw, note.rel, line.number, people,
-                        exchanges, exchanges_for if exchanges else (), line.tags, source, key, chat)
+                        exchanges, exchanges_for if exchanges else (), tags, source, key, chat)
         )
 
     def _plan_tick(self, note: Note, line: Line, people: tuple[str, ...]) -> None:
@@ -237,6 +436,13 @@ class Extractor:
             self.evidence.follow_ups.append(task)
         elif due_text is None:
             self.evidence.open_loops.append(task)
+
+
+def manual_follow_up(contact: Contact) -> Task | None:
+    """A front-matter follow-up date (``next_follow_up: 2026-10-01``) is a follow-up on that day."""
+    if contact.follow_up is None:
+        return None
+    return Task(contact.follow_up_text, contact.follow_up, contact.path, contact.follow_up_line or 1, (contact.path,))
 
 
 def manual_contact(contact: Contact) -> Interaction | None:

@@ -7,17 +7,21 @@ standings), kept below them all so that none imports another for a type.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from vaultnet.base.dates import Date
+
+if TYPE_CHECKING:
+    from vaultnet.evidence.mentions import Unclear
 from vaultnet.base.sections import item_key, key_section
 from vaultnet.evidence.chats import ChatDay
 from vaultnet.notes.markdown import display
 
 EXCHANGES = ("gave", "got", "asked", "thanked")
 # Where an interaction comes from: a log line in a contact's note, a line mentioning them in a
-# dated note, a completed task, the front matter's ``last_contact``, or a ticked plan item.
-Source = Literal["log", "mention", "task", "manual", "plan", "capture"]
+# dated note (linked, or by name in plain text: "unlinked"), a meeting note (one interaction with
+# everyone at it), a completed task, the front matter's ``last_contact``, or a ticked plan item.
+Source = Literal["log", "mention", "unlinked", "meeting", "task", "manual", "plan", "capture"]
 # Sources whose text is vaultnet's own, not the user's words: hints look past them.
 NOT_OWN_WORDS: frozenset[Source] = frozenset({"manual", "plan", "capture"})
 
@@ -90,9 +94,14 @@ class Evidence:
     links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
     intro_lines: list[tuple[str, ...]] = field(default_factory=list)  # people linked in one #intro line
     ticked: set[str] = field(default_factory=set)  # block ids of every ticked item in a generated note
+    # Names seen in plain text and not counted, where: (path, line, the name and why).
+    unclear: list[tuple[str, int | None, Unclear]] = field(default_factory=list)
+    unlinked: bool = False  # some interaction is a name in plain text
 
     def extend(self, other: Evidence) -> None:
         self.ticked.update(other.ticked)
+        self.unclear.extend(other.unclear)
+        self.unlinked = self.unlinked or other.unlinked
         self.interactions.extend(other.interactions)
         self.follow_ups.extend(other.follow_ups)
         self.open_loops.extend(other.open_loops)

@@ -4,25 +4,37 @@ A note is a person when it lies in a people folder (the configured ones, or,
 when none is configured, a folder named People, Contacts, Friends, Team...
 at any depth), is tagged ``person`` (in front matter or in the body), or has a
 ``type``/``categories`` property naming a person category (``type: person``,
-``type: [[Person]]``, ``categories: ["[[People]]"]``, ``type: contact``).
-Never: a template (unrendered template syntax), the category note itself
-(``Categories/People.md``), a note that declares another category (a company,
-a film) and a note about a person kept in their folder (``Ana/Ana - Career.md``).
+``type: [[Person]]``, ``categories: ["[[People]]"]``, ``type: contact``,
+``type: crm-contact``); or when :mod:`vaultnet.evidence.conventions` inferred so
+from the vault (its person templates, folders of people, folder notes).
+Never: a template (unrendered template syntax, a name saying so, ``_template``),
+a drawing, the category or index note itself (``Categories/People.md``,
+``People/People.md``, a dashboard of queries), a note that declares another category
+(a company, a film, a deal), a note about a person kept in their folder
+(``Ana/Ana - Career.md``), and whatever ``not_people`` names.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from vaultnet.base.keys import NOT_PEOPLE, Properties, singular
+from vaultnet.base.datenames import date_in_name, may_hold_date
+from vaultnet.base.keys import GENERIC_KEYS, NOT_PEOPLE, PERSON_VALUES, PERSON_WORDS, Properties, normalise, singular
 from vaultnet.base.vocabulary import Rule
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
 
-_NOT_A_PERSON_STEMS = frozenset(("_about_", "index", "readme", "untitled"))
+_NOT_A_PERSON_STEMS = frozenset(("_about_", "index", "readme", "untitled", "home", "dashboard", "overview",
+                                 "start here", "moc"))
+_WORDS = re.compile(r"[^\W\d_]+")
+# A name that marks no entry: `_aliases`, a drawing, a template in the languages vaultnet knows
+# (`Person Template`, `hiring-template`, `Vorlage Kontakt`), a map of content or an index (`People MOC`).
+_NO_ENTRY = re.compile(r"^_|\.excalidraw$|templat|vorlage|plantilla|sjablo|skabelon|modèle de|(?:^|\W)(?:moc|index)(?:$|\W)",
+                       re.IGNORECASE)
 
 
 def properties(note: Note, config: Config) -> Properties:
@@ -48,10 +60,15 @@ def link_texts(value: Any) -> Iterable[str]:
 
 
 def categories(props: Properties, config: Config) -> set[str]:
-    """The category words (singular, lower case) a note's type and categories properties give."""
+    """The category words (singular, lower case) a note's type and categories properties give;
+    a compound one gives its last word too (``crm-company`` is a company, ``crm-contact`` a contact)."""
     found: set[str] = set()
     for name in config.person_properties:
-        found.update(singular(text) for text in link_texts(props.get(name)))
+        for text in link_texts(props.get(name)):
+            found.add(singular(text))
+            words = _WORDS.findall(text)
+            if len(words) > 1:
+                found.add(singular(words[-1]))
     return found
 
 
@@ -94,28 +111,115 @@ def rule_of(note: Note, config: Config) -> Rule | None:
 
 def person_rule(note: Note, config: Config) -> Rule | None:
     """The rule that makes ``note`` a person, or ``None`` when it is not one."""
+    rule = _rule(note, config)
+    if rule is None:
+        return None
+    # What no rule can make a person: read only for the notes a rule took (most notes are none).
+    rel = note.rel
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    if rel in config.inferred_not or (config.not_people and set_aside(rel, config.not_people)) \
+            or not_an_entry(stem, note.keys):
+        return None
+    if note.dated and may_hold_date(stem) and date_in_name(stem) is not None:
+        return None  # named by a day: a meeting, a journal, a copy an editor saved, never someone
+    return rule
+
+
+def _rule(note: Note, config: Config) -> Rule | None:
+    rel = note.rel
     if note.unrendered:
         return None
-    stem = note.rel.rsplit("/", 1)[-1][:-3]
+    stem = rel.rsplit("/", 1)[-1][:-3]
     wanted = person_values(config)
     if singular(stem) in wanted or stem.casefold() in _NOT_A_PERSON_STEMS:
         return None  # the category note itself, a folder's index
     props = properties(note, config) if note.meta or note.inline else None
     kinds = categories(props, config) if props is not None else set()
-    if kinds & wanted:
-        return "property"
+    if kinds & wanted or (kinds and _any_language(config) and any(kind in PERSON_WORDS for kind in kinds)):
+        return "property"  # `type: person`, `tipo:: [[Personas]]`, `categories: [[People]]`
     if kinds & NOT_PEOPLE:
         return None  # declares itself a company, a film, a meeting...
-    folder = people_folder(note.rel, config)
-    if folder is not None and not _about_someone(note.rel, folder) \
-            and (config.people_configured or not _about_the_folder(stem, folder)):
+    if config.people_configured and rel in config.people:
+        return "listed"
+    folder = people_folder(rel, config)
+    if folder is not None and _in_folder_as_person(note, stem, folder, config):
         return "folder"
     person_tags = [tag.lower() for tag in config.person_tags]
-    if note.meta and props is not None and _tagged(_front_matter_tags(props), person_tags):
+    if note.meta and props is not None and _tagged(_front_matter_tags(props), person_tags) \
+            and not _names_others(_front_matter_tags(props), person_tags, stem):
         return "tag"
-    if note.body_tags and _tagged(note.body_tags, person_tags):
+    if note.body_tags and _tagged(note.body_tags, person_tags) and not _names_others(note.body_tags, person_tags, stem):
         return "body tag"
-    return None
+    inferred = config.inferred_people.get(rel)
+    return inferred  # type: ignore[return-value]
+
+
+def _any_language(config: Config) -> bool:
+    """With the default person values, a word for a person in another language is one too."""
+    return config.person_type == "person" and config.person_values == PERSON_VALUES
+
+
+def not_an_entry(stem: str, keys: Iterable[str] = ()) -> bool:
+    """A note that is no entry whatever folder it is in: ``_template``, ``_aliases``, ``hiring-template``,
+    ``Person Template``, a drawing (``Plan.excalidraw``, or the Excalidraw plugin's key)."""
+    if _NO_ENTRY.search(stem):
+        return True
+    return bool(keys) and any(normalise(key) == "excalidraw_plugin" for key in keys)
+
+
+def set_aside(rel: str, patterns: Iterable[str]) -> bool:
+    """Whether ``not_people`` names this note: its path or a folder above it, a glob, or its name."""
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    for pattern in patterns:
+        bare = pattern.strip().strip("/")
+        if not bare:
+            continue
+        if rel == bare or rel == bare + ".md" or rel.startswith(bare + "/") or stem.casefold() == bare.casefold():
+            return True
+        if any(ch in bare for ch in "*?[") and (fnmatch.fnmatchcase(rel, bare) or fnmatch.fnmatchcase(rel, bare + "/*")):
+            return True
+    return False
+
+
+def _in_folder_as_person(note: Note, stem: str, folder: str, config: Config) -> bool:
+    """A note in a people folder is a person unless it is about someone there, is the folder's own
+    index (``People/People.md``, a dashboard of queries), or is dated by its name (a meeting kept there)."""
+    if _about_someone(note.rel, folder):
+        return False
+    if not config.people_configured and _about_the_folder(stem, folder):
+        return False
+    if stem.casefold() == folder.rsplit("/", 1)[-1].casefold():
+        return False  # the folder's own note: its index
+    if note.dashboard and all(normalise(key) in GENERIC_KEYS for key in note.keys):
+        return False  # nothing but queries: a dashboard of the people around it
+    return not note.dated or config.daily.match(note.rel[:-3]) is None
+
+
+def _names_others(tags: Iterable[str], person_tags: list[str], stem: str) -> bool:
+    """``#person/john-appleseed`` on a note dated by its name names who it met, not the note itself."""
+    hits = [tag for tag in tags for wanted in person_tags if tag == wanted or tag.startswith(wanted + "/")]
+    return bool(hits) and all("/" in tag for tag in hits) and any(ch.isdigit() for ch in stem) \
+        and date_in_name(stem) is not None
+
+
+def keeps_properties(note: Note, config: Config) -> bool:
+    """Whether a parsed note keeps its properties in memory: when it can be a person, name people,
+    date anything, or share keys with a person (see ``pipeline.session.trim_note``). Only a note whose
+    properties are all of the kind every note has (tags, created...) and that counts for nothing goes."""
+    if note.unrendered:
+        return False
+    if note.countable_lines or note.dated or rule_of(note, config) is not None:
+        return True
+    if people_folder(note.rel, config) is not None:
+        return True
+    if not note.meta and not note.inline:
+        return False
+    return any(normalise(key) not in GENERIC_KEYS or normalise(key) in _SAY_WHAT_IT_IS
+               for key in (*note.meta, *note.inline))
+
+
+# Generic keys that still say what a note is, or what others call it.
+_SAY_WHAT_IT_IS = frozenset(("aliases", "alias", "date", "type", "categories", "category", "kind", "summary"))
 
 
 def _about_someone(rel: str, folder: str) -> bool:

@@ -9,6 +9,7 @@ import os
 import re
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,16 +17,23 @@ from typing import Any
 
 from vaultnet.base.dates import Cadence, DailyFormat, parse_cadence
 from vaultnet.base.errors import ConfigError
-from vaultnet.base.keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_PROPERTIES, PERSON_VALUES
+from vaultnet.base.keys import FIELD_KEYS, PEOPLE_FOLDERS, PERSON_PROPERTIES, PERSON_VALUES, TEMPLATE_FOLDERS
 
 CONFIG_NAME = "vaultnet.toml"
 STATE_DIR = ".vaultnet"
-# Where Obsidian and its plugins keep the settings vaultnet reads (see _read_obsidian).
-SETTINGS_FILES = (
-    ".obsidian/daily-notes.json", ".obsidian/templates.json",
-    ".obsidian/plugins/periodic-notes/data.json", ".obsidian/plugins/templater-obsidian/data.json",
-    ".obsidian/plugins/quickadd/data.json", ".obsidian/plugins/personal-crm/data.json",
+# The settings vaultnet reads, where Obsidian and its plugins keep them in a config folder (see _read_obsidian).
+SETTINGS_NAMES = (
+    "daily-notes.json", "templates.json",
+    "plugins/periodic-notes/data.json", "plugins/templater-obsidian/data.json",
+    "plugins/quickadd/data.json", "plugins/personal-crm/data.json",
 )
+DEFAULT_CONFIG_FOLDER = ".obsidian"
+SETTINGS_FILES = tuple(f"{DEFAULT_CONFIG_FOLDER}/{name}" for name in SETTINGS_NAMES)
+# What marks a hidden folder as an Obsidian config folder: Obsidian lets each device keep its
+# settings in a folder of its own name (Settings → About → Override config folder: `.desktop/`).
+_CONFIG_MARKS = ("app.json", "core-plugins.json", "community-plugins.json", "appearance.json", *SETTINGS_NAMES[:2])
+# Hidden folders that are never Obsidian's settings.
+_NOT_CONFIG = frozenset((".git", ".trash", STATE_DIR, ".github", ".vscode", ".idea", ".makemd", ".space"))
 
 DEFAULT_CIRCLES = {
     "inner": "2 weeks",
@@ -127,6 +135,17 @@ class Config:
     templates_folders: tuple[str, ...] = ()  # every templates folder (core Templates, Templater), all skipped
     daily_source: str = ""  # the plugin whose settings gave the daily notes ("Periodic Notes"), for init to say
     templates_sources: tuple[str, ...] = ()  # ... and the ones that gave the templates folders
+    settings_folder: str = ""  # the config folder those settings came from, when not .obsidian/ (`.desktop`)
+    daily_format_configured: bool = False  # daily_format is set in vaultnet.toml: it is not inferred from names
+    mentions: bool = True  # a person's name or alias in plain text in a dated note is contact
+    not_people: tuple[str, ...] = ()  # notes, folders (or globs) and names that are never people
+    date_properties: tuple[str, ...] = ()  # properties that date a note (empty: date, dateTime, Datum...)
+    attendee_properties: tuple[str, ...] = ()  # ... and list who was there (empty: any that links people)
+    # What vaultnet concluded from the vault itself (vaultnet.evidence.conventions): the notes it took
+    # as people and by which rule, the notes it set aside and why, and where the daily format came from.
+    inferred_people: Mapping[str, str] = field(default_factory=dict)
+    inferred_not: Mapping[str, str] = field(default_factory=dict)
+    daily_inferred: str = ""  # the daily format was read off this many file names ("240 notes such as ...")
     output: str = "vaultnet"
     index_name: str = "Network"
     plan_name: str = "Plans/{week}"
@@ -157,6 +176,11 @@ class Config:
     @cached_property
     def daily(self) -> DailyFormat:
         return DailyFormat(self.daily_format)
+
+    @cached_property
+    def note_templates(self) -> tuple[str, ...]:
+        """The notes in the vault's templates folders (worked out once per settings; see :func:`template_files`)."""
+        return template_files(self)
 
     def circle_weight(self, circle: str | None) -> float:
         """2.0 for the first circle down to 1.0 for the last; 1.0 without one."""
@@ -220,7 +244,84 @@ def _text(data: dict[str, Any], key: str) -> str | None:
     return value.strip().strip("/") if isinstance(value, str) and value.strip().strip("/") else None
 
 
+def config_folders(root: Path) -> tuple[str, ...]:
+    """Obsidian's config folders in the vault: ``.obsidian`` first, then any other hidden folder
+    holding Obsidian's settings (a device's override config folder, ``.desktop``, ``.iPad``)."""
+    found: list[str] = []
+    try:
+        names = sorted(entry.name for entry in os.scandir(root)
+                       if entry.name.startswith(".") and entry.name not in _NOT_CONFIG and entry.is_dir())
+    except OSError:
+        return ()
+    for name in names:
+        if name == DEFAULT_CONFIG_FOLDER or any((root / name / mark).is_file() for mark in _CONFIG_MARKS):
+            found.append(name)
+    found.sort(key=lambda name: name != DEFAULT_CONFIG_FOLDER)
+    return tuple(found)
+
+
+def settings_files(config: Config) -> list[str]:
+    """Every file vaultnet's settings come from besides vaultnet.toml: Obsidian's settings in every
+    config folder, and the vault's note templates (what a person template holds says who is a
+    person). For the fingerprint and the cache."""
+    found = [f"{folder}/{name}" for folder in config_folders(config.root) or (DEFAULT_CONFIG_FOLDER,)
+             for name in SETTINGS_NAMES]
+    return found + list(config.note_templates)
+
+
+TEMPLATE_DEPTH = 2  # a templates folder found by its name lies this deep at most (`Templates`, `Meta/Templates`)
+# ... and is written one of these ways one folder down (at the top, in any case).
+_TEMPLATE_SPELLINGS = tuple(dict.fromkeys(
+    spelt for name in sorted(TEMPLATE_FOLDERS) for spelt in (name, name.capitalize())))
+
+
+def template_folders(config: Config) -> tuple[str, ...]:
+    """The vault's templates folders: those its settings (or vaultnet.toml) name, else the folders
+    named like one (``Templates``, ``_templates``, ``Vorlagen``...) at the top of the vault or one
+    folder down (a warm build looks for them: by names only, never a stat per note)."""
+    if config.templates_folders or config.templates_folder:
+        return tuple(dict.fromkeys(f for f in (*config.templates_folders, config.templates_folder) if f))
+    try:
+        tops = sorted(entry.name for entry in os.scandir(config.root)
+                      if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return ()
+    found = [name for name in tops if name.casefold() in TEMPLATE_FOLDERS]
+    for top in tops:
+        if top.casefold() in TEMPLATE_FOLDERS or top == config.output:
+            continue
+        base = os.path.join(config.root, top)
+        for name in _TEMPLATE_SPELLINGS:  # looked up, not listed: a people folder can hold thousands of notes
+            path = os.path.join(base, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                found.append(f"{top}/{name}")
+    return tuple(sorted(dict.fromkeys(found)))
+
+
+def template_files(config: Config) -> tuple[str, ...]:
+    """The notes in the templates folders (see :func:`template_folders`), in a stable order."""
+    found: list[str] = []
+    for folder in template_folders(config):
+        base = config.root / folder
+        for current, dirs, files in os.walk(base):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            rel = os.path.relpath(current, config.root).replace(os.sep, "/")
+            found.extend(f"{rel}/{name}" for name in sorted(files) if name.lower().endswith(".md"))
+    return tuple(found)
+
+
 def _read_obsidian(root: Path) -> dict[str, Any]:
+    """The settings of the first config folder that has any (``.obsidian`` first): see :func:`_read_settings`."""
+    for folder in config_folders(root):
+        found = _read_settings(root / folder)
+        if found:
+            if folder != DEFAULT_CONFIG_FOLDER:
+                found["settings_folder"] = folder
+            return found
+    return {}
+
+
+def _read_settings(settings: Path) -> dict[str, Any]:
     """Daily-note and templates settings where Obsidian and its plugins keep them; unreadable files are ignored.
 
     Periodic Notes' daily settings win over core Daily notes when they are enabled
@@ -229,7 +330,6 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
     CRM's log heading (``Contact log`` unless its settings name another) is the log heading.
     """
     found: dict[str, Any] = {}
-    settings = root / ".obsidian"
     daily, source = _json(settings / "daily-notes.json"), "core Daily notes"
     periodic = _json(settings / "plugins" / "periodic-notes" / "data.json").get("daily")
     if isinstance(periodic, dict) and periodic.get("enabled") is not False and any(
@@ -241,7 +341,7 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
     for source_key, target in (("format", "daily_format"), ("folder", "daily_folder"), ("template", "daily_template")):
         value = _text(daily, source_key)
         if value:
-            found[target] = value
+            found[target] = _unwrapped(value)
             found["daily_source"] = source
     folders = [("core Templates", _text(_json(settings / "templates.json"), "folder")),
                ("Templater", _text(_json(settings / "plugins" / "templater-obsidian" / "data.json"), "templates_folder"))]
@@ -254,6 +354,15 @@ def _read_obsidian(root: Path) -> dict[str, Any]:
     if crm.is_file():  # Personal CRM logs under its own heading: `vaultnet log` adds to that section, not a second one
         found["log_heading"] = _text(_json(crm), "bodyLogHeading") or "Contact log"
     return found
+
+
+_WRAPPED_DATE = re.compile(r"\{\{\s*date\s*:\s*([^{}]*?)\s*\}\}", re.IGNORECASE)
+
+
+def _unwrapped(value: str) -> str:
+    """``{{date:YYYY-MM-DD}}`` (a template's syntax, written into a setting) is the format ``YYYY-MM-DD``;
+    a folder ``Daily/{{date:YYYY}}`` is ``Daily/YYYY``."""
+    return _WRAPPED_DATE.sub(lambda m: m.group(1), value) if "{{" in value else value
 
 
 # QuickAdd's `{{DATE}}` and `{{DATE:YYYYMMDD}}` in a file name; `{{DATE}}` is YYYY-MM-DD.
@@ -309,8 +418,19 @@ def load_config(root: Path) -> Config:
     for key, value in data.items():
         if key == "goals":
             settings[key] = tuple(goal.strip() for goal in _text_list(where, key, value) if goal.strip())
+        elif key == "mentions":
+            _check_type(where, key, value, bool)
+            settings[key] = value
+        elif key in ("not_people", "date_properties", "attendee_properties"):
+            settings[key] = tuple(item for item in _text_list(where, key, value) if item)
+        elif key == "templates":
+            settings["templates_folders"] = tuple(item for item in _text_list(where, key, value) if item)
+            settings["templates_folder"] = settings["templates_folders"][0] if settings["templates_folders"] else ""
+            settings["templates_sources"] = (CONFIG_NAME,)
         elif key in ("people", "person_tags", "dated_folders", "ignore", "kinds", "person_properties", "person_values"):
             items = _text_list(where, key, value)
+            if key == "people":
+                items = tuple(item.strip() for item in items if item.strip())
             if key == "people":
                 settings["people_configured"] = True
             settings[key] = tuple(item.lower() for item in items) if key == "kinds" else items
@@ -321,6 +441,8 @@ def load_config(root: Path) -> Config:
             if not value.strip():
                 raise ConfigError(f"{where}: {key} must not be empty")
             settings[key] = value.strip().strip("/") if key == "output" else value.strip()
+            if key == "daily_format":
+                settings["daily_format_configured"] = True
         elif key == "tie":
             settings["tie"] = _tie(where, value)
         elif key == "circles":

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
-from vaultnet.files.config import Config
+from vaultnet.base.keys import TEMPLATE_FOLDERS
+from vaultnet.files.config import TEMPLATE_DEPTH, Config
 from vaultnet.files.copies import conflict_original, icloud_note
 from vaultnet.files.writes import TEMPORARY
 
@@ -48,11 +49,15 @@ class Skipper:
 
     def __init__(self, config: Config) -> None:
         self.templates = {folder.strip("/") for folder in (config.templates_folder, *config.templates_folders) if folder}
+        # No setting names the templates folder: a folder named like one (`Templates`) is one.
+        self.by_name = not self.templates
         self.ignore = tuple(pattern.strip("/") for pattern in config.ignore)
 
     def skip_dir(self, rel: str) -> bool:
         name = rel.rsplit("/", 1)[-1]
-        return name.startswith(".") or rel in self.templates or self._ignored(rel, directory=True)
+        return name.startswith(".") or rel in self.templates or (self.by_name and name.casefold() in TEMPLATE_FOLDERS
+                                                                  and rel.count("/") < TEMPLATE_DEPTH) \
+            or self._ignored(rel, directory=True)
 
     def skip_file(self, rel: str) -> bool:
         """True for files that are never notes (conflict copies are *not* skipped here)."""

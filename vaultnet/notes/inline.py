@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from vaultnet.base.keys import ATTENDEE_HEADINGS, normalise
+from vaultnet.base.keys import ATTENDEE_HEADINGS, DATE_SPELLINGS, PEOPLE_TAGS, normalise
 from vaultnet.notes.markdown import CODE_SPAN
 
 _FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -22,9 +22,15 @@ _FULL_LINE = re.compile(
     re.MULTILINE,
 )
 # `[key:: value]` and `(key:: value)` anywhere in a line; the value may hold [[links]].
+_NESTED_ITEM = re.compile(r"[ \t]+(?:[-*+]|\d+[.)])[ \t]")  # an indented list item: part of the item above it
 _BRACKETED = re.compile(r"[\[(]([^\[\]():`\n]+?)::[ \t]*((?:[^\[\]()\n]|\[\[[^\[\]\n]*\]\])*?)[ \t]*[\])]")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
-_UNRENDERED = re.compile(r"\{\{\s*(?:date|time|title|value|vdate)\b[^{}\n]*\}\}|<%[\s\S]*?%>", re.IGNORECASE)
+# Templater's cursor markers (`<% tp.file.cursor(2) %>`) stay in notes made from a template until
+# the user jumps to them: a note holding only those is a note, not a template.
+_UNRENDERED = re.compile(r"\{\{\s*(?:date|time|title|value|vdate)\b[^{}\n]*\}\}"
+                         r"|<%(?!\s*tp\.file\.cursor\(\s*\d*\s*\)\s*-?%>)[\s\S]*?%>", re.IGNORECASE)
+# A property whose whole value is a placeholder, `circle: "{{tier}}"`: a plugin's template.
+_PLACEHOLDER_VALUE = re.compile(r"^[^\s:#][^:\n]*:[ \t]*([\"']?)\{\{[^{}\n]+\}\}\1[ \t]*\r?$", re.MULTILINE)
 _EMOJI_AND_MARKS = re.compile(r"[^\w\s-]+")
 # Any heading that may name attendees: the full pass over headings runs only when one does.
 _ATTENDEE_HEADING = re.compile(r"^#{1,6}[ \t]+\W*(?:" + "|".join(ATTENDEE_HEADINGS) + r")\b", re.MULTILINE | re.IGNORECASE)
@@ -51,7 +57,12 @@ def unrendered(text: str) -> bool:
     Syntax inside code (a fenced block, a code span) is shown, not run: a note that explains
     templates (Obsidian's own help does) is a note like any other.
     """
-    if not (("{{" in text or "<%" in text) and _UNRENDERED.search(text)):
+    braces = "{{" in text
+    if braces and text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end > 0 and _PLACEHOLDER_VALUE.search(text, 3, end):
+            return True
+    if not ((braces or "<%" in text) and _UNRENDERED.search(text)):
         return False
     if "`" not in text and "~~~" not in text:
         return True
@@ -61,9 +72,15 @@ def unrendered(text: str) -> bool:
 
 
 @lru_cache(maxsize=16)
+def _with_people_tags(person_tags: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*person_tags, *PEOPLE_TAGS)))
+
+
+@lru_cache(maxsize=16)
 def tag_pattern(person_tags: tuple[str, ...]) -> re.Pattern[str]:
-    """Finds ``#person`` and ``#person/...`` (for each person tag) in a text, and no other tag."""
-    names = "|".join(re.escape(tag.lower()) for tag in person_tags) or "(?!)"
+    """Finds ``#person`` and ``#person/...`` (for each person tag) in a text, and ``#people/<name>``
+    (a person named by a tag on the note that met them), and no other tag."""
+    names = "|".join(re.escape(tag.lower()) for tag in sorted(_with_people_tags(person_tags), key=len, reverse=True))
     # A literal '#' first lets the engine skip ahead; the character before it is checked by the caller.
     return re.compile(r"#((?i:" + names + r")(?:/[\w/-]*)?)(?![\w-])")
 
@@ -84,6 +101,8 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
                 value = match.group(2).strip()
                 if not key or not value.strip("[] "):
                     continue  # `[company:: [[]] ]`: a template's blank
+                if pattern is _FULL_LINE and _NESTED_ITEM.match(body, match.start()) and normalise(key) in DATE_SPELLINGS:
+                    continue  # `    - Date:: ...` under a highlight dates that item, not the note
                 line = first_line + body.count("\n", 0, match.start())
                 if key in facts.fields:
                     old = facts.fields[key]
@@ -94,7 +113,7 @@ def read_body(body: str, first_line: int, person_tags: tuple[str, ...] = ("perso
     if CONTACT_TABLE in body:
         _read_contact_tables(body, first_line, facts)
     if "#" in body and any(f"#{tag}" in body or f"#{tag.capitalize()}" in body or f"#{tag.upper()}" in body
-                           for tag in person_tags):
+                           for tag in _with_people_tags(person_tags)):
         tags = [m.group(1).lower() for m in tag_pattern(person_tags).finditer(body)
                 if m.start() == 0 or body[m.start() - 1].isspace()]
         facts.tags = tuple(dict.fromkeys(tags))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from sys import intern
 from typing import TypeVar
 from urllib.parse import unquote
@@ -24,6 +24,8 @@ _TASK = re.compile(r"^\[(.)\]\s?(.*)$")
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 CODE_SPAN = _INLINE_CODE  # for the modules that read a whole text (vaultnet.notes.inline)
 _EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
+# An embed written as a markdown image: ``![shot](People/Bob.md)``, ``![](<a b.png>)``: shown, not a mention.
+_MD_EMBED = re.compile(r"!\[[^\[\]]*\]\((?:<[^<>]*>|[^()\s]*)(?:\s+\"[^\"]*\")?\)")
 _LINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
 # A markdown link to a note, as Obsidian writes every link with "Use [[Wikilinks]]" off:
 # ``[Ana](People/Ana%20Souza.md)``, ``[Ana](../People/Ana%20Souza.md#Log)``, ``[Ana](<People/Ana Souza.md>)``.
@@ -199,6 +201,19 @@ def _links(text: str) -> tuple[Link, ...]:
     return found
 
 
+def links_in(text: str) -> tuple[Link, ...]:
+    """The links in a text (a heading's, say), as a scanned line holds them."""
+    return _links(text) if has_links(text) else ()
+
+
+def line_tags(text: str) -> tuple[str, ...]:
+    """The tags of a line's text (links and addresses left out), lower case, without '#'."""
+    if "#" not in text:
+        return ()
+    bare = _LINK_TEXT.sub(" ", text) if has_links(text) else text
+    return _tags(_URL.sub(" ", bare) if "://" in bare else bare) if "#" in bare else ()
+
+
 def _tags(text: str) -> tuple[str, ...]:
     written = tuple(_TAG.findall(text))
     found = _TAGS_BY_TEXT.get(written)
@@ -209,11 +224,28 @@ def _tags(text: str) -> tuple[str, ...]:
     return found
 
 
-def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False) -> Iterator[Line]:
+@dataclass(slots=True)
+class Outline:
+    """What a scan of a dated note keeps besides its countable lines: its headings, and its
+    lines of prose (no link, no task), where a person can be named in plain text (their tags are
+    read when a name is found: see :func:`line_tags`) and where the vault's common words are seen."""
+
+    headings: list[tuple[int, int, str]]  # (file line, level, text with comments and code removed)
+    prose: list[Line]  # ... with a capital letter
+    plain: list[str] = field(default_factory=list)  # the lines of prose with none, as text
+    # For each heading, how many lines right under it say something (the low 16 bits) and how many
+    # are questions or to-dos (above them): a heading over questions only ("Questions for [[Sam]]")
+    # is an agenda, not a record.
+    said: list[int] = field(default_factory=list)
+
+
+def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = False,
+         outline: Outline | None = None) -> Iterator[Line]:
     """Yield the countable lines of a note body.
 
     ``countable_only``: only the lines that can count (a link, a task, a list item starting
     with a date), the only ones a parsed note keeps; the others are not built at all.
+    ``outline``: collects the headings and the prose lines ``countable_only`` leaves out.
     """
     fence: str | None = None
     in_percent = False  # inside a %% ... %% block
@@ -254,11 +286,19 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
             fence = fence_match.group(1)
             continue
         if stripped.startswith("|") or (stripped.startswith("#") and _HEADING.match(stripped)):
+            if outline is not None and stripped.startswith("#"):
+                title = stripped.lstrip("#")
+                level = len(stripped) - len(title)
+                if "`" in title:
+                    title = _INLINE_CODE.sub(" ", title)
+                if title.strip(" #"):
+                    outline.headings.append((first_number + offset, level, " ".join(title.strip(" #").split())))
+                    outline.said.append(0)
             continue  # tables, headings
         if "`" in text:
             text = _INLINE_CODE.sub(" ", text)
-        if "![[" in text:
-            text = _EMBED.sub(" ", text)
+        if "![" in text:
+            text = _MD_EMBED.sub(" ", _EMBED.sub(" ", text))
         list_match = _LIST.match(text)
         task = None
         if list_match:
@@ -269,8 +309,16 @@ def scan(lines: Sequence[str], first_number: int = 1, countable_only: bool = Fal
         text = text.strip()
         if not text:
             continue
+        if outline is not None and outline.headings:
+            # a line that says what happened, or a question or a to-do
+            outline.said[-1] += 1 << 16 if text.endswith("?") or (task is not None and task in " /") else 1
         if countable_only and task is None and not has_links(text) and (
                 list_match is None or not text[:1].isdigit() or not _LEADING_DATE.match(text)):
+            if outline is not None:
+                if text.lower() != text:  # a capital: a name can be written here
+                    outline.prose.append(Line(first_number + offset, text, list_match is not None, None, (), ()))
+                else:
+                    outline.plain.append(text)  # only its words matter: which are written in lower case
             continue  # prose: no link, no task, no dated list item
         links = _links(text) if has_links(text) else ()
         tags: tuple[str, ...] = ()

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
+from vaultnet.base.datenames import may_hold_date
 from vaultnet.base.errors import Problem
+from vaultnet.base.keys import DATE_SPELLINGS, normalise
 from vaultnet.files.writes import MAX_NOTE_BYTES
 from vaultnet.notes.gifts import GiftLine, gift_lines
 from vaultnet.notes.inline import read_body, unrendered
-from vaultnet.notes.markdown import Line, has_links, scan
+from vaultnet.notes.markdown import Line, Outline, has_links, scan, shared
 
 if TYPE_CHECKING:
     from vaultnet.base.vocabulary import Rule
@@ -29,6 +31,17 @@ _MAYBE_COUNTABLE = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+(?:\[[^\]]\]|\d{4
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _TOP_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)")
+_TOP_KEYS = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t\r]|$)", re.MULTILINE)
+# A heading that may carry a date (`## 2026-04-01`, `### [[August 12th, 2021, Thursday]]`).
+# A body made of nothing but queries, embeds of bases and headings: a dashboard, not a note about anyone.
+_QUERY_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(?:dataview|dataviewjs|query|tasks|base|button|meta-bind\S*)"
+                          r"[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_DASHBOARD_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|!\[\[[^\]]*\.base(?:#[^\]]*)?\]\]|%%.*%%|\{\{query[^}]*\}\}|-{3,})?[ \t]*\r?$")
+_YEARISH = re.compile(r"(?<!\d)(?:\d{4}|\d{8})(?!\d)")  # every full date has a year, or is eight digits
+# `Birthday: [[June 19th]] 1993`: a link and more text, which YAML cannot read as one value.
+# ... or `Location: [[Apple Valley, [[MN]]]]`, `Tags: [#People, [[Boss]]]`: read as the text Obsidian shows.
+_LINK_AND_TEXT = re.compile(r"^([^\s#:'\"-][^:\n]*:[ \t]+)((?=[^\n]*\[\[[^\[\]\n]+\]\])(?![\"'])[^\n]*?)[ \t]*$",
+                            re.MULTILINE)
 
 
 
@@ -85,6 +98,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@dataclass(frozen=True, slots=True)
+class NoteOutline:
+    headings: tuple[tuple[int, int, str, int], ...]
+    prose: list[Line]
+    plain: str
+
+
+NO_OUTLINE = NoteOutline((), [], "")
+
+
 @dataclass(slots=True)
 class Note:
     """A readable note: its front matter, its body lines and where they start.
@@ -104,12 +127,21 @@ class Note:
     attendee_sections: tuple[tuple[int, int], ...] = ()  # file lines under a `## Participants` heading
     unrendered: bool = False  # holds template syntax never rendered: a template, not a note
     gifts: tuple[GiftLine, ...] = ()  # gift-idea lines (never contact): see vaultnet.notes.gifts
+    # Every front-matter key as written, kept whether or not the front matter was loaded: what
+    # notes share with a person template or with people says who else is a person.
+    keys: tuple[str, ...] = ()
+    # A note that may be dated (a date in its name, a date property, a dated heading) keeps its body:
+    # its headings and its lines of prose, where people are named without a link, are read from it
+    # when asked (see :meth:`outline`), and most notes are never asked.
+    dated: bool = False
+    dashboard: bool = False  # nothing but queries, embedded bases and headings
     # The lines that can carry a link, a task or a log entry; worked out once, then cached.
     countable_lines: list[Line] | None = field(default=None, compare=False, repr=False)
     # The rule that makes it a person (vaultnet.evidence.people.rule_of), worked out once per settings:
     # the trim, the assembly and the survey all ask, thirty thousand times each.
     rule: Rule | None = field(default=None, compare=False, repr=False)
     rule_config: Config | None = field(default=None, compare=False, repr=False)
+    read_outline: NoteOutline | None = field(default=None, compare=False, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -117,9 +149,63 @@ class Note:
         return [line.removesuffix("\r") for line in self.body.split("\n")]
 
     def compact(self) -> None:
-        """Keep only what counting needs: the countable lines, not the whole body."""
+        """Keep only what counting needs: the countable lines, not the whole body. A dated note keeps it
+        while it has a heading of its own or a capital letter outside its links: something to read there."""
         self.countable()
-        self.body = ""
+        if not self.dated or not (self.has_sections() or self.may_name_people()):
+            self.body = ""
+
+    def outline(self) -> NoteOutline:
+        """A dated note's headings, prose lines and lowercase text, read from its body once, when first asked."""
+        if self.read_outline is None:
+            if not self.dated or not self.body:
+                self.read_outline = NO_OUTLINE
+            else:
+                found = Outline([], [])
+                for _ in scan(self.lines, self.body_start, countable_only=True, outline=found):
+                    pass
+                headings = tuple((*heading, said) for heading, said in zip(found.headings, found.said, strict=True))
+                self.read_outline = NoteOutline(headings, found.prose, "\n".join(found.plain))
+        return self.read_outline
+
+    @property
+    def headings(self) -> tuple[tuple[int, int, str, int], ...]:
+        """(file line, level, text, lines under it that say something: see Outline.said) of a dated note."""
+        return self.outline().headings if self.dated else ()
+
+    def prose(self) -> list[Line]:
+        """A dated note's lines of prose with a capital letter (no link, no task)."""
+        return self.outline().prose if self.dated else []
+
+    @property
+    def plain(self) -> str:
+        """A dated note's lines of prose without a capital letter, as one text (for the words the vault uses)."""
+        return self.outline().plain if self.dated else ""
+
+    def has_sections(self) -> bool:
+        """Cheap: a heading other than one that restates the note's name (a daily note's ``# 2026-11-21``)."""
+        if not self.dated or ("\n#" not in self.body and not self.body.startswith("#")):
+            return False
+        stem = self.rel.rsplit("/", 1)[-1][:-3]
+        return any(text.strip("[] ") != stem for text in _heading_texts(self.body))
+
+    def may_name_people(self) -> bool:
+        """Cheap: a capital letter in the body outside its links (a name can be written there)."""
+        if not self.dated:
+            return False
+        body = self.body
+        if body.lower() == body:
+            return False
+        if "[[" not in body:
+            return True
+        parts = body.split("[[")
+        if parts[0].lower() != parts[0]:
+            return True
+        for part in parts[1:]:
+            rest = part[part.find("]]") + 2:] if "]]" in part else ""
+            if rest.lower() != rest:
+                return True
+        return False
 
     def countable(self) -> list[Line]:
         if self.countable_lines is None:
@@ -155,13 +241,16 @@ def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",),
-               front_filter: FrontMatterFilter | None = None) -> tuple[Note | None, list[Problem]]:
+               front_filter: FrontMatterFilter | None = None,
+               date_keys: frozenset[str] = DATE_SPELLINGS) -> tuple[Note | None, list[Problem]]:
     """Parse a note's bytes. ``None`` when the file cannot be read as text at all.
 
     ``person_tags``: the tags in the text worth keeping (see :func:`vaultnet.notes.inline.read_body`).
     ``front_filter``: when given, front matter it says cannot matter is not loaded (the note
     has no properties, and invalid YAML in it goes unreported): the build's shortcut. The
     caller passes none for a note in a people folder, whose problems are always worth reporting.
+    ``date_keys``: the (normalised) properties that date a note: a note with one, a date in its
+    name or a dated heading keeps its headings and prose lines (see :meth:`Note.outline`).
     """
     text, problem = decode(rel, data)
     if text is None:
@@ -180,10 +269,18 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
             body_start = text[: len(text) - len(content)].count("\n") + 2
             body = content.split("\n", 1)[1] if "\n" in content else ""
     facts = read_body(body, body_start, person_tags)
-    # A person by a body tag has its front matter read whatever it holds: its problems are worth reporting.
-    if front is not None and (front_filter is None or facts.tags or front_filter.matters(front)):
-        note.key_lines = _key_lines(front)
-        note.meta = _load_front_matter(note, front)
+    keys: tuple[str, ...] = ()
+    if front is not None:
+        # A person by a body tag has its front matter read whatever it holds: its problems are worth reporting.
+        loaded = front_filter is None or bool(facts.tags)
+        if not loaded:
+            keys = tuple(dict.fromkeys(key.strip("'\"") for key in _TOP_KEYS.findall(front)))
+            loaded = front_filter.matters(front, keys)  # type: ignore[union-attr]
+        if loaded:
+            note.key_lines = _key_lines(front)
+            keys = tuple(note.key_lines)
+            note.meta = _load_front_matter(note, front)
+    note.keys = shared(keys) if keys else ()
     note.body = body
     note.body_start = body_start
     note.inline = facts.fields
@@ -193,17 +290,66 @@ def parse_note(rel: str, data: bytes, person_tags: tuple[str, ...] = ("person",)
     note.attendee_sections = facts.attendee_sections
     note.unrendered = unrendered(text)
     note.gifts = gift_lines(body, body_start)
+    note.dated = _may_be_dated(rel, body, note.keys, facts.fields, date_keys)
+    if "```" in body or "![[" in body or "~~~" in body:
+        note.dashboard = _dashboard(body)
     return note, note.problems
 
 
+def _may_be_dated(rel: str, body: str, keys: tuple[str, ...], inline: dict[str, Any], date_keys: frozenset[str]) -> bool:
+    """Cheap and generous: could this note be dated (by its name, a property, or a dated heading)?"""
+    start = rel.rfind("/") + 1
+    if _YEARISH.search(rel, start) and may_hold_date(rel[start:-3]):
+        return True
+    if keys and _dates_by(keys, date_keys) or inline and _dates_by(tuple(inline), date_keys):
+        return True
+    if "\n#" not in body and body[:1] != "#":
+        return False
+    return any(any(ch.isdigit() for ch in text) for text in _heading_texts(body))
+
+
+@lru_cache(maxsize=4096)  # notes share a few dozen key sets
+def _dates_by(keys: tuple[str, ...], date_keys: frozenset[str]) -> bool:
+    return not date_keys.isdisjoint(map(normalise, keys))
+
+
+def _heading_texts(body: str) -> list[str]:
+    """The text of each line of ``body`` that starts like a heading (``## 2026-04-01``): found with
+    ``str.find``, as most bodies hold a few headings and many other lines."""
+    found = []
+    start = 0 if body.startswith("#") else body.find("\n#") + 1
+    while start > 0 or (start == 0 and body.startswith("#")):
+        end = body.find("\n", start)
+        line = body[start:] if end < 0 else body[start:end]
+        hashes = len(line) - len(line.lstrip("#"))
+        if hashes <= 6 and line[hashes:hashes + 1] in (" ", "\t"):
+            found.append(line[hashes:].strip(" \t\r#"))
+        if end < 0:
+            break
+        start = body.find("\n#", end) + 1
+        if start == 0:
+            break
+    return found
+
+
+def _dashboard(body: str) -> bool:
+    """A body that is queries, embedded bases and headings, and nothing else (an index, a dashboard)."""
+    rest = _QUERY_FENCE.sub("", body)
+    if rest == body and "![[" not in body:
+        return False
+    return all(_DASHBOARD_LINE.match(line) for line in rest.split("\n"))
+
+
 def _key_lines(front: str) -> dict[str, int]:
+    """Each top-level key of a front matter and its line (one pass of a regular expression)."""
     found: dict[str, int] = {}
-    for index, line in enumerate(front.split("\n")):
-        match = _TOP_KEY.match(line)
-        if match:
-            # +1: the opening ---; a repeated key's value is its last one, so is its line.
-            # Interned: thirty thousand notes spell the same few dozen keys.
-            found[intern(match.group(1).strip("'\""))] = index + 1
+    line, at = 1, 0  # +1: the opening ---
+    for match in _TOP_KEYS.finditer(front):
+        line += front.count("\n", at, match.start())
+        at = match.start()
+        # A repeated key's value is its last one, so is its line.
+        # Interned: thirty thousand notes spell the same few dozen keys.
+        found[intern(match.group(1).strip("'\""))] = line
     return found
 
 
@@ -218,9 +364,10 @@ def _load_front_matter(note: Note, front: str) -> dict[str, Any]:
     try:
         data = yaml.load(front, Loader=loader)
     except yaml.MarkedYAMLError as err:
-        if err.problem and "cannot start any token" in err.problem and _RESERVED_START.search(front):
+        pattern = _RESERVED_START if err.problem and "cannot start any token" in err.problem else _LINK_AND_TEXT
+        if pattern.search(front):
             # Read such values as the text they are (as Obsidian shows them), then everything else.
-            quoted = _RESERVED_START.sub(lambda m: m.group(1) + "'" + m.group(2).replace("'", "''") + "'", front)
+            quoted = pattern.sub(lambda m: m.group(1) + "'" + m.group(2).replace("'", "''") + "'", front)
             try:
                 data = yaml.load(quoted, Loader=loader)
             except Exception:  # noqa: BLE001 - report the original error below

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vaultnet.base.errors import Problem
+from vaultnet.base.keys import DATE_SPELLINGS, normalise
 from vaultnet.files.config import Config
 from vaultnet.files.copies import icloud_note
 from vaultnet.files.digests import digest, problem_digest
@@ -110,6 +111,8 @@ class NoteSet:
         # What a note's bytes give a build (handed in: which notes count only by their ticks is not this module's rule).
         self.digest = digest or (lambda rel, data: _content_digest(rel, data))
         self.skipper = Skipper(config)
+        # The properties that date a note: a note holding one keeps its body (see notes.note.parse_note).
+        self.date_keys = frozenset(normalise(key) for key in config.date_properties) or DATE_SPELLINGS
         self.entries: dict[str, Entry] = {}
         self.leftovers: list[str] = []  # vaultnet's temporary files the last walk found
 
@@ -141,7 +144,7 @@ class NoteSet:
             parse_note,  # YAML and all: imported by the first read, which a warm build never makes
         )
 
-        note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel))
+        note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel), self.date_keys)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
             if self.trim is not None:
@@ -299,7 +302,8 @@ class NoteSet:
             if rel in overrides:
                 from vaultnet.notes.note import parse_note
 
-                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._filter(rel))
+                note, unreadable = parse_note(rel, overrides[rel], self.config.person_tags, self._filter(rel),
+                                              self.date_keys)
             else:
                 note, unreadable = entry.note, list(entry.problems)
             if note is not None:

@@ -18,7 +18,10 @@ from vaultnet.notes.note import Note, parse_note
 from vaultnet.standings.network import Network
 
 RULE_WORDS = {"folder": "in a people folder", "tag": "tagged #person", "body tag": "with #person in the text",
-              "property": "with a type or categories naming a person"}
+              "property": "with a type or categories naming a person", "listed": "listed in vaultnet.toml",
+              "template": "made from a person template", "folder of people": "in a folder of people",
+              "folder note": "as their folder's own note", "tag only": "known only by a tag",
+              "note name": "known only by dated notes' names"}
 
 
 @dataclass
@@ -90,11 +93,36 @@ def no_contacts_message(config: Config) -> str:
     """What to say when a vault shows no contacts: where vaultnet looked and what it saw."""
     seen = candidates(config, read_all(config)).lines()
     text = f"vaultnet found no contacts: {where_looked(config)}."
-    if seen:
+    own = _own_places(config)
+    if own:
+        text += " " + own
+    elif seen:
         text += " It saw: " + "; ".join(seen) + "."
     if (config.root / CONFIG_NAME).is_file():  # init has run, or the user wrote one: init would refuse to overwrite it
         return text + f" Set 'people' in {CONFIG_NAME} to the folders your people are in, or see the guide: docs/notes.md, Bringing your own vault."
     return text + f" Run 'vaultnet init' to write a {CONFIG_NAME} for this vault, or see the guide: docs/notes.md, Bringing your own vault."
+
+
+def _own_places(config: Config) -> str:
+    """The vault's own folder for people and its person templates, when it has them but no people yet."""
+    from vaultnet.base.keys import is_person_word
+    from vaultnet.notes.vaulttemplates import vault_templates
+
+    try:
+        folders = sorted(entry.name for entry in config.root.iterdir()
+                         if entry.is_dir() and not entry.name.startswith(".") and is_person_word(entry.name))
+    except OSError:
+        folders = []
+    templates = [template.rel for template in vault_templates(config) if template.says_person]
+    if not folders and not templates:
+        return ""
+    said = f"{folders[0]}/ is this vault's folder for people and holds none yet" if folders else \
+        "this vault has a person template and no people yet"
+    if templates:
+        said += f" ({templates[0]} makes them)"
+    configured = (config.root / CONFIG_NAME).is_file()
+    where = f'after `vaultnet init` (it writes people = ["{folders[0]}"]), ' if folders and not configured else ""
+    return f"{said}: {where}`vaultnet add NAME` makes one."
 
 
 def not_a_contact(config: Config, name: str) -> str | None:

@@ -104,7 +104,8 @@ def show_lines(
             lines.extend(["", f"{title}:", *(f"  {entry}" for entry in entries)])
 
     section("Last interactions", [
-        f"{iso(item.date)}  {item.kind:<8} {item.text}  ({item.path}:{item.line or ''})".rstrip()
+        f"{iso(item.date)}  {item.kind:<8} {item.text}  ({item.path}:{item.line or ''}"
+        f"{', named without a link' if item.source == 'unlinked' else ''})".rstrip()
         for item in standing.interactions[:limit]
     ])
     section("Planned", [f"{iso(item.date)}  {item.kind:<8} {item.text}" for item in standing.planned])

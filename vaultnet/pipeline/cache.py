@@ -76,7 +76,9 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
         # Most notes have none of these: leave them out rather than write them thirty thousand times.
         extra = {"inline": note.inline, "tags": list(note.body_tags),
                  "sections": [list(section) for section in note.attendee_sections], "unrendered": note.unrendered,
-                 "gifts": [list(line) for line in note.gifts]}
+                 "gifts": [list(line) for line in note.gifts],
+                 "keys": list(note.keys) if list(note.keys) != list(note.key_lines) else [],
+                 "dashboard": note.dashboard, "dated": note.dated, "body": note.body if note.dated else ""}
         extra = {key: value for key, value in extra.items() if value}
         if extra:
             stored.append(extra)
@@ -155,7 +157,12 @@ def entry_from_json(data: Any) -> tuple[str, Entry]:
                     attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
                                             for a, b in _expect(extra.get("sections", []), list, "sections")),
                     unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
-                    gifts=tuple(_gift_line(line) for line in _expect(extra.get("gifts", []), list, "gift lines")))
+                    gifts=tuple(_gift_line(line) for line in _expect(extra.get("gifts", []), list, "gift lines")),
+                    dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"),
+                    body=_expect(extra.get("body", ""), str, "a note's text"))
+        note.dated = _expect(extra.get("dated", False), bool, "a dated flag")
+        note.keys = shared(tuple(_text(key, "a key") for key in _expect(extra.get("keys", []), list, "keys"))) \
+            or shared(tuple(note.key_lines))
         share_empties(note)
     signature = tuple(_expect(part, int, "a signature") for part in _expect(sig, list, "a signature"))
     if len(signature) != 4:

@@ -21,7 +21,7 @@ from typing import Any
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import VaultnetError
 from vaultnet.base.version import __version__
-from vaultnet.files.config import CONFIG_NAME, SETTINGS_FILES, STATE_DIR, Config
+from vaultnet.files.config import CONFIG_NAME, STATE_DIR, Config, settings_files
 from vaultnet.files.digests import counts_by_ticks, note_digest, problem_digest, racy
 from vaultnet.files.writes import decode_text, read_bytes
 from vaultnet.output.templates import default_templates
@@ -31,9 +31,10 @@ from vaultnet.output.templates import default_templates
 ROLE_MEMORY = f"{STATE_DIR}/changes.json"  # rolechanges.MEMORY: what vaultnet remembers of company and role changes
 
 # Bumped with the cache's form, or with what a parsed note holds (4: markdown links to notes
-# are links, a Contacts table is fields; 5: each note's digest, conflict copies read; 6: gift-idea lines):
+# are links, a Contacts table is fields; 5: each note's digest, conflict copies read; 6: gift-idea lines;
+# 7: every note's keys, a dated note's headings and prose, markdown-image embeds left out):
 # a fingerprint or a cached note from another form is never used.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def taken_in_as_built(config: Config, result: Written) -> bool:
 def settings_digest(config: Config) -> str:
     """The files vaultnet's settings come from."""
     digest = hashlib.sha256()
-    for name in (CONFIG_NAME, *SETTINGS_FILES):
+    for name in (CONFIG_NAME, *settings_files(config)):
         try:
             digest.update(name.encode() + b"\0" + (config.root / name).read_bytes() + b"\0")
         except OSError:

@@ -59,11 +59,9 @@ def trim_note(note: Note, config: Config) -> Note:
     without its properties it is still no person. The note is trimmed in place, as
     :meth:`Note.compact` leaves it: it was just parsed, and nothing else holds it yet.
     """
-    from vaultnet.evidence.meetings import attendee_targets
-    from vaultnet.evidence.people import people_folder, rule_of
+    from vaultnet.evidence.people import keeps_properties
 
-    if note.unrendered or (not note.countable_lines and rule_of(note, config) is None
-                           and people_folder(note.rel, config) is None and not attendee_targets(note, config)):
+    if not keeps_properties(note, config):
         note.meta, note.key_lines, note.inline, note.body_tags = {}, {}, {}, ()
     return note
 
@@ -72,7 +70,8 @@ def reading_settings(config: Config) -> tuple[object, ...]:
     """The settings a parsed and trimmed note depends on: which front matter is loaded
     (``front_filter``), which body tags are kept and what the trim keeps (``trim_note``)."""
     return (config.people_configured, config.people, config.people_folder_names, config.person_tags,
-            config.person_type, config.person_properties, config.person_values, sorted(config.fields.items()))
+            config.person_type, config.person_properties, config.person_values, sorted(config.fields.items()),
+            config.not_people, config.date_properties, config.attendee_properties, config.templates_folders)
 
 
 def front_filter(rel: str, config: Config) -> FrontMatterFilter | None:

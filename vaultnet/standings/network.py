@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
+from vaultnet.base.keys import GENERIC_KEYS, KEYS, normalise
+from vaultnet.base.vocabulary import Rule
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
+from vaultnet.evidence.conventions import Conventions, Remembered, lower_case_words
 from vaultnet.evidence.giftideas import GiftIdea, gift_ideas
-from vaultnet.evidence.interactions import Extractor, manual_contact
-from vaultnet.evidence.model import Evidence, Interaction, Task
-from vaultnet.evidence.people import rule_of
+from vaultnet.evidence.interactions import Extractor, manual_contact, manual_follow_up
+from vaultnet.evidence.mentions import Mentions
+from vaultnet.evidence.model import Evidence, Interaction, Task, follow_up_id
+from vaultnet.evidence.people import people_folder
 from vaultnet.evidence.relations import Relative, relatives, ties
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
@@ -38,6 +42,12 @@ class Network:
     rules: dict[str, int] = field(default_factory=dict)  # how many contacts each rule of people.py found
     relatives: dict[str, tuple[Relative, ...]] = field(default_factory=dict)  # contact path → family and ties
     gifts: dict[str, tuple[GiftIdea, ...]] = field(default_factory=dict)  # contact path → open gift ideas
+    # What vaultnet concluded about the vault's conventions, and the rule that made each contact a person.
+    conventions: Conventions = field(default_factory=Conventions)
+    person_rules: dict[str, str] = field(default_factory=dict)
+    # The notes it was worked out from (the same objects the session keeps): for the reports that
+    # say how the vault was read (`check`, `init`, `show --why`), worked out only when asked.
+    notes: list[Note] = field(default_factory=list, repr=False)
 
     @cached_property
     def _by_path(self) -> dict[str, Standing]:
@@ -73,6 +83,7 @@ class AssemblyMemo:
         self._names: object = None
         self._names_token = object()
         self._last: _Assembly | None = None  # what the last assembly started from
+        self.reading = Remembered()  # what was concluded about the vault last time, and the settings made from it
 
     def names_token(self, names: object) -> object:
         """One object for as long as every contact's path, name and aliases stay the same."""
@@ -165,7 +176,7 @@ _NOTHING = Evidence()  # shared by the many notes that give no evidence: thirty 
 
 def _gives_anything(found: Evidence) -> bool:
     return bool(found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines
-                or found.ticked)
+                or found.ticked or found.unclear)
 
 
 @dataclass(frozen=True)
@@ -222,36 +233,47 @@ def assemble(
     """
     memo = memo or AssemblyMemo(remember=False)
     notes = list(parsed)
-    # A copy is read as what it copies, never on its own.
-    copies = sync_copies.find_copies(notes, conflicts, config, lambda note: rule_of(note, config) is not None)
     problems = list(unreadable)
+    # The vault's own conventions, inferred from its notes: from here on the settings include them.
+    conventions, config, explicit = memo.reading.apply(config, notes)
+    # A copy is read as what it copies, never on its own.
+    copies = sync_copies.find_copies(notes, conflicts, config, lambda note: _rule(note, explicit, config) is not None)
     for note in notes:
-        if not note.unrendered and note.rel not in copies:  # a template's `{{title}}` is no YAML error of the user's
-            problems.extend(note.problems)
+        if note.problems and not note.unrendered and note.rel not in copies:
+            # a template's `{{title}}` is no YAML error of the user's, nor is a copy's its own
+            problems.extend(problem for problem in note.problems if _worth_saying(problem, note, config))
     contacts: list[Contact] = []
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
+    person_rules: dict[str, str] = {}
     people_copies: set[str] = set()
     for note in notes:
-        rule = rule_of(note, config)
+        rule = _rule(note, explicit, config)
         if note.rel in copies:
             if rule:
                 people_copies.add(note.rel)
             continue
-        if rule and not note.rel.startswith(config.output + "/"):
+        if rule:
             rules[rule] += 1
             contact, added = memo.contact(note, config)
             problems.extend(added)
             contacts.append(contact)
             owners[note.rel] = contact
+            person_rules[note.rel] = rule
+    for absent in conventions.absent:  # people with no note of their own, known by a tag or dated notes' names
+        rules[absent.rule] += 1
+        contacts.append(Contact(absent.name, absent.path, aliases=absent.aliases))
+        person_rules[absent.path] = absent.rule
     directory = Directory(contacts)
     problems.extend(_duplicate_problems(directory))
     kinds = sync_copies.classify(copies, config, set(owners), people_copies)
 
     # Evidence from a note depends on the note and on how names resolve: on every
     # contact's path, name and aliases.
-    names = memo.names_token(tuple((c.path, c.name, c.aliases) for c in directory.contacts))
-    extractor = Extractor(config, directory)
+    mentions = _mentions(config, contacts, notes)
+    names = memo.names_token((tuple((c.path, c.name, c.aliases) for c in directory.contacts),
+                              mentions.token if mentions is not None else None))
+    extractor = Extractor(config, directory, mentions)
     evidence = Evidence()
     found_by_note: dict[str, Evidence] = {}
     for note in notes:
@@ -269,6 +291,11 @@ def assemble(
         manual = memo.manual_contact(contact)
         if manual:
             evidence.interactions.append(manual)
+        if contact.follow_up is not None:
+            task = manual_follow_up(contact)
+            # Ticked in a plan, it is done: the date in the note is the user's to change.
+            if task is not None and follow_up_id(task.path, task.text, contact.follow_up) not in evidence.ticked:
+                evidence.follow_ups.append(task)
         for target in contact.friends:  # obsidian-contacts' `friends`: they know each other
             friend = directory.resolve(target)
             if friend and friend.path != contact.path:
@@ -280,7 +307,7 @@ def assemble(
         evidence.intro_lines.extend((path, other) for other in sorted(others) if path < other)
         friends[path] = friends.get(path, frozenset()) | others
 
-    evidence.interactions = _counted_once(evidence.interactions)
+    evidence.interactions = _counted_once(evidence.interactions, evidence.unlinked)
     affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
     per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
@@ -298,7 +325,47 @@ def assemble(
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
     gifts = gift_ideas(notes, owners, directory, config.output)
-    return Network(config, today, standings, evidence, problems, directory, dict(rules), related, gifts)
+    return Network(config, today, standings, evidence, problems, directory, dict(rules), relatives=related,
+                   gifts=gifts, conventions=conventions, person_rules=person_rules, notes=notes)
+
+
+def _rule(note: Note, explicit: Mapping[str, Rule], config: Config) -> Rule | None:
+    """The rule that makes ``note`` a person: its own (read once by the inference), with what the
+    vault's conventions add and set aside."""
+    rule = explicit.get(note.rel)
+    if rule is not None and config.inferred_not and note.rel in config.inferred_not:
+        rule = None
+    if rule is None and config.inferred_people:
+        rule = config.inferred_people.get(note.rel)  # type: ignore[assignment]
+    return rule
+
+
+# Keys that can make a note a person or a meeting: front matter that holds one, or any key but those
+# every note has, and cannot be read is worth a problem; one that holds only titles, aliases and
+# authors (a reading app's import) is not.
+_TELLING_KEYS = frozenset(normalise(key) for key in (*KEYS["type"], *KEYS["categories"], *KEYS["tags"],
+                                                     *KEYS["date"], *KEYS["attendees"]))
+
+
+def _worth_saying(problem: Problem, note: Note, config: Config) -> bool:
+    """A front matter that cannot be read is a problem where it could hold a person or a meeting."""
+    if not problem.message.startswith(("invalid YAML", "invalid front matter", "front matter is a")):
+        return True
+    if people_folder(note.rel, config) is not None or note.rel in config.inferred_people or note.body_tags:
+        return True
+    return not note.keys or any(normalise(key) in _TELLING_KEYS or normalise(key) not in GENERIC_KEYS
+                                or normalise(key) in config.person_properties for key in note.keys)
+
+
+def _mentions(config: Config, contacts: list[Contact], notes: list[Note]) -> Mentions | None:
+    """What finds people named in plain text (``mentions = false`` in vaultnet.toml: nothing).
+
+    A one-word name the vault's dated notes also write in lower case is a word, not a name.
+    """
+    if not config.mentions or not contacts:
+        return None
+    single = Mentions.single_words(contacts)
+    return Mentions(contacts, lower_case_words(notes, single) if single else ())
 
 
 def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
@@ -324,7 +391,7 @@ def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
     return per_contact, embedded, _by_person(evidence.follow_ups, only), _by_person(evidence.open_loops, only)
 
 
-def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
+def _counted_once(interactions: list[Interaction], unlinked: bool = True) -> list[Interaction]:
     """A follow-up ticked in a plan and then completed in its own note is one contact, not two;
     one item ticked in two versions of a plan (a sync conflict copy, git's two sides) is one, on its earliest day.
 
@@ -340,10 +407,27 @@ def _counted_once(interactions: list[Interaction]) -> list[Interaction]:
             twice = twice or kept is not None
             if kept is None or (item.date, item.path) < (kept.date, kept.path):
                 first[item.key] = item
-    if not completed and not twice:
+    if completed or twice:
+        interactions = [item for item in interactions if not (item.source == "plan" and item.key and (
+            item.key in completed or first[item.key] is not item))]
+    return _unlinked_once(interactions) if unlinked else interactions
+
+
+def _unlinked_once(interactions: list[Interaction]) -> list[Interaction]:
+    """A name in plain text counts on a day nothing else says you were in touch: "Call with Grace
+    (logged in her note)" beside the log line in her note is one contact, the log line."""
+    if not any(item.source == "unlinked" for item in interactions):
         return interactions
-    return [item for item in interactions if not (item.source == "plan" and item.key and (
-        item.key in completed or first[item.key] is not item))]
+    seen = {(item.date, path) for item in interactions if item.source != "unlinked" for path in item.people}
+    kept = []
+    for item in interactions:
+        if item.source == "unlinked" and any((item.date, path) in seen for path in item.people):
+            people = tuple(path for path in item.people if (item.date, path) not in seen)
+            if not people:
+                continue
+            item = replace(item, people=people, exchanges_for=tuple(p for p in item.exchanges_for if p in people))
+        kept.append(item)
+    return kept
 
 
 def _by_person(tasks: list[Task], only: set[str] | None = None) -> dict[str, list[Task]]:
