@@ -123,8 +123,7 @@ def write_generated(config: Config, rel: str, produce: Callable[[], str], keep_t
                 versions = [old_region] if counted is None else [old_region, split(counted, rel)[1]]
                 region = merge_items(region, combined(*versions))
             if stamp is not None:
-                if unstamped(region) == unstamped(old_region) or (
-                        write and leave_alone(found(old_region), stamp, previous_form)):
+                if unstamped(region) == unstamped(old_region) or leave_alone(found(old_region), stamp, previous_form):
                     full[:] = [text]  # it stays; a run that only renders (--stdout) shows what it would write
                     return None
                 region = with_stamp(region, stamp)

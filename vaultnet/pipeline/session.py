@@ -22,7 +22,6 @@ from vaultnet.base.dates import Date
 from vaultnet.files.config import Config
 from vaultnet.files.digests import note_digest
 from vaultnet.files.generated import outputs, picture_rel
-from vaultnet.files.reads import signature
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
 from vaultnet.notes.noteset import Entry, NoteSet, Signature
 from vaultnet.pipeline.cache import NoteCache
@@ -308,22 +307,13 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     Then the note is what ``plan --stdout`` or ``index --stdout`` would render
     (a build renders the same notes from the same files), so printing it is a
     walk and a fingerprint check, as a warm build is. None whenever the answer
-    needs the network: a changed vault, a plan edited in a way that changes no
-    tick (the fingerprint knows it by its ticks; the build would render it anew), a build that saved no summary, or a
+    needs the network: a changed vault, a build that saved no summary, or a
     vault without contacts (whose message names what the walk saw).
     """
     built = Session(config, remember=False).last_build(today)
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
             or built["contacts"] == 0:
         return None
-    kept = built.get("content", {}).get(rel) if isinstance(built.get("content"), dict) else None
-    if kept is not None:  # known by its ticks alone: its bytes must be the ones the build left too
-        try:
-            now = signature((config.root / rel).stat())
-        except OSError:
-            return None
-        if not (isinstance(kept, list) and kept and kept[0] == list(now)):
-            return None
     data = read_bytes(config.root / rel)
     if data is None:
         return None
