@@ -102,6 +102,16 @@ def test_a_dated_heading_in_someones_own_note_is_a_log_entry(vault):
     assert [(i["date"], i["text"]) for i in loki["interactions"]] == [("2026-04-01", "Took him to the park")]
 
 
+def test_only_a_heading_that_is_or_starts_with_a_date_dates_what_is_under_it(vault):
+    write(vault, "People/Loki.md", "# Log\n\n## Monday 2026-04-06 walk\n- Took him to the park\n\n"
+                                   "## Vet visit - 2026-05-02\n- shots\n\n"
+                                   "## From Lo (merged 2026-11-21)\nMet through a friend.\n\n"
+                                   "## Ideas for 2026-12-24\n- a bike\n")
+    loki = shown(vault, "Loki")
+    assert [(i["date"], i["text"]) for i in loki["interactions"]] == [("2026-05-02", "Vet visit"),
+                                                                      ("2026-04-06", "Monday walk")]
+
+
 # --- who was there ----------------------------------------------------------------------------------
 
 def test_any_property_of_a_dated_note_that_links_people_lists_who_was_there(vault):

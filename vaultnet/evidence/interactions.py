@@ -6,7 +6,7 @@ import re
 from contextlib import suppress
 from typing import Any
 
-from vaultnet.base.datenames import find_date
+from vaultnet.base.datenames import WEEKDAYS, Found, find_date
 from vaultnet.base.dates import Date, parse_iso
 from vaultnet.base.errors import Problem
 from vaultnet.base.sections import KEY_IN_LINE, tick_label
@@ -243,7 +243,7 @@ class Extractor:
         for section in sections:
             if any(ch.isdigit() for ch in section.text):
                 found = find_date(section.text)
-                if found is not None:
+                if found is not None and _heads_with_date(section.text, found):
                     section.date, section.dated_here = found.date, True
                     section.text = display(found.rest).strip(" -–—:|")
                     continue
@@ -452,3 +452,13 @@ def manual_contact(contact: Contact) -> Interaction | None:
     return Interaction(contact.last_contact, "note", "last_contact", contact.path,
                        contact.last_contact_line, (contact.path,), source="manual")
 
+
+def _heads_with_date(text: str, found: Found) -> bool:
+    """A heading is a dated heading when it is a date, or starts with one (``## 2026-04-01 Coffee``,
+    ``### [[Monday, August 12th, 2021]]``), or ends with one after a dash or a colon (``## Call - 2024-01-02``);
+    a date inside its words or in brackets (``## From Bob Lee (merged 2026-11-21)``) is part of what it says."""
+    before = [word for word in re.findall(r"[^\W\d_]+", text[:found.start]) if word.casefold() not in WEEKDAYS]
+    if not before:
+        return True
+    after = text[found.end:].strip(" *_[]`")
+    return not after and text[:found.start].rstrip(" *_[]`").endswith(("-", "–", "—", ":", "|"))
