@@ -1,7 +1,7 @@
 """The persistent cache in ``.vaultnet/cache/`` (docs/design.md, Speed).
 
 Two files of JSON (a vault can come from anyone, so nothing here is ever
-unpickled or executed):
+unpickled or executed; each entry's shape is checked by a schema as it is decoded):
 
 - ``notes.json``: a header line, then each note as parsed, one per line, with its
   path and the file's size, modification time, change time and inode. ``ctime`` cannot be set back by
@@ -26,6 +26,8 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from sys import intern
 from typing import Any
+
+import msgspec
 
 from vaultnet.base.errors import Problem
 from vaultnet.base.version import __version__
@@ -88,8 +90,10 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
 
 def _jsonable(value: Any) -> bool:
     """True when JSON gives ``value`` back unchanged (strings, numbers, lists, string-keyed dicts)."""
-    if value is None or isinstance(value, (str, bool, int)):
+    if value is None or isinstance(value, (str, bool)):
         return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**64  # what the decoder reads back as the same int
     if isinstance(value, float):
         return value == value and value not in (float("inf"), float("-inf"))
     if isinstance(value, list):
@@ -99,77 +103,94 @@ def _jsonable(value: Any) -> bool:
     return False
 
 
-def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    """``value`` when it has the type the cache stores there; otherwise the cache is corrupt."""
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise ValueError(f"{what} is a {type(value).__name__}")
-    return value
+# The shape of an entry, as msgspec checks it while decoding: a cache with the right header can still be
+# forged or damaged, and a value of the wrong type fails the whole cache (rebuilt), never a later step.
+class _Problem(msgspec.Struct, array_like=True):
+    path: str | None  # None: the entry's own path
+    line: int | None
+    message: str
 
 
-def _text(value: Any, what: str) -> str:
-    """A string the cache stores many times over (paths, link targets, tags, keys): kept once in memory."""
-    return intern(_expect(value, str, what))
+class _Line(msgspec.Struct, array_like=True):
+    number: int
+    text: str
+    is_list: bool
+    task: str | None
+    links: list[tuple[str, str | None]]
+    tags: list[str]
 
 
-def _problem(rel: str, data: Any) -> Problem:
-    path, line, message = _expect(data, list, "a problem")
-    return Problem(rel if path is None else _text(path, "a problem's path"),
-                   None if line is None else _expect(line, int, "a line"), _expect(message, str, "a problem's message"))
+class _Extra(msgspec.Struct, omit_defaults=True, frozen=True):
+    inline: dict[str, Any] = {}
+    tags: list[str] = []
+    sections: list[tuple[int, int]] = []
+    unrendered: bool = False
+    gifts: list[tuple[int, str, str]] = []
+    keys: list[str] = []
+    dashboard: bool = False
+    dated: bool = False
+    body: str = ""
 
 
-def _line(data: Any) -> Line:
-    number, text, is_list, task, links, tags = _expect(data, list, "a line")
-    if task is not None:
-        _text(task, "a task")
-    return Line(_expect(number, int, "a line number"), _expect(text, str, "a line's text"),
-                _expect(is_list, bool, "a list flag"), task if task is None else intern(task),
-                shared(tuple(shared(Link(_text(t, "a link"), None if label is None else _text(label, "a label")))
-                             for t, label in _expect(links, list, "links"))),
-                shared(tuple(_text(tag, "a tag") for tag in _expect(tags, list, "tags"))))
+class _Note(msgspec.Struct, array_like=True):
+    meta: dict[str, Any]
+    body_start: int
+    key_lines: dict[str, int]
+    problems: list[_Problem]
+    lines: list[_Line]
+    extra: _Extra = _Extra()
 
 
-def _gift_line(data: Any) -> tuple[int, str, str]:
-    number, task, text = _expect(data, list, "a gift line")
-    return _expect(number, int, "a line number"), _expect(task, str, "a task"), _expect(text, str, "a gift line's text")
+class _Entry(msgspec.Struct, array_like=True):
+    rel: str
+    signature: tuple[int, int, int, int]
+    conflict: bool
+    problems: list[_Problem]
+    note: _Note | None
+    digest: str
+    racy: bool
 
 
-def _keyed(data: Any, what: str) -> dict[str, Any]:
-    return {_text(key, what): value for key, value in _expect(data, dict, what).items()}
+_decode_entry = msgspec.json.Decoder(_Entry).decode
 
 
-def entry_from_json(data: Any) -> tuple[str, Entry]:
-    """An entry from the cache, every value checked: a cache with the right signature can still be forged or damaged."""
+def _problem(rel: str, data: _Problem) -> Problem:
+    return Problem(rel if data.path is None else intern(data.path), data.line, data.message)
+
+
+def _line(data: _Line) -> Line:
+    return Line(data.number, data.text, data.is_list, data.task if data.task is None else intern(data.task),
+                shared(tuple(shared(Link(intern(target), None if label is None else intern(label)))
+                             for target, label in data.links)),
+                shared(tuple(intern(tag) for tag in data.tags)))
+
+
+def entry_from_json(line: bytes | str) -> tuple[str, Entry]:
+    """An entry from one line of the cache, its shape checked as it is decoded."""
     from vaultnet.notes.note import Note, shared_value  # imported once the first entry is read: a warm build reads none
 
-    rel, sig, conflict, problems, stored, digest, racy = _expect(data, list, "an entry")
-    rel = _text(rel, "a path")
+    data = _decode_entry(line)
+    rel = intern(data.rel)
     note = None
-    if stored is not None:
-        meta, body_start, key_lines, note_problems, lines, *rest = _expect(stored, list, "a note")
-        extra = _expect(rest[0], dict, "a note's extras") if rest else {}
-        note = Note(rel, meta={key: shared_value(value) for key, value in _keyed(meta, "front matter").items()},
-                    body_start=_expect(body_start, int, "a line number"),
-                    key_lines={key: _expect(v, int, "a line number") for key, v in _keyed(key_lines, "key lines").items()},
-                    problems=[_problem(rel, p) for p in _expect(note_problems, list, "problems")],
-                    countable_lines=[_line(line) for line in _expect(lines, list, "lines")],
-                    inline=_keyed(extra.get("inline", {}), "inline fields"),
-                    body_tags=tuple(_text(tag, "a tag") for tag in _expect(extra.get("tags", []), list, "tags")),
-                    attendee_sections=tuple((_expect(a, int, "a line number"), _expect(b, int, "a line number"))
-                                            for a, b in _expect(extra.get("sections", []), list, "sections")),
-                    unrendered=_expect(extra.get("unrendered", False), bool, "an unrendered flag"),
-                    gifts=tuple(_gift_line(line) for line in _expect(extra.get("gifts", []), list, "gift lines")),
-                    dashboard=_expect(extra.get("dashboard", False), bool, "a dashboard flag"),
-                    body=_expect(extra.get("body", ""), str, "a note's text"))
-        note.dated = _expect(extra.get("dated", False), bool, "a dated flag")
-        note.keys = shared(tuple(_text(key, "a key") for key in _expect(extra.get("keys", []), list, "keys"))) \
-            or shared(tuple(note.key_lines))
+    if data.note is not None:
+        stored, extra = data.note, data.note.extra
+        note = Note(rel, meta={intern(key): shared_value(value) for key, value in stored.meta.items()},
+                    body_start=stored.body_start,
+                    key_lines={intern(key): number for key, number in stored.key_lines.items()},
+                    problems=[_problem(rel, p) for p in stored.problems],
+                    countable_lines=[_line(line) for line in stored.lines],
+                    inline={intern(key): value for key, value in extra.inline.items()},
+                    body_tags=tuple(intern(tag) for tag in extra.tags),
+                    attendee_sections=tuple(extra.sections),
+                    unrendered=extra.unrendered,
+                    gifts=tuple(extra.gifts),
+                    dashboard=extra.dashboard,
+                    body=extra.body)
+        note.dated = extra.dated
+        note.keys = shared(tuple(intern(key) for key in extra.keys)) or shared(tuple(note.key_lines))
         share_empties(note)
-    signature = tuple(_expect(part, int, "a signature") for part in _expect(sig, list, "a signature"))
-    if len(signature) != 4:
-        raise ValueError("bad signature")
-    return rel, Entry(signature, note, tuple(_problem(rel, p) for p in _expect(problems, list, "problems")),
-                      _expect(conflict, bool, "a conflict flag"), int(_expect(digest, str, "a digest"), 16),
-                      _expect(racy, bool, "a racy flag"))
+    return rel, Entry(data.signature, note, tuple(_problem(rel, p) for p in data.problems), data.conflict,
+                      int(data.digest, 16), data.racy)
 
 
 class NoteCache:
@@ -244,14 +265,14 @@ class NoteCache:
                 if not self._header(NOTES, head) or head.get("settings") != settings_digest(self.config):
                     return {}  # notes are kept in the form the settings call for: other settings, other form
                 for line in handle:
-                    rel, entry = entry_from_json(json.loads(line))
+                    rel, entry = entry_from_json(line)
                     entries[rel] = entry
         except FileNotFoundError:
             return {}
         except OSError as err:
             self._unreadable(NOTES, err)
             return {}
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError, msgspec.DecodeError) as err:
             log.warning("discarding the corrupt cache %s (%s); it will be rebuilt", self.folder / NOTES, err)
             return {}
         return entries
