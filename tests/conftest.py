@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import settings
 
 from vaultnet.files.config import load_config
@@ -74,3 +76,17 @@ def load(vault: Path) -> Callable[..., Network]:
         return build_network(load_config(vault), today)
 
     return _load
+
+
+def cli(vault: Path, *args: str, today: str = "2026-11-21") -> Result:
+    """vaultnet run on ``vault`` as a user runs it, in this process; a traceback is always a failure."""
+    from vaultnet.cli.main import main
+
+    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", today, *args])
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def contacts_json(vault: Path) -> dict[str, dict]:
+    """``status --json``'s contacts by name."""
+    return {c["name"]: c for c in json.loads(cli(vault, "status", "--json").stdout)["contacts"]}

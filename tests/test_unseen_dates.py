@@ -6,22 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from vaultnet.base.datenames import date_in_name, infer_format, parse_month_day, parse_written
-from vaultnet.cli.main import main
 
+from conftest import cli as run
+from conftest import contacts_json as contacts
 from conftest import write
-
-
-def run(vault: Path, *args: str):
-    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", *args])
-    assert "Traceback" not in result.output, result.output
-    return result
-
-
-def contacts(vault: Path) -> dict[str, dict]:
-    return {c["name"]: c for c in json.loads(run(vault, "status", "--json").stdout)["contacts"]}
 
 
 def shown(vault: Path, name: str, *more: str) -> dict:

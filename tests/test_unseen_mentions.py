@@ -5,23 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from vaultnet.cli.main import main
 from vaultnet.evidence.contacts import Contact
 from vaultnet.evidence.mentions import Mentions
 
+from conftest import cli as run
+from conftest import contacts_json as contacts
 from conftest import write
-
-
-def run(vault: Path, *args: str):
-    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", *args])
-    assert "Traceback" not in result.output, result.output
-    return result
-
-
-def contacts(vault: Path) -> dict[str, dict]:
-    return {c["name"]: c for c in json.loads(run(vault, "status", "--json").stdout)["contacts"]}
 
 
 def interactions(vault: Path, name: str) -> list[tuple[str, str, str]]:

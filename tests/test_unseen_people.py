@@ -11,26 +11,13 @@ import json
 import tomllib
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from vaultnet.cli.main import main
-
+from conftest import cli as run
+from conftest import contacts_json as contacts
 from conftest import write
 
 
-def run(vault: Path, *args: str) -> object:
-    result = CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", *args])
-    assert "Traceback" not in result.output, result.output
-    return result
-
-
-def contacts(vault: Path) -> dict[str, dict]:
-    result = run(vault, "status", "--json")
-    return {c["name"]: c for c in json.loads(result.stdout)["contacts"]}  # type: ignore[attr-defined]
-
-
 def checked(vault: Path) -> dict:
-    return json.loads(run(vault, "check", "--json").stdout)  # type: ignore[attr-defined]
+    return json.loads(run(vault, "check", "--json").stdout)
 
 
 def nordic(vault: Path) -> Path:
@@ -69,7 +56,7 @@ def test_a_heading_that_names_someone_is_one_interaction_with_the_lines_under_it
     assert found["Mikko Laine"]["last_contact"] == "2026-11-02"
     assert found["Lumi"]["last_contact"] == "2026-11-02"
     assert found["Ville Nieminen"]["last_contact"] == "2026-11-05"  # a full name in plain text
-    shown = json.loads(run(vault, "show", "Mikko Laine", "--json").stdout)  # type: ignore[attr-defined]
+    shown = json.loads(run(vault, "show", "Mikko Laine", "--json").stdout)
     (meeting,) = [i for i in shown["interactions"] if i["date"] == "2026-11-02"]
     assert meeting["text"] == "Tapaaminen Mikko työpaikasta" and meeting["line"] == 1
 
@@ -77,8 +64,8 @@ def test_a_heading_that_names_someone_is_one_interaction_with_the_lines_under_it
 def test_check_names_the_date_property_it_does_not_read_and_the_line_that_maps_it(vault):
     nordic(vault)
     result = run(vault, "check")
-    assert "'viimeksi nähty' holds dates on 4 people notes" in result.stderr  # type: ignore[attr-defined]
-    assert 'last_contact = "viimeksi nähty"' in result.stderr  # type: ignore[attr-defined]
+    assert "'viimeksi nähty' holds dates on 4 people notes" in result.stderr
+    assert 'last_contact = "viimeksi nähty"' in result.stderr
     assert contacts(vault)["Sanna Koski"]["last_contact"] is None
     write(vault, "vaultnet.toml", '[fields]\nlast_contact = "viimeksi nähty"\n')
     assert contacts(vault)["Sanna Koski"]["last_contact"] == "2026-07-01"
@@ -88,7 +75,7 @@ def test_init_records_the_reading_and_the_written_config_reads_the_same(vault):
     nordic(vault)
     before = contacts(vault)
     result = run(vault, "init", str(vault))
-    assert "made from a person template" in result.stdout  # type: ignore[attr-defined]
+    assert "made from a person template" in result.stdout
     text = (vault / "vaultnet.toml").read_text(encoding="utf-8")
     settings = tomllib.loads(text)
     assert settings["people"] == ["Alueet/Family", "Alueet/Ystävyys", "Alueet/Lumi/Lumi.md"]
@@ -110,7 +97,7 @@ def test_folders_found_by_name_whose_notes_are_no_people_are_set_aside(vault):
     write(vault, "Relationships/date_night_plan.md", "Pizza.\n")
     write(vault, "Relationships/Communication.md", "Listen more.\n")
     assert contacts(vault) == {}
-    assert "Relationships/ is named like a people folder" in run(vault, "check").stderr  # type: ignore[attr-defined]
+    assert "Relationships/ is named like a people folder" in run(vault, "check").stderr
 
 
 def test_people_known_only_by_a_tag_or_by_the_names_of_dated_notes(vault):
@@ -130,7 +117,7 @@ def test_people_known_only_by_a_tag_or_by_the_names_of_dated_notes(vault):
     assert checked(vault)["rules"]["contacts"] == {"folder": 1, "tag only": 1, "note name": 1}
     # A person with no note has nowhere to log to: said in one line, nothing written.
     result = run(vault, "log", "Ada Lovelace", "coffee")
-    assert result.exit_code == 1 and "no note" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 1 and "no note" in result.output
     write(vault, "vaultnet.toml", 'not_people = ["Grace Hopper", "#people/ada-lovelace"]\n')
     assert sorted(contacts(vault)) == ["Kai Berg"]
 
@@ -155,7 +142,7 @@ def test_a_crm_tree_reads_people_only_and_its_interactions_as_meetings(vault):
     assert jo["last_contact"] == "2026-10-15" and jo["last_kind"] == "call"
     assert [f["due"] for f in jo["follow_ups"]] == ["2026-10-01"]
     assert found["Lee Ortiz"]["last_contact"] == "2026-06-02"  # camelCase is the same key
-    shown = json.loads(run(vault, "show", "Jo Park", "--json").stdout)  # type: ignore[attr-defined]
+    shown = json.loads(run(vault, "show", "Jo Park", "--json").stdout)
     assert shown["interactions"][0]["text"] == "Went through the pilot's scope"
     set_aside = {entry["why"] for entry in checked(vault)["reading"]["set_aside"]}
     assert set_aside >= {"says it is something else (crm-company)", "says it is something else (crm-deal)"}
