@@ -47,9 +47,12 @@ NOTES = "notes.json"
 BUILD = "build.json"
 
 
-def _dumps(value: Any) -> str:
-    # dumps, not dump: only the one-shot encoder is the fast C one.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_encode = msgspec.json.Encoder().encode
+
+
+def _dumps(value: Any) -> bytes:
+    """One line of the cache: compact JSON, encoded in C."""
+    return _encode(value) + b"\n"
 
 
 def _line_json(line: Line) -> list[Any]:
@@ -221,7 +224,7 @@ class NoteCache:
             return None
         return data if self._header(name, data) else None
 
-    def _write(self, name: str, chunks: Iterable[str]) -> None:
+    def _write(self, name: str, chunks: Iterable[bytes]) -> None:
         """Atomic and inside the vault only; a cache that cannot be written is not an error."""
         if not self.config.root.is_dir():
             return  # the vault is gone: never create it again
@@ -235,7 +238,7 @@ class NoteCache:
                     handle.write("cache/\n")
             fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                with os.fdopen(fd, "wb") as handle:
                     handle.writelines(chunks)
                 os.replace(temporary, folder / name)
             except BaseException:
@@ -278,12 +281,12 @@ class NoteCache:
         return entries
 
     def save_entries(self, entries: Mapping[str, Entry]) -> None:
-        def chunks() -> Iterator[str]:
+        def chunks() -> Iterator[bytes]:
             # One entry at a time: a large vault's cache is never all in memory as text.
-            yield _dumps({**self._head(), "settings": settings_digest(self.config)}) + "\n"
+            yield _dumps({**self._head(), "settings": settings_digest(self.config)})
             for rel, entry in entries.items():
                 if entry.signature[0] >= 0 and (data := entry_json(rel, entry)) is not None:
-                    yield _dumps(data) + "\n"
+                    yield _dumps(data)
 
         self._write(NOTES, chunks())
 
