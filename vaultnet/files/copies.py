@@ -27,6 +27,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Container
+from functools import lru_cache
 from pathlib import Path
 
 # Syncthing; Dropbox, Nextcloud, ownCloud, Box and Obsidian Sync ("(... conflicted copy ...)");
@@ -74,8 +75,9 @@ def conflict_original(name: str) -> str | None:
     return original or stem
 
 
-def duplicate_originals(name: str) -> list[str]:
-    """For ``Ana 2.md``, ``Ana (1).md``, ``Ana-LAPTOP.md`` or ``Ana copy.md``: ``["Ana"]``; else ``[]``.
+@lru_cache(maxsize=65536)  # asked of every note's name at every assembly: a watcher's step asks again
+def duplicate_originals(name: str) -> tuple[str, ...]:
+    """For ``Ana 2.md``, ``Ana (1).md``, ``Ana-LAPTOP.md`` or ``Ana copy.md``: ``("Ana",)``; else ``()``.
 
     Only the name says so: the caller checks that ``Ana.md`` is there too. A
     OneDrive name can be read more than one way (``Q3-PLAN-LAPTOP``), so every
@@ -83,7 +85,7 @@ def duplicate_originals(name: str) -> list[str]:
     """
     stem = _stem(name)
     if not stem or stem[-1] not in _DUPLICATE_LAST:
-        return []  # most names: one look at the last character
+        return ()  # most names: one look at the last character
     found = []
     match = _DUPLICATE.search(stem)
     if match is not None and match.start() > 0:
@@ -94,7 +96,7 @@ def duplicate_originals(name: str) -> list[str]:
         if not all(_DEVICE.match(part) for part in suffix.split("-")):
             break
         found.append(stem[:at])
-    return [original for original in found if original]
+    return tuple(original for original in found if original)
 
 
 def duplicate_original(name: str) -> str | None:
