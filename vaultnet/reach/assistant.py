@@ -110,16 +110,22 @@ def server(config: Config, today: Callable[[], Date] = dt.date.today) -> MCPServ
             return report.status_json(network, report.chosen(network, status, circle or (), location))
 
     @app.tool(annotations=READS)
-    def show(name: str) -> dict[str, Any]:
+    def show(name: str, why: bool = False) -> dict[str, Any]:
         """One person's brief, as `vaultnet show NAME --json`: fields, status, rhythm, reciprocity, tie,
         interactions (each with the note and line it was read from), planned meetings, follow-ups, open
-        loops, connections and the introductions that include them. NAME is a name or alias, any case."""
+        loops, connections and the introductions that include them. NAME is a name or alias, any case.
+        With why, as `--why`: the rule that made the note a person, and the note and line of each fact."""
         from vaultnet.advice.intros import involving
 
         with vault.call() as session:
             network = vault.network(session)
             standing = network.by_path(vault.contact(network, name).path)
-            return report.show_answer(standing, network, involving(network, standing))
+            answer = report.show_answer(standing, network, involving(network, standing))
+            if why:
+                from vaultnet.output.why import explain
+
+                answer["why"] = explain(standing, network)
+            return answer
 
     @app.tool(annotations=READS)
     def search(name: str, query: str | None = None, limit: int = 50) -> dict[str, Any]:
