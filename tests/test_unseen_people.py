@@ -11,6 +11,8 @@ import json
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from conftest import cli as run
 from conftest import contacts_json as contacts
 from conftest import write
@@ -120,6 +122,15 @@ def test_people_known_only_by_a_tag_or_by_the_names_of_dated_notes(vault):
     assert result.exit_code == 1 and "no note" in result.output
     write(vault, "vaultnet.toml", 'not_people = ["Grace Hopper", "#people/ada-lovelace"]\n')
     assert sorted(contacts(vault)) == ["Kai Berg"]
+
+
+@pytest.mark.parametrize("tags", ["tags: [people/ada-lovelace]", "tags:\n  - meeting\n  - People/Ada-Lovelace",
+                                  'tags: "person/ada-lovelace"'])
+def test_a_person_tag_in_the_front_matter_alone_names_someone(vault, tags):
+    write(vault, "People/Kai Berg.md", "---\ncircle: close\n---\n")
+    write(vault, "One-on-ones/2026-11-03 Ada Lovelace.md", f"---\n{tags}\n---\n")
+    found = contacts(vault)
+    assert sorted(found) == ["Ada Lovelace", "Kai Berg"] and found["Ada Lovelace"]["last_contact"] == "2026-11-03"
 
 
 def crm(vault: Path) -> Path:

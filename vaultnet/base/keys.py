@@ -45,7 +45,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "type": ("type", "tipo", "typ", "kind_of_note"),
     "categories": ("categories", "category", "kategorie", "kategorien", "categoria", "categoría", "catégorie",
                    "kategori"),
-    "date": ("date", "datetime", "date_time", "datum", "fecha", "fecha_hora"),
+    "date": ("date", "datetime", "date_time", "datum", "dato", "data", "fecha", "fecha_hora", "päivämäärä", "tarih"),
     "attendees": ("attendees", "participants", "people", "with", "attendee", "participant", "attending", "contacts",
                   "teilnehmer", "teilnehmende", "deltagere", "deltagare", "participantes", "partecipanti", "deelnemers"),
     "name": ("name",),

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from vaultnet.base.keys import KEYS, normalise, spellings
+from vaultnet.base.keys import KEYS, PEOPLE_TAGS, normalise, spellings
 
 if TYPE_CHECKING:
     from vaultnet.files.config import Config
@@ -61,7 +61,8 @@ class FrontMatterFilter:
         alternatives = "|".join(re.escape(word) for word in sorted(self.words, key=len, reverse=True))
         # A whole key: no letter or digit right before or after (an '_' may be a separator).
         self._keys = re.compile(r"(?<![^\W_])(?:" + (alternatives or "(?!)") + r")(?![^\W_])")
-        self._tags = tuple(normalised_text(tag) for tag in person_tags if tag.strip())
+        # A person tag, or a `people/<name>` tag: the people a vault knows only by a tag are named so.
+        self._tags = tuple(dict.fromkeys(normalised_text(tag) for tag in (*person_tags, *PEOPLE_TAGS) if tag.strip()))
 
     @classmethod
     def for_settings(cls, fields: Mapping[str, str], person_properties: Iterable[str],
