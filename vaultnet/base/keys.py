@@ -16,7 +16,8 @@ from typing import Any
 # canonical name → the spellings read, best first (the first is what vaultnet writes).
 KEYS: dict[str, tuple[str, ...]] = {
     "circle": ("circle", "prm-tier"),
-    "cadence": ("cadence", "prm-cadence", "cadence_days", "contact_frequency", "contact_cadence"),
+    "cadence": ("cadence", "prm-cadence", "cadence_days", "contact_frequency", "contact_cadence", "frequency",
+                "keep_in_touch"),
     "last_contact": ("last_contact", "prm-last-contacted", "last_contacted", "last_chat", "last_chatted"),
     "snooze_until": ("snooze_until", "prm-snooze-until"),
     "paused": ("paused", "prm-paused"),
