@@ -119,9 +119,10 @@ def fitted_config(network: Network, reading: Reading) -> str:
         head.append(f"# - templates, skipped: {', '.join(f + '/' for f in config.templates_folders)}"
                     f" (from the settings of {' and '.join(config.templates_sources)}).")
     for entry in reading.attendees:
-        head.append(f"# - who was there: {entry['how']} ({entry['count']} notes).")
+        head.append(f"# - who was there: {entry['how']} ({entry['count']} note{'' if entry['count'] == 1 else 's'}).")
     for entry in reading.unread:
-        head.append(f"# - not read: {entry['key']!r} holds dates on {entry['count']} people notes (see [fields] below).")
+        notes = "person's note" if entry["count"] == 1 else "people notes"
+        head.append(f"# - not read: {entry['key']!r} holds dates on {entry['count']} {notes} (see [fields] below).")
     for note in reading.notes:
         head.append(f"# - {note}")
     head.append("# Change any line below to correct what vaultnet concluded; `vaultnet check` says it again.")
