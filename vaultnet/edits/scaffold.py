@@ -121,8 +121,8 @@ def fitted_config(network: Network, reading: Reading) -> str:
     for entry in reading.attendees:
         head.append(f"# - who was there: {entry['how']} ({entry['count']} note{'' if entry['count'] == 1 else 's'}).")
     for entry in reading.unread:
-        notes = "person's note" if entry["count"] == 1 else "people notes"
-        head.append(f"# - not read: {entry['key']!r} holds dates on {entry['count']} {notes} (see [fields] below).")
+        whose = "person's note" if entry["count"] == 1 else "people notes"
+        head.append(f"# - not read: {entry['key']!r} holds dates on {entry['count']} {whose} (see [fields] below).")
     for note in reading.notes:
         head.append(f"# - {note}")
     head.append("# Change any line below to correct what vaultnet concluded; `vaultnet check` says it again.")
