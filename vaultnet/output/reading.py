@@ -344,7 +344,7 @@ def lines(reading: Reading, network: Network) -> list[str]:
     if mentions.get("on") is False:
         out.append("names in plain text: not read (mentions = false)")
     elif mentions.get("lines") or mentions.get("unclear"):
-        found = f"{mentions['lines']} lines name people without a link"
+        found = f"{mentions['lines']} line{'' if mentions['lines'] == 1 else 's'} name{'s' if mentions['lines'] == 1 else ''} people without a link"
         if mentions.get("people"):
             found += f" ({', '.join(mentions['people'])})"
         out.append(f"names in plain text: {found}")
