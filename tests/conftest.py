@@ -58,6 +58,34 @@ def standing(network: Network, name: str):
     return found[0]
 
 
+@pytest.fixture(autouse=True)
+def _no_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``os.fsync`` does nothing in this process.
+
+    vaultnet fsyncs every temporary file before renaming it over a note, so that
+    a power cut cannot leave an empty note behind. No test cuts the power: what
+    a test reads back, or another process sees, is the same with or without
+    the fsync (the page cache serves it), and a killed process loses nothing
+    fsync would have kept. vaultnet run as a subprocess still fsyncs. Tests that
+    wrap ``os.fsync`` to see when it is called still see every call.
+    """
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+
+
+@pytest.fixture
+def settle_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note counts as settled after 2 ms unchanged, instead of vaultnet's 50 ms.
+
+    For tests that write a note and run vaultnet on it at once, over and over,
+    with nothing else writing: the note read is the same after either wait, and
+    the settle interval guards only against another writer (tests of that keep
+    the real one).
+    """
+    from vaultnet.files import reads
+
+    monkeypatch.setattr(reads, "SETTLE_SECONDS", 0.002)
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """An empty vault root (marked with .obsidian/ so discovery finds it)."""

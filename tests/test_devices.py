@@ -572,7 +572,7 @@ class TwoDevices(RuleBasedStateMachine):
 
 
 TestTwoDevices = pytest.mark.slow(TwoDevices.TestCase)
-TestTwoDevices.settings = settings(max_examples=examples(30), stateful_step_count=10, deadline=None,
+TestTwoDevices.settings = settings(max_examples=examples(12), stateful_step_count=10, deadline=None,
                                    suppress_health_check=list(HealthCheck))
 
 
