@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 from hypothesis import settings
 
@@ -70,6 +72,45 @@ def _no_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
     wrap ``os.fsync`` to see when it is called still see every call.
     """
     monkeypatch.setattr(os, "fsync", lambda fd: None)
+
+
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by template file and source (jinja2 checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_compiled_once() -> Iterator[None]:
+    """The shipped templates are compiled once per test process, not once per vault.
+
+    vaultnet keeps one template environment per vault, and every test's vault
+    is a new one: compiling the same shipped templates again for each was a
+    good part of a small test's time. The cache hands back the code jinja2
+    compiled from the same file with the same source (a template edited or
+    placed in a vault is compiled afresh), so every note renders as before.
+    """
+    from vaultnet.output import render
+
+    cache = _TemplateCodeCache()
+    uncached = render._environment
+
+    def environment(root: Path, overrides: tuple[str, ...]) -> jinja2.Environment:
+        env = uncached(root, overrides)
+        env.bytecode_cache = cache
+        return env
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "_environment", environment)
+        yield
 
 
 @pytest.fixture
