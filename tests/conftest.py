@@ -6,9 +6,11 @@ import datetime as dt
 import json
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
@@ -58,6 +60,73 @@ def standing(network: Network, name: str):
     found = [s for s in network.standings if s.name == name]
     assert len(found) == 1, [s.name for s in network.standings]
     return found[0]
+
+
+@pytest.fixture(autouse=True)
+def _no_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``os.fsync`` does nothing in this process.
+
+    vaultnet fsyncs every temporary file before renaming it over a note, so that
+    a power cut cannot leave an empty note behind. No test cuts the power: what
+    a test reads back, or another process sees, is the same with or without
+    the fsync (the page cache serves it), and a killed process loses nothing
+    fsync would have kept. vaultnet run as a subprocess still fsyncs. Tests that
+    wrap ``os.fsync`` to see when it is called still see every call.
+    """
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+
+
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by template file and source (jinja2 checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_compiled_once() -> Iterator[None]:
+    """The shipped templates are compiled once per test process, not once per vault.
+
+    vaultnet keeps one template environment per vault, and every test's vault
+    is a new one: compiling the same shipped templates again for each was a
+    good part of a small test's time. The cache hands back the code jinja2
+    compiled from the same file with the same source (a template edited or
+    placed in a vault is compiled afresh), so every note renders as before.
+    """
+    from vaultnet.output import render
+
+    cache = _TemplateCodeCache()
+    uncached = render._environment
+
+    def environment(root: Path, overrides: tuple[str, ...]) -> jinja2.Environment:
+        env = uncached(root, overrides)
+        env.bytecode_cache = cache
+        return env
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "_environment", environment)
+        yield
+
+
+@pytest.fixture
+def settle_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note counts as settled after 2 ms unchanged, instead of vaultnet's 50 ms.
+
+    For tests that write a note and run vaultnet on it at once, over and over,
+    with nothing else writing: the note read is the same after either wait, and
+    the settle interval guards only against another writer (tests of that keep
+    the real one).
+    """
+    from vaultnet.files import reads
+
+    monkeypatch.setattr(reads, "SETTLE_SECONDS", 0.002)
 
 
 @pytest.fixture

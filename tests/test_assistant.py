@@ -13,17 +13,21 @@ import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
-from mcp import Client, StdioServerParameters
 
 from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
-from vaultnet.reach.assistant import server
 
 from conftest import TODAY, write
+
+if TYPE_CHECKING:
+    from mcp import Client
+
+# The MCP SDK takes a second to import: imported where a test talks to a server, so
+# that the test processes that run none of these tests never pay for it.
 
 TOOLS = {"status", "show", "search", "plan", "today", "intros", "log", "snooze", "set"}
 WRITERS = {"log", "snooze", "set"}
@@ -61,6 +65,10 @@ def cli_json(vault: Path, *args: str) -> Any:
 
 def run(vault: Path, talk: Callable[[Client], Awaitable[Any]]) -> Any:
     """Talk to a server for ``vault`` in this process."""
+    from mcp import Client
+
+    from vaultnet.reach.assistant import server
+
     async def session() -> Any:
         async with Client(server(load_config(vault), lambda: TODAY)) as client:
             return await talk(client)
@@ -76,6 +84,8 @@ async def call(client: Client, tool: str, **arguments: Any) -> Any:
 
 @pytest.mark.slow
 def test_vaultnet_mcp_answers_as_the_json_interface_and_logs_as_vaultnet_log(vault, tmp_path):
+    from mcp import Client, StdioServerParameters
+
     fill(vault)
     twin = tmp_path / "twin"
     shutil.copytree(vault, twin)

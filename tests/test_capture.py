@@ -617,8 +617,8 @@ class CaptureNotes(RuleBasedStateMachine):
                 line.startswith("- [-] ") for line in text.split("\n") if line.endswith(ident))
 
 
-CaptureNotes.TestCase.settings = settings(max_examples=examples(100), stateful_step_count=10)
-test_capture_notes_state = CaptureNotes.TestCase
+CaptureNotes.TestCase.settings = settings(max_examples=examples(40), stateful_step_count=10)
+test_capture_notes_state = pytest.mark.usefixtures("settle_quickly")(CaptureNotes.TestCase)
 
 
 def test_example_vault_capture_notes_are_current(tmp_path: Path) -> None:

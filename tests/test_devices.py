@@ -571,8 +571,8 @@ class TwoDevices(RuleBasedStateMachine):
             assert self.ticked <= have, (side, self.ticked - have, plan)
 
 
-TestTwoDevices = pytest.mark.slow(TwoDevices.TestCase)
-TestTwoDevices.settings = settings(max_examples=examples(30), stateful_step_count=10, deadline=None,
+TestTwoDevices = pytest.mark.usefixtures("settle_quickly")(pytest.mark.slow(TwoDevices.TestCase))
+TestTwoDevices.settings = settings(max_examples=examples(12), stateful_step_count=10, deadline=None,
                                    suppress_health_check=list(HealthCheck))
 
 

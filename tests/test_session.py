@@ -319,7 +319,7 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
         assert current(self.watcher) == fresh(self.root)
 
 
-TestIncrementalEqualsFresh = IncrementalEqualsFresh.TestCase
+TestIncrementalEqualsFresh = pytest.mark.usefixtures("settle_quickly")(IncrementalEqualsFresh.TestCase)
 TestIncrementalEqualsFresh.settings = settings(
     max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck),
 )

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -123,4 +124,4 @@ class WeeklyLoop(RuleBasedStateMachine):
 WeeklyLoop.TestCase.settings = settings(
     max_examples=examples(6), stateful_step_count=8, suppress_health_check=[HealthCheck.too_slow],
 )
-TestWeeklyLoop = WeeklyLoop.TestCase
+TestWeeklyLoop = pytest.mark.usefixtures("settle_quickly")(WeeklyLoop.TestCase)
