@@ -100,6 +100,7 @@ def test_vaultnet_mcp_answers_as_the_json_interface_and_logs_as_vaultnet_log(vau
             found["due"] = await call(client, "status")
             found["close"] = await call(client, "status", status=["ok", "due", "overdue"], circle=["close"])
             found["show"] = await call(client, "show", name="ana")
+            found["why"] = await call(client, "show", name="ana", why=True)
             found["search"] = await call(client, "search", name="Ana Souza", query="DECK")
             found["plan"] = await call(client, "plan", week="2026-W48")
             found["today"] = await call(client, "today")
@@ -123,6 +124,7 @@ def test_vaultnet_mcp_answers_as_the_json_interface_and_logs_as_vaultnet_log(vau
     assert found["close"] == cli_json(twin, "status", "--circle", "close", "--status", "ok", "--status", "due",
                                       "--status", "overdue")
     assert found["show"] == cli_json(twin, "show", "Ana Souza")
+    assert found["why"] == cli_json(twin, "show", "Ana Souza", "--why") and found["why"]["why"]["person"]
     assert [(line["date"], line["what"], line["path"]) for line in found["search"]["lines"]] == [
         ("2026-11-20", "follow-up", "People/Ana Souza.md"), ("2026-10-10", "interaction", "2026-10-10.md")]
     assert found["plan"] == cli_json(twin, "plan", "--week", "2026-W48")
