@@ -23,7 +23,7 @@ from vaultnet.base.keys import normalise
 from vaultnet.edits.properties import add_missing, scalar
 from vaultnet.files import writes
 from vaultnet.files.config import Config
-from vaultnet.notes.note import NoteLoader, parse_note
+from vaultnet.notes.note import front_matter_mapping, parse_note
 
 _BOUNDARY = re.compile(r"^---[ \t]*\r?\n?$")
 _MISSING = object()
@@ -83,16 +83,6 @@ def _lines(text: str) -> list[str]:
     """Lines with their endings; only LF (or CRLF) ends a line, as in editors."""
     parts = text.split("\n")
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def _load(lines: list[str]) -> dict[Any, Any] | None:
-    try:
-        meta = yaml.load("".join(lines), Loader=NoteLoader)
-    except Exception:  # noqa: BLE001 - safe constructors raise more than YAMLError
-        return None
-    if meta is None:
-        return {}
-    return meta if isinstance(meta, dict) else None
 
 
 def _split_value(rest: str) -> tuple[str, str] | None:
@@ -169,7 +159,7 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
         closing = next((i for i in range(1, len(lines)) if _BOUNDARY.match(lines[i])), None)
         if closing is None:
             raise EditError(f"{rel}: the front matter has no closing '---'; fix it first")
-    meta = _load(lines[1:closing]) if closing is not None else {}
+    meta = front_matter_mapping(lines[1:closing]) if closing is not None else {}
     if meta is None:
         raise EditError(f"{rel}: the front matter cannot be read; fix it first (vaultnet check says why)")
     changed: list[str] = []
@@ -195,7 +185,7 @@ def set_keys(data: bytes, values: Mapping[str, Any], rel: str = "the note", *,
         old, tail = parts
         lead = old[: len(old) - len(old.lstrip(" \t"))] or " "
         lines[index] = lines[index][:after_colon] + lead + _written(value, old) + tail
-        check = _load(lines[1:closing])
+        check = front_matter_mapping(lines[1:closing])
         if check is None or set(check) != set(meta) or check[key] != _read_back(value) or any(
                 check[other] != meta[other] for other in meta if other != key):
             raise EditError(f"{rel}: {key} cannot be changed on its line without changing what the note says; "

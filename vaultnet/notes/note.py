@@ -21,6 +21,8 @@ from vaultnet.notes.inline import read_body, unrendered
 from vaultnet.notes.markdown import Line, Outline, has_links, scan, shared
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from vaultnet.base.vocabulary import Rule
     from vaultnet.files.config import Config
     from vaultnet.notes.relevance import FrontMatterFilter
@@ -89,6 +91,20 @@ def _note_loader() -> Any:
         list("-+.0123456789"),
     )
     return NoteLoader
+
+
+def front_matter_mapping(lines: Iterable[str]) -> dict[Any, Any] | None:
+    """Front matter lines as the edits read them before changing a note: a mapping (``{}`` when empty),
+    or None when it is no mapping or cannot be read (the edit then leaves the note as it is)."""
+    import yaml
+
+    try:
+        found = yaml.load("".join(lines), Loader=_note_loader())
+    except Exception:  # noqa: BLE001 - safe constructors raise more than YAMLError
+        return None
+    if found is None:
+        return {}
+    return found if isinstance(found, dict) else None
 
 
 def __getattr__(name: str) -> Any:

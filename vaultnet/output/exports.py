@@ -218,9 +218,10 @@ def _own(config: Config, contact: Contact) -> Properties | None:
 # ---------------------------------------------------------------- iCalendar
 
 
-def _event(calendar: object, uid: str, stamp: dt.datetime, start: dt.date, summary: str,
-           description: str, rrule: str | None = None) -> None:
-    event = calendar.add("vevent")  # type: ignore[attr-defined]
+def all_day_event(calendar: Any, uid: str, stamp: dt.datetime, start: dt.date, summary: str,
+                  description: str, rrule: str | None = None) -> Any:
+    """An all-day VEVENT added to ``calendar`` (the export's and the phone's), returned for more lines."""
+    event = calendar.add("vevent")
     event.add("uid").value = uid
     event.add("dtstamp").value = stamp
     event.add("dtstart").value = start
@@ -228,8 +229,10 @@ def _event(calendar: object, uid: str, stamp: dt.datetime, start: dt.date, summa
     if rrule:
         event.add("rrule").value = rrule
     event.add("summary").value = summary
-    event.add("description").value = description
+    if description:
+        event.add("description").value = description
     event.add("transp").value = "TRANSPARENT"  # a reminder, not busy time
+    return event
 
 
 def birthday_start(birthday: Birthday) -> tuple[dt.date, str]:
@@ -274,11 +277,11 @@ def export_ics(network: Network) -> str:
         assert contact.birthday is not None
         start, rule = birthday_start(contact.birthday)
         born = f", born {contact.birthday.year}" if contact.birthday.year else ""
-        _event(calendar, f"vaultnet-birthday-{_digest(contact.path)}@vaultnet", stamp, start,
+        all_day_event(calendar, f"vaultnet-birthday-{_digest(contact.path)}@vaultnet", stamp, start,
                f"{contact.name}'s birthday", f"{contact.path}{born}", rule)
     for occasion in yearly(network):  # anniversaries, named dates, remembrances
         start, rule = birthday_start(occasion.date)
-        _event(calendar, f"vaultnet-date-{_digest(*occasion.paths, occasion.label)}@vaultnet", stamp, start,
+        all_day_event(calendar, f"vaultnet-date-{_digest(*occasion.paths, occasion.label)}@vaultnet", stamp, start,
                occasion.summary, occasion.description, rule)
 
     seen: Counter[tuple[str, str]] = Counter()
@@ -292,10 +295,10 @@ def export_ics(network: Network) -> str:
         uid = f"vaultnet-follow-up-{_digest(task.path, task.text, str(seen[(task.path, task.text)]))}@vaultnet"
         follow_ups.append((task.due, task.path, task.line, uid, task, people))
     for due, path, line, uid, task, people in sorted(follow_ups, key=lambda item: item[:3]):
-        _event(calendar, uid, stamp, due, _follow_up_summary(task, people),
+        all_day_event(calendar, uid, stamp, due, _follow_up_summary(task, people),
                f"Follow-up with {', '.join(people)}\n{path}:{line}")
     for day, standing in check_in_days(active.values(), network.today):
-        _event(calendar, f"vaultnet-check-in-{_digest(standing.contact.path)}@vaultnet", stamp, day,
+        all_day_event(calendar, f"vaultnet-check-in-{_digest(standing.contact.path)}@vaultnet", stamp, day,
                f"Check in with {standing.name}",
                f"due {standing.due.isoformat() if standing.due else ''}, every {standing.cadence_days} days\n"
                f"{standing.contact.path}")

@@ -15,13 +15,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
-
 from vaultnet.base.keys import normalise, spellings
 from vaultnet.edits.listitems import append_items
 from vaultnet.edits.properties import add_missing
 from vaultnet.files.config import Config
-from vaultnet.notes.note import NoteLoader
+from vaultnet.notes.note import front_matter_mapping
 from vaultnet.phone.merge import Room
 
 _BOUNDARY = re.compile(r"^---[ \t]*$")
@@ -38,16 +36,6 @@ def _front(text: str) -> tuple[list[str], int, int] | None:
     return None
 
 
-def _meta(front: list[str]) -> dict[Any, Any] | None:
-    try:
-        found = yaml.load("".join(front), Loader=NoteLoader)
-    except Exception:  # noqa: BLE001 - safe constructors raise more than YAMLError
-        return None
-    if found is None:
-        return {}
-    return found if isinstance(found, dict) else None
-
-
 def note_key(config: Config, keys: Iterable[str], name: str) -> str | None:
     """The key the note writes ``name`` under (its first spelling the note has), or None."""
     by_spelling = {normalise(str(key)): str(key) for key in sorted(keys, key=str)}
@@ -61,7 +49,7 @@ def room(config: Config, data: bytes, names: Iterable[str]) -> dict[str, Room]:
     except UnicodeDecodeError:
         return {}
     found = _front(text)
-    meta: dict[Any, Any] | None = {} if found is None else _meta(found[0][found[1]:found[2]])
+    meta: dict[Any, Any] | None = {} if found is None else front_matter_mapping(found[0][found[1]:found[2]])
     if meta is None:
         return {}  # front matter vaultnet cannot read: nothing goes in
     rooms: dict[str, Room] = {}
@@ -93,7 +81,7 @@ def add_values(config: Config, data: bytes, values: Mapping[str, Any]) -> bytes 
     else:
         lines, start, end = found
         front = lines[start:end]
-        meta = _meta(front)
+        meta = front_matter_mapping(front)
         if meta is None:
             return None
         newline = "\r\n" if "\r\n" in text else "\n"

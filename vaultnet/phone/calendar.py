@@ -41,7 +41,7 @@ from vaultnet.base.errors import Problem
 from vaultnet.edits.completion import complete_follow_ups
 from vaultnet.evidence.model import Task
 from vaultnet.files.config import Config
-from vaultnet.output.exports import birthday_start
+from vaultnet.output.exports import all_day_event, birthday_start
 from vaultnet.phone import state
 from vaultnet.phone.brief import brief, check_in_days
 from vaultnet.phone.report import Report
@@ -97,22 +97,6 @@ def _alarm(component: Any, trigger: dt.timedelta, text: str, from_end: bool = Fa
         line.params["RELATED"] = ["END"]
 
 
-def _all_day(calendar: Any, uid: str, stamp: dt.datetime, day: Date, summary: str, description: str,
-             rule: str | None = None) -> Any:
-    event = calendar.add("vevent")
-    event.add("uid").value = uid
-    event.add("dtstamp").value = stamp
-    event.add("dtstart").value = day
-    event.add("dtend").value = day + dt.timedelta(days=1)
-    if rule:
-        event.add("rrule").value = rule
-    event.add("summary").value = summary
-    if description:
-        event.add("description").value = description
-    event.add("transp").value = "TRANSPARENT"  # a reminder, not busy time
-    return event
-
-
 def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
     """Every item the folder should hold, in a stable order."""
     options = config.sync
@@ -125,7 +109,7 @@ def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
               task: Task | None = None) -> None:
         def make() -> str:
             calendar = _calendar()
-            _alarm(_all_day(calendar, uid, stamp, day, summary, about, rule), alarm, summary)
+            _alarm(all_day_event(calendar, uid, stamp, day, summary, about, rule), alarm, summary)
             return str(calendar.serialize())
 
         inputs = inputs_digest(uid, day, summary, about, alarm.total_seconds(), rule)
