@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vaultnet.base.dates import Date, birthday_in
+from vaultnet.base.dates import Date, birthday_in, day_label
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
 
@@ -48,19 +48,15 @@ def coming_up(network: Network, sunday: Date, days: int) -> list[Upcoming]:
     for day, standing in birthdays_between(active.values(), first, last):
         year = standing.contact.birthday.year if standing.contact.birthday else None
         age = f" (turns {day.year - year})" if year else ""
-        found.append(Upcoming(day, (standing.contact.path,), f"birthday {_day(day)}{age}",
+        found.append(Upcoming(day, (standing.contact.path,), f"birthday {day_label(day)}{age}",
                               ("birthday", standing.contact.path, day)))
     seen: set[tuple[str, int]] = set()
     for task in network.evidence.follow_ups:
         people = tuple(path for path in task.people if path in active)
         if task.due and first <= task.due <= last and people and (task.path, task.line) not in seen:
             seen.add((task.path, task.line))
-            found.append(Upcoming(task.due, people, f"{task.text} (due {_day(task.due)})",
+            found.append(Upcoming(task.due, people, f"{task.text} (due {day_label(task.due)})",
                                   ("follow-up", task.path, task.text, task.due)))
     names = {path: standing.name.casefold() for path, standing in active.items()}
     found.sort(key=lambda item: (item.day, item.identity[0] != "birthday", [names[p] for p in item.people], item.text))
     return found
-
-
-def _day(date: Date) -> str:
-    return f"{date:%a} {date.isoformat()}"

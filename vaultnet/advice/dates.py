@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from vaultnet.advice.coming import Upcoming, birthdays_between
 from vaultnet.advice.coming import coming_up as birthdays_and_follow_ups
-from vaultnet.base.dates import Birthday, Date, birthday_in, next_birthday
+from vaultnet.base.dates import Birthday, Date, birthday_in, day_label, next_birthday
 from vaultnet.evidence.occasions import Occasion
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
@@ -47,9 +47,6 @@ class Yearly:
     summary: str
     description: str
 
-
-def _day(date: Date) -> str:
-    return f"{date:%a} {date.isoformat()}"
 
 
 def _years(count: int) -> str:
@@ -94,7 +91,7 @@ def occasions_between(network: Network, standings: Iterable[Standing], first: Da
 
 def _occasion_text(network: Network, day: Date, paths: Sequence[str], occasion: Occasion) -> str:
     years = f" ({_years(day.year - occasion.date.year)})" if occasion.date.year else ""
-    return f"{occasion.label} {_day(day)}{years}{gift_text(network, paths)}"
+    return f"{occasion.label} {day_label(day)}{years}{gift_text(network, paths)}"
 
 
 def remembrances_between(network: Network, first: Date, last: Date) -> list[Dated]:
@@ -113,7 +110,7 @@ def remembrances_between(network: Network, first: Date, last: Date) -> list[Date
             relatives = tuple(dict.fromkeys(r.path for r in network.relatives.get(path, ())
                                             if r.path and not network.by_path(r.path).contact.paused))
             reach = " · a word to those close to them" if relatives else ""
-            found.append(Dated(day, (path, *relatives), f"remembering {standing.name}, who died {_day(day)}{ago}{reach}",
+            found.append(Dated(day, (path, *relatives), f"remembering {standing.name}, who died {day_label(day)}{ago}{reach}",
                                (path, "died", day)))
     return found
 
@@ -125,7 +122,7 @@ def this_week(network: Network, active: Sequence[Standing], monday: Date, sunday
         year = standing.contact.birthday.year if standing.contact.birthday else None
         age = f" (turns {day.year - year})" if year else ""
         path = standing.contact.path
-        birthdays.append(Dated(day, (path,), f"birthday {_day(day)}{age}{gift_text(network, (path,))}", (path, day)))
+        birthdays.append(Dated(day, (path,), f"birthday {day_label(day)}{age}{gift_text(network, (path,))}", (path, day)))
     others = [Dated(day, paths, _occasion_text(network, day, paths, occasion), (*paths, occasion.label, day))
               for day, paths, occasion in occasions_between(network, active, monday, sunday)]
     others.extend(remembrances_between(network, monday, sunday))

@@ -10,7 +10,7 @@ from typing import TypeVar
 from vaultnet.advice import circleback, daily, dates, deepen, goals, intros, lifeevents, nudge, reconnect, rolechanges
 from vaultnet.advice.reciprocity import advice_line
 from vaultnet.advice.reply import Waiting, replies, reply_key, waiting
-from vaultnet.base.dates import Date, iso_week, week_bounds
+from vaultnet.base.dates import Date, day_label, iso_week, week_bounds
 from vaultnet.base.sections import SECTIONS, SectionId, item_key
 from vaultnet.evidence.model import Interaction, Task, follow_up_id
 from vaultnet.files.config import Config
@@ -147,7 +147,7 @@ def build_plan(
         # A date, not "3 days overdue": the plan changes when the vault does, not at every midnight.
         said = "was due" if due < today else "due"
         plan.items.append(PlanItem(
-            "follow-ups", tuple(network.names(people)), f"{task.text} ({said} {_day(due)})",
+            "follow-ups", tuple(network.names(people)), f"{task.text} ({said} {day_label(due)})",
             follow_up_key(task), due,
         ))
 
@@ -201,7 +201,7 @@ def build_plan(
         got = standing.reciprocity.thank_for
         if got is not None:
             plan.items.append(PlanItem(
-                "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({_day(got.date)})",
+                "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({day_label(got.date)})",
                 item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
             ))
 
@@ -280,9 +280,6 @@ def _circle_back(memo: PlanMemo | None, today: Date, days: int, standing: Standi
     return _per_standing(memo, standing, ("circle-back", today, days), partial(circleback.due, standing, today, days))
 
 
-def _day(date: Date) -> str:
-    return f"{date:%a} {date.isoformat()}"
-
 
 def follow_up_key(task: Task) -> str:
     """The block id of the plan item for a follow-up: the same in every week's plan."""
@@ -299,7 +296,7 @@ def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
     # Dates, not "overdue by 52 days" or "quiet for 35": the plan's text changes when the vault
     # does, not at every midnight, so a plan is not rewritten (and synced, and fought over) daily.
     if standing.status == "overdue" and standing.due is not None:
-        when = f"was due {_day(standing.due)}"
+        when = f"was due {day_label(standing.due)}"
     elif standing.status == "overdue":
         when = "overdue"
     elif standing.rhythm.drifting and standing.last_contact is not None:
@@ -307,7 +304,7 @@ def _check_in_text(standing: Standing, kind: str | None, minutes: int) -> str:
     elif standing.rhythm.drifting:
         when = standing.rhythm.describe()
     elif standing.status == "due":
-        when = f"due {_day(standing.due)}" if standing.due else "due"
+        when = f"due {day_label(standing.due)}" if standing.due else "due"
     else:
         when = "no contact yet"
     way = f"{kind}, " if kind and kind != "note" else ""

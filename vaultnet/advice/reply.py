@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from vaultnet.base.dates import Date
+from vaultnet.base.dates import Date, day_label
 from vaultnet.base.sections import item_key
 from vaultnet.evidence.chats import ChatDay
 from vaultnet.evidence.model import Interaction
@@ -38,7 +38,7 @@ class Waiting:
     app: str  # where to answer: WhatsApp, Telegram, SMS, iMessage
 
     def text(self) -> str:
-        return f"{self.standing.name} wrote on {self.since:%a} {self.since.isoformat()} and is waiting for your answer " \
+        return f"{self.standing.name} wrote on {day_label(self.since)} and is waiting for your answer " \
                f"({self.app})"
 
 

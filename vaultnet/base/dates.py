@@ -213,6 +213,11 @@ def parse_cadence(value: object) -> Cadence:
     )
 
 
+def day_label(date: Date) -> str:
+    """A day as the plan and the views write it: ``Sat 2026-11-21``."""
+    return f"{date:%a} {date.isoformat()}"
+
+
 def week_bounds(today: Date) -> tuple[Date, Date]:
     """Monday and Sunday of the ISO week holding ``today``."""
     monday = today - dt.timedelta(days=today.weekday())

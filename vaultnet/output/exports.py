@@ -118,7 +118,8 @@ def export_csv(network: Network) -> str:
     return buffer.getvalue()
 
 
-def _digest(*parts: str) -> str:
+def uid_digest(*parts: str) -> str:
+    """The stable part of an event's UID, from what the event is about (the export's and the phone's)."""
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
@@ -135,7 +136,7 @@ def vcard(contact: Contact, own: Properties | None = None) -> str:
     vcard`` reads them all back (docs/capture.md, the round trip).
     """
     card = vobject.vCard()
-    card.add("uid").value = f"vaultnet-{_digest(contact.path)}"
+    card.add("uid").value = f"vaultnet-{uid_digest(contact.path)}"
     card.add("fn").value = contact.name
     words = contact.name.split()
     card.add("n").value = vobject.vcard.Name(
@@ -277,11 +278,11 @@ def export_ics(network: Network) -> str:
         assert contact.birthday is not None
         start, rule = birthday_start(contact.birthday)
         born = f", born {contact.birthday.year}" if contact.birthday.year else ""
-        all_day_event(calendar, f"vaultnet-birthday-{_digest(contact.path)}@vaultnet", stamp, start,
+        all_day_event(calendar, f"vaultnet-birthday-{uid_digest(contact.path)}@vaultnet", stamp, start,
                f"{contact.name}'s birthday", f"{contact.path}{born}", rule)
     for occasion in yearly(network):  # anniversaries, named dates, remembrances
         start, rule = birthday_start(occasion.date)
-        all_day_event(calendar, f"vaultnet-date-{_digest(*occasion.paths, occasion.label)}@vaultnet", stamp, start,
+        all_day_event(calendar, f"vaultnet-date-{uid_digest(*occasion.paths, occasion.label)}@vaultnet", stamp, start,
                occasion.summary, occasion.description, rule)
 
     seen: Counter[tuple[str, str]] = Counter()
@@ -292,13 +293,13 @@ def export_ics(network: Network) -> str:
         if task.due is None or not people:
             continue
         # Keyed by note and text, not line: editing the note above the task keeps its event.
-        uid = f"vaultnet-follow-up-{_digest(task.path, task.text, str(seen[(task.path, task.text)]))}@vaultnet"
+        uid = f"vaultnet-follow-up-{uid_digest(task.path, task.text, str(seen[(task.path, task.text)]))}@vaultnet"
         follow_ups.append((task.due, task.path, task.line, uid, task, people))
     for due, path, line, uid, task, people in sorted(follow_ups, key=lambda item: item[:3]):
         all_day_event(calendar, uid, stamp, due, _follow_up_summary(task, people),
                f"Follow-up with {', '.join(people)}\n{path}:{line}")
     for day, standing in check_in_days(active.values(), network.today):
-        all_day_event(calendar, f"vaultnet-check-in-{_digest(standing.contact.path)}@vaultnet", stamp, day,
+        all_day_event(calendar, f"vaultnet-check-in-{uid_digest(standing.contact.path)}@vaultnet", stamp, day,
                f"Check in with {standing.name}",
                f"due {standing.due.isoformat() if standing.due else ''}, every {standing.cadence_days} days\n"
                f"{standing.contact.path}")

@@ -8,16 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from vaultnet.advice import dates, family, lifeevents
-from vaultnet.base.dates import Birthday, Date
+from vaultnet.base.dates import Birthday, day_label
 from vaultnet.evidence.relations import SINGULAR
 from vaultnet.standings.network import Network
 from vaultnet.standings.standing import Standing
 
 EVENT_DAYS = 365  # life events shown in the brief: the last year's
 
-
-def _day(date: Date) -> str:
-    return f"{date:%a} {date.isoformat()}"
 
 
 def _written(date: Birthday) -> str:
@@ -43,16 +40,16 @@ def brief_sections(standing: Standing, network: Network) -> list[tuple[str, list
         line = f"{SINGULAR[relative.kind]}: {relative.name}" + (f" ({'; '.join(notes)})" if notes else "")
         if member.next_birthday:
             age = f", turns {member.age}" if member.age is not None else ""
-            line += f" · birthday {_day(member.next_birthday)}{age}"
+            line += f" · birthday {day_label(member.next_birthday)}{age}"
         members.append(line)
     members += [f"you have seen them {count} times in the last 12 months, never with {partner} (partner)"
                 for partner, count in family.seen_without(standing, network)]
     occasions = []
     for occasion, upcoming in dates.next_dates(standing, network.today):
         if occasion.is_death:
-            occasions.append(f"died {_written(occasion.date)} · remembered every year, next {_day(upcoming)}")
+            occasions.append(f"died {_written(occasion.date)} · remembered every year, next {day_label(upcoming)}")
         else:
-            occasions.append(f"{occasion.label}: {_written(occasion.date)} · next {_day(upcoming)}")
+            occasions.append(f"{occasion.label}: {_written(occasion.date)} · next {day_label(upcoming)}")
     events = [f"{event.date.isoformat()}  #{event.tag}  {event.text}" for event in _events(standing, network)]
     gifts = [f"{idea.text}  ({idea.path}:{idea.line})" for idea in network.gifts.get(standing.contact.path, ())]
     return [("Family and relations", members), ("Dates that matter", occasions), ("Life events", events),

@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError, safe_ra
 
 from vaultnet.advice.goals import IN_TOUCH_DAYS, helpers_per_goal
 from vaultnet.advice.plan import Plan
+from vaultnet.base.dates import day_label
 from vaultnet.base.errors import VaultnetError
 from vaultnet.base.sections import SECTIONS
 from vaultnet.files.config import STATE_DIR, Config
@@ -324,7 +325,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
             {
                 "people": list(item.people), "text": item.text, "key": item.key, "tags": list(item.tags),
                 "task": item.task, "due": item.due.isoformat() if item.due else None,
-                "day": f"{item.day:%a} {item.day.isoformat()}" if item.day else None,
+                "day": day_label(item.day) if item.day else None,
             }
             for item in plan.section(section.id)
         ]

@@ -13,7 +13,7 @@ from vaultnet.advice import deepen, goals
 from vaultnet.advice.intros import Introduction
 from vaultnet.advice.plan import PlanItem
 from vaultnet.advice.reciprocity import STARTS_ADVICE, starts_sentence
-from vaultnet.base.dates import Date
+from vaultnet.base.dates import Date, day_label
 from vaultnet.output.people import brief_sections
 from vaultnet.output.report import iso
 from vaultnet.output.sparkline import contact_line
@@ -156,8 +156,8 @@ def owed(standing: Standing) -> list[str]:
 def today_lines(day: Date, items: Sequence[PlanItem]) -> list[str]:
     """``vaultnet today``: one line per item, the section first."""
     if not items:
-        return [f"{day:%a} {day.isoformat()}: nothing planned for today."]
-    lines = [f"{day:%a} {day.isoformat()}"]
+        return [f"{day_label(day)}: nothing planned for today."]
+    lines = [day_label(day)]
     for item in items:
         lines.append(f"  {item.section:<12} {' and '.join(item.people)} — {item.text}")
     return lines

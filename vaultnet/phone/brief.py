@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from vaultnet.advice.plan import Plan
-from vaultnet.base.dates import Date
+from vaultnet.base.dates import Date, day_label
 from vaultnet.base.sections import item_key
 from vaultnet.standings.standing import Standing
 
@@ -61,7 +61,7 @@ def _next(standing: Standing, check_in: Date | None) -> str:
         about = f": {_short(meeting.text)}" if meeting.text else ""
         return f"Next: {meeting.date.isoformat()} ({meeting.kind}){about}"
     if check_in is not None:
-        return f"Next: a check-in planned for {check_in:%a} {check_in.isoformat()}{every}"
+        return f"Next: a check-in planned for {day_label(check_in)}{every}"
     if standing.contact.paused:
         return "Paused: no check-ins."
     if standing.status == "snoozed" and standing.contact.snooze_until:

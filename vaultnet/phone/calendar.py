@@ -23,7 +23,6 @@ until vaultnet's own version of it changes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -41,7 +40,7 @@ from vaultnet.base.errors import Problem
 from vaultnet.edits.completion import complete_follow_ups
 from vaultnet.evidence.model import Task
 from vaultnet.files.config import Config
-from vaultnet.output.exports import all_day_event, birthday_start
+from vaultnet.output.exports import all_day_event, birthday_start, uid_digest
 from vaultnet.phone import state
 from vaultnet.phone.brief import brief, check_in_days
 from vaultnet.phone.report import Report
@@ -75,10 +74,6 @@ class Reminder:
     inputs: str  # a digest of everything it is made from
     make: Callable[[], str]  # the whole VCALENDAR
     task: Task | None = None  # a follow-up's task, to complete when the phone completes it
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
 def _calendar() -> Any:
@@ -136,11 +131,11 @@ def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
         if birthday is not None:
             start, rule = birthday_start(birthday)
             born = f", born {birthday.year}" if birthday.year else ""
-            event(f"vaultnet-birthday-{_digest(standing.contact.path)}", start, f"{standing.name}'s birthday",
+            event(f"vaultnet-birthday-{uid_digest(standing.contact.path)}", start, f"{standing.name}'s birthday",
                   f"{standing.contact.path}{born}", ahead, rule)
     for occasion in yearly(network):  # anniversaries, named dates, remembrances
         start, rule = birthday_start(occasion.date)
-        event(f"vaultnet-date-{_digest(*occasion.paths, occasion.label)}", start, occasion.summary,
+        event(f"vaultnet-date-{uid_digest(*occasion.paths, occasion.label)}", start, occasion.summary,
               occasion.description, ahead, rule)
     by_path = {s.contact.path: s for s in active}
     seen: Counter[tuple[str, str]] = Counter()
@@ -150,7 +145,7 @@ def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
         if task.due is None or not people:
             continue
         # Keyed by note and text, not line: editing the note above the task keeps its item.
-        key = _digest(task.path, task.text, str(seen[(task.path, task.text)]))
+        key = uid_digest(task.path, task.text, str(seen[(task.path, task.text)]))
         names = ", ".join(s.name for s in people)
         named = any(s.name.casefold() in task.text.casefold() for s in people)
         summary = task.text if named else f"{task.text} ({names})"
@@ -161,7 +156,7 @@ def reminders(config: Config, network: Network, plan: Plan) -> list[Reminder]:
             todo(f"vaultnet-follow-up-{key}", task.due, summary, about, task)
     for path, (day, reason) in sorted(check_in_days(plan, active).items()):
         standing = by_path[path]
-        event(f"vaultnet-check-in-{_digest(path, plan.week)}", day, f"Check in with {standing.name}",
+        event(f"vaultnet-check-in-{uid_digest(path, plan.week)}", day, f"Check in with {standing.name}",
               f"{reason}\n\n{brief(standing, day)}", at)
     return found
 
