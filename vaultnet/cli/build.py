@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from vaultnet.cli.answers import answer, answered
 from vaultnet.cli.state import Registered, State, emit_json
 
 
@@ -41,6 +42,7 @@ def build(state: State) -> None:
 @click.option("--week", metavar="YYYY-Www", help="Plan another ISO week, e.g. 2026-W48.")
 @click.option("--in", "place", metavar="TEXT", help="Print whom to see where you will be (location holds TEXT); writes nothing.")
 @click.pass_obj
+@answered(lambda params: bool(params["stdout"] or params["as_json"] or params["place"] is not None))
 def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str | None) -> None:
     """Write this week's plan note: follow-ups, birthdays, check-ins, thank-yous."""
     from vaultnet.base.dates import iso_week, parse_week
@@ -55,13 +57,13 @@ def plan(state: State, stdout: bool, as_json: bool, week: str | None, place: str
         return  # the core is imported only past here: nothing changed, so nothing is worked out
     from vaultnet.advice.plan import week_reference
     from vaultnet.cli.progress import terminal_progress
-    from vaultnet.pipeline.session import Session
+    from vaultnet.pipeline.session import one_off
 
     if place is not None:
         _plan_in(state, place, week_reference(state.today, monday), as_json)
         return
     with terminal_progress(state.quiet) as progress:
-        builder = Session(state.config, remember=False, progress=progress).builder(
+        builder = one_off(state.config, progress).builder(
             week_reference(state.today, monday), write=not (stdout or as_json), seen_on=state.today)
         network, weekly, rel = builder.prepare_plan()
     if as_json:
@@ -113,6 +115,7 @@ def _plan_in(state: State, place: str, day: dt.date, as_json: bool) -> None:
 @click.command()
 @click.option("--stdout", is_flag=True, help="Print the note instead of writing it.")
 @click.pass_obj
+@answered(lambda params: bool(params["stdout"]))
 def index(state: State, stdout: bool) -> None:
     """Write the index note: counts, a chart, a table per status, problems."""
     from vaultnet.files.generated import index_rel
@@ -120,10 +123,10 @@ def index(state: State, stdout: bool) -> None:
     if stdout and _as_built(state, index_rel(state.config), stdout):
         return  # (writing also reports the contact calendar: that runs the build's own check)
     from vaultnet.cli.progress import terminal_progress
-    from vaultnet.pipeline.session import Session
+    from vaultnet.pipeline.session import one_off
 
     with terminal_progress(state.quiet) as progress:
-        builder = Session(state.config, remember=False, progress=progress).builder(state.today, write=not stdout)
+        builder = one_off(state.config, progress).builder(state.today, write=not stdout)
         network = builder.index_network()
     text, changed = builder.index_note(network)
     if stdout:
@@ -138,14 +141,15 @@ def index(state: State, stdout: bool) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
 @click.pass_obj
+@answered()
 def today(state: State, as_json: bool) -> None:
     """Today's share of the plan: follow-ups, birthdays, check-ins and short messages."""
     from vaultnet.advice.today import today_items
     from vaultnet.output.report import today_json
     from vaultnet.output.views import today_lines
-    from vaultnet.pipeline.session import Session
+    from vaultnet.pipeline.session import one_off
 
-    network, weekly, _ = Session(state.config, remember=False).builder(state.today, write=False).prepare_plan()
+    network, weekly, _ = one_off(state.config).builder(state.today, write=False).prepare_plan()
     items = today_items(weekly)
     if as_json:
         emit_json(today_json(weekly, items))
@@ -174,18 +178,22 @@ def watch(state: State, polling: bool, interval: float, quiet_period: float, wai
 
         click.echo(service(print_service, state.config.root), nl=False)
         return
+    import functools
     import signal
 
     from vaultnet.phone.runner import PhoneSync
     from vaultnet.pipeline.watch import Watcher
     from vaultnet.reach.notifier import Notifier
 
+    root = click.get_current_context().find_root().command
+    assert isinstance(root, click.Group)
     fixed = state.today_given
     notifier = Notifier()  # sends only when [notify] lists URLs; reads them again when the settings change
     phone = PhoneSync()  # syncs only when [sync] names a folder
     watcher = Watcher.for_vault(state.config, (lambda: fixed) if fixed else dt.date.today,
                                 polling=polling, interval=interval, quiet=quiet_period, wait_for_git=wait_for_git,
-                                hooks=[notifier, phone])
+                                hooks=[notifier, phone],
+                                answer=functools.partial(answer, root))
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stopping.set())
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from vaultnet.base.vocabulary import STATUSES
+from vaultnet.cli.answers import answered
 from vaultnet.cli.state import Registered, State, emit_json, resolve_contact
 
 
@@ -24,6 +25,7 @@ from vaultnet.cli.state import Registered, State, emit_json, resolve_contact
 @click.option("--location", metavar="TEXT", help="Only contacts whose location holds TEXT (any case, accents optional).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
+@answered()
 def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], location: str | None, as_json: bool) -> None:
     """Every contact and where the relationship stands."""
     from vaultnet.output.report import chosen as choose
@@ -49,6 +51,7 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], lo
 @click.option("--why", is_flag=True,
               help="Say which rule made the note a person, and which note and line gave each fact.")
 @click.pass_obj
+@answered()
 def show(state: State, name: str, as_json: bool, why: bool) -> None:
     """One contact: fields, status, reciprocity, tie, interactions and tasks."""
     from vaultnet.advice.intros import involving as introductions_of
@@ -115,6 +118,7 @@ def check(state: State, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Show the best N.")
 @click.option("--all", "show_all", is_flag=True, help="Show every introduction, printed as it is found.")
 @click.pass_obj
+@answered()
 def intros(state: State, as_json: bool, limit: int, show_all: bool) -> None:
     """Introductions worth making: whose needs meet whose offers, best first."""
     from vaultnet.output.report import intro_answer, introductions, intros_json

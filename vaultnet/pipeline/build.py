@@ -202,6 +202,7 @@ class Builder:
         self.settle_ticks = settle_ticks
         self.pending = False  # a ticked follow-up waits for its tick's date to settle: build again soon
         self.counted: dict[str, str] = {}  # this week's plan as its ticks were counted
+        self._prepared: Prepared | None = None
 
     def _network(self, overrides: Mapping[str, bytes]) -> Network:
         self.overrides = {**self.overrides, **overrides}
@@ -233,8 +234,14 @@ class Builder:
     # -- ticks -------------------------------------------------------------------------
 
     def prepare_plan(self) -> tuple[Network, Plan, str]:
-        """Stamp ticks, complete ticked follow-ups, then work out the network and the plan."""
-        prepared = self.prepare()
+        """Stamp ticks, complete ticked follow-ups, then work out the network and the plan.
+
+        A run that only renders works it out once: asked again (a watcher
+        answering ``plan --stdout`` after ``today``), it gives the same plan.
+        """
+        if self.write or self._prepared is None:
+            self._prepared = self.prepare()
+        prepared = self._prepared
         return prepared.network, prepared.plan, prepared.rel
 
     @functools.cached_property

@@ -13,10 +13,12 @@ equal to a fresh build.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultnet.base.dates import Date
 from vaultnet.files.config import Config
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from vaultnet.standings.network import AssemblyMemo, Network
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # (what, done, total): called while long work runs, so a terminal can show it.
 Progress = Callable[[str, int, int], None]
@@ -105,6 +109,27 @@ class Session:
         self.pending = False  # the last build left a ticked follow-up for a build soon after
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
+        self._worked_out: dict[object, object] = {}  # see `memoised`: emptied by every change read
+
+    MEMOISED = 64  # answers kept at most (the oldest goes first)
+
+    def memoised(self, key: object, work_out: Callable[[], T]) -> T:
+        """``work_out()``, kept for as long as no note changes (a session that remembers; else worked out anew).
+
+        What a watcher answers from: the same question asked again while the
+        vault stays as it is costs nothing the second time.
+        """
+        if not self.remember:
+            return work_out()
+        if key not in self._worked_out:
+            value = work_out()
+            if len(self._worked_out) >= self.MEMOISED:
+                del self._worked_out[next(iter(self._worked_out))]
+            self._worked_out[key] = value
+        return self._worked_out[key]  # type: ignore[return-value]
+
+    def _changed(self) -> None:
+        self._worked_out.clear()
 
     @property
     def memo(self) -> AssemblyMemo:
@@ -172,10 +197,13 @@ class Session:
         """
         self._open()
         if changed is None:
-            return self.notes.scan(progress=self._reading)
-        found = False
-        for rel in sorted(set(changed)):
-            found = self.notes.update(rel) or found
+            found = self.notes.scan(progress=self._reading)
+        else:
+            found = False
+            for rel in sorted(set(changed)):
+                found = self.notes.update(rel) or found
+        if found:
+            self._changed()
         return found
 
     def _reading(self, done: int, total: int) -> None:
@@ -192,16 +220,24 @@ class Session:
             assemble,  # the core, imported by the first assembly: a warm build makes none
         )
 
-        return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
+        if overrides:
+            return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
+        return self.memoised(("network", today),
+                             lambda: assemble(self.config, today, *self.notes.contents(None), memo=self.memo))
 
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
+        """A run of ``build``, ``plan`` or ``index`` as of ``today``; one that only renders (``write=False``)
+        is kept while nothing changes, with the plan it prepared (see ``memoised``)."""
         from vaultnet.pipeline.build import Builder
 
-        record = self.cache.last_record() or {}
-        previous = record.get("form") if isinstance(record.get("form"), str) else None
-        return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
-                       self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous,
-                       settle_ticks=self.settle_ticks)
+        def make() -> Builder:
+            record = self.cache.last_record() or {}
+            previous = record.get("form") if isinstance(record.get("form"), str) else None
+            return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
+                           self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous,
+                           settle_ticks=self.settle_ticks and write)  # rendering only: as a command would
+
+        return make() if write else self.memoised(("builder", today, seen_on or today), make)
 
     # -- network → generated notes -----------------------------------------
 
@@ -280,8 +316,8 @@ class Session:
         look at it (the watcher's event, the next build's walk) sees a change.
         """
         for result in results:
-            if taken_in_as_built(self.config, result):
-                self.notes.update(result.rel)
+            if taken_in_as_built(self.config, result) and self.notes.update(result.rel):
+                self._changed()
 
     def save(self, today: Date, results: Iterable[Written]) -> None:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
@@ -310,6 +346,8 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     needs the network: a changed vault, a build that saved no summary, or a
     vault without contacts (whose message names what the walk saw).
     """
+    if serving() is not None:
+        return None  # a watcher's answer: worked out from what it holds, no walk
     built = Session(config, remember=False).last_build(today)
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
             or built["contacts"] == 0:
@@ -338,4 +376,31 @@ def build_network(config: Config, today: Date, overrides: Mapping[str, bytes] | 
     ``overrides`` stands in for files' contents (a plan stamped in memory).
     The cache is read, never written: read-only commands leave the vault as it is.
     """
-    return Session(config, remember=False).network(today, overrides)
+    return one_off(config).network(today, overrides)
+
+
+_serving: ContextVar[Session | None] = ContextVar("serving", default=None)
+
+
+def serving() -> Session | None:
+    """The watcher's session, while it answers a command (see :mod:`vaultnet.pipeline.serving`)."""
+    return _serving.get()
+
+
+@contextlib.contextmanager
+def answering_with(session: Session) -> Iterator[None]:
+    """Within: every command's one-off session is ``session`` (a watcher answering with what it holds)."""
+    token = _serving.set(session)
+    try:
+        yield
+    finally:
+        _serving.reset(token)
+
+
+def one_off(config: Config, progress: Progress | None = None) -> Session:
+    """The session a command works with: a fresh one that remembers nothing, or, while a watcher
+    answers the command, the watcher's own (the same vault read the same way, kept current)."""
+    session = serving()
+    if session is not None and session.config.root == config.root and session.config == config:
+        return session
+    return Session(config, remember=False, progress=progress)

@@ -16,9 +16,11 @@ import errno
 import hashlib
 import logging
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -32,7 +34,8 @@ from vaultnet.files.config import CONFIG_NAME, Config, load_config
 from vaultnet.files.writes import read_bytes
 from vaultnet.pipeline.cache import settings_digest
 from vaultnet.pipeline.freshness import Written, taken_in_as_built
-from vaultnet.pipeline.session import Session
+from vaultnet.pipeline.serving import ASK_SECONDS, AnswerServer, Reply, Request
+from vaultnet.pipeline.session import Session, answering_with
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,12 @@ RETRY_SECONDS = (1.0, 60.0)  # a note that kept changing is tried again after 1 
 SETTLE_TICKS_SECONDS = 2.0  # a ticked follow-up is completed this long after its tick was dated
 GIT_QUIET_SECONDS = 10.0  # with wait_for_git: no write this long after git last touched .git/
 SETTINGS = (CONFIG_NAME, ".obsidian/daily-notes.json", ".obsidian/templates.json")
+# Before answering a command, this long for the notice of an edit saved just before it to arrive (the
+# kernel's notice is queued as the file is written; the observer's thread passes it on within milliseconds).
+NOTICE_SECONDS = 0.02
+
+# Runs one read command on the watcher's session: handed to the watcher by the command line.
+Answer = Callable[[Session, Request], Reply]
 
 
 class ChangeQueue:
@@ -80,6 +89,12 @@ class ChangeQueue:
             self._first = self._last = None
             self.wakeup.clear()
         return paths
+
+    def rest(self) -> None:
+        """The worker was woken for something else (a command's question): sleep again unless paths wait."""
+        with self._lock:
+            if self._last is None:
+                self.wakeup.clear()
 
 
 class Handler(FileSystemEventHandler):
@@ -192,6 +207,7 @@ class Watcher:
         git_quiet: float = GIT_QUIET_SECONDS,
         settle_ticks: float = SETTLE_TICKS_SECONDS,
         hooks: Sequence[Callable[[Session, Date], None]] = (),
+        answer: Answer | None = None,
     ) -> None:
         self.session = session
         session.settle_ticks = True  # two watchers stamping one tick at once agree before completing it
@@ -222,6 +238,11 @@ class Watcher:
         self.git = GitWatch(session.config.root, git_quiet) if wait_for_git else None
         self._observer: BaseObserver | None = None
         self._worker: threading.Thread | None = None
+        # Commands' questions, answered by the worker between builds (see vaultnet.pipeline.serving).
+        self.answer = answer
+        self._questions: queue.SimpleQueue[tuple[Request, Future[Reply]]] = queue.SimpleQueue()
+        self._busy = False
+        self._server: AnswerServer | None = None
 
     @classmethod
     def for_vault(cls, config: Config, today: Callable[[], Date] = dt.date.today, **options: Any) -> Watcher:
@@ -390,12 +411,67 @@ class Watcher:
                 self.stopping.wait(min(remaining, self.poll_period))
             if self.stopping.is_set():
                 break
+            self._answer_questions()
+            self._busy = True
             try:
                 self._step()
             except Exception as err:  # a failing rebuild must not stop the watcher
                 if not os.path.isdir(self.config.root):
                     continue  # the vault went away during the build: the next step stops
                 log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+            finally:
+                self._busy = False
+            self._answer_questions()
+
+    # -- answering commands -----------------------------------------------
+
+    def behind(self) -> str | None:
+        """Why the watcher cannot answer for the vault now; None when it has caught up."""
+        if self.polling:
+            return "it polls the disk: an edit may not be seen yet"
+        if self._day is None or self._day != self.today():
+            return "it has not built today's notes yet"
+        if self._busy:
+            return "it is building"
+        if self.queue.remaining(self.quiet, self.max_wait) is not None:
+            return "changes are waiting"
+        return None
+
+    def question(self, request: Request) -> Reply:
+        """A command's question (on the server's thread): passed to the worker when caught up, else declined."""
+        time.sleep(NOTICE_SECONDS)
+        reason = self.behind()
+        if reason is not None:
+            return Reply(declined=reason)
+        future: Future[Reply] = Future()
+        self._questions.put((request, future))
+        self.queue.wakeup.set()
+        try:
+            return future.result(timeout=ASK_SECONDS)
+        except TimeoutError:
+            return Reply(declined="no answer in time")
+
+    def _answer_questions(self) -> None:
+        """Answer, on the worker's thread, every question waiting: only between builds, only when caught up."""
+        while True:
+            try:
+                request, future = self._questions.get_nowait()
+            except queue.Empty:
+                break
+            reason = self.behind()
+            if reason is not None or self.answer is None:
+                future.set_result(Reply(declined=reason or "no answers here"))
+                continue
+            started = time.perf_counter()
+            try:
+                with answering_with(self.session):
+                    reply = self.answer(self.session, request)
+            except Exception as err:  # the command works its answer out itself
+                log.error("answering %s failed: %s", request.command, err, exc_info=log.isEnabledFor(logging.DEBUG))
+                reply = Reply(declined=f"answering failed: {err}")
+            log.debug("answered %s in %.3f s", request.command, time.perf_counter() - started)
+            future.set_result(reply)
+        self.queue.rest()
 
     def start(self) -> None:
         """Scan (from the persistent cache), build once, then watch in the background."""
@@ -421,11 +497,18 @@ class Watcher:
         self._observer = observer
         self._worker = threading.Thread(target=self._loop, name="vaultnet-worker", daemon=True)
         self._worker.start()
+        if self.answer is not None and not self.polling:
+            server = AnswerServer(self.config.root, self.question)
+            if server.start():
+                self._server = server
         log.info("watching %s", self.config.root)
 
     def stop(self) -> None:
         self.stopping.set()
         self.queue.wakeup.set()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)

@@ -1,0 +1,300 @@
+"""A running watcher answers the read commands: the same answer as the command's own, or none.
+
+Watchers here run in this process (with a real observer and a real socket) or
+as real ``vaultnet watch`` processes; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from vaultnet.cli import answers
+from vaultnet.cli.main import main
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.serving import AnswerServer, Reply, Request, ask, socket_path
+from vaultnet.pipeline.watch import Watcher
+
+from conftest import TODAY, cli, examples, write
+
+TIMEOUT = 20
+READS = [("status",), ("status", "--json"), ("status", "--circle", "inner"), ("show", "Ana"), ("show", "Ana", "--json"),
+         ("show", "Ana", "--why"), ("plan", "--stdout"), ("plan", "--json"), ("plan", "--in", "Lyon"), ("intros",),
+         ("intros", "--json"), ("today",), ("today", "--json"), ("index", "--stdout")]
+FAILING = [("show", "Nobody"), ("status", "--circle", "nowhere")]
+
+answer = functools.partial(answers.answer, main)
+pytestmark = pytest.mark.skipif(socket_path(Path("/")) is None, reason="no Unix sockets here")
+
+
+def _notes(vault: Path) -> None:
+    write(vault, "People/Ana.md", "---\ncircle: inner\nlocation: Lyon\nneeds: [a designer]\n---\n"
+                                  "- 2026-11-01 #call hello\n- [ ] send Ana the deck 📅 2026-11-18\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\noffers: [design]\n---\n- 2026-08-01 #coffee #got advice\n")
+    write(vault, "People/Chloé.md", "---\ncircle: inner\nbirthday: 1990-11-24\n---\n")
+    write(vault, "2026-11-02.md", "Met [[Bob]] and [[Ana]] at the fair #meeting\n")
+
+
+def own_answer(vault: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[str, str, int]:
+    """The command's answer worked out by itself, with no watcher asked."""
+    with monkeypatch.context() as patch:
+        patch.setenv("VAULTNET_WATCHER", "off")
+        result = cli(vault, *args)
+    return result.stdout, result.stderr, result.exit_code
+
+
+@pytest.fixture
+def answering(vault: Path):
+    """A watcher of ``vault`` that answers commands, counting the questions it answered."""
+    _notes(vault)
+    asked: list[str] = []
+
+    def counting(session, request):
+        asked.append(request.command)
+        return answer(session, request)
+
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, max_wait=2, poll_period=0.05,
+                                answer=counting)
+    watcher.asked = asked
+    watcher.start()
+    assert _caught_up(vault)
+    yield watcher
+    watcher.stop()
+
+
+def _request(vault: Path, command: str = "status", **params) -> Request:
+    return Request(str(vault.resolve()), command, params or {"statuses": [], "circles": [], "location": None,
+                                                            "as_json": False},
+                   TODAY.isoformat(), TODAY.isoformat(), False, False, {})
+
+
+def _caught_up(vault: Path) -> bool:
+    """Until the watcher answers (its own writes seen and settled), for at most TIMEOUT seconds."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if ask(vault.resolve(), _request(vault)) is not None:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("args", READS + FAILING, ids=" ".join)
+def test_the_watcher_answers_as_the_command_itself_would(vault, answering, monkeypatch, args):
+    before = len(answering.asked)
+    result = cli(vault, *args)
+    assert len(answering.asked) == before + 1, "the watcher was not asked"
+    assert (result.stdout, result.stderr, result.exit_code) == own_answer(vault, monkeypatch, *args)
+
+
+def test_a_question_asked_again_is_answered_from_memory_until_a_note_changes(vault, answering):
+    first = cli(vault, "status", "--json").stdout
+    session = answering.session
+    assert any(isinstance(key, tuple) and key[0] == "answer" for key in session._worked_out)
+    assert cli(vault, "status", "--json").stdout == first
+    write(vault, "People/Dan.md", "---\ncircle: inner\n---\n")
+    assert answering.wait_for_build(2, TIMEOUT)
+    assert _caught_up(vault)
+    assert '"Dan"' in cli(vault, "status", "--json").stdout
+
+
+def test_an_edit_the_watcher_has_not_built_yet_is_answered_by_the_command_itself(vault, monkeypatch):
+    _notes(vault)
+    asked: list[str] = []
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=30, max_wait=30, poll_period=0.05,
+                                answer=lambda session, request: asked.append(request.command) or answer(session, request))
+    watcher.start()
+    try:
+        assert _caught_up(vault)
+        asked.clear()
+        write(vault, "People/Dan.md", "---\ncircle: inner\n---\n")
+        deadline = time.monotonic() + TIMEOUT
+        while watcher.behind() is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # the observer's notice of the edit
+        assert watcher.behind() == "changes are waiting"
+        result = cli(vault, "status")
+        assert "Dan" in result.stdout
+        assert asked == []  # declined: the command worked the answer out itself
+        assert (result.stdout, result.stderr) == own_answer(vault, monkeypatch, "status")[:2]
+    finally:
+        watcher.stop()
+
+
+def test_a_terminal_gets_the_table_a_terminal_gets(vault, answering):
+    request = Request(str(vault.resolve()), "status", {"statuses": [], "circles": [], "location": None,
+                                                       "as_json": False},
+                      TODAY.isoformat(), None, False, True, {"COLUMNS": "100"})
+    reply = ask(vault.resolve(), request)
+    assert reply is not None and reply.code == 0
+    assert "\t" not in reply.stdout and "last contact" in reply.stdout  # the table, not tab-separated lines
+    assert "\x1b[" in reply.stdout  # coloured, as on a terminal
+    assert max(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) for line in reply.stdout.splitlines()) <= 100
+    assert "COLUMNS" not in os.environ or os.environ["COLUMNS"] != "100"  # the watcher's own settings are back
+
+
+def test_no_watcher_a_dead_one_or_a_foreign_file_leaves_the_command_to_itself(vault, monkeypatch):
+    _notes(vault)
+    path = socket_path(vault.resolve())
+    assert path is not None
+    expected = own_answer(vault, monkeypatch, "status")
+    assert ask(vault.resolve(), _request(vault)) is None  # no socket at all
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(os.fspath(path))  # bound, never listening: a watcher that was killed
+    dead.close()
+    try:
+        assert ask(vault.resolve(), _request(vault)) is None
+        result = cli(vault, "status")
+        assert (result.stdout, result.stderr, result.exit_code) == expected
+    finally:
+        path.unlink()
+
+
+def test_a_watcher_of_another_vault_or_version_does_not_answer(vault, tmp_path):
+    server = AnswerServer(vault.resolve(), lambda request: Reply("answered"))
+    assert server.start()
+    try:
+        assert ask(vault.resolve(), _request(vault)) == Reply("answered")
+        other = Request(str(tmp_path / "other"), "status", {}, TODAY.isoformat(), None, False, False, {})
+        assert server._reply(other).declined is not None
+        old = Request(str(vault.resolve()), "status", {}, TODAY.isoformat(), None, False, False, {}, version="0.0.1")
+        assert ask(vault.resolve(), old) is None
+        second = AnswerServer(vault.resolve(), lambda request: Reply("second"))
+        assert not second.start()  # one watcher answers for a vault
+        assert ask(vault.resolve(), _request(vault)) == Reply("answered")
+    finally:
+        server.stop()
+    assert not socket_path(vault.resolve()).exists()
+
+
+def test_a_polling_watcher_does_not_answer(vault):
+    _notes(vault)
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, polling=True, interval=0.1, quiet=0.05,
+                                poll_period=0.05, answer=answer)
+    watcher.start()
+    try:
+        assert watcher.behind() is not None
+        assert ask(vault.resolve(), _request(vault)) is None
+    finally:
+        watcher.stop()
+
+
+def test_a_real_watcher_process_answers_a_real_command(vault, monkeypatch):
+    _notes(vault)
+    base = [sys.executable, "-m", "vaultnet", "--vault", str(vault), "--today", TODAY.isoformat()]
+    watcher = subprocess.Popen([*base, "-vv", "watch", "--quiet-period", "0.05"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert _caught_up(vault)
+        asked = subprocess.run([*base, "show", "Ana"], capture_output=True, text=True, timeout=TIMEOUT)
+        env = {**os.environ, "VAULTNET_WATCHER": "off"}
+        itself = subprocess.run([*base, "show", "Ana"], capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        assert asked.returncode == itself.returncode == 0
+        assert asked.stdout == itself.stdout and "Ana" in asked.stdout
+    finally:
+        watcher.terminate()
+        _, log = watcher.communicate(timeout=TIMEOUT)
+    assert "answered show" in log
+
+
+# -- every process answers alike ---------------------------------------------------------------------------
+
+QUESTIONS = [("status", "--json"), ("show", "Ana", "--json"), ("plan", "--stdout"), ("plan", "--json"),
+             ("today", "--json"), ("intros", "--json")]
+LINES = ["#call caught up", "#email sent the deck #gave", "met [[Bob]] #coffee", "#got an intro #thanked",
+         "[ ] send the notes 📅 2026-11-19"]
+
+
+def request_for(vault: Path, *args: str) -> Request:
+    """The request the command line makes of ``vaultnet ARGS`` (its options as click parses them)."""
+    name, *rest = args
+    with main.commands[name].make_context(name, rest) as ctx:
+        params = ctx.params
+    return Request(str(vault.resolve()), name, params, TODAY.isoformat(), TODAY.isoformat(), False, False, {})
+
+
+class EveryProcess(RuleBasedStateMachine):
+    """Edits by an editor, ``vaultnet log``, ``vaultnet build`` and a running ``vaultnet watch`` process:
+    after each, the watcher's answer, a command's own (from the cache the processes left) and a cold one
+    (a copy of the vault with no cache) are the same bytes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-processes-"))
+        self.vault = self.base / "vault"
+        (self.vault / ".obsidian").mkdir(parents=True)
+        _notes(self.vault)
+        self.watcher = subprocess.Popen(
+            [sys.executable, "-m", "vaultnet", "--vault", str(self.vault), "--today", TODAY.isoformat(), "-q",
+             "watch", "--quiet-period", "0.05"], stderr=subprocess.DEVNULL)
+        self.people = ["Ana", "Bob", "Chloé"]
+
+    def teardown(self) -> None:
+        self.watcher.terminate()
+        self.watcher.wait(TIMEOUT)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    @rule(who=st.integers(0, 9), line=st.sampled_from(LINES), day=st.integers(1, 21))
+    def an_editor_adds_a_line(self, who: int, line: str, day: int) -> None:
+        person = self.people[who % len(self.people)]
+        with open(self.vault / "People" / f"{person}.md", "a", encoding="utf-8") as note:
+            note.write(f"- {line} 2026-11-{day:02d}\n" if line.startswith("[") else f"- 2026-11-{day:02d} {line}\n")
+
+    @rule(name=st.sampled_from(["Dan", "Eve", "Zoë"]), circle=st.sampled_from(["inner", "close", "network"]))
+    def a_contact_is_added_or_changed(self, name: str, circle: str) -> None:
+        write(self.vault, f"People/{name}.md", f"---\ncircle: {circle}\n---\n- 2026-10-0{len(name)} #call hi\n")
+        if name not in self.people:
+            self.people.append(name)
+
+    @rule(who=st.integers(0, 9))
+    def a_contact_is_removed(self, who: int) -> None:
+        person = self.people[who % len(self.people)]
+        if person != "Ana":  # the one `show` asks about
+            (self.vault / "People" / f"{person}.md").unlink(missing_ok=True)
+            self.people.remove(person)
+
+    @rule(who=st.integers(0, 9))
+    def vaultnet_log(self, who: int) -> None:
+        result = cli(self.vault, "log", self.people[who % len(self.people)], "#call a word about Lyon")
+        assert result.exit_code == 0, result.output
+
+    @rule()
+    def vaultnet_build(self) -> None:
+        done = subprocess.run([sys.executable, "-m", "vaultnet", "--vault", str(self.vault), "--today",
+                               TODAY.isoformat(), "-q", "build"], capture_output=True, timeout=TIMEOUT)
+        assert done.returncode == 0, done.stderr
+
+    @invariant()
+    def the_watcher_a_command_and_a_cold_run_answer_alike(self) -> None:
+        assert _caught_up(self.vault), "the watcher did not catch up"
+        cold = self.base / "cold"
+        shutil.rmtree(cold, ignore_errors=True)
+        shutil.copytree(self.vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
+        os.environ["VAULTNET_WATCHER"] = "off"
+        try:
+            for args in QUESTIONS:
+                watched = ask(self.vault.resolve(), request_for(self.vault, *args))
+                assert watched is not None, f"the watcher did not answer {args}"
+                own, fresh = cli(self.vault, *args), cli(cold, *args)
+                assert watched.stdout == own.stdout == fresh.stdout, args
+                assert watched.code == own.exit_code == fresh.exit_code
+        finally:
+            del os.environ["VAULTNET_WATCHER"]
+
+
+EveryProcess.TestCase.settings = settings(
+    max_examples=examples(3), stateful_step_count=6, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+TestEveryProcess = EveryProcess.TestCase

@@ -1,0 +1,197 @@
+"""A running watcher answers the read commands (docs/design.md, The watcher answers).
+
+``vaultnet watch`` holds the vault worked out in memory and keeps it current
+with the edits it is told of. A read command (``status``, ``show``,
+``plan --stdout``, ``intros``, ``today``…) asks it over a local socket before
+it reads the vault itself; the watcher runs the same command on its own
+session and sends back what the command prints. It answers only while it has
+caught up (no change waiting, nothing being built, not polling the disk); any
+other case — no watcher, one of another version, one busy or behind, a socket
+that cannot be used — and the command works its answer out itself, exactly as
+it would with no watcher at all. So a watcher can make an answer faster, never
+different.
+
+The socket lives in a folder only this user can enter (``$TMPDIR/vaultnet-UID/``),
+named by a digest of the vault's path: a command finds its vault's watcher
+without reading anything in the vault, and no other user can ask.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import socket
+import stat
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from vaultnet.base.version import __version__
+
+log = logging.getLogger(__name__)
+
+ASK_SECONDS = 30.0  # a command waits this long for an answer, then works it out itself
+_CHUNK = 1 << 16
+
+
+class Request(msgspec.Struct, frozen=True):
+    """One read command as the command line parsed it, with what its output depends on."""
+
+    vault: str  # the vault's root, resolved: a watcher answers only for its own
+    command: str  # the command's name: ``status``, ``show``...
+    params: dict[str, Any]  # its options and arguments, as click parsed them
+    today: str  # ISO date the command works as of
+    today_given: str | None  # --today / VAULTNET_TODAY, when given
+    quiet: bool
+    tty: bool  # whether the command's output is a terminal (a table or tab-separated lines)
+    env: dict[str, str]  # the terminal's settings (COLUMNS, NO_COLOR, TERM...)
+    prog: str = "vaultnet"  # the name it was run by, for click's usage lines
+    version: str = __version__
+
+    def key(self) -> bytes:
+        """The request's identity: the same question asked again is the same answer while nothing changed."""
+        return msgspec.json.encode(self)
+
+
+class Reply(msgspec.Struct, frozen=True):
+    """What the command printed and its exit code; or why the watcher did not answer."""
+
+    stdout: str = ""
+    stderr: str = ""
+    code: int = 0
+    declined: str | None = None
+
+
+def socket_path(root: Path) -> Path | None:
+    """Where the watcher of the vault at ``root`` listens; None where there are no Unix sockets."""
+    if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
+        return None
+    name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
+    return Path(tempfile.gettempdir()) / f"vaultnet-{os.getuid()}" / f"{name}.sock"
+
+
+def ask(root: Path, request: Request, timeout: float = ASK_SECONDS) -> Reply | None:
+    """The running watcher's answer to ``request``; None when there is none to be had."""
+    path = socket_path(root)
+    if path is None or not path.exists():
+        return None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            sock.connect(os.fspath(path))
+            sock.sendall(msgspec.json.encode(request))
+            sock.shutdown(socket.SHUT_WR)
+            data = _read_all(sock)
+        reply = msgspec.json.decode(data, type=Reply)
+    except (OSError, msgspec.DecodeError) as err:
+        log.debug("no answer from the watcher: %s", err)
+        return None
+    if reply.declined is not None:
+        log.debug("the watcher did not answer: %s", reply.declined)
+        return None
+    return reply
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    parts = []
+    while chunk := sock.recv(_CHUNK):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+class AnswerServer:
+    """The watcher's side: accepts requests on the vault's socket and hands each to ``handle``.
+
+    ``handle`` runs on this server's thread and returns the reply (the watcher
+    passes the request on to its worker, between builds). One request at a
+    time: the worker answers one at a time anyway.
+    """
+
+    def __init__(self, root: Path, handle: Callable[[Request], Reply]) -> None:
+        self.root = root
+        self.handle = handle
+        self.path = socket_path(root)
+        self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> bool:
+        """Listen, unless another watcher of this vault already does (or sockets cannot be used here)."""
+        if self.path is None:
+            return False
+        try:
+            self.path.parent.mkdir(mode=0o700, exist_ok=True)
+            folder = self.path.parent.lstat()
+            if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.getuid() or folder.st_mode & 0o077:
+                log.warning("not answering commands: %s is not a private folder of this user", self.path.parent)
+                return False
+            if self.path.exists():
+                if _listening(self.path):
+                    log.info("another watcher of this vault answers commands; this one only builds")
+                    return False
+                self.path.unlink()  # left by a watcher that was killed
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.bind(os.fspath(self.path))
+            sock.listen(8)
+            sock.settimeout(0.5)  # wakes now and then to see whether it should stop
+        except OSError as err:
+            log.warning("not answering commands: cannot listen on %s: %s", self.path, err)
+            return False
+        self._sock = sock
+        self._thread = threading.Thread(target=self._serve, name="vaultnet-answers", daemon=True)
+        self._thread.start()
+        return True
+
+    def _serve(self) -> None:
+        assert self._sock is not None
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                break  # closed by stop()
+            with conn:
+                try:
+                    conn.settimeout(ASK_SECONDS)
+                    request = msgspec.json.decode(_read_all(conn), type=Request)
+                    reply = self._reply(request)
+                    conn.sendall(msgspec.json.encode(reply))
+                except (OSError, msgspec.DecodeError) as err:
+                    log.debug("a request could not be answered: %s", err)
+
+    def _reply(self, request: Request) -> Reply:
+        if request.version != __version__:
+            return Reply(declined=f"the watcher runs vaultnet {__version__}, the command {request.version}")
+        if Path(request.vault) != self.root:
+            return Reply(declined=f"the watcher watches {self.root}, not {request.vault}")
+        return self.handle(request)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() at once, on Linux
+            self._sock.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self.path is not None and self._sock is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        self._sock = None
+
+
+def _listening(path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        try:
+            sock.connect(os.fspath(path))
+        except OSError:
+            return False
+    return True
