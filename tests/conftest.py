@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +21,12 @@ from hypothesis import settings
 from vaultnet.files.config import load_config
 from vaultnet.pipeline.session import build_network
 from vaultnet.standings.network import Network
+
+# Answers saved between runs go to this user's cache folder: in tests, a folder of this test process
+# (and of the vaultnet processes it starts), never the developer's own.
+_CACHE_HOME = tempfile.mkdtemp(prefix="vaultnet-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
 
 # Hypothesis profiles: CI runs the same examples every time (a failure there can be
 # re-run and bisected), developers get a quick loop; HYPOTHESIS_PROFILE picks one by hand.

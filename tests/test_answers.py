@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -25,6 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from vaultnet.cli import answers
 from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
+from vaultnet.pipeline import replies
 from vaultnet.pipeline.serving import AnswerServer, Reply, Request, ask, socket_path
 from vaultnet.pipeline.watch import Watcher
 
@@ -298,3 +300,110 @@ EveryProcess.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 TestEveryProcess = EveryProcess.TestCase
+
+
+# -- answers saved between runs ----------------------------------------------------------------------------
+
+
+def _no_working_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, working anything out is a failure: an answer must come from where it was saved."""
+    from vaultnet.standings import network
+
+    def fail(*args, **kwargs):
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr(network, "assemble", fail)
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_an_answer_asked_again_with_nothing_changed_is_the_saved_one(vault, monkeypatch, args):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    first = cli(vault, *args)
+    assert first.exit_code == 0
+    with monkeypatch.context() as patch:
+        _no_working_out(patch)
+        again = cli(vault, *args)
+    assert (again.stdout, again.stderr, again.exit_code) == (first.stdout, first.stderr, 0)
+    assert not (vault / ".vaultnet").exists() or not list((vault / ".vaultnet").rglob("*.json"))  # none in the vault
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "settings", "day"])
+def test_any_change_and_the_answer_is_worked_out_again(vault, monkeypatch, change):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    before = cli(vault, "status", "--json").stdout
+    day = "2026-11-21"
+    if change == "edit":
+        with open(vault / "People/Bob.md", "a", encoding="utf-8") as note:
+            note.write("- 2026-11-20 #call about the kitchen\n")
+    elif change == "add":
+        write(vault, "People/Dan.md", "---\ncircle: inner\n---\n")
+    elif change == "remove":
+        (vault / "People/Chloé.md").unlink()
+    elif change == "settings":
+        write(vault, "vaultnet.toml", "[circles]\ninner = 3\n")
+    else:
+        day = "2026-11-22"
+    after = cli(vault, "status", "--json", today=day).stdout
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    assert after != before
+    cold = vault.parent / "cold"
+    shutil.copytree(vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
+    assert after == cli(cold, "status", "--json", today=day).stdout
+
+
+def test_an_error_is_never_saved(vault, monkeypatch):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    assert cli(vault, "show", "Nobody").exit_code == 1
+    with monkeypatch.context() as patch:
+        _no_working_out(patch)
+        with pytest.raises(AssertionError, match="worked out again"):
+            CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "show", "Nobody"],
+                               catch_exceptions=False)
+
+
+def test_a_vault_it_cannot_write_to_gets_saved_answers_and_no_warning(vault, monkeypatch):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    for folder in [vault, *[p for p in vault.rglob("*") if p.is_dir()]]:
+        folder.chmod(0o555)
+    try:
+        first = cli(vault, "status")
+        assert first.exit_code == 0 and first.stderr == ""
+        with monkeypatch.context() as patch:
+            _no_working_out(patch)
+            assert cli(vault, "status").stdout == first.stdout
+    finally:
+        for folder in [vault, *[p for p in vault.rglob("*") if p.is_dir()]]:
+            folder.chmod(0o755)
+
+
+def test_a_corrupt_or_foreign_saved_answer_is_worked_out_again(vault, monkeypatch):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    expected = cli(vault, "status").stdout
+    folder = replies.answers_folder(vault.resolve())
+    (saved,) = folder.iterdir()
+    for junk in (b"", b"{not json", b'{"format": 1}', saved.read_bytes().replace(b'"fingerprint":"', b'"fingerprint":"0')):
+        saved.write_bytes(junk)
+        result = cli(vault, "status")
+        assert (result.stdout, result.stderr) == (expected, "")
+
+
+def test_only_the_newest_answers_are_kept(vault, monkeypatch):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    monkeypatch.setattr(replies, "KEEP", 3)
+    for day in range(10, 16):
+        cli(vault, "status", today=f"2026-11-{day}")
+    assert len(list(replies.answers_folder(vault.resolve()).iterdir())) == 3
+
+
+def test_a_progress_bar_or_cursor_movement_marks_output_as_no_answer_to_replay():
+    copy = answers._Copy(open(os.devnull, "w"))  # noqa: SIM115
+    copy.write("1 problem in the vault; run 'vaultnet check' to list them.\n")
+    assert not copy.drawn
+    copy.write("\x1b[2K\rreading notes ━━━━ 50%")
+    assert copy.drawn

@@ -1,11 +1,13 @@
-"""Read commands answered by a running ``vaultnet watch`` (see :mod:`vaultnet.pipeline.serving`).
+"""Read commands answered without working everything out again (docs/speed.md).
 
-Both sides of the question are here, in the click layer, because both are
-about running a command: :func:`answered` marks a command that may ask the
-watcher first (and, run inside the watcher, does not); :func:`answer` is what
-the watcher is handed to run one, on its own session, printing into buffers
-that go back to the command. The command's own code is the answer's code: a
-watcher's answer and a command's own are the same function of the same vault.
+A read command marked :func:`answered` asks, in turn: the vault's running
+``vaultnet watch`` (:mod:`vaultnet.pipeline.serving`), which answers from what
+it holds; then the answer it saved last time, printed when the vault is as it
+was then (:mod:`vaultnet.pipeline.replies`); and only then works the answer
+out, saving it. :func:`answer` is what the watcher is handed to run a command
+on its own session, printing into buffers that go back to the command. The
+command's own code is every answer's code: a watcher's answer, a saved one and a
+fresh one are the same function of the same vault.
 """
 
 from __future__ import annotations
@@ -40,16 +42,29 @@ _answerable: set[str] = set()  # the names of the commands that may be answered
 
 
 def answered(when: Callable[[Mapping[str, Any]], bool] = lambda params: True) -> Callable[..., Any]:
-    """Mark a read command the watcher may answer: for the options ``when`` accepts, it asks first.
+    """Mark a read command whose answer may come from the watcher or be saved: for the options ``when``
+    accepts, it asks the vault's running watcher first, then looks for its answer saved last time, and
+    only then works the answer out (and saves it, with the state of the vault it read).
 
     Put it under ``@click.pass_obj``; the command's name is its function's.
     """
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def wrapper(state: State, **params: Any) -> Any:
-            if when(params) and _asked(state, params):
+            request = _request(state, params) if when(params) and not _inside.get() else None
+            if request is None:
+                return function(state, **params)
+            reply = _from_watcher(state, request)
+            if reply is None:
+                from vaultnet.pipeline.replies import saved_reply
+                from vaultnet.pipeline.session import Session
+
+                session = Session(state.config, remember=False)
+                reply = saved_reply(session, state.today, request)
+            if reply is not None:
+                _print(reply)
                 return None
-            return function(state, **params)
+            return _worked_out(state, session, request, lambda: function(state, **params))
 
         _answerable.add(function.__name__)
         return wrapper
@@ -57,37 +72,82 @@ def answered(when: Callable[[Mapping[str, Any]], bool] = lambda params: True) ->
     return decorate
 
 
-def _asked(state: State, params: Mapping[str, Any]) -> bool:
-    """True when the vault's watcher answered (what it printed is printed, its exit code is ours)."""
-    if _inside.get() or os.environ.get(OPT_OUT, "").lower() in ("off", "0", "no", "false"):
-        return False
-    from vaultnet.pipeline.serving import Request, ask, socket_path
+def _request(state: State, params: Mapping[str, Any]) -> Request | None:
+    """The question a command asks: the command, its options and what its output depends on."""
+    from vaultnet.pipeline.serving import Request
 
-    root = state.config.root
-    path = socket_path(root)
-    if path is None or not path.exists():
-        return False  # the common case: no watcher; nothing more to do
+    ctx = click.get_current_context()
     tty = sys.stdout.isatty()
     env = {name: os.environ[name] for name in TERMINAL_ENV if name in os.environ}
     if tty and "COLUMNS" not in env:
         env["COLUMNS"] = str(shutil.get_terminal_size().columns)
-    ctx = click.get_current_context()
+    request = Request(str(state.config.root), ctx.info_name or "", dict(params), state.today.isoformat(),
+                      state.today_given.isoformat() if state.today_given else None, state.quiet, tty, env,
+                      prog=ctx.find_root().info_name or "vaultnet")
     try:
-        request = Request(str(root), ctx.info_name or "", dict(params), state.today.isoformat(),
-                          state.today_given.isoformat() if state.today_given else None, state.quiet, tty, env,
-                          prog=ctx.find_root().info_name or "vaultnet")
-        reply = ask(root, request)
+        request.key()
     except TypeError:  # an option that does not travel (none of the answered commands has one)
-        return False
-    if reply is None:
-        return False
+        return None
+    return request
+
+
+def _from_watcher(state: State, request: Request) -> Reply | None:
+    """The running watcher's answer; None when there is no watcher, or it has not caught up."""
+    if os.environ.get(OPT_OUT, "").lower() in ("off", "0", "no", "false"):
+        return None
+    from vaultnet.pipeline.serving import ask, socket_path
+
+    path = socket_path(state.config.root)
+    if path is None or not path.exists():
+        return None  # the common case: no watcher; nothing more to do
+    return ask(state.config.root, request)
+
+
+def _print(reply: Reply) -> None:
+    """What the answer printed is printed; its exit code is the command's."""
     sys.stdout.write(reply.stdout)
     sys.stdout.flush()
     sys.stderr.write(reply.stderr)
     sys.stderr.flush()
     if reply.code:
         sys.exit(reply.code)
-    return True
+
+
+def _worked_out(state: State, session: Session, request: Request, work: Callable[[], Any]) -> Any:
+    """Run the command as it is, printing as it goes, and save what it printed with what it read.
+
+    Only a command that ends normally is saved: an error is worked out again.
+    """
+    from vaultnet.pipeline.replies import save_reply
+    from vaultnet.pipeline.serving import Reply
+    from vaultnet.pipeline.session import answering_with
+
+    out, err = _Copy(sys.stdout), _Copy(sys.stderr)
+    with answering_with(session), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        result = work()
+    if not err.drawn:  # a progress bar was drawn: what was printed is no answer to replay
+        save_reply(session, state.today, request, Reply(out.getvalue(), err.getvalue(), 0))
+    return result
+
+
+class _Copy(io.StringIO):
+    """Writes through to ``to`` (a terminal stays one) and keeps a copy of the text."""
+
+    def __init__(self, to: Any) -> None:
+        super().__init__()
+        self._to = to
+        self.drawn = False  # cursor movements or colours (a progress bar on a terminal) went through
+
+    def write(self, text: str) -> int:
+        self._to.write(text)
+        self.drawn = self.drawn or "\x1b" in text or "\r" in text
+        return super().write(text)
+
+    def flush(self) -> None:
+        self._to.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._to.isatty())
 
 
 class _Output(io.StringIO):

@@ -25,7 +25,7 @@ from vaultnet.files.config import Config
 from vaultnet.files.digests import note_digest
 from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
-from vaultnet.notes.noteset import Entry, NoteSet, Signature
+from vaultnet.notes.noteset import Entry, NoteSet, Signature, VaultFile
 from vaultnet.pipeline.cache import NoteCache
 from vaultnet.pipeline.freshness import (
     Written,
@@ -110,6 +110,7 @@ class Session:
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
         self._worked_out: dict[object, object] = {}  # see `memoised`: emptied by every change read
+        self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `matches`
 
     MEMOISED = 64  # answers kept at most (the oldest goes first)
 
@@ -197,7 +198,8 @@ class Session:
         """
         self._open()
         if changed is None:
-            found = self.notes.scan(progress=self._reading)
+            walked, self._walked = self._walked, None
+            found = self.notes.scan(walked, progress=self._reading)
         else:
             found = False
             for rel in sorted(set(changed)):
@@ -309,6 +311,23 @@ class Session:
                 self.cache.save_fingerprint(fingerprint(self.config, today, signatures, by_content), summary, content)
         return record
 
+    def matches(self, today: Date, record: Mapping[str, Any]) -> bool:
+        """True when ``record`` (a fingerprint and the notes it knows by content, see ``read_state``) is
+        the vault as it is now: one walk, no note read."""
+        self._walked = self.notes.stat_all()  # the walk a refresh right after would make: it need not
+        signatures = {rel: signature for rel, (_, signature) in self._walked.items()}
+        saved = record.get("content")
+        by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
+        return record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
+
+    def read_state(self, today: Date) -> dict[str, Any] | None:
+        """The fingerprint of the notes this session read (with those it knows by content), for ``matches``;
+        None when it read none (it answered from a build's notes)."""
+        if not self._opened:
+            return None
+        digests, record = content_record(self.config, self.notes.entries)
+        return {"fingerprint": fingerprint(self.config, today, self.notes.signatures(), digests), "content": record}
+
     def take_in(self, results: Iterable[Written]) -> None:
         """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
 
@@ -346,7 +365,7 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     needs the network: a changed vault, a build that saved no summary, or a
     vault without contacts (whose message names what the walk saw).
     """
-    if serving() is not None:
+    if (session := serving()) is not None and session.remember:
         return None  # a watcher's answer: worked out from what it holds, no walk
     built = Session(config, remember=False).last_build(today)
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
@@ -383,13 +402,14 @@ _serving: ContextVar[Session | None] = ContextVar("serving", default=None)
 
 
 def serving() -> Session | None:
-    """The watcher's session, while it answers a command (see :mod:`vaultnet.pipeline.serving`)."""
+    """The session a command's answer is worked out with, when one is set (see ``answering_with``)."""
     return _serving.get()
 
 
 @contextlib.contextmanager
 def answering_with(session: Session) -> Iterator[None]:
-    """Within: every command's one-off session is ``session`` (a watcher answering with what it holds)."""
+    """Within: every one-off session of a command is ``session``: the watcher's own, when it answers
+    a command with what it holds; or the command's, read once, whose state its saved answer records."""
     token = _serving.set(session)
     try:
         yield
@@ -398,9 +418,11 @@ def answering_with(session: Session) -> Iterator[None]:
 
 
 def one_off(config: Config, progress: Progress | None = None) -> Session:
-    """The session a command works with: a fresh one that remembers nothing, or, while a watcher
-    answers the command, the watcher's own (the same vault read the same way, kept current)."""
+    """The session a command works with: the one set by ``answering_with`` when it reads the same
+    vault the same way; else a fresh one that remembers nothing."""
     session = serving()
     if session is not None and session.config.root == config.root and session.config == config:
+        if progress is not None and not session.remember:
+            session.progress = progress  # a command's own session: its terminal shows the reading
         return session
     return Session(config, remember=False, progress=progress)

@@ -98,17 +98,23 @@ class ChangeQueue:
 
 
 class Handler(FileSystemEventHandler):
-    """Only signals: every event's source and destination go to the queue (and to ``seen``, when given)."""
+    """Only signals: every event's source and destination go to the queue (and to ``seen``, when given),
+    except the paths ``wanted`` says can change nothing (a command's answer saved in ``.vaultnet/``
+    would keep the watcher from answering the next one)."""
 
-    def __init__(self, queue: ChangeQueue, seen: Callable[[str], None] | None = None) -> None:
+    def __init__(self, queue: ChangeQueue, seen: Callable[[str], None] | None = None,
+                 wanted: Callable[[str], bool] = lambda path: True) -> None:
         self.queue = queue
         self.seen = seen
+        self.wanted = wanted
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reads change nothing
         source = os.fsdecode(event.src_path)
-        self.queue.put(source, os.fsdecode(getattr(event, "dest_path", "") or ""))
+        paths = [path for path in (source, os.fsdecode(getattr(event, "dest_path", "") or "")) if path]
+        if any(self.wanted(path) for path in paths):
+            self.queue.put(*paths)
         if self.seen is not None:
             self.seen(source)
 
@@ -325,6 +331,14 @@ class Watcher:
             return None  # what we wrote ourselves
         return rel
 
+    def _wanted(self, path: str) -> bool:
+        """Whether an event's path can change what the watcher builds: a note it does not ignore, or
+        a settings file (on the observer's thread: no file is read)."""
+        if os.path.normpath(path) in {os.path.join(self.config.root, name) for name in SETTINGS}:
+            return True
+        rel = os.path.relpath(path, self.config.root).replace(os.sep, "/")
+        return not (rel in (".", "..") or rel.startswith("../") or self.ignore(rel))
+
     def _settings_changed(self, paths: set[str]) -> bool:
         """True when ``vaultnet.toml`` (or Obsidian's daily-note settings) changed: reload them."""
         names = {os.path.join(self.config.root, name) for name in SETTINGS}
@@ -481,7 +495,8 @@ class Watcher:
         self.build()
         self.save()
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
-        observer.schedule(Handler(self.queue, self.git.saw if self.git is not None else None), str(self.config.root),
+        observer.schedule(Handler(self.queue, self.git.saw if self.git is not None else None, self._wanted),
+                          str(self.config.root),
                           recursive=True)
         try:
             observer.start()
