@@ -407,3 +407,31 @@ def test_a_progress_bar_or_cursor_movement_marks_output_as_no_answer_to_replay()
     assert not copy.drawn
     copy.write("\x1b[2K\rreading notes ━━━━ 50%")
     assert copy.drawn
+
+
+def test_what_a_watcher_keeps_is_bounded_in_number_and_bytes(vault, monkeypatch):
+    _notes(vault)
+    from vaultnet.pipeline.session import Session
+
+    session = Session(load_config(vault))
+    monkeypatch.setattr(Session, "MEMOISED", 3)
+    monkeypatch.setattr(Session, "MEMOISED_BYTES", 80)
+    for number in range(5):
+        assert session.memoised(number, lambda number=number: "x" * number * 10, len) == "x" * number * 10
+    assert list(session._worked_out) == [3, 4]  # 3 at most, and 30 + 40 bytes fit in 80 where 20 more do not
+    assert session.memoised("big", lambda: "x" * 500, len) == "x" * 500  # too big to keep beside others: alone
+    assert list(session._worked_out) == ["big"]
+    calls = []
+    session.memoised("big", lambda: calls.append(1) or "y", len)
+    assert calls == []
+
+
+def test_saved_answers_of_a_vault_take_bounded_room(vault, monkeypatch):
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    cli(vault, "status", "--json")
+    size = next(replies.answers_folder(vault.resolve()).iterdir()).stat().st_size
+    monkeypatch.setattr(replies, "KEEP_BYTES", int(size * 2.5))
+    for day in range(10, 16):
+        cli(vault, "status", "--json", today=f"2026-11-{day}")
+    assert len(list(replies.answers_folder(vault.resolve()).iterdir())) == 2

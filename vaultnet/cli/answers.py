@@ -59,12 +59,12 @@ def answered(when: Callable[[Mapping[str, Any]], bool] = lambda params: True) ->
                 from vaultnet.pipeline.replies import saved_reply
                 from vaultnet.pipeline.session import Session
 
-                session = Session(state.config, remember=False)
+                session = Session(state.config, remember=False)  # walks once, for the saved answer and the work
                 reply = saved_reply(session, state.today, request)
-            if reply is not None:
-                _print(reply)
-                return None
-            return _worked_out(state, session, request, lambda: function(state, **params))
+                if reply is None:
+                    return _worked_out(state, session, request, lambda: function(state, **params))
+            _print(reply)
+            return None
 
         _answerable.add(function.__name__)
         return wrapper
@@ -191,7 +191,8 @@ def answer(root: click.Group, session: Session, request: Request) -> Reply:
     command = root.commands.get(request.command)
     if command is None or request.command not in _answerable or command.callback is None:
         return Reply(declined=f"{request.command} is not answered by a watcher")
-    return session.memoised(("answer", request.key()), lambda: _run(root, command, session, request))
+    return session.memoised(("answer", request.key()), lambda: _run(root, command, session, request),
+                            lambda reply: len(reply.stdout) + len(reply.stderr))
 
 
 def _run(root: click.Group, command: click.Command, session: Session, request: Request) -> Reply:

@@ -34,7 +34,8 @@ from vaultnet.pipeline.session import Session
 
 log = logging.getLogger(__name__)
 
-KEEP = 32  # answers kept per vault (a large vault's `status --json` is megabytes)
+KEEP = 32  # answers kept per vault, the newest first...
+KEEP_BYTES = 64 * 2**20  # ... while they take no more room than this (a large vault's `status --json` is 10 MB)
 FORMAT = 1
 
 
@@ -116,10 +117,13 @@ def save_reply(session: Session, today: Date, request: Request, reply: Reply) ->
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest ``KEEP`` answers."""
+    """Keep the newest answers: ``KEEP`` of them, in ``KEEP_BYTES`` at most."""
     with contextlib.suppress(OSError):
-        saved = sorted((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
-                       if entry.name.endswith(".json"))
-        for _, path in saved[:-KEEP]:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+        saved = sorted(((entry.stat().st_mtime_ns, entry.stat().st_size, entry.path) for entry in os.scandir(folder)
+                        if entry.name.endswith(".json")), reverse=True)
+        room = KEEP_BYTES
+        for number, (_, size, path) in enumerate(saved):
+            room -= size
+            if number >= KEEP or (room < 0 and number > 0):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)

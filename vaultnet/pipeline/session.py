@@ -109,25 +109,28 @@ class Session:
         self.pending = False  # the last build left a ticked follow-up for a build soon after
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
-        self._worked_out: dict[object, object] = {}  # see `memoised`: emptied by every change read
+        self._worked_out: dict[object, tuple[object, int]] = {}  # see `memoised`: emptied by every change read
         self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `matches`
 
-    MEMOISED = 64  # answers kept at most (the oldest goes first)
+    MEMOISED = 64  # things kept at most (the oldest goes first)...
+    MEMOISED_BYTES = 32 * 2**20  # ... and as many bytes of answers (a large vault's `status --json` is 10 MB)
 
-    def memoised(self, key: object, work_out: Callable[[], T]) -> T:
+    def memoised(self, key: object, work_out: Callable[[], T], size: Callable[[T], int] = lambda value: 0) -> T:
         """``work_out()``, kept for as long as no note changes (a session that remembers; else worked out anew).
 
         What a watcher answers from: the same question asked again while the
-        vault stays as it is costs nothing the second time.
+        vault stays as it is costs nothing the second time. ``size`` tells how
+        many bytes a value holds that nothing else does (an answer's text).
         """
         if not self.remember:
             return work_out()
         if key not in self._worked_out:
             value = work_out()
-            if len(self._worked_out) >= self.MEMOISED:
-                del self._worked_out[next(iter(self._worked_out))]
-            self._worked_out[key] = value
-        return self._worked_out[key]  # type: ignore[return-value]
+            self._worked_out[key] = (value, size(value))
+            while len(self._worked_out) > 1 and (len(self._worked_out) > self.MEMOISED or sum(
+                    kept[1] for kept in self._worked_out.values()) > self.MEMOISED_BYTES):
+                del self._worked_out[next(iter(self._worked_out))]  # the oldest; never the one just worked out
+        return self._worked_out[key][0]  # type: ignore[return-value]
 
     def _changed(self) -> None:
         self._worked_out.clear()
