@@ -435,3 +435,20 @@ def test_saved_answers_of_a_vault_take_bounded_room(vault, monkeypatch):
     for day in range(10, 16):
         cli(vault, "status", "--json", today=f"2026-11-{day}")
     assert len(list(replies.answers_folder(vault.resolve()).iterdir())) == 2
+
+
+def test_a_saved_plan_is_worked_out_again_once_the_form_of_this_devices_last_build_changes(vault, monkeypatch):
+    """What a rendering leaves alone depends on the form the last build wrote in: a saved plan is for that form."""
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    assert cli(vault, "build").exit_code == 0
+    with open(vault / "People/Bob.md", "a", encoding="utf-8") as note:
+        note.write("- 2026-11-20 #call about the kitchen\n")
+    first = cli(vault, "plan", "--stdout")  # the build is behind the edit: worked out, and saved
+    with monkeypatch.context() as patch:
+        _no_working_out(patch)
+        assert cli(vault, "plan", "--stdout").stdout == first.stdout
+        (vault / ".vaultnet/cache/build.json").unlink()
+        with pytest.raises(AssertionError, match="worked out again"):
+            CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "plan", "--stdout"],
+                               catch_exceptions=False)

@@ -47,6 +47,7 @@ class Saved(msgspec.Struct, frozen=True):
     request: bytes  # Request.key()
     fingerprint: str
     content: dict[str, list[Any]]  # the notes the fingerprint knows by content (see Session.read_state)
+    form: str | None  # the form of this device's last build (see Session.read_state)
     reply: Reply
 
 
@@ -85,7 +86,7 @@ def saved_reply(session: Session, today: Date, request: Request) -> Reply | None
         return None
     if saved.format != FORMAT or saved.version != __version__ or saved.request != request.key():
         return None
-    if not session.matches(today, {"fingerprint": saved.fingerprint, "content": saved.content}):
+    if not session.matches(today, {"fingerprint": saved.fingerprint, "content": saved.content, "form": saved.form}):
         return None
     return saved.reply
 
@@ -102,7 +103,7 @@ def save_reply(session: Session, today: Date, request: Request, reply: Reply) ->
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = msgspec.json.encode(Saved(FORMAT, __version__, request.key(), state["fingerprint"], state["content"],
-                                         reply))
+                                         state["form"], reply))
         fd, temporary = tempfile.mkstemp(prefix=".answer.", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

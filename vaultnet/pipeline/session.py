@@ -236,10 +236,9 @@ class Session:
         from vaultnet.pipeline.build import Builder
 
         def make() -> Builder:
-            record = self.cache.last_record() or {}
-            previous = record.get("form") if isinstance(record.get("form"), str) else None
             return Builder(self.config, today, self.notes, lambda overrides: self.network(today, overrides),
-                           self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks, previous_form=previous,
+                           self.plan_memo, write=write, seen_on=seen_on, ticks=self.ticks,
+                           previous_form=self.last_form(),
                            settle_ticks=self.settle_ticks and write)  # rendering only: as a command would
 
         return make() if write else self.memoised(("builder", today, seen_on or today), make)
@@ -321,15 +320,23 @@ class Session:
         signatures = {rel: signature for rel, (_, signature) in self._walked.items()}
         saved = record.get("content")
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
-        return record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
+        return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
+                and record.get("form") == self.last_form())
 
     def read_state(self, today: Date) -> dict[str, Any] | None:
-        """The fingerprint of the notes this session read (with those it knows by content), for ``matches``;
+        """The fingerprint of the notes this session read (with those it knows by content), and the form
+        this device's last build wrote in (what a rendering leaves alone depends on it), for ``matches``;
         None when it read none (it answered from a build's notes)."""
         if not self._opened:
             return None
         digests, record = content_record(self.config, self.notes.entries)
-        return {"fingerprint": fingerprint(self.config, today, self.notes.signatures(), digests), "content": record}
+        return {"fingerprint": fingerprint(self.config, today, self.notes.signatures(), digests), "content": record,
+                "form": self.last_form()}
+
+    def last_form(self) -> str | None:
+        """The form this device's last build wrote its notes in (see :func:`vaultnet.pipeline.build.form_of`)."""
+        form = (self.cache.last_record() or {}).get("form")
+        return form if isinstance(form, str) else None
 
     def take_in(self, results: Iterable[Written]) -> None:
         """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
