@@ -247,7 +247,7 @@ class Watcher:
         # Commands' questions, answered by the worker between builds (see vaultnet.pipeline.serving).
         self.answer = answer
         self._questions: queue.SimpleQueue[tuple[Request, Future[Reply]]] = queue.SimpleQueue()
-        self._busy = False
+        self._busy = False  # building: the session changes under a question
         self._server: AnswerServer | None = None
 
     @classmethod
@@ -270,7 +270,11 @@ class Watcher:
         """
         day = self.today()
         started = time.perf_counter()
-        results = self.session.build(day, changed=())
+        self._busy = True  # a command's question is declined at once meanwhile (see `question`)
+        try:
+            results = self.session.build(day, changed=())
+        finally:
+            self._busy = False
         for result in results:
             if result.error:
                 log.error("%s%s", result.error, "; trying again shortly" if result.retry else "")
@@ -426,15 +430,12 @@ class Watcher:
             if self.stopping.is_set():
                 break
             self._answer_questions()
-            self._busy = True
             try:
                 self._step()
             except Exception as err:  # a failing rebuild must not stop the watcher
                 if not os.path.isdir(self.config.root):
                     continue  # the vault went away during the build: the next step stops
                 log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
-            finally:
-                self._busy = False
             self._answer_questions()
 
     # -- answering commands -----------------------------------------------
