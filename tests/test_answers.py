@@ -452,3 +452,21 @@ def test_a_saved_plan_is_worked_out_again_once_the_form_of_this_devices_last_bui
         with pytest.raises(AssertionError, match="worked out again"):
             CliRunner().invoke(main, ["--vault", str(vault), "--today", "2026-11-21", "plan", "--stdout"],
                                catch_exceptions=False)
+
+
+def test_a_socket_in_a_folder_others_can_enter_is_never_asked(vault, tmp_path, monkeypatch):
+    (tmp_path / "runtime").mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "runtime"))
+    path = socket_path(vault.resolve())
+    assert path is not None and path.is_relative_to(tmp_path / "runtime")
+    server = AnswerServer(vault.resolve(), lambda request: Reply("answered"))
+    assert server.start()
+    try:
+        assert ask(vault.resolve(), _request(vault)) == Reply("answered")
+        path.parent.chmod(0o755)  # another user could have put it there
+        assert ask(vault.resolve(), _request(vault)) is None
+        path.parent.chmod(0o700)
+    finally:
+        server.stop()
+    path.parent.chmod(0o777)
+    assert not AnswerServer(vault.resolve(), lambda request: Reply("answered")).start()

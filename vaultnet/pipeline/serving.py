@@ -11,9 +11,11 @@ that cannot be used — and the command works its answer out itself, exactly as
 it would with no watcher at all. So a watcher can make an answer faster, never
 different.
 
-The socket lives in a folder only this user can enter (``$TMPDIR/vaultnet-UID/``),
-named by a digest of the vault's path: a command finds its vault's watcher
-without reading anything in the vault, and no other user can ask.
+The socket lives in a folder only this user can enter (``$XDG_RUNTIME_DIR/vaultnet-UID/``,
+else ``$TMPDIR/vaultnet-UID/``), named by a digest of the vault's path: a command
+finds its vault's watcher without reading anything in the vault, no other user
+can ask, and a command asks only through a folder that is private (no one else
+can have put a socket there to answer for the watcher).
 """
 
 from __future__ import annotations
@@ -69,17 +71,31 @@ class Reply(msgspec.Struct, frozen=True):
 
 
 def socket_path(root: Path) -> Path | None:
-    """Where the watcher of the vault at ``root`` listens; None where there are no Unix sockets."""
+    """Where the watcher of the vault at ``root`` listens; None where there are no Unix sockets.
+
+    In ``$XDG_RUNTIME_DIR`` when it is set (the same for a login shell and a
+    user service, which may not share ``$TMPDIR``), else in the temporary folder.
+    """
     if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
         return None
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
     name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
-    return Path(tempfile.gettempdir()) / f"vaultnet-{os.getuid()}" / f"{name}.sock"
+    return Path(base) / f"vaultnet-{os.getuid()}" / f"{name}.sock"
+
+
+def private(folder: Path) -> bool:
+    """True when ``folder`` is a folder of this user's that no one else can enter (else anyone could answer)."""
+    try:
+        found = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077
 
 
 def ask(root: Path, request: Request, timeout: float = ASK_SECONDS) -> Reply | None:
     """The running watcher's answer to ``request``; None when there is none to be had."""
     path = socket_path(root)
-    if path is None or not path.exists():
+    if path is None or not path.exists() or not private(path.parent):
         return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -127,8 +143,7 @@ class AnswerServer:
             return False
         try:
             self.path.parent.mkdir(mode=0o700, exist_ok=True)
-            folder = self.path.parent.lstat()
-            if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.getuid() or folder.st_mode & 0o077:
+            if not private(self.path.parent):
                 log.warning("not answering commands: %s is not a private folder of this user", self.path.parent)
                 return False
             if self.path.exists():

@@ -299,7 +299,7 @@ class Session:
         record = self.cache.last_record()
         if record is None:
             return None
-        stats = self.notes.stat_all() if stats is None else stats
+        stats = self.walk() if stats is None else stats
         signatures = {rel: signature for rel, (_, signature) in stats.items()}
         saved = record.get("content")
         saved = saved if isinstance(saved, dict) else {}
@@ -316,12 +316,20 @@ class Session:
     def matches(self, today: Date, record: Mapping[str, Any]) -> bool:
         """True when ``record`` (a fingerprint and the notes it knows by content, see ``read_state``) is
         the vault as it is now: one walk, no note read."""
-        self._walked = self.notes.stat_all()  # the walk a refresh right after would make: it need not
-        signatures = {rel: signature for rel, (_, signature) in self._walked.items()}
+        signatures = {rel: signature for rel, (_, signature) in self.walk().items()}
         saved = record.get("content")
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
         return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
                 and record.get("form") == self.last_form())
+
+    def walk(self) -> dict[str, tuple[VaultFile, Signature]]:
+        """Every note's signature, from one walk of the vault: kept for the read that follows (``refresh``),
+        so that a command that checks what it saved, then reads the vault after all, walks it once."""
+        if self.remember:
+            return self.notes.stat_all()  # a long-lived session (a watcher's): a walk kept would go stale
+        if self._walked is None:
+            self._walked = self.notes.stat_all()
+        return self._walked
 
     def read_state(self, today: Date) -> dict[str, Any] | None:
         """The fingerprint of the notes this session read (with those it knows by content), and the form
@@ -377,7 +385,7 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     """
     if (session := serving()) is not None and session.remember:
         return None  # a watcher's answer: worked out from what it holds, no walk
-    built = Session(config, remember=False).last_build(today)
+    built = one_off(config).last_build(today)  # the command's own session: a walk it made already is reused
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
             or built["contacts"] == 0:
         return None
