@@ -101,10 +101,10 @@ def ask(root: Path, request: Request, timeout: float = ASK_SECONDS) -> Reply | N
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             sock.connect(os.fspath(path))
-            sock.sendall(msgspec.json.encode(request))
+            sock.sendall(msgspec.msgpack.encode(request))
             sock.shutdown(socket.SHUT_WR)
             data = _read_all(sock)
-        reply = msgspec.json.decode(data, type=Reply)
+        reply = msgspec.msgpack.decode(data, type=Reply)
     except (OSError, msgspec.DecodeError) as err:
         log.debug("no answer from the watcher: %s", err)
         return None
@@ -175,9 +175,9 @@ class AnswerServer:
             with conn:
                 try:
                     conn.settimeout(ASK_SECONDS)
-                    request = msgspec.json.decode(_read_all(conn), type=Request)
+                    request = msgspec.msgpack.decode(_read_all(conn), type=Request)
                     reply = self._reply(request)
-                    conn.sendall(msgspec.json.encode(reply))
+                    conn.sendall(msgspec.msgpack.encode(reply))
                 except (OSError, msgspec.DecodeError) as err:
                     log.debug("a request could not be answered: %s", err)
 
