@@ -112,7 +112,8 @@ def test_a_question_asked_again_is_answered_from_memory_until_a_note_changes(vau
     assert '"Dan"' in cli(vault, "status", "--json").stdout
 
 
-def test_an_edit_the_watcher_has_not_built_yet_is_answered_by_the_command_itself(vault, monkeypatch):
+def test_a_question_takes_in_the_changes_waiting_for_their_quiet_period_first(vault, monkeypatch):
+    """A command wants the vault as it is now: the watcher builds what waits, then answers (no 30 s wait)."""
     _notes(vault)
     asked: list[str] = []
     watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=30, max_wait=30, poll_period=0.05,
@@ -121,15 +122,32 @@ def test_an_edit_the_watcher_has_not_built_yet_is_answered_by_the_command_itself
     try:
         assert _caught_up(vault)
         asked.clear()
+        builds = watcher.builds
         write(vault, "People/Dan.md", "---\ncircle: inner\n---\n")
         deadline = time.monotonic() + TIMEOUT
-        while watcher.behind() is None and time.monotonic() < deadline:
-            time.sleep(0.01)  # the observer's notice of the edit
-        assert watcher.behind() == "changes are waiting"
+        while watcher.queue.remaining(30, 30) is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # the observer's notice of the edit: now it waits for its quiet period
+        started = time.monotonic()
         result = cli(vault, "status")
+        assert time.monotonic() - started < 10
+        assert asked == ["status"] and watcher.builds == builds + 1  # built on the question, then answered
         assert "Dan" in result.stdout
-        assert asked == []  # declined: the command worked the answer out itself
         assert (result.stdout, result.stderr) == own_answer(vault, monkeypatch, "status")[:2]
+    finally:
+        watcher.stop()
+
+
+def test_a_watcher_that_git_holds_back_leaves_the_command_to_itself(vault, monkeypatch):
+    _notes(vault)
+    (vault / ".git").mkdir()
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, poll_period=0.05, wait_for_git=True,
+                                git_quiet=0, answer=answer)
+    watcher.start()
+    try:
+        assert _caught_up(vault)
+        (vault / ".git" / "index.lock").touch()  # a git command at work
+        assert ask(vault.resolve(), _request(vault)) is None
+        assert cli(vault, "status").stdout == own_answer(vault, monkeypatch, "status")[0]
     finally:
         watcher.stop()
 

@@ -92,7 +92,7 @@ def _request(state: State, params: Mapping[str, Any]) -> Request | None:
 
 
 def _from_watcher(state: State, request: Request) -> Reply | None:
-    """The running watcher's answer; None when there is no watcher, or it has not caught up."""
+    """The running watcher's answer; None when there is no watcher, or it cannot answer (see Watcher.behind)."""
     if os.environ.get(OPT_OUT, "").lower() in ("off", "0", "no", "false"):
         return None
     from vaultnet.pipeline.serving import ask, socket_path

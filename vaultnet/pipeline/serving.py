@@ -4,12 +4,11 @@
 with the edits it is told of. A read command (``status``, ``show``,
 ``plan --stdout``, ``intros``, ``today``…) asks it over a local socket before
 it reads the vault itself; the watcher runs the same command on its own
-session and sends back what the command prints. It answers only while it has
-caught up (no change waiting, nothing being built, not polling the disk); any
-other case — no watcher, one of another version, one busy or behind, a socket
-that cannot be used — and the command works its answer out itself, exactly as
-it would with no watcher at all. So a watcher can make an answer faster, never
-different.
+session and sends back what the command prints, once it has taken in every
+change it was told of. In any other case (no watcher, one of another version,
+one that polls the disk or that git holds back, a socket that cannot be used)
+the command works its answer out itself, exactly as it would with no watcher at
+all. So a watcher can make an answer faster, never different.
 
 The socket lives in a folder only this user can enter (``$XDG_RUNTIME_DIR/vaultnet-UID/``,
 else ``$TMPDIR/vaultnet-UID/``), named by a digest of the vault's path: a command

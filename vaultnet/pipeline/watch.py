@@ -247,7 +247,7 @@ class Watcher:
         # Commands' questions, answered by the worker between builds (see vaultnet.pipeline.serving).
         self.answer = answer
         self._questions: queue.SimpleQueue[tuple[Request, Future[Reply]]] = queue.SimpleQueue()
-        self._busy = False  # building: the session changes under a question
+        self._asked = threading.Event()  # a question waits: wakes a worker waiting for a quiet period
         self._server: AnswerServer | None = None
 
     @classmethod
@@ -270,11 +270,7 @@ class Watcher:
         """
         day = self.today()
         started = time.perf_counter()
-        self._busy = True  # a command's question is declined at once meanwhile (see `question`)
-        try:
-            results = self.session.build(day, changed=())
-        finally:
-            self._busy = False
+        results = self.session.build(day, changed=())
         for result in results:
             if result.error:
                 log.error("%s%s", result.error, "; trying again shortly" if result.retry else "")
@@ -426,7 +422,7 @@ class Watcher:
             if remaining is None:
                 self.queue.wakeup.wait(self.poll_period)  # idle: wake now and then for the date and rescans
             elif remaining > 0:
-                self.stopping.wait(min(remaining, self.poll_period))
+                self._asked.wait(min(remaining, self.poll_period))  # a command's question ends the wait
             if self.stopping.is_set():
                 break
             self._answer_questions()
@@ -441,46 +437,67 @@ class Watcher:
     # -- answering commands -----------------------------------------------
 
     def behind(self) -> str | None:
-        """Why the watcher cannot answer for the vault now; None when it has caught up."""
+        """Why the watcher cannot answer a command now (the command then answers itself); None when it can.
+
+        Changes waiting for their quiet period are no reason: the worker takes
+        them in before it answers, as the command would read the vault as it is now.
+        """
         if self.polling:
             return "it polls the disk: an edit may not be seen yet"
-        if self._day is None or self._day != self.today():
-            return "it has not built today's notes yet"
-        if self._busy:
-            return "it is building"
-        if self.queue.remaining(self.quiet, self.max_wait) is not None:
-            return "changes are waiting"
+        if self._day is None:
+            return "it has not built yet"
         return None
 
     def question(self, request: Request) -> Reply:
-        """A command's question (on the server's thread): passed to the worker when caught up, else declined."""
+        """A command's question (on the server's thread): passed to the worker, which answers between builds."""
         time.sleep(NOTICE_SECONDS)
         reason = self.behind()
         if reason is not None:
             return Reply(declined=reason)
         future: Future[Reply] = Future()
         self._questions.put((request, future))
+        self._asked.set()
         self.queue.wakeup.set()
         try:
             return future.result(timeout=ASK_SECONDS)
         except TimeoutError:
             return Reply(declined="no answer in time")
 
+    def _catch_up(self) -> str | None:
+        """Take in every change waiting, now rather than after its quiet period, and build today's notes;
+        why it cannot (the command then answers itself), or None."""
+        reason = self.behind()
+        if reason is not None:
+            return reason
+        if self.git is not None and self.git.busy():
+            return "git is at work on the vault: nothing is built meanwhile"
+        try:
+            if self.queue.remaining(self.quiet, self.max_wait) is not None:
+                self.process(self.queue.take())
+            if self.today() != self._day:
+                self.build()
+        except Exception as err:  # the command answers itself; the watcher goes on
+            log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
+            return f"its rebuild failed: {err}"
+        return None
+
     def _answer_questions(self) -> None:
-        """Answer, on the worker's thread, every question waiting: only between builds, only when caught up."""
+        """Answer, on the worker's thread, every question waiting: between builds, once caught up."""
+        self._asked.clear()
         while True:
             try:
                 request, future = self._questions.get_nowait()
             except queue.Empty:
                 break
-            reason = self.behind()
-            if reason is not None or self.answer is None:
-                future.set_result(Reply(declined=reason or "no answers here"))
+            answer = self.answer
+            reason = self._catch_up() if answer is not None else "no answers here"
+            if answer is None or reason is not None:
+                future.set_result(Reply(declined=reason))
                 continue
             started = time.perf_counter()
             try:
                 with answering_with(self.session):
-                    reply = self.answer(self.session, request)
+                    reply = answer(self.session, request)
             except Exception as err:  # the command works its answer out itself
                 log.error("answering %s failed: %s", request.command, err, exc_info=log.isEnabledFor(logging.DEBUG))
                 reply = Reply(declined=f"answering failed: {err}")
@@ -522,6 +539,7 @@ class Watcher:
     def stop(self) -> None:
         self.stopping.set()
         self.queue.wakeup.set()
+        self._asked.set()
         if self._server is not None:
             self._server.stop()
             self._server = None
