@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultnet.base.errors import VaultnetError
-from vaultnet.cli.state import State, describe_os_error
+from vaultnet.cli.state import State, core_errors
 
 if TYPE_CHECKING:
     from vaultnet.pipeline.serving import Reply, Request
@@ -51,9 +50,9 @@ def answered(when: Callable[[Mapping[str, Any]], bool] = lambda params: True) ->
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def wrapper(state: State, **params: Any) -> Any:
-            request = _request(state, params) if when(params) and not _inside.get() else None
-            if request is None:
+            if not when(params) or _inside.get():
                 return function(state, **params)
+            request = _request(state, params)
             reply = _from_watcher(state, request)
             if reply is None:
                 from vaultnet.pipeline.replies import saved_reply
@@ -72,7 +71,7 @@ def answered(when: Callable[[Mapping[str, Any]], bool] = lambda params: True) ->
     return decorate
 
 
-def _request(state: State, params: Mapping[str, Any]) -> Request | None:
+def _request(state: State, params: Mapping[str, Any]) -> Request:
     """The question a command asks: the command, its options and what its output depends on."""
     from vaultnet.pipeline.serving import Request
 
@@ -81,25 +80,17 @@ def _request(state: State, params: Mapping[str, Any]) -> Request | None:
     env = {name: os.environ[name] for name in TERMINAL_ENV if name in os.environ}
     if tty and "COLUMNS" not in env:
         env["COLUMNS"] = str(shutil.get_terminal_size().columns)
-    request = Request(str(state.config.root), ctx.info_name or "", dict(params), state.today.isoformat(),
-                      state.today_given.isoformat() if state.today_given else None, state.quiet, tty, env,
-                      prog=ctx.find_root().info_name or "vaultnet")
-    try:
-        request.key()
-    except TypeError:  # an option that does not travel (none of the answered commands has one)
-        return None
-    return request
+    return Request(str(state.config.root), ctx.info_name or "", dict(params), state.today.isoformat(),
+                   state.today_given.isoformat() if state.today_given else None, state.quiet, tty, env,
+                   prog=ctx.find_root().info_name or "vaultnet")
 
 
 def _from_watcher(state: State, request: Request) -> Reply | None:
     """The running watcher's answer; None when there is no watcher, or it cannot answer (see Watcher.behind)."""
     if os.environ.get(OPT_OUT, "").lower() in ("off", "0", "no", "false"):
         return None
-    from vaultnet.pipeline.serving import ask, socket_path
+    from vaultnet.pipeline.serving import ask
 
-    path = socket_path(state.config.root)
-    if path is None or not path.exists():
-        return None  # the common case: no watcher; nothing more to do
     return ask(state.config.root, request)
 
 
@@ -189,17 +180,18 @@ def answer(root: click.Group, session: Session, request: Request) -> Reply:
     from vaultnet.pipeline.serving import Reply
 
     command = root.commands.get(request.command)
-    if command is None or request.command not in _answerable or command.callback is None:
+    callback = command.callback if command is not None and request.command in _answerable else None
+    if command is None or callback is None:
         return Reply(declined=f"{request.command} is not answered by a watcher")
-    return session.memoised(("answer", request.key()), lambda: _run(root, command, session, request),
+    return session.memoised(("answer", request.key()), lambda: _run(root, command, callback, session, request),
                             lambda reply: len(reply.stdout) + len(reply.stderr))
 
 
-def _run(root: click.Group, command: click.Command, session: Session, request: Request) -> Reply:
+def _run(root: click.Group, command: click.Command, callback: Callable[..., Any], session: Session,
+         request: Request) -> Reply:
     """The command run as click runs it, its output and exit code caught (usage errors as click words them)."""
     from vaultnet.pipeline.serving import Reply
 
-    assert command.callback is not None
     given = dt.date.fromisoformat(request.today_given) if request.today_given else None
     state = State(request.vault, dt.date.fromisoformat(request.today), request.quiet, given)
     state.__dict__["config"] = session.config  # the settings the watcher read (a change is reloaded by it)
@@ -212,19 +204,13 @@ def _run(root: click.Group, command: click.Command, session: Session, request: R
             try:
                 parent = click.Context(root, info_name=request.prog, obj=state, **root.context_settings)
                 with click.Context(command, parent=parent, info_name=request.command, obj=state,
-                                   color=request.tty or None) as ctx:
-                    ctx.invoke(command.callback, **params)
+                                   color=request.tty or None) as ctx, core_errors():
+                    ctx.invoke(callback, **params)
             except click.exceptions.Exit as stop:
                 code = stop.exit_code
             except click.ClickException as error:
                 error.show(file=err)
                 code = error.exit_code
-            except VaultnetError as error:
-                click.ClickException(str(error)).show(file=err)
-                code = 1
-            except OSError as error:
-                click.ClickException(describe_os_error(error)).show(file=err)
-                code = 1
             except SystemExit as stop:
                 code = stop.code if isinstance(stop.code, int) else 1
     finally:

@@ -8,9 +8,11 @@ resolvers are imported when a command first asks for them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -70,16 +72,23 @@ def describe_os_error(err: OSError) -> str:
     return str(os_error(os.fsdecode(where), err, verb="use"))
 
 
+@contextlib.contextmanager
+def core_errors() -> Iterator[None]:
+    """The core's errors as click's: ``Error: ...`` and exit 1, never a traceback."""
+    try:
+        yield
+    except VaultnetError as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:  # disk full, permission denied, a folder where a file should be...
+        raise click.ClickException(describe_os_error(err)) from None
+
+
 class Group(click.Group):
     """Turns core errors into ``Error: ...`` and exit 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with core_errors():
             return super().invoke(ctx)
-        except VaultnetError as err:
-            raise click.ClickException(str(err)) from None
-        except OSError as err:  # disk full, permission denied, a folder where a file should be...
-            raise click.ClickException(describe_os_error(err)) from None
 
 
 @dataclass

@@ -24,6 +24,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from sys import intern
 from typing import Any
 
@@ -196,6 +197,18 @@ def entry_from_json(line: bytes | str) -> tuple[str, Entry]:
                       int(data.digest, 16), data.racy)
 
 
+def replace_file(folder: Path, name: str, chunks: Iterable[bytes]) -> None:
+    """Write ``folder/name`` whole or not at all: a temporary file beside it, renamed over it."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines(chunks)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
 class NoteCache:
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -236,14 +249,7 @@ class NoteCache:
             if not os.path.lexists(ignore):  # a dangling link would make a file wherever it points
                 with contextlib.suppress(FileExistsError), open(ignore, "x", encoding="utf-8") as handle:
                     handle.write("cache/\n")
-            fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.writelines(chunks)
-                os.replace(temporary, folder / name)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            replace_file(folder, name, chunks)
         except (OSError, UnsafePath) as err:
             log.warning("cannot write the cache: %s", err)
 

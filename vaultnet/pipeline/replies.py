@@ -21,7 +21,6 @@ import hashlib
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,8 @@ import msgspec
 
 from vaultnet.base.dates import Date
 from vaultnet.base.version import __version__
-from vaultnet.pipeline.serving import Reply, Request
+from vaultnet.pipeline.cache import replace_file
+from vaultnet.pipeline.serving import Reply, Request, vault_digest
 from vaultnet.pipeline.session import Session
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def cache_home() -> Path:
 
 def answers_folder(root: Path) -> Path:
     """Where the answers about the vault at ``root`` are kept."""
-    return cache_home() / "vaultnet" / "answers" / hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
+    return cache_home() / "vaultnet" / "answers" / vault_digest(root)
 
 
 def _path(session: Session, request: Request) -> Path:
@@ -84,7 +84,7 @@ def saved_reply(session: Session, today: Date, request: Request) -> Reply | None
     except (OSError, msgspec.DecodeError) as err:  # unreadable or foreign: worked out, and saved anew
         log.debug("ignoring a saved answer: %s", err)
         return None
-    if saved.format != FORMAT or saved.version != __version__ or saved.request != request.key():
+    if saved.format != FORMAT or saved.request != request.key():  # the request holds the version
         return None
     if not session.matches(today, {"fingerprint": saved.fingerprint, "content": saved.content, "form": saved.form}):
         return None
@@ -104,14 +104,7 @@ def save_reply(session: Session, today: Date, request: Request, reply: Reply) ->
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = msgspec.json.encode(Saved(FORMAT, __version__, request.key(), state["fingerprint"], state["content"],
                                          state["form"], reply))
-        fd, temporary = tempfile.mkstemp(prefix=".answer.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        replace_file(path.parent, path.name, [data])
         _prune(path.parent)
     except OSError as err:
         log.debug("cannot save the answer: %s", err)

@@ -78,8 +78,12 @@ def socket_path(root: Path) -> Path | None:
     if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
         return None
     base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
-    return Path(base) / f"vaultnet-{os.getuid()}" / f"{name}.sock"
+    return Path(base) / f"vaultnet-{os.getuid()}" / f"{vault_digest(root)}.sock"
+
+
+def vault_digest(root: Path) -> str:
+    """A short name for the vault at ``root``, for what is kept about it outside it."""
+    return hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
 
 
 def private(folder: Path) -> bool:
@@ -91,14 +95,14 @@ def private(folder: Path) -> bool:
     return stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077
 
 
-def ask(root: Path, request: Request, timeout: float = ASK_SECONDS) -> Reply | None:
+def ask(root: Path, request: Request) -> Reply | None:
     """The running watcher's answer to ``request``; None when there is none to be had."""
     path = socket_path(root)
     if path is None or not path.exists() or not private(path.parent):
         return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(timeout)
+            sock.settimeout(ASK_SECONDS)
             sock.connect(os.fspath(path))
             sock.sendall(msgspec.msgpack.encode(request))
             sock.shutdown(socket.SHUT_WR)

@@ -110,7 +110,9 @@ class Session:
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
         self._worked_out: dict[object, tuple[object, int]] = {}  # see `memoised`: emptied by every change read
-        self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `matches`
+        self._worked_bytes = 0
+        self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `walk`
+        self._record: dict[str, Any] | None | bool = False  # see `last_record`: False until read
 
     MEMOISED = 64  # things kept at most (the oldest goes first)...
     MEMOISED_BYTES = 32 * 2**20  # ... and as many bytes of answers (a large vault's `status --json` is 10 MB)
@@ -127,13 +129,16 @@ class Session:
         if key not in self._worked_out:
             value = work_out()
             self._worked_out[key] = (value, size(value))
-            while len(self._worked_out) > 1 and (len(self._worked_out) > self.MEMOISED or sum(
-                    kept[1] for kept in self._worked_out.values()) > self.MEMOISED_BYTES):
-                del self._worked_out[next(iter(self._worked_out))]  # the oldest; never the one just worked out
+            self._worked_bytes += self._worked_out[key][1]
+            while len(self._worked_out) > 1 and (len(self._worked_out) > self.MEMOISED
+                                                 or self._worked_bytes > self.MEMOISED_BYTES):
+                oldest = next(iter(self._worked_out))  # never the one just worked out
+                self._worked_bytes -= self._worked_out.pop(oldest)[1]
         return self._worked_out[key][0]  # type: ignore[return-value]
 
     def _changed(self) -> None:
         self._worked_out.clear()
+        self._worked_bytes = 0
 
     @property
     def memo(self) -> AssemblyMemo:
@@ -225,10 +230,10 @@ class Session:
             assemble,  # the core, imported by the first assembly: a warm build makes none
         )
 
-        if overrides:
+        def work_out() -> Network:
             return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
-        return self.memoised(("network", today),
-                             lambda: assemble(self.config, today, *self.notes.contents(None), memo=self.memo))
+
+        return work_out() if overrides else self.memoised(("network", today), work_out)
 
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
         """A run of ``build``, ``plan`` or ``index`` as of ``today``; one that only renders (``write=False``)
@@ -296,7 +301,7 @@ class Session:
         """
         if not (self.config.root / picture_rel(self.config)).is_file():
             return None
-        record = self.cache.last_record()
+        record = self.last_record()
         if record is None:
             return None
         stats = self.walk() if stats is None else stats
@@ -310,7 +315,7 @@ class Session:
             content, by_content = settled_record(self.config, signatures, saved, by_content)
             if content is not None:
                 summary: dict[str, Any] = {key: record[key] for key in ("contacts", "problems", "form") if key in record}
-                self.cache.save_fingerprint(fingerprint(self.config, today, signatures, by_content), summary, content)
+                self._save_fingerprint(fingerprint(self.config, today, signatures, by_content), summary, content)
         return record
 
     def matches(self, today: Date, record: Mapping[str, Any]) -> bool:
@@ -321,6 +326,17 @@ class Session:
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
         return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
                 and record.get("form") == self.last_form())
+
+    def last_record(self) -> dict[str, Any] | None:
+        """What the last build recorded (``build.json``): read once by a one-off session, every time by a
+        long-lived one (another process's build may write it meanwhile)."""
+        if self.remember or self._record is False:
+            self._record = self.cache.last_record()
+        return self._record  # type: ignore[return-value]
+
+    def _save_fingerprint(self, fingerprint: str, summary: Mapping[str, Any], content: Mapping[str, Any]) -> None:
+        self.cache.save_fingerprint(fingerprint, summary, content)
+        self._record = False  # read again when next asked
 
     def walk(self) -> dict[str, tuple[VaultFile, Signature]]:
         """Every note's signature, from one walk of the vault: kept for the read that follows (``refresh``),
@@ -337,13 +353,17 @@ class Session:
         None when it read none (it answered from a build's notes)."""
         if not self._opened:
             return None
-        digests, record = content_record(self.config, self.notes.entries)
-        return {"fingerprint": fingerprint(self.config, today, self.notes.signatures(), digests), "content": record,
-                "form": self.last_form()}
+        found, content = self._read_fingerprint(today)
+        return {"fingerprint": found, "content": content, "form": self.last_form()}
+
+    def _read_fingerprint(self, today: Date) -> tuple[str, dict[str, list[Any]]]:
+        """The fingerprint of the notes as read, and the record of those it knows by content."""
+        digests, content = content_record(self.config, self.notes.entries)
+        return fingerprint(self.config, today, self.notes.signatures(), digests), content
 
     def last_form(self) -> str | None:
         """The form this device's last build wrote its notes in (see :func:`vaultnet.pipeline.build.form_of`)."""
-        form = (self.cache.last_record() or {}).get("form")
+        form = (self.last_record() or {}).get("form")
         return form if isinstance(form, str) else None
 
     def take_in(self, results: Iterable[Written]) -> None:
@@ -360,9 +380,8 @@ class Session:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
         self.cache.save_entries(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
-            digests, record = content_record(self.config, self.notes.entries)
-            self.cache.save_fingerprint(fingerprint(self.config, today, self.notes.signatures(), digests),
-                                        self.summary, record)
+            found, content = self._read_fingerprint(today)
+            self._save_fingerprint(found, self.summary, content)
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,8 +99,8 @@ class ChangeQueue:
 
 class Handler(FileSystemEventHandler):
     """Only signals: every event's source and destination go to the queue (and to ``seen``, when given),
-    except the paths ``wanted`` says can change nothing (a command's answer saved in ``.vaultnet/``
-    would keep the watcher from answering the next one)."""
+    except the paths ``wanted`` says can change nothing: a write in ``.vaultnet/`` or a swap file
+    neither wakes the worker nor delays a build by a quiet period."""
 
     def __init__(self, queue: ChangeQueue, seen: Callable[[str], None] | None = None,
                  wanted: Callable[[str], bool] = lambda path: True) -> None:
@@ -235,6 +235,7 @@ class Watcher:
         self.built = threading.Condition()
         self._own: dict[str, str | None] = {}  # generated note → hash of what we last wrote
         self._settings = settings_digest(session.config)
+        self._settings_paths = frozenset(os.path.join(session.config.root, name) for name in SETTINGS)
         self._day: Date | None = None
         self._last_scan = 0.0
         self._unsaved: list[Written] | None = None  # the last build's results, when the cache does not hold them
@@ -320,13 +321,20 @@ class Watcher:
         with self.built:
             return self.built.wait_for(lambda: self.builds >= count, timeout)
 
-    def _relative(self, path: str) -> str | None:
-        """The vault-relative path of an event, or None for paths vaultnet ignores."""
+    def _in_vault(self, path: str) -> str | None:
+        """The vault-relative path of an event, or None for paths vaultnet ignores (no file is read)."""
         rel = os.path.relpath(path, self.config.root).replace(os.sep, "/")
         if rel == "." or rel == ".." or rel.startswith("../"):
             return None  # the root itself changes with every file added or removed
         if self.ignore(rel):
             return None  # hidden folders, temporary files, our own .vaultnet/
+        return rel
+
+    def _relative(self, path: str) -> str | None:
+        """The vault-relative path of an event, or None for paths vaultnet ignores and its own writes."""
+        rel = self._in_vault(path)
+        if rel is None:
+            return None
         if rel in self._own and _digest(read_bytes(self.config.root / rel)) == self._own[rel]:
             return None  # what we wrote ourselves
         return rel
@@ -334,15 +342,11 @@ class Watcher:
     def _wanted(self, path: str) -> bool:
         """Whether an event's path can change what the watcher builds: a note it does not ignore, or
         a settings file (on the observer's thread: no file is read)."""
-        if os.path.normpath(path) in {os.path.join(self.config.root, name) for name in SETTINGS}:
-            return True
-        rel = os.path.relpath(path, self.config.root).replace(os.sep, "/")
-        return not (rel in (".", "..") or rel.startswith("../") or self.ignore(rel))
+        return os.path.normpath(path) in self._settings_paths or self._in_vault(path) is not None
 
     def _settings_changed(self, paths: set[str]) -> bool:
         """True when ``vaultnet.toml`` (or Obsidian's daily-note settings) changed: reload them."""
-        names = {os.path.join(self.config.root, name) for name in SETTINGS}
-        if not names & {os.path.normpath(path) for path in paths}:
+        if not self._settings_paths & {os.path.normpath(path) for path in paths}:
             return False
         digest = settings_digest(self.config)
         if digest == self._settings:
@@ -432,7 +436,6 @@ class Watcher:
                 if not os.path.isdir(self.config.root):
                     continue  # the vault went away during the build: the next step stops
                 log.error("rebuild failed: %s", err, exc_info=log.isEnabledFor(logging.DEBUG))
-            self._answer_questions()
 
     # -- answering commands -----------------------------------------------
 
@@ -490,9 +493,9 @@ class Watcher:
             except queue.Empty:
                 break
             answer = self.answer
-            reason = self._catch_up() if answer is not None else "no answers here"
+            reason = self._catch_up()
             if answer is None or reason is not None:
-                future.set_result(Reply(declined=reason))
+                future.set_result(Reply(declined=reason or "no answers here"))
                 continue
             started = time.perf_counter()
             try:
