@@ -267,3 +267,74 @@ def test_intros_limit_and_all(vault):
     streamed = json.loads(runner.invoke(main, base + ["--all", "--json"]).output)
     assert len(streamed["introductions"]) == 435
     assert streamed["introductions"][:20] == json.loads(runner.invoke(main, base + ["--json"]).output)["introductions"]
+
+
+EDITS = st.tuples(st.integers(0, 5), st.sampled_from(["call", "calls", "meet", "needs", "pause", "intro"]), st.integers(0, 5))
+
+
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(EDITS, min_size=1, max_size=6), limit=st.integers(1, 6))
+def test_the_best_few_kept_by_a_long_lived_session_are_the_ones_worked_out_afresh(tmp_path_factory, edits, limit):
+    """A watcher's plan reuses the last best few while nothing they depend on changed; after any
+    edit they are the pairs a fresh look finds, and carry the standings as they are now."""
+    from vaultnet.pipeline.session import Session
+
+    vault = tmp_path_factory.mktemp("v")
+    (vault / ".obsidian").mkdir()
+    bodies = {index: "" for index in range(6)}
+    fronts = {index: f"needs: [{PHRASES[index % 3]}]\noffers: [{PHRASES[(index + 1) % 3]}]\ninterests: [chess]"
+              for index in range(6)}
+
+    def save(index):
+        write(vault, f"People/P{index}.md", f"---\n{fronts[index]}\n---\n{bodies[index]}")
+
+    for index in range(6):
+        save(index)
+    session = Session(load_config(vault), remember=True)
+    memo = PhraseMemo()
+    network = session.network(TODAY)
+    assert described(suggest(network, limit=limit, memo=memo)) == described(suggest(network, limit=limit))
+    for index, edit, other in edits:
+        if edit == "call":
+            bodies[index] += "- 2026-11-02 #call\n"
+        elif edit == "calls":  # a stronger tie: you can vouch for them now
+            bodies[index] += "".join(f"- 2026-11-{day:02d} #call\n" for day in range(3, 14))
+        elif edit == "meet":
+            bodies[index] += f"- 2026-10-01 #coffee with [[P{other}]]\n"
+        elif edit == "intro":
+            bodies[index] += f"- 2026-10-02 introduced [[P{index}]] and [[P{other}]] #intro\n"
+        elif edit == "needs":
+            fronts[index] = fronts[index].replace("needs: [", f"needs: [{PHRASES[other]}, ", 1)
+        else:
+            fronts[index] += "\npaused: true" if "paused" not in fronts[index] else ""
+        save(index)
+        session.refresh([f"People/P{index}.md"])
+        network = session.network(TODAY)
+        kept = suggest(network, limit=limit, memo=memo)
+        assert described(kept) == described(suggest(network, limit=limit))
+        standings = {id(standing) for standing in network.standings}
+        assert all(id(intro.first) in standings and id(intro.second) in standings for intro in kept)
+
+
+CALLS = "".join(f"- 2026-11-{day:02d} #call\n" for day in range(3, 14))
+
+
+@pytest.mark.parametrize("edits, before, after", [
+    ([("P0", "- 2026-10-01 #coffee with [[P1]]\n")], [("P0", "P1")], [("P0", "P2")]),  # they met: no pair
+    ([("P0", "- 2026-10-02 introduced [[P0]] and [[P1]] #intro\n")], [("P0", "P1")], [("P0", "P2")]),
+    ([("P2", CALLS), ("P3", CALLS)], [("P0", "P1")], [("P2", "P3")]),  # you can vouch for both now
+])
+def test_the_best_few_kept_are_worked_out_again_when_who_met_or_vouching_changes(vault, edits, before, after):
+    from vaultnet.pipeline.session import Session
+
+    fronts = {"P0": "needs: [design]", "P1": "offers: [design]", "P2": "offers: [design]", "P3": "needs: [design]"}
+    for name, front in fronts.items():
+        write(vault, f"People/{name}.md", f"---\n{front}\n---\n")
+    session, memo = Session(load_config(vault), remember=True), PhraseMemo()
+    assert [i.names for i in suggest(session.network(TODAY), limit=1, memo=memo)] == before
+    for name, line in edits:
+        write(vault, f"People/{name}.md", f"---\n{fronts[name]}\n---\n{line}")
+        session.refresh([f"People/{name}.md"])
+        assert described(suggest(session.network(TODAY), limit=1, memo=memo)) == \
+            described(suggest(session.network(TODAY), limit=1))
+    assert [i.names for i in suggest(session.network(TODAY), limit=1, memo=memo)] == after

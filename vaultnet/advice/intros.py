@@ -91,14 +91,18 @@ class Introduction:
                 self.first.name.casefold(), self.second.name.casefold())
 
 
+def _met(network: Network) -> list[tuple[str, ...]]:
+    """Every group of people who met: one interaction (planned ones too) or one #intro line."""
+    return [*(item.people for item in network.evidence.interactions), *network.evidence.intro_lines]
+
+
 def _met_groups(network: Network) -> dict[str, list[tuple[str, ...]]]:
-    """The groups each person appeared in: one interaction (planned ones too) or one #intro line.
+    """The groups each person appeared in (see ``_met``).
 
     Kept by person as the groups themselves, so neither every pair nor each
     person's set of everyone they met is stored.
     """
-    groups = [item.people for item in network.evidence.interactions]
-    return groups_of([*groups, *network.evidence.intro_lines])
+    return groups_of(_met(network))
 
 
 def _different_companies(a: Standing, b: Standing) -> bool:
@@ -189,15 +193,43 @@ def _phrase_key(people: list[Standing]) -> tuple[object, ...]:
                  for s in people)
 
 
+def _best_key(people: list[Standing]) -> tuple[object, ...]:
+    """What the best pairs of ``people`` depend on besides who met whom: their order, phrases, names
+    and whether you can vouch for them."""
+    return tuple((s.contact.path, s.name, s.contact.needs, s.contact.offers, s.contact.interests,
+                  s.contact.fields.get("company"), s.tie.band in VOUCH_BANDS) for s in people)
+
+
 class PhraseMemo:
-    """The last phrases worked out, with what they were worked out from, for a long-lived session.
+    """The last phrases and the last best few worked out, with what they were worked out from,
+    for a long-lived session.
 
     The watcher's next plan, after an edit that changed nobody's needs, offers,
-    interests or company, reuses them instead of going over ten thousand people again.
+    interests or company, reuses the phrases instead of going over ten thousand
+    people again; after one that also changed no name, no vouching and nobody's
+    meetings (a logged call with one person), it reuses the best few pairs as well.
     """
 
     def __init__(self) -> None:
         self._last: tuple[tuple[object, ...], _Phrases] | None = None
+        self._best: tuple[tuple[object, ...], list[Introduction]] | None = None
+
+    def best(self, network: Network, limit: int, favoured: tuple[str, ...],
+             work_out: Callable[[], list[Introduction]]) -> list[Introduction]:
+        """``work_out()``, or the pairs it gave last time while everything they depend on is the same.
+
+        The pairs kept are made again with this network's standings: a kept
+        pair's people may stand otherwise now (a call logged), which changes
+        neither who meets nor why, but shows in the plan.
+        """
+        people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+        key = (limit, favoured, _best_key(people), frozenset(group for group in _met(network) if len(group) > 1))
+        if self._best is None or self._best[0] != key:
+            self._best = (key, work_out())
+            return self._best[1]
+        by_path = {standing.contact.path: standing for standing in people}
+        return [Introduction(by_path[intro.first.contact.path], by_path[intro.second.contact.path],
+                             list(intro.reasons), intro.matches, list(intro.interests)) for intro in self._best[1]]
 
     def phrases(self, people: list[Standing]) -> _Phrases:
         key = _phrase_key(people)
@@ -368,7 +400,8 @@ def suggest(
 ) -> list[Introduction]:
     """The best ``limit`` introductions (all of them when None), best first; ``favoured`` as above.
 
-    ``memo``: the phrases a long-lived session worked out last time, reused while they are the same.
+    ``memo``: the phrases and the best few a long-lived session worked out last time, reused while
+    what they depend on is the same (see :class:`PhraseMemo`).
 
     With a limit, a bounded heap keeps the best pairs seen, and people whose
     best possible pair could not enter it are skipped without being scored.
@@ -376,6 +409,12 @@ def suggest(
     favoured = tuple(favoured)
     if limit is None:
         return list(iter_suggestions(network, favoured))
+    if memo is not None:
+        return memo.best(network, limit, favoured, lambda: _suggest(network, limit, favoured, memo))
+    return _suggest(network, limit, favoured, None)
+
+
+def _suggest(network: Network, limit: int, favoured: tuple[str, ...], memo: PhraseMemo | None) -> list[Introduction]:
     matcher = Matcher(network, memo)
     found: list[Introduction] = []
     for partners in _passes(matcher, favoured):
