@@ -5,7 +5,8 @@
 
 For both profiles (the generator's default one, and the dense one where every
 contact needs and offers a few common phrases) it measures, in one run, each as
-a median over ``--runs``:
+a median over ``--runs`` (at least 10 for a command a watcher answers, at least
+5 for the watcher's step: they are short, and a shared machine moves them most):
 
 - F, the floor: read every note and parse its front matter with PyYAML's C loader;
 - a cold ``vaultnet build`` (no cache), a warm one (nothing changed) and one
@@ -54,6 +55,10 @@ READ_TARGETS = {"same": 0.3, "edited": 0.4, "watched": 0.1}  # nothing changed, 
 STATES = {"same": "nothing changed since it last ran", "edited": "one note edited", "watched": "watcher running"}
 MEMORY_TARGET = 200  # MB
 WATCH_TARGET = 0.2  # seconds after the quiet period
+# A command a watcher answers takes a fifth of a second, a watcher's step about one: more runs of them
+# cost a few seconds and steady their medians on a shared machine.
+WATCHED_RUNS = 10
+STEP_RUNS = 5
 
 
 def floor(root: Path) -> float:
@@ -196,7 +201,7 @@ def measure(root: Path, runs: int) -> dict[str, tuple[float, int]]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_idle(process.pid)  # caught up: its first build done and the cache saved
-        for _ in range(runs):
+        for _ in range(max(runs, WATCHED_RUNS)):
             for label, args in reads.items():
                 sample(f"{label}/watched", *args)
     finally:
@@ -204,7 +209,7 @@ def measure(root: Path, runs: int) -> dict[str, tuple[float, int]]:
         process.wait(30)
     results = {key: (statistics.median(t for t, _ in values), max(m for _, m in values))
                for key, values in samples.items()}
-    update, idle, memory = watcher(root, runs)
+    update, idle, memory = watcher(root, max(runs, STEP_RUNS))
     results["watch"] = (update, memory)
     results["idle"] = (idle, 0)
     return results
