@@ -96,6 +96,11 @@ def _met(network: Network) -> list[tuple[str, ...]]:
     return [*(item.people for item in network.evidence.interactions), *network.evidence.intro_lines]
 
 
+def _people(network: Network) -> list[Standing]:
+    """Everyone who can be introduced: not paused, not snoozed, in name order."""
+    return [s for s in network.standings if s.status not in ("paused", "snoozed")]
+
+
 def _met_groups(network: Network) -> dict[str, list[tuple[str, ...]]]:
     """The groups each person appeared in (see ``_met``).
 
@@ -222,7 +227,7 @@ class PhraseMemo:
         pair's people may stand otherwise now (a call logged), which changes
         neither who meets nor why, but shows in the plan.
         """
-        people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+        people = _people(network)
         key = (limit, favoured, _best_key(people), frozenset(group for group in _met(network) if len(group) > 1))
         if self._best is None or self._best[0] != key:
             self._best = (key, work_out())
@@ -244,7 +249,7 @@ class Matcher:
     """Everyone's needs, offers and interests as bit sets, to score partners in bulk."""
 
     def __init__(self, network: Network, memo: PhraseMemo | None = None) -> None:
-        self.people = [s for s in network.standings if s.status not in ("paused", "snoozed")]
+        self.people = _people(network)
         people = self.people
         self.position = {s.contact.path: index for index, s in enumerate(people)}
         self.everyone = (1 << len(people)) - 1
