@@ -4,6 +4,8 @@ did arrives as files changed, added or removed."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -328,3 +330,25 @@ def test_a_server_that_rewrites_cards_and_drops_vaultnets_properties_causes_no_c
     report = sync(vault, contacts=folder)[0]
     assert report.lines == [] and report.counts["unchanged"] == 1
     assert path.read_bytes() == served.encode() and (vault / "People/Ana Souza.md").read_bytes() == note
+
+
+def test_a_watcher_without_sync_loads_no_card_or_calendar_library(vault: Path) -> None:
+    """A watcher holds what it imports for as long as it runs: the phone's libraries (cards, calendars,
+    phone numbers) only once ``[sync]`` names a folder."""
+    write(vault, "People/Ana Souza.md", ANA)
+    code = ("import sys, datetime\n"
+            "from vaultnet.files.config import load_config\n"
+            "from vaultnet.phone.runner import PhoneSync\n"
+            "from vaultnet.reach.notifier import Notifier\n"
+            "from pathlib import Path\nfrom vaultnet.pipeline.watch import Watcher\n"
+            f"watcher = Watcher.for_vault(load_config(Path({str(vault)!r})), lambda: datetime.date(2026, 11, 21),\n"
+            "                             hooks=[Notifier(), PhoneSync()])\n"
+            "watcher.session.refresh()\n"
+            "watcher.build()\n"
+            "for hook in watcher.hooks:\n"
+            "    hook(watcher.session, datetime.date(2026, 11, 21))\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('vobject', 'phonenumbers', 'icalendar', 'apprise') or m.startswith('vaultnet.phone.c'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (vault / "vaultnet" / "Network.md").is_file()  # the watcher built
+    assert done.stdout.split() == []

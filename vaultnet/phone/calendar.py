@@ -62,7 +62,6 @@ from vaultnet.standings.network import Network
 EXT = ".ics"
 PRODID = "-//vaultnet//vaultnet//EN"
 OURS = re.compile(r"vaultnet-(birthday|date|follow-up|follow-up-event|check-in)-[0-9a-f]{20}")
-COUNTS = ("events written", "events removed", "follow-ups completed", "unchanged")
 
 
 @dataclass(frozen=True)

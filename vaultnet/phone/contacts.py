@@ -73,7 +73,6 @@ from vaultnet.standings.standing import Standing
 EXT = ".vcf"
 UID_KEY = "vcard_uid"
 TRIAGE_TAG = "triage"
-COUNTS = ("cards written", "notes updated", "notes created", "unchanged")
 MERGED = tuple(key for key, kind in KINDS.items() if kind in ("items", "text"))
 
 

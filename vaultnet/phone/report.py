@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from vaultnet.base.errors import Problem
 
+# What each kind of sync counts, in the order its summary line says them.
+CALENDAR_COUNTS = ("events written", "events removed", "follow-ups completed", "unchanged")
+CONTACTS_COUNTS = ("cards written", "notes updated", "notes created", "unchanged")
+COUNTS = {"contacts": CONTACTS_COUNTS, "calendar": CALENDAR_COUNTS}
 
 @dataclass
 class Report:

@@ -23,25 +23,25 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultnet.advice.plan import Plan
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import VaultnetError
 from vaultnet.files.config import Config
 from vaultnet.notes.note import Note
-from vaultnet.phone.calendar import COUNTS as CALENDAR_COUNTS
-from vaultnet.phone.calendar import sync_calendar
-from vaultnet.phone.contacts import COUNTS as CONTACTS_COUNTS
-from vaultnet.phone.contacts import Notes, sync_contacts
-from vaultnet.phone.report import Report
+from vaultnet.phone.report import COUNTS, Report
 from vaultnet.pipeline.session import Session
 from vaultnet.standings.network import Network
+
+if TYPE_CHECKING:
+    from vaultnet.phone.contacts import Notes
 
 log = logging.getLogger(__name__)
 
 AFTER_BUILD_SECONDS = 60.0  # a sync after a build waits this long after the last one
 Run = Callable[..., subprocess.CompletedProcess[str]]
-WorkOut = Callable[[Iterable[str]], tuple[Network, Plan, Notes | None]]
+WorkOut = Callable[[Iterable[str]], "tuple[Network, Plan, Notes | None]"]
 
 
 def folder(config: Config, setting: str) -> Path:
@@ -94,6 +94,10 @@ def sync_folders(config: Config, work_out: WorkOut, today: Date, *, contacts: Pa
     says no: it reads those notes when their change reaches it, rebuilds, and the
     sync after that build finishes the work.
     """
+
+    # Imported when a sync runs: a watcher without [sync] never loads the card and calendar libraries.
+    from vaultnet.phone.calendar import sync_calendar
+    from vaultnet.phone.contacts import sync_contacts
 
     def one_pass(changed: Iterable[str]) -> list[Report]:
         network, plan, notes = work_out(changed)
@@ -176,4 +180,3 @@ class PhoneSync:
         log.debug("synced in %.2f s", time.perf_counter() - started)
 
 
-COUNTS = {"contacts": CONTACTS_COUNTS, "calendar": CALENDAR_COUNTS}
