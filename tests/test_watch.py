@@ -236,6 +236,44 @@ def test_inotify_limit_is_a_clear_message(vault, monkeypatch):
     watcher = Watcher.for_vault(load_config(vault), lambda: TODAY)
     with pytest.raises(VaultnetError, match="inotify watch limit is reached; run 'vaultnet watch --polling'"):
         watcher.start()
+    assert watcher._worker is not None and not watcher._worker.is_alive()  # nothing is watched: nothing builds
+
+
+def test_every_build_runs_on_the_worker_thread(vault):
+    """The first build too: the C allocator keeps an arena for each thread that allocates, and what a first
+    build on another thread freed would sit where the worker's builds cannot reuse it (memory at the peak)."""
+    import threading
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n")
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY, quiet=0.05, max_wait=2, poll_period=0.05)
+    builders: list[int] = []
+    build = watcher.session.build
+
+    def recorded(*args, **kwargs):
+        builders.append(threading.get_ident())
+        return build(*args, **kwargs)
+
+    watcher.session.build = recorded  # type: ignore[method-assign]
+    watcher.start()
+    try:
+        change_and_wait(watcher, lambda: write(vault, "People/Bob.md", "---\ncircle: close\n---\n"))
+    finally:
+        watcher.stop()
+    assert len(builders) >= 2 and set(builders) == {watcher._worker.ident}
+    assert threading.get_ident() not in builders
+
+
+def test_a_first_build_that_fails_is_the_error_of_start(vault, monkeypatch):
+    from vaultnet.base.errors import VaultnetError
+
+    def fails(*args, **kwargs):
+        raise VaultnetError("cannot read the vault")
+
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY)
+    monkeypatch.setattr(watcher.session, "build", fails)
+    with pytest.raises(VaultnetError, match="cannot read the vault"):
+        watcher.start()
+    assert watcher._observer is None and not watcher._worker.is_alive()
 
 
 def test_a_tick_saved_while_it_builds_is_taken_in(vault, watching, monkeypatch):

@@ -420,6 +420,20 @@ class Watcher:
                 log.error("%s failed: %s", getattr(hook, "__qualname__", type(hook).__name__), err,
                           exc_info=log.isEnabledFor(logging.DEBUG))
 
+    def _work(self, first: Future[None]) -> None:
+        """The worker: the first build (its outcome set on ``first``), then the loop."""
+        try:
+            self.session.refresh()
+            capturing = self.config.capture.calendars or self.config.capture.mail or self.config.capture.chats
+            self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
+            self.build()
+            self.save()
+        except BaseException as err:  # start() raises it
+            first.set_exception(err)
+            return
+        first.set_result(None)
+        self._loop()
+
     def _loop(self) -> None:
         while not self.stopping.is_set():
             remaining = self.queue.remaining(self.quiet, self.max_wait)
@@ -509,12 +523,31 @@ class Watcher:
         self.queue.rest()
 
     def start(self) -> None:
-        """Scan (from the persistent cache), build once, then watch in the background."""
-        self.session.refresh()
-        capturing = self.config.capture.calendars or self.config.capture.mail or self.config.capture.chats
-        self._last_scan = 0.0 if capturing else time.monotonic()  # capture sources: import on the first step
-        self.build()
-        self.save()
+        """Scan (from the persistent cache), build once, then watch in the background.
+
+        The worker thread makes the first build too, and start() waits for it
+        (its error is start's): every build then runs on one thread. The C
+        allocator keeps an arena for each thread that allocates, so a first
+        build on another thread would leave its freed memory where the
+        worker's builds cannot reuse it (14 MB more at the peak on 10,000
+        contacts).
+        """
+        first: Future[None] = Future()
+        self._worker = threading.Thread(target=self._work, args=(first,), name="vaultnet-worker", daemon=True)
+        self._worker.start()
+        first.result()
+        try:
+            self._observe()
+        except BaseException:
+            self.stop()  # the worker goes too: nothing is watched
+            raise
+        if self.answer is not None and not self.polling:
+            server = AnswerServer(self.config.root, self.question)
+            if server.start():
+                self._server = server
+        log.info("watching %s", self.config.root)
+
+    def _observe(self) -> None:
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
         observer.schedule(Handler(self.queue, self.git.saw if self.git is not None else None, self._wanted),
                           str(self.config.root),
@@ -531,13 +564,6 @@ class Watcher:
                 ) from None
             raise VaultnetError(f"cannot watch {self.config.root}: {err.strerror}") from None
         self._observer = observer
-        self._worker = threading.Thread(target=self._loop, name="vaultnet-worker", daemon=True)
-        self._worker.start()
-        if self.answer is not None and not self.polling:
-            server = AnswerServer(self.config.root, self.question)
-            if server.start():
-                self._server = server
-        log.info("watching %s", self.config.root)
 
     def stop(self) -> None:
         self.stopping.set()
