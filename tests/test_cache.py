@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -199,3 +200,28 @@ def test_notes_without_properties_share_their_empty_containers_and_still_read_as
     assert a is not None and b is not None
     assert a.meta is b.meta and a.meta == {} and a.problems == [] and a.countable() == []
     assert loaded["People/Ana.md"].note.meta == {"circle": "inner"}  # a note with properties keeps its own
+
+
+@pytest.mark.parametrize(("meta", "stored"), [
+    ({"circle": "inner", "tags": ["person", "work"], "score": 3, "ratio": 0.5, "vip": True, "gone": None}, True),
+    ({"kids": [{"name": "Lea", "age": 4}], "links": {"site": "https://x.org"}}, True),
+    ({"met": "2026-01-02", "nested": [["a", ["b"]]]}, True),
+    ({"birthday": dt.date(1990, 1, 4)}, False),  # a date comes back a string: read it again
+    ({"kids": [{"born": dt.date(2020, 5, 1)}]}, False),
+    ({"scores": [1, float("nan")]}, False),
+    ({"map": {1: "one"}}, False),
+    ({"big": 2**70}, False),
+])
+def test_front_matter_is_stored_only_when_json_gives_it_back_unchanged(meta, stored):
+    """The cache holds a note's properties only when decoding them gives the same values: a YAML date or
+    a key that is no string would come back as another value, so such a note is read again next time."""
+    from vaultnet.notes.note import Note
+    from vaultnet.notes.noteset import Entry
+    from vaultnet.pipeline.cache import entry_from_json, entry_json
+
+    note = Note("People/Ana.md", meta=meta)
+    found = entry_json("People/Ana.md", Entry((1, 2, 3, 4), note, (), False, 255, False))
+    assert (found is not None) == stored
+    if stored:
+        rel, entry = entry_from_json(json.dumps(found))
+        assert rel == "People/Ana.md" and entry.note is not None and entry.note.meta == meta

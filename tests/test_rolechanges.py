@@ -115,6 +115,26 @@ def test_build_plan_without_memory_has_no_congratulations(vault, load):
     assert build_plan(load(), TODAY).section("congratulate") == []
 
 
+def test_what_is_remembered_as_it_was_is_kept_and_never_changed():
+    """A watcher observes ten thousand contacts at every build: an unchanged one keeps the values it had
+    (not a copy), and a new memory never changes the one it was made from."""
+    memory = observe(None, [ana("Designer"), Contact("Bo", "People/Bo.md", fields={"role": "CTO"})], DAY)
+    again = observe(memory, [ana("Designer"), Contact("Bo", "People/Bo.md", fields={"role": "CEO"})], DAY)
+    assert again.seen["People/Ana.md"] is memory.seen["People/Ana.md"]
+    assert again.seen["People/Bo.md"] == {"role": "CEO"} and memory.seen["People/Bo.md"] == {"role": "CTO"}
+    filled = observe(again, [ana("Designer", company="Acme")], DAY)  # the same values: kept
+    assert filled.seen["People/Ana.md"] is memory.seen["People/Ana.md"]
+
+
+def test_the_memory_note_is_parsed_again_only_when_its_bytes_change(vault):
+    config = load_config(vault)
+    assert save(config, observe(None, [ana("Designer")], DAY)) is not None
+    first = load(config)
+    assert first is not None and load(config) is first
+    assert save(config, observe(first, [ana("CTO")], DAY)) is not None
+    assert load(config) is not first and load(config).seen["People/Ana.md"]["role"] == "CTO"
+
+
 def test_contacts_no_longer_in_the_vault_are_forgotten():
     memory = observe(None, [ana("Designer"), Contact("Bo", "People/Bo.md", fields={"role": "CTO"})], DAY)
     assert set(observe(memory, [ana("Designer")], DAY).seen) == {"People/Ana.md"}

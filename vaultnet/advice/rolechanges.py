@@ -142,7 +142,9 @@ def observe(memory: Memory | None, contacts: Iterable[Contact], today: Date) -> 
                 # The same text is the same value: ten thousand contacts need not be folded twice each.
                 if old is not None and old != new and fold(old) != fold(new) and not _known(changes, path, key, new):
                     changes.append(RoleChange(path, key, old, new, today))
-        if before or values:  # nothing to remember of a contact without a company or a role
+        if before and all(before.get(key) == new for key, new in values.items()):
+            seen[path] = before  # as remembered: ten thousand contacts need not be copied at every build
+        elif before or values:  # nothing to remember of a contact without a company or a role
             seen[path] = {**(before or {}), **values}
     return Memory(seen, _forget_old(changes, today))
 

@@ -6,6 +6,7 @@ standings), kept below them all so that none imports another for a type.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -97,8 +98,17 @@ class Evidence:
     # Names seen in plain text and not counted, where: (path, line, the name and why).
     unclear: list[tuple[str, int | None, Unclear]] = field(default_factory=list)
     unlinked: bool = False  # some interaction is a name in plain text
+    # The paths whose set in `links` is another evidence's, taken by `extend` (copied before anything is added).
+    _borrowed: set[str] | None = field(default=None, repr=False, compare=False)
 
     def extend(self, other: Evidence) -> None:
+        """Add ``other`` (one note's evidence) to this (the vault's).
+
+        A contact linked from one note only (nearly all of them: a person's
+        note links the people it names) keeps that note's set rather than a
+        copy: ten thousand copies are megabytes a watcher's every step would
+        make again. The set is copied when a second note, or `link`, adds to it.
+        """
         self.ticked.update(other.ticked)
         self.unclear.extend(other.unclear)
         self.unlinked = self.unlinked or other.unlinked
@@ -106,6 +116,24 @@ class Evidence:
         self.follow_ups.extend(other.follow_ups)
         self.open_loops.extend(other.open_loops)
         for path, linked in other.links.items():
-            if linked:  # most contact notes link no one: no empty set for each
-                self.links.setdefault(path, set()).update(linked)
+            if not linked:  # most contact notes link no one: no empty set for each
+                continue
+            if path in self.links:
+                self.link(path, linked)
+            else:
+                self.links[path] = linked
+                if self._borrowed is None:
+                    self._borrowed = set()
+                self._borrowed.add(path)
         self.intro_lines.extend(other.intro_lines)
+
+    def link(self, path: str, others: Iterable[str]) -> None:
+        """``path`` knows ``others``: added to its set, never to a set borrowed from another evidence."""
+        linked = self.links.get(path)
+        if linked is None:
+            self.links[path] = set(others)
+            return
+        if self._borrowed is not None and path in self._borrowed:
+            linked = self.links[path] = set(linked)
+            self._borrowed.discard(path)
+        linked.update(others)

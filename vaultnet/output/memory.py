@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from functools import lru_cache
 
 from vaultnet.advice.rolechanges import MEMORY as LEGACY
 from vaultnet.advice.rolechanges import Memory, from_json, load_legacy, merged, to_text
@@ -56,12 +57,20 @@ def _parse(rel: str, text: str) -> Memory:
     return from_json(block.group(1))
 
 
+@lru_cache(maxsize=4)
+def _parsed(rel: str, data: bytes) -> Memory:
+    """The memory ``data`` holds, parsed once while the note's bytes stay the same: a watcher's every
+    build reads it, and ten thousand contacts' companies are a megabyte of JSON. (Nothing changes a
+    ``Memory``; a new one is made.)"""
+    return _parse(rel, decode_text(data))
+
+
 def _read(config: Config, rel: str) -> Memory | None:
     data = read_bytes(config.root / rel)
     if data is None:
         return None
     try:
-        return _parse(rel, decode_text(data))
+        return _parsed(rel, data)
     except (ValueError, UnicodeDecodeError, RegionError) as err:
         log.warning("%s cannot be read (%s); vaultnet starts remembering again", rel, str(err).split("; ")[0])
         return None

@@ -299,11 +299,11 @@ def assemble(
         for target in contact.friends:  # obsidian-contacts' `friends`: they know each other
             friend = directory.resolve(target)
             if friend and friend.path != contact.path:
-                evidence.links.setdefault(contact.path, set()).add(friend.path)
+                evidence.link(contact.path, (friend.path,))
                 friends[contact.path] = friends.get(contact.path, frozenset()) | {friend.path}
     related = relatives(contacts, directory)
     for path, others in ties(related).items():  # related people know each other: never introduce them
-        evidence.links.setdefault(path, set()).update(others)
+        evidence.link(path, others)
         evidence.intro_lines.extend((path, other) for other in sorted(others) if path < other)
         friends[path] = friends.get(path, frozenset()) | others
 

@@ -1,0 +1,42 @@
+"""The vault's evidence, added up from each note's: what it links never changes a note's own."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vaultnet.evidence.model import Evidence
+
+PEOPLE = [f"People/{name}.md" for name in "ABCDEF"]
+
+paths = st.sampled_from(PEOPLE)
+links = st.dictionaries(paths, st.sets(paths, max_size=3), max_size=3)
+steps = st.lists(st.one_of(links.map(lambda found: ("note", found)),
+                           st.tuples(st.just("link"), paths, st.sets(paths, max_size=2))), max_size=12)
+
+
+@given(steps)
+def test_the_sum_is_every_note_s_links_and_no_note_s_own_changes(steps):
+    """A set is borrowed from the one note that links a person (no copy for each of ten thousand) and
+    copied when a second note, or the assembly (friends, family), adds to it: a watcher keeps each note's
+    evidence from one build to the next, and a set changed under it would be a link nobody wrote."""
+    whole = Evidence()
+    notes: list[tuple[Evidence, dict[str, set[str]]]] = []
+    expected: dict[str, set[str]] = {}
+    for step in steps:
+        if step[0] == "note":
+            note = Evidence(links=step[1])
+            notes.append((note, copy.deepcopy(step[1])))
+            whole.extend(note)
+            for path, linked in step[1].items():
+                if linked:
+                    expected.setdefault(path, set()).update(linked)
+        else:
+            _, path, others = step
+            whole.link(path, others)
+            expected.setdefault(path, set()).update(others)
+    assert whole.links == expected
+    for note, before in notes:
+        assert note.links == before
