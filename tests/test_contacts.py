@@ -379,8 +379,8 @@ def test_introduced_by_is_a_link(vault, load, written):
     assert ana.contact.introduced_by in ("Bob Lee", "People/Bob Lee")
     assert network.directory.resolve(ana.contact.introduced_by).path == "People/Bob Lee.md"
     # the introducer is part of both contacts' embeddedness
-    assert ana.neighbours == {"People/Bob Lee.md"}
-    assert standing(network, "Bob Lee").neighbours == {"People/Ana.md"}
+    assert ana.neighbours == ("People/Bob Lee.md",)
+    assert standing(network, "Bob Lee").neighbours == ("People/Ana.md",)
 
 
 def test_text_and_list_fields(vault, load):

@@ -644,7 +644,7 @@ def test_generated_notes_count_only_ticked_items(vault, load):
         other = standing(network, name)
         assert real(other) == [], name
         assert other.follow_ups == [] and other.open_loops == [], name
-        assert other.neighbours == frozenset(), name
+        assert other.neighbours == (), name
 
 
 def test_generated_note_named_like_a_daily_note_is_not_dated(vault, load):

@@ -194,7 +194,7 @@ def test_an_edit_works_out_again_only_the_contacts_it_touches(people):
 
     after = edit("People/Ana.md", "---\ncircle: inner\nfriends: [\"[[Bob]]\"]\n---\n- 2026-11-01 #call hello\n")
     assert after["People/Chloé.md"] is before["People/Chloé.md"]  # untouched: kept
-    assert after["People/Bob.md"].neighbours == {"People/Ana.md"}  # a friend of the edited contact
+    assert after["People/Bob.md"].neighbours == ("People/Ana.md",)  # a friend of the edited contact
     after = edit("2026-11-14.md", "- lunch with [[Ana]] #coffee\n")  # Chloé drops out of the note
     assert after["People/Chloé.md"].last_contact is None
     assert after["People/Ana.md"].last_contact == dt.date(2026, 11, 14)
@@ -211,8 +211,8 @@ def test_an_edit_regroups_the_neighbours_of_the_people_it_touches_with_their_oth
     write(people, "2026-11-15.md", "- call with [[Ana]] and [[Chloé]] #call\n")
     settle(watcher, {str(people / "2026-11-15.md")})
     after = {s.contact.path: s for s in watcher.session.network(TODAY).standings}
-    assert after["People/Ana.md"].neighbours == {"People/Bob.md", "People/Chloé.md", "People/Eve.md"}
-    assert after["People/Chloé.md"].neighbours == {"People/Ana.md", "People/Bob.md", "People/Dev.md"}
+    assert after["People/Ana.md"].neighbours == ("People/Bob.md", "People/Chloé.md", "People/Eve.md")
+    assert after["People/Chloé.md"].neighbours == ("People/Ana.md", "People/Bob.md", "People/Dev.md")
     assert current(watcher) == fresh(people)
 
 

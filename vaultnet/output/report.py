@@ -109,7 +109,7 @@ def show_json(standing: Standing, network: Network) -> dict[str, Any]:
         "interactions": [interaction_json(item, network) for item in standing.interactions],
         "planned": [interaction_json(item, network) for item in standing.planned],
         "open_loops": [task_json(task) for task in standing.open_loops],
-        "connections": sorted(network.names(tuple(standing.neighbours)), key=str.casefold),
+        "connections": sorted(network.names(standing.neighbours), key=str.casefold),
     })
     data.update(people_json(standing, network))
     return data

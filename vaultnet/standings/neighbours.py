@@ -40,15 +40,20 @@ def together(groups: Iterable[tuple[str, ...]]) -> dict[str, set[str]]:
 
 def neighbours(
     interactions: Iterable[Interaction], links: Mapping[str, Iterable[str]], today: Date
-) -> dict[str, frozenset[str]]:
-    """Each contact path's neighbours (never itself), for the paths that have any."""
+) -> dict[str, tuple[str, ...]]:
+    """Each contact path's neighbours (never itself, in path order), for the paths that have any.
+
+    A sorted tuple, not a set: they are counted and named, never looked up, and
+    ten thousand of them are kept on the standings a watcher holds (a set of a
+    dozen paths takes four times a tuple's memory).
+    """
     groups = [item.people for item in interactions if item.date <= today]
     groups.extend((path, other) for path, linked in links.items() for other in linked if other != path)
     found = {}
-    # One person's set at a time, frozen as soon as it is made: ten thousand sets and
-    # their frozen copies never sit in memory side by side.
+    # One person's set at a time, made a tuple as soon as it is made: ten thousand sets and
+    # their tuples never sit in memory side by side.
     for path, shared in groups_of(groups).items():
         paths = set().union(*shared)
         paths.discard(path)
-        found[path] = frozenset(paths)
+        found[path] = tuple(sorted(paths))
     return found

@@ -315,7 +315,7 @@ def assemble(
         if affected is not None and contact.path not in affected:
             standings.append(memo.kept_standing(contact.path))  # nothing it is worked out from changed
             continue
-        linked = embedded.get(contact.path, frozenset())
+        linked = embedded.get(contact.path, ())
         inputs = (contact, per_contact[contact.path], follow_ups[contact.path], open_loops[contact.path], linked, today)
         work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
                            open_loops[contact.path], linked, config, today)
@@ -369,7 +369,7 @@ def _mentions(config: Config, contacts: list[Contact], notes: list[Note]) -> Men
 
 
 def _aggregate(evidence: Evidence, today: Date, only: set[str] | None) -> tuple[
-    dict[str, list[Interaction]], dict[str, frozenset[str]], dict[str, list[Task]], dict[str, list[Task]]
+    dict[str, list[Interaction]], dict[str, tuple[str, ...]], dict[str, list[Task]], dict[str, list[Task]]
 ]:
     """Each contact's interactions (in evidence order), neighbours, follow-ups and open loops.
 

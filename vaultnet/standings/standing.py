@@ -95,7 +95,7 @@ class Standing:
     planned: list[Interaction] = field(default_factory=list)  # after today, soonest first
     follow_ups: list[Task] = field(default_factory=list)
     open_loops: list[Task] = field(default_factory=list)
-    neighbours: frozenset[str] = frozenset()  # paths of embedded contacts
+    neighbours: tuple[str, ...] = ()  # paths of embedded contacts, in path order
     rhythm: Rhythm = NO_RHYTHM  # the usual gap between contacts, and drift from it
     index_row: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # kept by render.index_row
 
@@ -174,7 +174,7 @@ def assess(
     interactions: Sequence[Interaction],
     follow_ups: Sequence[Task],
     open_loops: Sequence[Task],
-    neighbours: frozenset[str],
+    neighbours: tuple[str, ...],
     config: Config,
     today: Date,
 ) -> Standing:
