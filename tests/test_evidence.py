@@ -8,11 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultnet.evidence.model import Evidence
+from vaultnet.files.config import load_config
+from vaultnet.pipeline.session import build_network
+
+from conftest import TODAY, write
 
 PEOPLE = [f"People/{name}.md" for name in "ABCDEF"]
 
 paths = st.sampled_from(PEOPLE)
-links = st.dictionaries(paths, st.sets(paths, max_size=3), max_size=3)
+# One note's links as extraction leaves them: a tuple in path order.
+links = st.dictionaries(paths, st.sets(paths, max_size=3).map(lambda found: tuple(sorted(found))), max_size=3)
 steps = st.lists(st.one_of(links.map(lambda found: ("note", found)),
                            st.tuples(st.just("link"), paths, st.sets(paths, max_size=2))), max_size=12)
 
@@ -37,6 +42,18 @@ def test_the_sum_is_every_note_s_links_and_no_note_s_own_changes(steps):
             _, path, others = step
             whole.link(path, others)
             expected.setdefault(path, set()).update(others)
-    assert whole.links == expected
+    assert {path: set(linked) for path, linked in whole.links.items()} == expected
     for note, before in notes:
         assert note.links == before
+
+
+def test_a_contact_note_keeps_whom_it_links_in_path_order(vault):
+    """What the watcher keeps of each contact note: the people it links, once each, in path order; the
+    vault's evidence shares that tuple while no other note adds to it."""
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call with [[Dev]] and [[Bob]]\n"
+                                  "- 2026-11-02 #coffee [[Bob]]\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    write(vault, "People/Dev.md", "---\ncircle: close\n---\n")
+    network = build_network(load_config(vault), TODAY)
+    assert network.evidence.links["People/Ana.md"] == ("People/Bob.md", "People/Dev.md")
+    assert network.by_path("People/Bob.md").neighbours == ("People/Ana.md", "People/Dev.md")

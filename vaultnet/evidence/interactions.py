@@ -83,7 +83,7 @@ def _within(sections: list[_Section], number: int) -> _Section | None:
 # the watcher keeps every note's evidence, and an empty set is 216 bytes. Evidence returned
 # by :meth:`Extractor.extract` is read, never added to (the network extends one of its own).
 _NO_ITEMS: list[Any] = []
-_NO_LINKS: dict[str, set[str]] = {}
+_NO_LINKS: dict[str, set[str] | tuple[str, ...]] = {}
 _NO_IDS: set[str] = set()
 
 
@@ -138,16 +138,22 @@ class Extractor:
 
     def add_note(self, note: Note, owner: Contact | None) -> None:
         self._add_note(note, owner)
-        if owner is not None and not self.evidence.links.get(owner.path, True):
-            # A contact note that links no one says nothing by its empty set: the watcher keeps each
-            # note's evidence, and ten thousand empty sets would be megabytes of nothing.
-            del self.evidence.links[owner.path]
+        linked = self.evidence.links.get(owner.path) if owner is not None else None
+        if owner is not None and linked is not None:
+            # The watcher keeps each note's evidence: who a contact's note links is kept as a tuple in
+            # path order, and a note that links no one says nothing (ten thousand sets are megabytes).
+            if linked:
+                self.evidence.links[owner.path] = tuple(sorted(linked))
+            else:
+                del self.evidence.links[owner.path]
 
     def _add_note(self, note: Note, owner: Contact | None) -> None:
         generated = note.rel.startswith(self.output)
         captured = generated and is_capture_note(self.config, note.rel)
         date = None if generated else note_date(note, self.config, owner is not None, self._date_problems)
-        links = self.evidence.links.setdefault(owner.path, set()) if owner else None
+        links: set[str] | None = None
+        if owner is not None:
+            links = self.evidence.links[owner.path] = set()
         sections = _sections(note) if note.dated and not generated and note.has_sections() else []
         if sections:
             self._date_sections(sections, date)

@@ -92,7 +92,9 @@ class Evidence:
     interactions: list[Interaction] = field(default_factory=list)
     follow_ups: list[Task] = field(default_factory=list)
     open_loops: list[Task] = field(default_factory=list)
-    links: dict[str, set[str]] = field(default_factory=dict)  # contact path → contacts its note links
+    # contact path → contacts its note links: one note's in path order (a tuple: the watcher keeps each
+    # note's evidence, and ten thousand sets are megabytes), the vault's a set where several notes add up
+    links: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
     intro_lines: list[tuple[str, ...]] = field(default_factory=list)  # people linked in one #intro line
     ticked: set[str] = field(default_factory=set)  # block ids of every ticked item in a generated note
     # Names seen in plain text and not counted, where: (path, line, the name and why).
@@ -133,7 +135,8 @@ class Evidence:
         if linked is None:
             self.links[path] = set(others)
             return
-        if self._borrowed is not None and path in self._borrowed:
+        if not isinstance(linked, set) or self._borrowed is not None and path in self._borrowed:
             linked = self.links[path] = set(linked)
-            self._borrowed.discard(path)
+            if self._borrowed is not None:
+                self._borrowed.discard(path)
         linked.update(others)
