@@ -225,3 +225,37 @@ def test_front_matter_is_stored_only_when_json_gives_it_back_unchanged(meta, sto
     if stored:
         rel, entry = entry_from_json(json.dumps(found))
         assert rel == "People/Ana.md" and entry.note is not None and entry.note.meta == meta
+
+
+def test_a_watcher_s_save_keeps_no_second_copy_of_its_notes_text(vault):
+    """CPython keeps the UTF-8 copy msgspec encodes a non-ASCII string through for as long as the string
+    lives: a long-lived session's notes live for hours, so its saves must make none (a one-off's may)."""
+    import gc
+    import tracemalloc
+
+    line = "- 2026-11-01 #call über Grüße, Straße und Café — Ωμέγα " * 20
+    for number in range(200):
+        write(vault, f"People/Person {number}.md", f"---\ncircle: inner\n---\n{line}[[Person {number + 1}]]\n")
+    lasting, one_off = Session(load_config(vault)), Session(load_config(vault), remember=False)
+    retained = {}
+    for name, session in (("lasting", lasting), ("one-off", one_off)):
+        session.refresh()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            session.cache.save_entries(session.notes.entries)
+            gc.collect()
+            retained[name] = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert NoteCache(load_config(vault)).load_entries().keys() == session.notes.entries.keys()
+    assert retained["lasting"] < 20_000 < 200 * len(line) < retained["one-off"], retained
+
+
+def test_both_saves_read_back_the_same_entries(built):
+    write(built, "People/Zoë.md", "---\ncircle: inner\ntags: [café, \"naïve\"]\n---\n- 2026-11-01 #call Grüße\n")
+    for session in (Session(load_config(built)), Session(load_config(built), remember=False)):
+        session.refresh()
+        session.cache.save_entries(session.notes.entries)
+        assert NoteCache(load_config(built)).load_entries() == session.notes.entries

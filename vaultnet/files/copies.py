@@ -75,7 +75,6 @@ def conflict_original(name: str) -> str | None:
     return original or stem
 
 
-@lru_cache(maxsize=65536)  # asked of every note's name at every assembly: a watcher's step asks again
 def duplicate_originals(name: str) -> tuple[str, ...]:
     """For ``Ana 2.md``, ``Ana (1).md``, ``Ana-LAPTOP.md`` or ``Ana copy.md``: ``("Ana",)``; else ``()``.
 
@@ -99,10 +98,14 @@ def duplicate_originals(name: str) -> tuple[str, ...]:
     return tuple(original for original in found if original)
 
 
-def duplicate_original(name: str) -> str | None:
-    """The likeliest note ``name`` duplicates (see :func:`duplicate_originals`)."""
-    found = duplicate_originals(name)
-    return found[0] if found else None
+@lru_cache(maxsize=65536)
+def may_duplicate(rel: str) -> bool:
+    """True when the note at ``rel`` is named as a duplicate is (see :func:`duplicate_originals`).
+
+    Asked of every note at every assembly, so a watcher's step asks again: kept
+    by the path, a string the note holds anyway (its name would be a new one).
+    """
+    return bool(duplicate_originals(rel.rpartition("/")[2]))
 
 
 def copy_original(rel: str, exists: Container[str]) -> str | None:

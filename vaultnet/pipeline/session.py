@@ -95,7 +95,7 @@ class Session:
 
     def __init__(self, config: Config, *, remember: bool = True, progress: Progress | None = None) -> None:
         self.config = config
-        self.cache = NoteCache(config)
+        self.cache = NoteCache(config, lasting=remember)
         self._ticks: TickKeeper | None = None
         self.notes = NoteSet(config, trim=lambda note: trim_note(note, config),
                              front_filter=lambda rel: front_filter(rel, config), digest=self._digest,

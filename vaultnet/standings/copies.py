@@ -29,7 +29,7 @@ from vaultnet.base.sections import KEY_IN_LINE
 from vaultnet.evidence.meetings import daily_date
 from vaultnet.evidence.model import Evidence, Interaction
 from vaultnet.files.config import Config
-from vaultnet.files.copies import conflict_original, copy_original, duplicate_original, nfc
+from vaultnet.files.copies import conflict_original, copy_original, may_duplicate, nfc
 from vaultnet.files.generated import is_capture_note
 from vaultnet.notes.note import Note
 
@@ -48,8 +48,8 @@ def find_copies(notes: Iterable[Note], conflicts: Iterable[str], config: Config,
     notes = list(notes)
     candidates = set(conflicts)
     for note in notes:
-        name = note.rel.rpartition("/")[2]
-        if duplicate_original(name) is not None or ("onflict" in name and conflict_original(name) is not None):
+        if may_duplicate(note.rel) or ("onflict" in note.rel
+                                       and conflict_original(note.rel.rpartition("/")[2]) is not None):
             candidates.add(note.rel)
     if not candidates:
         return {}
