@@ -34,6 +34,7 @@ from vaultnet.files.config import CONFIG_NAME, Config, load_config
 from vaultnet.files.writes import read_bytes
 from vaultnet.pipeline.cache import settings_digest
 from vaultnet.pipeline.freshness import Written, taken_in_as_built
+from vaultnet.pipeline.heap import hand_back_large_blocks
 from vaultnet.pipeline.serving import ASK_SECONDS, AnswerServer, Reply, Request
 from vaultnet.pipeline.session import Session, answering_with
 
@@ -532,6 +533,7 @@ class Watcher:
         worker's builds cannot reuse it (14 MB more at the peak on 10,000
         contacts).
         """
+        hand_back_large_blocks()  # it runs for hours: what its builds free goes back to the system
         first: Future[None] = Future()
         self._worker = threading.Thread(target=self._work, args=(first,), name="vaultnet-worker", daemon=True)
         self._worker.start()
