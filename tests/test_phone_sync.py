@@ -334,7 +334,8 @@ def test_a_server_that_rewrites_cards_and_drops_vaultnets_properties_causes_no_c
 
 def test_a_watcher_without_sync_loads_no_card_or_calendar_library(vault: Path) -> None:
     """A watcher holds what it imports for as long as it runs: the phone's libraries (cards, calendars,
-    phone numbers) only once ``[sync]`` names a folder."""
+    phone numbers) only once ``[sync]`` names a folder, and no web client (``xml.sax.saxutils`` loads
+    urllib, http and ssl to escape three characters) ever."""
     write(vault, "People/Ana Souza.md", ANA)
     code = ("import sys, datetime\n"
             "from vaultnet.files.config import load_config\n"
@@ -348,7 +349,8 @@ def test_a_watcher_without_sync_loads_no_card_or_calendar_library(vault: Path) -
             "for hook in watcher.hooks:\n"
             "    hook(watcher.session, datetime.date(2026, 11, 21))\n"
             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('vobject', 'phonenumbers', 'icalendar', 'apprise') or m.startswith('vaultnet.phone.c'))))")
+            "('vobject', 'phonenumbers', 'icalendar', 'apprise', 'ssl') or m.startswith('vaultnet.phone.c')"
+            " or m in ('urllib.request', 'http.client'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert (vault / "vaultnet" / "Network.md").is_file()  # the watcher built
     assert done.stdout.split() == []
