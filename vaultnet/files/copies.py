@@ -100,7 +100,7 @@ def duplicate_originals(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def may_duplicate(rel: str) -> bool:
-    """True when the note at ``rel`` is named as a duplicate is (see :func:`duplicate_originals`).
+    """True when the name of the note at ``rel`` reads as a duplicate's (see :func:`duplicate_originals`).
 
     Asked of every note at every assembly, so a watcher's step asks again: kept
     by the path, a string the note holds anyway (its name would be a new one).

@@ -12,6 +12,7 @@ CALENDAR_COUNTS = ("events written", "events removed", "follow-ups completed", "
 CONTACTS_COUNTS = ("cards written", "notes updated", "notes created", "unchanged")
 COUNTS = {"contacts": CONTACTS_COUNTS, "calendar": CALENDAR_COUNTS}
 
+
 @dataclass
 class Report:
     """What changed, one line each; what could not be read; and counts for the summary line."""

@@ -178,5 +178,3 @@ class PhoneSync:
                 log.info("%s", line)
             log.info("%s", report.summary(COUNTS[report.kind]))
         log.debug("synced in %.2f s", time.perf_counter() - started)
-
-
