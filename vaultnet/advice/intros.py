@@ -199,10 +199,9 @@ def _phrase_key(people: list[Standing]) -> tuple[object, ...]:
 
 
 def _best_key(people: list[Standing]) -> tuple[object, ...]:
-    """What the best pairs of ``people`` depend on besides who met whom: their order, phrases, names
-    and whether you can vouch for them."""
-    return tuple((s.contact.path, s.name, s.contact.needs, s.contact.offers, s.contact.interests,
-                  s.contact.fields.get("company"), s.tie.band in VOUCH_BANDS) for s in people)
+    """What the best pairs of ``people`` depend on besides who met whom: their order and phrases
+    (``_phrase_key``), their names and whether you can vouch for them."""
+    return _phrase_key(people), tuple((s.name, s.tie.band in VOUCH_BANDS) for s in people)
 
 
 class PhraseMemo:

@@ -100,16 +100,14 @@ class Evidence:
     # Names seen in plain text and not counted, where: (path, line, the name and why).
     unclear: list[tuple[str, int | None, Unclear]] = field(default_factory=list)
     unlinked: bool = False  # some interaction is a name in plain text
-    # The paths whose set in `links` is another evidence's, taken by `extend` (copied before anything is added).
-    _borrowed: set[str] | None = field(default=None, repr=False, compare=False)
 
     def extend(self, other: Evidence) -> None:
         """Add ``other`` (one note's evidence) to this (the vault's).
 
         A contact linked from one note only (nearly all of them: a person's
-        note links the people it names) keeps that note's set rather than a
-        copy: ten thousand copies are megabytes a watcher's every step would
-        make again. The set is copied when a second note, or `link`, adds to it.
+        note links the people it names) keeps that note's tuple rather than a
+        set of its own: ten thousand sets are megabytes a watcher's every step
+        would make again. A tuple is never added to: `link` makes a set first.
         """
         self.ticked.update(other.ticked)
         self.unclear.extend(other.unclear)
@@ -123,20 +121,12 @@ class Evidence:
             if path in self.links:
                 self.link(path, linked)
             else:
-                self.links[path] = linked
-                if self._borrowed is None:
-                    self._borrowed = set()
-                self._borrowed.add(path)
+                self.links[path] = linked if isinstance(linked, tuple) else tuple(linked)
         self.intro_lines.extend(other.intro_lines)
 
     def link(self, path: str, others: Iterable[str]) -> None:
-        """``path`` knows ``others``: added to its set, never to a set borrowed from another evidence."""
+        """``path`` knows ``others``: added to its set; a tuple (one note's, shared) becomes a set first."""
         linked = self.links.get(path)
-        if linked is None:
-            self.links[path] = set(others)
-            return
-        if not isinstance(linked, set) or self._borrowed is not None and path in self._borrowed:
-            linked = self.links[path] = set(linked)
-            if self._borrowed is not None:
-                self._borrowed.discard(path)
+        if not isinstance(linked, set):
+            linked = self.links[path] = set(linked or ())
         linked.update(others)
