@@ -253,4 +253,5 @@ def _run(root: click.Group, command: click.Command, callback: Callable[..., Any]
                 code = stop.code if isinstance(stop.code, int) else 1
     finally:
         _inside.reset(token)
-    return Reply(out.take(), err.take(), code)
+        stdout, stderr = out.take(), err.take()  # emptied whatever happened: nothing waits in them for the next
+    return Reply(stdout, stderr, code)
