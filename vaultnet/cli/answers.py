@@ -181,11 +181,10 @@ _answering = threading.local()  # this thread's two _Output (see _Output)
 
 
 def _outputs(tty: bool) -> tuple[_Output, _Output]:
-    """This thread's stdout and stderr for an answer, empty; stdout a terminal when ``tty``."""
+    """This thread's stdout and stderr for an answer (``_run`` leaves them empty); stdout a terminal when ``tty``."""
     if not hasattr(_answering, "outputs"):
         _answering.outputs = (_Output(), _Output())
     out, err = _answering.outputs
-    out.take(), err.take()
     out.tty = tty
     return out, err
 
