@@ -500,6 +500,22 @@ def test_a_saved_plan_is_worked_out_again_once_the_form_of_this_devices_last_bui
                                catch_exceptions=False)
 
 
+def test_a_reply_arrives_as_it_was_and_its_text_is_sent_without_a_copy_kept(vault):
+    """A large answer is sent a piece at a time: whatever it printed arrives as printed (accents, a character
+    no encoding has, a piece boundary in the middle), and the text the watcher keeps gains no UTF-8 copy."""
+    text = ("Zoë 🎂 \udcff " * 30_000)[:200_001]
+    reply = Reply(text, "1 problem in the vault: \udcff.md\n", 3)
+    size = sys.getsizeof(text)
+    server = AnswerServer(vault.resolve(), lambda request: reply)
+    assert server.start()
+    try:
+        assert ask(vault.resolve(), _request(vault)) == reply
+        assert ask(vault.resolve(), _request(vault)) == reply
+    finally:
+        server.stop()
+    assert sys.getsizeof(text) == size
+
+
 def test_a_socket_in_a_folder_others_can_enter_is_never_asked(vault, monkeypatch):
     runtime = Path(tempfile.mkdtemp(prefix="vn-run-"))  # short: a socket's path has about 100 bytes at most
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))

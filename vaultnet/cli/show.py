@@ -37,7 +37,7 @@ def status(state: State, statuses: tuple[str, ...], circles: tuple[str, ...], lo
     except ValueError as err:  # a circle the vault does not have
         raise click.BadParameter(str(err), param_hint="--circle") from None
     if as_json:
-        emit_json(status_json(network, chosen))
+        emit_json(status_json(network, chosen, lazily=True))
     else:
         from vaultnet.output.views import print_status
 

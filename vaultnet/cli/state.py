@@ -18,7 +18,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import click
-import msgspec
 
 from vaultnet.base.errors import VaultnetError
 
@@ -138,5 +137,20 @@ def resolve_contact(state: State, name: str) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """The JSON interface's answer, indented: encoded in C (a large vault's status is megabytes of it)."""
-    click.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8"))
+    """The JSON interface's answer, indented, printed a piece at a time (see :mod:`vaultnet.output.jsontext`):
+    a large vault's status is megabytes of it, and a list's items may come from an iterator."""
+    from vaultnet.output.jsontext import json_pieces
+
+    batch: list[str] = []
+    size = 0
+    for piece in json_pieces(data):
+        batch.append(piece)
+        size += len(piece)
+        if size >= _PRINTED_AT_ONCE:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    batch.append("\n")
+    click.echo("".join(batch), nl=False)
+
+
+_PRINTED_AT_ONCE = 1 << 18  # characters: ten thousand contacts in a few dozen writes, not one each

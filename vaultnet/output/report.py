@@ -56,10 +56,13 @@ def contact_json(standing: Standing) -> dict[str, Any]:
     }
 
 
-def status_json(network: Network, standings: Iterable[Standing]) -> dict[str, Any]:
+def status_json(network: Network, standings: Iterable[Standing], lazily: bool = False) -> dict[str, Any]:
+    """``status --json``; ``lazily``: its contacts as an iterator, each made as a writer that writes one at a
+    time reaches it (:mod:`vaultnet.output.jsontext`): ten thousand of them need not be held at once."""
+    contacts = (contact_json(standing) for standing in standings)
     return {
         "today": network.today.isoformat(),
-        "contacts": [contact_json(standing) for standing in standings],
+        "contacts": contacts if lazily else list(contacts),
         "problems": [problem.to_json() for problem in network.problems],
     }
 

@@ -107,14 +107,48 @@ def ask(root: Path, request: Request) -> Reply | None:
             sock.sendall(msgspec.msgpack.encode(request))
             sock.shutdown(socket.SHUT_WR)
             data = _read_all(sock)
-        reply = msgspec.msgpack.decode(data, type=Reply)
-    except (OSError, msgspec.DecodeError) as err:
+        reply = _unpacked(data)
+    except (OSError, msgspec.DecodeError, UnicodeDecodeError) as err:
         log.debug("no answer from the watcher: %s", err)
         return None
     if reply.declined is not None:
         log.debug("the watcher did not answer: %s", reply.declined)
         return None
     return reply
+
+
+_SIZE = 4  # bytes: the length of the packed head, before it
+_TEXT = ("utf-8", "surrogatepass")  # whatever a command printed (a name that is no UTF-8) goes and comes back as it was
+
+
+class _Head(msgspec.Struct, array_like=True):
+    """What a reply sends before what it printed."""
+
+    code: int
+    declined: str | None
+    stderr: bytes
+
+
+def _send(conn: socket.socket, reply: Reply) -> None:
+    """``reply`` as sent: its head packed, after its length; then what it printed, a piece at a time.
+
+    Packed whole, a large vault's ``status --json`` (9 MB) was copied into a
+    buffer that grew to 17 MB, and its text kept a UTF-8 copy of itself (made
+    by the encoder) for as long as the watcher kept the answer: the largest
+    blocks a watcher that answers commands held.
+    """
+    head = msgspec.msgpack.encode(_Head(reply.code, reply.declined, reply.stderr.encode(*_TEXT)))
+    conn.sendall(len(head).to_bytes(_SIZE, "big") + head)
+    text = reply.stdout
+    for start in range(0, len(text), _CHUNK):
+        conn.sendall(text[start:start + _CHUNK].encode(*_TEXT))
+
+
+def _unpacked(data: bytes) -> Reply:
+    """The reply ``_send`` sent; DecodeError or UnicodeDecodeError when ``data`` is not one."""
+    size = int.from_bytes(data[:_SIZE], "big")
+    head = msgspec.msgpack.decode(data[_SIZE:_SIZE + size], type=_Head)
+    return Reply(data[_SIZE + size:].decode(*_TEXT), head.stderr.decode(*_TEXT), head.code, head.declined)
 
 
 def _read_all(sock: socket.socket) -> bytes:
@@ -180,7 +214,7 @@ class AnswerServer:
                     conn.settimeout(ASK_SECONDS)
                     request = msgspec.msgpack.decode(_read_all(conn), type=Request)
                     reply = self._reply(request)
-                    conn.sendall(msgspec.msgpack.encode(reply))
+                    _send(conn, reply)
                 except (OSError, msgspec.DecodeError) as err:
                     log.debug("a request could not be answered: %s", err)
 
