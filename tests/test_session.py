@@ -365,3 +365,47 @@ def test_the_cli_shows_no_progress_in_a_pipe(people):
 
     result = CliRunner().invoke(main, ["--vault", str(people), "--today", "2026-11-21", "build"])
     assert result.exit_code == 0 and "reading notes" not in result.output
+
+
+def test_a_plan_rendered_as_it_was_read_works_from_the_network_its_reads_share(people):
+    """Rule: a note's bytes standing in for the same note as read stand in for nothing. ``plan --stdout`` in a
+    watcher renders from the network ``status`` worked out, not a second one assembled from the same notes."""
+    watcher = watcher_of(people)
+    network = watcher.session.network(TODAY)
+    assert watcher.session.builder(TODAY, write=False).prepare_plan()[0] is network
+
+
+def test_a_plan_that_says_something_else_than_its_note_as_read_still_counts(people):
+    """The rule's other side: a tick not yet dated is dated in memory, and the plan so stamped counts at once."""
+    watcher_of(people)  # the plan built, as a watcher would have it
+    plan = (people / PLAN).read_text(encoding="utf-8")
+    line = next(line for line in plan.splitlines() if line.startswith("- [ ]") and "Bob" in line)
+    (people / PLAN).write_text(plan.replace(line, line.replace("- [ ]", "- [x]", 1)), encoding="utf-8")
+    session = Session(load_config(people), remember=False)  # a command's: it reads the ticked plan
+    assert standing(session.network(TODAY), "Bob").last_contact is None  # a tick without a date counts for nothing
+    counted = session.builder(TODAY, write=False).prepare_plan()[0]
+    assert standing(counted, "Bob").last_contact == TODAY
+    assert status_json(counted, counted.standings) == fresh(people)[1]
+
+
+def test_lines_moved_in_a_plan_move_its_ticks_in_what_the_watcher_answers_with(people):
+    """Rule: what is kept until a note changes is let go when vaultnet's own note is read with other bytes,
+    even with the same ticks (its digest): a tick's line number is in every answer that shows it."""
+    watcher = watcher_of(people)
+    plan = (people / PLAN).read_text(encoding="utf-8")
+    line = next(line for line in plan.splitlines() if line.startswith("- [ ]") and "Bob" in line)
+    (people / PLAN).write_text(plan.replace(line, line.replace("- [ ]", "- [x]", 1) + " ✅ 2026-11-21"),
+                               encoding="utf-8")
+    settle(watcher, {str(people / PLAN)})
+
+    def ticks(network):
+        return [(item.path, item.line) for item in network.evidence.interactions if item.source == "plan"]
+
+    before = ticks(watcher.session.network(TODAY))
+    assert before and before == ticks(Session(load_config(people), remember=False).network(TODAY))
+    moved = (people / PLAN).read_text(encoding="utf-8").replace(line.replace("- [ ]", "- [x]", 1),
+                                                                "my own line\n" + line.replace("- [ ]", "- [x]", 1))
+    (people / PLAN).write_text(moved, encoding="utf-8")
+    watcher.process({str(people / PLAN)})
+    after = ticks(watcher.session.network(TODAY))
+    assert after == ticks(Session(load_config(people), remember=False).network(TODAY)) != before

@@ -14,6 +14,7 @@ equal to a fresh build.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultnet.base.dates import Date
 from vaultnet.files.config import Config
-from vaultnet.files.digests import note_digest
+from vaultnet.files.digests import counts_by_ticks, note_digest
 from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
 from vaultnet.notes.noteset import Entry, NoteSet, Signature, VaultFile
@@ -109,10 +110,13 @@ class Session:
         self.pending = False  # the last build left a ticked follow-up for a build soon after
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
-        self._worked_out: dict[object, tuple[object, int]] = {}  # see `memoised`: emptied by every change read
+        # See `memoised`: emptied by every change read, and by vaultnet's own notes read with other bytes (their
+        # digest is of their ticks alone, but what is worked out from them holds their lines' numbers).
+        self._worked_out: dict[object, tuple[object, int]] = {}
         self._worked_bytes = 0
         self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `walk`
         self._record: dict[str, Any] | None | bool = False  # see `last_record`: False until read
+        self._read_from: dict[str, bytes] = {}  # see `_standing_in`: vaultnet's notes' bytes as read (a digest)
 
     MEMOISED = 64  # things kept at most (the oldest goes first)...
     MEMOISED_BYTES = 32 * 2**20  # ... and as many bytes of answers (a large vault's `status --json` is 10 MB)
@@ -170,6 +174,7 @@ class Session:
         session.settle_ticks = self.settle_ticks
         if reading_settings(config) == reading_settings(self.config):
             session.notes.entries = dict(self.notes.entries)
+            session._read_from = dict(self._read_from)
         session._opened = True
         session.refresh()
         return session
@@ -186,8 +191,11 @@ class Session:
         return self._ticks
 
     def _digest(self, rel: str, data: bytes) -> int:
-        """What a note read gives a build (see :mod:`vaultnet.files.digests`); a generated note's stamp is kept."""
+        """What a note read gives a build (see :mod:`vaultnet.files.digests`); a generated note's stamp is kept,
+        and what its bytes were (see ``_standing_in``)."""
         self.ticks.read(rel, data)
+        if counts_by_ticks(self.config, rel):
+            self._read_from[rel] = _bytes_digest(data)
         return note_digest(self.config, rel, data)
 
     def _replaced(self, rel: str, old: Entry | None, new: Entry) -> None:
@@ -205,6 +213,7 @@ class Session:
         True when any note's content changed.
         """
         self._open()
+        read_from = dict(self._read_from)
         if changed is None:
             walked, self._walked = self._walked, None
             found = self.notes.scan(walked, progress=self._reading)
@@ -212,7 +221,7 @@ class Session:
             found = False
             for rel in sorted(set(changed)):
                 found = self.notes.update(rel) or found
-        if found:
+        if found or self._read_from != read_from:
             self._changed()
         return found
 
@@ -230,10 +239,24 @@ class Session:
             assemble,  # the core, imported by the first assembly: a warm build makes none
         )
 
+        overrides = self._standing_in(overrides or {})
+
         def work_out() -> Network:
             return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
 
         return work_out() if overrides else self.memoised(("network", today), work_out)
+
+    def _standing_in(self, overrides: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The overrides that hold something else than their note as read.
+
+        A plan that is only rendered (``plan --stdout`` in a watcher) stands in
+        for its note with the bytes it was read from: the network is then the
+        one worked out already, not a second one assembled from the same notes
+        (a second of work and megabytes on a large vault).
+        """
+        return {rel: data for rel, data in overrides.items()
+                if not (self._read_from.get(rel) == _bytes_digest(data) and (entry := self.notes.entries.get(rel))
+                        and entry.note is not None and entry.digest == note_digest(self.config, rel, data))}
 
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
         """A run of ``build``, ``plan`` or ``index`` as of ``today``; one that only renders (``write=False``)
@@ -372,9 +395,12 @@ class Session:
         A note edited while the build ran is left as last read, so the next
         look at it (the watcher's event, the next build's walk) sees a change.
         """
+        read_from = dict(self._read_from)
         for result in results:
             if taken_in_as_built(self.config, result) and self.notes.update(result.rel):
                 self._changed()
+        if self._read_from != read_from:
+            self._changed()
 
     def save(self, today: Date, results: Iterable[Written]) -> None:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
@@ -382,6 +408,10 @@ class Session:
         if all(taken_in_as_built(self.config, result) for result in results):
             found, content = self._read_fingerprint(today)
             self._save_fingerprint(found, self.summary, content)
+
+
+def _bytes_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 @dataclass(frozen=True, slots=True)
