@@ -15,9 +15,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
@@ -28,7 +30,7 @@ from vaultnet.cli import answers
 from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
 from vaultnet.pipeline import replies
-from vaultnet.pipeline.serving import AnswerServer, Reply, Request, ask, socket_path
+from vaultnet.pipeline.serving import AnswerServer, Reply, Request, _read_all, _send, _unpacked, ask, socket_path
 from vaultnet.pipeline.watch import Watcher
 
 from conftest import TODAY, cli, examples, write
@@ -514,6 +516,21 @@ def test_a_reply_arrives_as_it_was_and_its_text_is_sent_without_a_copy_kept(vaul
     finally:
         server.stop()
     assert sys.getsizeof(text) == size
+
+
+def test_a_reply_cut_short_is_no_reply():
+    """A watcher that stops while it sends leaves the command to work its answer out, never to print a part."""
+    sent, received = socket.socketpair()
+    with sent, received:
+        sender = threading.Thread(target=lambda: (_send(sent, Reply("Zoë " * 50_000, "", 0)),
+                                                  sent.shutdown(socket.SHUT_WR)))
+        sender.start()  # the text is more than the socket holds: read as it is sent
+        data = _read_all(received)
+        sender.join()
+    assert _unpacked(data) == Reply("Zoë " * 50_000, "", 0)
+    for cut in (1, 2, len(data) // 2, len(data) - 1):
+        with pytest.raises((msgspec.DecodeError, UnicodeDecodeError)):
+            _unpacked(data[:cut])
 
 
 def test_a_socket_in_a_folder_others_can_enter_is_never_asked(vault, monkeypatch):

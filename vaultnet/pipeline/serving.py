@@ -127,6 +127,7 @@ class _Head(msgspec.Struct, array_like=True):
     code: int
     declined: str | None
     stderr: bytes
+    printed: int  # bytes: what follows the head, all of it (a reply cut short is none)
 
 
 def _send(conn: socket.socket, reply: Reply) -> None:
@@ -137,10 +138,12 @@ def _send(conn: socket.socket, reply: Reply) -> None:
     by the encoder) for as long as the watcher kept the answer: the largest
     blocks a watcher that answers commands held.
     """
-    head = msgspec.msgpack.encode(_Head(reply.code, reply.declined, reply.stderr.encode(*_TEXT)))
-    conn.sendall(len(head).to_bytes(_SIZE, "big") + head)
     text = reply.stdout
-    for start in range(0, len(text), _CHUNK):
+    pieces = range(0, len(text), _CHUNK)
+    printed = len(text) if text.isascii() else sum(len(text[start:start + _CHUNK].encode(*_TEXT)) for start in pieces)
+    head = msgspec.msgpack.encode(_Head(reply.code, reply.declined, reply.stderr.encode(*_TEXT), printed))
+    conn.sendall(len(head).to_bytes(_SIZE, "big") + head)
+    for start in pieces:
         conn.sendall(text[start:start + _CHUNK].encode(*_TEXT))
 
 
@@ -148,6 +151,8 @@ def _unpacked(data: bytes) -> Reply:
     """The reply ``_send`` sent; DecodeError or UnicodeDecodeError when ``data`` is not one."""
     size = int.from_bytes(data[:_SIZE], "big")
     head = msgspec.msgpack.decode(data[_SIZE:_SIZE + size], type=_Head)
+    if len(data) != _SIZE + size + head.printed:
+        raise msgspec.DecodeError(f"a reply of {len(data)} bytes, not {_SIZE + size + head.printed}")
     return Reply(data[_SIZE + size:].decode(*_TEXT), head.stderr.decode(*_TEXT), head.code, head.declined)
 
 
