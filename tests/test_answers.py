@@ -374,6 +374,26 @@ def test_any_change_and_the_answer_is_worked_out_again(vault, monkeypatch, chang
     assert after == cli(cold, "status", "--json", today=day).stdout
 
 
+def test_a_plan_note_changed_outside_its_ticks_and_the_saved_plan_is_worked_out_again(vault, monkeypatch):
+    """The fingerprint knows vaultnet's own notes by their ticks alone, but ``plan --stdout`` renders from the
+    rest of the note too: a line written into its region is no tick, and a fresh rendering is another text."""
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    assert cli(vault, "build").exit_code == 0
+    plan = vault / "vaultnet/Plans/2026-W47.md"
+    with open(vault / "People/Bob.md", "a", encoding="utf-8") as note:  # the plan is rendered, not the one built
+        note.write("- 2026-11-20 #call about the kitchen\n")
+    time.sleep(2.1)  # the plan read back by the build is read too soon after its writing to be known by its times
+    before = cli(vault, "plan", "--stdout").stdout
+    text = plan.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("- [ ]"))
+    plan.write_text(text.replace(line, "a line of my own\n" + line), encoding="utf-8")
+    after = cli(vault, "plan", "--stdout").stdout
+    cold = vault.parent / "cold"
+    shutil.copytree(vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
+    assert after == cli(cold, "plan", "--stdout").stdout != before
+
+
 def test_an_error_is_never_saved(vault, monkeypatch):
     _notes(vault)
     monkeypatch.setenv("VAULTNET_WATCHER", "off")

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 KEEP = 32  # answers kept per vault, the newest first...
 KEEP_BYTES = 64 * 2**20  # ... while they take no more room than this (a large vault's `status --json` is 10 MB)
-FORMAT = 1
+FORMAT = 2
 
 
 class Saved(msgspec.Struct, frozen=True):
@@ -48,6 +48,7 @@ class Saved(msgspec.Struct, frozen=True):
     fingerprint: str
     content: dict[str, list[Any]]  # the notes the fingerprint knows by content (see Session.read_state)
     form: str | None  # the form of this device's last build (see Session.read_state)
+    generated: dict[str, list[Any]] | None  # vaultnet's own notes as read (see Session.read_state)
     reply: Reply
 
 
@@ -86,7 +87,8 @@ def saved_reply(session: Session, today: Date, request: Request) -> Reply | None
         return None
     if saved.format != FORMAT or saved.request != request.key():  # the request holds the version
         return None
-    if not session.matches(today, {"fingerprint": saved.fingerprint, "content": saved.content, "form": saved.form}):
+    if not session.matches(today, {"fingerprint": saved.fingerprint, "content": saved.content, "form": saved.form,
+                                   "generated": saved.generated}):
         return None
     return saved.reply
 
@@ -103,7 +105,7 @@ def save_reply(session: Session, today: Date, request: Request, reply: Reply) ->
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = msgspec.json.encode(Saved(FORMAT, __version__, request.key(), state["fingerprint"], state["content"],
-                                         state["form"], reply))
+                                         state["form"], state["generated"], reply))
         replace_file(path.parent, path.name, [data])
         _prune(path.parent)
     except OSError as err:

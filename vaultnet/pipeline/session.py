@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultnet.base.dates import Date
+from vaultnet.base.errors import VaultnetError
 from vaultnet.files.config import Config
 from vaultnet.files.digests import counts_by_ticks, note_digest
 from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
-from vaultnet.notes.noteset import Entry, NoteSet, Signature, VaultFile
+from vaultnet.notes.noteset import UNKNOWN, UNREADABLE, Entry, NoteSet, Signature, VaultFile
 from vaultnet.pipeline.cache import NoteCache
 from vaultnet.pipeline.freshness import (
     Written,
@@ -348,7 +349,7 @@ class Session:
         saved = record.get("content")
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
         return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
-                and record.get("form") == self.last_form())
+                and record.get("form") == self.last_form() and self._generated_as(record.get("generated"), signatures))
 
     def last_record(self) -> dict[str, Any] | None:
         """What the last build recorded (``build.json``): read once by a one-off session, every time by a
@@ -377,7 +378,48 @@ class Session:
         if not self._opened:
             return None
         found, content = self._read_fingerprint(today)
-        return {"fingerprint": found, "content": content, "form": self.last_form()}
+        return {"fingerprint": found, "content": content, "form": self.last_form(), "generated": self._generated()}
+
+    def _generated(self) -> dict[str, list[Any]] | None:
+        """vaultnet's own notes as read: each one's signature, or the digest of its bytes when it was read too soon
+        after a change to be known by its times (None: such a note this session did not read).
+
+        The fingerprint knows them by their ticks alone, but a rendered plan or
+        index keeps the rest of the note as it is when nothing else changes
+        (``plan --stdout`` prints it): an answer is for those bytes.
+        """
+        generated: dict[str, list[Any]] = {}
+        for rel, entry in self.notes.entries.items():
+            if counts_by_ticks(self.config, rel):
+                if not (entry.racy or entry.signature in (UNKNOWN, UNREADABLE)):
+                    generated[rel] = [list(entry.signature), None]
+                elif (read := self._read_from.get(rel)) is not None:
+                    generated[rel] = [None, read.hex()]
+                else:
+                    return None
+        return generated
+
+    def _generated_as(self, saved: object, signatures: Mapping[str, Signature]) -> bool:
+        """True when vaultnet's own notes are the ones ``saved`` (see ``_generated``) says: by their signatures,
+        or by their bytes when they were read too soon after a change (a few small files)."""
+        if not isinstance(saved, dict):
+            return False
+        if set(saved) != {rel for rel in signatures if counts_by_ticks(self.config, rel)}:
+            return False
+        for rel, kept in saved.items():
+            if not (isinstance(kept, list) and len(kept) == 2):
+                return False
+            if kept[0] is not None:
+                if kept[0] != list(signatures[rel]):
+                    return False
+                continue
+            try:
+                data = read_bytes(self.config.root / rel)
+            except (OSError, VaultnetError):
+                return False
+            if data is None or _bytes_digest(data).hex() != kept[1]:
+                return False
+        return True
 
     def _read_fingerprint(self, today: Date) -> tuple[str, dict[str, list[Any]]]:
         """The fingerprint of the notes as read, and the record of those it knows by content."""
