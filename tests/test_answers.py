@@ -292,6 +292,24 @@ class EveryProcess(RuleBasedStateMachine):
         result = cli(self.vault, "log", self.people[who % len(self.people)], "#call a word about Lyon")
         assert result.exit_code == 0, result.output
 
+    @rule(which=st.integers(0, 9), tick=st.booleans())
+    def the_user_edits_this_weeks_plan(self, which: int, tick: bool) -> None:
+        """A tick without a date, or a line of the user's own written into the plan's region: vaultnet's own
+        note, which the fingerprint knows by its ticks alone."""
+        plan = self.vault / "vaultnet/Plans/2026-W47.md"
+        if not plan.exists():
+            return
+        lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+        items = [number for number, line in enumerate(lines) if line.startswith("- [ ]")]
+        if not items:
+            return
+        number = items[which % len(items)]
+        if tick:
+            lines[number] = lines[number].replace("- [ ]", "- [x]", 1)
+        else:
+            lines.insert(number, "a line of my own\n")
+        plan.write_text("".join(lines), encoding="utf-8")
+
     @rule()
     def vaultnet_build(self) -> None:
         done = subprocess.run([sys.executable, "-m", "vaultnet", "--vault", str(self.vault), "--today",
@@ -392,6 +410,25 @@ def test_a_plan_note_changed_outside_its_ticks_and_the_saved_plan_is_worked_out_
     cold = vault.parent / "cold"
     shutil.copytree(vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
     assert after == cli(cold, "plan", "--stdout").stdout != before
+
+
+def test_a_plan_note_changed_outside_its_ticks_since_the_build_is_rendered_not_printed(vault, monkeypatch):
+    """``plan --stdout`` prints the plan the last build wrote while nothing a build reads changed; a line written
+    into its region is no tick, so the fingerprint still matches, but the note is no longer the one built."""
+    _notes(vault)
+    monkeypatch.setenv("VAULTNET_WATCHER", "off")
+    assert cli(vault, "build").exit_code == 0
+    with open(vault / "People/Ana.md", "a", encoding="utf-8") as note:  # the plan stays, with its stamp
+        note.write("- 2026-11-01 #call caught up\n")
+    assert cli(vault, "build").exit_code == 0
+    plan = vault / "vaultnet/Plans/2026-W47.md"
+    text = plan.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("- [ ]"))
+    plan.write_text(text.replace(line, "a line of my own\n" + line), encoding="utf-8")
+    printed = cli(vault, "plan", "--stdout").stdout
+    cold = vault.parent / "cold"
+    shutil.copytree(vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
+    assert printed == cli(cold, "plan", "--stdout").stdout
 
 
 def test_an_error_is_never_saved(vault, monkeypatch):

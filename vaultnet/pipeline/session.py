@@ -338,7 +338,8 @@ class Session:
         if refresh:
             content, by_content = settled_record(self.config, signatures, saved, by_content)
             if content is not None:
-                summary: dict[str, Any] = {key: record[key] for key in ("contacts", "problems", "form") if key in record}
+                summary: dict[str, Any] = {key: record[key] for key in ("contacts", "problems", "form", "generated")
+                                           if key in record}
                 self._save_fingerprint(fingerprint(self.config, today, signatures, by_content), summary, content)
         return record
 
@@ -349,7 +350,11 @@ class Session:
         saved = record.get("content")
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
         return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
-                and record.get("form") == self.last_form() and self._generated_as(record.get("generated"), signatures))
+                and record.get("form") == self.last_form() and self.own_notes_as(record))
+
+    def own_notes_as(self, record: Mapping[str, Any]) -> bool:
+        """True when vaultnet's own notes are the ones ``record`` (a saved answer's, a build's) says it read."""
+        return self._generated_as(record.get("generated"), {rel: signature for rel, (_, signature) in self.walk().items()})
 
     def last_record(self) -> dict[str, Any] | None:
         """What the last build recorded (``build.json``): read once by a one-off session, every time by a
@@ -449,7 +454,7 @@ class Session:
         self.cache.save_entries(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
             found, content = self._read_fingerprint(today)
-            self._save_fingerprint(found, self.summary, content)
+            self._save_fingerprint(found, {**self.summary, "generated": self._generated()}, content)
 
 
 def _bytes_digest(data: bytes) -> bytes:
@@ -476,10 +481,11 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     """
     if (session := serving()) is not None and session.remember:
         return None  # a watcher's answer: worked out from what it holds, no walk
-    built = one_off(config).last_build(today)  # the command's own session: a walk it made already is reused
+    session = one_off(config)  # the command's own session: a walk it made already is reused
+    built = session.last_build(today)
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
-            or built["contacts"] == 0:
-        return None
+            or built["contacts"] == 0 or not session.own_notes_as(built):
+        return None  # (the fingerprint knows the note by its ticks; a line written in it is printed as rendered)
     data = read_bytes(config.root / rel)
     if data is None:
         return None
