@@ -403,13 +403,9 @@ def test_a_plan_note_changed_outside_its_ticks_and_the_saved_plan_is_worked_out_
         note.write("- 2026-11-20 #call about the kitchen\n")
     time.sleep(2.1)  # the plan read back by the build is read too soon after its writing to be known by its times
     before = cli(vault, "plan", "--stdout").stdout
-    text = plan.read_text(encoding="utf-8")
-    line = next(line for line in text.splitlines() if line.startswith("- [ ]"))
-    plan.write_text(text.replace(line, "a line of my own\n" + line), encoding="utf-8")
+    _write_into(plan)
     after = cli(vault, "plan", "--stdout").stdout
-    cold = vault.parent / "cold"
-    shutil.copytree(vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
-    assert after == cli(cold, "plan", "--stdout").stdout != before
+    assert after == _cold_answer(vault, "plan", "--stdout") != before
 
 
 def test_a_plan_note_changed_outside_its_ticks_since_the_build_is_rendered_not_printed(vault, monkeypatch):
@@ -421,14 +417,22 @@ def test_a_plan_note_changed_outside_its_ticks_since_the_build_is_rendered_not_p
     with open(vault / "People/Ana.md", "a", encoding="utf-8") as note:  # the plan stays, with its stamp
         note.write("- 2026-11-01 #call caught up\n")
     assert cli(vault, "build").exit_code == 0
-    plan = vault / "vaultnet/Plans/2026-W47.md"
+    _write_into(vault / "vaultnet/Plans/2026-W47.md")
+    assert cli(vault, "plan", "--stdout").stdout == _cold_answer(vault, "plan", "--stdout")
+
+
+def _write_into(plan: Path) -> None:
+    """A line of the user's own written into the plan's region, above its first open item: no tick."""
     text = plan.read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if line.startswith("- [ ]"))
     plan.write_text(text.replace(line, "a line of my own\n" + line), encoding="utf-8")
-    printed = cli(vault, "plan", "--stdout").stdout
+
+
+def _cold_answer(vault: Path, *args: str) -> str:
+    """What the command prints on a copy of ``vault`` with no cache."""
     cold = vault.parent / "cold"
     shutil.copytree(vault, cold, ignore=shutil.ignore_patterns(".vaultnet"))
-    assert printed == cli(cold, "plan", "--stdout").stdout
+    return cli(cold, *args).stdout
 
 
 def test_an_error_is_never_saved(vault, monkeypatch):

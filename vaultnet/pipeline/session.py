@@ -111,9 +111,7 @@ class Session:
         self.pending = False  # the last build left a ticked follow-up for a build soon after
         # What the last build found, saved with its fingerprint for the read commands (see `as_built`).
         self.summary: dict[str, int | str] = {}
-        # See `memoised`: emptied by every change read, and by vaultnet's own notes read with other bytes (their
-        # digest is of their ticks alone, but what is worked out from them holds their lines' numbers).
-        self._worked_out: dict[object, tuple[object, int]] = {}
+        self._worked_out: dict[object, tuple[object, int]] = {}  # see `memoised`, `_own_notes_read`
         self._worked_bytes = 0
         self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `walk`
         self._record: dict[str, Any] | None | bool = False  # see `last_record`: False until read
@@ -214,17 +212,26 @@ class Session:
         True when any note's content changed.
         """
         self._open()
-        read_from = dict(self._read_from)
-        if changed is None:
-            walked, self._walked = self._walked, None
-            found = self.notes.scan(walked, progress=self._reading)
-        else:
-            found = False
-            for rel in sorted(set(changed)):
-                found = self.notes.update(rel) or found
-        if found or self._read_from != read_from:
+        with self._own_notes_read():
+            if changed is None:
+                walked, self._walked = self._walked, None
+                found = self.notes.scan(walked, progress=self._reading)
+            else:
+                found = False
+                for rel in sorted(set(changed)):
+                    found = self.notes.update(rel) or found
+        if found:
             self._changed()
         return found
+
+    @contextlib.contextmanager
+    def _own_notes_read(self) -> Iterator[None]:
+        """Within, notes are read: what was worked out is let go when one of vaultnet's own notes is read with
+        other bytes, even with the same ticks (its digest): what is worked out from it holds its lines' numbers."""
+        before = dict(self._read_from)
+        yield
+        if self._read_from != before:
+            self._changed()
 
     def _reading(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -350,10 +357,10 @@ class Session:
         saved = record.get("content")
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
         return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
-                and record.get("form") == self.last_form() and self.own_notes_as(record))
+                and record.get("form") == self.last_form() and self._generated_as(record.get("generated"), signatures))
 
     def own_notes_as(self, record: Mapping[str, Any]) -> bool:
-        """True when vaultnet's own notes are the ones ``record`` (a saved answer's, a build's) says it read."""
+        """True when vaultnet's own notes are the ones ``record`` (a build's) says it read."""
         return self._generated_as(record.get("generated"), {rel: signature for rel, (_, signature) in self.walk().items()})
 
     def last_record(self) -> dict[str, Any] | None:
@@ -442,12 +449,10 @@ class Session:
         A note edited while the build ran is left as last read, so the next
         look at it (the watcher's event, the next build's walk) sees a change.
         """
-        read_from = dict(self._read_from)
-        for result in results:
-            if taken_in_as_built(self.config, result) and self.notes.update(result.rel):
-                self._changed()
-        if self._read_from != read_from:
-            self._changed()
+        with self._own_notes_read():
+            for result in results:
+                if taken_in_as_built(self.config, result) and self.notes.update(result.rel):
+                    self._changed()
 
     def save(self, today: Date, results: Iterable[Written]) -> None:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
