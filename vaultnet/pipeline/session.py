@@ -263,8 +263,9 @@ class Session:
         (a second of work and megabytes on a large vault).
         """
         return {rel: data for rel, data in overrides.items()
-                if not (self._read_from.get(rel) == _bytes_digest(data) and (entry := self.notes.entries.get(rel))
-                        and entry.note is not None and entry.digest == note_digest(self.config, rel, data))}
+                if not ((read := self._read_from.get(rel)) is not None and read == _bytes_digest(data)
+                        and (entry := self.notes.entries.get(rel)) and entry.note is not None
+                        and entry.digest == note_digest(self.config, rel, data))}
 
     def builder(self, today: Date, write: bool = True, seen_on: Date | None = None) -> Builder:
         """A run of ``build``, ``plan`` or ``index`` as of ``today``; one that only renders (``write=False``)
