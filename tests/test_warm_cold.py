@@ -125,3 +125,31 @@ WeeklyLoop.TestCase.settings = settings(
     max_examples=examples(6), stateful_step_count=8, suppress_health_check=[HealthCheck.too_slow],
 )
 TestWeeklyLoop = pytest.mark.usefixtures("settle_quickly")(WeeklyLoop.TestCase)
+
+
+def _ticked_then_unticked(text: str) -> str:
+    """The first open item ticked with the Tasks plugin's date, then unticked by hand: the date stays."""
+    line = next(m.group(0) for m in ITEM.finditer(text) if m.group("state") == " ")
+    return text.replace(line, re.sub(r" \^vn-", " ✅ 2026-11-20 ^vn-", line, count=1), 1)
+
+
+@pytest.mark.usefixtures("settle_quickly")
+@pytest.mark.parametrize("edit", [_ticked_then_unticked, lambda text: text + "\nwhat we said on the call\n"],
+                         ids=["a tick's date left by an untick", "a line in the notes below the plan"])
+def test_a_build_after_a_plan_changed_outside_its_ticks_leaves_it_printed_as_built(tmp_path, edit):
+    """The fingerprint knows a plan by its ticks; a build after any other edit of it still records the plan as it
+    is, so that ``plan --stdout`` prints it as built (and prints what working it out again gives)."""
+    for rel, text in NOTES.items():
+        write(tmp_path, rel, text)
+    config = load_config(tmp_path)
+    build_vault(config, TODAY)
+    rel = plan_rel(config, iso_week(TODAY))
+    plan = tmp_path / rel
+    plan.write_text(edit(plan.read_text(encoding="utf-8")), encoding="utf-8")
+    assert as_built(config, TODAY, rel) is None
+    build_vault(config, TODAY)
+    found = as_built(config, TODAY, rel)
+    assert found is not None and found.text == plan.read_text(encoding="utf-8")
+    builder = Session(config, remember=False).builder(TODAY, write=False)
+    network, worked_out, rel = builder.prepare_plan()
+    assert found.text == builder.plan_note(worked_out, rel)[0]

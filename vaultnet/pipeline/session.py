@@ -326,6 +326,13 @@ class Session:
                    refresh: bool = False) -> dict[str, Any] | None:
         """What the last build saved, when nothing a build reads changed since: its notes are current.
 
+        vaultnet's own notes must also be the bytes that build read back: the
+        fingerprint knows them by their ticks alone, and a line written into a
+        plan, or a tick's date left behind by an untick, can make one a note
+        that a build writes anew (its stamp is no longer this vault's) or one
+        it leaves as it is but never read (``plan --stdout`` could not print
+        it as built). Then a build reads the vault, and records it as it is.
+
         With ``refresh`` (a build, never a read-only command), the notes the last
         build read too soon after a change, found unchanged and since grown old
         enough, are known by their signatures again: later warm builds need not
@@ -341,7 +348,8 @@ class Session:
         saved = record.get("content")
         saved = saved if isinstance(saved, dict) else {}
         by_content = known_by_content(self.config, signatures, saved)
-        if record.get("fingerprint") != fingerprint(self.config, today, signatures, by_content):
+        if record.get("fingerprint") != fingerprint(self.config, today, signatures, by_content) \
+                or not self._generated_as(record.get("generated"), signatures):
             return None
         if refresh:
             content, by_content = settled_record(self.config, signatures, saved, by_content)
@@ -359,10 +367,6 @@ class Session:
         by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
         return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
                 and record.get("form") == self.last_form() and self._generated_as(record.get("generated"), signatures))
-
-    def own_notes_as(self, record: Mapping[str, Any]) -> bool:
-        """True when vaultnet's own notes are the ones ``record`` (a build's) says it read."""
-        return self._generated_as(record.get("generated"), {rel: signature for rel, (_, signature) in self.walk().items()})
 
     def last_record(self) -> dict[str, Any] | None:
         """What the last build recorded (``build.json``): read once by a one-off session, every time by a
@@ -490,8 +494,8 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     session = one_off(config)  # the command's own session: a walk it made already is reused
     built = session.last_build(today)
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
-            or built["contacts"] == 0 or not session.own_notes_as(built):
-        return None  # (the fingerprint knows the note by its ticks; a line written in it is printed as rendered)
+            or built["contacts"] == 0:
+        return None
     data = read_bytes(config.root / rel)
     if data is None:
         return None
