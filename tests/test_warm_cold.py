@@ -98,6 +98,26 @@ class WeeklyLoop(RuleBasedStateMachine):
             line = lines[pick % len(lines)]
             self._replace(line, line.replace("- [x]", "- [ ]", 1).replace("- [X]", "- [ ]", 1))
 
+    @rule(edit=st.sampled_from(["the stamp taken out", "a line in the region", "an open item taken out",
+                                "a line below the region"]), pick=st.integers(0, 20))
+    def edit_the_plan(self, edit: str, pick: int) -> None:
+        """The user changes the plan in a way that changes no tick: the fingerprint knows it by its ticks alone."""
+        if not self.plan.exists():
+            return
+        text = self.plan.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        if edit == "the stamp taken out":
+            lines = [line for line in lines if "vaultnet built this" not in line]
+        elif edit == "a line in the region":
+            lines.insert(3, "a line of my own\n")
+        elif edit == "an open item taken out":
+            items = [i for i, line in enumerate(lines) if line.startswith("- [ ]")]
+            if items:
+                del lines[items[pick % len(items)]]
+        else:
+            lines.append("what we said on the call\n")
+        self.plan.write_text("".join(lines), encoding="utf-8")
+
     @rule(text=st.sampled_from(["#call caught up", "#email sent the deck #gave", "met [[Bob]] #coffee"]))
     def log_line(self, text: str) -> None:
         with open(self.root / "People/Bob.md", "a", encoding="utf-8") as handle:
