@@ -97,7 +97,8 @@ def _from_watcher(state: State, request: Request) -> Reply | None:
 
 def _print(reply: Reply) -> None:
     """What the answer printed is printed; its exit code is the command's."""
-    sys.stdout.write(reply.stdout)
+    for piece in reply.stdout:
+        sys.stdout.write(piece)
     sys.stdout.flush()
     sys.stderr.write(reply.stderr)
     sys.stderr.flush()
@@ -118,7 +119,7 @@ def _worked_out(state: State, session: Session, request: Request, work: Callable
     with answering_with(session), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         result = work()
     if not err.drawn:  # a progress bar was drawn: what was printed is no answer to replay
-        save_reply(session, state.today, request, Reply(out.getvalue(), err.getvalue(), 0))
+        save_reply(session, state.today, request, Reply((out.getvalue(),), err.getvalue(), 0))
     return result
 
 
@@ -154,10 +155,16 @@ class _Output(io.TextIOBase):
     each edit and round of questions). ``take`` empties it.
     """
 
+    # Characters: small writes (a line each) are gathered into pieces at least this large; a piece for each
+    # would be ten thousand objects, one for all a second copy of a large answer beside its parts.
+    PIECE = 1 << 16
+
     def __init__(self) -> None:
         super().__init__()
         self.tty = False
         self._parts: list[str] = []
+        self._small: list[str] = []  # written since the last piece
+        self._size = 0
 
     def writable(self) -> bool:
         return True
@@ -165,16 +172,25 @@ class _Output(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):  # as a text stream does: click tells a binary stream by this error
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._parts.append(text)
+        self._small.append(text)
+        self._size += len(text)
+        if self._size >= self.PIECE:
+            self._piece()
         return len(text)
+
+    def _piece(self) -> None:
+        if self._size:
+            self._parts.append("".join(self._small))
+        self._small, self._size = [], 0
 
     def isatty(self) -> bool:
         return self.tty
 
-    def take(self) -> str:
-        """What was written since the last ``take``; the stream is left empty."""
-        text, self._parts = "".join(self._parts), []
-        return text
+    def take(self) -> tuple[str, ...]:
+        """What was written since the last ``take``, in pieces (see ``PIECE``); the stream is left empty."""
+        self._piece()
+        parts, self._parts = tuple(self._parts), []
+        return parts
 
 
 _answering = threading.local()  # this thread's two _Output (see _Output)
@@ -221,7 +237,7 @@ def answer(root: click.Group, session: Session, request: Request) -> Reply:
     if command is None or callback is None:
         return Reply(declined=f"{request.command} is not answered by a watcher")
     return session.memoised(("answer", request.key()), lambda: _run(root, command, callback, session, request),
-                            lambda reply: len(reply.stdout) + len(reply.stderr))
+                            lambda reply: sum(map(len, reply.stdout)) + len(reply.stderr))
 
 
 def _run(root: click.Group, command: click.Command, callback: Callable[..., Any], session: Session,
@@ -253,4 +269,4 @@ def _run(root: click.Group, command: click.Command, callback: Callable[..., Any]
     finally:
         _inside.reset(token)
         stdout, stderr = out.take(), err.take()  # emptied whatever happened: nothing waits in them for the next
-    return Reply(stdout, stderr, code)
+    return Reply(stdout, "".join(stderr), code)

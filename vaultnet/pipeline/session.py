@@ -118,7 +118,10 @@ class Session:
         self._read_from: dict[str, bytes] = {}  # see `_standing_in`: vaultnet's notes' bytes as read (a digest)
 
     MEMOISED = 64  # things kept at most (the oldest goes first)...
-    MEMOISED_BYTES = 32 * 2**20  # ... and as many bytes of answers (a large vault's `status --json` is 10 MB)
+    MEMOISED_BYTES = 16 * 2**20  # ... and as many bytes of answers (the oldest answer goes first)
+    # An answer this large (a large vault's `status --json` is 9 MB) is kept only until something else is worked out:
+    # asked again at once (a script polling it) it costs nothing, and the next answer's own peak is not on top of it.
+    LARGE = 4 * 2**20
 
     def memoised(self, key: object, work_out: Callable[[], T], size: Callable[[T], int] = lambda value: 0) -> T:
         """``work_out()``, kept for as long as no note changes (a session that remembers; else worked out anew).
@@ -126,18 +129,29 @@ class Session:
         What a watcher answers from: the same question asked again while the
         vault stays as it is costs nothing the second time. ``size`` tells how
         many bytes a value holds that nothing else does (an answer's text).
+        What holds no bytes of its own (the network, a plan) goes only when
+        more than ``MEMOISED`` things are kept: it is what every answer starts from.
         """
         if not self.remember:
             return work_out()
         if key not in self._worked_out:
+            self._let_go(lambda kept: kept >= self.LARGE)
             value = work_out()
             self._worked_out[key] = (value, size(value))
             self._worked_bytes += self._worked_out[key][1]
-            while len(self._worked_out) > 1 and (len(self._worked_out) > self.MEMOISED
-                                                 or self._worked_bytes > self.MEMOISED_BYTES):
-                oldest = next(iter(self._worked_out))  # never the one just worked out
-                self._worked_bytes -= self._worked_out.pop(oldest)[1]
+            while len(self._worked_out) > self.MEMOISED:
+                self._forget(next(iter(self._worked_out)))  # the oldest; never the one just worked out
+            self._let_go(lambda kept: kept > 0 and self._worked_bytes > self.MEMOISED_BYTES, keep=key)
         return self._worked_out[key][0]  # type: ignore[return-value]
+
+    def _let_go(self, gone: Callable[[int], bool], keep: object = None) -> None:
+        """Forget, oldest first, what ``gone`` says of its size (but ``keep``)."""
+        for key, (_, kept) in list(self._worked_out.items()):
+            if key != keep and gone(kept):
+                self._forget(key)
+
+    def _forget(self, key: object) -> None:
+        self._worked_bytes -= self._worked_out.pop(key)[1]
 
     def _changed(self) -> None:
         self._worked_out.clear()
