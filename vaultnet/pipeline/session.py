@@ -14,7 +14,6 @@ equal to a fresh build.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import VaultnetError
 from vaultnet.files.config import Config
-from vaultnet.files.digests import counts_by_ticks, note_digest
+from vaultnet.files.digests import counts_by_ticks, digest, note_digest
 from vaultnet.files.generated import outputs, picture_rel
 from vaultnet.files.writes import decode_text, read_bytes, remove_leftovers
 from vaultnet.notes.noteset import UNKNOWN, UNREADABLE, Entry, NoteSet, Signature, VaultFile
@@ -115,7 +114,7 @@ class Session:
         self._worked_bytes = 0
         self._walked: dict[str, tuple[VaultFile, Signature]] | None = None  # see `walk`
         self._record: dict[str, Any] | None | bool = False  # see `last_record`: False until read
-        self._read_from: dict[str, bytes] = {}  # see `_standing_in`: vaultnet's notes' bytes as read (a digest)
+        self._read_from: dict[str, int] = {}  # see `_standing_in`: vaultnet's notes' bytes as read (a digest)
 
     MEMOISED = 64  # things kept at most (the oldest goes first)...
     MEMOISED_BYTES = 16 * 2**20  # ... and as many bytes of answers (the oldest answer goes first)
@@ -208,7 +207,7 @@ class Session:
         and what its bytes were (see ``_standing_in``)."""
         self.ticks.read(rel, data)
         if counts_by_ticks(self.config, rel):
-            self._read_from[rel] = _bytes_digest(data)
+            self._read_from[rel] = digest(rel, data)
         return note_digest(self.config, rel, data)
 
     def _replaced(self, rel: str, old: Entry | None, new: Entry) -> None:
@@ -277,7 +276,7 @@ class Session:
         (a second of work and megabytes on a large vault).
         """
         return {rel: data for rel, data in overrides.items()
-                if not ((read := self._read_from.get(rel)) is not None and read == _bytes_digest(data)
+                if not ((read := self._read_from.get(rel)) is not None and read == digest(rel, data)
                         and (entry := self.notes.entries.get(rel)) and entry.note is not None
                         and entry.digest == note_digest(self.config, rel, data))}
 
@@ -359,14 +358,11 @@ class Session:
             return None
         stats = self.walk() if stats is None else stats
         signatures = {rel: signature for rel, (_, signature) in stats.items()}
-        saved = record.get("content")
-        saved = saved if isinstance(saved, dict) else {}
-        by_content = known_by_content(self.config, signatures, saved)
-        if record.get("fingerprint") != fingerprint(self.config, today, signatures, by_content) \
-                or not self._generated_as(record.get("generated"), signatures):
+        by_content = self._as_recorded(today, record, signatures)
+        if by_content is None:
             return None
         if refresh:
-            content, by_content = settled_record(self.config, signatures, saved, by_content)
+            content, by_content = settled_record(self.config, signatures, _content(record), by_content)
             if content is not None:
                 summary: dict[str, Any] = {key: record[key] for key in ("contacts", "problems", "form", "generated")
                                            if key in record}
@@ -377,10 +373,17 @@ class Session:
         """True when ``record`` (a fingerprint and the notes it knows by content, see ``read_state``) is
         the vault as it is now: one walk, no note read."""
         signatures = {rel: signature for rel, (_, signature) in self.walk().items()}
-        saved = record.get("content")
-        by_content = known_by_content(self.config, signatures, saved if isinstance(saved, dict) else {})
-        return (record.get("fingerprint") == fingerprint(self.config, today, signatures, by_content)
-                and record.get("form") == self.last_form() and self._generated_as(record.get("generated"), signatures))
+        return record.get("form") == self.last_form() and self._as_recorded(today, record, signatures) is not None
+
+    def _as_recorded(self, today: Date, record: Mapping[str, Any], signatures: Mapping[str, Signature]) \
+            -> dict[str, int] | None:
+        """The digests of the notes known by content, when ``record`` is the vault as it is now: its fingerprint,
+        and vaultnet's own notes as read (see ``_generated``); None when it is not."""
+        by_content = known_by_content(self.config, signatures, _content(record))
+        if record.get("fingerprint") != fingerprint(self.config, today, signatures, by_content) \
+                or not self._generated_as(record.get("generated"), signatures):
+            return None
+        return by_content
 
     def last_record(self) -> dict[str, Any] | None:
         """What the last build recorded (``build.json``): read once by a one-off session, every time by a
@@ -425,7 +428,7 @@ class Session:
                 if not (entry.racy or entry.signature in (UNKNOWN, UNREADABLE)):
                     generated[rel] = [list(entry.signature), None]
                 elif (read := self._read_from.get(rel)) is not None:
-                    generated[rel] = [None, read.hex()]
+                    generated[rel] = [None, f"{read:x}"]
                 else:
                     return None
         return generated
@@ -448,7 +451,7 @@ class Session:
                 data = read_bytes(self.config.root / rel)
             except (OSError, VaultnetError):
                 return False
-            if data is None or _bytes_digest(data).hex() != kept[1]:
+            if data is None or f"{digest(rel, data):x}" != kept[1]:
                 return False
         return True
 
@@ -481,8 +484,10 @@ class Session:
             self._save_fingerprint(found, {**self.summary, "generated": self._generated()}, content)
 
 
-def _bytes_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def _content(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The notes a record knows by content (see :func:`~vaultnet.pipeline.freshness.known_by_content`)."""
+    saved = record.get("content")
+    return saved if isinstance(saved, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,8 +510,7 @@ def as_built(config: Config, today: Date, rel: str) -> AsBuilt | None:
     """
     if (session := serving()) is not None and session.remember:
         return None  # a watcher's answer: worked out from what it holds, no walk
-    session = one_off(config)  # the command's own session: a walk it made already is reused
-    built = session.last_build(today)
+    built = one_off(config).last_build(today)  # the command's own session: a walk it made already is reused
     if built is None or not isinstance(built.get("problems"), int) or not isinstance(built.get("contacts"), int) \
             or built["contacts"] == 0:
         return None
