@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaultnet.base.dates import Birthday, Cadence
+from vaultnet.evidence.contacts import Contact, Directory
+from vaultnet.evidence.interactions import Extractor
+from vaultnet.evidence.mentions import Mentions
 from vaultnet.evidence.model import Evidence
-from vaultnet.files.config import load_config
+from vaultnet.evidence.occasions import Occasion
+from vaultnet.evidence.relations import Relation
+from vaultnet.files.config import Config, load_config
+from vaultnet.notes.note import parse_note
 from vaultnet.pipeline.session import build_network
 
 from conftest import TODAY, write
@@ -57,3 +67,53 @@ def test_a_contact_note_keeps_whom_it_links_in_path_order(vault):
     network = build_network(load_config(vault), TODAY)
     assert network.evidence.links["People/Ana.md"] == ("People/Bob.md", "People/Dev.md")
     assert network.by_path("People/Bob.md").neighbours == ("People/Ana.md", "People/Dev.md")
+
+
+# Another value for each field of a contact: the test below changes one at a time.
+OTHER_VALUE = {
+    "name": "Anabel", "path": "Friends/Ana.md", "aliases": ("Annie",), "circle": "outer",
+    "cadence": Cadence(7, "days"), "last_contact": dt.date(2026, 11, 1), "snooze_until": dt.date(2026, 12, 1),
+    "paused": True, "birthday": Birthday(5, 4), "fields": {"company": "Acme"}, "introduced_by": "Bob",
+    "offers": ("design",), "needs": ("a lawyer",), "interests": ("cycling",), "goals": ("run",),
+    "last_contact_line": 3, "friends": ("Bob",), "ignore_journal": True, "follow_up": dt.date(2026, 11, 30),
+    "follow_up_line": 4, "follow_up_text": "send the deck", "relations": (Relation("partner", "Bob"),),
+    "occasions": (Occasion("anniversary", Birthday(6, 1)),),
+}
+# Notes that name Ana every way a note can: a link in a dated note and in a contact's log, her name in plain
+# text, a meeting's attendee, a task, an #intro line.
+NOTES = {
+    "2026-11-13.md": "- lunch with [[Ana]] #coffee\n- [ ] send [[Ana]] the slides 📅 2026-11-20\n"
+                     "- met Ana at the market\n- [[Ana]] and [[Bob]] should meet #intro\n",
+    "People/Bob.md": "---\ncircle: close\n---\n- 2026-11-02 #call with [[Ana]] about Lyon\n",
+    "Meetings/2026-11-05 Standup.md": "---\ndate: 2026-11-05\nattendees: ['[[Ana]]', '[[Bob]]']\n---\nnotes\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_VALUE))
+def test_what_a_note_reads_of_other_people_is_all_in_the_directory_s_resolution(tmp_path, name):
+    """A note's evidence is reused while ``Directory.resolution`` stays the same: a field of another
+    person that changes the evidence must change it too, or the watcher keeps evidence a cold build
+    would not find (as it did with ``ignore_journal``)."""
+    config = Config(root=tmp_path)
+    bob = Contact("Bob", "People/Bob.md")
+    ana = Contact("Ana", "People/Ana.md")
+    other = dataclasses.replace(ana, **{name: OTHER_VALUE[name]})
+
+    def evidence(contact: Contact) -> tuple[list[object], tuple[object, ...]]:
+        directory = Directory([contact, bob])
+        extractor = Extractor(config, directory, Mentions([contact, bob], ()))
+        found = []
+        for rel, text in NOTES.items():
+            note, _ = parse_note(rel, text.encode())
+            assert note is not None
+            found.append(extractor.extract(note, bob if rel == bob.path else None))
+        return found, directory.resolution()
+
+    before, resolution = evidence(ana)
+    assert any(ana.path in item.people for found, _ in before for item in found.interactions)
+    after, changed = evidence(other)
+    assert after == before or changed != resolution
+
+
+def test_every_field_of_a_contact_is_tried():
+    assert set(OTHER_VALUE) == {field.name for field in dataclasses.fields(Contact)}

@@ -224,6 +224,31 @@ CIRCLES = ("inner", "close", "")
 PHRASES = ("design", "designers", "tax law", "chess")
 
 
+def test_opting_out_of_journal_mentions_counts_again_in_notes_that_did_not_change(people):
+    """Rule: a note's evidence is reused only while what it reads of other people stays the same;
+    ``prm-ignore-journal`` is one such thing: a dated note's line that links Ana stops counting."""
+    write(people, "2026-11-14.md", "- lunch with [[Ana]]\n")
+    watcher = watcher_of(people)
+    assert standing(watcher.session.network(TODAY), "Ana").last_contact == dt.date(2026, 11, 14)
+    write(people, "People/Ana.md", "---\ncircle: inner\nprm-ignore-journal: true\n---\n- 2026-11-01 #call hello\n")
+    settle(watcher, {str(people / "People/Ana.md")})
+    assert standing(watcher.session.network(TODAY), "Ana").last_contact == dt.date(2026, 11, 1)
+    assert current(watcher) == fresh(people)
+
+
+def test_a_daily_format_read_off_new_names_dates_the_notes_that_did_not_change(people):
+    """Rule: a note's evidence is reused only under the same settings, with what was concluded about the
+    vault in them: the third note named ``DD.MM.YYYY`` makes that the daily format, and the first two count."""
+    write(people, "13.10.2026.md", "- lunch with [[Bob]]\n")
+    write(people, "14.09.2026.md", "- lunch with [[Bob]]\n")
+    watcher = watcher_of(people)
+    assert standing(watcher.session.network(TODAY), "Bob").last_contact is None
+    write(people, "15.08.2026.md", "- lunch with [[Bob]]\n")
+    settle(watcher, {str(people / "15.08.2026.md")})
+    assert standing(watcher.session.network(TODAY), "Bob").last_contact == dt.date(2026, 10, 13)
+    assert current(watcher) == fresh(people)
+
+
 class IncrementalEqualsFresh(RuleBasedStateMachine):
     """Random edits under one long-lived watcher session; after each, its notes equal a fresh build's."""
 
@@ -250,11 +275,16 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
           aliases=st.lists(st.sampled_from(("Bobby", "Dee", "Ann")), max_size=1),
           friends=st.lists(st.sampled_from(NAMES), max_size=2),
           needs=st.lists(st.sampled_from(PHRASES), max_size=2), offers=st.lists(st.sampled_from(PHRASES), max_size=2),
-          interests=st.lists(st.sampled_from(PHRASES), max_size=1), company=st.sampled_from(("", "Acme")))
+          interests=st.lists(st.sampled_from(PHRASES), max_size=1), company=st.sampled_from(("", "Acme")),
+          unjournaled=st.booleans())
     def add_or_edit_contact(self, name: str, circle: str, aliases: list[str], friends: list[str],
-                            needs: list[str], offers: list[str], interests: list[str], company: str) -> None:
-        """With needs, offers, interests and a company: the introductions the plan keeps phrases for."""
+                            needs: list[str], offers: list[str], interests: list[str], company: str,
+                            unjournaled: bool) -> None:
+        """With needs, offers, interests and a company: the introductions the plan keeps phrases for;
+        ``prm-ignore-journal``: what the daily notes' lines count for changes with no edit of theirs."""
         lines = [f"circle: {circle}"] if circle else []
+        if unjournaled:
+            lines.append("prm-ignore-journal: true")
         for key, values in (("needs", needs), ("offers", offers), ("interests", interests)):
             if values:
                 lines.append(f"{key}: [{', '.join(values)}]")
@@ -291,18 +321,23 @@ class IncrementalEqualsFresh(RuleBasedStateMachine):
             self.touch(source, target)
 
     @rule(day=st.sampled_from(DAYS), names=st.lists(st.sampled_from((*NAMES, "Bobby", "Dee")), min_size=1, max_size=3),
-          task=st.booleans(), replace=st.booleans())
-    def daily_note(self, day: str, names: list[str], task: bool, replace: bool) -> None:
+          task=st.booleans(), replace=st.booleans(), dotted=st.booleans())
+    def daily_note(self, day: str, names: list[str], task: bool, replace: bool, dotted: bool) -> None:
+        """``dotted``: named ``16.11.2026``; once most daily notes are, that is the daily format and every
+        such note, edited or not, is dated by its name."""
         links = " and ".join(f"[[{name}]]" for name in names)
         line = f"- [ ] call {links} 📅 2026-11-25" if task else f"- lunch with {links} #coffee"
-        path = self.root / f"{day}.md"
+        path = self.daily(day, dotted)
         with open(path, "w" if replace else "a", encoding="utf-8") as handle:  # replace: people drop out
             handle.write(line + "\n")
         self.touch(path)
 
-    @rule(day=st.sampled_from(DAYS))
-    def delete_daily_note(self, day: str) -> None:
-        path = self.root / f"{day}.md"
+    def daily(self, day: str, dotted: bool) -> Path:
+        return self.root / (".".join(reversed(day.split("-"))) + ".md" if dotted else f"{day}.md")
+
+    @rule(day=st.sampled_from(DAYS), dotted=st.booleans())
+    def delete_daily_note(self, day: str, dotted: bool) -> None:
+        path = self.daily(day, dotted)
         if path.exists():
             path.unlink()
             self.touch(path)

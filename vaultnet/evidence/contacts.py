@@ -250,6 +250,17 @@ class Directory:
             for alias in contact.aliases:
                 self._aliases.setdefault(fold(alias), []).append(contact)
 
+    def resolution(self) -> tuple[tuple[str, str, tuple[str, ...], bool], ...]:
+        """All a note's evidence reads of people other than its owner: each contact's path, name,
+        aliases and whether mentions in dated notes count for them (``ignore_journal``).
+
+        A note's evidence is reused while this stays the same (see
+        :class:`vaultnet.standings.network.AssemblyMemo`): a field the
+        extraction reads of other contacts and this leaves out would keep
+        evidence worked out from that field's old value.
+        """
+        return tuple((c.path, c.name, c.aliases, c.ignore_journal) for c in self.contacts)
+
     def by_path(self, path: str) -> Contact | None:
         """The contact whose note (or, for a person with no note, whose tag or name) is ``path``."""
         if self._paths is None:

@@ -68,8 +68,8 @@ class AssemblyMemo:
     gives; for each contact, its manual ``last_contact`` and its standing.
     Parsed notes that did not change are the same objects from one run to the
     next, so results are reused by identity: a contact while its note is the
-    same object, a note's evidence while its note, its owner and every
-    contact's name and aliases (the names token) stay the same, and a standing
+    same object, a note's evidence while its note, its owner, the settings and
+    what it reads of everyone else (``Directory.resolution``: the names token) stay the same, and a standing
     while everything it is worked out from is the same. The watcher keeps one
     for as long as it runs, so one edit recomputes little.
     """
@@ -86,7 +86,7 @@ class AssemblyMemo:
         self.reading = Remembered()  # what was concluded about the vault last time, and the settings made from it
 
     def names_token(self, names: object) -> object:
-        """One object for as long as every contact's path, name and aliases stay the same."""
+        """One object for as long as the settings and what notes' evidence reads of people (``names``) stay the same."""
         if names != self._names:
             self._names, self._names_token = names, object()
         return self._names_token
@@ -268,11 +268,10 @@ def assemble(
     problems.extend(_duplicate_problems(directory))
     kinds = sync_copies.classify(copies, config, set(owners), people_copies)
 
-    # Evidence from a note depends on the note and on how names resolve: on every
-    # contact's path, name and aliases.
+    # Evidence from a note depends on the note, its owner, the settings (with what was concluded about the
+    # vault: a daily format read off its names dates notes that were not dated) and what it reads of everyone else.
     mentions = _mentions(config, contacts, notes)
-    names = memo.names_token((tuple((c.path, c.name, c.aliases) for c in directory.contacts),
-                              mentions.token if mentions is not None else None))
+    names = memo.names_token((config, directory.resolution(), mentions.token if mentions is not None else None))
     extractor = Extractor(config, directory, mentions)
     evidence = Evidence()
     found_by_note: dict[str, Evidence] = {}
