@@ -11,6 +11,7 @@ import pytest
 
 from vaultnet.files.config import load_config
 from vaultnet.pipeline.cache import BUILD, FORMAT, NOTES, NoteCache
+from vaultnet.pipeline.evidencestore import NAME as EVIDENCE
 from vaultnet.pipeline.session import Session, build_network, build_vault
 
 from conftest import TODAY, write
@@ -37,7 +38,7 @@ def last_contact(vault, name):
 
 def test_cache_files_and_gitignore(built):
     cache = built / ".vaultnet" / "cache"
-    assert sorted(p.name for p in cache.iterdir()) == [BUILD, NOTES]
+    assert sorted(p.name for p in cache.iterdir()) == [BUILD, EVIDENCE, NOTES]
     assert (built / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
     head, *lines = (cache / NOTES).read_text().splitlines()
     assert json.loads(head)["format"] == FORMAT == 7

@@ -30,9 +30,9 @@ def test_changed_code_under_the_same_version_is_part_of_the_fingerprint(vault, t
     write(shipped, "plan.md", "old\n")
     monkeypatch.setattr(freshness, "default_templates", lambda: shipped)
     config = load_config(vault)
-    freshness._code.cache_clear()
+    freshness.code_digest.cache_clear()
     before = fingerprint(config, TODAY, {})
     write(shipped, "plan.md", "a new template\n")
-    freshness._code.cache_clear()
+    freshness.code_digest.cache_clear()
     assert fingerprint(config, TODAY, {}) != before
-    freshness._code.cache_clear()
+    freshness.code_digest.cache_clear()

@@ -55,7 +55,8 @@ def settle(watcher: Watcher, paths: set[str]) -> None:
 def fresh(root: Path) -> tuple[dict[str, str], object, object]:
     """What a batch build from nothing (no cache, no memo) renders, its status facts and standings; writes nothing."""
     session = Session(load_config(root), remember=False)
-    session._opened = True  # start from no cache: every note read from disk
+    session._opened = True  # start from no cache: every note read from disk ...
+    session.memo.stored = None  # ... and every note's evidence worked out
     session.refresh()
     builder = session.builder(TODAY, write=False)
     network, plan, rel = builder.prepare_plan()

@@ -104,7 +104,7 @@ class Mentions:
         return bool(self._contacts)
 
     @property
-    def token(self) -> object:
+    def token(self) -> frozenset[str]:
         """What the people found depend on besides everyone's names: the words the vault uses."""
         return self._common
 

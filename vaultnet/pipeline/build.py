@@ -33,7 +33,7 @@ from vaultnet.output.calendar_svg import contact_calendar
 from vaultnet.output.regions import combined, merge_items, split, user_items
 from vaultnet.output.render import INDEX_TEMPLATE, PLAN_TEMPLATE, index_context, plan_context, render
 from vaultnet.output.stamps import Stamp, found, leave_alone, unstamped, with_stamp
-from vaultnet.pipeline.freshness import Written, _code, settings_digest
+from vaultnet.pipeline.freshness import Written, code_digest, settings_digest
 from vaultnet.pipeline.ticks import copies_of, tick_day, upkeep
 from vaultnet.standings.network import Network
 
@@ -142,7 +142,7 @@ def _stamped_whole(rendered: str, region: str, stamp: Stamp, rel: str) -> str:
 
 def form_of(config: Config) -> str:
     """The form this device writes generated notes in: vaultnet's code and the vault's own templates (8 hex digits)."""
-    found_digest = hashlib.sha256(_code().encode())
+    found_digest = hashlib.sha256(code_digest().encode())
     templates = config.root / STATE_DIR / "templates"
     if templates.is_dir():
         for path in sorted(templates.rglob("*")):

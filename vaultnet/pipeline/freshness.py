@@ -75,7 +75,7 @@ def settings_digest(config: Config) -> str:
 
 
 @functools.cache
-def _code() -> str:
+def code_digest() -> str:
     """vaultnet's own modules and shipped templates, by name and content.
 
     The version alone misses an install of changed code under the same version
@@ -105,7 +105,7 @@ def fingerprint(config: Config, today: Date, signatures: Mapping[str, object],
     too soon after a change for their signature to be trusted.
     """
     by_content = by_content or {}
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{_code()}\0{today.isoformat()}\0".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{code_digest()}\0{today.isoformat()}\0".encode())
     digest.update(settings_digest(config).encode())
     with contextlib.suppress(OSError):
         stat = (config.root / ROLE_MEMORY).stat()

@@ -30,6 +30,7 @@ from vaultnet.notes.noteset import UNKNOWN, UNREADABLE, Entry, NoteSet, Signatur
 from vaultnet.pipeline.cache import NoteCache
 from vaultnet.pipeline.freshness import (
     Written,
+    code_digest,
     content_record,
     fingerprint,
     known_by_content,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from vaultnet.notes.note import Note
     from vaultnet.notes.relevance import FrontMatterFilter
     from vaultnet.pipeline.build import Builder
+    from vaultnet.pipeline.evidencestore import EvidenceStore
     from vaultnet.pipeline.ticks import TickKeeper
     from vaultnet.standings.network import AssemblyMemo, Network
 
@@ -103,6 +105,8 @@ class Session:
                              replaced=self._replaced)
         self.remember = remember
         self._memo: AssemblyMemo | None = None
+        self._store: EvidenceStore | None = None
+        self._builds = False  # this session builds: it writes the evidence store as well as reading it
         self._plan_memo: PlanMemo | None = None
         self.progress = progress
         self._opened = False
@@ -162,8 +166,23 @@ class Session:
         if self._memo is None:
             from vaultnet.standings.network import AssemblyMemo
 
-            self._memo = AssemblyMemo(remember=self.remember)
+            self._memo = AssemblyMemo(remember=self.remember, stored=self._evidence)
         return self._memo
+
+    @property
+    def _evidence(self) -> EvidenceStore:
+        """Each note's evidence as the last process left it (opened with the first row asked for)."""
+        if self._store is None:
+            from vaultnet.pipeline.evidencestore import EvidenceStore
+
+            self._store = EvidenceStore(self.config, self._entry_digest, code_digest())
+            self._store.writing = self._builds
+        return self._store
+
+    def _entry_digest(self, note: Note) -> int | None:
+        """The digest of the file ``note`` was read from; None for a note that stands in for its file."""
+        entry = self.notes.entries.get(note.rel)
+        return entry.digest if entry is not None and entry.note is note else None
 
     @property
     def plan_memo(self) -> PlanMemo | None:
@@ -263,7 +282,9 @@ class Session:
         overrides = self._standing_in(overrides or {})
 
         def work_out() -> Network:
-            return assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
+            network = assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
+            self._evidence.commit()  # the evidence worked out, for the next command
+            return network
 
         return work_out() if overrides else self.memoised(("network", today), work_out)
 
@@ -309,6 +330,9 @@ class Session:
         most of an incremental build.
         """
         whole = changed is None
+        self._builds = True  # a build keeps each note's evidence for the commands after it
+        if self._store is not None:
+            self._store.writing = True
         if whole:
             stats = self.notes.stat_all()
             for rel in remove_leftovers(self.config.root, self.notes.leftovers):
@@ -479,6 +503,9 @@ class Session:
     def save(self, today: Date, results: Iterable[Written]) -> None:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
         self.cache.save_entries(self.notes.entries)
+        if self._store is not None:  # it was used: drop the rows of notes gone since
+            self._store.writing = True
+            self._store.prune(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
             found, content = self._read_fingerprint(today)
             self._save_fingerprint(found, {**self.summary, "generated": self._generated()}, content)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from pathlib import Path
+from typing import Any, Protocol
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
@@ -61,6 +65,42 @@ class Network:
         return [self._by_path[path].name for path in paths if path in self._by_path]
 
 
+class StoredEvidence(Protocol):
+    """Each note's evidence kept between processes (see :mod:`vaultnet.pipeline.evidencestore`): ``key``
+    is :func:`evidence_key`, ``owned`` whether the note is a person's."""
+
+    def get(self, key: str, note: Note, owned: bool) -> tuple[Evidence, list[Problem]] | None: ...
+
+    def put(self, key: str, note: Note, owned: bool, found: Evidence, problems: list[Problem]) -> None: ...
+
+
+def evidence_key(config: Config, resolution: tuple[tuple[object, ...], ...], words: frozenset[str] | None) -> str:
+    """A digest of all a note's evidence is worked out from besides the note and its owner: the
+    settings, with what was concluded about the vault, what it reads of everyone else
+    (:meth:`Directory.resolution`) and the words taken for common words (:attr:`Mentions.token`).
+
+    The same on every run and device for the same inputs: mappings and sets are taken in order.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(_canonical(replace(config, root=Path())).encode())
+    digest.update(repr(resolution).encode())  # strings, tuples of them and flags: repr is the same everywhere
+    digest.update(repr(None if words is None else sorted(words)).encode())
+    return digest.hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__ + "(" + ",".join(
+            _canonical(getattr(value, item.name)) for item in dataclasses.fields(value)) + ")"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(sorted(f"{_canonical(k)}:{_canonical(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(_canonical(item) for item in value)) + "}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ",".join(_canonical(item) for item in value) + ")"
+    return repr(value)
+
+
 class AssemblyMemo:
     """What one :func:`assemble` worked out per note and per contact, for the next to reuse.
 
@@ -74,8 +114,10 @@ class AssemblyMemo:
     for as long as it runs, so one edit recomputes little.
     """
 
-    def __init__(self, remember: bool = True) -> None:
+    def __init__(self, remember: bool = True, stored: StoredEvidence | None = None) -> None:
         self.remember = remember  # a one-off build has nothing to reuse: remember nothing, spare the memory
+        self.stored = stored  # each note's evidence as the last process left it, asked before working it out
+        self._key: tuple[object, str] | None = None  # the names token and its evidence_key
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
@@ -99,12 +141,27 @@ class AssemblyMemo:
                 self.contacts[note.rel] = kept
         return kept[1], kept[2]
 
+    def evidence_key(self, names: object, config: Config, directory: Directory, mentions: Mentions | None) -> str:
+        """:func:`evidence_key`, worked out once for each names token ``names``."""
+        if self._key is None or self._key[0] is not names:
+            self._key = (names, evidence_key(config, directory.resolution(),
+                                             mentions.token if mentions is not None else None))
+        return self._key[1]
+
     def note_evidence(
-        self, note: Note, owner: Contact | None, names: object, extractor: Extractor
+        self, note: Note, owner: Contact | None, names: object, extractor: Extractor, key: str | None = None
     ) -> tuple[Evidence, list[Problem]]:
+        """``key``: the note's evidence may be taken from the store, and put there (None: it is not kept)."""
         kept = self.evidence.get(note.rel)
         if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
-            found, problems = extractor.extract(note, owner)
+            stored = self.stored if key is not None else None
+            got = stored.get(key, note, owner is not None) if stored is not None and key is not None else None
+            if got is not None:
+                found, problems = got
+            else:
+                found, problems = extractor.extract(note, owner)
+                if stored is not None and key is not None:
+                    stored.put(key, note, owner is not None, found, problems)
             kept = (note, names, owner, found if _gives_anything(found) else _NOTHING, problems)
             if self.remember:
                 self.evidence[note.rel] = kept
@@ -272,13 +329,16 @@ def assemble(
     # vault: a daily format read off its names dates notes that were not dated) and what it reads of everyone else.
     mentions = _mentions(config, contacts, notes)
     names = memo.names_token((config, directory.resolution(), mentions.token if mentions is not None else None))
+    key = memo.evidence_key(names, config, directory, mentions) if memo.stored is not None else None
+    own = config.output.rstrip("/") + "/"  # vaultnet's own notes count by their ticks, worked out each time
     extractor = Extractor(config, directory, mentions)
     evidence = Evidence()
     found_by_note: dict[str, Evidence] = {}
     for note in notes:
         if note.unrendered or kinds.get(note.rel, "generated") != "generated":
             continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
-        found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor)
+        found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor,
+                                          None if note.rel.startswith(own) else key)
         found_by_note[note.rel] = found
         if found is not _NOTHING and _gives_anything(found):
             evidence.extend(found)

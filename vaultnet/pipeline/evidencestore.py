@@ -1,0 +1,427 @@
+"""Each note's evidence, kept on disk between commands (``.vaultnet/cache/evidence.sqlite``).
+
+Working out what a note says about people is most of an assembly after
+reading the notes. A watcher keeps it in memory; a command run on its own
+would work out all thirty thousand notes' evidence again after one edit. This
+store keeps each note's evidence in a row, under its path, the digest of the
+note it came from, whether the note is a person's, and a key for everything
+else it was worked out from (the settings, with what was concluded about the
+vault, and what it reads of every other person: see
+:func:`vaultnet.standings.network.evidence_key`). An assembly asks for a note's
+row and uses it only when all of these match; otherwise it works the evidence
+out. A build (``build``, the watcher) puts what it worked out back, as it keeps
+the note cache; every other command only reads the store, and leaves the vault
+as it is.
+
+SQLite, so that one edit replaces one row and a command reads only the rows
+it asks for, a note at a time: thirty thousand notes' evidence is never in
+memory as bytes beside the objects made from it. Each row is MessagePack in
+a shape checked by a schema as it is decoded, and holds each line's text and
+tags by its line number in the note, so that the evidence read shares them
+with the note as extraction does. A store that cannot be read, or one other
+code wrote, is set aside (with a warning when it is damaged) and made again
+by the next build. The rollback journal (not WAL) leaves nothing beside the
+file between commands for a sync tool to copy half of.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
+from sys import intern
+from typing import Any
+
+import msgspec
+
+from vaultnet.base.dates import Date
+from vaultnet.base.errors import Problem
+from vaultnet.base.version import __version__
+from vaultnet.evidence.interactions import with_shared_empties
+from vaultnet.evidence.mentions import Unclear
+from vaultnet.evidence.model import Evidence, Interaction, Source, Task
+from vaultnet.files.config import STATE_DIR, Config
+from vaultnet.files.writes import UnsafePath, target_in_vault
+from vaultnet.notes.markdown import Line
+from vaultnet.notes.note import Note
+
+__all__ = ["NAME", "EvidenceStore"]
+
+log = logging.getLogger(__name__)
+
+NAME = "evidence.sqlite"
+FORMAT = 1
+_COLUMNS = ("rel", "key", "digest", "owned", "data")
+WAIT = 0.5  # seconds a command waits for a store another process writes, before it works evidence out instead
+
+
+class _Interaction(msgspec.Struct, array_like=True):
+    date: Date
+    kind: str
+    raw: str | None  # None: its line's text, as nearly always (the very string the note holds, not a copy)
+    path: str | None  # None: the note's own path, as nearly every interaction's is
+    line: int | None
+    people: int  # each group of strings is written once a row, in `groups`: here its place there
+    exchanges: int
+    exchanges_for: int
+    tags: int | None  # None: its line's tags
+    source: Source
+    key: str | None
+
+
+class _Task(msgspec.Struct, array_like=True):
+    text: str
+    due: Date | None
+    path: str | None
+    line: int
+    people: int
+
+
+class _Link(msgspec.Struct, array_like=True):
+    path: str
+    linked: int
+    is_set: bool  # one note's links are a tuple in path order; a meeting's may be a set
+
+
+class _Unclear(msgspec.Struct, array_like=True):
+    path: str | None
+    line: int | None
+    name: str
+    why: str
+
+
+class _Problem(msgspec.Struct, array_like=True):
+    path: str | None
+    line: int | None
+    message: str
+
+
+class _Found(msgspec.Struct, array_like=True):
+    groups: list[tuple[str, ...]]  # people, tags, links: a contact's note names the same few on every line
+    interactions: list[_Interaction]
+    follow_ups: list[_Task]
+    open_loops: list[_Task]
+    links: list[_Link]
+    intro_lines: list[int]
+    ticked: list[str]
+    unclear: list[_Unclear]
+    unlinked: bool
+    problems: list[_Problem]
+
+
+_decode = msgspec.msgpack.Decoder(_Found).decode
+_encode = msgspec.msgpack.Encoder().encode
+
+
+def _own(rel: str, path: str) -> str | None:
+    return None if path == rel else path
+
+
+def _lines(note: Note) -> dict[int, Line]:
+    return {line.number: line for line in note.countable()}
+
+
+def encode(note: Note, found: Evidence, problems: list[Problem]) -> bytes | None:
+    """A row's data; None when the evidence holds what the store does not keep (a captured chat day,
+    which only vaultnet's own notes hold: they are worked out each time)."""
+    if any(item.chat is not None for item in found.interactions):
+        return None
+    if not problems and not (found.interactions or found.follow_ups or found.open_loops or found.links
+                             or found.intro_lines or found.ticked or found.unclear or found.unlinked):
+        return b""  # most notes: no evidence, no problem
+    rel = note.rel
+    groups: dict[tuple[str, ...], int] = {}
+
+    def group(values: Iterable[str]) -> int:
+        return groups.setdefault(tuple(values), len(groups))
+
+    def tasks(items: list[Task]) -> list[_Task]:
+        return [_Task(t.text, t.due, _own(rel, t.path), t.line, group(t.people)) for t in items]
+
+    lines = _lines(note) if found.interactions else {}
+    interactions = []
+    for i in found.interactions:
+        line = lines.get(i.line) if i.path == rel and i.line is not None else None
+        interactions.append(_Interaction(
+            i.date, i.kind, None if line is not None and i.raw == line.text else i.raw, _own(rel, i.path), i.line,
+            group(i.people), group(i.exchanges), group(i.exchanges_for),
+            None if line is not None and i.tags == line.tags else group(i.tags), i.source, i.key))
+    stored = _Found(
+        [], interactions, tasks(found.follow_ups), tasks(found.open_loops),
+        [_Link(path, group(sorted(linked) if isinstance(linked, set) else linked), isinstance(linked, set))
+         for path, linked in found.links.items()],
+        [group(line) for line in found.intro_lines], sorted(found.ticked),
+        [_Unclear(_own(rel, path), line, unclear.name, unclear.why) for path, line, unclear in found.unclear],
+        found.unlinked,
+        [_Problem(_own(rel, p.path), p.line, p.message) for p in problems])
+    stored.groups = list(groups)
+    return _encode(stored)
+
+
+class _Shared:
+    """One object for each distinct date and group of people decoded: tens of thousands of interactions
+    name the same few, and extraction shares them as well."""
+
+    def __init__(self) -> None:
+        self._items: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        found = self._items.get(value)
+        if found is None:
+            found = self._items[value] = value
+        return found
+
+    def strings(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        if not values:
+            return ()
+        found = self._items.get(values)
+        if found is None:
+            found = tuple(map(intern, values))
+            self._items[found] = found  # the decoded tuple is let go, and its strings with it
+        return found
+
+
+def decode(note: Note, data: bytes, share: _Shared) -> tuple[Evidence, list[Problem]]:
+    """A row's evidence and problems, as extraction gave them (its shape checked as it is decoded).
+
+    An IndexError or KeyError: the row names a group it does not hold, or a line the note does not have.
+    """
+    if not data:
+        return with_shared_empties(Evidence()), []
+    rel, stored = note.rel, _decode(data)
+    table = [share.strings(values) for values in stored.groups]
+
+    def path(value: str | None) -> str:
+        return rel if value is None else intern(value)
+
+    def tasks(items: list[_Task]) -> list[Task]:
+        return [Task(t.text, share(t.due), path(t.path), t.line, table[t.people]) for t in items]
+
+    found = Evidence()
+    if stored.interactions:
+        lines = _lines(note) if any(i.raw is None or i.tags is None for i in stored.interactions) else {}
+        found.interactions = [
+            Interaction(share(i.date), intern(i.kind), lines[i.line].text if i.raw is None else i.raw,  # type: ignore[index]
+                        path(i.path), i.line, table[i.people], table[i.exchanges], table[i.exchanges_for],
+                        lines[i.line].tags if i.tags is None else table[i.tags], i.source,  # type: ignore[index]
+                        None if i.key is None else intern(i.key))
+            for i in stored.interactions]
+    if stored.follow_ups:
+        found.follow_ups = tasks(stored.follow_ups)
+    if stored.open_loops:
+        found.open_loops = tasks(stored.open_loops)
+    if stored.links:
+        found.links = {intern(link.path): set(table[link.linked]) if link.is_set else table[link.linked]
+                       for link in stored.links}
+    if stored.intro_lines:
+        found.intro_lines = [table[line] for line in stored.intro_lines]
+    if stored.ticked:
+        found.ticked = set(stored.ticked)
+    if stored.unclear:
+        found.unclear = [(path(u.path), u.line, Unclear(u.name, u.why)) for u in stored.unclear]
+    found.unlinked = stored.unlinked
+    problems = [Problem(path(p.path), p.line, p.message) for p in stored.problems] if stored.problems else []
+    return with_shared_empties(found), problems
+
+
+class EvidenceStore:
+    """The store of one vault, opened with the first row asked for.
+
+    ``digest(note)`` is the digest of the file ``note`` was read from, or None
+    when it is no note as read (one parsed from bytes a build would write, such
+    as a follow-up it completes): a row is used only for the version of the note
+    it was worked out from, and a note that stands in for its file is worked out.
+    """
+
+    def __init__(self, config: Config, digest: Callable[[Note], int | None], code: str) -> None:
+        self.config = config
+        self._digest = digest
+        self._db: sqlite3.Connection | None = None
+        self._unusable: set[bool] = set()  # reading, writing: what failed (a store that fails is not tried again)
+        self._writable = False
+        self.writing = False  # a build's session puts what it works out; any other only reads
+        self._ours = {"format": str(FORMAT), "vaultnet": __version__, "code": code}
+        self._share = _Shared()
+        self._batch: list[tuple[Any, ...]] = []  # rows read in path order (see _row) ...
+        self._paths: list[str] = []  # ... and their paths
+
+    def _connect(self) -> sqlite3.Connection | None:
+        """The store: read only, or for writing once this session builds (``writing``). None when there
+        is none to read, or it cannot be used (then it is not tried again by this process)."""
+        if self._db is not None and (self._writable or not self.writing):
+            return self._db
+        if self.writing in self._unusable:
+            return None
+        if self._db is not None:  # read until now: a build writes
+            self._close()
+        try:
+            db = self._open_writing() if self.writing else self._open_reading()
+        except (OSError, UnsafePath, sqlite3.Error) as err:
+            log.warning("leaving the evidence store aside: %s", err)
+            db = None
+        if db is None:
+            self._unusable.add(self.writing)
+            return None
+        self._db, self._writable = db, self.writing
+        return db
+
+    def _path(self) -> Path:
+        folder = target_in_vault(self.config.root, f"{STATE_DIR}/cache")  # no link out of the vault
+        path = folder / NAME
+        if path.is_symlink():
+            raise UnsafePath(f"{path} is a link")
+        return path
+
+    def _open_reading(self) -> sqlite3.Connection | None:
+        """Read only (a read command leaves the vault as it is): None when there is no store of this code."""
+        path = self._path()
+        if not path.is_file():
+            return None
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=WAIT, check_same_thread=False)
+        try:
+            if self._meta(db) == self._ours:
+                return db
+        except sqlite3.DatabaseError as err:
+            log.warning("leaving the unreadable evidence store %s aside (%s); the next build makes it again",
+                        path, err)
+        db.close()
+        return None
+
+    def _open_writing(self) -> sqlite3.Connection | None:
+        if not self.config.root.is_dir():
+            return None  # the vault is gone: never create it again
+        path = self._path()
+        for part in (path.parent.parent, path.parent):  # never parents=True: a vault deleted meanwhile stays deleted
+            part.mkdir(exist_ok=True)
+        try:
+            return self._prepared(path)
+        except sqlite3.DatabaseError as err:
+            log.warning("discarding the unreadable evidence store %s (%s); it will be rebuilt", path, err)
+            path.unlink(missing_ok=True)
+            return self._prepared(path)
+
+    def _prepared(self, path: Path) -> sqlite3.Connection:
+        """The store at ``path``, its tables made, and emptied when another vaultnet filled them."""
+        with contextlib.suppress(FileExistsError):  # only this user reads what notes say, as with the note cache
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        db = sqlite3.connect(path, timeout=WAIT, isolation_level="DEFERRED", check_same_thread=False)
+        try:
+            # A cache, like the note cache: its journal keeps it whole when a process is killed, and
+            # nothing waits for the disk (after a power cut, a damaged store is set aside and made again).
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            columns = [row[1] for row in db.execute("PRAGMA table_info(evidence)")]
+            if self._meta(db) != self._ours or columns != list(_COLUMNS):
+                db.execute("DROP TABLE IF EXISTS evidence")
+                db.execute("CREATE TABLE evidence (rel TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL,"
+                           " owned INTEGER NOT NULL, data BLOB NOT NULL)")
+                db.execute("DELETE FROM meta")
+                db.executemany("INSERT INTO meta VALUES (?, ?)", self._ours.items())
+            db.commit()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection) -> dict[str, str]:
+        return dict(db.execute("SELECT name, value FROM meta").fetchall())
+
+    def _close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._forget_rows()
+        self._db = None
+
+    def _failed(self, err: sqlite3.Error) -> None:
+        """A store that fails mid-way (locked by another process for long, damaged, gone) is let go:
+        the command works everything out, as it would with no store."""
+        if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+            log.info("the evidence store is busy; working out evidence without it")
+        else:
+            log.warning("leaving the evidence store aside: %s", err)
+        self._close()
+        self._unusable.update((False, True))
+
+    def get(self, key: str, note: Note, owned: bool) -> tuple[Evidence, list[Problem]] | None:
+        """The evidence kept for ``note``, when it was worked out from the note as read, under ``key``."""
+        rel, digest = note.rel, self._digest(note)
+        if digest is None or self._connect() is None:
+            return None
+        try:
+            row = self._row(rel)
+        except sqlite3.Error as err:
+            self._failed(err)
+            return None
+        if row is None or row[0] != key or row[1] != f"{digest:x}" or bool(row[2]) != owned:
+            return None
+        try:
+            return decode(note, row[3], self._share)
+        except (msgspec.DecodeError, TypeError, ValueError, KeyError, IndexError) as err:
+            log.warning("discarding a damaged row of the evidence store (%s: %s)", rel, err)
+            return None
+
+    def _row(self, rel: str) -> tuple[str, str, int, bytes] | None:
+        """The row of ``rel``. An assembly asks in path order, so rows are read in that order, a batch at a
+        time: one query for every ``BATCH`` notes, not one a note. No cursor stays open between calls, so a
+        row put meanwhile never moves one."""
+        batch, paths = self._batch, self._paths
+        if not paths or not paths[0] <= rel <= paths[-1]:
+            db = self._db
+            assert db is not None
+            batch = self._batch = db.execute("SELECT rel, key, digest, owned, data FROM evidence WHERE rel >= ?"
+                                             " ORDER BY rel LIMIT ?", (rel, self.BATCH)).fetchall()
+            paths = self._paths = [row[0] for row in batch]
+            if len(batch) < self.BATCH:
+                paths.append("\U0010ffff")  # the last batch: there is no row after it
+        at = bisect.bisect_left(paths, rel)
+        if at < len(batch) and paths[at] == rel:
+            return batch[at][1:]
+        return None
+
+    BATCH = 256
+
+    def _forget_rows(self) -> None:
+        self._batch, self._paths = [], []
+
+    def put(self, key: str, note: Note, owned: bool, found: Evidence, problems: list[Problem]) -> None:
+        """Keep what was worked out for ``note`` (a build's session only: any other leaves the store as it is)."""
+        rel, digest = note.rel, self._digest(note)
+        data = encode(note, found, problems) if digest is not None and self.writing else None
+        db = self._connect() if data is not None else None
+        if db is None:
+            return
+        try:
+            db.execute("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?)",
+                       (rel, key, f"{digest:x}", int(owned), data))
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    def commit(self) -> None:
+        """Keep the rows put since the last commit (an assembly's)."""
+        if self._db is not None:
+            try:
+                self._forget_rows()  # the next assembly reads the rows as they are then
+                self._share = _Shared()  # what this one shared is held by what it made, not by the store
+                self._db.commit()
+            except sqlite3.Error as err:
+                self._failed(err)
+
+    def prune(self, alive: Collection[str]) -> None:
+        """Drop the rows of notes that are gone (a build does this, after saving its notes)."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS alive (rel TEXT PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO alive VALUES (?)", ((rel,) for rel in alive))
+            db.execute("DELETE FROM evidence WHERE rel NOT IN (SELECT rel FROM alive)")
+            db.execute("DELETE FROM alive")
+            db.commit()
+        except sqlite3.Error as err:
+            self._failed(err)
