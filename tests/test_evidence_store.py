@@ -20,7 +20,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from vaultnet.evidence import interactions
 from vaultnet.files.config import load_config
-from vaultnet.notes.note import parse_note
 from vaultnet.output.report import status_json
 from vaultnet.pipeline.evidencestore import NAME, _Shared, decode, encode
 from vaultnet.pipeline.session import Session, build_network, build_vault
@@ -146,6 +145,26 @@ def test_a_command_that_only_reads_writes_no_store(people):
         handle.write("- 2026-11-20 #coffee\n")
     one_off(people)
     assert ((people / STORE).read_bytes(), (people / STORE).stat().st_mtime_ns) == before
+
+
+def test_the_store_is_ignored_by_git_even_when_the_build_saves_nothing_else(people, monkeypatch):
+    """A build that stops before it saves its notes has written rows: they are never committed."""
+    monkeypatch.setattr(Session, "save", lambda self, today, results: None)
+    build_vault(load_config(people), TODAY)
+    assert (people / STORE).is_file() and not (people / ".vaultnet/cache/notes.json").exists()
+    assert (people / ".vaultnet/.gitignore").read_text(encoding="utf-8") == "cache/\n"
+
+
+def test_a_watcher_keeps_evidence_in_memory_and_never_opens_the_store(people):
+    """Its connection and pages would be megabytes on top of the watcher's peak, for nothing it lacks."""
+    from test_session import settle, watcher_of
+
+    watcher = watcher_of(people)
+    with open(people / "People/Ana.md", "a", encoding="utf-8") as handle:
+        handle.write("- 2026-11-20 #coffee\n")
+    settle(watcher, {str(people / "People/Ana.md")})
+    watcher.save()
+    assert (people / ".vaultnet/cache/notes.json").is_file() and not (people / STORE).exists()
 
 
 def test_only_this_user_can_read_the_store(people):

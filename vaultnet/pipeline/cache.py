@@ -38,7 +38,7 @@ from vaultnet.notes.markdown import Line, Link, shared
 from vaultnet.notes.noteset import Entry, share_empties
 from vaultnet.pipeline.freshness import CACHE_FORMAT, fingerprint, settings_digest
 
-__all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "entry_from_json", "entry_json", "fingerprint", "settings_digest"]
+__all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "cache_folder", "entry_from_json", "entry_json", "fingerprint", "settings_digest"]
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +232,18 @@ def entry_from_json(line: bytes | str) -> tuple[str, Entry]:
                       int(data.digest, 16), data.racy)
 
 
+def cache_folder(config: Config) -> Path:
+    """``.vaultnet/cache/``, made when missing, inside the vault only and ignored by git (``.vaultnet/.gitignore``)."""
+    folder = target_in_vault(config.root, f"{STATE_DIR}/cache")
+    for part in (folder.parent, folder):  # never parents=True: a vault deleted meanwhile stays deleted
+        part.mkdir(exist_ok=True)
+    ignore = folder.parent / ".gitignore"
+    if not os.path.lexists(ignore):  # a dangling link would make a file wherever it points
+        with contextlib.suppress(FileExistsError), open(ignore, "x", encoding="utf-8") as handle:
+            handle.write("cache/\n")
+    return folder
+
+
 def replace_file(folder: Path, name: str, chunks: Iterable[bytes]) -> None:
     """Write ``folder/name`` whole or not at all: a temporary file beside it, renamed over it."""
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
@@ -278,14 +290,7 @@ class NoteCache:
         if not self.config.root.is_dir():
             return  # the vault is gone: never create it again
         try:
-            folder = target_in_vault(self.config.root, f"{STATE_DIR}/cache")
-            for part in (folder.parent, folder):  # never parents=True: a vault deleted meanwhile stays deleted
-                part.mkdir(exist_ok=True)
-            ignore = folder.parent / ".gitignore"
-            if not os.path.lexists(ignore):  # a dangling link would make a file wherever it points
-                with contextlib.suppress(FileExistsError), open(ignore, "x", encoding="utf-8") as handle:
-                    handle.write("cache/\n")
-            replace_file(folder, name, chunks)
+            replace_file(cache_folder(self.config), name, chunks)
         except (OSError, UnsafePath) as err:
             log.warning("cannot write the cache: %s", err)
 

@@ -9,9 +9,9 @@ else it was worked out from (the settings, with what was concluded about the
 vault, and what it reads of every other person: see
 :func:`vaultnet.standings.network.evidence_key`). An assembly asks for a note's
 row and uses it only when all of these match; otherwise it works the evidence
-out. A build (``build``, the watcher) puts what it worked out back, as it keeps
-the note cache; every other command only reads the store, and leaves the vault
-as it is.
+out. ``build`` puts what it worked out back, as it keeps the note cache; every
+other command only reads the store, and leaves the vault as it is. A watcher
+does neither: it keeps every note's evidence in memory.
 
 SQLite, so that one edit replaces one row and a command reads only the rows
 it asks for, a note at a time: thirty thousand notes' evidence is never in
@@ -48,6 +48,7 @@ from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.writes import UnsafePath, target_in_vault
 from vaultnet.notes.markdown import Line
 from vaultnet.notes.note import Note
+from vaultnet.pipeline.cache import cache_folder
 
 __all__ = ["NAME", "EvidenceStore"]
 
@@ -269,8 +270,8 @@ class EvidenceStore:
         self._db, self._writable = db, self.writing
         return db
 
-    def _path(self) -> Path:
-        folder = target_in_vault(self.config.root, f"{STATE_DIR}/cache")  # no link out of the vault
+    def _path(self, folder: Path | None = None) -> Path:
+        folder = folder or target_in_vault(self.config.root, f"{STATE_DIR}/cache")  # no link out of the vault
         path = folder / NAME
         if path.is_symlink():
             raise UnsafePath(f"{path} is a link")
@@ -294,14 +295,13 @@ class EvidenceStore:
     def _open_writing(self) -> sqlite3.Connection | None:
         if not self.config.root.is_dir():
             return None  # the vault is gone: never create it again
-        path = self._path()
-        for part in (path.parent.parent, path.parent):  # never parents=True: a vault deleted meanwhile stays deleted
-            part.mkdir(exist_ok=True)
+        path = self._path(cache_folder(self.config))
         try:
             return self._prepared(path)
         except sqlite3.DatabaseError as err:
             log.warning("discarding the unreadable evidence store %s (%s); it will be rebuilt", path, err)
-            path.unlink(missing_ok=True)
+            for gone in (path, path.with_name(path.name + "-journal")):  # its journal would be played into the new one
+                gone.unlink(missing_ok=True)
             return self._prepared(path)
 
     def _prepared(self, path: Path) -> sqlite3.Connection:

@@ -166,7 +166,10 @@ class Session:
         if self._memo is None:
             from vaultnet.standings.network import AssemblyMemo
 
-            self._memo = AssemblyMemo(remember=self.remember, stored=self._evidence)
+            # A long-lived session (the watcher's) keeps every note's evidence in memory from its first
+            # build on: the store is for the commands that start from nothing (its connection, page
+            # cache and rows read would be megabytes on top of the watcher's peak).
+            self._memo = AssemblyMemo(remember=self.remember, stored=None if self.remember else self._evidence)
         return self._memo
 
     @property
@@ -283,7 +286,8 @@ class Session:
 
         def work_out() -> Network:
             network = assemble(self.config, today, *self.notes.contents(overrides), memo=self.memo)
-            self._evidence.commit()  # the evidence worked out, for the next command
+            if self._store is not None:
+                self._store.commit()  # the evidence worked out, for the next command
             return network
 
         return work_out() if overrides else self.memoised(("network", today), work_out)
