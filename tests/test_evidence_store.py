@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from test_session import fresh
 
 from vaultnet.evidence import interactions
 from vaultnet.files.config import load_config
@@ -32,12 +33,7 @@ STORE = f".vaultnet/cache/{NAME}"
 
 def cold(root: Path) -> object:
     """What a command works out with no cache and no store."""
-    session = Session(load_config(root), remember=False)
-    session._opened = True  # no note cache: every note read from disk ...
-    session.memo.stored = None  # ... and every note's evidence worked out
-    session.refresh()
-    network = session.network(TODAY)
-    return status_json(network, network.standings)
+    return fresh(root)[1]
 
 
 def one_off(root: Path) -> object:

@@ -101,6 +101,11 @@ class Evidence:
     unclear: list[tuple[str, int | None, Unclear]] = field(default_factory=list)
     unlinked: bool = False  # some interaction is a name in plain text
 
+    def gives_anything(self) -> bool:
+        """Whether this says anything about anyone (most notes' evidence says nothing)."""
+        return bool(self.interactions or self.follow_ups or self.open_loops or self.links or self.intro_lines
+                    or self.ticked or self.unclear)
+
     def extend(self, other: Evidence) -> None:
         """Add ``other`` (one note's evidence) to this (the vault's).
 

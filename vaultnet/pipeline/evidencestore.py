@@ -131,8 +131,7 @@ def encode(note: Note, found: Evidence, problems: list[Problem]) -> bytes | None
     which only vaultnet's own notes hold: they are worked out each time)."""
     if any(item.chat is not None for item in found.interactions):
         return None
-    if not problems and not (found.interactions or found.follow_ups or found.open_loops or found.links
-                             or found.intro_lines or found.ticked or found.unclear or found.unlinked):
+    if not problems and not found.gives_anything():
         return b""  # most notes: no evidence, no problem
     rel = note.rel
     groups: dict[tuple[str, ...], int] = {}

@@ -507,8 +507,7 @@ class Session:
     def save(self, today: Date, results: Iterable[Written]) -> None:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""
         self.cache.save_entries(self.notes.entries)
-        if self._store is not None:  # it was used: drop the rows of notes gone since
-            self._store.writing = True
+        if self._store is not None:  # a build's session used it: drop the rows of notes gone since
             self._store.prune(self.notes.entries)
         if all(taken_in_as_built(self.config, result) for result in results):
             found, content = self._read_fingerprint(today)

@@ -141,11 +141,11 @@ class AssemblyMemo:
                 self.contacts[note.rel] = kept
         return kept[1], kept[2]
 
-    def evidence_key(self, names: object, config: Config, directory: Directory, mentions: Mentions | None) -> str:
+    def evidence_key(self, names: object, config: Config, resolution: tuple[tuple[object, ...], ...],
+                     words: frozenset[str] | None) -> str:
         """:func:`evidence_key`, worked out once for each names token ``names``."""
         if self._key is None or self._key[0] is not names:
-            self._key = (names, evidence_key(config, directory.resolution(),
-                                             mentions.token if mentions is not None else None))
+            self._key = (names, evidence_key(config, resolution, words))
         return self._key[1]
 
     def note_evidence(
@@ -154,15 +154,14 @@ class AssemblyMemo:
         """``key``: the note's evidence may be taken from the store, and put there (None: it is not kept)."""
         kept = self.evidence.get(note.rel)
         if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
-            stored = self.stored if key is not None else None
-            got = stored.get(key, note, owner is not None) if stored is not None and key is not None else None
-            if got is not None:
-                found, problems = got
-            else:
-                found, problems = extractor.extract(note, owner)
+            stored, owned = self.stored, owner is not None
+            got = stored.get(key, note, owned) if stored is not None and key is not None else None
+            if got is None:
+                got = extractor.extract(note, owner)
                 if stored is not None and key is not None:
-                    stored.put(key, note, owner is not None, found, problems)
-            kept = (note, names, owner, found if _gives_anything(found) else _NOTHING, problems)
+                    stored.put(key, note, owned, *got)
+            found, problems = got
+            kept = (note, names, owner, found if found.gives_anything() else _NOTHING, problems)
             if self.remember:
                 self.evidence[note.rel] = kept
         return kept[3], kept[4]
@@ -229,11 +228,6 @@ class AssemblyMemo:
 
 
 _NOTHING = Evidence()  # shared by the many notes that give no evidence: thirty thousand empty ones is memory
-
-
-def _gives_anything(found: Evidence) -> bool:
-    return bool(found.interactions or found.follow_ups or found.open_loops or found.links or found.intro_lines
-                or found.ticked or found.unclear)
 
 
 @dataclass(frozen=True)
@@ -328,8 +322,9 @@ def assemble(
     # Evidence from a note depends on the note, its owner, the settings (with what was concluded about the
     # vault: a daily format read off its names dates notes that were not dated) and what it reads of everyone else.
     mentions = _mentions(config, contacts, notes)
-    names = memo.names_token((config, directory.resolution(), mentions.token if mentions is not None else None))
-    key = memo.evidence_key(names, config, directory, mentions) if memo.stored is not None else None
+    resolution, words = directory.resolution(), mentions.token if mentions is not None else None
+    names = memo.names_token((config, resolution, words))
+    key = memo.evidence_key(names, config, resolution, words) if memo.stored is not None else None
     own = config.output.rstrip("/") + "/"  # vaultnet's own notes count by their ticks, worked out each time
     extractor = Extractor(config, directory, mentions)
     evidence = Evidence()
@@ -340,7 +335,7 @@ def assemble(
         found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor,
                                           None if note.rel.startswith(own) else key)
         found_by_note[note.rel] = found
-        if found is not _NOTHING and _gives_anything(found):
+        if found is not _NOTHING and found.gives_anything():
             evidence.extend(found)
         problems.extend(added)
     if copies:
