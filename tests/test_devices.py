@@ -269,6 +269,56 @@ def test_a_tick_a_keep_the_newer_sync_drops_is_put_back_by_the_watcher_that_saw_
     assert standing(build_network(load_config(laptop), TODAY), "Ana Souza").last_contact == TODAY
 
 
+def _ticked_check_in(text: str) -> bool:
+    return any(line.startswith("- [x]") and "— was due" in line and "✅" in line for line in text.splitlines())
+
+
+# Where a sync can land while a watcher reads back what it wrote: (module, object, name, the call that reads the
+# plan, whether the sync lands after that call rather than before it).
+READ_BACK = {
+    "before the session reads it back": ("vaultnet.notes.noteset", "NoteSet", "read_back",
+                                         lambda args: args[1] == PLAN and _ticked_check_in(args[2]), False),
+    "just after the session read it back": ("vaultnet.notes.noteset", None, "holds",
+                                            lambda args: _ticked_check_in(args[1]), True),
+    "just after the watcher read it back": ("vaultnet.pipeline.watch", None, "bytes_as_built",
+                                            lambda args: args[1].rel == PLAN and _ticked_check_in(args[1].text), True),
+}
+
+
+@pytest.mark.parametrize("when", READ_BACK)
+def test_a_version_synced_in_while_the_watcher_reads_back_what_it_wrote_still_loses_no_tick(laptop, monkeypatch, when):
+    """The newer version lands just as the watcher reads back the plan where it dated the tick: whatever it read,
+    the tick is put back at once, not when a rescan comes round."""
+    import importlib
+
+    module_name, owner_name, name, reads_the_plan, after = READ_BACK[when]
+    module = importlib.import_module(module_name)
+    owner = getattr(module, owner_name) if owner_name else module
+    assert run(laptop, "build").exit_code == 0
+    elsewhere = re.sub(r"from inputs \w+", "from inputs 0123456789ab", (laptop / PLAN).read_text(encoding="utf-8"))
+    real, landed = getattr(owner, name), []
+
+    def the_sync_lands_now(*args):
+        lands = not landed and reads_the_plan(args)
+        done = real(*args) if after else None
+        if lands:
+            landed.append(when)
+            temporary = laptop / "vaultnet/Plans/.incoming.tmp"
+            temporary.write_text(elsewhere, encoding="utf-8")
+            os.replace(temporary, laptop / PLAN)
+        return done if after else real(*args)
+
+    monkeypatch.setattr(owner, name, the_sync_lands_now)
+    watcher = watching(laptop)
+    try:
+        line = tick(laptop, "— was due")
+        assert until(lambda: bool(landed))
+        assert until(lambda: any(line[6:40] in t and "✅" in t for t in ticked_lines(laptop))), \
+            (laptop / PLAN).read_text("utf-8")
+    finally:
+        watcher.stop()
+
+
 @pytest.mark.parametrize("copy", ["vaultnet/Captures/2026-11 2.md",
                                   "vaultnet/Captures/2026-11.sync-conflict-20261121-101112-ABCDEFG.md"])
 def test_a_copy_of_a_capture_note_counts_what_the_original_lacks_once(laptop, copy):

@@ -167,6 +167,14 @@ def decode_text(data: bytes) -> str:
     return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+def holds(data: bytes, text: str) -> bool:
+    """True when a note's bytes are ``text`` as vaultnet sees it (see ``decode_text``)."""
+    try:
+        return decode_text(data) == text
+    except UnicodeDecodeError:
+        return False
+
+
 def encode_like(text: str, original: bytes | None) -> bytes:
     """Encode LF text with the original file's line endings and BOM."""
     if original is not None and b"\r\n" in original:

@@ -19,6 +19,7 @@ from vaultnet.files.config import Config
 from vaultnet.files.copies import icloud_note
 from vaultnet.files.digests import digest, problem_digest
 from vaultnet.files.digests import racy as changed_too_recently
+from vaultnet.files.reads import holds
 from vaultnet.files.walk import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
 from vaultnet.files.writes import NotAFile, read_regular
 
@@ -119,27 +120,38 @@ class NoteSet:
     def _read(self, file: VaultFile, known: Signature | None = None) -> Entry | None:
         """The entry ``file`` holds now; ``known``, the signature the walk saw, is kept when it is the one read
         (thirty thousand signatures are held for the whole build: once each, not twice)."""
+        return self._read_bytes(file, known)[0]
+
+    def _read_bytes(self, file: VaultFile, known: Signature | None = None) -> tuple[Entry | None, bytes | None]:
+        """The entry ``file`` holds now, with the bytes it was made from (None when none were read)."""
         if file.bad_name:
             what = "folder" if file.rel.endswith("/") else "file"
             return _unreadable(UNREADABLE, Problem(file.rel.rstrip("/"), None,
-                               f"the {what} name is not valid UTF-8, skipped; rename it"))
+                               f"the {what} name is not valid UTF-8, skipped; rename it")), None
         path = self.config.root / file.rel
         if file.icloud:
-            return self._placeholder(file.rel)
+            return self._placeholder(file.rel), None
         try:
             before = _signature(path.stat())
             found = read_regular(path)
             if found is None:
-                return None
+                return None, None
             data = found[0]
             read_at = time.time_ns()
             after = _signature(path.stat())
         except FileNotFoundError:
-            return None
+            return None, None
         except NotAFile as err:
-            return _unreadable(UNREADABLE, Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped"))
+            return _unreadable(UNREADABLE, Problem(file.rel, None, str(err).split(": ", 1)[-1] + ", skipped")), None
         except OSError as err:
-            return _unreadable(UNKNOWN, Problem(file.rel, None, f"cannot read: {err.strerror}"))
+            return _unreadable(UNKNOWN, Problem(file.rel, None, f"cannot read: {err.strerror}")), None
+        # Changed while being read, or read so soon after a change that the next one could leave the same
+        # size and times (git's "racy clean"): keep what was read, but read it again next time.
+        if known is not None and before == known:
+            before = known
+        return self._parse(file, data, before if before == after else UNKNOWN, _racy(after, read_at)), data
+
+    def _parse(self, file: VaultFile, data: bytes, signature: Signature, racy: bool) -> Entry:
         from vaultnet.notes.note import (
             parse_note,  # YAML and all: imported by the first read, which a warm build never makes
         )
@@ -150,12 +162,26 @@ class NoteSet:
             if self.trim is not None:
                 note = self.trim(note)
             share_empties(note)
-        # Changed while being read, or read so soon after a change that the next one could leave the same
-        # size and times (git's "racy clean"): keep what was read, but read it again next time.
-        if known is not None and before == known:
-            before = known
-        return Entry(before if before == after else UNKNOWN, note, tuple(problems) if note is None else (),
-                     file.conflict_of is not None, self.digest(file.rel, data), _racy(after, read_at))
+        return Entry(signature, note, tuple(problems) if note is None else (), file.conflict_of is not None,
+                     self.digest(file.rel, data), racy)
+
+    def read_back(self, rel: str, text: str) -> bool:
+        """Re-read ``rel``, just written with ``text`` (as :func:`~vaultnet.files.reads.decode_text` gives it).
+        True when anything changed.
+
+        One read decides: when the file holds other bytes (a sync wrote over it meanwhile),
+        the entry is ``text``, to be read again at the next look, which then sees the other
+        bytes as a change. Taking them for what was written would hide that change.
+        """
+        file = VaultFile(rel, conflict_original(rel.rsplit("/", 1)[-1]))
+        if not is_utf8(rel) or self.skipper.placeholder(rel) or self.skipper.skip_path(rel):
+            return self.update(rel)
+        entry, data = self._read_bytes(file)
+        if entry is None or data is None or not holds(data, text):
+            entry = self._parse(file, text.encode(), UNKNOWN, True)
+        old = self.entries.get(rel)
+        self.entries[rel] = entry
+        return self._differs(rel, old, entry)
 
     def _placeholder(self, rel: str) -> Entry | None:
         """An iCloud placeholder: the note is in iCloud but not on this device, so nothing of it can count."""

@@ -23,7 +23,8 @@ from vaultnet.base.errors import VaultnetError
 from vaultnet.base.version import __version__
 from vaultnet.files.config import CONFIG_NAME, STATE_DIR, Config, settings_files
 from vaultnet.files.digests import counts_by_ticks, note_digest, problem_digest, racy
-from vaultnet.files.writes import decode_text, read_bytes
+from vaultnet.files.reads import holds
+from vaultnet.files.writes import read_bytes
 from vaultnet.output.templates import default_templates
 
 # The names other modules own, spelt here so that a warm build need not import those
@@ -54,13 +55,20 @@ def taken_in_as_built(config: Config, result: Written) -> bool:
     was stamped, or another build's stamp): the build has not taken that in, so
     the next build must not take the notes for current.
     """
-    if result.error or result.text is None or not result.taken_in:
-        return False
+    return result.taken_in and bytes_as_built(config, result) is not None
+
+
+def bytes_as_built(config: Config, result: Written) -> bytes | None:
+    """The note's bytes, read once, when they are what this build left; None when they are not (or it wrote none).
+
+    One read for both the check and what follows from it: a sync that lands
+    between a check and a second read would have the second read's bytes taken
+    for the build's own (and an event for them ignored).
+    """
+    if result.error or result.text is None:
+        return None
     data = read_bytes(config.root / result.rel)
-    try:
-        return data is not None and decode_text(data) == result.text
-    except UnicodeDecodeError:
-        return False
+    return data if data is not None and holds(data, result.text) else None
 
 
 def settings_digest(config: Config) -> str:

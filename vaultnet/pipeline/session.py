@@ -494,14 +494,19 @@ class Session:
         return form if isinstance(form, str) else None
 
     def take_in(self, results: Iterable[Written]) -> None:
-        """What the build wrote is a note too (its ticks count): read it, unless someone edited it meanwhile.
+        """What the build wrote is a note too (its ticks count): read it back.
 
-        A note edited while the build ran is left as last read, so the next
-        look at it (the watcher's event, the next build's walk) sees a change.
+        A note someone wrote over meanwhile (a tick saved while the build ran,
+        a sync's newer version) is held as the build wrote it, to be read again
+        at the next look (the watcher's event, the next build's walk), which
+        then sees the other bytes as a change: the ticks the build dated are
+        the ones a sync can be seen to drop (see :class:`~vaultnet.pipeline.ticks.TickKeeper`).
         """
         with self._own_notes_read():
             for result in results:
-                if taken_in_as_built(self.config, result) and self.notes.update(result.rel):
+                if not result.taken_in or result.error or result.text is None:
+                    continue  # left alone, or holding ticks the build did not count: the next look reads it
+                if self.notes.read_back(result.rel, result.text):
                     self._changed()
 
     def save(self, today: Date, results: Iterable[Written]) -> None:
