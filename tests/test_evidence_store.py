@@ -80,6 +80,61 @@ def test_after_a_build_a_command_works_out_only_the_notes_edited_since(people, m
     assert standing(build_network(load_config(people), TODAY), "Ana").last_contact.isoformat() == "2026-11-20"
 
 
+def counting_contacts(monkeypatch) -> list[str]:
+    from vaultnet.standings import network
+
+    read: list[str] = []
+    real = network.read_contact
+    monkeypatch.setattr(network, "read_contact", lambda note, config: read.append(note.rel) or real(note, config))
+    return read
+
+
+def test_after_a_build_a_command_reads_only_the_person_s_note_edited_since_into_a_contact(people, monkeypatch):
+    build_vault(load_config(people), TODAY)
+    read = counting_contacts(monkeypatch)
+    answer = one_off(people)
+    assert read == [] and answer == cold(people)
+    write(people, "People/Bob.md", "---\ncircle: inner\nbirthday: 1990-04-02\naliases: [Robert]\n---\n")
+    read.clear()
+    answer = one_off(people)
+    assert read == ["People/Bob.md"] and answer == cold(people)
+    write(people, "vaultnet.toml", "[circles]\ninner = \"10 days\"\nclose = \"1 month\"\n")  # other settings: all read again
+    read.clear()
+    answer = one_off(people)
+    assert read == ["People/Ana.md", "People/Bob.md"] and answer == cold(people)
+
+
+def test_every_contact_of_the_example_vault_comes_back_from_the_store_as_it_was_read(tmp_path, monkeypatch):
+    """The example vault shows every feature: cadences, birthdays, relations, occasions, fields, follow-ups."""
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-vault", root, ignore=shutil.ignore_patterns(".vaultnet"))
+    build_vault(load_config(root), TODAY)
+    read = counting_contacts(monkeypatch)
+    stored = [s.contact for s in build_network(load_config(root), TODAY).standings]
+    assert read == [] and len(stored) > 20
+    assert stored == [s.contact for s in fresh(root)[2]]
+
+
+def test_a_contact_the_store_would_not_give_back_as_it_is_is_not_kept(people):
+    from vaultnet.evidence.contacts import Contact
+    from vaultnet.pipeline.evidencestore import EvidenceStore
+
+    session = Session(load_config(people), remember=False)
+    session.refresh()
+    note = session.notes.entries["People/Ana.md"].note
+    store = EvidenceStore(session.config, session._entry_digest, "code")
+    store.writing = True
+    odd = Contact("Ana", "People/Ana.md", fields={"visits": 3})  # type: ignore[dict-item]  # a value no schema allows
+    store.put_contact("key", note, odd, [])
+    store.put_contact("key", note, Contact("Ana", "People/Ana.md", fields={"visits": "3"}), [])
+    store.commit()
+    assert store.get_contact("key", note) == (Contact("Ana", "People/Ana.md", fields={"visits": "3"}), [])
+    store.put_contact("key", note, odd, [])  # not kept: the row before stays
+    store.commit()
+    assert store.get_contact("key", note)[0].fields == {"visits": "3"}
+    assert store.get_contact("other key", note) is None
+
+
 def test_a_name_changed_since_the_build_works_every_note_out_again(people, monkeypatch):
     """Rows are kept under what they read of other people: Bob's alias gone, `[[Robert]]` names no one."""
     build_vault(load_config(people), TODAY)
@@ -181,7 +236,8 @@ def test_a_command_reads_a_store_it_cannot_write(people):
 # -- a store that is damaged, foreign or a link is set aside ----------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign table", "other code", "bad row"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign table", "other code", "bad row",
+                                    "bad contact row", "foreign contacts table"])
 def test_a_damaged_or_foreign_store_is_set_aside_and_made_again(people, caplog, damage):
     build_vault(load_config(people), TODAY)
     path = people / STORE
@@ -194,8 +250,13 @@ def test_a_damaged_or_foreign_store_is_set_aside_and_made_again(people, caplog, 
         if damage == "foreign table":
             db.execute("DROP TABLE evidence")
             db.execute("CREATE TABLE evidence (something TEXT)")
+        elif damage == "foreign contacts table":
+            db.execute("DROP TABLE contacts")
+            db.execute("CREATE TABLE contacts (rel TEXT, data BLOB)")
         elif damage == "other code":
             db.execute("UPDATE meta SET value = 'elsewhere' WHERE name = 'code'")
+        elif damage == "bad contact row":
+            db.execute("UPDATE contacts SET data = x'92c0c0' WHERE rel = 'People/Bob.md'")
         else:
             db.execute("UPDATE evidence SET data = x'93010203' WHERE rel = 'People/Bob.md'")
         db.commit()
@@ -207,7 +268,8 @@ def test_a_damaged_or_foreign_store_is_set_aside_and_made_again(people, caplog, 
     assert one_off(people) == cold(people)
     db = sqlite3.connect(path)
     assert db.execute("SELECT count(*) FROM evidence WHERE rel = 'People/Bob.md'").fetchone() == (1,)
-    if damage in ("garbage", "truncated", "bad row"):
+    assert db.execute("SELECT count(*) FROM contacts WHERE rel = 'People/Bob.md'").fetchone() == (1,)
+    if damage in ("garbage", "truncated", "bad row", "bad contact row"):
         assert "evidence store" in caplog.text
 
 
@@ -276,9 +338,11 @@ def test_a_note_s_evidence_read_back_is_what_extraction_gave(tmp_path_factory, r
 
 
 def test_assembly_takes_what_the_store_gives_and_puts_what_it_works_out(people):
-    """The memo asks the store before working a note out, and puts back what it worked out."""
+    """The memo asks the store before working a note out (or reading a person's note into a contact), and puts
+    back what it worked out."""
     asked: list[str] = []
     put: list[str] = []
+    contacts: list[str] = []
 
     class Store:
         def get(self, key, note, owned):
@@ -288,6 +352,13 @@ def test_assembly_takes_what_the_store_gives_and_puts_what_it_works_out(people):
         def put(self, key, note, owned, found, problems):
             put.append(note.rel)
 
+        def get_contact(self, key, note):
+            contacts.append(f"asked {note.rel}")
+            return None
+
+        def put_contact(self, key, note, contact, problems):
+            contacts.append(f"put {contact.path}")
+
     session = Session(load_config(people), remember=False)
     session.refresh()
     notes, conflicts, problems = session.notes.contents()
@@ -295,6 +366,7 @@ def test_assembly_takes_what_the_store_gives_and_puts_what_it_works_out(people):
 
     assemble(session.config, TODAY, notes, conflicts, problems, memo=AssemblyMemo(remember=False, stored=Store()))
     assert sorted(asked) == sorted(put) == ["2026-11-13.md", "People/Ana.md", "People/Bob.md"]
+    assert contacts == ["asked People/Ana.md", "put People/Ana.md", "asked People/Bob.md", "put People/Bob.md"]
 
 
 # -- random edits, builds and reads: a command's answer is always the cold one -------------------

@@ -1,7 +1,7 @@
 """Each note's evidence, kept on disk between commands (``.vaultnet/cache/evidence.sqlite``).
 
-Working out what a note says about people is most of an assembly after
-reading the notes. A watcher keeps it in memory; a command run on its own
+Working out what a note says about people, and reading each person's note
+into a contact, is most of an assembly after reading the notes. A watcher keeps it in memory; a command run on its own
 would work out all thirty thousand notes' evidence again after one edit. This
 store keeps each note's evidence in a row, under its path, the digest of the
 note it came from, whether the note is a person's, and a key for everything
@@ -9,7 +9,8 @@ else it was worked out from (the settings, with what was concluded about the
 vault, and what it reads of every other person: see
 :func:`vaultnet.standings.network.evidence_key`). An assembly asks for a note's
 row and uses it only when all of these match; otherwise it works the evidence
-out. ``build`` puts what it worked out back, as it keeps the note cache; every
+out. A person's note has a second row, in the ``contacts`` table: the contact
+read from it, under a key for the settings alone. ``build`` puts what it worked out back, as it keeps the note cache; every
 other command only reads the store, and leaves the vault as it is. A watcher
 does neither: it keeps every note's evidence in memory.
 
@@ -41,6 +42,7 @@ import msgspec
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
 from vaultnet.base.version import __version__
+from vaultnet.evidence.contacts import Contact
 from vaultnet.evidence.interactions import with_shared_empties
 from vaultnet.evidence.mentions import Unclear
 from vaultnet.evidence.model import Evidence, Interaction, Source, Task
@@ -55,8 +57,18 @@ __all__ = ["NAME", "EvidenceStore"]
 log = logging.getLogger(__name__)
 
 NAME = "evidence.sqlite"
-FORMAT = 1
-_COLUMNS = ("rel", "key", "digest", "owned", "data")
+FORMAT = 2  # 2: the contacts table
+# Each table's columns, in order: a store whose tables have others is made again.
+_TABLES = {
+    "evidence": "rel TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL, owned INTEGER NOT NULL,"
+                " data BLOB NOT NULL",
+    "contacts": "rel TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL",
+}
+
+
+def _columns(table: str) -> list[str]:
+    return [column.split()[0] for column in _TABLES[table].split(",")]
+
 WAIT = 0.5  # seconds a command waits for a store another process writes, before it works evidence out instead
 
 
@@ -116,6 +128,8 @@ class _Found(msgspec.Struct, array_like=True):
 
 _decode = msgspec.msgpack.Decoder(_Found).decode
 _encode = msgspec.msgpack.Encoder().encode
+# A contact is a typed dataclass already: its own schema checks a row as it is decoded.
+_decode_contact = msgspec.msgpack.Decoder(tuple[Contact, list[Problem]]).decode
 
 
 def _own(rel: str, path: str) -> str | None:
@@ -228,6 +242,36 @@ def decode(note: Note, data: bytes, share: _Shared) -> tuple[Evidence, list[Prob
     return with_shared_empties(found), problems
 
 
+class _Rows:
+    """The rows of one table, read in path order, a batch at a time: an assembly asks in that order, so
+    there is one query for every ``BATCH`` notes, not one a note. No cursor stays open between calls, so
+    a row put meanwhile never moves one."""
+
+    BATCH = 256
+
+    def __init__(self, table: str) -> None:
+        self._query = (f"SELECT {', '.join(_columns(table))} FROM {table} WHERE rel >= ? ORDER BY rel LIMIT ?")
+        self.forget()
+
+    def forget(self) -> None:
+        """The next row asked for is read as it is then."""
+        self._batch: list[tuple[Any, ...]] = []
+        self._paths: list[str] = []
+
+    def row(self, db: sqlite3.Connection, rel: str) -> tuple[Any, ...] | None:
+        """The row of ``rel`` without its path; None when there is none."""
+        batch, paths = self._batch, self._paths
+        if not paths or not paths[0] <= rel <= paths[-1]:
+            batch = self._batch = db.execute(self._query, (rel, self.BATCH)).fetchall()
+            paths = self._paths = [row[0] for row in batch]
+            if len(batch) < self.BATCH:
+                paths.append("\U0010ffff")  # the last batch: there is no row after it
+        at = bisect.bisect_left(paths, rel)
+        if at < len(batch) and paths[at] == rel:
+            return batch[at][1:]
+        return None
+
+
 class EvidenceStore:
     """The store of one vault, opened with the first row asked for.
 
@@ -246,8 +290,7 @@ class EvidenceStore:
         self.writing = False  # a build's session puts what it works out; any other only reads
         self._ours = {"format": str(FORMAT), "vaultnet": __version__, "code": code}
         self._share = _Shared()
-        self._batch: list[tuple[Any, ...]] = []  # rows read in path order (see _row) ...
-        self._paths: list[str] = []  # ... and their paths
+        self._rows = {table: _Rows(table) for table in _TABLES}
 
     def _connect(self) -> sqlite3.Connection | None:
         """The store: read only, or for writing once this session builds (``writing``). None when there
@@ -313,11 +356,12 @@ class EvidenceStore:
             # nothing waits for the disk (after a power cut, a damaged store is set aside and made again).
             db.execute("PRAGMA synchronous = OFF")
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            columns = [row[1] for row in db.execute("PRAGMA table_info(evidence)")]
-            if self._meta(db) != self._ours or columns != list(_COLUMNS):
-                db.execute("DROP TABLE IF EXISTS evidence")
-                db.execute("CREATE TABLE evidence (rel TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL,"
-                           " owned INTEGER NOT NULL, data BLOB NOT NULL)")
+            if self._meta(db) != self._ours or any(
+                    [row[1] for row in db.execute(f"PRAGMA table_info({table})")] != _columns(table)
+                    for table in _TABLES):
+                for table, columns in _TABLES.items():
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                    db.execute(f"CREATE TABLE {table} ({columns})")
                 db.execute("DELETE FROM meta")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", self._ours.items())
             db.commit()
@@ -349,55 +393,77 @@ class EvidenceStore:
 
     def get(self, key: str, note: Note, owned: bool) -> tuple[Evidence, list[Problem]] | None:
         """The evidence kept for ``note``, when it was worked out from the note as read, under ``key``."""
-        rel, digest = note.rel, self._digest(note)
-        if digest is None or self._connect() is None:
+        row = self._row("evidence", key, note)
+        if row is None or bool(row[0]) != owned:
             return None
         try:
-            row = self._row(rel)
+            return decode(note, row[1], self._share)
+        except (msgspec.DecodeError, TypeError, ValueError, KeyError, IndexError) as err:
+            self._damaged(note.rel, err)
+            return None
+
+    def get_contact(self, key: str, note: Note) -> tuple[Contact, list[Problem]] | None:
+        """The contact kept for the person's note ``note``, when it was read from the note as read, under ``key``."""
+        row = self._row("contacts", key, note)
+        if row is None:
+            return None
+        try:
+            contact, problems = _decode_contact(row[0])
+        except (msgspec.DecodeError, TypeError, ValueError) as err:
+            self._damaged(note.rel, err)
+            return None
+        contact.path = note.rel  # the note's own string, as reading it gives
+        return contact, problems
+
+    @staticmethod
+    def _damaged(rel: str, err: Exception) -> None:
+        log.warning("discarding a damaged row of the evidence store (%s: %s)", rel, err)
+
+    def _row(self, table: str, key: str, note: Note) -> tuple[Any, ...] | None:
+        """The rest of ``note``'s row in ``table``, when it was worked out from the note as read under ``key``."""
+        digest = self._digest(note)
+        db = self._connect() if digest is not None else None
+        if db is None:
+            return None
+        try:
+            row = self._rows[table].row(db, note.rel)
         except sqlite3.Error as err:
             self._failed(err)
             return None
-        if row is None or row[0] != key or row[1] != f"{digest:x}" or bool(row[2]) != owned:
+        if row is None or row[0] != key or row[1] != f"{digest:x}":
             return None
-        try:
-            return decode(note, row[3], self._share)
-        except (msgspec.DecodeError, TypeError, ValueError, KeyError, IndexError) as err:
-            log.warning("discarding a damaged row of the evidence store (%s: %s)", rel, err)
-            return None
-
-    def _row(self, rel: str) -> tuple[str, str, int, bytes] | None:
-        """The row of ``rel``. An assembly asks in path order, so rows are read in that order, a batch at a
-        time: one query for every ``BATCH`` notes, not one a note. No cursor stays open between calls, so a
-        row put meanwhile never moves one."""
-        batch, paths = self._batch, self._paths
-        if not paths or not paths[0] <= rel <= paths[-1]:
-            db = self._db
-            assert db is not None
-            batch = self._batch = db.execute("SELECT rel, key, digest, owned, data FROM evidence WHERE rel >= ?"
-                                             " ORDER BY rel LIMIT ?", (rel, self.BATCH)).fetchall()
-            paths = self._paths = [row[0] for row in batch]
-            if len(batch) < self.BATCH:
-                paths.append("\U0010ffff")  # the last batch: there is no row after it
-        at = bisect.bisect_left(paths, rel)
-        if at < len(batch) and paths[at] == rel:
-            return batch[at][1:]
-        return None
-
-    BATCH = 256
+        return row[2:]
 
     def _forget_rows(self) -> None:
-        self._batch, self._paths = [], []
+        for rows in self._rows.values():
+            rows.forget()
 
     def put(self, key: str, note: Note, owned: bool, found: Evidence, problems: list[Problem]) -> None:
         """Keep what was worked out for ``note`` (a build's session only: any other leaves the store as it is)."""
-        rel, digest = note.rel, self._digest(note)
-        data = encode(note, found, problems) if digest is not None and self.writing else None
-        db = self._connect() if data is not None else None
+        self._put("evidence", key, note, (int(owned),), lambda: encode(note, found, problems))
+
+    def put_contact(self, key: str, note: Note, contact: Contact, problems: list[Problem]) -> None:
+        """Keep the contact read from the person's note ``note``, when the row gives it back as it is."""
+
+        def data() -> bytes | None:
+            encoded = _encode((contact, problems))
+            try:
+                return encoded if _decode_contact(encoded) == (contact, problems) else None
+            except (msgspec.DecodeError, TypeError, ValueError):
+                return None  # a value its schema does not allow: read again each time
+
+        self._put("contacts", key, note, (), data)
+
+    def _put(self, table: str, key: str, note: Note, columns: tuple[object, ...],
+             data: Callable[[], bytes | None]) -> None:
+        digest = self._digest(note) if self.writing else None
+        encoded = data() if digest is not None else None
+        db = self._connect() if encoded is not None else None
         if db is None:
             return
         try:
-            db.execute("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?)",
-                       (rel, key, f"{digest:x}", int(owned), data))
+            db.execute(f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * (3 + len(columns) + 1))})",
+                       (note.rel, key, f"{digest:x}", *columns, encoded))
         except sqlite3.Error as err:
             self._failed(err)
 
@@ -419,7 +485,8 @@ class EvidenceStore:
         try:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS alive (rel TEXT PRIMARY KEY)")
             db.executemany("INSERT OR IGNORE INTO alive VALUES (?)", ((rel,) for rel in alive))
-            db.execute("DELETE FROM evidence WHERE rel NOT IN (SELECT rel FROM alive)")
+            for table in _TABLES:
+                db.execute(f"DELETE FROM {table} WHERE rel NOT IN (SELECT rel FROM alive)")
             db.execute("DELETE FROM alive")
             db.commit()
         except sqlite3.Error as err:

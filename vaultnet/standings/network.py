@@ -66,12 +66,17 @@ class Network:
 
 
 class StoredEvidence(Protocol):
-    """Each note's evidence kept between processes (see :mod:`vaultnet.pipeline.evidencestore`): ``key``
-    is :func:`evidence_key`, ``owned`` whether the note is a person's."""
+    """Each note's evidence, and each person's contact, kept between processes (see
+    :mod:`vaultnet.pipeline.evidencestore`): ``key`` is :func:`evidence_key` (:func:`contact_key` for a
+    contact), ``owned`` whether the note is a person's."""
 
     def get(self, key: str, note: Note, owned: bool) -> tuple[Evidence, list[Problem]] | None: ...
 
     def put(self, key: str, note: Note, owned: bool, found: Evidence, problems: list[Problem]) -> None: ...
+
+    def get_contact(self, key: str, note: Note) -> tuple[Contact, list[Problem]] | None: ...
+
+    def put_contact(self, key: str, note: Note, contact: Contact, problems: list[Problem]) -> None: ...
 
 
 def evidence_key(config: Config, resolution: tuple[tuple[object, ...], ...], words: frozenset[str] | None) -> str:
@@ -81,11 +86,21 @@ def evidence_key(config: Config, resolution: tuple[tuple[object, ...], ...], wor
 
     The same on every run and device for the same inputs: mappings and sets are taken in order.
     """
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(_canonical(replace(config, root=Path())).encode())
+    digest = _settings_digest(config)
     digest.update(repr(resolution).encode())  # strings, tuples of them and flags: repr is the same everywhere
     digest.update(repr(None if words is None else sorted(words)).encode())
     return digest.hexdigest()
+
+
+def contact_key(config: Config) -> str:
+    """A digest of all a contact is read from besides its note: the settings, with what was concluded
+    about the vault (:func:`~vaultnet.evidence.contacts.read_contact` reads nothing of other notes)."""
+    return _settings_digest(config).hexdigest()
+
+
+def _settings_digest(config: Config) -> Any:
+    """The settings, wherever the vault lies: taken in order, the same on every run and device."""
+    return hashlib.blake2b(_canonical(replace(config, root=Path())).encode(), digest_size=16)
 
 
 def _canonical(value: Any) -> str:
@@ -118,6 +133,7 @@ class AssemblyMemo:
         self.remember = remember  # a one-off build has nothing to reuse: remember nothing, spare the memory
         self.stored = stored  # each note's evidence as the last process left it, asked before working it out
         self._key: tuple[object, str] | None = None  # the names token and its evidence_key
+        self._contact_key: tuple[Config, str] | None = None  # the settings and their contact_key
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
@@ -136,10 +152,25 @@ class AssemblyMemo:
     def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         kept = self.contacts.get(note.rel)
         if kept is None or kept[0] is not note:
-            kept = (note, *read_contact(note, config))
+            kept = (note, *self._read_contact(note, config))
             if self.remember:
                 self.contacts[note.rel] = kept
         return kept[1], kept[2]
+
+    def _read_contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
+        """The contact of a person's note: from the store when it holds the one read from this note under
+        these settings; else read, and put there."""
+        stored = self.stored
+        if stored is None:
+            return read_contact(note, config)
+        if self._contact_key is None or self._contact_key[0] is not config:
+            self._contact_key = (config, contact_key(config))
+        key = self._contact_key[1]
+        got = stored.get_contact(key, note)
+        if got is None:
+            got = read_contact(note, config)
+            stored.put_contact(key, note, *got)
+        return got
 
     def evidence_key(self, names: object, config: Config, resolution: tuple[tuple[object, ...], ...],
                      words: frozenset[str] | None) -> str:
