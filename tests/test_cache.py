@@ -228,6 +228,42 @@ def test_front_matter_is_stored_only_when_json_gives_it_back_unchanged(meta, sto
         assert rel == "People/Ana.md" and entry.note is not None and entry.note.meta == meta
 
 
+def test_each_note_s_person_rule_comes_back_from_the_cache_for_the_settings_it_was_kept_for(tmp_path, monkeypatch):
+    """Every command asks every note whether it is a person (a fifth of a second on a large vault): a rule depends on
+    the note and the settings alone, and the cache is kept for one set of settings, so it keeps the answers."""
+    import shutil
+    from pathlib import Path
+
+    from vaultnet.evidence import people
+
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-vault", root, ignore=shutil.ignore_patterns(".vaultnet"))
+    write(root, "Contacts/Carla Ruiz.md", "---\ntype: person\ncircle: close\n---\n")
+    write(root, "Contacts/Dev.md", "---\ntags: [person]\n---\n")
+    build_vault(load_config(root), TODAY)
+    asked: list[str] = []
+    real = people.person_rule
+    monkeypatch.setattr(people, "person_rule", lambda note, config: asked.append(note.rel) or real(note, config))
+    for path in root.rglob("*.md"):  # nothing read again for being written just now (racy): all from the cache
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+    build_vault(load_config(root), TODAY)
+    asked.clear()
+    config = load_config(root)
+    session = Session(config, remember=False)
+    session.refresh()
+    rules = {rel: entry.note.rule for rel, entry in session.notes.entries.items()
+             if entry.note is not None and entry.note.rule_config is config}
+    assert asked == [] and len(rules) > 40 and {"folder", "property", "tag", None} <= set(rules.values())
+    # vaultnet's own notes, read back after the assembly that asks, are never people: no one asks theirs
+    assert [rel for rel, entry in session.notes.entries.items() if entry.note is not None
+            and entry.note.rule_config is not config and not rel.startswith("vaultnet/")] == []
+    assert rules == {rel: real(entry.note, config) for rel, entry in session.notes.entries.items() if rel in rules}
+    assert session.network(TODAY).standings and asked == []
+    other = load_config(root)  # the same settings read again: another object, whose rules are worked out
+    assert people.rule_of(session.notes.entries["People/Ana Souza.md"].note, other) == "folder"
+    assert asked == ["People/Ana Souza.md"]
+
+
 def test_a_watcher_s_save_keeps_no_second_copy_of_its_notes_text(vault):
     """CPython keeps the UTF-8 copy msgspec encodes a non-ASCII string through for as long as the string
     lives: a long-lived session's notes live for hours, so its saves must make none (a one-off's may)."""

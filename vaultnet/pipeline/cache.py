@@ -5,7 +5,8 @@ unpickled or executed; each entry's shape is checked by a schema as it is decode
 
 - ``notes.json``: a header line, then each note as parsed, one per line, with its
   path and the file's size, modification time, change time and inode. ``ctime`` cannot be set back by
-  tools, so a same-size edit with a restored mtime is still seen as an edit.
+  tools, so a same-size edit with a restored mtime is still seen as an edit. The header names the
+  settings the notes were kept for, so a note's person rule worked out for them is kept too.
 - ``build.json``: a fingerprint of everything a build reads. When it matches,
   the generated notes are already what a build would write, and a warm build
   stops after one walk of the vault.
@@ -80,11 +81,13 @@ def _problems_json(rel: str, problems: Iterable[Problem]) -> list[list[Any]]:
     return [[None if p.path == rel else p.path, p.line, p.message] for p in problems]
 
 
-def entry_json(rel: str, entry: Entry) -> list[Any] | None:
+def entry_json(rel: str, entry: Entry, config: Config | None = None) -> list[Any] | None:
     """A JSON form of an entry, or None when it cannot be stored (it is then re-read next time).
 
     A list, not an object: thirty thousand entries need not spell their keys
-    thirty thousand times, and a short form is a quick read.
+    thirty thousand times, and a short form is a quick read. ``config``: the
+    settings the cache is kept for; the rule that makes the note a person (or
+    none) is kept too when it was worked out for them.
     """
     note = entry.note
     stored: list[Any] | None = None
@@ -114,6 +117,8 @@ def entry_json(rel: str, entry: Entry) -> list[Any] | None:
             extra["dated"] = note.dated
             if note.body:
                 extra["body"] = note.body
+        if config is not None and note.rule_config is config:
+            extra["rule"] = note.rule or ""
         if extra:
             stored.append(extra)
     return [rel, list(entry.signature), entry.conflict, _problems_json(rel, entry.problems), stored,
@@ -169,6 +174,7 @@ class _Extra(msgspec.Struct, omit_defaults=True, frozen=True):
     dashboard: bool = False
     dated: bool = False
     body: str = ""
+    rule: str | None = None  # None: not worked out; "": no person (vaultnet.evidence.people.rule_of)
 
 
 class _Note(msgspec.Struct, array_like=True):
@@ -204,8 +210,13 @@ def _line(data: _Line) -> Line:
                 shared(tuple(intern(tag) for tag in data.tags)))
 
 
-def entry_from_json(line: bytes | str) -> tuple[str, Entry]:
-    """An entry from one line of the cache, its shape checked as it is decoded."""
+def entry_from_json(line: bytes | str, config: Config | None = None) -> tuple[str, Entry]:
+    """An entry from one line of the cache, its shape checked as it is decoded.
+
+    ``config``: the settings the cache was kept for (its header says so), for
+    which a note's rule comes back worked out: every command asks it of every
+    note, and it is a function of the note and those settings alone.
+    """
     from vaultnet.notes.note import Note, shared_value  # imported once the first entry is read: a warm build reads none
 
     data = _decode_entry(line)
@@ -226,6 +237,8 @@ def entry_from_json(line: bytes | str) -> tuple[str, Entry]:
                     dashboard=extra.dashboard,
                     body=extra.body)
         note.dated = extra.dated
+        if config is not None and extra.rule is not None:
+            note.rule, note.rule_config = extra.rule or None, config  # type: ignore[assignment]
         note.keys = shared(tuple(intern(key) for key in extra.keys)) or shared(tuple(note.key_lines))
         share_empties(note)
     return rel, Entry(data.signature, note, tuple(_problem(rel, p) for p in data.problems), data.conflict,
@@ -315,7 +328,7 @@ class NoteCache:
                 if not self._header(NOTES, head) or head.get("settings") != settings_digest(self.config):
                     return {}  # notes are kept in the form the settings call for: other settings, other form
                 for line in handle:
-                    rel, entry = entry_from_json(line)
+                    rel, entry = entry_from_json(line, self.config)
                     entries[rel] = entry
         except FileNotFoundError:
             return {}
@@ -332,7 +345,7 @@ class NoteCache:
             # One entry at a time: a large vault's cache is never all in memory as text.
             yield self._dumps({**self._head(), "settings": settings_digest(self.config)})
             for rel, entry in entries.items():
-                if entry.signature[0] >= 0 and (data := entry_json(rel, entry)) is not None:
+                if entry.signature[0] >= 0 and (data := entry_json(rel, entry, self.config)) is not None:
                     yield self._dumps(data)
 
         self._write(NOTES, chunks())
