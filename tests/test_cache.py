@@ -228,6 +228,25 @@ def test_front_matter_is_stored_only_when_json_gives_it_back_unchanged(meta, sto
         assert rel == "People/Ana.md" and entry.note is not None and entry.note.meta == meta
 
 
+def test_every_note_of_the_example_vault_comes_back_from_the_cache_as_it_was_read(tmp_path):
+    """Lines are made from the cache a group of links and tags at a time: each must come back as the note says."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-vault", root, ignore=shutil.ignore_patterns(".vaultnet"))
+    write(root, "Daily/2026-11-20.md", "- [[Ana Souza]] #call\n- [[Ana Souza]] and [[Ben Okafor]] #coffee #work\n"
+                                        "- [[Ben Okafor]] and [[Ana Souza]] #work\n- [[Ana Souza|Ana]] #call\n")
+    session = Session(load_config(root), remember=False)
+    session.refresh()
+    read = {rel: (entry.note.countable(), entry.note.meta) for rel, entry in session.notes.entries.items()
+            if entry.note is not None}
+    session.cache.save_entries(session.notes.entries)
+    loaded = NoteCache(load_config(root)).load_entries()
+    assert len(read) > 100 and {rel: (entry.note.countable(), entry.note.meta) for rel, entry in loaded.items()
+                                if entry.note is not None} == read
+
+
 def test_each_note_s_person_rule_comes_back_from_the_cache_for_the_settings_it_was_kept_for(tmp_path, monkeypatch):
     """Every command asks every note whether it is a person (a fifth of a second on a large vault): a rule depends on
     the note and the settings alone, and the cache is kept for one set of settings, so it keeps the answers."""

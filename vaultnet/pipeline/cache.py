@@ -160,8 +160,8 @@ class _Line(msgspec.Struct, array_like=True):
     text: str
     is_list: bool
     task: str | None
-    links: list[tuple[str, str | None]]
-    tags: list[str]
+    links: tuple[tuple[str, str | None], ...]  # tuples, not lists: what a load has made of them is found by them
+    tags: tuple[str, ...]
 
 
 class _Extra(msgspec.Struct, omit_defaults=True, frozen=True):
@@ -203,14 +203,37 @@ def _problem(rel: str, data: _Problem) -> Problem:
     return Problem(rel if data.path is None else intern(data.path), data.line, data.message)
 
 
-def _line(data: _Line) -> Line:
-    return Line(data.number, data.text, data.is_list, data.task if data.task is None else intern(data.task),
-                shared(tuple(shared(Link(intern(target), None if label is None else intern(label)))
-                             for target, label in data.links)),
-                shared(tuple(intern(tag) for tag in data.tags)))
+class _Lines:
+    """Lines made from the cache, their links and tags made once for each group a load meets.
+
+    Seventy thousand lines name the same ten thousand people: made line by line,
+    each group's links were built and hashed again (a third of a load's time).
+    """
+
+    def __init__(self) -> None:
+        self._links: dict[tuple[tuple[str, str | None], ...], tuple[Link, ...]] = {}
+        self._tags: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def __call__(self, data: _Line) -> Line:
+        links: tuple[Link, ...] = ()
+        if data.links:
+            found = self._links.get(data.links)
+            if found is None:
+                found = self._links[data.links] = shared(tuple(
+                    shared(Link(intern(target), None if label is None else intern(label)))
+                    for target, label in data.links))
+            links = found
+        tags = data.tags
+        if tags:
+            made = self._tags.get(tags)
+            if made is None:
+                made = self._tags[tags] = shared(tuple(map(intern, tags)))
+            tags = made
+        return Line(data.number, data.text, data.is_list, data.task if data.task is None else intern(data.task),
+                    links, tags)
 
 
-def entry_from_json(line: bytes | str, config: Config | None = None) -> tuple[str, Entry]:
+def entry_from_json(line: bytes | str, config: Config | None = None, lines: _Lines | None = None) -> tuple[str, Entry]:
     """An entry from one line of the cache, its shape checked as it is decoded.
 
     ``config``: the settings the cache was kept for (its header says so), for
@@ -220,6 +243,7 @@ def entry_from_json(line: bytes | str, config: Config | None = None) -> tuple[st
     from vaultnet.notes.note import Note, shared_value  # imported once the first entry is read: a warm build reads none
 
     data = _decode_entry(line)
+    make_line = lines if lines is not None else _Lines()
     rel = intern(data.rel)
     note = None
     if data.note is not None:
@@ -228,7 +252,7 @@ def entry_from_json(line: bytes | str, config: Config | None = None) -> tuple[st
                     body_start=stored.body_start,
                     key_lines={intern(key): number for key, number in stored.key_lines.items()},
                     problems=[_problem(rel, p) for p in stored.problems],
-                    countable_lines=[_line(line) for line in stored.lines],
+                    countable_lines=[make_line(line) for line in stored.lines],
                     inline={intern(key): value for key, value in extra.inline.items()},
                     body_tags=tuple(intern(tag) for tag in extra.tags),
                     attendee_sections=tuple(extra.sections),
@@ -327,8 +351,9 @@ class NoteCache:
                     head = None
                 if not self._header(NOTES, head) or head.get("settings") != settings_digest(self.config):
                     return {}  # notes are kept in the form the settings call for: other settings, other form
+                lines = _Lines()
                 for line in handle:
-                    rel, entry = entry_from_json(line, self.config)
+                    rel, entry = entry_from_json(line, self.config, lines)
                     entries[rel] = entry
         except FileNotFoundError:
             return {}
