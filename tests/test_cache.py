@@ -115,13 +115,17 @@ def test_a_cache_in_the_older_one_document_form_is_ignored(built, caplog):
     assert "discarding" in caplog.text
 
 
-def test_entries_with_wrong_shapes_are_discarded(built, caplog):
+@pytest.mark.parametrize("damage", ["signature", "person rule"])
+def test_entries_with_wrong_shapes_are_discarded(built, caplog, damage):
     path = built / ".vaultnet" / "cache" / NOTES
     head, *lines = path.read_text().splitlines()
     entries = [json.loads(line) for line in lines]
     for entry in entries:
-        if entry[0] == "People/Ana.md":
+        if entry[0] == "People/Ana.md" and damage == "signature":
             entry[1] = "nonsense"
+        elif entry[0] == "People/Ana.md":
+            assert entry[4][5]["rule"] == "folder"
+            entry[4][5]["rule"] = "friend of a friend"  # no rule vaultnet knows: nothing can say why she is a person
     path.write_text("\n".join([head, *map(json.dumps, entries)]) + "\n")
     with caplog.at_level(logging.WARNING, logger="vaultnet"):
         assert NoteCache(load_config(built)).load_entries() == {}

@@ -27,12 +27,13 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from vaultnet.base.errors import Problem
 from vaultnet.base.version import __version__
+from vaultnet.base.vocabulary import Rule
 from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.writes import UnsafePath, target_in_vault
 from vaultnet.notes.markdown import Line, Link, shared
@@ -174,7 +175,8 @@ class _Extra(msgspec.Struct, omit_defaults=True, frozen=True):
     dashboard: bool = False
     dated: bool = False
     body: str = ""
-    rule: str | None = None  # None: not worked out; "": no person (vaultnet.evidence.people.rule_of)
+    # None: not worked out; "": no person (vaultnet.evidence.people.rule_of). A rule no code gives fails the cache.
+    rule: Rule | Literal[""] | None = None
 
 
 class _Note(msgspec.Struct, array_like=True):
@@ -262,7 +264,7 @@ def entry_from_json(line: bytes | str, config: Config | None = None, lines: _Lin
                     body=extra.body)
         note.dated = extra.dated
         if config is not None and extra.rule is not None:
-            note.rule, note.rule_config = extra.rule or None, config  # type: ignore[assignment]
+            note.rule, note.rule_config = extra.rule or None, config
         note.keys = shared(tuple(intern(key) for key in extra.keys)) or shared(tuple(note.key_lines))
         share_empties(note)
     return rel, Entry(data.signature, note, tuple(_problem(rel, p) for p in data.problems), data.conflict,
