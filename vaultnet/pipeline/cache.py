@@ -33,7 +33,7 @@ import msgspec
 
 from vaultnet.base.errors import Problem
 from vaultnet.base.version import __version__
-from vaultnet.base.vocabulary import Rule
+from vaultnet.base.vocabulary import RULES, Rule
 from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.writes import UnsafePath, target_in_vault
 from vaultnet.notes.markdown import Line, Link, shared
@@ -118,8 +118,8 @@ def entry_json(rel: str, entry: Entry, config: Config | None = None) -> list[Any
             extra["dated"] = note.dated
             if note.body:
                 extra["body"] = note.body
-        if config is not None and note.rule_config is config:
-            extra["rule"] = note.rule or ""
+        if config is not None and note.rule_config is config and (note.rule is None or note.rule in RULES):
+            extra["rule"] = note.rule or ""  # (a rule the schema would refuse is worked out again instead)
         if extra:
             stored.append(extra)
     return [rel, list(entry.signature), entry.conflict, _problems_json(rel, entry.problems), stored,
