@@ -280,8 +280,6 @@ READ_BACK = {
                                          lambda args: args[1] == PLAN and _ticked_check_in(args[2]), False),
     "just after the session read it back": ("vaultnet.notes.noteset", None, "holds",
                                             lambda args: _ticked_check_in(args[1]), True),
-    "just after the watcher read it back": ("vaultnet.pipeline.watch", None, "bytes_as_built",
-                                            lambda args: args[1].rel == PLAN and _ticked_check_in(args[1].text), True),
 }
 
 

@@ -165,23 +165,24 @@ class NoteSet:
         return Entry(signature, note, tuple(problems) if note is None else (), file.conflict_of is not None,
                      self.digest(file.rel, data), racy)
 
-    def read_back(self, rel: str, text: str) -> bool:
-        """Re-read ``rel``, just written with ``text`` (as :func:`~vaultnet.files.reads.decode_text` gives it).
-        True when anything changed.
+    def read_back(self, rel: str, text: str) -> tuple[bool, bytes | None]:
+        """Re-read ``rel``, just written with ``text`` (as :func:`~vaultnet.files.reads.decode_text` gives it):
+        whether anything changed, and the bytes read when they hold ``text``.
 
-        One read decides: when the file holds other bytes (a sync wrote over it meanwhile),
-        the entry is ``text``, to be read again at the next look, which then sees the other
-        bytes as a change. Taking them for what was written would hide that change.
+        One read decides, for everything that follows from it: when the file holds other
+        bytes (a sync wrote over it meanwhile), the entry is ``text``, to be read again at
+        the next look, which then sees the other bytes as a change. Taking them for what was
+        written would hide that change.
         """
         file = VaultFile(rel, conflict_original(rel.rsplit("/", 1)[-1]))
         if not is_utf8(rel) or self.skipper.placeholder(rel) or self.skipper.skip_path(rel):
-            return self.update(rel)
+            return self.update(rel), None
         entry, data = self._read_bytes(file)
         if entry is None or data is None or not holds(data, text):
-            entry = self._parse(file, text.encode(), UNKNOWN, True)
+            entry, data = self._parse(file, text.encode(), UNKNOWN, True), None
         old = self.entries.get(rel)
         self.entries[rel] = entry
-        return self._differs(rel, old, entry)
+        return self._differs(rel, old, entry), data
 
     def _placeholder(self, rel: str) -> Entry | None:
         """An iCloud placeholder: the note is in iCloud but not on this device, so nothing of it can count."""

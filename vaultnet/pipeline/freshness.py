@@ -46,6 +46,7 @@ class Written:
     text: str | None = None  # the note as this build left it (LF line endings, no BOM)
     taken_in: bool = False  # every tick in ``text`` is one this build counted
     retry: bool = False  # left alone because a file kept changing: worth trying again soon
+    read_back: bytes | None = None  # the bytes the session read back, when they were the ones this build left
 
 
 def taken_in_as_built(config: Config, result: Written) -> bool:
@@ -55,20 +56,10 @@ def taken_in_as_built(config: Config, result: Written) -> bool:
     was stamped, or another build's stamp): the build has not taken that in, so
     the next build must not take the notes for current.
     """
-    return result.taken_in and bytes_as_built(config, result) is not None
-
-
-def bytes_as_built(config: Config, result: Written) -> bytes | None:
-    """The note's bytes, read once, when they are what this build left; None when they are not (or it wrote none).
-
-    One read for both the check and what follows from it: a sync that lands
-    between a check and a second read would have the second read's bytes taken
-    for the build's own (and an event for them ignored).
-    """
-    if result.error or result.text is None:
-        return None
+    if not result.taken_in or result.error or result.text is None:
+        return False
     data = read_bytes(config.root / result.rel)
-    return data if data is not None and holds(data, result.text) else None
+    return data is not None and holds(data, result.text)
 
 
 def settings_digest(config: Config) -> str:

@@ -17,7 +17,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultnet.base.dates import Date
@@ -356,7 +356,7 @@ class Session:
         if builder.network is not None:
             self.summary = {"contacts": len(builder.network.standings), "problems": len(builder.network.problems),
                             "form": builder.form}
-        self.take_in(results)
+        results = self.take_in(results)
         if whole:
             self.save(today, results)
         if self.progress is not None:
@@ -493,8 +493,9 @@ class Session:
         form = (self.last_record() or {}).get("form")
         return form if isinstance(form, str) else None
 
-    def take_in(self, results: Iterable[Written]) -> None:
-        """What the build wrote is a note too (its ticks count): read it back.
+    def take_in(self, results: list[Written]) -> list[Written]:
+        """What the build wrote is a note too (its ticks count): read it back. The results, each with the
+        bytes read back when they were the build's own (the watcher knows its own output by them).
 
         A note someone wrote over meanwhile (a tick saved while the build ran,
         a sync's newer version) is held as the build wrote it, to be read again
@@ -502,12 +503,17 @@ class Session:
         then sees the other bytes as a change: the ticks the build dated are
         the ones a sync can be seen to drop (see :class:`~vaultnet.pipeline.ticks.TickKeeper`).
         """
+        taken: list[Written] = []
         with self._own_notes_read():
             for result in results:
-                if not result.taken_in or result.error or result.text is None:
-                    continue  # left alone, or holding ticks the build did not count: the next look reads it
-                if self.notes.read_back(result.rel, result.text):
-                    self._changed()
+                if result.taken_in and not result.error and result.text is not None:
+                    changed, data = self.notes.read_back(result.rel, result.text)
+                    if changed:
+                        self._changed()
+                    result = replace(result, read_back=data)
+                # else left alone, or holding ticks the build did not count: the next look reads it
+                taken.append(result)
+        return taken
 
     def save(self, today: Date, results: Iterable[Written]) -> None:
         """Save the notes read; the fingerprint only when every generated note is as this build left it."""

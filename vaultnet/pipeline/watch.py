@@ -33,7 +33,7 @@ from vaultnet.base.errors import VaultnetError
 from vaultnet.files.config import CONFIG_NAME, Config, load_config
 from vaultnet.files.writes import read_bytes
 from vaultnet.pipeline.cache import settings_digest
-from vaultnet.pipeline.freshness import Written, bytes_as_built
+from vaultnet.pipeline.freshness import Written
 from vaultnet.pipeline.heap import hand_back_large_blocks
 from vaultnet.pipeline.serving import ASK_SECONDS, AnswerServer, Reply, Request
 from vaultnet.pipeline.session import Session, answering_with
@@ -286,10 +286,9 @@ class Watcher:
         else:
             self._retry = None
         for result in results:
-            data = bytes_as_built(self.config, result)
-            if data is not None and result.taken_in:
+            if result.read_back is not None:
                 # The session took our own output in: an event for these bytes is no change.
-                self._own[result.rel] = _digest(data)
+                self._own[result.rel] = _digest(result.read_back)
             else:
                 # Edited while we built (a tick saved meanwhile), or left alone: look at it again.
                 self._own.pop(result.rel, None)
