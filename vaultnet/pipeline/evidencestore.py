@@ -69,6 +69,10 @@ _TABLES = {
 def _columns(table: str) -> list[str]:
     return [column.split()[0] for column in _TABLES[table].split(",")]
 
+
+_INSERT = {table: f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * len(_columns(table)))})"
+           for table in _TABLES}
+
 WAIT = 0.5  # seconds a command waits for a store another process writes, before it works evidence out instead
 
 
@@ -494,8 +498,7 @@ class EvidenceStore:
         if db is None:
             return
         try:
-            db.execute(f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * (3 + len(columns) + 1))})",
-                       (note.rel, key, f"{digest:x}", *columns, encoded))
+            db.execute(_INSERT[table], (note.rel, key, f"{digest:x}", *columns, encoded))
         except sqlite3.Error as err:
             self._failed(err)
 
