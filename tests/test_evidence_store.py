@@ -299,6 +299,41 @@ def test_a_store_that_is_a_link_out_of_the_vault_is_never_opened(people, tmp_pat
     assert one_off(people) == cold(people)
 
 
+def traced_statements(monkeypatch) -> list[str]:
+    """Every statement the store runs, as SQLite traces it."""
+    from vaultnet.pipeline.evidencestore import EvidenceStore
+
+    statements: list[str] = []
+    for opening in ("_prepared", "_open_reading"):
+        real = getattr(EvidenceStore, opening)
+
+        def traced(self, *args, real=real):
+            db = real(self, *args)
+            if db is not None:
+                db.set_trace_callback(statements.append)
+            return db
+
+        monkeypatch.setattr(EvidenceStore, opening, traced)
+    return statements
+
+
+def test_the_store_is_read_a_batch_at_a_time_even_where_it_holds_no_rows(people, monkeypatch):
+    """A first build finds the store empty in one query a table, not one a note; a later command reads a batch of
+    rows for every few hundred notes, not a row a note."""
+    for number in range(600):
+        write(people, f"Notes/{number:03}.md", f"- 2026-11-{number % 28 + 1:02} lunch with [[Ana]]\n")
+    statements = traced_statements(monkeypatch)
+    build_vault(load_config(people), TODAY)
+    reads = [statement for statement in statements if statement.startswith("SELECT") and "WHERE rel >=" in statement]
+    assert 1 <= len(reads) <= 2  # the evidence table, then the contacts table: both empty
+    rows = sqlite3.connect(people / STORE).execute("SELECT count(*) FROM evidence").fetchone()[0]
+    assert rows >= 603
+    statements.clear()
+    one_off(people)
+    reads = [statement for statement in statements if statement.startswith("SELECT") and "WHERE rel >=" in statement]
+    assert 3 <= len(reads) <= 2 + rows // 256 + 2
+
+
 def test_a_row_of_a_note_gone_is_dropped_by_the_next_build(people):
     build_vault(load_config(people), TODAY)
     (people / "2026-11-13.md").unlink()

@@ -281,7 +281,11 @@ def decode(note: Note, data: bytes, share: _Shared) -> tuple[Evidence, list[Prob
 class _Rows:
     """The rows of one table, read in path order, a batch at a time: an assembly asks in that order, so
     there is one query for every ``BATCH`` notes, not one a note. No cursor stays open between calls, so
-    a row put meanwhile never moves one."""
+    a row put meanwhile never moves one.
+
+    A batch answers for every path from the one it was asked for to its last row's, or to the end when it
+    is the last: a store with few rows (none, in a first build) is asked once, not once a note.
+    """
 
     BATCH = 256
 
@@ -293,15 +297,19 @@ class _Rows:
         """The next row asked for is read as it is then."""
         self._batch: list[tuple[Any, ...]] = []
         self._paths: list[str] = []
+        self._low: str | None = None  # the paths the batch answers for: from this one...
+        self._high: str | None = None  # ... to this one (None: to the end)
+
+    def _holds(self, rel: str) -> bool:
+        return self._low is not None and self._low <= rel and (self._high is None or rel <= self._high)
 
     def row(self, db: sqlite3.Connection, rel: str) -> tuple[Any, ...] | None:
         """The row of ``rel`` without its path; None when there is none."""
+        if not self._holds(rel):
+            self._batch = db.execute(self._query, (rel, self.BATCH)).fetchall()
+            self._paths = [row[0] for row in self._batch]
+            self._low, self._high = rel, self._paths[-1] if len(self._batch) == self.BATCH else None
         batch, paths = self._batch, self._paths
-        if not paths or not paths[0] <= rel <= paths[-1]:
-            batch = self._batch = db.execute(self._query, (rel, self.BATCH)).fetchall()
-            paths = self._paths = [row[0] for row in batch]
-            if len(batch) < self.BATCH:
-                paths.append("\U0010ffff")  # the last batch: there is no row after it
         at = bisect.bisect_left(paths, rel)
         if at < len(batch) and paths[at] == rel:
             return batch[at][1:]
@@ -327,6 +335,7 @@ class EvidenceStore:
         self._ours = {"format": str(FORMAT), "vaultnet": __version__, "code": code}
         self._share = _Shared()
         self._rows = {table: _Rows(table) for table in _TABLES}
+        self._pending: dict[str, list[tuple[object, ...]]] = {table: [] for table in _TABLES}  # put, not yet written
 
     def _connect(self) -> sqlite3.Connection | None:
         """The store: read only, or for writing once this session builds (``writing``). None when there
@@ -410,11 +419,14 @@ class EvidenceStore:
     def _meta(db: sqlite3.Connection) -> dict[str, str]:
         return dict(db.execute("SELECT name, value FROM meta").fetchall())
 
+    PUT_BATCH = 256  # rows put are written this many at a time (a few hundred kilobytes at most)
+
     def _close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
         self._forget_rows()
+        self._pending = {table: [] for table in _TABLES}  # never written: a build that fails has no rows to keep
         self._db = None
 
     def _failed(self, err: sqlite3.Error) -> None:
@@ -494,16 +506,26 @@ class EvidenceStore:
              data: Callable[[], bytes | None]) -> None:
         digest = self._digest(note) if self.writing else None
         encoded = data() if digest is not None else None
-        db = self._connect() if encoded is not None else None
-        if db is None:
+        if encoded is None or self._connect() is None:
             return
-        try:
-            db.execute(_INSERT[table], (note.rel, key, f"{digest:x}", *columns, encoded))
-        except sqlite3.Error as err:
-            self._failed(err)
+        pending = self._pending[table]
+        pending.append((note.rel, key, f"{digest:x}", *columns, encoded))
+        if len(pending) >= self.PUT_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the rows put since the last flush: a statement for many rows, not one a row."""
+        for table, pending in self._pending.items():
+            if pending and self._db is not None:
+                rows, self._pending[table] = pending, []
+                try:
+                    self._db.executemany(_INSERT[table], rows)
+                except sqlite3.Error as err:
+                    self._failed(err)
 
     def commit(self) -> None:
         """Keep the rows put since the last commit (an assembly's)."""
+        self._flush()
         if self._db is not None:
             try:
                 self._forget_rows()  # the next assembly reads the rows as they are then
@@ -514,6 +536,7 @@ class EvidenceStore:
 
     def prune(self, alive: Collection[str]) -> None:
         """Drop the rows of notes that are gone (a build does this, after saving its notes)."""
+        self._flush()
         db = self._connect()
         if db is None:
             return

@@ -114,10 +114,13 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
     got: list[Interaction] = []
     thanked_dates: list[Date] = []
     started = {"you": 0, "them": 0}  # a day of personal chat is a conversation, started by who wrote first
+    year_ago = today - dt.timedelta(days=365)  # `within(date, today, 365)`, worked out once, not for each item
     for item in interactions:
-        if item.chat is not None and not item.chat.group and within(item.date, today, 365):
+        if not year_ago <= item.date <= today:
+            continue
+        if item.chat is not None and not item.chat.group:
             started[item.chat.first] += 1
-        if path not in item.exchanges_for or not within(item.date, today, 365):
+        if path not in item.exchanges_for:
             continue
         for exchange in item.exchanges:
             counts[exchange] += 1
