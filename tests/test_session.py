@@ -202,6 +202,30 @@ def test_an_edit_works_out_again_only_the_contacts_it_touches(people):
     assert after["People/Bob.md"] is not before["People/Bob.md"]
 
 
+def test_a_line_logged_in_a_person_s_note_keeps_their_contact_and_the_directory(people):
+    """A note edited where its contact stays the same keeps the contact object, so the directory of ten thousand
+    people (and what depends on a contact alone) is not made again; a changed contact makes both anew."""
+    write(people, "People/Chloé.md", "---\ncircle: close\nfriends: [\"[[Ana]]\"]\n---\n")
+    watcher = watcher_of(people)
+
+    def edit(text: str) -> tuple[object, object, dict[str, object]]:
+        write(people, "People/Ana.md", text)
+        settle(watcher, {str(people / "People/Ana.md")})
+        network = watcher.session.network(TODAY)
+        assert current(watcher) == fresh(people)
+        return standing(network, "Ana").contact, network.directory, {s.contact.path: s for s in network.standings}
+
+    network = watcher.session.network(TODAY)
+    ana, directory = standing(network, "Ana").contact, network.directory
+    chloe = standing(network, "Chloé")
+    again, same_directory, after = edit("---\ncircle: inner\n---\n- 2026-11-01 #call hello\n- 2026-11-20 #coffee\n")
+    assert again is ana and same_directory is directory
+    assert after["People/Ana.md"].last_contact == dt.date(2026, 11, 20)
+    assert after["People/Chloé.md"] is chloe  # her friend's contact did not change: her standing is kept
+    again, other_directory, _ = edit("---\ncircle: inner\naliases: [Annie]\n---\n- 2026-11-20 #coffee\n")
+    assert again is not ana and again.aliases == ("Annie",) and other_directory is not directory
+
+
 def test_an_edit_regroups_the_neighbours_of_the_people_it_touches_with_their_other_groups(people):
     """Only the touched contacts' neighbours are worked out again, from every group they are in (not only the edited one)."""
     write(people, "People/Chloé.md", "---\ncircle: close\n---\nKnows [[Dev]].\n")

@@ -135,6 +135,8 @@ class AssemblyMemo:
         self._key: tuple[object, str] | None = None  # the names token and its evidence_key
         self._contact_key: tuple[Config, str] | None = None  # the settings and their contact_key
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
+        self.absent: dict[str, Contact] = {}  # people with no note of their own, by path
+        self._directory: tuple[list[Contact], Directory] | None = None
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
         self.standings: dict[str, tuple[tuple[object, ...], Standing]] = {}
@@ -150,12 +152,38 @@ class AssemblyMemo:
         return self._names_token
 
     def contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
+        """The contact of a person's note. A note edited where its contact does not change (a line logged in
+        its body) keeps its contact object: what depends on the contact alone is then kept by identity."""
         kept = self.contacts.get(note.rel)
         if kept is None or kept[0] is not note:
-            kept = (note, *self._read_contact(note, config))
+            contact, problems = self._read_contact(note, config)
+            if kept is not None and kept[1] == contact and kept[2] == problems:
+                contact, problems = kept[1], kept[2]
+            kept = (note, contact, problems)
             if self.remember:
                 self.contacts[note.rel] = kept
         return kept[1], kept[2]
+
+    def absent_contact(self, name: str, path: str, aliases: tuple[str, ...]) -> Contact:
+        """The contact of a person with no note of their own: the same object while they stay as they are."""
+        kept = self.absent.get(path)
+        if kept is None or (kept.name, kept.aliases) != (name, aliases):
+            kept = Contact(name, path, aliases=aliases)
+            if self.remember:
+                self.absent[path] = kept
+        return kept
+
+    def directory(self, contacts: list[Contact]) -> Directory:
+        """The directory of ``contacts``: the last one while they are the same objects (it keeps what it
+        resolved; an edit that changes no contact builds no new one for ten thousand people)."""
+        last = self._directory
+        if last is not None and len(last[0]) == len(contacts) and all(
+                a is b for a, b in zip(last[0], contacts, strict=True)):
+            return last[1]
+        directory = Directory(contacts)
+        if self.remember:
+            self._directory = (contacts, directory)
+        return directory
 
     def _read_contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         """The contact of a person's note: from the store when it holds the one read from this note under
@@ -252,7 +280,7 @@ class AssemblyMemo:
 
     def forget_except(self, notes: set[str], contacts: set[str]) -> None:
         """Drop what belongs to notes and contacts that are gone."""
-        for table, alive in ((self.contacts, notes), (self.evidence, notes),
+        for table, alive in ((self.contacts, notes), (self.evidence, notes), (self.absent, contacts),
                              (self.manual, contacts), (self.standings, contacts)):
             for key in set(table) - alive:
                 del table[key]
@@ -344,9 +372,9 @@ def assemble(
             person_rules[note.rel] = rule
     for absent in conventions.absent:  # people with no note of their own, known by a tag or dated notes' names
         rules[absent.rule] += 1
-        contacts.append(Contact(absent.name, absent.path, aliases=absent.aliases))
+        contacts.append(memo.absent_contact(absent.name, absent.path, absent.aliases))
         person_rules[absent.path] = absent.rule
-    directory = Directory(contacts)
+    directory = memo.directory(contacts)
     problems.extend(_duplicate_problems(directory))
     kinds = sync_copies.classify(copies, config, set(owners), people_copies)
 
