@@ -30,7 +30,7 @@ from vaultnet.cli import answers
 from vaultnet.cli.main import main
 from vaultnet.files.config import load_config
 from vaultnet.pipeline import replies
-from vaultnet.pipeline.serving import AnswerServer, Reply, Request, _read_all, _send, _unpacked, ask, socket_path
+from vaultnet.pipeline.serving import TEXT, AnswerServer, Reply, Request, _read_all, _send, _unpacked, ask, socket_path
 from vaultnet.pipeline.watch import Watcher
 
 from conftest import TODAY, cli, examples, write
@@ -161,7 +161,7 @@ def test_a_terminal_gets_the_table_a_terminal_gets(vault, answering):
                       TODAY.isoformat(), None, False, True, {"COLUMNS": "100"})
     reply = ask(vault.resolve(), request)
     assert reply is not None and reply.code == 0
-    printed = "".join(reply.stdout)
+    printed = b"".join(reply.stdout).decode()
     assert "\t" not in printed and "last contact" in printed  # the table, not tab-separated lines
     assert "\x1b[" in printed  # coloured, as on a terminal
     assert max(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) for line in printed.splitlines()) <= 100
@@ -187,17 +187,17 @@ def test_no_watcher_a_dead_one_or_a_foreign_file_leaves_the_command_to_itself(va
 
 
 def test_a_watcher_of_another_vault_or_version_does_not_answer(vault, tmp_path):
-    server = AnswerServer(vault.resolve(), lambda request: Reply(("answered",)))
+    server = AnswerServer(vault.resolve(), lambda request: Reply((b"answered",)))
     assert server.start()
     try:
-        assert ask(vault.resolve(), _request(vault)) == Reply(("answered",))
+        assert ask(vault.resolve(), _request(vault)) == Reply((b"answered",))
         other = Request(str(tmp_path / "other"), "status", {}, TODAY.isoformat(), None, False, False, {})
         assert server._reply(other).declined is not None
         old = Request(str(vault.resolve()), "status", {}, TODAY.isoformat(), None, False, False, {}, version="0.0.1")
         assert ask(vault.resolve(), old) is None
-        second = AnswerServer(vault.resolve(), lambda request: Reply(("second",)))
+        second = AnswerServer(vault.resolve(), lambda request: Reply((b"second",)))
         assert not second.start()  # one watcher answers for a vault
-        assert ask(vault.resolve(), _request(vault)) == Reply(("answered",))
+        assert ask(vault.resolve(), _request(vault)) == Reply((b"answered",))
     finally:
         server.stop()
     assert not socket_path(vault.resolve()).exists()
@@ -329,7 +329,7 @@ class EveryProcess(RuleBasedStateMachine):
                 watched = ask(self.vault.resolve(), request_for(self.vault, *args))
                 assert watched is not None, f"the watcher did not answer {args}"
                 own, fresh = cli(self.vault, *args), cli(cold, *args)
-                assert "".join(watched.stdout) == own.stdout == fresh.stdout, args
+                assert b"".join(watched.stdout).decode(*TEXT) == own.stdout == fresh.stdout, args
                 assert watched.code == own.exit_code == fresh.exit_code
         finally:
             del os.environ["VAULTNET_WATCHER"]
@@ -505,7 +505,7 @@ def test_an_answer_s_text_is_let_go_once_it_is_sent(vault):
     before = {id(obj) for obj in gc.get_objects() if isinstance(obj, io.TextIOBase)}  # other tests' commands'
     replies = [answer(session, _request(vault, "status", statuses=[], circles=[], location=None, as_json=as_json))
                for as_json in (False, True, True)]
-    printed = ["".join(reply.stdout) for reply in replies]
+    printed = [b"".join(reply.stdout).decode() for reply in replies]
     assert printed[1] == printed[2] and '"Ana"' in printed[1]
     gc.collect()
     streams = [obj for obj in gc.get_objects() if isinstance(obj, io.TextIOBase) and id(obj) not in before]
@@ -516,7 +516,7 @@ def test_an_answer_s_text_is_let_go_once_it_is_sent(vault):
 def _held(stream: io.TextIOBase) -> str:
     """The text a stream holds, when it is one held in memory."""
     if isinstance(stream, answers._Output):
-        return "".join(stream._parts + stream._small)
+        return b"".join(stream._parts).decode(*TEXT) + "".join(stream._small)
     return stream.getvalue() if isinstance(stream, io.StringIO) else ""
 
 
@@ -584,27 +584,53 @@ def test_a_saved_plan_is_worked_out_again_once_the_form_of_this_devices_last_bui
                                catch_exceptions=False)
 
 
-def test_a_reply_arrives_as_it_was_and_its_text_is_sent_without_a_copy_kept(vault):
+def test_a_reply_arrives_as_it_was(vault):
     """A large answer is sent a piece at a time: whatever it printed arrives as printed (accents, a character
-    no encoding has, a piece boundary in the middle), and the text the watcher keeps gains no UTF-8 copy."""
-    text = ("Zoë 🎂 \udcff " * 30_000)[:200_001]
-    pieces = (text[:70_001], "", text[70_001:70_002], text[70_002:])  # as it was printed: never joined to be sent
+    no encoding has, a piece boundary in the middle of a character), its pieces never joined to be sent."""
+    data = ("Zoë 🎂 \udcff " * 30_000)[:200_001].encode(*TEXT)
+    pieces = (data[:70_001], b"", data[70_001:70_002], data[70_002:])  # 70_001: inside the bytes of a character
     reply = Reply(pieces, "1 problem in the vault: \udcff.md\n", 3)
-    sizes = [sys.getsizeof(piece) for piece in pieces]
     server = AnswerServer(vault.resolve(), lambda request: reply)
     assert server.start()
     try:
         for _ in range(2):
-            assert ask(vault.resolve(), _request(vault)) == Reply((text,), reply.stderr, reply.code)
+            assert ask(vault.resolve(), _request(vault)) == Reply((data,), reply.stderr, reply.code)
     finally:
         server.stop()
-    assert [sys.getsizeof(piece) for piece in pieces] == sizes
+
+
+@pytest.mark.parametrize(("encoding", "errors", "own"), [
+    ("utf-8", "strict", True), ("utf-8", "surrogateescape", True), ("UTF8", "backslashreplace", True),
+    ("latin-1", "replace", True), ("utf-8-sig", "strict", True), ("utf-8", "strict", False)])
+def test_an_answer_is_printed_as_the_command_would_print_it(monkeypatch, encoding, errors, own):
+    """An answer's bytes go out as they are only where they are what printing its text would write: anything
+    else (another encoding, a byte-order mark, a stream put in place of the process's own, which may change
+    line ends, a name that is no UTF-8) is printed as text."""
+    text = ("Zoë 🎂\n" * 20_000, "a name that is no UTF-8: caf\udcff.md\n", "한국 \ud55c\n", "done\n")
+    if errors == "strict":
+        text = tuple(piece for piece in text if "\udcff" not in piece)  # the command itself could not print it
+
+    def printed(write: object) -> bytes:
+        raw = io.BytesIO()
+        # the process's own standard output, as Python opens it here (no line ends changed); or another stream
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="\n" if own else "\r\n")
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", stream)
+            if own:
+                patch.setattr(sys, "__stdout__", stream)
+            write(stream)  # type: ignore[operator]
+            stream.flush()
+        return raw.getvalue()
+
+    reply = Reply(tuple(piece.encode(*TEXT) for piece in text))
+    expected = printed(lambda stream: [stream.write(piece) for piece in text])
+    assert printed(lambda stream: answers._print(reply)) == expected
 
 
 def test_a_reply_sent_is_let_go(vault):
     """The server kept its last reply until the next was worked out: a large vault's `status --json` (9 MB) under
     the next answer's own peak."""
-    piece = "".join(["a piece of this test's own: ", str(id(vault))])
+    piece = b"".join([b"a piece of this test's own: ", str(id(vault)).encode()])
     unsent = sys.getrefcount(piece)
     server = AnswerServer(vault.resolve(), lambda request: Reply((piece,)))
     assert server.start()
@@ -622,12 +648,12 @@ def test_a_reply_cut_short_is_no_reply():
     """A watcher that stops while it sends leaves the command to work its answer out, never to print a part."""
     sent, received = socket.socketpair()
     with sent, received:
-        sender = threading.Thread(target=lambda: (_send(sent, Reply(("Zoë " * 50_000,), "", 0)),
+        sender = threading.Thread(target=lambda: (_send(sent, Reply(("Zoë ".encode() * 50_000,), "", 0)),
                                                   sent.shutdown(socket.SHUT_WR)))
         sender.start()  # the text is more than the socket holds: read as it is sent
         data = _read_all(received)
         sender.join()
-    assert _unpacked(data) == Reply(("Zoë " * 50_000,), "", 0)
+    assert _unpacked(data) == Reply(("Zoë ".encode() * 50_000,), "", 0)
     for cut in (1, 2, len(data) // 2, len(data) - 1):
         with pytest.raises((msgspec.DecodeError, UnicodeDecodeError)):
             _unpacked(data[:cut])
@@ -638,15 +664,15 @@ def test_a_socket_in_a_folder_others_can_enter_is_never_asked(vault, monkeypatch
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     path = socket_path(vault.resolve())
     assert path is not None and path.is_relative_to(runtime)
-    server = AnswerServer(vault.resolve(), lambda request: Reply(("answered",)))
+    server = AnswerServer(vault.resolve(), lambda request: Reply((b"answered",)))
     assert server.start()
     try:
-        assert ask(vault.resolve(), _request(vault)) == Reply(("answered",))
+        assert ask(vault.resolve(), _request(vault)) == Reply((b"answered",))
         path.parent.chmod(0o755)  # another user could have put it there
         assert ask(vault.resolve(), _request(vault)) is None
         path.parent.chmod(0o700)
     finally:
         server.stop()
     path.parent.chmod(0o777)
-    assert not AnswerServer(vault.resolve(), lambda request: Reply(("answered",))).start()
+    assert not AnswerServer(vault.resolve(), lambda request: Reply((b"answered",))).start()
     shutil.rmtree(runtime)

@@ -12,6 +12,7 @@ fresh one are the same function of the same vault.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import functools
@@ -22,7 +23,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 import click
 
@@ -96,14 +97,57 @@ def _from_watcher(state: State, request: Request) -> Reply | None:
 
 
 def _print(reply: Reply) -> None:
-    """What the answer printed is printed; its exit code is the command's."""
+    """What the answer printed is printed; its exit code is the command's.
+
+    Its bytes go out as they are wherever they are what the command would have
+    printed itself (standard output takes UTF-8 and ends lines with ``\\n``);
+    anything else is printed as text, as the command would print it.
+    """
+    from vaultnet.pipeline.serving import TEXT
+
+    out = _binary_stdout()
     for piece in reply.stdout:
-        sys.stdout.write(piece)
+        if out is not None and (b"\xed" not in piece or _utf_8(piece)):  # \xed: how a lone surrogate begins
+            out.write(piece)
+        else:
+            if out is not None:
+                out.flush()
+            sys.stdout.write(piece.decode(*TEXT))
+            sys.stdout.flush()
+    if out is not None:
+        out.flush()
     sys.stdout.flush()
     sys.stderr.write(reply.stderr)
     sys.stderr.flush()
     if reply.code:
         sys.exit(reply.code)
+
+
+def _binary_stdout() -> BinaryIO | None:
+    """The binary stream under standard output when text printed there becomes its UTF-8 bytes unchanged:
+    the process's own, which Python opens without changing line ends where they are ``\\n``, in UTF-8.
+    None for any other (another encoding, a stream put in its place, which may change line ends)."""
+    stdout: IO[str] = sys.stdout
+    if stdout is not sys.__stdout__:
+        return None
+    out = getattr(stdout, "buffer", None)
+    encoding = getattr(stdout, "encoding", None)
+    try:
+        utf_8 = isinstance(encoding, str) and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf_8 = False
+    if out is None or not utf_8 or os.linesep != "\n":
+        return None
+    stdout.flush()  # what the text stream holds goes first
+    return cast("BinaryIO", out)
+
+
+def _utf_8(piece: bytes) -> bool:
+    try:
+        piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _worked_out(state: State, session: Session, request: Request, work: Callable[[], Any]) -> Any:
@@ -112,14 +156,14 @@ def _worked_out(state: State, session: Session, request: Request, work: Callable
     Only a command that ends normally is saved: an error is worked out again.
     """
     from vaultnet.pipeline.replies import save_reply
-    from vaultnet.pipeline.serving import Reply
+    from vaultnet.pipeline.serving import TEXT, Reply
     from vaultnet.pipeline.session import answering_with
 
     out, err = _Copy(sys.stdout), _Copy(sys.stderr)
     with answering_with(session), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         result = work()
     if not err.drawn:  # a progress bar was drawn: what was printed is no answer to replay
-        save_reply(session, state.today, request, Reply((out.getvalue(),), err.getvalue(), 0))
+        save_reply(session, state.today, request, Reply((out.getvalue().encode(*TEXT),), err.getvalue(), 0))
     return result
 
 
@@ -152,7 +196,8 @@ class _Output(io.TextIOBase):
     a stream it once printed to is never freed. A new buffer per answer kept
     every answer's text for as long as the watcher ran (9 MB for each
     ``status --json`` of a 10,000-contact vault: a watcher grew by 20 MB for
-    each edit and round of questions). ``take`` empties it.
+    each edit and round of questions). ``take`` empties it. Each piece is kept as
+    the bytes it is sent and printed as, the text let go as it is encoded.
     """
 
     # Characters: small writes (a line each) are gathered into pieces at least this large; a piece for each
@@ -162,7 +207,7 @@ class _Output(io.TextIOBase):
     def __init__(self) -> None:
         super().__init__()
         self.tty = False
-        self._parts: list[str] = []
+        self._parts: list[bytes] = []
         self._small: list[str] = []  # written since the last piece
         self._size = 0
 
@@ -179,14 +224,16 @@ class _Output(io.TextIOBase):
         return len(text)
 
     def _piece(self) -> None:
+        from vaultnet.pipeline.serving import TEXT  # imported with the watcher that answers
+
         if self._size:
-            self._parts.append("".join(self._small))
+            self._parts.append("".join(self._small).encode(*TEXT))
         self._small, self._size = [], 0
 
     def isatty(self) -> bool:
         return self.tty
 
-    def take(self) -> tuple[str, ...]:
+    def take(self) -> tuple[bytes, ...]:
         """What was written since the last ``take``, in pieces (see ``PIECE``); the stream is left empty."""
         self._piece()
         parts, self._parts = tuple(self._parts), []
@@ -243,7 +290,7 @@ def answer(root: click.Group, session: Session, request: Request) -> Reply:
 def _run(root: click.Group, command: click.Command, callback: Callable[..., Any], session: Session,
          request: Request) -> Reply:
     """The command run as click runs it, its output and exit code caught (usage errors as click words them)."""
-    from vaultnet.pipeline.serving import Reply
+    from vaultnet.pipeline.serving import TEXT, Reply
 
     given = dt.date.fromisoformat(request.today_given) if request.today_given else None
     state = State(request.vault, dt.date.fromisoformat(request.today), request.quiet, given)
@@ -269,4 +316,4 @@ def _run(root: click.Group, command: click.Command, callback: Callable[..., Any]
     finally:
         _inside.reset(token)
         stdout, stderr = out.take(), err.take()  # emptied whatever happened: nothing waits in them for the next
-    return Reply(stdout, "".join(stderr), code)
+    return Reply(stdout, b"".join(stderr).decode(*TEXT), code)

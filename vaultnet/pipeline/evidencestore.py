@@ -325,6 +325,8 @@ class EvidenceStore:
     it was worked out from, and a note that stands in for its file is worked out.
     """
 
+    PUT_BATCH = 256  # rows put are written this many at a time (a few hundred kilobytes at most)
+
     def __init__(self, config: Config, digest: Callable[[Note], int | None], code: str) -> None:
         self.config = config
         self._digest = digest
@@ -418,8 +420,6 @@ class EvidenceStore:
     @staticmethod
     def _meta(db: sqlite3.Connection) -> dict[str, str]:
         return dict(db.execute("SELECT name, value FROM meta").fetchall())
-
-    PUT_BATCH = 256  # rows put are written this many at a time (a few hundred kilobytes at most)
 
     def _close(self) -> None:
         if self._db is not None:

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 KEEP = 32  # answers kept per vault, the newest first...
 KEEP_BYTES = 64 * 2**20  # ... while they take no more room than this (a large vault's `status --json` is 10 MB)
-FORMAT = 3
+FORMAT = 4  # 4: what a command printed kept as its UTF-8 bytes
 
 
 class Saved(msgspec.Struct, frozen=True):

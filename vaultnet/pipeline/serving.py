@@ -27,7 +27,7 @@ import socket
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +63,22 @@ class Request(msgspec.Struct, frozen=True):
 class Reply(msgspec.Struct, frozen=True):
     """What the command printed and its exit code; or why the watcher did not answer.
 
-    ``stdout`` is in the pieces it was printed in, never joined by the watcher:
-    a large vault's ``status --json`` is 9 MB, and a joined copy beside its
-    pieces was the highest point of a watcher's memory.
+    ``stdout`` is what it printed as UTF-8 bytes (a name that is no UTF-8 as it
+    was: :data:`TEXT`), in the pieces it was printed in, never joined: a large
+    vault's ``status --json`` is 9 MB, and a joined copy beside its pieces was the
+    highest point of a watcher's memory. Bytes, because that is what is sent and
+    printed: kept as text, each answer was encoded twice on its way (to count
+    it, then to send it) and decoded once more by the command to print it.
     """
 
-    stdout: tuple[str, ...] = ()
+    stdout: tuple[bytes, ...] = ()
     stderr: str = ""
     code: int = 0
     declined: str | None = None
+
+
+# Whatever a command printed (a name that is no UTF-8) goes and comes back as it was.
+TEXT = ("utf-8", "surrogatepass")
 
 
 def socket_path(root: Path) -> Path | None:
@@ -123,7 +130,6 @@ def ask(root: Path, request: Request) -> Reply | None:
 
 
 _SIZE = 4  # bytes: the length of the packed head, before it
-_TEXT = ("utf-8", "surrogatepass")  # whatever a command printed (a name that is no UTF-8) goes and comes back as it was
 
 
 class _Head(msgspec.Struct, array_like=True):
@@ -136,26 +142,13 @@ class _Head(msgspec.Struct, array_like=True):
 
 
 def _send(conn: socket.socket, reply: Reply) -> None:
-    """``reply`` as sent: its head packed, after its length; then what it printed, a piece at a time.
-
-    Packed whole, a large vault's ``status --json`` (9 MB) was copied into a
-    buffer that grew to 17 MB, and its text kept a UTF-8 copy of itself (made
-    by the encoder) for as long as the watcher kept the answer: the largest
-    blocks a watcher that answers commands held.
-    """
-    printed = sum(len(piece) if piece.isascii() else sum(len(part.encode(*_TEXT)) for part in _parts(piece))
-                  for piece in reply.stdout)
-    head = msgspec.msgpack.encode(_Head(reply.code, reply.declined, reply.stderr.encode(*_TEXT), printed))
+    """``reply`` as sent: its head packed, after its length; then what it printed, a piece at a time (packed
+    whole, a large vault's ``status --json`` was copied into a buffer that grew to 17 MB)."""
+    head = msgspec.msgpack.encode(_Head(reply.code, reply.declined, reply.stderr.encode(*TEXT),
+                                        sum(map(len, reply.stdout))))
     conn.sendall(len(head).to_bytes(_SIZE, "big") + head)
     for piece in reply.stdout:
-        for part in _parts(piece):
-            conn.sendall(part.encode(*_TEXT))
-
-
-def _parts(text: str) -> Iterator[str]:
-    """``text`` in slices of ``_CHUNK`` characters: encoded one at a time, never whole."""
-    for start in range(0, len(text), _CHUNK):
-        yield text[start:start + _CHUNK]
+        conn.sendall(piece)
 
 
 def _unpacked(data: bytes) -> Reply:
@@ -164,7 +157,7 @@ def _unpacked(data: bytes) -> Reply:
     head = msgspec.msgpack.decode(data[_SIZE:_SIZE + size], type=_Head)
     if len(data) != _SIZE + size + head.printed:
         raise msgspec.DecodeError(f"a reply of {len(data)} bytes, not {_SIZE + size + head.printed}")
-    return Reply((data[_SIZE + size:].decode(*_TEXT),), head.stderr.decode(*_TEXT), head.code, head.declined)
+    return Reply((data[_SIZE + size:],), head.stderr.decode(*TEXT), head.code, head.declined)
 
 
 def _read_all(sock: socket.socket) -> bytes:
