@@ -297,6 +297,7 @@ def test_a_watcher_s_save_keeps_no_second_copy_of_its_notes_text(vault):
     for number in range(200):
         write(vault, f"People/Person {number}.md", f"---\ncircle: inner\n---\n{line}[[Person {number + 1}]]\n")
     lasting, one_off = Session(load_config(vault)), Session(load_config(vault), remember=False)
+    one_off._opened = True  # every note read from the vault, none loaded from the cache (whose lines it would copy)
     retained = {}
     for name, session in (("lasting", lasting), ("one-off", one_off)):
         session.refresh()
@@ -319,3 +320,70 @@ def test_both_saves_read_back_the_same_entries(built):
         session.refresh()
         session.cache.save_entries(session.notes.entries)
         assert NoteCache(load_config(built)).load_entries() == session.notes.entries
+
+
+def _lines(root) -> dict[str, bytes]:
+    """Each entry's line of the saved note cache, by path."""
+    head, *lines = (root / ".vaultnet/cache" / NOTES).read_bytes().splitlines(keepends=True)
+    return {json.loads(line)[0]: line for line in lines}
+
+
+def counting_encodes(monkeypatch) -> list[str]:
+    from vaultnet.pipeline import cache
+
+    encoded: list[str] = []
+    real = cache.entry_json
+    monkeypatch.setattr(cache, "entry_json", lambda rel, *args: encoded.append(rel) or real(rel, *args))
+    return encoded
+
+
+def test_a_build_after_an_edit_copies_the_lines_of_the_notes_it_did_not_read_again(built, monkeypatch):
+    """Thirty thousand entries are not encoded again for one edit: the others' lines are copied as they were, and
+    the cache reads back as the notes were read."""
+    write(built, "People/Chloé.md", "---\ncircle: close\n---\n")
+    build_vault(load_config(built), TODAY)
+    before = _lines(built)
+    write(built, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call hello\n- 2026-11-20 #coffee\n")
+    (built / "People/Bob.md").unlink()
+    write(built, "People/Dan.md", "---\ncircle: close\n---\n")
+    encoded = counting_encodes(monkeypatch)
+    session = Session(load_config(built), remember=False)
+    session.build(TODAY)
+    after = _lines(built)
+    assert "People/Ana.md" in encoded and "People/Dan.md" in encoded
+    assert not {"People/Chloé.md", "2026-11-10.md"} & set(encoded)
+    assert after["People/Chloé.md"] == before["People/Chloé.md"] and after["2026-11-10.md"] == before["2026-11-10.md"]
+    assert after["People/Ana.md"] != before["People/Ana.md"] and "People/Bob.md" not in after
+    assert NoteCache(load_config(built)).load_entries() == session.notes.entries
+
+
+def test_a_cache_another_process_saved_meanwhile_is_not_copied_from(built, monkeypatch):
+    """The lines are copied only from the file the entries were loaded from: one another build wrote in the
+    meantime (other lines at other places) makes every entry encoded again."""
+    write(built, "People/Chloé.md", "---\ncircle: close\n---\n")
+    build_vault(load_config(built), TODAY)
+    session = Session(load_config(built), remember=False)
+    session.refresh()
+    write(built, "2026-11-11.md", "- a walk with [[Ana]] and [[Chloé]]\n")  # another process's build: a new file
+    build_vault(load_config(built), TODAY)
+    encoded = counting_encodes(monkeypatch)
+    session.cache.save_entries(session.notes.entries)
+    assert sorted(encoded) == sorted(rel for rel, entry in session.notes.entries.items() if entry.signature[0] >= 0)
+    assert NoteCache(load_config(built)).load_entries() == session.notes.entries
+
+
+def test_an_entry_that_says_something_else_than_its_line_is_encoded_again(built):
+    """The same note with another signature, digest or flag is no longer what its line says: its line is made
+    anew, never copied."""
+    from dataclasses import replace
+
+    session = Session(load_config(built), remember=False)
+    session.refresh()
+    entries = session.notes.entries
+    ana = entries["People/Ana.md"]
+    entries["People/Ana.md"] = replace(ana, signature=(ana.signature[0] + 1, *ana.signature[1:]))
+    entries["People/Bob.md"] = replace(entries["People/Bob.md"], racy=True)
+    session.cache.save_entries(entries)
+    loaded = NoteCache(load_config(built)).load_entries()
+    assert loaded == entries
+    assert loaded["People/Ana.md"].signature[0] == ana.signature[0] + 1 and loaded["People/Bob.md"].racy
