@@ -436,7 +436,7 @@ class NoteCache:
                 for line in handle:
                     rel, entry = entry_from_json(line, self.config, lines)
                     entries[rel] = entry
-                    if loaded is not None:
+                    if loaded is not None and line.endswith(b"\n"):  # a last line cut short is no line to copy
                         loaded.add(rel, entry, at, len(line))
                     at += len(line)
                 self._loaded = loaded
