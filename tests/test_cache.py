@@ -297,7 +297,6 @@ def test_a_watcher_s_save_keeps_no_second_copy_of_its_notes_text(vault):
     for number in range(200):
         write(vault, f"People/Person {number}.md", f"---\ncircle: inner\n---\n{line}[[Person {number + 1}]]\n")
     lasting, one_off = Session(load_config(vault)), Session(load_config(vault), remember=False)
-    one_off._opened = True  # every note read from the vault, none loaded from the cache (whose lines it would copy)
     retained = {}
     for name, session in (("lasting", lasting), ("one-off", one_off)):
         session.refresh()
@@ -362,14 +361,14 @@ def test_a_cache_another_process_saved_meanwhile_is_not_copied_from(built, monke
     meantime (other lines at other places) makes every entry encoded again."""
     write(built, "People/Chloé.md", "---\ncircle: close\n---\n")
     build_vault(load_config(built), TODAY)
-    session = Session(load_config(built), remember=False)
-    session.refresh()
+    cache = NoteCache(load_config(built))
+    entries = cache.load_entries(copyable=True)
     write(built, "2026-11-11.md", "- a walk with [[Ana]] and [[Chloé]]\n")  # another process's build: a new file
     build_vault(load_config(built), TODAY)
     encoded = counting_encodes(monkeypatch)
-    session.cache.save_entries(session.notes.entries)
-    assert sorted(encoded) == sorted(rel for rel, entry in session.notes.entries.items() if entry.signature[0] >= 0)
-    assert NoteCache(load_config(built)).load_entries() == session.notes.entries
+    cache.save_entries(entries)
+    assert sorted(encoded) == sorted(rel for rel, entry in entries.items() if entry.signature[0] >= 0)
+    assert NoteCache(load_config(built)).load_entries() == entries
 
 
 def test_an_entry_that_says_something_else_than_its_line_is_encoded_again(built):
@@ -377,13 +376,12 @@ def test_an_entry_that_says_something_else_than_its_line_is_encoded_again(built)
     anew, never copied."""
     from dataclasses import replace
 
-    session = Session(load_config(built), remember=False)
-    session.refresh()
-    entries = session.notes.entries
+    cache = NoteCache(load_config(built))
+    entries = cache.load_entries(copyable=True)
     ana = entries["People/Ana.md"]
     entries["People/Ana.md"] = replace(ana, signature=(ana.signature[0] + 1, *ana.signature[1:]))
     entries["People/Bob.md"] = replace(entries["People/Bob.md"], racy=True)
-    session.cache.save_entries(entries)
+    cache.save_entries(entries)
     loaded = NoteCache(load_config(built)).load_entries()
     assert loaded == entries
     assert loaded["People/Ana.md"].signature[0] == ana.signature[0] + 1 and loaded["People/Bob.md"].racy

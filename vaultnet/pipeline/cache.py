@@ -373,10 +373,7 @@ class NoteCache:
         self.config = config
         self.folder = config.root / STATE_DIR / "cache"
         self._dumps = _dumps_lasting if lasting else _dumps  # lasting: a long-lived session's (see _dumps_lasting)
-        # A one-off session's load: its lines, for its save to copy (a long-lived one saves much later, when
-        # the file may be another's; and what it holds for hours is memory).
-        self._remembers = not lasting
-        self._loaded: _Loaded | None = None
+        self._loaded: _Loaded | None = None  # where the entries loaded lie, for a save to copy (see load_entries)
 
     def _header(self, name: str, data: Any) -> bool:
         """True when ``data`` heads a cache this vaultnet wrote; a warning when it is something else."""
@@ -413,8 +410,9 @@ class NoteCache:
     def _head(self) -> dict[str, Any]:
         return {"format": FORMAT, "vaultnet": __version__}
 
-    def load_entries(self) -> dict[str, Entry]:
-        """The entries of ``notes.json``, read one line at a time.
+    def load_entries(self, copyable: bool = False) -> dict[str, Entry]:
+        """The entries of ``notes.json``, read one line at a time; ``copyable``: with where each line lies, for
+        this cache's save to copy the lines of entries still as they were (see :class:`_Loaded`).
 
         Its first line says whose cache it is; each further line is one entry.
         Reading it a line at a time means the whole file's text and JSON never
@@ -431,7 +429,7 @@ class NoteCache:
                 if not self._header(NOTES, head) or head.get("settings") != settings_digest(self.config):
                     return {}  # notes are kept in the form the settings call for: other settings, other form
                 lines = _Lines()
-                loaded = _Loaded(_identity(handle)) if self._remembers else None
+                loaded = _Loaded(_identity(handle)) if copyable else None
                 at = len(first)
                 for line in handle:
                     rel, entry = entry_from_json(line, self.config, lines)

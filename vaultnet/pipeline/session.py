@@ -238,7 +238,9 @@ class Session:
     def _open(self) -> None:
         """Start from the notes the persistent cache holds: only what changed since is read."""
         if not self._opened:
-            self.notes.entries = self.cache.load_entries()
+            # Where each line lies only for a one-off build, the one session that saves soon after loading (a
+            # read command never saves; a watcher saves minutes later, when the file may be another process's).
+            self.notes.entries = self.cache.load_entries(copyable=self._builds and not self.remember)
             self._opened = True
 
     def refresh(self, changed: Iterable[str] | None = None) -> bool:
