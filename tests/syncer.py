@@ -4,7 +4,9 @@
 
 Every ``interval`` it compares both folders with what they last agreed on
 (content, not times) and carries each change across, keeping the sender's
-modification time, through a temporary file and a rename. ``.vaultnet/``
+modification time, through a temporary file swapped in. It never overwrites
+a save it has not seen: the file it swaps out must be the one it last
+checked, or it is swapped back and the next round sees the change. ``.vaultnet/``
 stays on its device (Obsidian Sync skips dot-folders). When both sides
 changed a file since they last agreed:
 
@@ -20,10 +22,13 @@ count. It stops when the stop file appears.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -45,32 +50,80 @@ def scan(root: Path) -> dict[str, tuple[str, int]]:
     return found
 
 
+def _swapper() -> Callable[[Path, Path], bool] | None:
+    """``renameat2(RENAME_EXCHANGE)`` where Linux has it. A careful sync tool swaps a file in and then looks at
+    what it swapped out, so that a save landing between its last check and the swap is never lost unseen."""
+    try:
+        renameat2 = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    here, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+    return lambda first, second: renameat2(here, os.fsencode(first), here, os.fsencode(second), exchange) == 0
+
+
+SWAP = _swapper()
+
+
+def digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def place(source: Path, target: Path, expected: str | None) -> bool:
-    """Copy ``source`` over ``target`` (times kept) if ``target`` still holds ``expected`` (None: absent)."""
+    """Copy ``source`` over ``target`` (times kept) if ``target`` still holds ``expected`` (None: absent).
+
+    The new file is written beside the target first. A target that appeared or
+    changed meanwhile is never overwritten, not even by a save that lands after
+    the last check: the swap shows it, and it gets its name back.
+    """
     try:
         data = source.read_bytes()
         mtime = source.stat().st_mtime_ns
     except OSError:
         return False
-    now = hashlib.sha1(target.read_bytes()).hexdigest() if target.exists() else None
-    if now != expected:
-        return False  # changed on this side meanwhile: the next round sees a conflict
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".syncthing.{target.name}.tmp")
     temporary.write_bytes(data)
     os.utime(temporary, ns=(mtime, mtime))
-    os.replace(temporary, target)
-    return True
+    try:
+        if expected is None:
+            try:
+                os.link(temporary, target)  # fails when a file took the name since the scan
+            except FileExistsError:
+                return False
+            return True
+        if digest(target) != expected:
+            return False  # changed on this side meanwhile: the next round sees a conflict
+        if SWAP is None or not SWAP(temporary, target):
+            os.replace(temporary, target)  # no swap on this system: the check above has to do
+            return True
+        if digest(temporary) == expected:
+            return True
+        SWAP(temporary, target)  # a save landed after the check: it keeps its name, the next round sees it
+        return False
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def remove(target: Path, expected: str) -> bool:
+    """Delete ``target`` if it still holds ``expected``; a save landing meanwhile keeps its name."""
+    aside = target.with_name(f".syncthing.{target.name}.deleted.tmp")
     try:
-        if hashlib.sha1(target.read_bytes()).hexdigest() != expected:
-            return False
-        target.unlink()
+        os.rename(target, aside)
     except OSError:
         return False
-    return True
+    if digest(aside) == expected:
+        aside.unlink()
+        return True
+    try:
+        os.link(aside, target)
+        aside.unlink()
+    except OSError:
+        pass  # yet another file took the name: the late save stays aside, as a careful tool keeps it
+    return False
 
 
 def conflict_name(rel: str, mtime_ns: int, device: str) -> str:

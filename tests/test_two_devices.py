@@ -23,6 +23,9 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+import syncer
+
+from vaultnet.pipeline.watch import SETTLE_TICKS_SECONDS
 
 from conftest import write
 
@@ -93,6 +96,31 @@ def ticked(path: Path) -> dict[str, str]:
             if line.startswith("- [x] ") and (found := _KEY.search(line))}
 
 
+def test_the_sync_never_overwrites_a_save_it_has_not_seen(tmp_path, monkeypatch):
+    """The sync the devices share is careful, as Syncthing is: a save landing between its last look at a file
+    and its swap keeps its name. (A tick lost there would be the sync's doing, and nothing vaultnet could see.)"""
+    probe, other = write(tmp_path, "x", "x"), write(tmp_path, "y", "y")
+    if syncer.SWAP is None or not syncer.SWAP(probe, other):
+        pytest.skip("no renameat2 here")
+    source, target = write(tmp_path, "theirs.md", "theirs\n"), write(tmp_path, "mine.md", "mine\n")
+    looked = syncer.digest
+
+    def look_then_save(path: Path) -> str | None:
+        found = looked(path)
+        if path == target and found == looked_at:
+            target.write_text("mine, ticked\n", encoding="utf-8")  # the user's save, right after the sync's look
+        return found
+
+    looked_at = syncer.digest(target)
+    monkeypatch.setattr(syncer, "digest", look_then_save)
+    assert not syncer.place(source, target, looked_at)
+    assert target.read_text(encoding="utf-8") == "mine, ticked\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mine.md", "theirs.md", "x", "y"]
+    monkeypatch.undo()
+    assert syncer.place(source, target, syncer.digest(target))
+    assert target.read_text(encoding="utf-8") == "theirs\n"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["conflicts", "newer"])
 def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, mode):
@@ -154,8 +182,10 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
 
         # Once nobody edits, the devices settle; from then on nothing is written or synced.
         # A device answering the other's write with one of its own would do so within a sync interval
-        # (0.05 s) and a quiet period (0.1 s) and a build: a second shows many such rounds.
-        assert wait_for(lambda: quiet(1.0)), {side: out.lines[-20:] for side, out in outputs.items()}
+        # (0.05 s) and a quiet period (0.1 s) and a build: a second shows many such rounds. Settled means
+        # quiet for longer than a ticked follow-up waits before it is completed in its note.
+        assert wait_for(lambda: quiet(SETTLE_TICKS_SECONDS + 0.5)), \
+            {side: out.lines[-20:] for side, out in outputs.items()}
         settled = time.monotonic()
         time.sleep(1.0)
         written = {side: [line for line in out.since(settled) if " wrote " in line] for side, out in outputs.items()}
@@ -182,7 +212,8 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
     for side, (root, _) in devices.items():
         for _, plan, key in made:
             line = ticked(root / plan).get(key)
-            assert line is not None and "✅" in line, (side, plan, key, (root / plan).read_text(encoding="utf-8"))
+            assert line is not None and "✅" in line, (side, plan, key, made, [
+                text for text in (root / plan).read_text(encoding="utf-8").splitlines() if _KEY.search(text)])
             if key.startswith("vn-follow-ups-"):
                 name = re.search(r"send (.+?) the notes", line).group(1)  # type: ignore[union-attr]
                 task = f"send {name} the notes"
