@@ -8,7 +8,10 @@ contact needs and offers a few common phrases) it measures, in one run, each as
 a median over ``--runs`` (at least 10 for a command a watcher answers, at least
 5 for the watcher's step: they are short, and a shared machine moves them most):
 
-- F, the floor: read every note and parse its front matter with PyYAML's C loader;
+- F, the floor: read every note and parse its front matter with PyYAML's C loader,
+  measured between the groups of commands all through the run (a median of
+  three a run and one after each round of a watcher's answers), so that a
+  machine busier at one moment than at another moves F as it moves the commands;
 - a cold ``vaultnet build`` (no cache), a warm one (nothing changed) and one
   after one contact note was edited;
 - every read command (``status``, ``status --json``, ``show NAME``,
@@ -191,6 +194,7 @@ def measure(root: Path, runs: int) -> dict[str, tuple[float, int]]:
         for label, args in reads.items():
             timed(root, *args)  # its answer worked out once since the build: then asked again
             sample(f"{label}/same", *args)
+        samples["floor"].append((floor(root), 0))
         edited.write_bytes(original + f"- {TODAY} #call benchmark {number}\n".encode())
         try:
             for label, args in reads.items():
@@ -199,6 +203,7 @@ def measure(root: Path, runs: int) -> dict[str, tuple[float, int]]:
         finally:
             edited.write_bytes(original)
             timed(root, "build")
+        samples["floor"].append((floor(root), 0))
     process = subprocess.Popen(command(root, "watch", "--quiet-period", str(QUIET)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -206,6 +211,7 @@ def measure(root: Path, runs: int) -> dict[str, tuple[float, int]]:
         for _ in range(max(runs, WATCHED_RUNS)):
             for label, args in reads.items():
                 sample(f"{label}/watched", *args)
+            samples["floor"].append((floor(root), 0))
         answering = peak_rss(process.pid)  # the watcher's own, having answered every one of them
     finally:
         process.terminate()
