@@ -88,24 +88,28 @@ def place(source: Path, target: Path, expected: str | None) -> bool:
     temporary = target.with_name(f".syncthing.{target.name}.tmp")
     temporary.write_bytes(data)
     os.utime(temporary, ns=(mtime, mtime))
-    try:
-        if expected is None:
-            try:
-                os.link(temporary, target)  # fails when a file took the name since the scan
-            except FileExistsError:
-                return False
-            return True
-        if digest(target) != expected:
-            return False  # changed on this side meanwhile: the next round sees a conflict
-        if SWAP is None or not SWAP(temporary, target):
-            os.replace(temporary, target)  # no swap on this system: the check above has to do
-            return True
-        if digest(temporary) == expected:
-            return True
-        SWAP(temporary, target)  # a save landed after the check: it keeps its name, the next round sees it
-        return False
-    finally:
-        temporary.unlink(missing_ok=True)
+    if expected is None:
+        try:
+            os.link(temporary, target)  # fails when a file took the name since the scan
+            placed = True
+        except FileExistsError:
+            placed = False
+        temporary.unlink()
+        return placed
+    if digest(target) != expected:
+        temporary.unlink()
+        return False  # changed on this side meanwhile: the next round sees a conflict
+    if SWAP is None or not SWAP(temporary, target):
+        os.replace(temporary, target)  # no swap on this system: the check above has to do
+        return True
+    if digest(temporary) == expected:  # what was swapped out is what was checked
+        temporary.unlink()
+        return True
+    # A save landed after the check: it gets its name back, and the next round sees it. Should the
+    # swap back fail, the save stays beside it under the temporary name: a sync never deletes one.
+    if SWAP(temporary, target):
+        temporary.unlink()
+    return False
 
 
 def remove(target: Path, expected: str) -> bool:
