@@ -1,7 +1,10 @@
 """Two devices, each with a real ``vaultnet watch``, joined by a real two-way sync (``syncer.py``).
 
-One device keeps the time of Kiritimati (UTC+14), the other of Pago Pago
-(UTC-11): they are never on the same day. Only the notes are synced, never
+One device keeps the time of Kiritimati (UTC+14) and is a day ahead of the
+other, which keeps Pago Pago's (UTC-11). Each runs on a day of its own, pinned,
+so that both cases are tried whatever the day the tests run: a day apart in
+one week (both write the one plan note, each in its own template) and on
+either side of a week's end (each writes its own). Only the notes are synced, never
 ``.vaultnet/`` (the cache, and one device's customised plan template). Ticks
 and log lines are made on both sides while both watchers run; then nobody
 edits. Whatever the sync does with two versions of one file (keeps both, as
@@ -19,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -35,8 +37,9 @@ SYNCER = Path(__file__).with_name("syncer.py")
 _KEY = re.compile(r"\^(vn-[\w-]+)\s*$")
 
 
-def today_in(zone: str) -> dt.date:
-    return dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+# (the device ahead, the one behind)
+DAYS = {"one week": (dt.date(2026, 12, 8), dt.date(2026, 12, 7)),  # Tuesday and Monday of 2026-W50
+        "two weeks": (dt.date(2026, 12, 7), dt.date(2026, 12, 6))}  # Monday of W50, Sunday of W49
 
 
 def plan_of(day: dt.date) -> str:
@@ -122,10 +125,12 @@ def test_the_sync_never_overwrites_a_save_it_has_not_seen(tmp_path, monkeypatch)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("weeks", DAYS)
 @pytest.mark.parametrize("mode", ["conflicts", "newer"])
-def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, mode):
+def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, mode, weeks):
     devices = {"A": (tmp_path / "a", AHEAD), "B": (tmp_path / "b", BEHIND)}
-    make_vault(devices["A"][0], today_in(BEHIND))
+    days = dict(zip("AB", DAYS[weeks], strict=True))
+    make_vault(devices["A"][0], days["B"])
     subprocess.run([sys.executable, str(SYNCER), "--help"], capture_output=True, check=True)
     (devices["B"][0]).mkdir()
     # The device behind has a plan template of its own, in its .vaultnet/ (never synced).
@@ -136,17 +141,18 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
           "%% vaultnet:end %%\n")
     stop, log = tmp_path / "stop", tmp_path / "sync.log"
     log.write_text("")
-    syncer = subprocess.Popen([sys.executable, str(SYNCER), str(devices["A"][0]), str(devices["B"][0]), "--mode", mode,
-                               "--interval", "0.05", "--stop", str(stop), "--log", str(log)])
+    sync = subprocess.Popen([sys.executable, str(SYNCER), str(devices["A"][0]), str(devices["B"][0]), "--mode", mode,
+                             "--interval", "0.05", "--stop", str(stop), "--log", str(log)])
     watchers: dict[str, subprocess.Popen] = {}
     outputs: dict[str, Output] = {}
     try:
         for side, (root, zone) in devices.items():
             watchers[side] = subprocess.Popen(
-                [sys.executable, "-m", "vaultnet", "--vault", str(root), "-v", "watch", "--quiet-period", "0.1"],
+                [sys.executable, "-m", "vaultnet", "--vault", str(root), "--today", days[side].isoformat(), "-v", "watch",
+                 "--quiet-period", "0.1"],
                 env={**os.environ, "TZ": zone}, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
             outputs[side] = Output(watchers[side])
-        plans = {side: plan_of(today_in(zone)) for side, (_, zone) in devices.items()}
+        plans = {side: plan_of(days[side]) for side in devices}
 
         started = time.monotonic()
 
@@ -176,7 +182,7 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
                         made.append((side, plans[side], _KEY.search(line).group(1)))  # type: ignore[union-attr]
             else:
                 with open(root / "People/Eva Lee.md", "a", encoding="utf-8") as handle:
-                    handle.write(f"- {today_in(devices[side][1]).isoformat()} #message note {number} from {side}\n")
+                    handle.write(f"- {days[side].isoformat()} #message note {number} from {side}\n")
             time.sleep(0.6 if mode == "newer" else 0.25)
         assert len(made) >= 3
 
@@ -196,7 +202,7 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
         stop.write_text("stop")
         for process in watchers.values():
             process.send_signal(signal.SIGTERM)
-        for process in [*watchers.values(), syncer]:
+        for process in [*watchers.values(), sync]:
             try:
                 process.wait(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
@@ -221,7 +227,8 @@ def test_two_watchers_on_synced_copies_converge_and_never_lose_a_tick(tmp_path, 
                                  (root / f"People/{name}.md").read_text(encoding="utf-8"), re.MULTILINE), (side, task)
     # Every conflict copy is named by check, with what it holds.
     copies = sorted(path.relative_to(devices["A"][0]).as_posix() for path in devices["A"][0].rglob("*sync-conflict*"))
-    checked = subprocess.run([sys.executable, "-m", "vaultnet", "--vault", str(devices["A"][0]), "check"],
+    checked = subprocess.run([sys.executable, "-m", "vaultnet", "--vault", str(devices["A"][0]),
+                              "--today", days["A"].isoformat(), "check"],
                              capture_output=True, text=True, env={**os.environ, "TZ": AHEAD}, timeout=TIMEOUT)
     for copy in copies:
         assert f"{copy}: a sync copy of" in checked.stdout, (copy, checked.stdout)
