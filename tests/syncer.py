@@ -114,6 +114,8 @@ def place(source: Path, target: Path, expected: str | None) -> bool:
 
 def remove(target: Path, expected: str) -> bool:
     """Delete ``target`` if it still holds ``expected``; a save landing meanwhile keeps its name."""
+    if digest(target) != expected:
+        return False
     aside = target.with_name(f".syncthing.{target.name}.deleted.tmp")
     try:
         os.rename(target, aside)
