@@ -104,9 +104,14 @@ class Standing:
         return self.contact.name
 
 
+def window_start(today: Date, days: int) -> Date:
+    """The first day of the window of ``days`` that ends ``today`` (see :func:`within`)."""
+    return today - dt.timedelta(days=days)
+
+
 def within(date: Date, today: Date, days: int) -> bool:
     """``today - days <= date <= today``: every window includes both ends."""
-    return today - dt.timedelta(days=days) <= date <= today
+    return window_start(today, days) <= date <= today
 
 
 def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> Reciprocity:
@@ -114,7 +119,7 @@ def reciprocity(path: str, interactions: Iterable[Interaction], today: Date) -> 
     got: list[Interaction] = []
     thanked_dates: list[Date] = []
     started = {"you": 0, "them": 0}  # a day of personal chat is a conversation, started by who wrote first
-    year_ago = today - dt.timedelta(days=365)  # `within(date, today, 365)`, worked out once, not for each item
+    year_ago = window_start(today, 365)  # `within(date, today, 365)`, its start worked out once, not for each item
     for item in interactions:
         if not year_ago <= item.date <= today:
             continue
