@@ -41,7 +41,7 @@ def test_cache_files_and_gitignore(built):
     assert sorted(p.name for p in cache.iterdir()) == [BUILD, EVIDENCE, NOTES]
     assert (built / ".vaultnet" / ".gitignore").read_text() == "cache/\n"
     head, *lines = (cache / NOTES).read_text().splitlines()
-    assert json.loads(head)["format"] == FORMAT == 7
+    assert json.loads(head)["format"] == FORMAT == 8
     assert "People/Ana.md" in [json.loads(line)[0] for line in lines]
 
 

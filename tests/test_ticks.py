@@ -6,10 +6,13 @@ import datetime as dt
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vaultnet.advice.plan import build_plan
 from vaultnet.edits.completion import complete_task_text
 from vaultnet.files.config import load_config
+from vaultnet.files.digests import as_read, ticked_lines
 from vaultnet.files.generated import plan_rel
 from vaultnet.output.regions import complete, heading, merge, stamp
 from vaultnet.output.report import interaction_json
@@ -179,3 +182,48 @@ def test_the_plan_says_dates_so_it_changes_with_the_vault_not_at_midnight(vault)
     tomorrow = TODAY + dt.timedelta(days=1)
     later = build_plan(build_network(load_config(vault), tomorrow), tomorrow)
     assert [(i.key, i.text) for i in later.items] == [(i.key, i.text) for i in plan.items]
+
+
+def test_a_plan_counts_by_its_ticked_items_alone(ana):
+    """Template syntax or a tick shown in a code block in what the user wrote into a plan leaves the plan's
+    ticks as they are: a build reads a generated note as its ticked items, the lines that decide what an
+    item is kept (a tick in a code block is still no tick)."""
+    config = load_config(ana)
+    build_vault(config, TODAY)
+    key = tick(ana, "— was due").rsplit("^", 1)[1]
+    build_vault(config, TODAY)  # dates the tick
+    (ana / PLAN).write_text(plan_text(ana) + (
+        "\nMy notes for {{date}}:\n"
+        "```\n- [x] [[Ana]] shown in a code block ✅ 2026-11-20 ^vn-check-in-00000000\n```\n"
+        "> [!note] Done\n> - [x] [[Ana]] coffee in a callout ✅ 2026-11-19 ^vn-check-in-11111111\n"), encoding="utf-8")
+    ticks = [item for item in standing(build_network(config, TODAY), "Ana").interactions if item.source == "plan"]
+    assert sorted(item.key for item in ticks) == sorted([key, "vn-check-in-11111111"])
+
+
+def test_prose_written_into_a_plan_is_no_input(vault):
+    """Words in a plan are what a build (or the user) wrote there, not the vault's: they never decide
+    which names are common words, so a cold build and a warm one (whose fingerprint knows a plan by its
+    ticks alone) agree, and so do two devices whose templates word the plan differently."""
+    write(vault, "People/Will.md", "---\ncircle: inner\n---\n")
+    write(vault, "Daily/2026-11-18.md", "Lunch with Will at the harbour.\n")
+    config = load_config(vault)
+    build_vault(config, TODAY)
+    (vault / PLAN).write_text(plan_text(vault) + "\nwe will see; it will rain; will do; will call\n", encoding="utf-8")
+    warm = standing(build_network(config, TODAY), "Will").last_contact
+    for path in (vault / ".vaultnet" / "cache").iterdir():
+        path.unlink()
+    cold = standing(build_network(config, TODAY), "Will").last_contact
+    assert warm == cold == dt.date(2026, 11, 18)
+
+
+@given(st.lists(st.sampled_from([
+    "- [x] [[Ana]] call ✅ 2026-11-20 ^vn-check-in-1", "- [ ] [[Sam]] open", "| [[Ana]] | ok |", "| --- | ---: |",
+    "```", "%% a comment %%", "%%", "> [!note]", "> - [-] dropped", "prose [[Ana]]", "", "  * [/] half", "---",
+]), max_size=30), st.sampled_from(["\n", "\r\n"]))
+def test_a_generated_note_as_read_keeps_every_line_and_tick_where_it_was(lines, end):
+    data = end.join(lines).encode()
+    read = as_read(data)
+    assert read.count(b"\n") == data.count(b"\n")
+    assert ticked_lines(read) == ticked_lines(data)
+    for was, now in zip(data.split(b"\n"), read.split(b"\n"), strict=True):
+        assert now in (was, b"")

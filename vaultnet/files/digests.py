@@ -23,6 +23,10 @@ from vaultnet.files.generated import capture_folder, memory_rel
 
 # A task item the user changed: any state but open. The same lines ``output.regions.user_items`` keeps.
 _USER_ITEM = re.compile(rb"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^ \]]\].*$", re.MULTILINE)
+# A changed task's box anywhere in a line, found fast: a note without one has no ticked items.
+_MARK = re.compile(rb"\[[^ \]]\]")
+_ITEM_START = re.compile(rb"[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^ \]]\]")
+_DELIMITER = re.compile(rb"[ \t:|\r-]*\Z")  # a table's delimiter row (``| --- | :-: |``), roughly: the parse decides
 # A note whose mtime is this close to the time it was read may change again within its
 # file system's timestamp resolution (a second on HFS+, SMB and small-inode ext4; two on FAT)
 # without its size, mtime or ctime changing: it is read again next time (git's "racy clean").
@@ -42,6 +46,31 @@ def counts_by_ticks(config: Config, rel: str) -> bool:
 def ticked_lines(data: bytes) -> list[bytes]:
     """The ticked (or otherwise changed) task lines of a note, in a form independent of their order."""
     return sorted({line.rstrip() for line in _USER_ITEM.findall(data.replace(b"\r\n", b"\n"))})
+
+
+def as_read(data: bytes) -> bytes:
+    """A generated note as a build reads it: its ticked items, every other line blank (so each keeps its number).
+
+    The rest of it is what a build wrote, in whatever template the device that wrote it
+    has: reading it would let one device's wording (its prose, its ten thousand index rows)
+    count, and costs a parse of every row after every build. The lines that decide whether
+    a line is an item stay (a fence, a comment, a quote, a table's delimiter), so a tick in
+    a code block is still no tick. A note that is not UTF-8 is left whole, for its problem.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    if not _MARK.search(data):
+        return b"\n" * data.count(b"\n")
+    return b"\n".join(line if _decides(line) else b"" for line in data.split(b"\n"))
+
+
+def _decides(line: bytes) -> bool:
+    """A ticked item, or a line that decides whether one is an item."""
+    return bool((b"[" in line and _ITEM_START.match(line)) or b"``" in line or b"~~" in line or b"%%" in line
+                or b"<!--" in line or b"-->" in line or line.lstrip().startswith(b">")
+                or (b"|" in line and b"-" in line and _DELIMITER.match(line)))
 
 
 def content_key(config: Config, rel: str, data: bytes) -> bytes:

@@ -17,7 +17,7 @@ from vaultnet.base.errors import Problem
 from vaultnet.base.keys import DATE_SPELLINGS, normalise
 from vaultnet.files.config import Config
 from vaultnet.files.copies import icloud_note
-from vaultnet.files.digests import digest, problem_digest
+from vaultnet.files.digests import as_read, counts_by_ticks, digest, problem_digest
 from vaultnet.files.digests import racy as changed_too_recently
 from vaultnet.files.reads import holds
 from vaultnet.files.walk import Skipper, VaultFile, conflict_original, escaped, is_utf8, walk_stat
@@ -156,7 +156,8 @@ class NoteSet:
             parse_note,  # YAML and all: imported by the first read, which a warm build never makes
         )
 
-        note, problems = parse_note(file.rel, data, self.config.person_tags, self._filter(file.rel), self.date_keys)
+        read = as_read(data) if counts_by_ticks(self.config, file.rel) else data  # vaultnet's notes: their ticks
+        note, problems = parse_note(file.rel, read, self.config.person_tags, self._filter(file.rel), self.date_keys)
         if note is not None:
             note.compact()  # thousands of notes: keep what counts, not their whole text
             if self.trim is not None:

@@ -33,9 +33,10 @@ ROLE_MEMORY = f"{STATE_DIR}/changes.json"  # rolechanges.MEMORY: what vaultnet r
 
 # Bumped with the cache's form, or with what a parsed note holds (4: markdown links to notes
 # are links, a Contacts table is fields; 5: each note's digest, conflict copies read; 6: gift-idea lines;
-# 7: every note's keys, a dated note's headings and prose, markdown-image embeds left out):
+# 7: every note's keys, a dated note's headings and prose, markdown-image embeds left out; 8: vaultnet's
+# generated notes read by their ticked items alone):
 # a fingerprint or a cached note from another form is never used.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 
 
 @dataclass(frozen=True)
