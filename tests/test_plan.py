@@ -215,3 +215,58 @@ def test_a_plan_with_only_untracked_people_says_how_to_give_them_a_circle(vault)
     plan = build_plan(build_network(load_config(vault), TODAY), TODAY)
     check_in = next(s for s in plan_context(plan)["sections"] if s["id"] == "check-in")
     assert check_in["empty"].endswith("1 contact has no circle or cadence yet: `vaultnet triage` gives them one.")
+
+
+def test_a_plan_that_remembers_equals_a_fresh_one_after_each_edit(vault):
+    """The watcher's plan works out per person only what changed (see advice/perstanding.py): after each
+    edit it is the plan worked out from nothing, section by section."""
+    from vaultnet.advice.plan import PlanMemo
+    from vaultnet.files.config import load_config
+    from vaultnet.pipeline.session import Session
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\nbirthday: 1990-11-19\n---\n## Log\n"
+                                  "- 2026-10-01 #call #got an intro to Lee\n")
+    write(vault, "People/Sam.md", "---\ncircle: close\n---\n## Log\n- 2026-11-01 #email #waiting sent the deck\n")
+    write(vault, "People/Zoë.md", "---\ncircle: network\n---\n## Log\n- 2026-10-20 #moved to Lyon\n"
+                                  "- 2026-10-21 #call #gave #gave #gave #gave feedback\n")
+    session, memo = Session(load_config(vault)), PlanMemo()
+    edits = [("People/Ana.md", "- 2026-11-20 #coffee #thanked for the intro\n"),
+             ("People/Sam.md", "- 2026-11-19 #call he answered\n"),
+             ("People/Zoë.md", "- 2026-11-05 #newbaby a daughter\n"),
+             ("People/Lee.md", "---\ncircle: close\nbirthday: 1985-11-20\n---\n"),
+             ("People/Ana.md", "- 2026-11-21 #call #got a reference\n")]
+    sections: set[str] = set()
+    for rel, text in [(None, ""), *edits]:
+        if rel is not None:
+            path = vault / rel
+            path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + text, encoding="utf-8")
+            session.refresh([rel])
+        network = session.network(TODAY)
+        remembered = build_plan(network, TODAY, memo=memo)
+        assert remembered.items == build_plan(network, TODAY).items
+        sections.update(item.section for item in remembered.items)
+    assert {"thank-you", "circle-back", "nudge", "life-events", "birthdays", "reciprocity", "check-in"} <= sections
+
+
+def test_per_standing_answers_are_kept_by_the_standing_object():
+    from vaultnet.advice.perstanding import PerStanding
+    from vaultnet.evidence.contacts import Contact
+    from vaultnet.standings.standing import Standing
+
+    ana, sam = Standing(Contact("Ana", "People/Ana.md"), "ok"), Standing(Contact("Sam", "People/Sam.md"), "ok")
+    each, calls = PerStanding(), []
+
+    def name(standing):
+        calls.append(standing.name)
+        return standing.name.upper()
+
+    assert each(("name",), [ana, sam], name) == ["ANA", "SAM"] and calls == ["Ana", "Sam"]
+    assert each(("name",), [ana, sam], name) == ["ANA", "SAM"] and calls == ["Ana", "Sam"]  # kept
+    ana2 = Standing(Contact("Ana B", "People/Ana.md"), "ok")  # Ana's standing worked out anew
+    assert each(("name",), [ana2, sam], name) == ["ANA B", "SAM"] and calls[2:] == ["Ana B"]
+    assert each(("other",), [sam], name) == ["SAM"] and calls[3:] == ["Sam"]  # another key, its own table
+    each.done()
+    each(("name",), [sam], name)  # Ana is gone: her answer with her
+    each.done()
+    assert each(("name",), [ana2, sam], name) == ["ANA B", "SAM"] and calls[-1] == "Ana B"
+    assert each(("other",), [sam], name) == ["SAM"] and calls[-1] == "Sam"  # unused by the last plan: let go

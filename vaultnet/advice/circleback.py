@@ -8,7 +8,6 @@ them since, the plan asks you to tell them what came of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from vaultnet.base.dates import Date
@@ -38,13 +37,11 @@ def due(standing: Standing, today: Date, days: int) -> CircleBack | None:
     return CircleBack(standing, got)
 
 
-def circle_backs(
-    standings: list[Standing], today: Date, days: int, due_of: Callable[[Standing], CircleBack | None] | None = None
-) -> list[CircleBack]:
-    """Everyone to circle back with, the oldest help first.
+def circle_backs(standings: list[Standing], today: Date, days: int) -> list[CircleBack]:
+    """Everyone to circle back with, the oldest help first."""
+    return oldest_first([item for standing in standings if (item := due(standing, today, days))])
 
-    ``due_of`` stands in for :func:`due` on that day (one that remembers its answers per standing).
-    """
-    due_of = due_of or (lambda standing: due(standing, today, days))
-    found = [item for standing in standings if (item := due_of(standing))]
+
+def oldest_first(found: list[CircleBack]) -> list[CircleBack]:
+    """``found`` (in the order of the people it came from), the oldest help first."""
     return sorted(found, key=lambda c: (c.got.date, c.standing.name.casefold()))

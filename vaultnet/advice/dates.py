@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from vaultnet.advice.coming import Upcoming, birthdays_between
 from vaultnet.advice.coming import coming_up as birthdays_and_follow_ups
+from vaultnet.advice.perstanding import Each, every
 from vaultnet.base.dates import Birthday, Date, birthday_in, day_label, next_birthday
 from vaultnet.evidence.occasions import Occasion
 from vaultnet.standings.network import Network
@@ -115,10 +116,11 @@ def remembrances_between(network: Network, first: Date, last: Date) -> list[Date
     return found
 
 
-def this_week(network: Network, active: Sequence[Standing], monday: Date, sunday: Date) -> list[Dated]:
+def this_week(network: Network, active: Sequence[Standing], monday: Date, sunday: Date,
+              each: Each = every) -> list[Dated]:
     """The Birthdays section: birthdays, then the other dates and remembrances, day by day."""
     birthdays = []
-    for day, standing in birthdays_between(active, monday, sunday):
+    for day, standing in birthdays_between(active, monday, sunday, each):
         year = standing.contact.birthday.year if standing.contact.birthday else None
         age = f" (turns {day.year - year})" if year else ""
         path = standing.contact.path
@@ -130,11 +132,11 @@ def this_week(network: Network, active: Sequence[Standing], monday: Date, sunday
     return list(heapq.merge(birthdays, others, key=lambda dated: dated.day))
 
 
-def coming_up(network: Network, sunday: Date, days: int) -> list[Upcoming]:
+def coming_up(network: Network, sunday: Date, days: int, each: Each = every) -> list[Upcoming]:
     """The Coming up section: birthdays and follow-ups as before, with gift ideas, and the other dates."""
     first, last = sunday + dt.timedelta(days=1), sunday + dt.timedelta(days=days)
     found = [replace(item, text=item.text + gift_text(network, item.people)) if item.identity[0] == "birthday"
-             else item for item in birthdays_and_follow_ups(network, sunday, days)]
+             else item for item in birthdays_and_follow_ups(network, sunday, days, each)]
     active = [s for s in network.standings if s.status not in ("paused", "snoozed")]
     dated = [Upcoming(day, paths, _occasion_text(network, day, paths, occasion), ("date", *paths, occasion.label, day))
              for day, paths, occasion in occasions_between(network, active, first, last)]

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from vaultnet.advice.perstanding import Each, every
 from vaultnet.base.dates import Cadence, Date, parse_cadence
 from vaultnet.evidence.model import Interaction
 from vaultnet.standings.network import Network
@@ -108,32 +109,43 @@ class CheckIn:
         return f"{in_words(self.delay)} since {what} ({event.date.isoformat()}{told}) · {ask}"
 
 
-def events(network: Network, standings: Iterable[Standing], tags: Iterable[str],
-           extra: Iterable[LifeEvent] = ()) -> dict[str, list[LifeEvent]]:
-    """Every event in these people's lives, by contact path, oldest first (one per tag and month)."""
+def events(network: Network, standings: Sequence[Standing], tags: Iterable[str],
+           extra: Iterable[LifeEvent] = (), each: Each = every) -> dict[str, list[LifeEvent]]:
+    """Every event in these people's lives, by contact path, oldest first (one per tag and month).
+
+    ``each``: how each person's own lines are gone over (:mod:`vaultnet.advice.perstanding`).
+    """
     wanted = frozenset(tags)
-    contact_notes = {s.contact.path for s in network.standings}
+    contact_notes = frozenset(s.contact.path for s in network.standings)
+    told = each(("life events", wanted, contact_notes), standings, lambda s: _told(s, wanted, contact_notes))
     found: dict[str, list[LifeEvent]] = {}
     for event in extra:
         found.setdefault(event.path, []).append(event)
-    for standing in standings:
-        path = standing.contact.path
-        for item in standing.interactions:
-            if not item.tags or wanted.isdisjoint(item.tags) or not item.own_words:
-                continue
-            if item.path in contact_notes and item.path != path:
-                continue  # a line in someone else's note tells of their life, not this person's
-            for tag in wanted.intersection(item.tags):
-                found.setdefault(path, []).append(LifeEvent(path, tag, item.date, item.text, item.path))
+    for standing, own in zip(standings, told, strict=True):
+        if own:
+            found.setdefault(standing.contact.path, []).extend(own)
     for path, listed in found.items():
-        listed.sort(key=lambda e: (e.tag, e.date, e.source))
         kept: list[LifeEvent] = []
-        for event in listed:
+        for event in sorted(listed, key=lambda e: (e.tag, e.date, e.source)):
             if kept and kept[-1].tag == event.tag and (event.date - kept[-1].date).days <= SAME_EVENT_DAYS:
                 continue  # the same event told again
             kept.append(event)
         found[path] = sorted(kept, key=lambda e: (e.date, e.tag))
     return found
+
+
+def _told(standing: Standing, wanted: frozenset[str], contact_notes: frozenset[str]) -> tuple[LifeEvent, ...]:
+    """The events one person's lines tell of, in the order of their interactions."""
+    path = standing.contact.path
+    found: list[LifeEvent] = []
+    for item in standing.interactions:
+        if not item.tags or wanted.isdisjoint(item.tags) or not item.own_words:
+            continue
+        if item.path in contact_notes and item.path != path:
+            continue  # a line in someone else's note tells of their life, not this person's
+        for tag in wanted.intersection(item.tags):
+            found.append(LifeEvent(path, tag, item.date, item.text, item.path))
+    return tuple(found)
 
 
 def losses(network: Network, today: Date) -> list[LifeEvent]:
@@ -154,7 +166,7 @@ def losses(network: Network, today: Date) -> list[LifeEvent]:
 
 def check_ins(network: Network, standings: Sequence[Standing], today: Date, sunday: Date,
               config_events: Mapping[str, tuple[Cadence, ...]], ticked: Callable[[CheckIn], bool],
-              extra: Iterable[LifeEvent] = ()) -> list[CheckIn]:
+              extra: Iterable[LifeEvent] = (), each: Each = every) -> list[CheckIn]:
     """The life-event check-ins of this week's plan, the oldest first.
 
     ``extra``: events known otherwise (a role change is a new job); ``ticked`` says whether a
@@ -162,7 +174,7 @@ def check_ins(network: Network, standings: Sequence[Standing], today: Date, sund
     """
     rules = schedule(config_events)
     by_path = {s.contact.path: s for s in standings}
-    happened = events(network, standings, rules, [*losses(network, today), *extra])
+    happened = events(network, standings, rules, [*losses(network, today), *extra], each)
     found = []
     for path, listed in happened.items():
         standing = by_path.get(path)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TypeVar
 
 from vaultnet.advice import circleback, daily, dates, deepen, goals, intros, lifeevents, nudge, reconnect, rolechanges
+from vaultnet.advice.perstanding import PerStanding, every
 from vaultnet.advice.reciprocity import advice_line
 from vaultnet.advice.reply import Waiting, replies, reply_key, waiting
 from vaultnet.base.dates import Date, day_label, iso_week, week_bounds
@@ -57,32 +57,23 @@ class PlanMemo:
 
     An incremental assembly keeps the very ``Standing`` objects of the contacts
     an edit cannot change, so what depends on one standing alone (its planned
-    kind, whether to circle back) is kept by that object's identity, and the
-    introductions' phrases by what they are worked out from. One edit then
-    works out these again for the few standings it changed, not ten thousand.
+    kind, whether to circle back, its thank-you) is kept by that object's identity
+    (:class:`~vaultnet.advice.perstanding.PerStanding`), and the introductions'
+    phrases by what they are worked out from. One edit then works out these again
+    for the few standings it changed, not ten thousand.
     """
 
     def __init__(self) -> None:
         self.phrases = intros.PhraseMemo()
-        self._kept: dict[tuple[object, ...], tuple[Standing, object]] = {}
-        self._used: dict[tuple[object, ...], tuple[Standing, object]] = {}
-
-    def per_standing(self, standing: Standing, key: tuple[object, ...], work_out: Callable[[], T]) -> T:
-        """``work_out()`` for this standing object and ``key`` (what it works out, and its other inputs)."""
-        ident = (id(standing), *key)
-        kept = self._used.get(ident) or self._kept.get(ident)
-        if kept is None or kept[0] is not standing:  # an id is reused only once its standing is gone
-            kept = (standing, work_out())
-        self._used[ident] = kept
-        return kept[1]  # type: ignore[return-value]
+        self.each = PerStanding()
 
     def done(self) -> None:
-        """Keep only what this plan used: the standings of contacts gone or changed are let go."""
-        self._kept, self._used = self._used, {}
+        """Keep only what this plan used."""
+        self.each.done()
 
 
-def _per_standing(memo: PlanMemo | None, standing: Standing, key: tuple[object, ...], work_out: Callable[[], T]) -> T:
-    return work_out() if memo is None else memo.per_standing(standing, key, work_out)
+def _found(values: Iterable[T | None]) -> list[T]:
+    return [value for value in values if value is not None]
 
 
 def kind_minutes(config: Config, kind: str | None) -> int:
@@ -123,6 +114,7 @@ def build_plan(
     """
     monday, sunday = week_bounds(today)
     config = network.config
+    each = memo.each if memo is not None else every
     plan = Plan(iso_week(today), monday, sunday, today, config.plan.budget_minutes,
                 lookahead_days=config.plan.lookahead_days,
                 untracked=sum(1 for s in network.standings if s.status == "untracked"))
@@ -155,12 +147,13 @@ def build_plan(
     def replied(message: Waiting) -> bool:
         return reply_key(message) in network.evidence.ticked
 
-    for message in replies(active, today, config.plan.reply_days, replied, partial(_waiting, memo)):
+    waiting_now = _found(each(("reply",), active, waiting))
+    for message in replies(waiting_now, today, config.plan.reply_days, replied):
         plan.items.append(PlanItem("reply", (message.standing.name,), message.text(), reply_key(message),
                                    message.since, ("message",) if "message" in config.kinds else ()))
 
     # 2. Birthdays and the other dates that matter this week, past days included.
-    for dated in dates.this_week(network, active, monday, sunday):
+    for dated in dates.this_week(network, active, monday, sunday, each):
         plan.items.append(PlanItem(
             "birthdays", tuple(network.names(dated.people)), dated.text, item_key("birthdays", *dated.identity), dated.day,
         ))
@@ -168,8 +161,9 @@ def build_plan(
     # 3. Check-ins by priority within the week's time budget.
     candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
     candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
-    costs = [(s, kind_minutes(config, kind), kind) for s in with_drifting(candidates)
-             for kind in (_per_standing(memo, s, ("kind",), partial(planned_kind, s)),)]
+    candidates = with_drifting(candidates)
+    costs = [(s, kind_minutes(config, kind), kind)
+             for s, kind in zip(candidates, each(("kind",), candidates, planned_kind), strict=True)]
     placed: list[tuple[Standing, int, str | None, Date | None]]
     if config.plan.daily_minutes is not None:
         days = daily.days_left(today, sunday)
@@ -197,18 +191,13 @@ def build_plan(
         ))
 
     # 4. Thank-yous: ticking one records #thanked.
-    for standing in active:
-        got = standing.reciprocity.thank_for
-        if got is not None:
-            plan.items.append(PlanItem(
-                "thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({day_label(got.date)})",
-                item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",),
-            ))
+    plan.items.extend(_found(each(("thank-you",), active, _thank_you)))
 
     # 4b. Circle back with what came of their help; congratulate; nudge unanswered outreaches.
     back_days = config.plan.circle_back_days
-    due_of = partial(_circle_back, memo, today, back_days)
-    for back in circleback.circle_backs(active, today, back_days, due_of):
+    backs = _found(each(("circle-back", today, back_days), active,
+                         lambda standing: circleback.due(standing, today, back_days)))
+    for back in circleback.oldest_first(backs):
         plan.items.append(PlanItem(
             "circle-back", (back.standing.name,), back.text(),
             item_key("circle-back", back.standing.contact.path, back.got.date), back.got.date,
@@ -222,11 +211,13 @@ def build_plan(
         return item_key("life-events", *check_in.identity) in network.evidence.ticked
 
     for care in lifeevents.check_ins(network, active, today, sunday, config.events, ticked,
-                                     rolechanges.new_jobs(memory, today)):
+                                     rolechanges.new_jobs(memory, today), each):
         plan.items.append(PlanItem(
             "life-events", (care.standing.name,), care.text(), item_key("life-events", *care.identity), care.due,
         ))
-    for again in nudge.nudges(active, today, config.plan.nudge_days):
+    nudge_days = config.plan.nudge_days
+    for again in nudge.soonest_first(_found(each(("nudge", today, nudge_days), active,
+                                                  lambda standing: nudge.due(standing, today, nudge_days)))):
         plan.items.append(PlanItem(
             "nudge", (again.standing.name,), again.text(),
             item_key("nudge", again.standing.contact.path, again.outreach.date, again.number), again.due, (nudge.WAITING_TAG,),
@@ -253,16 +244,10 @@ def build_plan(
         ))
 
     # 7. Reciprocity advice for people you are in touch with: what you gave and got, who starts.
-    for standing in active:
-        advice = advice_line(standing, today)
-        if advice is not None:
-            text, about = advice
-            plan.items.append(PlanItem(
-                "reciprocity", (standing.name,), text, item_key("reciprocity", standing.contact.path, about), None, (),
-                task=False,
-            ))
+    plan.items.extend(_found(each(("reciprocity", today), active,
+                                   lambda standing: _reciprocity(standing, today))))
     # 8. Birthdays, other dates and dated follow-ups in the days after this week: to see coming, not to do yet.
-    for upcoming in dates.coming_up(network, sunday, config.plan.lookahead_days):
+    for upcoming in dates.coming_up(network, sunday, config.plan.lookahead_days, each):
         plan.items.append(PlanItem("coming-up", tuple(network.names(upcoming.people)), upcoming.text,
                                    item_key("coming-up", *upcoming.identity), upcoming.day, (), task=False))
     order = {section.id: index for index, section in enumerate(SECTIONS)}
@@ -272,13 +257,21 @@ def build_plan(
     return plan
 
 
-def _waiting(memo: PlanMemo | None, standing: Standing) -> Waiting | None:
-    return _per_standing(memo, standing, ("reply",), partial(waiting, standing))
+def _thank_you(standing: Standing) -> PlanItem | None:
+    got = standing.reciprocity.thank_for
+    if got is None:
+        return None
+    return PlanItem("thank-you", (standing.name,), f"say thank you for: {got.text or got.kind} ({day_label(got.date)})",
+                    item_key("thank-you", standing.contact.path, got.date), got.date, ("thanked",))
 
 
-def _circle_back(memo: PlanMemo | None, today: Date, days: int, standing: Standing) -> circleback.CircleBack | None:
-    return _per_standing(memo, standing, ("circle-back", today, days), partial(circleback.due, standing, today, days))
-
+def _reciprocity(standing: Standing, today: Date) -> PlanItem | None:
+    advice = advice_line(standing, today)
+    if advice is None:
+        return None
+    text, about = advice
+    return PlanItem("reciprocity", (standing.name,), text, item_key("reciprocity", standing.contact.path, about), None,
+                    (), task=False)
 
 
 def follow_up_key(task: Task) -> str:

@@ -74,17 +74,11 @@ def waiting(standing: Standing) -> Waiting | None:
     return min(found, key=lambda w: (w.since, w.chat), default=None)
 
 
-def replies(standings: Iterable[Standing], today: Date, days: int, ticked: Callable[[Waiting], bool],
-            waiting_of: Callable[[Standing], Waiting | None] = waiting) -> list[Waiting]:
-    """Who has waited at least ``days`` (and at most :data:`STALE_DAYS`) for your answer, longest first."""
-    found = []
-    for standing in standings:
-        message = waiting_of(standing)
-        if message is None:
-            continue
-        waited = (today - message.since).days
-        if days <= waited <= STALE_DAYS and not ticked(message):
-            found.append(message)
+def replies(waiting_now: Iterable[Waiting], today: Date, days: int, ticked: Callable[[Waiting], bool]) -> list[Waiting]:
+    """Of the messages waiting for your answer (:func:`waiting` of each person), those that have waited at least
+    ``days`` (and at most :data:`STALE_DAYS`), longest first."""
+    found = [message for message in waiting_now
+             if days <= (today - message.since).days <= STALE_DAYS and not ticked(message)]
     return sorted(found, key=lambda w: (w.since, w.standing.name.casefold(), w.standing.contact.path))
 
 
