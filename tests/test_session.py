@@ -81,6 +81,37 @@ def people(vault):
 
 # -- each reuse rule, with a test that fails when it is broken -----------------------------------
 
+# What makes a note a person, or not, that an edit can change in a long-lived session (the conventions it
+# concludes are kept while the notes show it the same: evidence/conventions.py, Remembered).
+CONCLUSIONS = {
+    "a property": ("Notes/Kim.md", "---\ntype: company\n---\n", "---\ntype: person\n---\n", True),
+    "a tag in the text": ("Notes/Kim.md", "Met at the fair.\n", "#person met at the fair.\n", True),
+    "an inline field": ("Notes/Kim.md", "Met at the fair.\n", "type:: person\nMet at the fair.\n", True),
+    # Two meeting notes named "... Kim Lee" make Kim Lee someone with no note, unless the journal writes
+    # "lee" in lower case: a dated note's words.
+    "a dated note's words": ("2026-11-03.md", "Lunch.\n", "Sailed the lee side, in the lee of the hill.\n", False),
+}
+
+
+@pytest.mark.parametrize("rel, before, after, person", CONCLUSIONS.values(), ids=CONCLUSIONS)
+def test_a_long_lived_session_concludes_what_a_fresh_one_does_after_an_edit(people, rel, before, after, person):
+    write(people, "Meetings/2026-11-01 Kim Lee.md", "Agenda.\n")
+    write(people, "Meetings/2026-11-02 Kim Lee.md", "Agenda.\n")
+    write(people, rel, before)
+    session = Session(load_config(people))
+    first = session.network(TODAY)
+    write(people, rel, after)
+    session.refresh([rel])
+    kept = session.network(TODAY)
+    fresh_network = Session(load_config(people), remember=False).network(TODAY)
+    assert kept.person_rules == fresh_network.person_rules
+    assert kept.conventions == fresh_network.conventions
+    who = rel if person else "#Kim Lee"
+    assert (who in first.person_rules, who in kept.person_rules) == ((False, True) if person else (True, False)), \
+        (first.person_rules, kept.person_rules)
+
+
+
 
 def test_the_watchers_own_writes_are_not_read_again(people, monkeypatch):
     """Rule: what the watcher wrote itself (by its hash) is no change; it is not even read."""

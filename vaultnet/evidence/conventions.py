@@ -519,20 +519,55 @@ def lower_case_words(notes: Iterable[Note], words: frozenset[str]) -> set[str]:
 
 
 class Remembered:
-    """The last conclusions and the settings made from them, reused while the conclusions stay the same."""
+    """The last conclusions and the settings made from them, reused while the conclusions stay the same.
+
+    A watcher concludes after every edit. When each note is the object read last
+    time, or one read again that shows the inference what it showed before (an
+    undated note's properties, keys, tags and kind: a line logged in a person's note),
+    the conclusions are the last ones: going over thirty thousand notes again
+    would find them again.
+    """
 
     def __init__(self) -> None:
         self.base: Config | None = None
         self.conventions: Conventions | None = None
         self.config: Config | None = None
+        self._read: tuple[Config, list[Note], dict[str, Rule], Conventions] | None = None
 
     def apply(self, config: Config, notes: Sequence[Note]) -> tuple[Conventions, Config, dict[str, Rule]]:
         """The conclusions, the settings with them in, and each note's own rule (see :func:`read_conventions`)."""
-        conventions, explicit = read_conventions(notes, config)
+        conventions, explicit = self._concluded(config, notes)
         if self.base is config and self.conventions == conventions and self.config is not None:
             return self.conventions, self.config, explicit
         self.base, self.conventions, self.config = config, conventions, conventions.apply(config)
         return conventions, self.config, explicit
+
+    def _concluded(self, config: Config, notes: Sequence[Note]) -> tuple[Conventions, dict[str, Rule]]:
+        last = self._read
+        if last is not None and last[0] is config and _shows_the_same(last[1], notes, config.output + "/"):
+            conventions, explicit = last[3], last[2]
+        else:
+            conventions, explicit = read_conventions(notes, config)
+        self._read = (config, list(notes), explicit, conventions)
+        return conventions, explicit
+
+
+def _shows_the_same(before: Sequence[Note], now: Sequence[Note], output: str) -> bool:
+    """The notes show the inference what they showed before: the same notes, each the same object or one that
+    shows it the same (vaultnet's own notes, which it never reads, aside)."""
+    if len(before) != len(now):
+        return False
+    for old, new in zip(before, now, strict=True):
+        if old is not new and (old.rel != new.rel or (not new.rel.startswith(output) and _shown(old) != _shown(new))):
+            return False
+    return True
+
+
+def _shown(note: Note) -> tuple[object, ...]:
+    """All the inference reads of a note: an undated note's name, properties, keys, tags and kind; a dated
+    note's lines as well (whom it met, the words it writes in lower case)."""
+    shown = (note.rel, note.meta, note.keys, note.inline, note.body_tags, note.unrendered, note.dashboard, note.dated)
+    return (*shown, note.countable(), note.body) if note.dated else shown
 
 
 def counts(conventions: Conventions) -> Counter[str]:
