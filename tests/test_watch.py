@@ -362,3 +362,33 @@ def test_an_edit_the_watcher_has_not_built_yet_is_never_taken_for_current(vault)
     assert "| [[Ana]] | inner | 2026-11-18 |" in generated(vault)[INDEX]
     build_vault(load_config(vault), TODAY)
     assert "| [[Ana]] | inner | 2026-11-19 |" in generated(vault)[INDEX]
+
+
+def test_its_own_process_sets_what_a_build_leaves_aside_from_the_collector(vault):
+    """``run`` (the watcher's own process): after each build the vault worked out is frozen for the garbage
+    collector, so that a full collection never goes over it mid-step; a save collects in full, between builds."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n")
+    watcher = Watcher.for_vault(load_config(vault), lambda: TODAY)
+    watcher.session.refresh()
+    try:
+        watcher.build()
+        assert gc.get_freeze_count() == 0  # a watcher in someone else's process leaves the collector alone
+        watcher.collect_rarely = True
+        node = Node()
+        node.me = node  # a cycle, alive when the build is done: frozen with it
+        watcher.build()
+        assert gc.get_freeze_count() > 0
+        gone = weakref.ref(node)
+        del node
+        gc.collect()
+        assert gone() is not None  # frozen: a collection does not go over it
+        watcher.save()
+        assert gone() is None and gc.get_freeze_count() > 0  # the save's full collection did, and froze again
+    finally:
+        gc.unfreeze()
