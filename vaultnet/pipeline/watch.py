@@ -105,20 +105,39 @@ class Handler(FileSystemEventHandler):
     neither wakes the worker nor delays a build by a quiet period."""
 
     def __init__(self, queue: ChangeQueue, seen: Callable[[str], None] | None = None,
-                 wanted: Callable[[str], bool] = lambda path: True) -> None:
+                 wanted: Callable[[str], bool] = lambda path: True, folders_retold: bool = False) -> None:
         self.queue = queue
         self.seen = seen
         self.wanted = wanted
+        self.folders_retold = folders_retold  # see retells_folders
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reads change nothing
+        if self.folders_retold and event.is_directory and event.event_type == "modified":
+            return  # the event of what changed in the folder came with it
         source = os.fsdecode(event.src_path)
         paths = [path for path in (source, os.fsdecode(getattr(event, "dest_path", "") or "")) if path]
         if any(self.wanted(path) for path in paths):
             self.queue.put(*paths)
         if self.seen is not None:
             self.seen(source)
+
+
+def retells_folders(observer: BaseObserver) -> bool:
+    """True for an observer that follows each event in a folder with the folder "modified" (inotify's, on Linux).
+
+    Such an event says nothing the event it follows does not: a folder of ten
+    thousand people looked at again after every note saved in it was a sixth of
+    a watcher's step. Elsewhere a folder's own event can be the only word of a
+    change (macOS and Windows tell a folder to look at again when they lose
+    track), and it is followed.
+    """
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except (ImportError, OSError):  # no inotify on this system
+        return False
+    return isinstance(observer, InotifyObserver)
 
 
 def _digest(data: bytes | None) -> str | None:
@@ -559,7 +578,8 @@ class Watcher:
 
     def _observe(self) -> None:
         observer = PollingObserver(timeout=self.interval) if self.polling else Observer()
-        observer.schedule(Handler(self.queue, self.git.saw if self.git is not None else None, self._wanted),
+        observer.schedule(Handler(self.queue, self.git.saw if self.git is not None else None, self._wanted,
+                                  retells_folders(observer)),
                           str(self.config.root),
                           recursive=True)
         try:
