@@ -22,10 +22,10 @@ from vaultnet.files.copies import nfc
 from vaultnet.files.generated import capture_folder, memory_rel
 
 # A task item the user changed: any state but open. The same lines ``output.regions.user_items`` keeps.
-_USER_ITEM = re.compile(rb"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^ \]]\].*$", re.MULTILINE)
+_ITEM_START = re.compile(rb"[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^ \]]\]")
+_USER_ITEM = re.compile(rb"^" + _ITEM_START.pattern + rb".*$", re.MULTILINE)
 # A changed task's box anywhere in a line, found fast: a note without one has no ticked items.
 _MARK = re.compile(rb"\[[^ \]]\]")
-_ITEM_START = re.compile(rb"[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[^ \]]\]")
 _DELIMITER = re.compile(rb"[ \t:|\r-]*\Z")  # a table's delimiter row (``| --- | :-: |``), roughly: the parse decides
 # A note whose mtime is this close to the time it was read may change again within its
 # file system's timestamp resolution (a second on HFS+, SMB and small-inode ext4; two on FAT)
