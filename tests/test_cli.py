@@ -558,3 +558,27 @@ def test_plan_stdout_on_a_built_vault_without_contacts_still_says_where_it_looke
     assert run(vault, "build").exit_code == 0
     result = run(vault, "plan", "--stdout")
     assert result.exit_code == 0 and "no contacts" in result.stderr.lower()
+
+
+def test_the_program_leaves_what_a_command_made_to_the_process_end(people: Path, monkeypatch) -> None:
+    """``vaultnet`` (the installed program and ``python -m vaultnet``) runs ``run``: the command's objects are
+    frozen as it ends, so the interpreter's last pass of the collector skips them; ``main`` alone does not."""
+    import gc
+    from importlib.metadata import entry_points
+
+    from vaultnet.cli.main import run
+
+    assert [ep.value for ep in entry_points(group="console_scripts", name="vaultnet")] == ["vaultnet.cli.main:run"]
+    assert "run()" in (Path(__import__("vaultnet").__file__).parent / "__main__.py").read_text()
+    args = ["--vault", str(people), "--today", TODAY.isoformat(), "status"]
+    gc.unfreeze()
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(sys, "argv", ["vaultnet", *args])
+    try:
+        with pytest.raises(SystemExit) as ended:
+            run()
+        assert ended.value.code == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

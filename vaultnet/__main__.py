@@ -1,3 +1,3 @@
-from vaultnet.cli.main import main
+from vaultnet.cli.main import run
 
-main(prog_name="vaultnet")
+run()
