@@ -385,3 +385,50 @@ def test_an_entry_that_says_something_else_than_its_line_is_encoded_again(built)
     loaded = NoteCache(load_config(built)).load_entries()
     assert loaded == entries
     assert loaded["People/Ana.md"].signature[0] == ana.signature[0] + 1 and loaded["People/Bob.md"].racy
+
+
+def test_a_note_changed_while_it_is_read_is_read_again_next_time(built, monkeypatch):
+    """The signature kept is the file's as it was opened, and only when the path still has it after the read:
+    an editor's write in between leaves the note to be read again, however its size and times end up."""
+    from vaultnet.notes import noteset
+
+    path, real = built / "People/Ana.md", noteset.read_regular
+
+    def read_while_written(target):
+        found = real(target)
+        if target == path:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write("- 2026-11-12 #coffee\n")
+        return found
+
+    monkeypatch.setattr(noteset, "read_regular", read_while_written)
+    notes = noteset.NoteSet(load_config(built))
+    notes.scan()
+    assert notes.entries["People/Ana.md"].signature == noteset.UNKNOWN
+    assert notes.entries["People/Bob.md"].signature == noteset._signature((built / "People/Bob.md").stat())
+    monkeypatch.setattr(noteset, "read_regular", real)
+    assert notes.scan() and "2026-11-12" in "\n".join(line.text for line in notes.entries["People/Ana.md"].note.countable())
+
+
+def test_a_note_replaced_between_the_walk_and_the_read_is_kept_as_the_file_read(built, monkeypatch):
+    """An editor that saves by renaming a new file over the note: what is read is the new file whole, kept
+    under the new file's signature, so the next walk finds nothing to read again."""
+    from vaultnet.notes import noteset
+
+    path, real = built / "People/Ana.md", noteset.read_regular
+    notes = noteset.NoteSet(load_config(built))
+    walked = notes.stat_all()
+
+    def replaced_first(target):
+        if target == path:
+            (built / "new.tmp").write_text("---\ncircle: inner\n---\n- 2026-11-14 #call again\n")
+            os.replace(built / "new.tmp", path)
+        return real(target)
+
+    monkeypatch.setattr(noteset, "read_regular", replaced_first)
+    notes.scan(walked)
+    monkeypatch.setattr(noteset, "read_regular", real)
+    entry = notes.entries["People/Ana.md"]
+    assert entry.signature == noteset._signature(path.stat())
+    assert "2026-11-14" in "\n".join(line.text for line in entry.note.countable())
+    assert not notes.scan()  # nothing changed since

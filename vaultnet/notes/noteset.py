@@ -132,13 +132,14 @@ class NoteSet:
         if file.icloud:
             return self._placeholder(file.rel), None
         try:
-            before = _signature(path.stat())
             found = read_regular(path)
             if found is None:
                 return None, None
-            data = found[0]
+            data, opened = found
             read_at = time.time_ns()
-            after = _signature(path.stat())
+            # The file as opened (its fstat, before the read) against the path after it: a file changed
+            # or replaced meanwhile differs, and one replaced before it was opened was read whole.
+            before, after = _signature(opened), _signature(path.stat())
         except FileNotFoundError:
             return None, None
         except NotAFile as err:
