@@ -193,15 +193,48 @@ class _Phrases:
         return matched + 0.5 * len(set(contact.interests)) + 1.0
 
 
-def _phrase_key(people: list[Standing]) -> tuple[object, ...]:
-    return tuple((s.contact.path, s.contact.needs, s.contact.offers, s.contact.interests, s.contact.fields.get("company"))
-                 for s in people)
+def _phrase_key(standing: Standing) -> tuple[object, ...]:
+    """What a person brings to everyone's phrases: their path, needs, offers, interests and company."""
+    contact = standing.contact
+    return contact.path, contact.needs, contact.offers, contact.interests, contact.fields.get("company")
 
 
-def _best_key(people: list[Standing]) -> tuple[object, ...]:
-    """What the best pairs of ``people`` depend on besides who met whom: their order and phrases
-    (``_phrase_key``), their names and whether you can vouch for them."""
-    return _phrase_key(people), tuple((s.name, s.tie.band in VOUCH_BANDS) for s in people)
+def _best_key(standing: Standing) -> tuple[object, ...]:
+    """What a person brings to the best pairs besides who met whom: their phrases (``_phrase_key``), name
+    and whether you can vouch for them."""
+    return *_phrase_key(standing), standing.name, standing.tie.band in VOUCH_BANDS
+
+
+def _same_people(last: list[Standing], now: list[Standing], key: Callable[[Standing], tuple[object, ...]]) -> bool:
+    """``now`` is ``last`` person by person, in order, as ``key`` sees them.
+
+    A standing the assembly kept is the same object and is not looked into:
+    after an edit only the few worked out again are (the whole comparison made
+    a key of ten thousand people twice a plan).
+    """
+    return len(last) == len(now) and all(a is b or key(a) == key(b) for a, b in zip(last, now, strict=True))
+
+
+def _met_by_many(network: Network) -> list[tuple[str, ...]]:
+    """The groups of two or more who met, in the evidence's order (see ``_met``)."""
+    return [group for group in _met(network) if len(group) > 1]
+
+
+def _same_met(last: list[tuple[str, ...]], now: list[tuple[str, ...]]) -> bool:
+    """The same groups met: as lists first (an edit that changed no meeting leaves the very same groups,
+    in order), else as sets."""
+    return last == now or frozenset(last) == frozenset(now)
+
+
+@dataclass(frozen=True)
+class _Best:
+    """The best pairs, with what they were worked out from."""
+
+    limit: int
+    favoured: tuple[str, ...]
+    people: list[Standing]
+    met: list[tuple[str, ...]]
+    pairs: list[Introduction]
 
 
 class PhraseMemo:
@@ -215,8 +248,8 @@ class PhraseMemo:
     """
 
     def __init__(self) -> None:
-        self._last: tuple[tuple[object, ...], _Phrases] | None = None
-        self._best: tuple[tuple[object, ...], list[Introduction]] | None = None
+        self._last: tuple[list[Standing], _Phrases] | None = None
+        self._best: _Best | None = None
 
     def best(self, network: Network, limit: int, favoured: tuple[str, ...],
              work_out: Callable[[], list[Introduction]]) -> list[Introduction]:
@@ -226,21 +259,22 @@ class PhraseMemo:
         pair's people may stand otherwise now (a call logged), which changes
         neither who meets nor why, but shows in the plan.
         """
-        people = _people(network)
-        key = (limit, favoured, _best_key(people), frozenset(group for group in _met(network) if len(group) > 1))
-        if self._best is None or self._best[0] != key:
-            self._best = (key, work_out())
-            return self._best[1]
+        people, met, last = _people(network), _met_by_many(network), self._best
+        if last is None or (last.limit, last.favoured) != (limit, favoured) or not _same_met(last.met, met) \
+                or not _same_people(last.people, people, _best_key):
+            self._best = _Best(limit, favoured, people, met, work_out())
+            return self._best.pairs
+        self._best = _Best(limit, favoured, people, met, last.pairs)  # compared with these next time
         by_path = {standing.contact.path: standing for standing in people}
         return [Introduction(by_path[intro.first.contact.path], by_path[intro.second.contact.path],
-                             list(intro.reasons), intro.matches, list(intro.interests)) for intro in self._best[1]]
+                             list(intro.reasons), intro.matches, list(intro.interests)) for intro in last.pairs]
 
     def phrases(self, people: list[Standing]) -> _Phrases:
-        key = _phrase_key(people)
-        if self._last is not None and self._last[0] == key:
+        if self._last is not None and _same_people(self._last[0], people, _phrase_key):
+            self._last = (people, self._last[1])
             return self._last[1]
         phrases = _Phrases(people)
-        self._last = (key, phrases)
+        self._last = (people, phrases)
         return phrases
 
 
