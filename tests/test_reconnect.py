@@ -1,4 +1,4 @@
-from vaultnet.advice.reconnect import candidates
+from vaultnet.advice.reconnect import candidates, recent_industries
 
 from conftest import TODAY, write
 
@@ -67,3 +67,9 @@ def test_reason_says_when_what_who_and_what_is_new(vault, load):
         "last spoke on 2025-12-01 (talked about Recent's startup); you both know Recent; "
         "law is new for you: nobody you talked to in the last 90 days works in it"
     )
+
+
+def test_an_industry_is_recent_through_the_ninetieth_day(vault, load):
+    person(vault, "Day90", "industry: Law", "- 2026-08-23 #call\n")
+    person(vault, "Day91", "industry: art", "- 2026-08-22 #call\n")
+    assert recent_industries(load(), TODAY) == {"law"}

@@ -177,3 +177,10 @@ def test_a_rebuild_renders_again_only_the_rows_of_standings_an_edit_changed(vaul
     after = rows(session.network(TODAY))
     assert after["Ana"] is before["Ana"]
     assert after["Bob"] is not before["Bob"] and after["Bob"]["last_contact"] == "2026-11-20"
+
+
+def test_the_active_network_counts_contacts_in_touch_through_the_ninetieth_day(vault, load):
+    write(vault, "People/Day90.md", "---\nindustry: Law\n---\n- 2026-08-23 #call\n")
+    write(vault, "People/Day91.md", "---\nindustry: Art\n---\n- 2026-08-22 #call\n")
+    context = index_context(load())
+    assert context["active"] == 1 and context["active_by_industry"] == [("law", 1)]

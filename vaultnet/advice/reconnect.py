@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from vaultnet.standings.network import Network
-from vaultnet.standings.standing import Standing, within
+from vaultnet.standings.standing import Standing, window_start
 
 QUIET_DAYS = 90
 BANDS = ("weak", "dormant")
@@ -43,10 +43,11 @@ class Candidate:
 
 def recent_industries(network: Network, today: dt.date) -> set[str]:
     """Industries of everyone you had contact with in the last 90 days."""
+    start = window_start(today, QUIET_DAYS)  # `within`, its start worked out once, not for each of everyone
     return {
         industry.casefold()
         for standing in network.standings
-        if standing.last_contact and within(standing.last_contact, today, QUIET_DAYS)
+        if standing.last_contact and start <= standing.last_contact <= today
         and (industry := standing.contact.fields.get("industry"))
     }
 

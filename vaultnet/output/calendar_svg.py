@@ -52,8 +52,10 @@ def contact_calendar(days: Iterable[Date], today: Date) -> str:
     """The SVG for interactions on ``days`` (one entry per interaction) as of ``today``."""
     months = _months(today)
     first = months[0]
-    counts: Counter[tuple[int, int, int]] = Counter(
-        (day.year, day.month, _week(day.day)) for day in days if first <= day <= today)
+    counts: Counter[tuple[int, int, int]] = Counter()
+    for day, count in Counter(days).items():  # tens of thousands of interactions, on a few hundred days
+        if first <= day <= today:
+            counts[day.year, day.month, _week(day.day)] += count
     most = max(counts.values(), default=0)
     total = sum(counts.values())
     width = LEFT + 5 * (CELL_W + GAP) + RIGHT

@@ -30,7 +30,7 @@ from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.generated import PICTURE
 from vaultnet.output.templates import default_templates
 from vaultnet.standings.network import Network
-from vaultnet.standings.standing import BANDS, STATUSES, Standing, Status, within
+from vaultnet.standings.standing import BANDS, STATUSES, Standing, Status, window_start
 
 INDEX_TEMPLATE = "index.md"
 PLAN_TEMPLATE = "plan.md"
@@ -290,7 +290,8 @@ def index_context(network: Network) -> dict[str, Any]:
     rows = {status: [] for status in STATUS_ORDER}  # type: dict[str, list[dict[str, Any]]]
     for standing in sorted(standings, key=lambda s: (-s.days_overdue, s.due or network.today, s.name.casefold())):
         rows[standing.status].append(index_row(standing))
-    active = [s for s in standings if s.last_contact and within(s.last_contact, network.today, ACTIVE_DAYS)]
+    start = window_start(network.today, ACTIVE_DAYS)  # `within`, its start worked out once
+    active = [s for s in standings if s.last_contact and start <= s.last_contact <= network.today]
     active_industries = Counter(s.contact.fields.get("industry", "(none)").casefold() for s in active)
     active_bands = Counter(s.tie.band for s in active)
     return {
