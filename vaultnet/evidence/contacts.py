@@ -245,6 +245,7 @@ class Directory:
         # Link targets repeat across thousands of lines: each is folded and looked up once.
         self._resolved: dict[str, Contact | None] = {}
         self._paths: dict[str, Contact] | None = None
+        self._resolution: tuple[tuple[str, str, tuple[str, ...], bool], ...] | None = None
         for contact in ordered:
             self._names.setdefault(fold(contact.name), []).append(contact)
             for alias in contact.aliases:
@@ -258,8 +259,13 @@ class Directory:
         :class:`vaultnet.standings.network.AssemblyMemo`): a field the
         extraction reads of other contacts and this leaves out would keep
         evidence worked out from that field's old value.
+
+        Worked out once: a watcher keeps the directory while no contact
+        changes, and asks this at every assembly.
         """
-        return tuple((c.path, c.name, c.aliases, c.ignore_journal) for c in self.contacts)
+        if self._resolution is None:
+            self._resolution = tuple((c.path, c.name, c.aliases, c.ignore_journal) for c in self.contacts)
+        return self._resolution
 
     def by_path(self, path: str) -> Contact | None:
         """The contact whose note (or, for a person with no note, whose tag or name) is ``path``."""

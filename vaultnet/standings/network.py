@@ -137,6 +137,7 @@ class AssemblyMemo:
         self.contacts: dict[str, tuple[Note, Contact, list[Problem]]] = {}
         self.absent: dict[str, Contact] = {}  # people with no note of their own, by path
         self._directory: tuple[list[Contact], Directory] | None = None
+        self._order: tuple[list[Contact], list[Contact]] | None = None  # contacts, and in name order
         self.evidence: dict[str, tuple[Note, object, Contact | None, Evidence, list[Problem]]] = {}
         self.manual: dict[str, tuple[Contact, Interaction | None]] = {}
         self.standings: dict[str, tuple[tuple[object, ...], Standing]] = {}
@@ -177,13 +178,23 @@ class AssemblyMemo:
         """The directory of ``contacts``: the last one while they are the same objects (it keeps what it
         resolved; an edit that changes no contact builds no new one for ten thousand people)."""
         last = self._directory
-        if last is not None and len(last[0]) == len(contacts) and all(
-                a is b for a, b in zip(last[0], contacts, strict=True)):
+        if last is not None and _same_objects(last[0], contacts):
             return last[1]
         directory = Directory(contacts)
         if self.remember:
             self._directory = (contacts, directory)
         return directory
+
+    def in_name_order(self, contacts: list[Contact]) -> list[Contact]:
+        """``contacts`` by name, then path: the last order while they are the same objects (ten thousand
+        names folded and sorted at every assembly of a watcher's)."""
+        last = self._order
+        if last is not None and _same_objects(last[0], contacts):
+            return last[1]
+        ordered = sorted(contacts, key=lambda c: (c.name.casefold(), c.path))
+        if self.remember:
+            self._order = (contacts, ordered)
+        return ordered
 
     def _read_contact(self, note: Note, config: Config) -> tuple[Contact, list[Problem]]:
         """The contact of a person's note: from the store when it holds the one read from this note under
@@ -316,6 +327,11 @@ def _add_people(paths: set[str], evidence: Evidence) -> None:
         paths.update(line)
 
 
+def _same_objects(old: list[Contact], new: list[Contact]) -> bool:
+    """The same contact objects, in the same order."""
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+
+
 def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
     """Inputs are the same objects (sequences: element by element)."""
     if len(old) != len(new):
@@ -424,7 +440,7 @@ def assemble(
     affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
     per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
-    for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.path)):
+    for contact in memo.in_name_order(contacts):
         if affected is not None and contact.path not in affected:
             standings.append(memo.kept_standing(contact.path))  # nothing it is worked out from changed
             continue
