@@ -279,3 +279,47 @@ def test_merge_keeps_every_tick_and_every_generated_line(new, old):
             assert above, (key, merged)
     if not ticked:
         assert merged == new
+
+
+def _split_by_lines(text: str) -> tuple[str, str, str] | None:
+    """``split`` as it reads a note line by line (only LF ends a line); None where it finds no one region."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    if len(begins) != 1 or len(ends) != 1 or begins[0] > ends[0]:
+        return None
+    return "".join(lines[: begins[0] + 1]), "".join(lines[begins[0] + 1 : ends[0]]), "".join(lines[ends[0]:])
+
+
+MARKED = st.one_of(LINE, st.sampled_from([
+    BEGIN, END, f" {BEGIN} ", f"{END}\r", f"\u00a0{BEGIN}\x85", f"\t{END}\u2003", f"{BEGIN} {END}", f"x {BEGIN}",
+    f"{END}x", "%% vaultnet:", f"{BEGIN}\u2028", "%% vaultnet:begin%%", f"{END}{END}"]))
+
+
+@given(st.lists(MARKED, max_size=12), st.sampled_from(["\n", "\r\n", "\n\n"]), st.booleans())
+def test_split_finds_the_region_a_line_by_line_reading_finds(lines, newline, last_break):
+    """The markers are found by their text, not line by line: the same region, or the same error."""
+    text = newline.join(lines) + (newline if last_break else "")
+    expected = _split_by_lines(text)
+    try:
+        assert split(text, "Plan.md") == expected
+    except RegionError:
+        assert expected is None
+
+
+CHANGED_OR_NOT = st.one_of(LINE, st.sampled_from(["- [x]", "\t* [/] half ^vn-c", "1. [x] numbered", "-  [x] wide",
+                                                "x\n- [x] after a line", "  + [-] dropped ^vn-d", "- []] odd"]))
+
+
+@given(regions(CHANGED_OR_NOT))
+def test_a_region_without_a_changed_item_is_not_read_line_by_line(region):
+    """Looking for a changed item first (the index has none) finds the items a line-by-line reading finds."""
+    import vaultnet.output.regions as regions_module
+
+    found = user_items(region)
+    everything, regions_module._CHANGED = regions_module._CHANGED, re.compile("")
+    try:
+        assert found == user_items(region)
+    finally:
+        regions_module._CHANGED = everything

@@ -20,6 +20,9 @@ END = "%% vaultnet:end %%"
 
 # A task line; its block id may be anywhere on it (users type dates after it).
 _TASK = re.compile(r"^\s*[-*+] \[(?P<state>.)\](?=\s|$)")
+# A task's box in any state but open, anywhere in a text: every line ``user_items`` keeps has one (a
+# one-letter link, ``[[A]]``, has one too: then the lines are read one by one, as without it).
+_CHANGED = re.compile(r"\[[^ \n]\]")
 # The one heading rule, for finding sections and putting lines back under them:
 # CommonMark's ATX heading (up to three spaces of indent); the heading is its normalised text.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
@@ -58,19 +61,42 @@ def _lines(text: str) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
+_MARKER_TEXT = "%% vaultnet:"  # what both markers start with
+
+
+def _markers(text: str) -> tuple[list[int], list[int]]:
+    """Where the lines that are a begin marker, and those that are an end marker, start (whitespace aside).
+
+    Found by the markers' text, not line by line: a 10,000-row index is split
+    twice at every build, and its rows are never looked at.
+    """
+    begins: list[int] = []
+    ends: list[int] = []
+    at = text.find(_MARKER_TEXT)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        stop = text.find("\n", at)
+        line = (text[start:] if stop == -1 else text[start:stop]).strip()
+        if line == BEGIN:
+            begins.append(start)
+        elif line == END:
+            ends.append(start)
+        at = -1 if stop == -1 else text.find(_MARKER_TEXT, stop)
+    return begins, ends
+
+
 def split(text: str, rel: str) -> tuple[str, str, str]:
     """``(before, region, after)``: ``before`` ends with the begin marker line, ``after`` starts at the end marker."""
-    lines = _lines(text)
-    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
-    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    begins, ends = _markers(text)
     if len(begins) != 1 or len(ends) != 1 or begins[0] > ends[0]:
         found = f"{len(begins)} begin and {len(ends)} end markers"
         raise RegionError(
             f"{rel}: expected one '{BEGIN}' line followed by one '{END}' line, found {found}; "
             "vaultnet leaves this note alone until the markers are fixed (or the note is deleted)"
         )
-    start, stop = begins[0], ends[0]
-    return "".join(lines[: start + 1]), "".join(lines[start + 1 : stop]), "".join(lines[stop:])
+    after_begin = text.find("\n", begins[0])
+    start = len(text) if after_begin == -1 else after_begin + 1
+    return text[:start], text[start : ends[0]], text[ends[0] :]
 
 
 def replace_region(existing: str, region: str, rel: str) -> str:
@@ -117,6 +143,8 @@ def label(line: str) -> str | None:
 def user_items(region: str) -> dict[str, tuple[str, str, str | None]]:
     """Items the user changed (any state but open): key → (line, heading and day label it stood under)."""
     found: dict[str, tuple[str, str, str | None]] = {}
+    if not _CHANGED.search(region):
+        return found  # none at all (the index's 10,000 rows): no line to look at one by one
     under, day = "", None
     for line in _lines(region):
         title = heading(line)
