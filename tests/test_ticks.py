@@ -227,3 +227,22 @@ def test_a_generated_note_as_read_keeps_every_line_and_tick_where_it_was(lines, 
     assert ticked_lines(read) == ticked_lines(data)
     for was, now in zip(data.split(b"\n"), read.split(b"\n"), strict=True):
         assert now in (was, b"")
+
+
+@given(st.lists(st.sampled_from([
+    "- [x] [[Ana]] call ✅ 2026-11-20 ^vn-check-in-1", "- [ ] [[Sam]] open", "| [[Ana]] | ok |", "[[A]]", "- []] odd",
+    "> - [-] dropped", "prose [x] in a line", "1. [/] half", "- [x]", "-\t[?] asked", "x", "",
+]), max_size=30), st.sampled_from(["\n", "\r\n"]))
+def test_a_note_without_a_changed_box_has_no_ticked_lines(lines, end):
+    """The box is looked for first (the index has none): the ticked lines are the ones a full look finds."""
+    import re
+
+    from vaultnet.files import digests
+
+    data = end.join(lines).encode()
+    found = ticked_lines(data)
+    everything, digests._MARK = digests._MARK, re.compile(rb"")
+    try:
+        assert found == ticked_lines(data)
+    finally:
+        digests._MARK = everything

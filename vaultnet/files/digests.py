@@ -45,6 +45,8 @@ def counts_by_ticks(config: Config, rel: str) -> bool:
 
 def ticked_lines(data: bytes) -> list[bytes]:
     """The ticked (or otherwise changed) task lines of a note, in a form independent of their order."""
+    if not _MARK.search(data):
+        return []  # no changed box at all (the index, nearly always): no line to look for
     return sorted({line.rstrip() for line in _USER_ITEM.findall(data.replace(b"\r\n", b"\n"))})
 
 
