@@ -7,6 +7,7 @@ so that a regenerated plan can keep what the user ticked.
 
 from __future__ import annotations
 
+import os
 import re
 
 from vaultnet.base.dates import Date
@@ -61,7 +62,7 @@ def _lines(text: str) -> list[str]:
     return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-_MARKER_TEXT = "%% vaultnet:"  # what both markers start with
+_MARKER_TEXT = os.path.commonprefix([BEGIN, END])  # what both markers start with: "%% vaultnet:"
 
 
 def _markers(text: str) -> tuple[list[int], list[int]]:
