@@ -37,11 +37,6 @@ def due(standing: Standing, today: Date, days: int) -> CircleBack | None:
     return CircleBack(standing, got)
 
 
-def circle_backs(standings: list[Standing], today: Date, days: int) -> list[CircleBack]:
-    """Everyone to circle back with, the oldest help first."""
-    return oldest_first([item for standing in standings if (item := due(standing, today, days))])
-
-
 def oldest_first(found: list[CircleBack]) -> list[CircleBack]:
     """``found`` (in the order of the people it came from), the oldest help first."""
     return sorted(found, key=lambda c: (c.got.date, c.standing.name.casefold()))

@@ -62,10 +62,6 @@ def due(standing: Standing, today: Date, days: int) -> Nudge | None:
     return Nudge(standing, run[-1], outreaches, when)
 
 
-def nudges(standings: list[Standing], today: Date, days: int) -> list[Nudge]:
-    return soonest_first([item for standing in standings if (item := due(standing, today, days))])
-
-
 def soonest_first(found: list[Nudge]) -> list[Nudge]:
     """``found`` (in the order of the people it came from), the soonest due first."""
     return sorted(found, key=lambda n: (n.due, n.standing.name.casefold()))

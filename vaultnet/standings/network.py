@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -327,8 +327,8 @@ def _add_people(paths: set[str], evidence: Evidence) -> None:
         paths.update(line)
 
 
-def _same_objects(old: list[Contact], new: list[Contact]) -> bool:
-    """The same contact objects, in the same order."""
+def _same_objects(old: Sequence[object], new: Sequence[object]) -> bool:
+    """The same objects, in the same order."""
     return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
 
 
@@ -338,7 +338,7 @@ def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
         return False
     for a, b in zip(old, new, strict=True):
         if isinstance(a, list) and isinstance(b, list):
-            if len(a) != len(b) or any(x is not y for x, y in zip(a, b, strict=True)):
+            if not _same_objects(a, b):
                 return False
         elif a is not b and a != b:
             return False
