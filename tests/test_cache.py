@@ -432,3 +432,61 @@ def test_a_note_replaced_between_the_walk_and_the_read_is_kept_as_the_file_read(
     assert entry.signature == noteset._signature(path.stat())
     assert "2026-11-14" in "\n".join(line.text for line in entry.note.countable())
     assert not notes.scan()  # nothing changed since
+
+
+def test_a_note_from_the_cache_is_made_when_first_read_and_equals_the_note_read(tmp_path):
+    """A command's notes come from the cache without their properties and lines, made when first read: then they
+    are the notes a whole load made (equal both ways, and ``replace`` gives a whole note)."""
+    import dataclasses
+    import shutil
+    from pathlib import Path
+
+    from vaultnet.notes.lazynote import LazyNote
+    from vaultnet.notes.note import Note
+
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-vault", root, ignore=shutil.ignore_patterns(".vaultnet"))
+    build_vault(load_config(root), TODAY)
+    whole = NoteCache(load_config(root), lasting=True).load_entries()  # a watcher's load: every note made at once
+    lazy = NoteCache(load_config(root)).load_entries()
+    notes = {rel: entry.note for rel, entry in lazy.items() if entry.note is not None}
+    assert len(notes) > 100 and all(isinstance(note, LazyNote) for note in notes.values())
+    assert sum(not note.made() for note in notes.values()) > len(notes) // 2  # made at once: those holding nothing
+    assert all(entry.note.made() for entry in whole.values() if isinstance(entry.note, LazyNote))
+    ana = notes["People/Ana Souza.md"]
+    assert ana.dated is False and not ana.made()  # what every note is asked leaves it unmade
+    assert ana.meta["circle"] and ana.made()
+    for rel, note in notes.items():
+        assert note == whole[rel].note and whole[rel].note == note
+        read = Note(**{spec.name: getattr(note, spec.name) for spec in dataclasses.fields(Note)})
+        assert note == read and read == note
+    moved = dataclasses.replace(notes["People/Bob Lee.md"], rel="People/Bob.md")
+    assert moved.rel == "People/Bob.md" and moved.meta == notes["People/Bob Lee.md"].meta
+    assert lazy == whole
+
+
+def test_a_read_after_an_edit_makes_only_the_notes_it_reads(tmp_path):
+    """After one edit, a command takes each note's evidence and each person's contact from the store: the notes
+    it never reads stay as the cache holds them, and its answer is the one a whole load gives."""
+    import shutil
+    from pathlib import Path
+
+    from vaultnet.notes.lazynote import LazyNote
+
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-vault", root, ignore=shutil.ignore_patterns(".vaultnet"))
+    for path in root.rglob("*.md"):  # written a while ago: read now, a note is known by its times next time
+        os.utime(path, (path.stat().st_mtime - 60, path.stat().st_mtime - 60))
+    build_vault(load_config(root), TODAY)
+    with open(root / "People/Ana Souza.md", "a", encoding="utf-8") as note:
+        note.write("- 2026-11-20 #call about the launch\n")
+    session = Session(load_config(root), remember=False)
+    network = session.network(TODAY)
+    people = {rel: entry.note for rel, entry in session.notes.entries.items() if rel.startswith("People/")}
+    assert not isinstance(people.pop("People/Ana Souza.md"), LazyNote)  # read again from its file
+    unmade = [rel for rel, note in people.items() if isinstance(note, LazyNote) and not note.made()]
+    assert len(people) > 20 and len(unmade) >= len(people) * 3 // 4  # not those whose gift ideas it lists
+    shutil.rmtree(root / ".vaultnet")
+    cold = build_network(load_config(root), TODAY)
+    assert [(s.contact.path, s.last_contact, s.due, len(s.interactions)) for s in network.standings] \
+        == [(s.contact.path, s.last_contact, s.due, len(s.interactions)) for s in cold.standings]

@@ -1663,7 +1663,9 @@ def test_an_empty_vault_option_is_an_error(tmp_path, monkeypatch):
     one_error_line(result, "--vault")
 
 
-def test_a_cache_entry_of_the_wrong_shape_is_discarded_with_a_warning(tmp_path, caplog):
+def test_a_cache_entry_of_the_wrong_shape_is_read_again_with_a_warning(tmp_path, caplog):
+    """The lines of a note are checked by their schema when first read: one of the wrong shape is never a wrong
+    answer (the note is read from its file) and is gone from the cache the build saves."""
     vault = tiny(tmp_path)
     assert cli(vault, "build").exit_code == 0
     cache = vault / ".vaultnet/cache/notes.json"
@@ -1677,8 +1679,15 @@ def test_a_cache_entry_of_the_wrong_shape_is_discarded_with_a_warning(tmp_path, 
     with caplog.at_level("WARNING"):
         result = cli(vault, "build")
     assert result.exit_code == 0, result.output
-    assert any("discarding the corrupt cache" in record.getMessage() for record in caplog.records)
+    assert any("entry for People/Ana Souza.md is damaged" in record.getMessage() for record in caplog.records)
     assert "Ana Souza" in (vault / INDEX).read_text(encoding="utf-8")
+    assert not any(json.loads(line)[0] == "People/Ana Souza.md" for line in cache.read_text("utf-8").splitlines()[1:])
+    caplog.clear()
+    put(vault, "People/Ben Lima.md", b"---\ncircle: close\n---\n")  # something for the next build to save
+    with caplog.at_level("WARNING"):
+        assert cli(vault, "build").exit_code == 0
+    assert not caplog.records
+    assert any(json.loads(line)[0] == "People/Ana Souza.md" for line in cache.read_text("utf-8").splitlines()[1:])
 
 
 def test_leftover_temporary_files_of_killed_runs_are_removed(tmp_path):

@@ -57,22 +57,22 @@ def _racy(signature: Signature, read_at: int) -> bool:
 # Shared by the thousands of notes that hold none: thirty thousand empty dicts and lists are
 # megabytes. A note is never changed once parsed (readers return values, they do not write
 # onto notes), so nothing ever writes into these.
-_NO_MAP: dict[str, Any] = {}
-_NO_LIST: list[Any] = []
+EMPTY_MAP: dict[str, Any] = {}
+EMPTY_LIST: list[Any] = []
 
 
 def share_empties(note: Note) -> Note:
     """``note`` with its empty properties, key lines, inline fields, problems and lines shared."""
     if not note.meta:
-        note.meta = _NO_MAP
+        note.meta = EMPTY_MAP
     if not note.key_lines:
-        note.key_lines = _NO_MAP
+        note.key_lines = EMPTY_MAP
     if not note.inline:
-        note.inline = _NO_MAP
+        note.inline = EMPTY_MAP
     if not note.problems:
-        note.problems = _NO_LIST
+        note.problems = EMPTY_LIST
     if note.countable_lines is not None and not note.countable_lines:
-        note.countable_lines = _NO_LIST
+        note.countable_lines = EMPTY_LIST
     return note
 
 
@@ -166,6 +166,12 @@ class NoteSet:
             share_empties(note)
         return Entry(signature, note, tuple(problems) if note is None else (), file.conflict_of is not None,
                      self.digest(file.rel, data), racy)
+
+    def read_note(self, rel: str) -> Note | None:
+        """``rel`` read from its file and parsed as a scan reads it, its entry left as it is (None: it cannot be
+        read): for a note whose entry in the cache turned out damaged."""
+        entry = self._read(VaultFile(rel, conflict_original(rel.rsplit("/", 1)[-1])))
+        return entry.note if entry is not None else None
 
     def read_back(self, rel: str, text: str) -> tuple[bool, bytes | None]:
         """Re-read ``rel``, just written with ``text`` (as :func:`~vaultnet.files.reads.decode_text` gives it):

@@ -20,12 +20,13 @@ new one, never half of one.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
@@ -38,10 +39,11 @@ from vaultnet.base.vocabulary import RULES, Rule
 from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.writes import UnsafePath, target_in_vault
 from vaultnet.notes.markdown import Line, Link, shared
-from vaultnet.notes.noteset import Entry, share_empties
+from vaultnet.notes.noteset import EMPTY_LIST, EMPTY_MAP, Entry
 from vaultnet.pipeline.freshness import CACHE_FORMAT, fingerprint, settings_digest
 
 if TYPE_CHECKING:
+    from vaultnet.notes.lazynote import LazyNote
     from vaultnet.notes.note import Note
 
 __all__ = ["BUILD", "FORMAT", "NOTES", "NoteCache", "cache_folder", "entry_from_json", "entry_json", "fingerprint", "settings_digest"]
@@ -184,11 +186,11 @@ class _Extra(msgspec.Struct, omit_defaults=True, frozen=True):
 
 
 class _Note(msgspec.Struct, array_like=True):
-    meta: dict[str, Any]
+    meta: msgspec.Raw  # dict[str, Any]: it, the key lines and the lines are checked and made when first read
     body_start: int
-    key_lines: dict[str, int]
+    key_lines: msgspec.Raw  # dict[str, int]
     problems: list[_Problem]
-    lines: list[_Line]
+    lines: msgspec.Raw  # list[_Line]
     extra: _Extra = _Extra()
 
 
@@ -203,6 +205,9 @@ class _Entry(msgspec.Struct, array_like=True):
 
 
 _decode_entry = msgspec.json.Decoder(_Entry).decode
+_decode_meta = msgspec.json.Decoder(dict[str, Any]).decode
+_decode_key_lines = msgspec.json.Decoder(dict[str, int]).decode
+_decode_lines = msgspec.json.Decoder(list[_Line]).decode
 
 
 def _problem(rel: str, data: _Problem) -> Problem:
@@ -239,38 +244,95 @@ class _Lines:
                     links, tags)
 
 
-def entry_from_json(line: bytes | str, config: Config | None = None, lines: _Lines | None = None) -> tuple[str, Entry]:
-    """An entry from one line of the cache, its shape checked as it is decoded.
+class _Load:
+    """What the notes of one load share: their links and tags, made once, and what becomes of a damaged note.
+
+    ``lazy``: each note's front matter and lines are made when first read (a
+    command that lets most notes go unread); else at once (a watcher, which
+    reads every note in its first build and keeps them for hours).
+    ``reread``: reads a note from its file, as a scan would.
+    """
+
+    def __init__(self, lazy: bool = False, reread: Callable[[str], Note | None] | None = None) -> None:
+        self.lines = _Lines()
+        self.lazy = lazy
+        self.reread = reread
+        self.damaged: set[str] = set()  # notes whose entry could not be made: left out of the next save
+
+    def make(self, note: LazyNote, stored: tuple[bytes | None, bytes | None, bytes | None, list[str]]) -> None:
+        """Set ``note``'s front matter, key lines, keys and lines from what the cache stored (None: nothing)."""
+        from vaultnet.notes.note import shared_value
+
+        meta, key_lines, lines, keys = stored
+        try:
+            made_meta = _decode_meta(meta) if meta is not None else {}
+            made_keys = _decode_key_lines(key_lines) if key_lines is not None else {}
+            made_lines = _decode_lines(lines) if lines is not None else []
+        except msgspec.DecodeError as err:
+            self._damaged(note, err)
+            return
+        note.meta = {intern(key): shared_value(value) for key, value in made_meta.items()} or EMPTY_MAP
+        note.key_lines = {intern(key): number for key, number in made_keys.items()} or EMPTY_MAP
+        note.countable_lines = [self.lines(line) for line in made_lines] or EMPTY_LIST
+        note.keys = shared(tuple(intern(key) for key in keys)) or shared(tuple(note.key_lines))
+
+    def _damaged(self, note: LazyNote, err: Exception) -> None:
+        """A line the schema refuses (only a forged or damaged cache holds one) is never a wrong answer: the
+        note is read again from its file, and the next save leaves it out, so the next run reads it as well."""
+        from vaultnet.notes.note import Note
+
+        log.warning("the cache's entry for %s is damaged (%s); reading the note again", note.rel, err)
+        self.damaged.add(note.rel)
+        fresh = self.reread(note.rel) if self.reread is not None else None
+        if fresh is None:
+            fresh = Note(note.rel, problems=[Problem(note.rel, None, "cannot read the note again")])
+        for spec in dataclasses.fields(Note):
+            setattr(note, spec.name, getattr(fresh, spec.name))
+
+
+def _held(raw: msgspec.Raw) -> bytes | None:
+    """The JSON of a part of a note, to be decoded when first read; None for an empty one."""
+    held = bytes(raw)
+    return None if held in (b"{}", b"[]") else held
+
+
+def entry_from_json(line: bytes | str, config: Config | None = None, load: _Load | None = None) -> tuple[str, Entry]:
+    """An entry from one line of the cache, its shape checked as it is decoded (its note's front matter,
+    key lines and lines as they are made: see :class:`_Load`).
 
     ``config``: the settings the cache was kept for (its header says so), for
     which a note's rule comes back worked out: every command asks it of every
     note, and it is a function of the note and those settings alone.
     """
-    from vaultnet.notes.note import Note, shared_value  # imported once the first entry is read: a warm build reads none
+    from vaultnet.notes.lazynote import LazyNote  # imported once the first entry is read: a warm build reads none
 
     data = _decode_entry(line)
-    make_line = lines if lines is not None else _Lines()
+    load = load if load is not None else _Load()
     rel = intern(data.rel)
     note = None
     if data.note is not None:
         stored, extra = data.note, data.note.extra
-        note = Note(rel, meta={intern(key): shared_value(value) for key, value in stored.meta.items()},
-                    body_start=stored.body_start,
-                    key_lines={intern(key): number for key, number in stored.key_lines.items()},
-                    problems=[_problem(rel, p) for p in stored.problems],
-                    countable_lines=[make_line(line) for line in stored.lines],
-                    inline={intern(key): value for key, value in extra.inline.items()},
-                    body_tags=tuple(intern(tag) for tag in extra.tags),
-                    attendee_sections=tuple(extra.sections),
-                    unrendered=extra.unrendered,
-                    gifts=tuple(extra.gifts),
-                    dashboard=extra.dashboard,
-                    body=extra.body)
+        note = LazyNote.__new__(LazyNote)
+        note.rel = rel
+        note.body = extra.body
+        note.body_start = stored.body_start
+        note.problems = [_problem(rel, p) for p in stored.problems] or EMPTY_LIST
+        note.inline = {intern(key): value for key, value in extra.inline.items()} if extra.inline else EMPTY_MAP
+        note.body_tags = tuple(intern(tag) for tag in extra.tags)
+        note.attendee_sections = tuple(extra.sections)
+        note.unrendered = extra.unrendered
+        note.gifts = tuple(extra.gifts)
+        note.dashboard = extra.dashboard
         note.dated = extra.dated
-        if config is not None and extra.rule is not None:
-            note.rule, note.rule_config = extra.rule or None, config
-        note.keys = shared(tuple(intern(key) for key in extra.keys)) or shared(tuple(note.key_lines))
-        share_empties(note)
+        note.rule, note.rule_config = (extra.rule or None, config) if config is not None and extra.rule is not None \
+            else (None, None)
+        note.read_outline = None
+        # Each part as bytes of its own, not the line's: the line is let go, and so is the note's when it
+        # holds nothing to make (most notes), which is then made at once.
+        parts = (_held(stored.meta), _held(stored.key_lines), _held(stored.lines), extra.keys)
+        note.defer(load.make, parts)
+        if not load.lazy or parts[:3] == (None, None, None):
+            note.make()
     return rel, Entry(data.signature, note, tuple(_problem(rel, p) for p in data.problems), data.conflict,
                       int(data.digest, 16), data.racy)
 
@@ -373,7 +435,9 @@ class NoteCache:
         self.config = config
         self.folder = config.root / STATE_DIR / "cache"
         self._dumps = _dumps_lasting if lasting else _dumps  # lasting: a long-lived session's (see _dumps_lasting)
+        self._lazy = not lasting  # a long-lived session makes every note it loads at once (see _Load)
         self._loaded: _Loaded | None = None  # where the entries loaded lie, for a save to copy (see load_entries)
+        self._load: _Load | None = None  # what the notes loaded share (see _Load)
 
     def _header(self, name: str, data: Any) -> bool:
         """True when ``data`` heads a cache this vaultnet wrote; a warning when it is something else."""
@@ -410,9 +474,11 @@ class NoteCache:
     def _head(self) -> dict[str, Any]:
         return {"format": FORMAT, "vaultnet": __version__}
 
-    def load_entries(self, copyable: bool = False) -> dict[str, Entry]:
+    def load_entries(self, copyable: bool = False, reread: Callable[[str], Note | None] | None = None) \
+            -> dict[str, Entry]:
         """The entries of ``notes.json``, read one line at a time; ``copyable``: with where each line lies, for
-        this cache's save to copy the lines of entries still as they were (see :class:`_Loaded`).
+        this cache's save to copy the lines of entries still as they were (see :class:`_Loaded`); ``reread``:
+        reads a note again from its file, for one whose entry turns out damaged when its lines are made.
 
         Its first line says whose cache it is; each further line is one entry.
         Reading it a line at a time means the whole file's text and JSON never
@@ -428,11 +494,11 @@ class NoteCache:
                     head = None
                 if not self._header(NOTES, head) or head.get("settings") != settings_digest(self.config):
                     return {}  # notes are kept in the form the settings call for: other settings, other form
-                lines = _Lines()
+                load = self._load = _Load(self._lazy, reread)
                 loaded = _Loaded(_identity(handle)) if copyable else None
                 at = len(first)
                 for line in handle:
-                    rel, entry = entry_from_json(line, self.config, lines)
+                    rel, entry = entry_from_json(line, self.config, load)
                     entries[rel] = entry
                     if loaded is not None and line.endswith(b"\n"):  # a last line cut short is no line to copy
                         loaded.add(rel, entry, at, len(line))
@@ -460,8 +526,9 @@ class NoteCache:
                 run: list[int] = []  # the lines to copy next: one stretch of the old file
                 places = self._loaded.lines(entries) if source is not None and self._loaded is not None \
                     else ((rel, entry, None) for rel, entry in entries.items())
+                damaged = self._load.damaged if self._load is not None else set()
                 for rel, entry, place in places:
-                    if entry.signature[0] < 0:
+                    if entry.signature[0] < 0 or rel in damaged:
                         continue
                     if place is not None and run and run[1] == place[0]:
                         run[1] += place[1]

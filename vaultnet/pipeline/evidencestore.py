@@ -17,9 +17,10 @@ does neither: it keeps every note's evidence in memory.
 SQLite, so that one edit replaces one row and a command reads only the rows
 it asks for, a note at a time: thirty thousand notes' evidence is never in
 memory as bytes beside the objects made from it. Each row is MessagePack in
-a shape checked by a schema as it is decoded, and holds each line's text and
-tags by its line number in the note, so that the evidence read shares them
-with the note as extraction does. A store that cannot be read, or one other
+a shape checked by a schema as it is decoded, and holds the text and tags of
+each line it counts: a row is read without the note's own lines, which a note
+from the cache decodes only when something asks for them (most never are after
+an edit). A store that cannot be read, or one other
 code wrote, is set aside (with a warning when it is damaged) and made again
 by the next build. The rollback journal (not WAL) leaves nothing beside the
 file between commands for a sync tool to copy half of.
@@ -48,7 +49,6 @@ from vaultnet.evidence.mentions import Unclear
 from vaultnet.evidence.model import Evidence, Interaction, Source, Task
 from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.writes import UnsafePath, target_in_vault
-from vaultnet.notes.markdown import Line
 from vaultnet.notes.note import Note, shared_value
 from vaultnet.pipeline.cache import cache_folder
 
@@ -57,7 +57,7 @@ __all__ = ["NAME", "EvidenceStore"]
 log = logging.getLogger(__name__)
 
 NAME = "evidence.sqlite"
-FORMAT = 2  # 2: the contacts table
+FORMAT = 3  # 2: the contacts table; 3: each interaction holds its text and tags
 # Each table's columns, in order: a store whose tables have others is made again.
 _TABLES = {
     "evidence": "rel TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL, owned INTEGER NOT NULL,"
@@ -79,13 +79,13 @@ WAIT = 0.5  # seconds a command waits for a store another process writes, before
 class _Interaction(msgspec.Struct, array_like=True):
     date: Date
     kind: str
-    raw: str | None  # None: its line's text, as nearly always (the very string the note holds, not a copy)
+    raw: str  # the line's text, held here: a note read from the cache is decoded only when something asks
     path: str | None  # None: the note's own path, as nearly every interaction's is
     line: int | None
     people: int  # each group of strings is written once a row, in `groups`: here its place there
     exchanges: int
     exchanges_for: int
-    tags: int | None  # None: its line's tags
+    tags: int
     source: Source
     key: str | None
 
@@ -140,10 +140,6 @@ def _own(rel: str, path: str) -> str | None:
     return None if path == rel else path
 
 
-def _lines(note: Note) -> dict[int, Line]:
-    return {line.number: line for line in note.countable()}
-
-
 def encode(note: Note, found: Evidence, problems: list[Problem]) -> bytes | None:
     """A row's data; None when the evidence holds what the store does not keep (a captured chat day,
     which only vaultnet's own notes hold: they are worked out each time)."""
@@ -160,14 +156,9 @@ def encode(note: Note, found: Evidence, problems: list[Problem]) -> bytes | None
     def tasks(items: list[Task]) -> list[_Task]:
         return [_Task(t.text, t.due, _own(rel, t.path), t.line, group(t.people)) for t in items]
 
-    lines = _lines(note) if found.interactions else {}
-    interactions = []
-    for i in found.interactions:
-        line = lines.get(i.line) if i.path == rel and i.line is not None else None
-        interactions.append(_Interaction(
-            i.date, i.kind, None if line is not None and i.raw == line.text else i.raw, _own(rel, i.path), i.line,
-            group(i.people), group(i.exchanges), group(i.exchanges_for),
-            None if line is not None and i.tags == line.tags else group(i.tags), i.source, i.key))
+    interactions = [_Interaction(i.date, i.kind, i.raw, _own(rel, i.path), i.line, group(i.people),
+                                 group(i.exchanges), group(i.exchanges_for), group(i.tags), i.source, i.key)
+                    for i in found.interactions]
     stored = _Found(
         [], interactions, tasks(found.follow_ups), tasks(found.open_loops),
         [_Link(path, group(sorted(linked) if isinstance(linked, set) else linked), isinstance(linked, set))
@@ -186,6 +177,7 @@ class _Shared:
 
     def __init__(self) -> None:
         self._items: dict[Any, Any] = {}
+        self.known = self._items.get  # the object equal to a value when there is one
 
     def __call__(self, value: Any) -> Any:
         found = self._items.get(value)
@@ -235,15 +227,21 @@ def _shared_contact(contact: Contact, share: _Shared) -> Contact:
     return contact
 
 
-def decode(note: Note, data: bytes, share: _Shared) -> tuple[Evidence, list[Problem]]:
-    """A row's evidence and problems, as extraction gave them (its shape checked as it is decoded).
+# The evidence of every note whose row holds none (most notes): one object, since evidence is read, never added to.
+_NO_EVIDENCE = with_shared_empties(Evidence())
 
-    An IndexError or KeyError: the row names a group it does not hold, or a line the note does not have.
+
+def decode(rel: str, data: bytes, share: _Shared) -> tuple[Evidence, list[Problem]]:
+    """The evidence and problems of the note ``rel``'s row, as extraction gave them (its shape checked as it is
+    decoded): from the row alone, never the note's lines.
+
+    An IndexError: the row names a group it does not hold.
     """
     if not data:
-        return with_shared_empties(Evidence()), []
-    rel, stored = note.rel, _decode(data)
-    table = [share.strings(values) for values in stored.groups]
+        return _NO_EVIDENCE, []
+    stored = _decode(data)
+    known = share.known
+    table = [known(values) or share.strings(values) for values in stored.groups]  # most groups are known already
 
     def path(value: str | None) -> str:
         return rel if value is None else intern(value)
@@ -253,11 +251,9 @@ def decode(note: Note, data: bytes, share: _Shared) -> tuple[Evidence, list[Prob
 
     found = Evidence()
     if stored.interactions:
-        lines = _lines(note) if any(i.raw is None or i.tags is None for i in stored.interactions) else {}
         found.interactions = [
-            Interaction(share(i.date), intern(i.kind), lines[i.line].text if i.raw is None else i.raw,  # type: ignore[index]
-                        path(i.path), i.line, table[i.people], table[i.exchanges], table[i.exchanges_for],
-                        lines[i.line].tags if i.tags is None else table[i.tags], i.source,  # type: ignore[index]
+            Interaction(share(i.date), intern(i.kind), i.raw, path(i.path), i.line, table[i.people],
+                        table[i.exchanges], table[i.exchanges_for], table[i.tags], i.source,
                         None if i.key is None else intern(i.key))
             for i in stored.interactions]
     if stored.follow_ups:
@@ -445,8 +441,8 @@ class EvidenceStore:
         if row is None or bool(row[0]) != owned:
             return None
         try:
-            return decode(note, row[1], self._share)
-        except (msgspec.DecodeError, TypeError, ValueError, KeyError, IndexError) as err:
+            return decode(note.rel, row[1], self._share)
+        except (msgspec.DecodeError, TypeError, ValueError, IndexError) as err:
             self._damaged(note.rel, err)
             return None
 

@@ -240,7 +240,8 @@ class Session:
         if not self._opened:
             # Where each line lies only for a one-off build, the one session that saves soon after loading (a
             # read command never saves; a watcher saves minutes later, when the file may be another process's).
-            self.notes.entries = self.cache.load_entries(copyable=self._builds and not self.remember)
+            self.notes.entries = self.cache.load_entries(copyable=self._builds and not self.remember,
+                                                         reread=self.notes.read_note)
             self._opened = True
 
     def refresh(self, changed: Iterable[str] | None = None) -> bool:

@@ -56,10 +56,10 @@ def usual_gap(days: Iterable[Date]) -> int | None:
     the window's edge from turning a burst of daily mentions into a rhythm.
     The gaps are kept sorted as the window grows, so each median is a lookup.
     """
-    newest_first = sorted(set(days), reverse=True)
+    newest_first = sorted({day.toordinal() for day in days}, reverse=True)  # day numbers: a gap is a subtraction
     ordered: list[int] = []
     for later, earlier in zip(newest_first, newest_first[1:], strict=False):
-        insort(ordered, (later - earlier).days)
+        insort(ordered, later - earlier)
         if len(ordered) > MAX_GAPS:
             break
         if len(ordered) >= MIN_GAPS and _median(ordered) * len(ordered) >= MIN_SPAN_DAYS:
