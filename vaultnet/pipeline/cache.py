@@ -254,27 +254,31 @@ class _Load:
     """
 
     def __init__(self, lazy: bool = False, reread: Callable[[str], Note | None] | None = None) -> None:
+        from vaultnet.notes.note import shared_value  # imported by the first load: a warm build makes none
+
         self.lines = _Lines()
         self.lazy = lazy
         self.reread = reread
         self.damaged: set[str] = set()  # notes whose entry could not be made: left out of the next save
+        self._shared_value = shared_value
 
     def make(self, note: LazyNote, stored: tuple[bytes | None, bytes | None, bytes | None, list[str]]) -> None:
         """Set ``note``'s front matter, key lines, keys and lines from what the cache stored (None: nothing)."""
-        from vaultnet.notes.note import shared_value
-
         meta, key_lines, lines, keys = stored
         try:
-            made_meta = _decode_meta(meta) if meta is not None else {}
-            made_keys = _decode_key_lines(key_lines) if key_lines is not None else {}
-            made_lines = _decode_lines(lines) if lines is not None else []
+            made_meta = _decode_meta(meta) if meta is not None else None
+            made_keys = _decode_key_lines(key_lines) if key_lines is not None else None
+            made_lines = _decode_lines(lines) if lines is not None else None
         except msgspec.DecodeError as err:
             self._damaged(note, err)
             return
-        note.meta = {intern(key): shared_value(value) for key, value in made_meta.items()} or EMPTY_MAP
-        note.key_lines = {intern(key): number for key, number in made_keys.items()} or EMPTY_MAP
-        note.countable_lines = [self.lines(line) for line in made_lines] or EMPTY_LIST
-        note.keys = shared(tuple(intern(key) for key in keys)) or shared(tuple(note.key_lines))
+        value = self._shared_value
+        note.meta = {intern(key): value(item) for key, item in made_meta.items()} or EMPTY_MAP if made_meta \
+            else EMPTY_MAP
+        note.key_lines = {intern(key): number for key, number in made_keys.items()} or EMPTY_MAP if made_keys \
+            else EMPTY_MAP
+        note.countable_lines = list(map(self.lines, made_lines)) or EMPTY_LIST if made_lines else EMPTY_LIST
+        note.keys = shared(tuple(map(intern, keys))) or shared(tuple(note.key_lines))
 
     def _damaged(self, note: LazyNote, err: Exception) -> None:
         """A line the schema refuses (only a forged or damaged cache holds one) is never a wrong answer: the
@@ -290,10 +294,12 @@ class _Load:
             setattr(note, spec.name, getattr(fresh, spec.name))
 
 
+_EMPTY = (msgspec.Raw(b"{}"), msgspec.Raw(b"[]"))
+
+
 def _held(raw: msgspec.Raw) -> bytes | None:
     """The JSON of a part of a note, to be decoded when first read; None for an empty one."""
-    held = bytes(raw)
-    return None if held in (b"{}", b"[]") else held
+    return None if raw in _EMPTY else bytes(raw)
 
 
 def entry_from_json(line: bytes | str, config: Config | None = None, load: _Load | None = None) -> tuple[str, Entry]:
