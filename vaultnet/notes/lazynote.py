@@ -26,8 +26,9 @@ _COMPARED = tuple(name for name, spec in Note.__dataclass_fields__.items() if sp
 class LazyNote(Note):
     """A :class:`Note` made without its :data:`LAZY` fields: ``make(note, stored)`` sets them all when one is read.
 
-    ``make`` must set every lazy field (or raise nothing): a field it left
-    unset would be an AttributeError on the next read, never a wrong value.
+    A field ``make`` left unset is an AttributeError when read, never a wrong
+    value. Only a command's own session, in one thread, holds notes not made
+    yet: a watcher's are made as they are loaded (see ``pipeline.cache._Load``).
     """
 
     __slots__ = ("_stored",)
