@@ -297,3 +297,29 @@ def test_memo_recomputes_only_what_changed_and_agrees_with_a_fresh_build(vault):
     fresh = assemble(config, TODAY, *notes.contents())
     assert standing(renamed, "Bob").last_contact == TODAY.replace(day=13)
     assert status_json(renamed, renamed.standings) == status_json(fresh, fresh.standings)
+
+
+def test_a_note_s_evidence_is_kept_only_for_the_same_note_names_and_owner(vault):
+    """The memo takes a note's evidence as it was only while the note, what it reads of everyone (the names
+    token) and its owner are the objects it was worked out for: a note's own log lines are its owner's."""
+    import dataclasses
+
+    from vaultnet.evidence.interactions import Extractor
+    from vaultnet.files.config import load_config
+    from vaultnet.pipeline.session import Session
+
+    write(vault, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-11-01 #call\n")
+    write(vault, "People/Bob.md", "---\ncircle: close\n---\n")
+    session = Session(load_config(vault))
+    network = session.network(TODAY)
+    memo, rel = session.memo, "People/Ana.md"
+    note, names, owner, found, _ = memo.evidence[rel]
+    extractor = Extractor(network.config, network.directory)
+    again, _, _ = memo.notes_evidence([note], {rel: owner}, names, extractor, None, "vaultnet/")
+    assert again[rel] is found
+    token = object()  # what notes read of people changed
+    renamed, _, _ = memo.notes_evidence([note], {rel: owner}, token, extractor, None, "vaultnet/")
+    assert renamed[rel] is not found and renamed[rel] == found
+    other = dataclasses.replace(owner, path="People/Other.md")
+    moved, _, _ = memo.notes_evidence([note], {rel: other}, token, extractor, None, "vaultnet/")
+    assert moved[rel] is not renamed[rel] and moved[rel].interactions[0].people == ("People/Other.md",)

@@ -218,6 +218,29 @@ class AssemblyMemo:
             self._key = (names, evidence_key(config, resolution, words))
         return self._key[1]
 
+    def notes_evidence(self, notes: Iterable[Note], owners: Mapping[str, Contact], names: object,
+                       extractor: Extractor, key: str | None, own: str) -> tuple[dict[str, Evidence], Evidence,
+                                                                              list[Problem]]:
+        """Each note's evidence, all of it together, and the problems found: :meth:`note_evidence` for each
+        note, but the ones kept as they were (nearly all, in a watcher's step) without a call each."""
+        found_by_note: dict[str, Evidence] = {}
+        evidence = Evidence()
+        problems: list[Problem] = []
+        kept_by_note = self.evidence if self.remember else {}
+        for note in notes:
+            rel, owner = note.rel, owners.get(note.rel)
+            kept = kept_by_note.get(rel)
+            if kept is not None and kept[0] is note and kept[1] is names and kept[2] is owner:
+                found, added = kept[3], kept[4]
+            else:
+                found, added = self.note_evidence(note, owner, names, extractor, None if rel.startswith(own) else key)
+            found_by_note[rel] = found
+            if found is not _NOTHING:  # kept: _NOTHING unless it gives anything
+                evidence.extend(found)
+            if added:
+                problems.extend(added)
+        return found_by_note, evidence, problems
+
     def note_evidence(
         self, note: Note, owner: Contact | None, names: object, extractor: Extractor, key: str | None = None
     ) -> tuple[Evidence, list[Problem]]:
@@ -402,17 +425,12 @@ def assemble(
     key = memo.evidence_key(names, config, resolution, words) if memo.stored is not None else None
     own = config.output.rstrip("/") + "/"  # vaultnet's own notes count by their ticks, worked out each time
     extractor = Extractor(config, directory, mentions)
-    evidence = Evidence()
-    found_by_note: dict[str, Evidence] = {}
-    for note in notes:
-        if note.unrendered or kinds.get(note.rel, "generated") != "generated":
-            continue  # a template outside the templates folder: `{{date}}` is no date, `<% %>` no person
-        found, added = memo.note_evidence(note, owners.get(note.rel), names, extractor,
-                                          None if note.rel.startswith(own) else key)
-        found_by_note[note.rel] = found
-        if found is not _NOTHING and found.gives_anything():
-            evidence.extend(found)
-        problems.extend(added)
+    # A template outside the templates folder counts for nothing (`{{date}}` is no date, `<% %>` no person);
+    # a sync copy counts for what it adds to its original (below).
+    counted = [note for note in notes if not note.unrendered and kinds.get(note.rel, "generated") == "generated"] \
+        if kinds else [note for note in notes if not note.unrendered]
+    found_by_note, evidence, added = memo.notes_evidence(counted, owners, names, extractor, key, own)
+    problems.extend(added)
     if copies:
         problems.extend(_copies(notes, copies, kinds, extractor, found_by_note, evidence))
     friends: dict[str, frozenset[str]] = {}
