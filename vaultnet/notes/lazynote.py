@@ -39,14 +39,9 @@ class LazyNote(Note):
 
     def __getattr__(self, name: str) -> Any:
         # Called only for a slot that is not set: a lazy field not made yet (anything else is no attribute).
-        if name in LAZY:
-            try:
-                pending = object.__getattribute__(self, "_stored")
-            except AttributeError:  # made by __init__ (dataclasses.replace): every field was set then
-                pending = None
-            if pending is not None:
-                self.make()
-                return object.__getattribute__(self, name)
+        if name in LAZY and not self.made():
+            self.make()
+            return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def make(self) -> None:
@@ -60,7 +55,7 @@ class LazyNote(Note):
         """True once the lazy fields are set."""
         try:
             return object.__getattribute__(self, "_stored") is None
-        except AttributeError:
+        except AttributeError:  # made by __init__ (dataclasses.replace): every field was set then
             return True
 
     def __eq__(self, other: object) -> bool:

@@ -273,11 +273,9 @@ class _Load:
             self._damaged(note, err)
             return
         value = self._shared_value
-        note.meta = {intern(key): value(item) for key, item in made_meta.items()} or EMPTY_MAP if made_meta \
-            else EMPTY_MAP
-        note.key_lines = {intern(key): number for key, number in made_keys.items()} or EMPTY_MAP if made_keys \
-            else EMPTY_MAP
-        note.countable_lines = list(map(self.lines, made_lines)) or EMPTY_LIST if made_lines else EMPTY_LIST
+        note.meta = {intern(key): value(item) for key, item in made_meta.items()} if made_meta else EMPTY_MAP
+        note.key_lines = {intern(key): number for key, number in made_keys.items()} if made_keys else EMPTY_MAP
+        note.countable_lines = list(map(self.lines, made_lines)) if made_lines else EMPTY_LIST
         note.keys = shared(tuple(map(intern, keys))) or shared(tuple(note.key_lines))
 
     def _damaged(self, note: LazyNote, err: Exception) -> None:

@@ -177,7 +177,6 @@ class _Shared:
 
     def __init__(self) -> None:
         self._items: dict[Any, Any] = {}
-        self.known = self._items.get  # the object equal to a value when there is one
 
     def __call__(self, value: Any) -> Any:
         found = self._items.get(value)
@@ -240,8 +239,7 @@ def decode(rel: str, data: bytes, share: _Shared) -> tuple[Evidence, list[Proble
     if not data:
         return _NO_EVIDENCE, []
     stored = _decode(data)
-    known = share.known
-    table = [known(values) or share.strings(values) for values in stored.groups]  # most groups are known already
+    table = [share.strings(values) for values in stored.groups]
 
     def path(value: str | None) -> str:
         return rel if value is None else intern(value)

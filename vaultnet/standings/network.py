@@ -221,8 +221,12 @@ class AssemblyMemo:
     def notes_evidence(self, notes: Iterable[Note], owners: Mapping[str, Contact], names: object,
                        extractor: Extractor, key: str | None, own: str) -> tuple[dict[str, Evidence], Evidence,
                                                                               list[Problem]]:
-        """Each note's evidence, all of it together, and the problems found: :meth:`note_evidence` for each
-        note, but the ones kept as they were (nearly all, in a watcher's step) without a call each."""
+        """Each note's evidence, all of it together, and the problems found.
+
+        A note's evidence is kept while the note, its owner and what it reads of
+        everyone else (the names token) are the objects it was worked out for:
+        nearly every note in a watcher's step, taken here without a call each.
+        Any other is worked out (:meth:`_work_out`)."""
         found_by_note: dict[str, Evidence] = {}
         evidence = Evidence()
         problems: list[Problem] = []
@@ -233,7 +237,7 @@ class AssemblyMemo:
             if kept is not None and kept[0] is note and kept[1] is names and kept[2] is owner:
                 found, added = kept[3], kept[4]
             else:
-                found, added = self.note_evidence(note, owner, names, extractor, None if rel.startswith(own) else key)
+                found, added = self._work_out(note, owner, names, extractor, None if rel.startswith(own) else key)
             found_by_note[rel] = found
             if found is not _NOTHING:  # kept: _NOTHING unless it gives anything
                 evidence.extend(found)
@@ -241,22 +245,21 @@ class AssemblyMemo:
                 problems.extend(added)
         return found_by_note, evidence, problems
 
-    def note_evidence(
-        self, note: Note, owner: Contact | None, names: object, extractor: Extractor, key: str | None = None
+    def _work_out(
+        self, note: Note, owner: Contact | None, names: object, extractor: Extractor, key: str | None
     ) -> tuple[Evidence, list[Problem]]:
-        """``key``: the note's evidence may be taken from the store, and put there (None: it is not kept)."""
-        kept = self.evidence.get(note.rel)
-        if kept is None or kept[0] is not note or kept[1] is not names or kept[2] is not owner:
-            stored, owned = self.stored, owner is not None
-            got = stored.get(key, note, owned) if stored is not None and key is not None else None
-            if got is None:
-                got = extractor.extract(note, owner)
-                if stored is not None and key is not None:
-                    stored.put(key, note, owned, *got)
-            found, problems = got
-            kept = (note, names, owner, found if found.gives_anything() else _NOTHING, problems)
-            if self.remember:
-                self.evidence[note.rel] = kept
+        """A note's evidence, kept for the next assembly; ``key``: it may be taken from the store, and put
+        there (None: it is not kept there)."""
+        stored, owned = self.stored, owner is not None
+        got = stored.get(key, note, owned) if stored is not None and key is not None else None
+        if got is None:
+            got = extractor.extract(note, owner)
+            if stored is not None and key is not None:
+                stored.put(key, note, owned, *got)
+        found, problems = got
+        kept = (note, names, owner, found if found.gives_anything() else _NOTHING, problems)
+        if self.remember:
+            self.evidence[note.rel] = kept
         return kept[3], kept[4]
 
     def manual_contact(self, contact: Contact) -> Interaction | None:
@@ -427,8 +430,7 @@ def assemble(
     extractor = Extractor(config, directory, mentions)
     # A template outside the templates folder counts for nothing (`{{date}}` is no date, `<% %>` no person);
     # a sync copy counts for what it adds to its original (below).
-    counted = [note for note in notes if not note.unrendered and kinds.get(note.rel, "generated") == "generated"] \
-        if kinds else [note for note in notes if not note.unrendered]
+    counted = [note for note in notes if not note.unrendered and kinds.get(note.rel, "generated") == "generated"]
     found_by_note, evidence, added = memo.notes_evidence(counted, owners, names, extractor, key, own)
     problems.extend(added)
     if copies:
