@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from markdown_it import MarkdownIt
 
@@ -137,20 +139,75 @@ OLD_ROW = ("| {{ row.name | link | cell }} | {{ row.circle | cell }} | {{ row.la
            "{% if row.days_overdue %} ({{ row.days_overdue }} days ago){% endif %} | {{ row.band }} | {{ row.reciprocity }} |")
 
 
-def test_index_rows_written_in_python_equal_the_cells_a_template_writes(vault, load):
-    """A vault template that writes each cell itself gets the same index as the default's one line per row."""
+OLD_DRIFTING = ("| {{ row.name | link | cell }} | {{ row.status }} | {{ row.usual_gap_days }} days | "
+                "{{ row.quiet_days }} days |")
+
+
+@pytest.mark.parametrize("row, drifting", [(OLD_ROW, OLD_DRIFTING), ("{{ row.line }}", "{{ row.line }}")],
+                         ids=["cells", "lines"])
+def test_index_tables_written_in_python_equal_the_rows_a_template_writes(vault, load, row, drifting):
+    """A vault template that loops over the rows, writing each cell or each row's line, gets the same index
+    as the default's tables joined in Python."""
     write(vault, "People/Ana | *the* [[one]].md", "---\ncircle: inner\n---\n- 2026-01-01 #call #got hello\n")
     write(vault, "People/Bob.md", "---\ncircle: close\n---\n- 2026-11-20 #call [[Ana | *the* [[one]]]]\n")
     write(vault, "People/Cy.md", "---\ncadence: 1w\n---\n")
     write(vault, "People/Di.md", "---\npaused: true\n---\n")
+    weekly = "".join(f"- 2026-08-{day:02d} #call weekly\n" for day in (1, 8, 15, 22, 29))
+    write(vault, "People/Ed | *x*.md", "---\ncircle: close\n---\n" + weekly)  # quiet since: drifting
+    write(vault, "People/Flo.md", "---\n---\n" + weekly)
     config = load_config(vault)
-    network = load()
-    default = render(config, "index.md", index_context(network))
+    default = render(config, "index.md", index_context(load()))
     source = read_default("index.md")
-    assert "{{ row.line }}" in source
-    write(vault, ".vaultnet/templates/index.md", source.replace("{{ row.line }}", OLD_ROW))
+    assert "{{ table_lines[status] }}" in source and "{{ drifting_lines }}" in source
+    looped = source.replace("{{ table_lines[status] }}", "{% for row in rows %}\n" + row + "\n{% endfor %}")
+    looped = looped.replace("{{ drifting_lines }}", "{% for row in drifting %}\n" + drifting + "\n{% endfor %}")
+    write(vault, ".vaultnet/templates/index.md", looped)
     assert render(load_config(vault), "index.md", index_context(load())) == default
     assert "## Overdue" in default and "## Paused" in default and "days ago)" in default
+    drifting_table = default.split("## Drifting", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    assert drifting_table.count("\n") == 3 and "[[Ed \\| *x*]] | overdue | 7 days | 84 days |" in drifting_table and "| untracked |" in drifting_table
+
+
+OLD_ITEMS = """{% for item in section["items"] %}
+{% if item.day and (loop.first or loop.previtem.day != item.day) %}
+{% if not loop.first %}
+
+{% endif %}
+**{{ item.day }}**
+
+{% endif %}
+{% if item.task %}
+- [ ] {{ item.people | map("link") | join(" and ") }} — {{ item.text | inline }}{% for tag in item.tags %} #{{ tag }}{% endfor %} ^{{ item.key }}
+{% else %}
+- {{ item.people | map("link") | join(" and ") }} — {{ item.text | inline }}
+{% endif %}
+{% else %}
+{{ section.empty }}
+{% endfor %}"""
+
+
+def test_plan_sections_written_in_python_equal_the_items_a_template_writes(vault, load):
+    """A vault template that loops over each section's items gets the same plan as the default's sections
+    written in Python: day headings, tasks with tags and keys, lines naming two people, empty sections."""
+    from vaultnet.advice.plan import build_plan
+    from vaultnet.output.render import plan_context
+
+    write(vault, "vaultnet.toml", "[plan]\ndaily_minutes = 30\n")  # check-ins spread over the days left
+    for name in ("Dee", "Eve", "Fay"):
+        write(vault, f"People/{name}.md", "---\ncircle: close\n---\n- 2026-09-01 #call hi | *there*\n")
+    write(vault, "People/Ana.md", "---\ncircle: inner\nbirthday: 1980-11-28\n---\n"
+                                  "- [ ] send Ana the *paper* #work 📅 2026-11-20\n")
+    write(vault, "Notes/Trip.md", "- [ ] ask [[Ana]] and [[Dee]] about the trip 📅 2026-11-19\n")
+    default = render(load_config(vault), "plan.md", plan_context(build_plan(load(TODAY - dt.timedelta(days=1)),
+                                                                              TODAY - dt.timedelta(days=1))))
+    source = read_default("plan.md")
+    assert "{{ section.text }}" in source
+    write(vault, ".vaultnet/templates/plan.md", source.replace("{{ section.text }}", OLD_ITEMS))
+    again = build_plan(load(TODAY - dt.timedelta(days=1)), TODAY - dt.timedelta(days=1))
+    assert render(load_config(vault), "plan.md", plan_context(again)) == default
+    assert "- [ ] [[Dee]] — was due" in default and "\n\n**Sat 2026-11-21**\n\n- [ ] [[" in default
+    assert "- [ ] [[Ana]] and [[Dee]] — ask Ana and Dee about the trip" in default
+    assert "- [[Ana]] — birthday Sat 2026-11-28" in default and "Nobody is waiting for your answer." in default
 
 
 def test_an_index_row_is_worked_out_once_per_standing(vault, load):
