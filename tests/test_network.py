@@ -315,11 +315,11 @@ def test_a_note_s_evidence_is_kept_only_for_the_same_note_names_and_owner(vault)
     memo, rel = session.memo, "People/Ana.md"
     note, names, owner, found, _ = memo.evidence[rel]
     extractor = Extractor(network.config, network.directory)
-    again, _, _ = memo.notes_evidence([note], {rel: owner}, names, extractor, None, "vaultnet/")
+    again = memo.notes_evidence([note], {rel: owner}, names, extractor, None, "vaultnet/").by_note
     assert again[rel] is found
     token = object()  # what notes read of people changed
-    renamed, _, _ = memo.notes_evidence([note], {rel: owner}, token, extractor, None, "vaultnet/")
+    renamed = memo.notes_evidence([note], {rel: owner}, token, extractor, None, "vaultnet/").by_note
     assert renamed[rel] is not found and renamed[rel] == found
     other = dataclasses.replace(owner, path="People/Other.md")
-    moved, _, _ = memo.notes_evidence([note], {rel: other}, token, extractor, None, "vaultnet/")
+    moved = memo.notes_evidence([note], {rel: other}, token, extractor, None, "vaultnet/").by_note
     assert moved[rel] is not renamed[rel] and moved[rel].interactions[0].people == ("People/Other.md",)

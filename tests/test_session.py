@@ -416,6 +416,134 @@ TestIncrementalEqualsFresh.settings = settings(
 )
 
 
+def network_facts(network: object) -> tuple[object, ...]:
+    """What an assembly works out, field by field (the directory and notes are the objects it was given)."""
+    return (network.standings, network.evidence, [str(problem) for problem in network.problems],  # type: ignore[attr-defined]
+            list(network.rules.items()), network.person_rules, network.relatives, network.gifts,  # type: ignore[attr-defined]
+            network.conventions, [contact.path for contact in network.directory.contacts])  # type: ignore[attr-defined]
+
+
+def read_every_note(root: Path) -> tuple[object, ...]:
+    session = Session(load_config(root), remember=False)
+    session._opened = True  # no cache, no evidence store: every note read and worked out
+    session.memo.stored = None
+    session.refresh()
+    return network_facts(session.network(TODAY))
+
+
+def test_a_watcher_s_assembly_goes_over_only_the_notes_that_changed(people):
+    """A line logged in a person's note, or in a daily note, patches the last assembly's passes over the notes
+    (the sync copies, who is a person, each note's evidence): the same result as reading every note."""
+    write(people, "2026-11-02.md", "- lunch with [[Ana]] #coffee\n")
+    write(people, "Notes/Topic 2.md", "- [x] old\n")  # a copy's name, with no original
+    watcher = watcher_of(people)
+    watcher.build()  # the first build read the vault without the notes it wrote
+    memo = watcher.session.memo
+    kept_people, kept_found = memo._people, memo._found
+    assert kept_people is not None and kept_found is not None
+    for rel, line in (("People/Ana.md", "- 2026-11-20 #call again\n"), ("2026-11-02.md", "- met [[Bob]] too\n")):
+        with open(people / rel, "a", encoding="utf-8") as handle:
+            handle.write(line)
+        settle(watcher, {str(people / rel)})
+        assert memo._people.involved is kept_people.involved  # patched, not read again
+        assert memo._found.part_at is kept_found.part_at
+        assert network_facts(watcher.session.network(TODAY)) == read_every_note(people)
+    assert standing(watcher.session.network(TODAY), "Bob").last_contact == dt.date(2026, 11, 2)
+    write(people, "People/Dee.md", "---\ncircle: close\n---\n")  # a new note: every note read again
+    settle(watcher, {str(people / "People/Dee.md")})
+    assert memo._people.involved is not kept_people.involved
+    assert network_facts(watcher.session.network(TODAY)) == read_every_note(people)
+
+
+def test_a_patched_assembly_says_each_note_s_problems_as_reading_it_would(people):
+    """The problems a changed note holds (its contact's, its lines') are the ones reading every note finds:
+    patched when the note had some (and after, as none), read again with every note when it never had any."""
+    ok = "---\ncircle: inner\n---\n- 2026-11-01 #call fine\n"
+    write(people, "People/Ana.md", ok + "- 2026-02-30 #call a day that is not\n")
+    write(people, "People/Bob.md", "---\ncircle: close\n---\n- 2026-11-01 #call\n")
+    write(people, "People/Dee.md", "---\ncircle: close\ncadence: sometimes\n---\n- 2026-11-02 #call\n")
+    watcher = watcher_of(people)
+    watcher.build()
+    memo = watcher.session.memo
+    edits = [("People/Ana.md", ok + "- 2026-02-31 #call still not\n", True),
+             ("People/Ana.md", ok + "- 2026-02-28 #call mended\n", True),
+             ("People/Ana.md", ok + "- 2026-02-29 #call not in 2026\n", True),
+             ("People/Dee.md", "---\ncircle: close\ncadence: often\n---\n- 2026-11-02 #call\n", True),
+             ("People/Dee.md", "---\ncircle: close\ncadence: 2w\n---\n- 2026-11-02 #call\n", True),
+             ("People/Bob.md", "---\ncircle: close\n---\n- 2026-11-01 #call\n- 2026-13-01 #call\n", False)]
+    for rel, text, patched in edits:
+        kept_people, kept_found = memo._people, memo._found
+        write(people, rel, text)
+        settle(watcher, {str(people / rel)})
+        assert (memo._people.involved is kept_people.involved and memo._found.part_at is kept_found.part_at) is patched
+        facts = network_facts(watcher.session.network(TODAY))
+        assert facts == read_every_note(people)
+    said = "\n".join(facts[2])
+    assert "Ana.md:5: impossible date '2026-02-29'" in said and "Bob.md:5" in said and "Dee.md" not in said
+
+
+class PatchedEqualsRead(RuleBasedStateMachine):
+    """Random edits under one watcher session: its assembly, patched for the notes that changed where it
+    can be, always equals one that reads every note. The edits reach what a patch must notice: a note's
+    problems, who is a person and by which rule, sync copies and their originals, templates, evidence that
+    starts or stops, owners' names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-patch-"))
+        self.root = self.base / "vault"
+        (self.root / ".obsidian").mkdir(parents=True)
+        write(self.root, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n")
+        write(self.root, "People/Bob.md", "---\ncircle: close\n---\n")
+        write(self.root, "Notes/Bob 2.md", "- 2026-11-03 #coffee with [[Ana]]\n")
+        write(self.root, "2026-11-02.md", "- lunch with [[Bob]]\n")
+        self.watcher = watcher_of(self.root)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def touch(self, rel: str) -> None:
+        settle(self.watcher, {str(self.root / rel)})
+
+    @rule(rel=st.sampled_from(("People/Ana.md", "People/Bob.md", "Notes/Bob.md", "Notes/Bob 2.md", "2026-11-02.md",
+                               "Notes/Plain.md")),
+          line=st.sampled_from(("- 2026-11-20 #call talked", "- lunch with [[Ana]] and [[Bob]]", "plain words",
+                                "- [ ] ask [[Bob]] 📅 2026-11-25", "{{title}}", "- 2026-02-30 #call a day that is not",
+                                "")))
+    def append(self, rel: str, line: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+        self.touch(rel)
+
+    @rule(rel=st.sampled_from(("People/Ana.md", "People/Bob.md", "Notes/Bob.md", "Notes/Plain.md")),
+          front=st.sampled_from(("circle: inner", "circle: close", "type: person", "tags: [person]", "aliases: [Bee]",
+                                 "name: [unclosed", "title: x", "")))
+    def front_matter(self, rel: str, front: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = path.read_text(encoding="utf-8").split("---\n")[-1] if path.exists() else ""
+        path.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
+        self.touch(rel)
+
+    @rule(rel=st.sampled_from(("People/Bob.md", "Notes/Bob.md", "Notes/Bob 2.md", "Notes/Plain.md")))
+    def delete(self, rel: str) -> None:
+        if (self.root / rel).exists():
+            (self.root / rel).unlink()
+            self.touch(rel)
+
+    @invariant()
+    def equals_reading_every_note(self) -> None:
+        assert network_facts(self.watcher.session.network(TODAY)) == read_every_note(self.root)
+
+
+TestPatchedEqualsRead = pytest.mark.usefixtures("settle_quickly")(PatchedEqualsRead.TestCase)
+TestPatchedEqualsRead.settings = settings(
+    max_examples=25, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck),
+)
+
+
 # -- progress on long work --------------------------------------------------------------------
 
 

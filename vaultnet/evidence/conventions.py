@@ -548,6 +548,8 @@ class Remembered:
             conventions, explicit = last[3], last[2]
         else:
             conventions, explicit = read_conventions(notes, config)
+            if last is not None and last[0] is config and explicit == last[2]:
+                explicit = last[2]  # each note's rule as before: the same object, by which an assembly keeps its reading
         self._read = (config, list(notes), explicit, conventions)
         return conventions, explicit
 

@@ -114,14 +114,26 @@ def copy_original(rel: str, exists: Container[str]) -> str | None:
     ``exists`` holds the vault's note paths in NFC; a conflict copy names its
     original even when that is gone (it is then the only version there is).
     """
+    conflict, readings = _originals(rel)
+    if conflict:
+        return readings[0]
+    return next((original for original in readings if nfc(original) in exists), None)
+
+
+def originals(rel: str) -> tuple[str, ...]:
+    """Every path :func:`copy_original` may give for ``rel``: what its name says it copies."""
+    return _originals(rel)[1]
+
+
+def _originals(rel: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether ``rel`` is a conflict copy, and the path it copies (a conflict copy's) or may copy (a duplicate's)."""
     folder, _, name = rel.rpartition("/")
     prefix = folder + "/" if folder else ""
     extension = _split(name)[1]
     found = conflict_original(name)
     if found is not None:
-        return prefix + found + extension
-    return next((prefix + original + extension for original in duplicate_originals(name)
-                 if nfc(prefix + original + extension) in exists), None)
+        return True, (prefix + found + extension,)
+    return False, tuple(prefix + original + extension for original in duplicate_originals(name))
 
 
 def copies_beside(root: Path, rel: str) -> list[str]:

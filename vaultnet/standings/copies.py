@@ -29,33 +29,48 @@ from vaultnet.base.sections import KEY_IN_LINE
 from vaultnet.evidence.meetings import daily_date
 from vaultnet.evidence.model import Evidence, Interaction
 from vaultnet.files.config import Config
-from vaultnet.files.copies import conflict_original, copy_original, may_duplicate, nfc
+from vaultnet.files.copies import conflict_original, copy_original, may_duplicate, nfc, originals
 from vaultnet.files.generated import is_capture_note
 from vaultnet.notes.note import Note
 
 SHOWN = 3  # lines a problem quotes; the rest are counted
 
 
+def candidates(notes: Iterable[Note], conflicts: Iterable[str]) -> set[str]:
+    """The paths among ``notes`` (and ``conflicts``) whose names read as a copy's: :func:`find_copies` asks only of these."""
+    found = set(conflicts)
+    for note in notes:
+        if may_duplicate(note.rel) or ("onflict" in note.rel
+                                       and conflict_original(note.rel.rpartition("/")[2]) is not None):
+            found.add(note.rel)
+    return found
+
+
+def involved(candidates: Iterable[str]) -> frozenset[str]:
+    """Every path (in NFC) whose note can change what :func:`find_copies` finds among these candidates, while
+    the vault holds the same notes: each note a candidate's name says it may copy (whether it is a person,
+    or a daily note). A change to any other note, a candidate's own among them, leaves it as it was."""
+    return frozenset(nfc(path) for rel in candidates for path in originals(rel))
+
+
 def find_copies(notes: Iterable[Note], conflicts: Iterable[str], config: Config,
-                is_person: Callable[[Note], bool]) -> dict[str, str]:
+                is_person: Callable[[Note], bool], among: set[str] | None = None) -> dict[str, str]:
     """Copy path → the path of the note it copies, for every copy among ``notes``.
 
     A conflict copy says so in its name. A name that only adds a duplicate's
     suffix (``Ana 2``, ``Ana (1)``) is a copy when its original beside it is a
     person, a daily note or one of vaultnet's notes: those are never numbered
     on purpose, where "Chapter 2" beside "Chapter" may well be a note of its own.
+    ``among``: the :func:`candidates`, when they are known already.
     """
     notes = list(notes)
-    candidates = set(conflicts)
-    for note in notes:
-        if may_duplicate(note.rel) or ("onflict" in note.rel
-                                       and conflict_original(note.rel.rpartition("/")[2]) is not None):
-            candidates.add(note.rel)
-    if not candidates:
+    if among is None:
+        among = candidates(notes, conflicts)
+    if not among:
         return {}
     by_rel = {nfc(note.rel): note for note in notes}
     found = {}
-    for rel in sorted(candidates):
+    for rel in sorted(among):
         original = copy_original(rel, by_rel)
         if original is None or nfc(original) == nfc(rel):
             continue

@@ -6,9 +6,11 @@ import dataclasses
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +27,7 @@ from vaultnet.evidence.model import Evidence, Interaction, Task, follow_up_id
 from vaultnet.evidence.people import people_folder
 from vaultnet.evidence.relations import Relative, relatives, ties
 from vaultnet.files.config import Config
+from vaultnet.files.copies import nfc
 from vaultnet.notes.note import Note
 from vaultnet.standings import copies as sync_copies
 from vaultnet.standings.neighbours import neighbours as neighbours_of
@@ -145,6 +148,10 @@ class AssemblyMemo:
         self._names_token = object()
         self._last: _Assembly | None = None  # what the last assembly started from
         self.reading = Remembered()  # what was concluded about the vault last time, and the settings made from it
+        # The last assembly's notes and what its passes over them found, for the next to patch (see `changed_notes`).
+        self._seen: tuple[list[Note], Config, Mapping[str, Rule], list[str]] | None = None
+        self._people: _People | None = None
+        self._found: _Found | None = None
 
     def names_token(self, names: object) -> object:
         """One object for as long as the settings and what notes' evidence reads of people (``names``) stay the same."""
@@ -218,18 +225,87 @@ class AssemblyMemo:
             self._key = (names, evidence_key(config, resolution, words))
         return self._key[1]
 
+    FEW = 256  # notes changed since the last assembly that it patches for; more, and every note is gone over
+
+    def changed_notes(self, notes: list[Note], config: Config, explicit: Mapping[str, Rule],
+                      conflicts: list[str]) -> list[Note] | None:
+        """The notes that are not the objects the last assembly read, when it can be patched for them; else None.
+
+        It can when it read the same notes under the same settings and
+        conclusions, each at the same place (the same paths), and few changed:
+        the objects are compared in one pass in C, and a watcher's step then
+        goes over the notes that changed rather than over thirty thousand.
+        """
+        last, self._seen = self._seen, (notes, config, explicit, conflicts) if self.remember else None
+        if last is None or last[1] is not config or last[2] is not explicit or last[3] != conflicts \
+                or len(last[0]) != len(notes):
+            return None
+        before = last[0]
+        at = list(compress(range(len(notes)), map(is_not, before, notes)))
+        if len(at) > self.FEW or any(before[i].rel != notes[i].rel for i in at):
+            return None
+        return [notes[i] for i in at]
+
+    def people(self, notes: list[Note], changed: list[Note] | None, conflicts: list[str], config: Config,
+               explicit: Mapping[str, Rule]) -> _People:
+        """Who the notes say is a person, and the problems they hold: the last assembly's, patched for the
+        ``changed`` notes when that gives what reading every note would; else every note read."""
+        last = self._people
+        people = _patched_people(last, changed, config, explicit, self) if changed is not None and last else None
+        if people is None:
+            people = _read_people(notes, conflicts, config, explicit, self)
+        if self.remember:
+            self._people = people
+        return people
+
+    def found(self, notes: list[Note], changed: list[Note] | None, counted: Callable[[Note], bool],
+              owners: Mapping[str, Contact], names: object, extractor: Extractor, key: str | None,
+              own: str) -> _Found:
+        """Each counted note's evidence: the last assembly's, patched for the ``changed`` notes when that gives
+        what going over every note would; else :meth:`notes_evidence`."""
+        last = self._found
+        found = None
+        if changed is not None and last is not None and last.names is names:
+            found = self._patched_found(last, changed, counted, owners, extractor, key, own)
+        if found is None:
+            found = self.notes_evidence([note for note in notes if counted(note)], owners, names, extractor, key, own)
+        if self.remember:
+            self._found = found
+        return found
+
+    def _patched_found(self, last: _Found, changed: list[Note], counted: Callable[[Note], bool],
+                       owners: Mapping[str, Contact], extractor: Extractor, key: str | None, own: str) -> _Found | None:
+        """``last`` with the changed notes' evidence; None when a note starts or stops being counted or giving
+        anything, or has problems where it had none (each table keeps its notes in note order)."""
+        by_note, parts, problems = dict(last.by_note), list(last.parts), dict(last.problems)
+        for note in changed:
+            rel = note.rel
+            if (rel in by_note) != counted(note):
+                return None
+            if rel not in by_note:
+                continue
+            found, added = self._evidence_of(note, owners.get(rel), last.names, extractor,
+                                             None if rel.startswith(own) else key)
+            at = last.part_at.get(rel)
+            if (at is None) != (found is _NOTHING) or not _keep_place(problems, rel, added):
+                return None
+            by_note[rel] = found
+            if at is not None:
+                parts[at] = found
+        return _Found(last.names, by_note, parts, last.part_at, problems)
+
     def notes_evidence(self, notes: Iterable[Note], owners: Mapping[str, Contact], names: object,
-                       extractor: Extractor, key: str | None, own: str) -> tuple[dict[str, Evidence], Evidence,
-                                                                              list[Problem]]:
-        """Each note's evidence, all of it together, and the problems found.
+                       extractor: Extractor, key: str | None, own: str) -> _Found:
+        """Each note's evidence, with the problems found.
 
         A note's evidence is kept while the note, its owner and what it reads of
         everyone else (the names token) are the objects it was worked out for:
         nearly every note in a watcher's step, taken here without a call each.
         Any other is worked out (:meth:`_work_out`)."""
-        found_by_note: dict[str, Evidence] = {}
-        evidence = Evidence()
-        problems: list[Problem] = []
+        by_note: dict[str, Evidence] = {}
+        parts: list[Evidence] = []
+        part_at: dict[str, int] = {}
+        problems: dict[str, list[Problem]] = {}
         kept_by_note = self.evidence if self.remember else {}
         for note in notes:
             rel, owner = note.rel, owners.get(note.rel)
@@ -238,12 +314,21 @@ class AssemblyMemo:
                 found, added = kept[3], kept[4]
             else:
                 found, added = self._work_out(note, owner, names, extractor, None if rel.startswith(own) else key)
-            found_by_note[rel] = found
+            by_note[rel] = found
             if found is not _NOTHING:  # kept: _NOTHING unless it gives anything
-                evidence.extend(found)
+                part_at[rel] = len(parts)
+                parts.append(found)
             if added:
-                problems.extend(added)
-        return found_by_note, evidence, problems
+                problems[rel] = added
+        return _Found(names, by_note, parts, part_at, problems)
+
+    def _evidence_of(self, note: Note, owner: Contact | None, names: object, extractor: Extractor,
+                     key: str | None) -> tuple[Evidence, list[Problem]]:
+        """One note's evidence and problems: kept (see :meth:`notes_evidence`), or worked out."""
+        kept = self.evidence.get(note.rel) if self.remember else None
+        if kept is not None and kept[0] is note and kept[1] is names and kept[2] is owner:
+            return kept[3], kept[4]
+        return self._work_out(note, owner, names, extractor, key)
 
     def _work_out(
         self, note: Note, owner: Contact | None, names: object, extractor: Extractor, key: str | None
@@ -293,21 +378,28 @@ class AssemblyMemo:
         if last is None or last.config is not now.config or last.today != now.today or last.names is not now.names:
             return None
         paths: set[str] = set()
-        for rel, found in now.found.items():
-            before = last.found.get(rel)
+        # Only the notes that changed, when the assembly knows them: every other note's evidence and contact
+        # are the last assembly's objects, and the same notes give evidence and are people.
+        rels = now.found.keys() if now.changed is None else now.changed
+        for rel in rels:
+            found, before = now.found.get(rel), last.found.get(rel)
             if before is not found:
-                _add_people(paths, found)
+                if found is not None:
+                    _add_people(paths, found)
                 if before is not None:
                     _add_people(paths, before)
-        for rel in last.found.keys() - now.found.keys():
-            _add_people(paths, last.found[rel])
-        for path, contact in now.contacts.items():
+        owners = now.contacts.keys() if now.changed is None else now.changed
+        for path in owners:
+            contact = now.contacts.get(path)
             if last.contacts.get(path) is not contact:
                 paths.add(path)
                 paths.update(now.friends.get(path, ()), last.friends.get(path, ()))
-        for path in last.contacts.keys() - now.contacts.keys():
-            paths.add(path)
-            paths.update(last.friends.get(path, ()))
+        if now.changed is None:
+            for rel in last.found.keys() - now.found.keys():
+                _add_people(paths, last.found[rel])
+            for path in last.contacts.keys() - now.contacts.keys():
+                paths.add(path)
+                paths.update(last.friends.get(path, ()))
         if any(path not in self.standings for path in now.contacts.keys() - paths):
             return None  # a standing that was never kept: work everything out
         return paths
@@ -315,10 +407,13 @@ class AssemblyMemo:
     def kept_standing(self, path: str) -> Standing:
         return self.standings[path][1]
 
-    def forget_except(self, notes: set[str], contacts: set[str]) -> None:
-        """Drop what belongs to notes and contacts that are gone."""
-        for table, alive in ((self.contacts, notes), (self.evidence, notes), (self.absent, contacts),
-                             (self.manual, contacts), (self.standings, contacts)):
+    def forget_except(self, notes: set[str] | None, contacts: set[str]) -> None:
+        """Drop what belongs to notes and contacts that are gone (``notes`` None: the notes are the same ones)."""
+        tables: list[tuple[dict[str, Any], set[str]]] = [(self.absent, contacts), (self.manual, contacts),
+                                                         (self.standings, contacts)]
+        if notes is not None:
+            tables += [(self.contacts, notes), (self.evidence, notes)]
+        for table, alive in tables:
             for key in set(table) - alive:
                 del table[key]
 
@@ -336,6 +431,120 @@ class _Assembly:
     found: dict[str, Evidence]  # note → the evidence it gave
     contacts: dict[str, Contact]
     friends: dict[str, frozenset[str]]  # contact → the contacts its `friends` resolve to
+    # The notes whose evidence or contact can be other objects than the last assembly's (sync copies are
+    # worked out each time); None: any note's.
+    changed: Collection[str] | None = None
+
+
+@dataclass(frozen=True)
+class _People:
+    """What a pass over every note finds before the directory: the sync copies, the problems the notes hold,
+    and who is a person. A memo keeps it for the next assembly to patch (see ``AssemblyMemo.people``)."""
+
+    copies: dict[str, str]
+    involved: frozenset[str]  # the notes (NFC) whose change can change `copies`: see copies.involved
+    note_problems: dict[str, list[Problem]]  # note → its own problems worth saying, for the notes with any
+    contact_problems: dict[str, list[Problem]]  # person's note → the problems of reading its contact
+    contacts: list[Contact]  # the people with a note of their own, in note order
+    at: dict[str, int]  # person's note → its place in `contacts`
+    owners: dict[str, Contact]  # person's note → its contact
+    rules: dict[str, int]  # rule → how many notes it made people
+    person_rules: dict[str, str]  # person's note → the rule that made it one
+    people_copies: set[str]  # the sync copies that read as people
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Each counted note's evidence, kept by a memo for the next assembly to patch (see ``AssemblyMemo.found``)."""
+
+    names: object  # the names token it was worked out for
+    by_note: dict[str, Evidence]  # every counted note's
+    parts: list[Evidence]  # those that give anything, in note order: the vault's evidence is them together
+    part_at: dict[str, int]  # note → its place in `parts`
+    problems: dict[str, list[Problem]]  # note → the problems found in it, for the notes with any
+
+    def evidence(self) -> Evidence:
+        """The vault's evidence: every note's together, in note order (a new object, the assembly adds to it)."""
+        evidence = Evidence()
+        for part in self.parts:
+            evidence.extend(part)
+        return evidence
+
+
+def _keep_place(table: dict[str, list[Problem]], rel: str, found: list[Problem]) -> bool:
+    """Put a note's problems in ``table`` in its place; False when it had none (its place is not known)."""
+    if rel in table:
+        table[rel] = found
+        return True
+    return not found
+
+
+def _said(note: Note, config: Config, copies: Mapping[str, str]) -> list[Problem]:
+    """The problems a note holds that are worth saying: a template's `{{title}}` is no YAML error of the user's,
+    nor is a copy's its own."""
+    if note.problems and not note.unrendered and note.rel not in copies:
+        return [problem for problem in note.problems if _worth_saying(problem, note, config)]
+    return []
+
+
+def _read_people(notes: list[Note], conflicts: list[str], config: Config, explicit: Mapping[str, Rule],
+                 memo: AssemblyMemo) -> _People:
+    """:class:`_People`, from every note."""
+    among = sync_copies.candidates(notes, conflicts)
+    # A copy is read as what it copies, never on its own.
+    copies = sync_copies.find_copies(notes, conflicts, config, lambda note: _rule(note, explicit, config) is not None,
+                                     among=among)
+    note_problems = {note.rel: said for note in notes if (said := _said(note, config, copies))}
+    contacts: list[Contact] = []
+    at: dict[str, int] = {}
+    owners: dict[str, Contact] = {}
+    rules: dict[str, int] = defaultdict(int)
+    person_rules: dict[str, str] = {}
+    people_copies: set[str] = set()
+    contact_problems: dict[str, list[Problem]] = {}
+    for note in notes:
+        rule = _rule(note, explicit, config)
+        if note.rel in copies:
+            if rule:
+                people_copies.add(note.rel)
+            continue
+        if rule:
+            rules[rule] += 1
+            contact, added = memo.contact(note, config)
+            if added:
+                contact_problems[note.rel] = added
+            at[note.rel] = len(contacts)
+            contacts.append(contact)
+            owners[note.rel] = contact
+            person_rules[note.rel] = rule
+    return _People(copies, sync_copies.involved(among), note_problems, contact_problems, contacts, at, owners,
+                   dict(rules), person_rules, people_copies)
+
+
+def _patched_people(last: _People, changed: list[Note], config: Config, explicit: Mapping[str, Rule],
+                    memo: AssemblyMemo) -> _People | None:
+    """``last`` for the ``changed`` notes; None when reading every note is needed: a changed note that can
+    change the sync copies, starts or stops being a person, is one by another rule, or has problems where it
+    had none (each table keeps its notes in note order)."""
+    if any(nfc(note.rel) in last.involved for note in changed):
+        return None
+    note_problems, contact_problems = dict(last.note_problems), dict(last.contact_problems)
+    contacts, owners = list(last.contacts), dict(last.owners)
+    for note in changed:
+        rel = note.rel
+        if not _keep_place(note_problems, rel, _said(note, config, last.copies)):
+            return None
+        rule = _rule(note, explicit, config)
+        if rule != last.person_rules.get(rel):
+            return None
+        if rule:
+            contact, added = memo.contact(note, config)
+            if not _keep_place(contact_problems, rel, added):
+                return None
+            contacts[last.at[rel]] = contact
+            owners[rel] = contact
+    return replace(last, note_problems=note_problems, contact_problems=contact_problems, contacts=contacts,
+                   owners=owners)
 
 
 def _add_people(paths: set[str], evidence: Evidence) -> None:
@@ -385,40 +594,24 @@ def assemble(
     """
     memo = memo or AssemblyMemo(remember=False)
     notes = list(parsed)
+    conflicts = list(conflicts)
     problems = list(unreadable)
     # The vault's own conventions, inferred from its notes: from here on the settings include them.
     conventions, config, explicit = memo.reading.apply(config, notes)
-    # A copy is read as what it copies, never on its own.
-    copies = sync_copies.find_copies(notes, conflicts, config, lambda note: _rule(note, explicit, config) is not None)
-    for note in notes:
-        if note.problems and not note.unrendered and note.rel not in copies:
-            # a template's `{{title}}` is no YAML error of the user's, nor is a copy's its own
-            problems.extend(problem for problem in note.problems if _worth_saying(problem, note, config))
-    contacts: list[Contact] = []
-    owners: dict[str, Contact] = {}
-    rules: dict[str, int] = defaultdict(int)
-    person_rules: dict[str, str] = {}
-    people_copies: set[str] = set()
-    for note in notes:
-        rule = _rule(note, explicit, config)
-        if note.rel in copies:
-            if rule:
-                people_copies.add(note.rel)
-            continue
-        if rule:
-            rules[rule] += 1
-            contact, added = memo.contact(note, config)
-            problems.extend(added)
-            contacts.append(contact)
-            owners[note.rel] = contact
-            person_rules[note.rel] = rule
+    # The passes over every note below go over only the notes that changed, when a memo can patch its last ones.
+    changed = memo.changed_notes(notes, config, explicit, conflicts)
+    people = memo.people(notes, changed, conflicts, config, explicit)
+    copies, owners = people.copies, people.owners
+    problems.extend(problem for found in people.note_problems.values() for problem in found)
+    problems.extend(problem for found in people.contact_problems.values() for problem in found)
+    contacts, rules, person_rules = list(people.contacts), defaultdict(int, people.rules), dict(people.person_rules)
     for absent in conventions.absent:  # people with no note of their own, known by a tag or dated notes' names
         rules[absent.rule] += 1
         contacts.append(memo.absent_contact(absent.name, absent.path, absent.aliases))
         person_rules[absent.path] = absent.rule
     directory = memo.directory(contacts)
     problems.extend(_duplicate_problems(directory))
-    kinds = sync_copies.classify(copies, config, set(owners), people_copies)
+    kinds = sync_copies.classify(copies, config, set(owners), people.people_copies)
 
     # Evidence from a note depends on the note, its owner, the settings (with what was concluded about the
     # vault: a daily format read off its names dates notes that were not dated) and what it reads of everyone else.
@@ -430,9 +623,13 @@ def assemble(
     extractor = Extractor(config, directory, mentions)
     # A template outside the templates folder counts for nothing (`{{date}}` is no date, `<% %>` no person);
     # a sync copy counts for what it adds to its original (below).
-    counted = [note for note in notes if not note.unrendered and kinds.get(note.rel, "generated") == "generated"]
-    found_by_note, evidence, added = memo.notes_evidence(counted, owners, names, extractor, key, own)
-    problems.extend(added)
+    def counted(note: Note) -> bool:
+        return not note.unrendered and kinds.get(note.rel, "generated") == "generated"
+
+    found = memo.found(notes, changed, counted, owners, names, extractor, key, own)
+    # A copy of the kept table only when the copies add to it: a second table of thirty thousand notes is memory.
+    found_by_note, evidence = dict(found.by_note) if copies else found.by_note, found.evidence()
+    problems.extend(problem for added in found.problems.values() for problem in added)
     if copies:
         problems.extend(_copies(notes, copies, kinds, extractor, found_by_note, evidence))
     friends: dict[str, frozenset[str]] = {}
@@ -457,7 +654,8 @@ def assemble(
         friends[path] = friends.get(path, frozenset()) | others
 
     evidence.interactions = _counted_once(evidence.interactions, evidence.unlinked)
-    affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends))  # owners: by path
+    since = None if changed is None else {note.rel for note in changed} | copies.keys()
+    affected = memo.affected(_Assembly(config, today, names, found_by_note, owners, friends, since))  # owners: by path
     per_contact, embedded, follow_ups, open_loops = _aggregate(evidence, today, affected)
     standings = []
     for contact in memo.in_name_order(contacts):
@@ -469,7 +667,8 @@ def assemble(
         work_out = partial(assess, contact, per_contact[contact.path], follow_ups[contact.path],
                            open_loops[contact.path], linked, config, today)
         standings.append(memo.standing(inputs, work_out))
-    memo.forget_except({note.rel for note in notes}, {contact.path for contact in contacts})
+    memo.forget_except(None if changed is not None else {note.rel for note in notes},
+                       {contact.path for contact in contacts})
     problems.sort(key=lambda p: p.sort_key)
     log.debug("read %d notes: %d contacts, %d interactions, %d problems",
               len(notes), len(contacts), len(evidence.interactions), len(problems))
