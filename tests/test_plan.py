@@ -270,3 +270,10 @@ def test_per_standing_answers_are_kept_by_the_standing_object():
     each.done()
     assert each(("name",), [ana2, sam], name) == ["ANA B", "SAM"] and calls[-1] == "Ana B"
     assert each(("other",), [sam], name) == ["SAM"] and calls[-1] == "Sam"  # unused by the last plan: let go
+    # The same people in the same order: only the standing that is a new object is worked out again; in
+    # another order each answer is looked up, and none is worked out again.
+    before = len(calls)
+    sam2 = Standing(Contact("Sam Lee", "People/Sam.md"), "due")
+    assert each(("name",), [ana2, sam2], name) == ["ANA B", "SAM LEE"] and calls[before:] == ["Sam Lee"]
+    assert each(("name",), [sam2, ana2], name) == ["SAM LEE", "ANA B"] and calls[before:] == ["Sam Lee"]
+    assert each(("name",), [sam2, ana], name) == ["SAM LEE", "ANA"] and calls[before:] == ["Sam Lee", "Ana"]
