@@ -446,7 +446,7 @@ def test_a_watcher_s_assembly_goes_over_only_the_notes_that_changed(people):
             handle.write(line)
         settle(watcher, {str(people / rel)})
         assert memo._people.involved is kept_people.involved  # patched, not read again
-        assert memo._found.part_at is kept_found.part_at
+        assert memo._found.read is kept_found.read
         assert network_facts(watcher.session.network(TODAY)) == read_every_note(people)
     assert standing(watcher.session.network(TODAY), "Bob").last_contact == dt.date(2026, 11, 2)
     write(people, "People/Dee.md", "---\ncircle: close\n---\n")  # a new note: every note read again
@@ -475,7 +475,7 @@ def test_a_patched_assembly_says_each_note_s_problems_as_reading_it_would(people
         kept_people, kept_found = memo._people, memo._found
         write(people, rel, text)
         settle(watcher, {str(people / rel)})
-        assert (memo._people.involved is kept_people.involved and memo._found.part_at is kept_found.part_at) is patched
+        assert (memo._people.involved is kept_people.involved and memo._found.read is kept_found.read) is patched
         facts = network_facts(watcher.session.network(TODAY))
         assert facts == read_every_note(people)
     said = "\n".join(facts[2])

@@ -35,64 +35,58 @@ def every(key: tuple[object, ...], standings: Sequence[Standing], work_out: Call
 
 
 class PerStanding:
-    """:class:`Each` that remembers: each answer, with the standing object it is for, one table a key.
+    """:class:`Each` that remembers: for each key, the standings it was last asked of and their answers.
 
-    When a key is asked of the same people in the same order as last time, only
-    the standings that are not the objects they were are looked at: the others
-    are told apart in one pass in C, and their answers are the last ones.
+    An answer is kept with the standing object it is for. When a key is asked of
+    the same people in the same order as last time, only the standings that are
+    not the objects they were are looked at: the others are told apart in one
+    pass in C, and their answers are the last ones. Asked of others, each is
+    looked up by its person.
     """
 
     FEW = 256  # standings changed since the last time that are worked out one by one; more, and all are looked up
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[object, ...], dict[str, tuple[Standing, object]]] = {}
-        self._used: dict[tuple[object, ...], dict[str, tuple[Standing, object]]] = {}
-        self._last: dict[tuple[object, ...], tuple[tuple[Standing, ...], list[Any]]] = {}  # the last standings, answers
+        # key → the standings last asked of, and their answers: those of the last plan, and of this one so far
+        self._kept: dict[tuple[object, ...], tuple[tuple[Standing, ...], list[Any]]] = {}
+        self._used: dict[tuple[object, ...], tuple[tuple[Standing, ...], list[Any]]] = {}
 
     def __call__(self, key: tuple[object, ...], standings: Sequence[Standing],
                  work_out: Callable[[Standing], T]) -> list[T]:
-        table = self._used.get(key)
-        if table is None:
-            table = self._used[key] = self._kept.get(key, {})
         asked = tuple(standings)
-        found = self._patched(key, asked, table, work_out)
+        last = self._used.get(key) or self._kept.get(key)
+        found = _patched(last, asked, work_out, self.FEW) if last is not None else None
         if found is None:
-            found = self._looked_up(key, asked, table, work_out)
-        self._last[key] = (asked, found)
-        return found
-
-    def _patched(self, key: tuple[object, ...], asked: tuple[Standing, ...],
-                 table: dict[str, tuple[Standing, object]], work_out: Callable[[Standing], T]) -> list[T] | None:
-        """The last answers, worked out again for the standings that changed; None: not the same people in order."""
-        last = self._last.get(key)
-        if last is None or len(last[0]) != len(asked):
-            return None
-        before, answers = last
-        at = list(compress(range(len(asked)), map(is_not, before, asked)))
-        if len(at) > self.FEW or any(before[i].contact.path != asked[i].contact.path for i in at):
-            return None
-        found = list(answers)
-        for i in at:
-            standing = asked[i]
-            kept = table[standing.contact.path] = (standing, work_out(standing))
-            found[i] = kept[1]
-        return found
-
-    def _looked_up(self, key: tuple[object, ...], standings: Sequence[Standing],
-                   table: dict[str, tuple[Standing, object]], work_out: Callable[[Standing], T]) -> list[T]:
-        """Each standing's answer from the table, worked out for a standing that is not the object it was for."""
-        found: list[T] = []
-        for standing in standings:
-            path = standing.contact.path
-            kept = table.get(path)
-            if kept is None or kept[0] is not standing:  # a new standing: its person changed
-                kept = table[path] = (standing, work_out(standing))
-            found.append(kept[1])  # type: ignore[arg-type]
-        if len(table) > len(standings):  # people gone, or no longer among these: let them go
-            self._used[key] = {standing.contact.path: table[standing.contact.path] for standing in standings}
+            found = _looked_up(last, asked, work_out)
+        self._used[key] = (asked, found)
         return found
 
     def done(self) -> None:
-        """Keep only the tables this plan used: what was worked out for another day, or other settings, goes."""
+        """Keep only what this plan asked: what was worked out for another day, or other settings, goes."""
         self._kept, self._used = self._used, {}
-        self._last = {key: last for key, last in self._last.items() if key in self._kept}
+
+
+def _patched(last: tuple[tuple[Standing, ...], list[Any]], asked: tuple[Standing, ...],
+             work_out: Callable[[Standing], T], few: int) -> list[T] | None:
+    """The last answers, worked out again for the standings that changed; None: not the same people in order."""
+    before, answers = last
+    if len(before) != len(asked):
+        return None
+    at = list(compress(range(len(asked)), map(is_not, before, asked)))
+    if len(at) > few or any(before[i].contact.path != asked[i].contact.path for i in at):
+        return None
+    found = list(answers)
+    for i in at:
+        found[i] = work_out(asked[i])
+    return found
+
+
+def _looked_up(last: tuple[tuple[Standing, ...], list[Any]] | None, asked: tuple[Standing, ...],
+               work_out: Callable[[Standing], T]) -> list[T]:
+    """Each standing's last answer, by its person, worked out for a standing that is not the object it was for."""
+    kept = {standing.contact.path: (standing, answer) for standing, answer in zip(*last, strict=True)} if last else {}
+    found: list[T] = []
+    for standing in asked:
+        answer = kept.get(standing.contact.path)
+        found.append(answer[1] if answer is not None and answer[0] is standing else work_out(standing))
+    return found

@@ -275,9 +275,9 @@ class AssemblyMemo:
 
     def _patched_found(self, last: _Found, changed: list[Note], counted: Callable[[Note], bool],
                        owners: Mapping[str, Contact], extractor: Extractor, key: str | None, own: str) -> _Found | None:
-        """``last`` with the changed notes' evidence; None when a note starts or stops being counted or giving
-        anything, or has problems where it had none (each table keeps its notes in note order)."""
-        by_note, parts, problems = dict(last.by_note), list(last.parts), dict(last.problems)
+        """``last`` with the changed notes' evidence; None when a note starts or stops being counted, or has
+        problems where it had none (each table keeps its notes in note order)."""
+        by_note, problems = dict(last.by_note), dict(last.problems)
         for note in changed:
             rel = note.rel
             if (rel in by_note) != counted(note):
@@ -286,13 +286,10 @@ class AssemblyMemo:
                 continue
             found, added = self._evidence_of(note, owners.get(rel), last.names, extractor,
                                              None if rel.startswith(own) else key)
-            at = last.part_at.get(rel)
-            if (at is None) != (found is _NOTHING) or not _keep_place(problems, rel, added):
+            if not _keep_place(problems, rel, added):
                 return None
             by_note[rel] = found
-            if at is not None:
-                parts[at] = found
-        return _Found(last.names, by_note, parts, last.part_at, problems)
+        return replace(last, by_note=by_note, problems=problems)
 
     def notes_evidence(self, notes: Iterable[Note], owners: Mapping[str, Contact], names: object,
                        extractor: Extractor, key: str | None, own: str) -> _Found:
@@ -303,8 +300,6 @@ class AssemblyMemo:
         nearly every note in a watcher's step, taken here without a call each.
         Any other is worked out (:meth:`_work_out`)."""
         by_note: dict[str, Evidence] = {}
-        parts: list[Evidence] = []
-        part_at: dict[str, int] = {}
         problems: dict[str, list[Problem]] = {}
         kept_by_note = self.evidence if self.remember else {}
         for note in notes:
@@ -315,12 +310,9 @@ class AssemblyMemo:
             else:
                 found, added = self._work_out(note, owner, names, extractor, None if rel.startswith(own) else key)
             by_note[rel] = found
-            if found is not _NOTHING:  # kept: _NOTHING unless it gives anything
-                part_at[rel] = len(parts)
-                parts.append(found)
             if added:
                 problems[rel] = added
-        return _Found(names, by_note, parts, part_at, problems)
+        return _Found(names, object(), by_note, problems)
 
     def _evidence_of(self, note: Note, owner: Contact | None, names: object, extractor: Extractor,
                      key: str | None) -> tuple[Evidence, list[Problem]]:
@@ -445,9 +437,7 @@ class _People:
     involved: frozenset[str]  # the notes (NFC) whose change can change `copies`: see copies.involved
     note_problems: dict[str, list[Problem]]  # note → its own problems worth saying, for the notes with any
     contact_problems: dict[str, list[Problem]]  # person's note → the problems of reading its contact
-    contacts: list[Contact]  # the people with a note of their own, in note order
-    at: dict[str, int]  # person's note → its place in `contacts`
-    owners: dict[str, Contact]  # person's note → its contact
+    owners: dict[str, Contact]  # person's note → its contact, in note order: the people with a note of their own
     rules: dict[str, int]  # rule → how many notes it made people
     person_rules: dict[str, str]  # person's note → the rule that made it one
     people_copies: set[str]  # the sync copies that read as people
@@ -458,16 +448,16 @@ class _Found:
     """Each counted note's evidence, kept by a memo for the next assembly to patch (see ``AssemblyMemo.found``)."""
 
     names: object  # the names token it was worked out for
-    by_note: dict[str, Evidence]  # every counted note's
-    parts: list[Evidence]  # those that give anything, in note order: the vault's evidence is them together
-    part_at: dict[str, int]  # note → its place in `parts`
+    read: object  # one object for each pass over every note, which the patches of it keep
+    by_note: dict[str, Evidence]  # every counted note's, in note order
     problems: dict[str, list[Problem]]  # note → the problems found in it, for the notes with any
 
     def evidence(self) -> Evidence:
         """The vault's evidence: every note's together, in note order (a new object, the assembly adds to it)."""
         evidence = Evidence()
-        for part in self.parts:
-            evidence.extend(part)
+        for part in self.by_note.values():
+            if part is not _NOTHING:  # kept: _NOTHING unless it gives anything
+                evidence.extend(part)
         return evidence
 
 
@@ -495,8 +485,6 @@ def _read_people(notes: list[Note], conflicts: list[str], config: Config, explic
     copies = sync_copies.find_copies(notes, conflicts, config, lambda note: _rule(note, explicit, config) is not None,
                                      among=among)
     note_problems = {note.rel: said for note in notes if (said := _said(note, config, copies))}
-    contacts: list[Contact] = []
-    at: dict[str, int] = {}
     owners: dict[str, Contact] = {}
     rules: dict[str, int] = defaultdict(int)
     person_rules: dict[str, str] = {}
@@ -513,12 +501,10 @@ def _read_people(notes: list[Note], conflicts: list[str], config: Config, explic
             contact, added = memo.contact(note, config)
             if added:
                 contact_problems[note.rel] = added
-            at[note.rel] = len(contacts)
-            contacts.append(contact)
             owners[note.rel] = contact
             person_rules[note.rel] = rule
-    return _People(copies, sync_copies.involved(among), note_problems, contact_problems, contacts, at, owners,
-                   dict(rules), person_rules, people_copies)
+    return _People(copies, sync_copies.involved(among), note_problems, contact_problems, owners, dict(rules),
+                   person_rules, people_copies)
 
 
 def _patched_people(last: _People, changed: list[Note], config: Config, explicit: Mapping[str, Rule],
@@ -528,8 +514,7 @@ def _patched_people(last: _People, changed: list[Note], config: Config, explicit
     had none (each table keeps its notes in note order)."""
     if any(nfc(note.rel) in last.involved for note in changed):
         return None
-    note_problems, contact_problems = dict(last.note_problems), dict(last.contact_problems)
-    contacts, owners = list(last.contacts), dict(last.owners)
+    note_problems, contact_problems, owners = dict(last.note_problems), dict(last.contact_problems), dict(last.owners)
     for note in changed:
         rel = note.rel
         if not _keep_place(note_problems, rel, _said(note, config, last.copies)):
@@ -541,10 +526,8 @@ def _patched_people(last: _People, changed: list[Note], config: Config, explicit
             contact, added = memo.contact(note, config)
             if not _keep_place(contact_problems, rel, added):
                 return None
-            contacts[last.at[rel]] = contact
-            owners[rel] = contact
-    return replace(last, note_problems=note_problems, contact_problems=contact_problems, contacts=contacts,
-                   owners=owners)
+            owners[rel] = contact  # in its place: the contacts stay in note order
+    return replace(last, note_problems=note_problems, contact_problems=contact_problems, owners=owners)
 
 
 def _add_people(paths: set[str], evidence: Evidence) -> None:
@@ -604,7 +587,9 @@ def assemble(
     copies, owners = people.copies, people.owners
     problems.extend(problem for found in people.note_problems.values() for problem in found)
     problems.extend(problem for found in people.contact_problems.values() for problem in found)
-    contacts, rules, person_rules = list(people.contacts), defaultdict(int, people.rules), dict(people.person_rules)
+    contacts, rules = list(owners.values()), defaultdict(int, people.rules)
+    # The memo's table itself when no one is added to it: a second table of ten thousand people is memory.
+    person_rules = dict(people.person_rules) if conventions.absent else people.person_rules
     for absent in conventions.absent:  # people with no note of their own, known by a tag or dated notes' names
         rules[absent.rule] += 1
         contacts.append(memo.absent_contact(absent.name, absent.path, absent.aliases))
