@@ -323,3 +323,16 @@ def test_a_note_s_evidence_is_kept_only_for_the_same_note_names_and_owner(vault)
     other = dataclasses.replace(owner, path="People/Other.md")
     moved = memo.notes_evidence([note], {rel: other}, token, extractor, None, "vaultnet/").by_note
     assert moved[rel] is not renamed[rel] and moved[rel].interactions[0].people == ("People/Other.md",)
+
+
+def test_changed_places_are_told_by_identity_with_the_same_things_in_the_same_order():
+    from vaultnet.base.identity import changed_places, same_objects
+
+    a, b, c, b2 = ["a"], ["b"], ["c"], ["b"]
+    first = lambda item: item[0]  # noqa: E731
+    assert changed_places([a, b, c], [a, b2, c], first, 5) == [1]  # equal, but another object
+    assert changed_places([a, b, c], [a, b, c], first, 5) == []
+    assert changed_places([a, b, c], [a, c, b], first, 5) is None  # other things in those places
+    assert changed_places([a, b, c], [a, b], first, 5) is None
+    assert changed_places([a, b, c], [["x"], ["y"], c], lambda item: 0, 1) is None  # more than the most
+    assert same_objects([a, b], [a, b]) and not same_objects([a, b], [a, b2]) and not same_objects([a], [a, b])

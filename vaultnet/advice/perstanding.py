@@ -12,10 +12,9 @@ looked up, and one or two worked out. A one-off plan uses :func:`every`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import compress
-from operator import is_not
 from typing import Any, Protocol, TypeVar
 
+from vaultnet.base.identity import changed_places
 from vaultnet.standings.standing import Standing
 
 T = TypeVar("T")
@@ -70,15 +69,17 @@ def _patched(last: tuple[tuple[Standing, ...], list[Any]], asked: tuple[Standing
              work_out: Callable[[Standing], T], few: int) -> list[T] | None:
     """The last answers, worked out again for the standings that changed; None: not the same people in order."""
     before, answers = last
-    if len(before) != len(asked):
-        return None
-    at = list(compress(range(len(asked)), map(is_not, before, asked)))
-    if len(at) > few or any(before[i].contact.path != asked[i].contact.path for i in at):
+    at = changed_places(before, asked, _person, few)
+    if at is None:
         return None
     found = list(answers)
     for i in at:
         found[i] = work_out(asked[i])
     return found
+
+
+def _person(standing: Standing) -> str:
+    return standing.contact.path
 
 
 def _looked_up(last: tuple[tuple[Standing, ...], list[Any]] | None, asked: tuple[Standing, ...],

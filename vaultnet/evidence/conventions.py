@@ -32,8 +32,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from vaultnet.base.datenames import InferredFormat, date_in_name, infer_format, is_month_or_weekday
+from vaultnet.base.identity import changed_places
 from vaultnet.base.keys import GENERIC_KEYS, KEYS, PEOPLE_TAGS, is_person_word, normalise
 from vaultnet.base.vocabulary import Rule
 from vaultnet.evidence.people import (
@@ -557,12 +559,8 @@ class Remembered:
 def _shows_the_same(before: Sequence[Note], now: Sequence[Note], output: str) -> bool:
     """The notes show the inference what they showed before: the same notes, each the same object or one that
     shows it the same (vaultnet's own notes, which it never reads, aside)."""
-    if len(before) != len(now):
-        return False
-    for old, new in zip(before, now, strict=True):
-        if old is not new and (old.rel != new.rel or (not new.rel.startswith(output) and _shown(old) != _shown(new))):
-            return False
-    return True
+    at = changed_places(before, now, attrgetter("rel"), len(now))
+    return at is not None and all(now[i].rel.startswith(output) or _shown(before[i]) == _shown(now[i]) for i in at)
 
 
 def _shown(note: Note) -> tuple[object, ...]:

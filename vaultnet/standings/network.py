@@ -6,16 +6,16 @@ import dataclasses
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
-from itertools import compress
-from operator import is_not
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
 from vaultnet.base.dates import Date
 from vaultnet.base.errors import Problem
+from vaultnet.base.identity import changed_places, same_objects
 from vaultnet.base.keys import GENERIC_KEYS, KEYS, normalise
 from vaultnet.base.vocabulary import Rule
 from vaultnet.evidence.contacts import Contact, Directory, read_contact
@@ -185,7 +185,7 @@ class AssemblyMemo:
         """The directory of ``contacts``: the last one while they are the same objects (it keeps what it
         resolved; an edit that changes no contact builds no new one for ten thousand people)."""
         last = self._directory
-        if last is not None and _same_objects(last[0], contacts):
+        if last is not None and same_objects(last[0], contacts):
             return last[1]
         directory = Directory(contacts)
         if self.remember:
@@ -196,7 +196,7 @@ class AssemblyMemo:
         """``contacts`` by name, then path: the last order while they are the same objects (ten thousand
         names folded and sorted at every assembly of a watcher's)."""
         last = self._order
-        if last is not None and _same_objects(last[0], contacts):
+        if last is not None and same_objects(last[0], contacts):
             return last[1]
         ordered = sorted(contacts, key=lambda c: (c.name.casefold(), c.path))
         if self.remember:
@@ -237,14 +237,10 @@ class AssemblyMemo:
         goes over the notes that changed rather than over thirty thousand.
         """
         last, self._seen = self._seen, (notes, config, explicit, conflicts) if self.remember else None
-        if last is None or last[1] is not config or last[2] is not explicit or last[3] != conflicts \
-                or len(last[0]) != len(notes):
+        if last is None or last[1] is not config or last[2] is not explicit or last[3] != conflicts:
             return None
-        before = last[0]
-        at = list(compress(range(len(notes)), map(is_not, before, notes)))
-        if len(at) > self.FEW or any(before[i].rel != notes[i].rel for i in at):
-            return None
-        return [notes[i] for i in at]
+        at = changed_places(last[0], notes, attrgetter("rel"), self.FEW)
+        return None if at is None else [notes[i] for i in at]
 
     def people(self, notes: list[Note], changed: list[Note] | None, conflicts: list[str], config: Config,
                explicit: Mapping[str, Rule]) -> _People:
@@ -277,18 +273,13 @@ class AssemblyMemo:
                        owners: Mapping[str, Contact], extractor: Extractor, key: str | None, own: str) -> _Found | None:
         """``last`` with the changed notes' evidence; None when a note starts or stops being counted, or has
         problems where it had none (each table keeps its notes in note order)."""
-        by_note, problems = dict(last.by_note), dict(last.problems)
-        for note in changed:
-            rel = note.rel
-            if (rel in by_note) != counted(note):
-                return None
-            if rel not in by_note:
-                continue
-            found, added = self._evidence_of(note, owners.get(rel), last.names, extractor,
-                                             None if rel.startswith(own) else key)
-            if not _keep_place(problems, rel, added):
-                return None
-            by_note[rel] = found
+        if any((note.rel in last.by_note) != counted(note) for note in changed):
+            return None
+        fresh = self.notes_evidence([note for note in changed if note.rel in last.by_note], owners, last.names,
+                                    extractor, key, own)
+        by_note, problems = {**last.by_note, **fresh.by_note}, dict(last.problems)
+        if not all(_keep_place(problems, rel, fresh.problems.get(rel, [])) for rel in fresh.by_note):
+            return None
         return replace(last, by_note=by_note, problems=problems)
 
     def notes_evidence(self, notes: Iterable[Note], owners: Mapping[str, Contact], names: object,
@@ -313,14 +304,6 @@ class AssemblyMemo:
             if added:
                 problems[rel] = added
         return _Found(names, object(), by_note, problems)
-
-    def _evidence_of(self, note: Note, owner: Contact | None, names: object, extractor: Extractor,
-                     key: str | None) -> tuple[Evidence, list[Problem]]:
-        """One note's evidence and problems: kept (see :meth:`notes_evidence`), or worked out."""
-        kept = self.evidence.get(note.rel) if self.remember else None
-        if kept is not None and kept[0] is note and kept[1] is names and kept[2] is owner:
-            return kept[3], kept[4]
-        return self._work_out(note, owner, names, extractor, key)
 
     def _work_out(
         self, note: Note, owner: Contact | None, names: object, extractor: Extractor, key: str | None
@@ -545,18 +528,13 @@ def _add_people(paths: set[str], evidence: Evidence) -> None:
         paths.update(line)
 
 
-def _same_objects(old: Sequence[object], new: Sequence[object]) -> bool:
-    """The same objects, in the same order."""
-    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
-
-
 def _same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
     """Inputs are the same objects (sequences: element by element)."""
     if len(old) != len(new):
         return False
     for a, b in zip(old, new, strict=True):
         if isinstance(a, list) and isinstance(b, list):
-            if not _same_objects(a, b):
+            if not same_objects(a, b):
                 return False
         elif a is not b and a != b:
             return False
