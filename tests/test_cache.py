@@ -6,15 +6,20 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from vaultnet.files.config import load_config
 from vaultnet.pipeline.cache import BUILD, FORMAT, NOTES, NoteCache
 from vaultnet.pipeline.evidencestore import NAME as EVIDENCE
 from vaultnet.pipeline.session import Session, build_network, build_vault
 
-from conftest import TODAY, write
+from conftest import TODAY, examples, write
 
 INDEX = "vaultnet/Network.md"
 
@@ -490,3 +495,49 @@ def test_a_read_after_an_edit_makes_only_the_notes_it_reads(tmp_path):
     cold = build_network(load_config(root), TODAY)
     assert [(s.contact.path, s.last_contact, s.due, len(s.interactions)) for s in network.standings] \
         == [(s.contact.path, s.last_contact, s.due, len(s.interactions)) for s in cold.standings]
+
+
+PATHS = st.sampled_from(["a.md", "a/b.md", "a/é.md", "a/~.md", "a0.md", "a.md/d.md", "ab/e.md", "b/a/f.md", "é.md",
+                          "e\u0301.md"])
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "remove", "look"]), PATHS), max_size=30))
+@example([("add", "a/b.md"), ("look", ""), ("remove", "a/b.md"), ("add", "a/é.md")])  # as many paths, not the same
+def test_the_notes_paths_stay_in_order_as_notes_come_and_go(changes):
+    """``paths`` is sorted again only when a path came or went; ``under`` finds a folder's paths by bisection:
+    both give what sorting and filtering every path would, after any run of additions and removals."""
+    from vaultnet.notes import noteset
+
+    notes = noteset.NoteSet(load_config(Path(tempfile.gettempdir())))
+
+    def look() -> None:
+        assert notes.paths() == sorted(notes.entries)
+        for folder in ("a/", "a.md/", "b/", "ab/"):
+            assert notes.under(folder) == [rel for rel in sorted(notes.entries) if rel.startswith(folder)]
+
+    for change, rel in changes:
+        if change == "add":
+            notes.entries[rel] = notes.entries.get(rel) or noteset.Entry(noteset.UNKNOWN, None, ())
+        elif change == "remove":
+            notes.entries.pop(rel, None)
+        else:
+            look()
+    look()
+
+
+def test_a_note_that_becomes_a_folder_and_back_is_read_each_time(built):
+    from vaultnet.notes import noteset
+
+    notes = noteset.NoteSet(load_config(built))
+    notes.scan()
+    os.remove(built / "People/Ana.md")
+    write(built, "People/Ana.md/Inner.md", "# inner\n")
+    assert notes.update("People/Ana.md")
+    assert "People/Ana.md" not in notes.entries and "People/Ana.md/Inner.md" in notes.entries
+    assert notes.under("People/Ana.md/") == ["People/Ana.md/Inner.md"]
+    shutil.rmtree(built / "People/Ana.md")
+    write(built, "People/Ana.md", "---\ncircle: inner\n---\n")
+    assert notes.update("People/Ana.md")
+    assert "People/Ana.md/Inner.md" not in notes.entries and notes.entries["People/Ana.md"].note is not None
+    assert notes.paths() == sorted(notes.entries)

@@ -11,6 +11,7 @@ from vaultnet.advice.plan import build_plan
 from vaultnet.advice.rolechanges import (
     WINDOW_DAYS,
     Memory,
+    Observer,
     RoleChange,
     congratulations,
     observe,
@@ -173,6 +174,103 @@ class RoleHistory(RuleBasedStateMachine):
 
 RoleHistory.TestCase.settings = settings(max_examples=examples(50), stateful_step_count=15)
 test_role_history = RoleHistory.TestCase
+
+
+ROLES = st.sampled_from([None, "", "Designer", "designer ", "CTO"])
+
+
+def person(number: int, role: str | None, company: str | None) -> Contact:
+    return edited(Contact(f"P{number}", f"People/P{number}.md"), role, company)
+
+
+def edited(contact: Contact, role: str | None, company: str | None) -> Contact:
+    """The contact read again: a new object with the same path."""
+    fields = {key: value for key, value in (("role", role), ("company", company)) if value is not None}
+    return Contact(contact.name, contact.path, fields=fields)
+
+
+class ObservedAfterEdits(RuleBasedStateMachine):
+    """A watcher's memory of roles: seeing only the contacts read again gives what seeing them all gives.
+
+    Each step is a build: some contacts are read again (new objects, their
+    values edited or not), the memory given is the one the last build saved,
+    or the memory note as a person edited it, and the day may move on.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = DAY
+        self.contacts = [person(n, "Designer", "Acme") for n in range(6)]
+        self.observer = Observer()
+        self.memory: Memory | None = None
+
+    def _look(self) -> None:
+        expected = observe(self.memory, self.contacts, self.day)
+        self.memory = self.observer(self.memory, self.contacts, self.day)
+        assert self.memory == expected
+
+    @rule(edits=st.lists(st.tuples(st.integers(0, 5), ROLES, ROLES), max_size=3))
+    def read_again(self, edits: list[tuple[int, str | None, str | None]]) -> None:
+        for place, role, company in edits:
+            place %= len(self.contacts)
+            self.contacts[place] = edited(self.contacts[place], role, company)
+        self._look()
+
+    @rule()
+    def read_again_unchanged(self) -> None:
+        self.contacts = [edited(c, c.fields.get("role"), c.fields.get("company")) if n % 2 else c
+                         for n, c in enumerate(self.contacts)]
+        self._look()
+
+    @rule(number=st.integers(0, 5))
+    def memory_note_edited(self, number: int) -> None:
+        if self.memory is not None:
+            seen = dict(self.memory.seen)
+            seen.pop(f"People/P{number}.md", None) or seen.update({f"People/P{number}.md": {"role": "Intern"}})
+            self.memory = Memory(seen, self.memory.changes)
+        self._look()
+
+    @rule(days=st.integers(1, 400))
+    def another_day(self, days: int) -> None:
+        self.day += dt.timedelta(days=days)
+        self._look()
+
+    @rule()
+    def same_path_in_another_form(self) -> None:
+        # `People/Zoë.md` twice, composed and decomposed (a copy made on a Mac): each seen in turn, in full
+        if not any(c.name == "Zoë" for c in self.contacts):
+            self.contacts.append(Contact("Zoë", "People/Zoe\u0308.md", fields={"role": "CTO"}))
+            self.contacts.append(Contact("Zoë", "People/Zo\u00eb.md", fields={"role": "Designer"}))
+        self._look()
+
+    @rule(number=st.integers(0, 5))
+    def contact_gone(self, number: int) -> None:
+        if len(self.contacts) > 1:
+            del self.contacts[number % len(self.contacts)]
+        self._look()
+
+
+ObservedAfterEdits.TestCase.settings = settings(max_examples=examples(40), stateful_step_count=12)
+test_observed_after_edits = ObservedAfterEdits.TestCase
+
+
+def test_an_observer_sees_again_only_the_contacts_read_again(monkeypatch):
+    from vaultnet.advice import rolechanges
+
+    contacts = [person(n, "Designer", "Acme") for n in range(300)]
+    observer = Observer()
+    memory = observer(None, contacts, DAY)
+    contacts[7] = person(7, "CTO", "Acme")
+    contacts[9] = person(9, None, None)
+    seen: list[str] = []
+    see = rolechanges._see
+    monkeypatch.setattr(rolechanges, "_see", lambda contact, *rest: seen.append(contact.path) or see(contact, *rest))
+    after = observer(memory, contacts, DAY)
+    assert seen == ["People/P7.md", "People/P9.md"]
+    monkeypatch.undo()
+    assert after == observe(memory, contacts, DAY)
+    assert [(c.path, c.old, c.new) for c in after.changes] == [("People/P7.md", "Designer", "CTO")]
+    assert after.seen["People/P9.md"] == {"role": "Designer", "company": "Acme"}  # emptied: remembered as it was
 
 
 def test_planning_another_week_dates_a_change_by_today(vault):

@@ -58,14 +58,17 @@ class PlanMemo:
     An incremental assembly keeps the very ``Standing`` objects of the contacts
     an edit cannot change, so what depends on one standing alone (its planned
     kind, whether to circle back, its thank-you) is kept by that object's identity
-    (:class:`~vaultnet.advice.perstanding.PerStanding`), and the introductions'
-    phrases by what they are worked out from. One edit then works out these again
-    for the few standings it changed, not ten thousand.
+    (:class:`~vaultnet.advice.perstanding.PerStanding`), the introductions'
+    phrases by what they are worked out from, and the companies and roles seen
+    (:class:`~vaultnet.advice.rolechanges.Observer`) by the contact objects. One
+    edit then works out these again for the few standings it changed, not ten
+    thousand.
     """
 
     def __init__(self) -> None:
         self.phrases = intros.PhraseMemo()
         self.each = PerStanding()
+        self.observe = rolechanges.Observer()  # the memory of companies and roles the plan congratulates from
 
     def done(self) -> None:
         """Keep only what this plan used."""

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from vaultnet.advice import lifeevents
 from vaultnet.base.dates import Date
+from vaultnet.base.identity import changed_places
 from vaultnet.evidence.contacts import Contact, fold
 from vaultnet.files.config import STATE_DIR, Config
 from vaultnet.files.copies import nfc
@@ -129,24 +130,77 @@ def observe(memory: Memory | None, contacts: Iterable[Contact], today: Date) -> 
     first time (the first run remembers everything as it is). The same change
     seen again keeps the day it was first seen.
     """
-    remembered = memory.seen if memory else {}
     seen: dict[str, dict[str, str]] = {}  # contacts no longer in the vault are forgotten
     changes = list(memory.changes if memory else ())
     for contact in contacts:
-        values = {key: contact.fields[key] for key in FIELDS if key in contact.fields}
-        path = nfc(contact.path)
-        before = remembered.get(path)
-        if before is not None and memory is not None:
-            for key, new in values.items():
-                old = before.get(key)
-                # The same text is the same value: ten thousand contacts need not be folded twice each.
-                if old is not None and old != new and fold(old) != fold(new) and not _known(changes, path, key, new):
-                    changes.append(RoleChange(path, key, old, new, today))
-        if before and all(before.get(key) == new for key, new in values.items()):
-            seen[path] = before  # as remembered: ten thousand contacts need not be copied at every build
-        elif before or values:  # nothing to remember of a contact without a company or a role
-            seen[path] = {**(before or {}), **values}
+        _see(contact, memory, seen, changes, today)
     return Memory(seen, _forget_old(changes, today))
+
+
+def _see(contact: Contact, memory: Memory | None, seen: dict[str, dict[str, str]], changes: list[RoleChange],
+         today: Date) -> None:
+    """One contact seen: its entry in ``seen``, and its changes added to ``changes``."""
+    values = {key: contact.fields[key] for key in FIELDS if key in contact.fields}
+    path = nfc(contact.path)
+    before = memory.seen.get(path) if memory else None
+    if before is not None and memory is not None:
+        for key, new in values.items():
+            old = before.get(key)
+            # The same text is the same value: ten thousand contacts need not be folded twice each.
+            if old is not None and old != new and fold(old) != fold(new) and not _known(changes, path, key, new):
+                changes.append(RoleChange(path, key, old, new, today))
+    if before and all(before.get(key) == new for key, new in values.items()):
+        seen[path] = before  # as remembered: ten thousand contacts need not be copied at every build
+    elif before or values:  # nothing to remember of a contact without a company or a role
+        seen[path] = {**(before or {}), **values}
+
+
+class Observer:
+    """:func:`observe` for a long-lived session, which sees the contacts again after every edit.
+
+    The memory a build saves is the one the next build reads back. Given that
+    memory again, with the same contacts but a few new objects (the ones an
+    edit read again), the contacts left alone can change nothing: each is
+    remembered as it is. Only the new objects are seen again, in their places,
+    and the answer is the one :func:`observe` gives. Anything else (the memory
+    note edited, contacts added, removed or moved, another day, two notes whose
+    paths differ only in their Unicode form) is observed in full.
+    """
+
+    FEW = 256  # contacts read again that are seen one by one; more, and all are
+
+    def __init__(self) -> None:
+        # the contacts last seen, the day, the answer, and whether each had a path of its own
+        self._last: tuple[tuple[Contact, ...], Date, Memory, bool] | None = None
+
+    def __call__(self, memory: Memory | None, contacts: Iterable[Contact], today: Date) -> Memory:
+        now = tuple(contacts)
+        answer = self._patched(memory, now, today)
+        if answer is not None:
+            self._last = (now, today, answer, True)
+            return answer
+        answer = observe(memory, now, today)
+        self._last = (now, today, answer, len({nfc(contact.path) for contact in now}) == len(now))
+        return answer
+
+    def _patched(self, memory: Memory | None, now: tuple[Contact, ...], today: Date) -> Memory | None:
+        if self._last is None or memory is None:
+            return None
+        before, day, answer, own_paths = self._last
+        if not own_paths or day != today or not (memory is answer or memory == answer):
+            return None
+        at = changed_places(before, now, _path, self.FEW)  # the same paths in their places: still each its own
+        if at is None:
+            return None
+        seen = dict(memory.seen)
+        changes = list(memory.changes)
+        for i in at:
+            _see(now[i], memory, seen, changes, today)
+        return Memory(seen, _forget_old(changes, today))
+
+
+def _path(contact: Contact) -> str:
+    return contact.path
 
 
 def report(memory: Memory | None, news: Iterable[tuple[str, str, str, str]], today: Date) -> Memory:

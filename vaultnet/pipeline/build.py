@@ -247,8 +247,7 @@ class Builder:
     @functools.cached_property
     def _generated(self) -> list[str]:
         """The paths of vaultnet's notes among the notes read (once a run: thirty thousand paths)."""
-        prefix = self.config.output + "/"
-        return [rel for rel in self.notes.entries if rel.startswith(prefix)]
+        return list(self.notes.under(self.config.output + "/"))
 
     def _generated_paths(self) -> list[str]:
         return [rel for rel in self._generated if rel in self.notes.entries]
@@ -307,7 +306,8 @@ class Builder:
         if self.complete_follow_ups(network):
             network = self._network({**overrides, **self.completed})
         remembered = memory_note.load(self.config)
-        memory = rolechanges.observe(remembered, (s.contact for s in network.standings), self.seen_on)
+        observe = self.plan_memo.observe if self.plan_memo is not None else rolechanges.observe
+        memory = observe(remembered, (s.contact for s in network.standings), self.seen_on)
         # Ten thousand contacts: nothing to write when nothing changed (once the memory is a note of the vault).
         changed = memory != (remembered or rolechanges.Memory({})) or memory_note.has_copies(self.config) or (
             (memory.seen or memory.changes) and not memory_note.exists(self.config))
