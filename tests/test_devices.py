@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import syncer
 from click.testing import CliRunner
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
@@ -667,6 +667,22 @@ def test_sync_tools_names_for_their_copies(name, original):
 
     assert copy_original(f"People/{name}", {"People/Ana.md", "People/Contact calendar.svg"}) == (
         f"People/{original}" if original else None)
+
+
+STAMP_LINE = "%% vaultnet built this for 2026-11-21 from inputs 0123abcd (form 89ef) %%"
+PIECES = st.sampled_from([STAMP_LINE, STAMP_LINE + " \t", "<!-- vaultnet built this for 2026-11-21 from inputs ab "
+                          "(form cd) -->", "vaultnet built this", "- [ ] Ana", "", "\n", "\r\n", "\r", "\u2028", "\x0c"])
+
+
+@settings(max_examples=200)
+@given(st.lists(PIECES, max_size=8))
+def test_a_note_without_its_stamp_is_the_same_however_the_stamp_is_found(pieces):
+    """The first line taken as the stamp (the quick way) gives what looking at every line gives."""
+    from vaultnet.output.stamps import _without_stamp_lines, unstamped
+
+    text = "".join(pieces)
+    assert unstamped(text) == _without_stamp_lines(text)
+    assert unstamped(f"{STAMP_LINE}\n{text}") == _without_stamp_lines(f"{STAMP_LINE}\n{text}")
 
 
 def test_when_a_device_leaves_a_note_alone():

@@ -126,6 +126,18 @@ def test_keys_are_stable_and_distinct(vault, load):
     assert item_key("check-in", "People/Ana.md", "2026-W47") != item_key("check-in", "People/Ana.md", "2026-W48")
 
 
+def test_a_remembered_block_id_is_the_one_worked_out_whatever_its_parts():
+    """Block ids are remembered by their parts and the parts' types: equal parts of other types
+    (``1``, ``1.0``, ``True``) say other things, and a part that cannot be remembered is worked out."""
+    from vaultnet.base.sections import _item_key
+
+    for parts in [(1,), (1.0,), (True,), ("1",), ("Zoe\u0308",), ("Zoë",), (["a list"],), (("company", "Acme"),)]:
+        assert item_key("congratulate", *parts) == _item_key("congratulate", *parts)
+        assert item_key("congratulate", *parts) == _item_key("congratulate", *parts)  # asked again: remembered
+    assert len({item_key("nudge", part) for part in (1, 1.0, True)}) == 3
+    assert item_key("nudge", "Zoe\u0308") == item_key("nudge", "Zoë")  # NFC: one id for both spellings
+
+
 def test_reciprocity_only_for_recent_contact(vault, load):
     write(vault, "People/Old.md", "---\n---\n- 2026-08-01 #got a #asked b\n")  # 112 days ago
     write(vault, "People/New.md", "---\n---\n- 2026-08-23 #got a #asked b\n")  # 90 days ago: in

@@ -163,7 +163,8 @@ def build_plan(
 
     # 3. Check-ins by priority within the week's time budget.
     candidates = [s for s in active if s.status in CHECK_IN_STATUSES or s.rhythm.drifting]
-    candidates.sort(key=lambda s: (-s.priority, s.name.casefold(), s.contact.path))
+    by_priority = each(("check-in order",), candidates, lambda s: (-s.priority, s.name.casefold(), s.contact.path))
+    candidates = [candidates[i] for i in sorted(range(len(candidates)), key=by_priority.__getitem__)]
     candidates = with_drifting(candidates)
     costs = [(s, kind_minutes(config, kind), kind)
              for s, kind in zip(candidates, each(("kind",), candidates, planned_kind), strict=True)]

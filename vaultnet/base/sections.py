@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 SectionId = Literal[
@@ -58,10 +59,22 @@ def item_key(section: SectionId, *parts: object) -> str:
 
     Its parts are taken in Unicode NFC: a note renamed to the decomposed form of
     its name (copied from a Mac) keeps the block ids of its plan items.
+    Remembered for the same parts of the same types: a watcher's plan asks
+    again, after every edit, for the ids of the thousands of items it had.
     """
+    try:
+        return _remembered_key(section, *parts)
+    except TypeError:  # a part that cannot be remembered (a list): worked out
+        return _item_key(section, *parts)
+
+
+def _item_key(section: SectionId, *parts: object) -> str:
     texts = [text if (text := str(part)).isascii() else unicodedata.normalize("NFC", text) for part in parts]
     digest = hashlib.sha1("\x1f".join([section, *texts]).encode("utf-8")).hexdigest()
     return f"vn-{section}-{digest[:8]}"
+
+
+_remembered_key = lru_cache(maxsize=8192, typed=True)(_item_key)
 
 
 def key_section(key: str) -> Section | None:
