@@ -8,12 +8,14 @@ something gone) so the watcher re-reads only what an event names.
 from __future__ import annotations
 
 import bisect
+import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vaultnet.base import forked
 from vaultnet.base.errors import Problem
 from vaultnet.base.keys import DATE_SPELLINGS, normalise
 from vaultnet.files.config import Config
@@ -33,6 +35,11 @@ if TYPE_CHECKING:
 Signature = tuple[int, int, int, int]
 UNKNOWN: Signature = (-1, -1, -1, -1)
 UNREADABLE: Signature = (-2, -2, -2, -2)  # cannot be stat'ed (a dangling symlink): reported, stable
+# Notes to read at which a scan has a copy of the process read half (a cold build, a clone, a large pull):
+# below it, copying the process and sending back what it read would save little.
+FORK_FROM = 1000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,16 +240,46 @@ class NoteSet:
         changed = False
         stale = [(file, signature) for file, signature in stats.values() if not self._current(file.rel, signature)]
         self._share_signatures(stats)
-        for done, (file, signature) in enumerate(stale):
-            if progress is not None and done % 256 == 0:
-                progress(done, len(stale))
-            changed = self._reread(file, signature) or changed
+        copy = None
+        if len(stale) >= FORK_FROM:
+            # A cold build: a copy of the process reads every other note meanwhile (see vaultnet.base.forked);
+            # every other one, since the notes of one folder (people's, with their properties) cost alike.
+            theirs = stale[1::2]
+            copy = forked.start(lambda: [self._read(file, signature) for file, signature in theirs])
+        if copy is None:
+            for file, signature in self._told(stale, stale, progress):
+                changed = self._take(file, signature, self._read(file, signature)) or changed
+        else:
+            try:
+                read: list[Entry | None] = [None] * len(stale)
+                read[0::2] = [self._read(file, signature) for file, signature in self._told(stale[0::2], stale, progress)]
+                found = copy.result()
+                if found is None or len(found) != len(theirs):
+                    log.debug("reading %d notes in a second process failed: reading them here", len(theirs))
+                    found = [self._read(file, signature) for file, signature in theirs]
+                else:
+                    log.debug("read %d notes here and %d in a second process", len(stale) - len(theirs), len(theirs))
+                read[1::2] = found
+            finally:
+                copy.cancel()
+            for (file, signature), entry in zip(stale, read, strict=True):  # in the walk's order, as one reader
+                changed = self._take(file, signature, entry) or changed
         if progress is not None and stale:
             progress(len(stale), len(stale))
         for rel in set(self.entries) - set(stats):
             del self.entries[rel]
             changed = True
         return changed
+
+    @staticmethod
+    def _told(files: list[tuple[VaultFile, Signature]], stale: list[tuple[VaultFile, Signature]],
+              progress: Callable[[int, int], None] | None) -> Iterator[tuple[VaultFile, Signature]]:
+        """``files``, telling ``progress`` now and then how many of ``stale`` are read (a copy of the process
+        reading the others goes as fast)."""
+        for done, file in enumerate(files):
+            if progress is not None and done % 256 == 0:
+                progress(done * len(stale) // len(files), len(stale))
+            yield file
 
     def _share_signatures(self, stats: Mapping[str, tuple[VaultFile, Signature]]) -> None:
         """Entries read from the cache keep the walk's equal signature: a build holds both, once is enough."""
@@ -258,8 +295,11 @@ class NoteSet:
 
     def _reread(self, file: VaultFile, signature: Signature) -> bool:
         """Read ``file`` again; True when what it holds changed."""
+        return self._take(file, signature, self._read(file, signature))
+
+    def _take(self, file: VaultFile, signature: Signature, entry: Entry | None) -> bool:
+        """Keep the entry ``file`` was just read into; True when what it holds changed."""
         old = self.entries.get(file.rel)
-        entry = self._read(file, signature)
         if entry is None and signature == UNREADABLE:
             entry = _unreadable(UNREADABLE, Problem(file.rel, None, "cannot read: no such file (a broken link?)"))
         if entry is None or entry == old:
