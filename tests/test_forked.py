@@ -48,7 +48,6 @@ def test_a_copy_sends_back_what_its_work_returned_and_nothing_when_it_fails(tmp_
 
 
 def test_a_process_with_another_thread_is_never_copied():
-    assert forked.can_fork() is False or __import__("threading").active_count() == 1
     import threading
 
     stop = threading.Event()
@@ -98,8 +97,8 @@ def test_a_cold_build_read_in_two_processes_writes_what_one_process_writes(tmp_p
     warm = subprocess.run([sys.executable, "-m", "vaultnet", "-vv", "--vault", str(two), "--today", "2026-11-21",
                            "build"], env={**os.environ, "VAULTNET_WATCHER": "off"}, capture_output=True, text=True,
                           timeout=120, check=False)
-    assert warm.returncode == 0 and "second process" not in warm.stderr  # the cache holds every note read
-    assert "nothing changed" in warm.stderr.lower() or written(two) == written(one)
+    # The cache holds every note either process read: nothing to read again, nothing to write.
+    assert warm.returncode == 0 and "second process" not in warm.stderr and written(two) == written(one)
 
 
 def test_a_copy_that_fails_leaves_the_notes_to_the_process(tmp_path):
