@@ -509,7 +509,8 @@ def test_the_notes_paths_stay_in_order_as_notes_come_and_go(changes):
     both give what sorting and filtering every path would, after any run of additions and removals."""
     from vaultnet.notes import noteset
 
-    notes = noteset.NoteSet(load_config(Path(tempfile.gettempdir())))
+    with tempfile.TemporaryDirectory() as folder:  # an empty vault: the paths are put in by hand
+        notes = noteset.NoteSet(load_config(Path(folder)))
 
     def look() -> None:
         assert notes.paths() == sorted(notes.entries)
