@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import jinja2
@@ -136,6 +136,17 @@ def settle_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
     from vaultnet.files import reads
 
     monkeypatch.setattr(reads, "SETTLE_SECONDS", 0.002)
+
+
+def machine_vault(prefix: str, notes: Mapping[str, str] | None = None) -> tuple[Path, Path]:
+    """A vault for a state machine, which no ``tmp_path`` reaches: its own folder (for ``teardown`` to remove)
+    and the vault in it, marked with .obsidian/, holding ``notes``."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    root = base / "vault"
+    (root / ".obsidian").mkdir(parents=True)
+    for rel, text in (notes or {}).items():
+        write(root, rel, text)
+    return base, root
 
 
 @pytest.fixture

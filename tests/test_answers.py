@@ -33,7 +33,7 @@ from vaultnet.pipeline import replies
 from vaultnet.pipeline.serving import TEXT, AnswerServer, Reply, Request, _read_all, _send, _unpacked, ask, socket_path
 from vaultnet.pipeline.watch import Watcher
 
-from conftest import TODAY, cli, examples, write
+from conftest import TODAY, cli, examples, machine_vault, write
 
 TIMEOUT = 20
 READS = [("status",), ("status", "--json"), ("status", "--circle", "inner"), ("show", "Ana"), ("show", "Ana", "--json"),
@@ -255,9 +255,7 @@ class EveryProcess(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-processes-"))
-        self.vault = self.base / "vault"
-        (self.vault / ".obsidian").mkdir(parents=True)
+        self.base, self.vault = machine_vault("vaultnet-processes-")
         _notes(self.vault)
         self.watcher = subprocess.Popen(
             [sys.executable, "-m", "vaultnet", "--vault", str(self.vault), "--today", TODAY.isoformat(), "-q",

@@ -10,7 +10,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from vaultnet.pipeline.evidencestore import NAME, _Shared, decode, encode
 from vaultnet.pipeline.session import Session, build_network, build_vault
 from vaultnet.standings.network import assemble
 
-from conftest import TODAY, standing, write
+from conftest import TODAY, machine_vault, standing, write
 
 STORE = f".vaultnet/cache/{NAME}"
 
@@ -426,10 +425,8 @@ class StoreEqualsCold(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-store-"))
-        self.root = self.base / "vault"
-        (self.root / ".obsidian").mkdir(parents=True)
-        write(self.root, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n")
+        self.base, self.root = machine_vault("vaultnet-store-",
+                                             {"People/Ana.md": "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n"})
         build_vault(load_config(self.root), TODAY)
 
     def teardown(self) -> None:

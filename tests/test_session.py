@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from vaultnet.pipeline.session import Session
 from vaultnet.pipeline.watch import Watcher
 from vaultnet.standings.network import AssemblyMemo, assemble
 
-from conftest import TODAY, standing, write
+from conftest import TODAY, machine_vault, standing, write
 
 PLAN = "vaultnet/Plans/2026-W47.md"
 INDEX = "vaultnet/Network.md"
@@ -305,21 +304,29 @@ def test_a_daily_format_read_off_new_names_dates_the_notes_that_did_not_change(p
     assert current(watcher) == fresh(people)
 
 
-class IncrementalEqualsFresh(RuleBasedStateMachine):
-    """Random edits under one long-lived watcher session; after each, its notes equal a fresh build's."""
+class WatchedVault(RuleBasedStateMachine):
+    """A state machine's vault, holding ``NOTES``, and one long-lived watcher session of it."""
+
+    PREFIX = "vaultnet-session-"
+    NOTES: dict[str, str] = {}
 
     def __init__(self) -> None:
         super().__init__()
-        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-session-"))
-        self.root = self.base / "vault"
-        (self.root / ".obsidian").mkdir(parents=True)
-        write(self.root, "People/Ana.md", "---\ncircle: inner\noffers: [design]\n---\n- 2026-10-01 #call hello\n")
-        write(self.root, "People/Bob.md", "---\ncircle: close\nneeds: [designers]\n---\n")
-        write(self.root, "2026-11-02.md", "- [ ] ask [[Bob]] about Lyon 📅 2026-11-20\n")
+        self.base, self.root = machine_vault(self.PREFIX, self.NOTES)
         self.watcher = watcher_of(self.root)
 
     def teardown(self) -> None:
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+class IncrementalEqualsFresh(WatchedVault):
+    """Random edits under one long-lived watcher session; after each, its notes equal a fresh build's."""
+
+    NOTES = {
+        "People/Ana.md": "---\ncircle: inner\noffers: [design]\n---\n- 2026-10-01 #call hello\n",
+        "People/Bob.md": "---\ncircle: close\nneeds: [designers]\n---\n",
+        "2026-11-02.md": "- [ ] ask [[Bob]] about Lyon 📅 2026-11-20\n",
+    }
 
     def contact(self, name: str) -> Path:
         return self.root / "People" / f"{name}.md"
@@ -482,25 +489,19 @@ def test_a_patched_assembly_says_each_note_s_problems_as_reading_it_would(people
     assert "Ana.md:5: impossible date '2026-02-29'" in said and "Bob.md:5" in said and "Dee.md" not in said
 
 
-class PatchedEqualsRead(RuleBasedStateMachine):
+class PatchedEqualsRead(WatchedVault):
     """Random edits under one watcher session: its assembly, patched for the notes that changed where it
     can be, always equals one that reads every note. The edits reach what a patch must notice: a note's
     problems, who is a person and by which rule, sync copies and their originals, templates, evidence that
     starts or stops, owners' names."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-patch-"))
-        self.root = self.base / "vault"
-        (self.root / ".obsidian").mkdir(parents=True)
-        write(self.root, "People/Ana.md", "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n")
-        write(self.root, "People/Bob.md", "---\ncircle: close\n---\n")
-        write(self.root, "Notes/Bob 2.md", "- 2026-11-03 #coffee with [[Ana]]\n")
-        write(self.root, "2026-11-02.md", "- lunch with [[Bob]]\n")
-        self.watcher = watcher_of(self.root)
-
-    def teardown(self) -> None:
-        shutil.rmtree(self.base, ignore_errors=True)
+    PREFIX = "vaultnet-patch-"
+    NOTES = {
+        "People/Ana.md": "---\ncircle: inner\n---\n- 2026-10-01 #call hello\n",
+        "People/Bob.md": "---\ncircle: close\n---\n",
+        "Notes/Bob 2.md": "- 2026-11-03 #coffee with [[Ana]]\n",
+        "2026-11-02.md": "- lunch with [[Bob]]\n",
+    }
 
     def touch(self, rel: str) -> None:
         settle(self.watcher, {str(self.root / rel)})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from vaultnet.files.config import load_config
 from vaultnet.files.generated import plan_rel
 from vaultnet.pipeline.session import Session, as_built, build_vault
 
-from conftest import examples, write
+from conftest import examples, machine_vault, write
 
 TODAY = dt.date(2026, 11, 21)
 NOTES = {
@@ -40,11 +39,7 @@ def files(root: Path) -> dict[str, bytes]:
 class WeeklyLoop(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.base = Path(tempfile.mkdtemp(prefix="vaultnet-loop-"))
-        self.root = self.base / "vault"
-        (self.root / ".obsidian").mkdir(parents=True)
-        for rel, text in NOTES.items():
-            write(self.root, rel, text)
+        self.base, self.root = machine_vault("vaultnet-loop-", NOTES)
         self.today = TODAY
         self.config = load_config(self.root)
         self.rounds = 0

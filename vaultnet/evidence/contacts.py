@@ -60,7 +60,7 @@ class Contact:
 
     @property
     def died(self) -> Birthday | None:
-        return death(self.occasions) if self.occasions else None  # asked of every contact by every plan
+        return death(self.occasions)
 
     @property
     def tracked(self) -> bool:

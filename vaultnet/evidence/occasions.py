@@ -68,5 +68,8 @@ def read_occasions(props: Properties) -> tuple[tuple[Occasion, ...], list[tuple[
 
 
 def death(occasions: tuple[Occasion, ...]) -> Birthday | None:
-    """The date of death among a contact's occasions, if there is one."""
+    """The date of death among a contact's occasions, if there is one (asked of every contact by every plan:
+    most have no occasions)."""
+    if not occasions:
+        return None
     return next((occasion.date for occasion in occasions if occasion.is_death), None)

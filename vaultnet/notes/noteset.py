@@ -240,12 +240,10 @@ class NoteSet:
         changed = False
         stale = [(file, signature) for file, signature in stats.values() if not self._current(file.rel, signature)]
         self._share_signatures(stats)
-        copy = None
-        if len(stale) >= FORK_FROM:
-            # A cold build: a copy of the process reads every other note meanwhile (see vaultnet.base.forked);
-            # every other one, since the notes of one folder (people's, with their properties) cost alike.
-            theirs = stale[1::2]
-            copy = forked.start(lambda: [self._read(file, signature) for file, signature in theirs])
+        # A cold build: a copy of the process reads every other note meanwhile (see vaultnet.base.forked);
+        # every other one, since the notes of one folder (people's, with their properties) cost alike.
+        theirs = stale[1::2] if len(stale) >= FORK_FROM else []
+        copy = forked.start(lambda: [self._read(file, signature) for file, signature in theirs]) if theirs else None
         if copy is None:
             for file, signature in self._told(stale, stale, progress):
                 changed = self._take(file, signature, self._read(file, signature)) or changed
